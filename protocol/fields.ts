@@ -1,0 +1,53 @@
+// Field schemas shared by every message: one definition of what an id, a key, a
+// signature or an origin looks like on the wire.
+import * as v from 'valibot';
+import { SEMVER_RE } from './version.ts';
+
+const b64u = (chars: number, what: string) =>
+  v.pipe(v.string(), v.regex(new RegExp(`^[A-Za-z0-9_-]{${chars}}$`), `${what} must be ${chars} base64url characters`));
+
+/** 128-bit random ids (challenge, device, account, flow): 22 base64url characters. */
+export const Id = b64u(22, 'an id');
+/** Nonces are 128 to 256 random bits. */
+export const Nonce = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{22,43}$/, 'a nonce must be 22 to 43 base64url characters'));
+/** Raw uncompressed P-256 point (65 bytes). The curve check happens in keys.ts. */
+export const PublicKey = b64u(87, 'a public key');
+/** IEEE P1363 ECDSA P-256 signature, r||s (64 bytes). */
+export const Signature = b64u(86, 'a signature');
+/** Activation code: at least 128 random bits. */
+export const ActivationCode = v.pipe(
+  v.string(),
+  v.trim(),
+  v.regex(/^[A-Za-z0-9_-]{22,64}$/, 'an activation code is 22 to 64 base64url characters'),
+);
+export const Timestamp = v.pipe(v.number(), v.safeInteger('a time must be whole milliseconds'), v.minValue(0));
+export const ClientVersion = v.pipe(v.string(), v.regex(SEMVER_RE, 'a version looks like 1.2.3'));
+export const Capabilities = v.pipe(
+  v.array(v.pipe(v.string(), v.regex(/^[a-z_]{1,32}$/, 'a capability is a lowercase word'))),
+  v.maxLength(16, 'at most 16 capabilities'),
+);
+/** A printable one-line label chosen by a person or a server (no control characters). */
+export const Label = (max: number) =>
+  v.pipe(
+    v.string(),
+    v.regex(/^[^\p{Cc}]*$/u, 'no control characters allowed'),
+    v.maxLength(max, `at most ${max} characters`),
+  );
+export const DeviceName = v.pipe(Label(64), v.minLength(1, 'a device name is required'));
+/** The number the person types: digits only, 2 to 8 of them. */
+export const MatchNumber = v.pipe(v.string(), v.regex(/^\d{2,8}$/, 'the number is 2 to 8 digits'));
+/** A web origin exactly as URL#origin prints it: scheme, host and optional port, no path. */
+export const Origin = v.pipe(
+  v.string(),
+  v.maxLength(255),
+  v.check((s) => {
+    try {
+      const u = new URL(s);
+      return (u.protocol === 'https:' || u.protocol === 'http:') && u.origin === s;
+    } catch {
+      return false;
+    }
+  }, 'an origin looks like https://host[:port] with no path'),
+);
+export const Kind = v.picklist(['passwordless', 'mfa', 'passwordless_setup', 'test']);
+export const Decision = v.picklist(['approve', 'deny', 'report']);

@@ -1,0 +1,10 @@
+// The shared contract of server, extension and site. Pure: no I/O.
+export * from './errors.ts';
+export * from './encoding.ts';
+export * from './version.ts';
+export * from './signed-bytes.ts';
+export * from './messages.ts';
+export * from './parse.ts';
+export * from './keys.ts';
+export * from './enroll-uri.ts';
+export * from './webcrypto.ts';

@@ -1,0 +1,164 @@
+// Every message of wire protocol v1 (docs/protocol.md), as valibot schemas with the
+// TypeScript types derived from them. Each union is keyed by `type`.
+import * as v from 'valibot';
+import {
+  ActivationCode,
+  Capabilities,
+  ClientVersion,
+  Decision,
+  DeviceName,
+  Id,
+  Kind,
+  Label,
+  MatchNumber,
+  Nonce,
+  Origin,
+  PublicKey,
+  Signature,
+  Timestamp,
+} from './fields.ts';
+import { ERROR_CODES } from './errors.ts';
+
+// ---- Enrollment (device → server, HTTPS POST /api/device/enroll) ----
+
+export const EnrollRequest = v.object({
+  type: v.literal('enroll'),
+  code: ActivationCode,
+  publicKey: PublicKey,
+  deviceName: DeviceName,
+  clientVersion: ClientVersion,
+  capabilities: Capabilities,
+  /** Signature by the new key over enrollBytes(): proof of possession. */
+  proof: Signature,
+});
+export type EnrollRequest = v.InferOutput<typeof EnrollRequest>;
+
+export const Enrolled = v.object({
+  type: v.literal('enrolled'),
+  origin: Origin,
+  deviceId: Id,
+  accountId: Id,
+  upn: Label(254),
+  displayName: Label(128),
+  tenant: Label(128),
+  /** The server's own P-256 key; the device pins it and checks every push against it. */
+  serverPublicKey: PublicKey,
+});
+export type Enrolled = v.InferOutput<typeof Enrolled>;
+
+// ---- Requests pushed to a device (channel, poll, passwordless setup) ----
+
+export const Context = v.object({
+  /** "" where the policy hides a field or the server does not know it. */
+  ip: Label(64),
+  location: Label(128),
+  browser: Label(128),
+  /** When the sign-in was started. */
+  time: Timestamp,
+});
+export type Context = v.InferOutput<typeof Context>;
+
+/** A sign-in request for one device. It never carries the number. */
+export const PushRequest = v.object({
+  type: v.literal('request'),
+  deviceId: Id,
+  challengeId: Id,
+  nonce: Nonce,
+  kind: Kind,
+  /** Application name, or "" when the policy hides it. */
+  app: Label(128),
+  context: Context,
+  expiresAt: Timestamp,
+  /** Server signature over pushBytes(); verified against the pinned key. */
+  serverSignature: Signature,
+});
+export type PushRequest = v.InferOutput<typeof PushRequest>;
+export type RequestKind = PushRequest['kind'];
+
+// ---- The channel (WebSocket /api/device/channel) ----
+
+export const Hello = v.object({ type: v.literal('hello'), nonce: Nonce, time: Timestamp });
+export const Ready = v.object({ type: v.literal('ready'), deviceId: Id });
+export const Ping = v.object({ type: v.literal('ping'), time: Timestamp });
+export const Cancel = v.object({ type: v.literal('cancel'), deviceId: Id, challengeId: Id });
+export const Revoked = v.object({ type: v.literal('revoked'), deviceId: Id });
+export const ChannelError = v.object({
+  type: v.literal('error'),
+  error: v.picklist(ERROR_CODES),
+  message: v.string(),
+  deviceId: v.optional(Id),
+});
+
+/** Everything the server may send on the channel. */
+export const ServerFrame = v.variant('type', [Hello, Ready, Ping, PushRequest, Cancel, Revoked, ChannelError]);
+export type ServerFrame = v.InferOutput<typeof ServerFrame>;
+
+export const Auth = v.object({
+  type: v.literal('auth'),
+  deviceId: Id,
+  /** Signature over channelAuthBytes() with the hello's nonce. One socket may carry several devices: one auth each. */
+  signature: Signature,
+});
+export const Pong = v.object({ type: v.literal('pong'), time: Timestamp });
+
+/** Everything a device may send on the channel. */
+export const DeviceFrame = v.variant('type', [Auth, Pong]);
+export type DeviceFrame = v.InferOutput<typeof DeviceFrame>;
+
+// ---- The answer to a request (device → server, HTTPS POST /api/device/respond) ----
+
+export const DeviceResponse = v.pipe(
+  v.object({
+    type: v.literal('response'),
+    challengeId: Id,
+    deviceId: Id,
+    decision: Decision,
+    /** The number the person typed; "" for deny and report. */
+    number: v.union([MatchNumber, v.literal('')]),
+    clientVersion: ClientVersion,
+    capabilities: Capabilities,
+    /** Device signature over respondBytes(). */
+    signature: Signature,
+  }),
+  v.check((r) => (r.decision === 'approve') === (r.number !== ''), 'approve carries the typed number; deny and report carry ""'),
+);
+export type DeviceResponse = v.InferOutput<typeof DeviceResponse>;
+export type Decision = DeviceResponse['decision'];
+
+export const Outcome = v.picklist(['approved', 'denied', 'reported']);
+export type Outcome = v.InferOutput<typeof Outcome>;
+export const Result = v.object({ type: v.literal('result'), challengeId: Id, outcome: Outcome });
+export type Result = v.InferOutput<typeof Result>;
+
+// ---- Device commands signed over a timestamp (HTTPS POST /api/device/command) ----
+
+const commandFields = { deviceId: Id, timestamp: Timestamp, signature: Signature };
+export const Poll = v.object({ type: v.literal('poll'), ...commandFields });
+export const PasswordlessSetup = v.object({
+  type: v.literal('passwordless_setup'),
+  ...commandFields,
+  /** The account password, asked once (DESIGN: "password once, a number-match, register"). Not signed. */
+  password: v.pipe(v.string(), v.minLength(1, 'the password is required'), v.maxLength(256)),
+  clientVersion: ClientVersion,
+});
+export const PasswordlessDisable = v.object({ type: v.literal('passwordless_disable'), ...commandFields });
+export const Unenroll = v.object({ type: v.literal('unenroll'), ...commandFields });
+
+export const DeviceCommand = v.variant('type', [Poll, PasswordlessSetup, PasswordlessDisable, Unenroll]);
+export type DeviceCommand = v.InferOutput<typeof DeviceCommand>;
+
+/** Answer to a poll: every pending, unexpired request for that device. */
+export const Pending = v.object({ type: v.literal('pending'), requests: v.array(PushRequest) });
+export type Pending = v.InferOutput<typeof Pending>;
+
+/** Answer to passwordless_setup: the number-match request the person must now answer. */
+export const SetupStarted = v.object({ type: v.literal('setup_started'), request: PushRequest });
+export type SetupStarted = v.InferOutput<typeof SetupStarted>;
+
+export const Ok = v.object({ type: v.literal('ok') });
+
+/** Every answer body a device may get from the HTTPS device API. */
+export const DeviceAnswer = v.variant('type', [Enrolled, Result, Pending, SetupStarted, Ok]);
+export type DeviceAnswer = v.InferOutput<typeof DeviceAnswer>;
+
+export const ErrorAnswer = v.object({ error: v.picklist(ERROR_CODES), message: v.string() });
