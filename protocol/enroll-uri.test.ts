@@ -1,0 +1,91 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { buildEnrollUri, parseEnrollUri, type EnrollLink } from './enroll-uri.ts';
+import { PushkeyError, type ErrorCode } from './errors.ts';
+
+const link: EnrollLink = {
+  origin: 'https://login.example.com',
+  code: 'QEFCQ0RFRkdISUpLTE1OTw',
+  user: 'zoe@example.com',
+  tenant: 'Example Corp',
+};
+
+function failure(run: () => unknown): { code: ErrorCode; message: string } {
+  try {
+    run();
+  } catch (err) {
+    expect(err).toBeInstanceOf(PushkeyError);
+    return { code: (err as PushkeyError).code, message: (err as PushkeyError).message };
+  }
+  throw new Error('expected a PushkeyError');
+}
+
+describe('enrollment link', () => {
+  it('builds the documented form', () => {
+    expect(buildEnrollUri(link)).toBe(
+      'pushkey://enroll?v=1&origin=https%3A%2F%2Flogin.example.com&code=QEFCQ0RFRkdISUpLTE1OTw&user=zoe%40example.com&tenant=Example+Corp',
+    );
+  });
+
+  it('round-trips build → parse', () => {
+    expect(parseEnrollUri(buildEnrollUri(link))).toEqual(link);
+  });
+
+  it('round-trips a tenant with spaces, unicode and URL metacharacters', () => {
+    const tenant = 'Zoë & Søren’s Café — 東京 = 100% + more?#';
+    const uri = buildEnrollUri({ ...link, tenant });
+    expect(uri).not.toContain(' ');
+    expect(uri).not.toContain('#');
+    expect(parseEnrollUri(uri).tenant).toBe(tenant);
+  });
+
+  it('reads a tenant percent-encoded with %20 as well as with +', () => {
+    const uri = 'pushkey://enroll?v=1&origin=https%3A%2F%2Flogin.example.com&code=QEFCQ0RFRkdISUpLTE1OTw&user=zoe%40example.com&tenant=Z%C3%BCrich%20Labs';
+    expect(parseEnrollUri(uri).tenant).toBe('Zürich Labs');
+  });
+
+  it('round-trips any printable tenant and user (property)', () => {
+    const printable = fc.string({ unit: 'grapheme', maxLength: 20 }).filter((s) => !/\p{Cc}/u.test(s));
+    fc.assert(
+      fc.property(printable, printable, (tenant, user) => {
+        const l = { ...link, tenant, user };
+        expect(parseEnrollUri(buildEnrollUri(l))).toEqual(l);
+      }),
+    );
+  });
+
+  it('accepts an origin with a port and surrounding whitespace from a paste', () => {
+    const local = { ...link, origin: 'http://localhost:3000' };
+    expect(parseEnrollUri(`  ${buildEnrollUri(local)}\n`)).toEqual(local);
+  });
+
+  it('rejects another scheme or path with bad_request', () => {
+    for (const text of ['https://login.example.com/enroll?v=1', 'otpauth://totp/x?secret=A', 'pushkey://setup?v=1', '', 'PUSHKEY://enroll?v=1']) {
+      expect(failure(() => parseEnrollUri(text)).code, text).toBe('bad_request');
+    }
+  });
+
+  it('rejects another version with unsupported_version, saying which', () => {
+    const v2 = buildEnrollUri(link).replace('v=1', 'v=2');
+    const f = failure(() => parseEnrollUri(v2));
+    expect(f.code).toBe('unsupported_version');
+    expect(f.message).toContain('"2"');
+    expect(failure(() => parseEnrollUri(buildEnrollUri(link).replace('v=1&', ''))).code).toBe('unsupported_version');
+  });
+
+  it('rejects a missing or malformed field with bad_request naming it', () => {
+    const uri = buildEnrollUri(link);
+    const cases: [string, string][] = [
+      [uri.replace(/&code=[^&]*/, ''), 'code'],
+      [uri.replace(/code=[^&]*/, 'code=short'), 'code'],
+      [uri.replace(/origin=[^&]*/, 'origin=https%3A%2F%2Flogin.example.com%2Fpath'), 'origin'],
+      [uri.replace(/origin=[^&]*/, 'origin=javascript%3Aalert(1)'), 'origin'],
+      [uri.replace(/tenant=[^&]*/, 'tenant=a%0Ab'), 'tenant'],
+    ];
+    for (const [text, field] of cases) {
+      const f = failure(() => parseEnrollUri(text));
+      expect(f.code, text).toBe('bad_request');
+      expect(f.message, text).toContain(`"${field}"`);
+    }
+  });
+});
