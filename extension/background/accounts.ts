@@ -1,0 +1,152 @@
+// Accounts: add (enroll a fresh key), remove (unenroll), passwordless on and off, and the
+// signed poll that fetches whatever was pushed while the worker slept.
+import { EnrollLink, PushkeyError, parseWith } from '../../protocol/index.ts';
+import { createDeviceKey } from '../crypto/device-key.ts';
+import { broadcast, deviceName, type AccountView, type RequestView } from '../messaging/index.ts';
+import { accountsOf, deleteAccount, deleteRequestsOf, getAccount, listAccounts, putAccount, updateAccount, type AccountRecord } from '../storage/db.ts';
+import { bindAccount, isConnected, restartChannel, syncChannels } from './channel.ts';
+import { withCommandTimestamp } from './commands.ts';
+import * as api from './device-api.ts';
+import { markRevoked, markSetupInPopup, receiveRequest, toRequestView } from './requests.ts';
+
+export function toAccountView(a: AccountRecord): AccountView {
+  return {
+    deviceId: a.deviceId,
+    origin: a.origin,
+    upn: a.upn,
+    displayName: a.displayName,
+    tenant: a.tenant,
+    passwordless: a.passwordless,
+    revoked: a.revoked,
+    createdAt: a.createdAt,
+    connected: isConnected(a),
+  };
+}
+
+export async function accountViews(): Promise<AccountView[]> {
+  const all = await listAccounts();
+  all.sort((a, b) => a.createdAt - b.createdAt);
+  return all.map(toAccountView);
+}
+
+const sameUser = (a: AccountRecord, origin: string, upn: string): boolean => a.origin === origin && a.upn.toLowerCase() === upn.toLowerCase();
+
+async function activeAccount(deviceId: string): Promise<AccountRecord> {
+  const account = await getAccount(deviceId);
+  if (!account) throw new PushkeyError('device_unknown', 'This account was removed');
+  if (account.revoked) throw new PushkeyError('device_revoked', 'This account was disabled');
+  return account;
+}
+
+/** Enrolls a fresh key with an activation code (from a QR code or typed by hand). */
+export async function addAccount(input: { origin: string; code: string; user?: string | undefined; tenant?: string | undefined }): Promise<AccountView> {
+  const link = parseWith(EnrollLink, { origin: input.origin.trim().replace(/\/+$/, ''), code: input.code, user: input.user ?? '', tenant: input.tenant ?? '' }, 'setup code');
+  const existing = await accountsOf(link.origin);
+  // Caught before spending the one-time code when the link names the user.
+  if (link.user && existing.some((a) => !a.revoked && sameUser(a, link.origin, link.user))) {
+    throw new PushkeyError('conflict', `${link.user} is already added`);
+  }
+  const key = await createDeviceKey();
+  const enrolled = await api.enroll(link.origin, link.code, key, await deviceName());
+  const now = Date.now();
+  const account: AccountRecord = {
+    deviceId: enrolled.deviceId,
+    accountId: enrolled.accountId,
+    origin: link.origin,
+    upn: enrolled.upn,
+    displayName: enrolled.displayName,
+    tenant: enrolled.tenant,
+    serverPublicKey: enrolled.serverPublicKey,
+    privateKey: key.privateKey,
+    publicKey: key.publicKey,
+    passwordless: false,
+    revoked: false,
+    createdAt: now,
+    updatedAt: now,
+    lastCommandAt: 0,
+  };
+  const same = (await accountsOf(link.origin)).filter((a) => sameUser(a, link.origin, enrolled.upn));
+  if (same.some((a) => !a.revoked)) {
+    // A manual code does not name the user: the duplicate shows only now. Undo the new registration.
+    await putAccount(account);
+    await api.unenroll(account, Math.max(now, 1)).catch(() => undefined);
+    await deleteAccount(account.deviceId);
+    throw new PushkeyError('conflict', `${enrolled.upn} is already added`);
+  }
+  // A revoked registration of the same user is replaced by the new one.
+  for (const old of same) await forget(old.deviceId);
+  await putAccount(account);
+  await bindAccount(account);
+  broadcast({ type: 'accountsChanged' });
+  void pollAccount(account.deviceId).catch(() => undefined);
+  return toAccountView(account);
+}
+
+async function forget(deviceId: string): Promise<void> {
+  await deleteAccount(deviceId);
+  await deleteRequestsOf(deviceId);
+}
+
+/** Removes the account here and unregisters the device on the server (best effort when offline). */
+export async function removeAccount(deviceId: string): Promise<null> {
+  const account = await getAccount(deviceId);
+  if (!account) return null;
+  if (!account.revoked) {
+    await withCommandTimestamp(deviceId, (a, ts) => api.unenroll(a, ts)).catch((err: unknown) => {
+      // Offline or already gone: the key is destroyed below either way, so the registration is useless.
+      if (!(err instanceof PushkeyError) || !['unavailable', 'device_revoked', 'device_unknown', 'signature_invalid'].includes(err.code)) throw err;
+    });
+  }
+  await forget(deviceId);
+  await restartChannel(account.origin);
+  broadcast({ type: 'accountsChanged' });
+  broadcast({ type: 'requestsChanged' });
+  return null;
+}
+
+/** Password once; the answer is a number-match request the popup shows next. */
+export async function startPasswordlessSetup(deviceId: string, password: string): Promise<RequestView> {
+  const account = await activeAccount(deviceId);
+  markSetupInPopup(deviceId, true);
+  try {
+    const request = await withCommandTimestamp(deviceId, (a, ts) => api.startPasswordlessSetup(a, ts, password)).catch(revokedCheck(deviceId));
+    const record = await receiveRequest(account.origin, request, 'setup');
+    if (!record) throw new PushkeyError('signature_invalid', 'The setup request did not verify against the server key pinned at enrollment');
+    return toRequestView(record, account);
+  } finally {
+    markSetupInPopup(deviceId, false);
+  }
+}
+
+export async function disablePasswordless(deviceId: string): Promise<AccountView> {
+  await activeAccount(deviceId);
+  await withCommandTimestamp(deviceId, (a, ts) => api.disablePasswordless(a, ts)).catch(revokedCheck(deviceId));
+  const updated = await updateAccount(deviceId, () => ({ passwordless: false }));
+  broadcast({ type: 'accountsChanged' });
+  if (!updated) throw new PushkeyError('device_unknown', 'This account was removed');
+  return toAccountView(updated);
+}
+
+const revokedCheck = (deviceId: string) => async (err: unknown): Promise<never> => {
+  if (err instanceof PushkeyError && err.code === 'device_revoked') await markRevoked(deviceId);
+  throw err;
+};
+
+/** Fetches requests pushed while nobody listened (worker asleep, socket down). */
+export async function pollAccount(deviceId: string): Promise<void> {
+  const account = await getAccount(deviceId);
+  if (!account || account.revoked) return;
+  const requests = await withCommandTimestamp(deviceId, (a, ts) => api.poll(a, ts)).catch(revokedCheck(deviceId));
+  for (const request of requests) await receiveRequest(account.origin, request, 'poll');
+}
+
+/** On every wake-up: channels up, and a poll for accounts whose channel is not bound yet. */
+export async function wake(reason: string, pollAll = false): Promise<void> {
+  await syncChannels();
+  const accounts = (await listAccounts()).filter((a) => !a.revoked && (pollAll || !isConnected(a)));
+  await Promise.all(
+    accounts.map((a) =>
+      pollAccount(a.deviceId).catch((err: unknown) => console.warn(`pushkey: poll on ${reason} failed for ${a.upn}`, err)),
+    ),
+  );
+}

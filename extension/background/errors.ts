@@ -1,0 +1,31 @@
+// What a person reads when something fails. One table from protocol error codes to
+// sentences; the server's own message is kept only where we have nothing better.
+import { PushkeyError, type ErrorCode } from '../../protocol/index.ts';
+import { errorInfoOf, type ErrorInfo } from '../messaging/index.ts';
+
+const FOR_PEOPLE: Partial<Record<ErrorCode, string>> = {
+  code_invalid: 'This code has expired or was already used. Get a new QR code from your My Account page.',
+  number_mismatch: "The number didn't match. The sign-in was denied.",
+  challenge_expired: 'This request has expired.',
+  challenge_consumed: 'This request was already answered.',
+  challenge_unknown: 'The server no longer knows this request.',
+  client_update_required: 'Update required: your organization needs a newer version of pushkey. Update the extension and try again.',
+  device_revoked: 'This account was disabled by your organization. Remove it and add it again.',
+  device_unknown: 'The server no longer knows this device. Remove the account and add it again.',
+  unavailable: 'The server is unreachable. Check your connection and try again.',
+  conflict: 'This account is already added.',
+  invalid_credentials: 'The password is incorrect.',
+  locked_out: 'Too many failed attempts. Try again later.',
+  rate_limited: 'Too many attempts. Wait a moment and try again.',
+  method_not_allowed: 'Your organization does not allow this sign-in method for your account.',
+  clock_skew: "This computer's clock looks wrong. Check the date and time, then try again.",
+  signature_invalid: 'The server could not verify this device. Remove the account and add it again.',
+  user_disabled: 'This account is disabled.',
+};
+
+export function toErrorInfo(err: unknown): ErrorInfo {
+  const info = errorInfoOf(err);
+  if (info.code === 'internal') console.error('pushkey:', err);
+  const message = err instanceof PushkeyError && info.code !== 'bad_request' ? FOR_PEOPLE[err.code] : undefined;
+  return { code: info.code, message: message ?? info.message };
+}

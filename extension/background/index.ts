@@ -1,0 +1,41 @@
+// The service worker: owns the keys, the channels and the pending requests. Everything
+// the pages can ask is in the one table below.
+import { browser, handleMessages } from '../messaging/index.ts';
+import { accountViews, addAccount, disablePasswordless, removeAccount, startPasswordlessSetup, wake } from './accounts.ts';
+import { toErrorInfo } from './errors.ts';
+import { watchPromptWindow } from './prompt-window.ts';
+import { answerRequest, pendingRequests, requestHistory } from './requests.ts';
+
+const WAKE_ALARM = 'wake';
+// Chrome's shortest period (30 s). Chrome kills an idle worker after 30 s; this alarm starts
+// it again, and wake() reconnects and polls so nothing pushed meanwhile is lost.
+const WAKE_PERIOD_MIN = 0.5;
+
+handleMessages(
+  {
+    listAccounts: () => accountViews(),
+    addAccount: (a) => addAccount(a),
+    removeAccount: ({ deviceId }) => removeAccount(deviceId),
+    startPasswordlessSetup: ({ deviceId, password }) => startPasswordlessSetup(deviceId, password),
+    disablePasswordless: ({ deviceId }) => disablePasswordless(deviceId),
+    listPending: () => pendingRequests(),
+    listHistory: ({ deviceId }) => requestHistory(deviceId),
+    answerRequest: ({ key, decision, number }) => answerRequest(key, decision, number),
+  },
+  toErrorInfo,
+);
+
+watchPromptWindow();
+
+browser.alarms.onAlarm.addListener((alarm) => {
+  if (alarm.name === WAKE_ALARM) void wake('alarm');
+});
+browser.runtime.onStartup.addListener(() => void wake('startup', true));
+
+async function ensureAlarm(): Promise<void> {
+  if (!(await browser.alarms.get(WAKE_ALARM))) browser.alarms.create(WAKE_ALARM, { periodInMinutes: WAKE_PERIOD_MIN });
+}
+
+// Every time the worker starts (install, browser start, alarm, a message from a page).
+void ensureAlarm();
+void wake('worker start', true);

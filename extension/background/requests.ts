@@ -1,0 +1,182 @@
+// Requests pushed to this device: verify, queue, show, answer. Every request is stored
+// (pending, then how it ended), so the queue survives the worker being killed and the
+// popup can show a history. A push that does not verify is stored as rejected, never shown.
+import { PushkeyError, type PushRequest } from '../../protocol/index.ts';
+import { verifyPush } from '../crypto/device-key.ts';
+import { broadcast, type RequestView } from '../messaging/index.ts';
+import {
+  addRequest,
+  getAccount,
+  getRequest,
+  history,
+  listAccounts,
+  pruneHistory,
+  requestsWithStatus,
+  settleRequest,
+  updateAccount,
+  type AccountRecord,
+  type RequestRecord,
+} from '../storage/db.ts';
+import * as api from './device-api.ts';
+import { showPrompt } from './prompt-window.ts';
+
+export const requestKey = (deviceId: string, challengeId: string): string => `${deviceId}/${challengeId}`;
+
+/** Devices whose passwordless setup is being answered in the popup: no prompt window for it. */
+const setupInPopup = new Set<string>();
+export const markSetupInPopup = (deviceId: string, on: boolean): void => void (on ? setupInPopup.add(deviceId) : setupInPopup.delete(deviceId));
+
+export type Via = 'channel' | 'poll' | 'setup';
+
+/** Takes a push from the channel, a poll or the setup command. Returns the stored record when it verified. */
+export async function receiveRequest(origin: string, request: PushRequest, via: Via): Promise<RequestRecord | undefined> {
+  const account = await getAccount(request.deviceId);
+  // Not ours (removed account, or another server's device id): nothing to verify it against.
+  if (!account || account.origin !== origin) return undefined;
+  const base = {
+    deviceId: request.deviceId,
+    challengeId: request.challengeId,
+    origin,
+    nonce: request.nonce,
+    kind: request.kind,
+    app: request.app,
+    ip: request.context.ip,
+    location: request.context.location,
+    browser: request.context.browser,
+    time: request.context.time,
+    expiresAt: request.expiresAt,
+    receivedAt: Date.now(),
+  };
+  // The push must be signed by the key pinned at enrollment; anything else is shown to nobody.
+  if (!(await verifyPush(request, origin, account.serverPublicKey))) {
+    await addRequest({ ...base, key: `rejected/${crypto.randomUUID()}`, status: 'rejected', detail: 'The server signature did not verify against the pinned key' });
+    broadcast({ type: 'requestsChanged' });
+    return undefined;
+  }
+  const key = requestKey(request.deviceId, request.challengeId);
+  if (request.expiresAt <= Date.now()) {
+    await settleRequest(key, 'expired');
+    return undefined;
+  }
+  const isNew = await addRequest({ ...base, key, status: 'pending' });
+  const record = await getRequest(key);
+  if (!isNew || !record) return record;
+  scheduleExpiry(record);
+  void pruneHistory();
+  const answeredInPopup = via === 'setup' || (request.kind === 'passwordless_setup' && setupInPopup.has(request.deviceId));
+  if (!answeredInPopup) await showPrompt();
+  broadcast({ type: 'requestsChanged' });
+  return record;
+}
+
+function scheduleExpiry(record: RequestRecord): void {
+  setTimeout(() => void expireIfDue(record.key), Math.max(0, record.expiresAt - Date.now()) + 50);
+}
+
+async function expireIfDue(key: string): Promise<void> {
+  const record = await getRequest(key);
+  if (record?.status === 'pending' && record.expiresAt <= Date.now()) {
+    await settleRequest(key, 'expired');
+    broadcast({ type: 'requestsChanged' });
+  }
+}
+
+/** The server withdrew a request (answered elsewhere, expired, reported). */
+export async function cancelRequest(deviceId: string, challengeId: string): Promise<void> {
+  if (await settleRequest(requestKey(deviceId, challengeId), 'cancelled')) broadcast({ type: 'requestsChanged' });
+}
+
+export async function markRevoked(deviceId: string): Promise<void> {
+  await updateAccount(deviceId, () => ({ revoked: true, passwordless: false }));
+  for (const r of await requestsWithStatus('pending')) if (r.deviceId === deviceId) await settleRequest(r.key, 'cancelled', 'device revoked');
+  broadcast({ type: 'accountsChanged' });
+  broadcast({ type: 'requestsChanged' });
+}
+
+/** Pending and unexpired, oldest first: the prompt's queue. Expired ones are settled on the way. */
+export async function pendingRequests(): Promise<RequestView[]> {
+  const now = Date.now();
+  const out: RequestRecord[] = [];
+  for (const r of await requestsWithStatus('pending')) {
+    if (r.expiresAt <= now) await settleRequest(r.key, 'expired');
+    else out.push(r);
+  }
+  out.sort((a, b) => a.receivedAt - b.receivedAt);
+  return withAccounts(out);
+}
+
+export async function requestHistory(deviceId?: string): Promise<RequestView[]> {
+  const all = await history();
+  return withAccounts(deviceId ? all.filter((r) => r.deviceId === deviceId) : all);
+}
+
+async function withAccounts(records: RequestRecord[]): Promise<RequestView[]> {
+  const accounts = new Map((await listAccounts()).map((a) => [a.deviceId, a]));
+  return records.map((r) => toRequestView(r, accounts.get(r.deviceId)));
+}
+
+export function toRequestView(r: RequestRecord, account: AccountRecord | undefined): RequestView {
+  return {
+    key: r.key,
+    deviceId: r.deviceId,
+    challengeId: r.challengeId,
+    origin: r.origin,
+    tenant: account?.tenant ?? '',
+    upn: account?.upn ?? '',
+    kind: r.kind,
+    app: r.app,
+    ip: r.ip,
+    location: r.location,
+    browser: r.browser,
+    time: r.time,
+    expiresAt: r.expiresAt,
+    receivedAt: r.receivedAt,
+    status: r.status,
+    ...(r.detail ? { detail: r.detail } : {}),
+  };
+}
+
+const FINAL_STATUS = {
+  number_mismatch: 'number_mismatch',
+  challenge_expired: 'expired',
+  challenge_consumed: 'cancelled',
+  challenge_unknown: 'cancelled',
+} as const;
+
+/** Signs and sends the person's answer. The number is whatever they typed; nothing fills it in. */
+export async function answerRequest(key: string, decision: 'approve' | 'deny' | 'report', typed: string) {
+  const record = await getRequest(key);
+  if (!record) throw new PushkeyError('challenge_unknown', 'This request is no longer here');
+  if (record.status !== 'pending') throw new PushkeyError(record.status === 'expired' ? 'challenge_expired' : 'challenge_consumed', 'Already answered');
+  if (record.expiresAt <= Date.now()) {
+    await settleRequest(key, 'expired');
+    broadcast({ type: 'requestsChanged' });
+    throw new PushkeyError('challenge_expired', 'This request has expired');
+  }
+  const number = decision === 'approve' ? typed.trim() : '';
+  if (decision === 'approve' && !/^\d{2,8}$/.test(number)) {
+    throw new PushkeyError('bad_request', 'Enter the number shown on your sign-in screen (digits only).');
+  }
+  const account = await getAccount(record.deviceId);
+  if (!account) throw new PushkeyError('device_unknown', 'This account was removed');
+  if (account.revoked) throw new PushkeyError('device_revoked', 'This account was disabled');
+  try {
+    const result = await api.respond(account, record, decision, number);
+    await settleRequest(key, result.outcome);
+    if (record.kind === 'passwordless_setup' && result.outcome === 'approved') {
+      await updateAccount(account.deviceId, () => ({ passwordless: true }));
+      broadcast({ type: 'accountsChanged' });
+    }
+    return { outcome: result.outcome };
+  } catch (err) {
+    if (err instanceof PushkeyError && err.code !== 'unavailable') {
+      // Anything but a network failure ends the request; a network failure may be retried.
+      const status = (FINAL_STATUS as Record<string, RequestRecord['status']>)[err.code] ?? 'failed';
+      await settleRequest(key, status, err.code);
+      if (err.code === 'device_revoked') await markRevoked(account.deviceId);
+    }
+    throw err;
+  } finally {
+    broadcast({ type: 'requestsChanged' });
+  }
+}

@@ -1,0 +1,18 @@
+// The one import of webextension-polyfill: every browser API the extension touches goes
+// through here, so replacing the polyfill (or mocking it) is a one-file change.
+import browser from 'webextension-polyfill';
+
+export { browser };
+
+/** The extension's own version (manifest "version"), sent as clientVersion. */
+export const extensionVersion = (): string => browser.runtime.getManifest().version;
+
+export const extensionUrl = (path: string): string => browser.runtime.getURL(path);
+
+const OS_NAMES: Record<string, string> = { linux: 'Linux', mac: 'macOS', win: 'Windows', cros: 'ChromeOS', android: 'Android', openbsd: 'OpenBSD', fuchsia: 'Fuchsia' };
+
+/** The device name a server shows in My Account, e.g. "pushkey extension on Linux". */
+export async function deviceName(): Promise<string> {
+  const { os } = await browser.runtime.getPlatformInfo();
+  return `pushkey extension on ${OS_NAMES[os] ?? os}`;
+}

@@ -1,0 +1,101 @@
+// Messages between the parts of the extension (popup, prompt → service worker, and the
+// worker's broadcasts back). Each is keyed by `type` and parsed with valibot on arrival,
+// so a page and the worker never trust each other's shapes blindly.
+import * as v from 'valibot';
+import { ERROR_CODES } from '../../protocol/index.ts';
+import { Kind } from '../../protocol/fields.ts';
+
+const Text = v.string();
+const Time = v.number();
+
+/** An account as the pages see it: never the key. */
+export const AccountView = v.object({
+  deviceId: Text,
+  origin: Text,
+  upn: Text,
+  displayName: Text,
+  tenant: Text,
+  passwordless: v.boolean(),
+  revoked: v.boolean(),
+  createdAt: Time,
+  /** Whether the channel to this account's server is up and bound to this device. */
+  connected: v.boolean(),
+});
+export type AccountView = v.InferOutput<typeof AccountView>;
+
+export const RequestStatus = v.picklist([
+  'pending',
+  'approved',
+  'denied',
+  'reported',
+  'number_mismatch',
+  'expired',
+  'cancelled',
+  'failed',
+  /** A push whose server signature did not verify against the pinned key: never shown. */
+  'rejected',
+]);
+export type RequestStatus = v.InferOutput<typeof RequestStatus>;
+
+export const RequestView = v.object({
+  key: Text,
+  deviceId: Text,
+  challengeId: Text,
+  origin: Text,
+  tenant: Text,
+  upn: Text,
+  kind: Kind,
+  app: Text,
+  ip: Text,
+  location: Text,
+  browser: Text,
+  time: Time,
+  expiresAt: Time,
+  receivedAt: Time,
+  status: RequestStatus,
+  /** Why it failed or was rejected, for the history. */
+  detail: v.optional(Text),
+});
+export type RequestView = v.InferOutput<typeof RequestView>;
+
+export const Answer = v.picklist(['approve', 'deny', 'report']);
+
+/** Every call a page can make, with the schema of its arguments and of its reply. */
+export const CALLS = {
+  listAccounts: { args: v.object({}), reply: v.array(AccountView) },
+  addAccount: {
+    args: v.object({ origin: Text, code: Text, user: v.optional(Text), tenant: v.optional(Text) }),
+    reply: AccountView,
+  },
+  removeAccount: { args: v.object({ deviceId: Text }), reply: v.null() },
+  startPasswordlessSetup: { args: v.object({ deviceId: Text, password: Text }), reply: RequestView },
+  disablePasswordless: { args: v.object({ deviceId: Text }), reply: AccountView },
+  listPending: { args: v.object({}), reply: v.array(RequestView) },
+  listHistory: { args: v.object({ deviceId: v.optional(Text) }), reply: v.array(RequestView) },
+  answerRequest: {
+    args: v.object({ key: Text, decision: Answer, number: Text }),
+    reply: v.object({ outcome: v.picklist(['approved', 'denied', 'reported']) }),
+  },
+} as const;
+
+export type CallName = keyof typeof CALLS;
+export type CallArgs<N extends CallName> = v.InferOutput<(typeof CALLS)[N]['args']>;
+export type CallReply<N extends CallName> = v.InferOutput<(typeof CALLS)[N]['reply']>;
+
+/** A call on the wire is `{ type: 'listAccounts', ...args }`; `type` is read first, then the args. */
+export const CallType = v.object({ type: v.picklist(Object.keys(CALLS) as [CallName, ...CallName[]]) });
+
+export const ErrorInfo = v.object({ code: v.picklist([...ERROR_CODES, 'no_qr_code']), message: Text });
+export type ErrorInfo = v.InferOutput<typeof ErrorInfo>;
+
+export const Envelope = v.variant('ok', [
+  v.object({ ok: v.literal(true), value: v.unknown() }),
+  v.object({ ok: v.literal(false), error: ErrorInfo }),
+]);
+
+/** What the worker tells every open page; no reply expected. */
+export const Broadcast = v.variant('type', [
+  v.object({ type: v.literal('requestsChanged') }),
+  v.object({ type: v.literal('accountsChanged') }),
+]);
+export type Broadcast = v.InferOutput<typeof Broadcast>;

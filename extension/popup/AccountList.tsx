@@ -1,0 +1,51 @@
+import type { JSX } from 'preact';
+import type { AccountView } from '../messaging/index.ts';
+import { Avatar, Bar, ErrorNote, Spinner } from '../ui/components.tsx';
+import { Icon } from '../ui/icons.tsx';
+import type { Go } from './App.tsx';
+
+export function AccountList({ accounts, error, go }: { accounts: AccountView[] | null; error: string | null; go: Go }): JSX.Element {
+  return (
+    <>
+      <Bar title="Authenticator">
+        <button type="button" class="icon-btn" aria-label="Add account" title="Add account" onClick={() => go({ name: 'add' })}>
+          <Icon name="plus" />
+        </button>
+      </Bar>
+      <main class="content">
+        <ErrorNote message={error} />
+        {accounts === null && !error && <Spinner label="Loading accounts…" />}
+        {accounts?.length === 0 && (
+          <div class="card empty">
+            <Icon name="shield" class="big-icon" />
+            <h2>No accounts yet</h2>
+            <p class="muted">Add your work or school account to approve sign-ins from this browser.</p>
+            <button type="button" class="btn primary" onClick={() => go({ name: 'add' })}>
+              Add account
+            </button>
+          </div>
+        )}
+        {accounts && accounts.length > 0 && (
+          <ul class="list card" aria-label="Accounts">
+            {accounts.map((a) => (
+              <li key={a.deviceId}>
+                <button type="button" class="row" onClick={() => go({ name: 'account', deviceId: a.deviceId })}>
+                  <Avatar name={a.tenant || a.upn} off={a.revoked} />
+                  <span class="main">
+                    <span class="title">{a.tenant || new URL(a.origin).host}</span>
+                    <span class="sub">{a.upn}</span>
+                    <span class="badges">
+                      {a.passwordless && !a.revoked && <span class="badge ok">Passwordless</span>}
+                      {a.revoked && <span class="badge danger">Disabled</span>}
+                    </span>
+                  </span>
+                  <Icon name="chevron" class="chevron" />
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,76 @@
+import type { JSX } from 'preact';
+import type { AccountView } from '../messaging/index.ts';
+import { Avatar, Bar } from '../ui/components.tsx';
+import { formatTime, kindText, statusText } from '../ui/format.ts';
+import { Icon } from '../ui/icons.tsx';
+import type { Go } from './App.tsx';
+import { useHistory } from './use-accounts.ts';
+
+export function AccountPage({ account, go, onBack }: { account: AccountView; go: Go; onBack: () => void }): JSX.Element {
+  const history = useHistory(account.deviceId).slice(0, 5);
+  return (
+    <>
+      <Bar title={account.tenant || 'Account'} onBack={onBack}>
+        <button type="button" class="icon-btn" aria-label="Account settings" title="Settings" onClick={() => go({ name: 'settings', deviceId: account.deviceId })}>
+          <Icon name="gear" />
+        </button>
+      </Bar>
+      <main class="content">
+        <section class="hero" aria-label="Account">
+          <Avatar name={account.tenant || account.upn} big off={account.revoked} />
+          <h2>{account.displayName || account.upn}</h2>
+          <p class="muted">{account.upn}</p>
+          <p class="muted small">{new URL(account.origin).host}</p>
+          <p class="badges">
+            {account.revoked ? (
+              <span class="badge danger">Disabled by your organization</span>
+            ) : account.connected ? (
+              <span class="badge ok">Connected</span>
+            ) : (
+              <span class="badge muted">Offline, retrying</span>
+            )}
+          </p>
+        </section>
+
+        {account.revoked ? (
+          <p class="note error" role="alert">
+            Your organization disabled this registration. Remove it from settings, then add the account again.
+          </p>
+        ) : account.passwordless ? (
+          <div class="note ok">
+            <strong>Passwordless sign-in is on.</strong> Choose "Use an app instead" when you sign in, then approve here.
+          </div>
+        ) : (
+          <div class="card stack" style="padding:14px">
+            <h3>Passwordless sign-in</h3>
+            <p class="muted">Sign in without a password: approve with the number shown on your screen.</p>
+            <button type="button" class="btn primary" onClick={() => go({ name: 'setup', deviceId: account.deviceId })}>
+              Set up passwordless sign-in
+            </button>
+          </div>
+        )}
+
+        {history.length > 0 && (
+          <section class="stack" aria-labelledby="recent">
+            <h3 class="section-title" id="recent">
+              Recent activity
+            </h3>
+            <ul class="list card history">
+              {history.map((r) => (
+                <li key={r.key}>
+                  <span>
+                    {kindText(r.kind)}
+                    {r.app ? ` · ${r.app}` : ''}
+                    <br />
+                    <span class="muted small">{formatTime(r.receivedAt)}</span>
+                  </span>
+                  <span class={r.status === 'approved' ? 'badge ok' : r.status === 'pending' ? 'badge' : 'badge muted'}>{statusText(r.status)}</span>
+                </li>
+              ))}
+            </ul>
+          </section>
+        )}
+      </main>
+    </>
+  );
+}

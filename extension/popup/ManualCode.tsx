@@ -1,0 +1,61 @@
+// "Enter code manually": the code and the server URL shown under "Can't scan image?",
+// or the whole pushkey:// link pasted into the code field.
+import type { JSX } from 'preact';
+import { useState } from 'preact/hooks';
+import { parseEnrollUri } from '../../protocol/index.ts';
+import { call } from '../messaging/index.ts';
+import { Bar, ErrorNote, Field } from '../ui/components.tsx';
+import type { Go } from './App.tsx';
+
+function readInput(code: string, url: string): { origin: string; code: string; user?: string; tenant?: string } {
+  const trimmed = code.trim();
+  if (trimmed.startsWith('pushkey://')) return parseEnrollUri(trimmed);
+  if (!trimmed) throw new Error('Enter the code.');
+  let origin: string;
+  try {
+    const u = new URL(url.trim());
+    if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error();
+    origin = u.origin;
+  } catch {
+    throw new Error('Enter the URL shown with the code, like https://login.example.com');
+  }
+  return { origin, code: trimmed };
+}
+
+export function ManualCode({ go, onAdded }: { go: Go; onAdded: (deviceId: string) => void }): JSX.Element {
+  const [code, setCode] = useState('');
+  const [url, setUrl] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const isLink = code.trim().startsWith('pushkey://');
+
+  async function submit(e: Event) {
+    e.preventDefault();
+    setError(null);
+    setBusy(true);
+    try {
+      const account = await call('addAccount', readInput(code, url));
+      onAdded(account.deviceId);
+    } catch (err) {
+      setError((err as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <>
+      <Bar title="Enter code manually" onBack={() => go({ name: 'add' })} />
+      <main class="content">
+        <form class="stack" onSubmit={(e) => void submit(e)}>
+          <Field id="code" label="Code" value={code} onInput={setCode} autoFocus hint="Or paste the whole pushkey:// link here." />
+          {!isLink && <Field id="url" label="URL" value={url} onInput={setUrl} inputMode="url" hint="The server address shown with the code." />}
+          <ErrorNote message={error} />
+          <button type="submit" class="btn primary block" disabled={busy}>
+            {busy ? 'Adding…' : 'Add account'}
+          </button>
+        </form>
+      </main>
+    </>
+  );
+}

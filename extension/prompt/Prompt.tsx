@@ -1,0 +1,216 @@
+// The prompt window: one request at a time from the worker's queue. The person reads the
+// context, types the number shown on their sign-in screen, and answers. Nothing fills the
+// number in. After the outcome is shown the next request comes, or the window closes.
+import { Fragment, type JSX } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { call, onBroadcast, type RequestView } from '../messaging/index.ts';
+import { ErrorNote, Field, Spinner } from '../ui/components.tsx';
+import { formatTime, secondsLeft } from '../ui/format.ts';
+import { Icon } from '../ui/icons.tsx';
+
+/** How long an outcome stays on screen before the next request or the window closes. */
+const OUTCOME_MS = 2_500;
+
+type Outcome = { tone: 'ok' | 'error'; title: string; text: string };
+
+export function Prompt(): JSX.Element {
+  const [queue, setQueue] = useState<RequestView[] | null>(null);
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const [seen, setSeen] = useState<string | null>(null);
+
+  const load = () => void call('listPending', {}).then(setQueue, () => setQueue([]));
+  useEffect(() => {
+    load();
+    return onBroadcast((m) => m.type === 'requestsChanged' && load());
+  }, []);
+
+  const current = queue?.[0];
+  // A request that vanished while it was on screen was answered or withdrawn elsewhere.
+  useEffect(() => {
+    if (current) setSeen(current.key);
+    else if (seen && !outcome && queue) {
+      setSeen(null);
+      setOutcome({ tone: 'error', title: 'Request closed', text: 'This request was cancelled or answered elsewhere.' });
+    }
+  }, [current?.key, queue]);
+
+  useEffect(() => {
+    if (!outcome) return;
+    const t = setTimeout(() => {
+      setOutcome(null);
+      setSeen(null);
+      if (!queue || queue.length === 0) window.close();
+    }, OUTCOME_MS);
+    return () => clearTimeout(t);
+  }, [outcome, queue]);
+
+  let body: JSX.Element;
+  if (outcome) body = <OutcomeView outcome={outcome} />;
+  else if (!queue) body = <Spinner label="Loading…" />;
+  else if (!current) body = <Spinner label="No pending requests. This window closes." />;
+  else body = <Ask key={current.key} request={current} more={queue.length - 1} onOutcome={(o) => { setSeen(null); setOutcome(o); }} />;
+
+  useEffect(() => {
+    if (queue && queue.length === 0 && !outcome && !seen) {
+      const t = setTimeout(() => window.close(), OUTCOME_MS);
+      return () => clearTimeout(t);
+    }
+    return undefined;
+  }, [queue, outcome, seen]);
+
+  return <div class="app prompt">{body}</div>;
+}
+
+function OutcomeView({ outcome }: { outcome: Outcome }): JSX.Element {
+  return (
+    <main class="content">
+      <div class="hero" role="status" aria-live="assertive" data-outcome={outcome.title}>
+        <span class={`avatar big${outcome.tone === 'error' ? ' off' : ''}`} aria-hidden="true">
+          <Icon name={outcome.tone === 'ok' ? 'check' : 'cross'} />
+        </span>
+        <h2>{outcome.title}</h2>
+        <p class="muted">{outcome.text}</p>
+      </div>
+    </main>
+  );
+}
+
+const OUTCOMES: Record<string, Outcome> = {
+  approved: { tone: 'ok', title: 'Approved', text: 'You approved the sign-in.' },
+  approved_setup: { tone: 'ok', title: 'Approved', text: 'Passwordless sign-in is set up.' },
+  denied: { tone: 'error', title: 'Denied', text: 'The sign-in was blocked.' },
+  reported: { tone: 'error', title: 'Reported', text: 'The sign-in was blocked and your organization was alerted.' },
+  number_mismatch: { tone: 'error', title: "The number didn't match", text: 'The sign-in was denied. Start it again if it was you.' },
+  challenge_expired: { tone: 'error', title: 'Expired', text: 'This request has expired. Start the sign-in again.' },
+  client_update_required: { tone: 'error', title: 'Update required', text: 'Your organization needs a newer version of pushkey. Update the extension, then sign in again.' },
+};
+
+type Stage = 'ask' | 'report' | 'sending';
+
+function Ask({ request, more, onOutcome }: { request: RequestView; more: number; onOutcome: (o: Outcome) => void }): JSX.Element {
+  const [stage, setStage] = useState<Stage>('ask');
+  const [number, setNumber] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [left, setLeft] = useState(secondsLeft(request.expiresAt));
+
+  useEffect(() => {
+    const t = setInterval(() => setLeft(secondsLeft(request.expiresAt)), 1000);
+    return () => clearInterval(t);
+  }, [request.expiresAt]);
+  useEffect(() => {
+    if (left === 0 && stage !== 'sending') onOutcome(OUTCOMES.challenge_expired!);
+  }, [left]);
+
+  async function answer(decision: 'approve' | 'deny' | 'report') {
+    if (decision === 'approve' && !/^\d{2,8}$/.test(number)) {
+      setError('Enter the number shown on your sign-in screen.');
+      return;
+    }
+    setError(null);
+    setStage('sending');
+    try {
+      const { outcome } = await call('answerRequest', { key: request.key, decision, number: decision === 'approve' ? number : '' });
+      onOutcome(OUTCOMES[outcome === 'approved' && request.kind === 'passwordless_setup' ? 'approved_setup' : outcome]!);
+    } catch (err) {
+      const code = (err as { code?: string }).code ?? '';
+      const known = OUTCOMES[code];
+      if (known) return onOutcome(known);
+      if (code === 'unavailable' || code === 'bad_request') {
+        // Nothing was decided: let the person try again.
+        setError((err as Error).message);
+        setStage(decision === 'approve' ? 'ask' : 'report');
+        return;
+      }
+      onOutcome({ tone: 'error', title: 'Could not send your answer', text: (err as Error).message });
+    }
+  }
+
+  const setup = request.kind === 'passwordless_setup';
+  const title = setup ? 'Set up passwordless sign-in?' : 'Are you trying to sign in?';
+  const details: [string, string][] = [
+    ['App', request.app],
+    ['Location', request.location],
+    ['IP address', request.ip],
+    ['Browser', request.browser],
+    ['Time', request.time ? formatTime(request.time) : ''],
+  ].filter((d): d is [string, string] => d[1] !== '');
+
+  if (stage === 'sending') return <Spinner label="Sending your answer…" />;
+
+  return (
+    <main class="content">
+      <header class="hero">
+        <span class="avatar big" aria-hidden="true">
+          {(request.tenant || request.upn || '?')[0]!.toUpperCase()}
+        </span>
+        <h1 style="font-size:20px;font-weight:600">{title}</h1>
+        <p>
+          <strong>{request.tenant}</strong>
+          <br />
+          <span class="muted">{request.upn}</span>
+        </p>
+      </header>
+      {details.length > 0 && (
+        <dl class="details card" aria-label="Sign-in details">
+          {details.map(([k, v]) => (
+            <Fragment key={k}>
+              <dt>{k}</dt>
+              <dd>{v}</dd>
+            </Fragment>
+          ))}
+        </dl>
+      )}
+      {stage === 'ask' ? (
+        <form
+          class="stack"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void answer('approve');
+          }}
+        >
+          <Field
+            id="number"
+            label={setup ? 'Enter the number shown on your computer screen' : 'Enter the number shown to sign in'}
+            value={number}
+            onInput={(v) => setNumber(v.replace(/\D/g, ''))}
+            inputMode="numeric"
+            class="number-input"
+            maxLength={8}
+            autoFocus
+            invalid={!!error}
+          />
+          <ErrorNote message={error} />
+          <div class="actions">
+            <button type="button" class="btn" onClick={() => setStage('report')}>
+              No, it's not me
+            </button>
+            <button type="submit" class="btn primary">
+              Yes
+            </button>
+          </div>
+        </form>
+      ) : (
+        <div class="stack" role="alertdialog" aria-labelledby="rq" aria-describedby="rd">
+          <p id="rq">
+            <strong>Do you want to report this?</strong>
+          </p>
+          <p id="rd" class="muted">
+            If you didn't try to sign in, report it. Your organization is alerted and the request is blocked.
+          </p>
+          <ErrorNote message={error} />
+          <div class="actions">
+            <button type="button" class="btn" onClick={() => void answer('deny')}>
+              Don't report
+            </button>
+            <button type="button" class="btn danger solid" onClick={() => void answer('report')} autoFocus>
+              Report
+            </button>
+          </div>
+        </div>
+      )}
+      <p class="muted small center countdown" aria-live="off">
+        Expires in {left} s{more > 0 ? ` · ${more} more waiting` : ''}
+      </p>
+    </main>
+  );
+}

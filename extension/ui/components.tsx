@@ -1,0 +1,91 @@
+// Small building blocks shared by the popup and the prompt.
+import type { ComponentChildren, JSX } from 'preact';
+import { useEffect, useRef } from 'preact/hooks';
+import { Icon } from './icons.tsx';
+
+export function Bar(props: { title: string; onBack?: () => void; children?: ComponentChildren }): JSX.Element {
+  const heading = useRef<HTMLHeadingElement>(null);
+  // Moving focus to the new screen's heading tells screen readers the screen changed.
+  useEffect(() => heading.current?.focus(), [props.title]);
+  return (
+    <header class="bar">
+      {props.onBack && (
+        <button type="button" class="icon-btn" onClick={props.onBack} aria-label="Back">
+          <Icon name="back" />
+        </button>
+      )}
+      <h1 tabIndex={-1} ref={heading}>
+        {props.title}
+      </h1>
+      {props.children}
+    </header>
+  );
+}
+
+export function ErrorNote({ message }: { message: string | null | undefined }): JSX.Element | null {
+  if (!message) return null;
+  return (
+    <p class="note error" role="alert">
+      {message}
+    </p>
+  );
+}
+
+export function Spinner({ label }: { label: string }): JSX.Element {
+  return (
+    <div class="hero" role="status" aria-live="polite">
+      <div class="spinner" aria-hidden="true" />
+      <p class="muted">{label}</p>
+    </div>
+  );
+}
+
+export function Avatar({ name, big, off }: { name: string; big?: boolean; off?: boolean }): JSX.Element {
+  const letter = (name.trim()[0] ?? '?').toUpperCase();
+  return (
+    <span class={`avatar${big ? ' big' : ''}${off ? ' off' : ''}`} aria-hidden="true">
+      {letter}
+    </span>
+  );
+}
+
+/** A labelled input; the label is always visible (placeholders are not labels). */
+export function Field(props: {
+  id: string;
+  label: string;
+  value: string;
+  onInput: (value: string) => void;
+  type?: string;
+  hint?: string;
+  autoFocus?: boolean;
+  inputMode?: 'numeric' | 'text' | 'url';
+  autoComplete?: string;
+  class?: string;
+  maxLength?: number;
+  invalid?: boolean;
+}): JSX.Element {
+  return (
+    <div class="field">
+      <label for={props.id}>{props.label}</label>
+      <input
+        id={props.id}
+        class={props.class}
+        type={props.type ?? 'text'}
+        value={props.value}
+        onInput={(e) => props.onInput(e.currentTarget.value)}
+        autoFocus={props.autoFocus}
+        inputMode={props.inputMode}
+        autoComplete={props.autoComplete ?? 'off'}
+        spellcheck={false}
+        maxLength={props.maxLength}
+        aria-invalid={props.invalid || undefined}
+        aria-describedby={props.hint ? `${props.id}-hint` : undefined}
+      />
+      {props.hint && (
+        <p class="hint" id={`${props.id}-hint`}>
+          {props.hint}
+        </p>
+      )}
+    </div>
+  );
+}

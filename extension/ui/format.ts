@@ -1,0 +1,28 @@
+// How times and request fields read on screen.
+import type { RequestView } from '../messaging/index.ts';
+
+export const formatTime = (ms: number): string =>
+  new Date(ms).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+export const secondsLeft = (expiresAt: number, now = Date.now()): number => Math.max(0, Math.ceil((expiresAt - now) / 1000));
+
+const STATUS_TEXT: Record<RequestView['status'], string> = {
+  pending: 'Waiting for you',
+  approved: 'Approved',
+  denied: 'Denied',
+  reported: 'Reported',
+  number_mismatch: 'Number did not match',
+  expired: 'Expired',
+  cancelled: 'Cancelled',
+  failed: 'Failed',
+  rejected: 'Rejected: forged request',
+};
+export const statusText = (s: RequestView['status']): string => STATUS_TEXT[s];
+
+const KIND_TEXT: Record<RequestView['kind'], string> = {
+  mfa: 'Sign-in',
+  passwordless: 'Passwordless sign-in',
+  passwordless_setup: 'Passwordless setup',
+  test: 'Test request',
+};
+export const kindText = (k: RequestView['kind']): string => KIND_TEXT[k];
