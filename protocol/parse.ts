@@ -9,7 +9,8 @@ export function parseWith<S extends v.GenericSchema>(schema: S, input: unknown, 
   if (result.success) return result.output;
   const issue = result.issues[0];
   const path = issue.path?.map((p) => String(p.key)).join('.') ?? '';
-  throw new PushkeyError('bad_request', `Invalid ${what}${path ? ` field "${path}"` : ''}: ${issue.message}`);
+  const reason = issue.input === undefined && path ? 'is required' : issue.message;
+  throw new PushkeyError('bad_request', `Invalid ${what}${path ? ` field "${path}"` : ''}: ${reason}`);
 }
 
 /** JSON.parse that answers bad_request instead of throwing a SyntaxError. */

@@ -1,0 +1,68 @@
+// createApp(deps) builds the HTTP app and the device channel; it never listens.
+// main.ts (and tests, on port 0) own the server.
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import type { Server } from 'node:http';
+import type { Deps } from './domain/deps.ts';
+import { adminRoutes } from './transport/http/admin-routes.ts';
+import { deviceRoutes } from './transport/http/device-routes.ts';
+import { errorHandler, notFound } from './transport/http/errors.ts';
+import type { HttpDeps } from './transport/http/http-deps.ts';
+import { requestLogger } from './transport/http/logging.ts';
+import { meRoutes } from './transport/http/me-routes.ts';
+import { defaultLimiters, type Limiters } from './transport/http/rate-limit.ts';
+import { signInRoutes } from './transport/http/signin-routes.ts';
+import { attachChannel, createChannel, DEFAULT_CHANNEL_OPTIONS, type Channel, type ChannelOptions } from './transport/push/channel.ts';
+
+export interface AppOptions {
+  limiters?: Limiters;
+  channel?: Partial<ChannelOptions>;
+  appName?: string;
+  /** Number of reverse proxies in front of us whose X-Forwarded-For is trusted. */
+  trustProxy?: number;
+  /** Extra routes (the site's static pages), mounted before the 404 handler. */
+  extraRoutes?: (app: Express) => void;
+}
+
+export interface App {
+  express: Express;
+  channel: Channel;
+  /** Serves the app and the channel on an http.Server. */
+  attach(server: Server): void;
+  close(): Promise<void>;
+}
+
+export function createApp(deps: Deps, opts: AppOptions = {}): App {
+  const d: HttpDeps = {
+    ...deps,
+    limiters: opts.limiters ?? defaultLimiters(),
+    secureCookies: deps.origin.startsWith('https:'),
+    appName: opts.appName ?? 'pushkey My Account',
+  };
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', opts.trustProxy ?? false);
+  app.use(requestLogger(deps.log));
+  app.use(helmet());
+  app.use(express.json({ limit: '16kb' }));
+
+  app.get('/api/health', (_req, res) => void res.json({ status: 'ok' }));
+  app.use('/api/device', deviceRoutes(d));
+  app.use('/api/signin', signInRoutes(d));
+  app.use('/api/me', meRoutes(d));
+  app.use('/api/admin', adminRoutes(d));
+  opts.extraRoutes?.(app);
+  app.use(notFound);
+  app.use(errorHandler);
+
+  const channel = createChannel(deps, { ...DEFAULT_CHANNEL_OPTIONS, ...opts.channel });
+  return {
+    express: app,
+    channel,
+    attach(server) {
+      server.on('request', app);
+      attachChannel(server, channel);
+    },
+    close: () => channel.close(),
+  };
+}

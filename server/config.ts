@@ -1,0 +1,58 @@
+// Configuration: every key has a default and an environment variable, parsed once at
+// start; a bad value stops the process with a message that names it.
+import * as v from 'valibot';
+import path from 'node:path';
+import { Origin } from '../protocol/fields.ts';
+
+const Port = v.pipe(v.string(), v.transform(Number), v.integer('PORT must be a whole number'), v.minValue(0), v.maxValue(65535));
+const Whole = (name: string) => v.pipe(v.string(), v.transform(Number), v.integer(`${name} must be a whole number`), v.minValue(0));
+
+const Env = v.object({
+  PORT: v.optional(Port, '3000'),
+  HOST: v.optional(v.string(), '127.0.0.1'),
+  PUBLIC_ORIGIN: v.optional(Origin),
+  DATA_DIR: v.optional(v.string(), '.data'),
+  DATABASE_URL: v.optional(v.string()),
+  LOG_LEVEL: v.optional(v.picklist(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
+  TRUST_PROXY: v.optional(Whole('TRUST_PROXY'), '0'),
+  SQLITE_SYNCHRONOUS: v.optional(v.picklist(['FULL', 'NORMAL']), 'NORMAL'),
+  SESSION_IDLE_MINUTES: v.optional(Whole('SESSION_IDLE_MINUTES'), '30'),
+  SESSION_ABSOLUTE_HOURS: v.optional(Whole('SESSION_ABSOLUTE_HOURS'), '12'),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  /** The origin devices sign over and the QR code carries. Defaults to http://localhost:PORT. */
+  publicOrigin: string | null;
+  dataDir: string;
+  databaseUrl: string | null;
+  logLevel: string;
+  trustProxy: number;
+  sqliteSynchronous: 'FULL' | 'NORMAL';
+  sessionIdleMs: number;
+  sessionAbsoluteMs: number;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const picked = Object.fromEntries(Object.keys(Env.entries).filter((k) => env[k] !== undefined && env[k] !== '').map((k) => [k, env[k]]));
+  const r = v.safeParse(Env, picked);
+  if (!r.success) {
+    const issue = r.issues[0];
+    const key = issue.path?.[0]?.key ?? '';
+    throw new Error(`Invalid configuration ${String(key)}="${String(env[String(key)] ?? '')}": ${issue.message}`);
+  }
+  const e = r.output;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    publicOrigin: e.PUBLIC_ORIGIN ?? null,
+    dataDir: path.resolve(e.DATA_DIR),
+    databaseUrl: e.DATABASE_URL ?? null,
+    logLevel: e.LOG_LEVEL,
+    trustProxy: e.TRUST_PROXY,
+    sqliteSynchronous: e.SQLITE_SYNCHRONOUS,
+    sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
+    sessionAbsoluteMs: e.SESSION_ABSOLUTE_HOURS * 3_600_000,
+  };
+}

@@ -1,0 +1,194 @@
+// Number-match requests: createChallenge (server) → answerRequest (extension) → resolveResponse (server).
+import { PushkeyError } from '../../protocol/errors.ts';
+import type { DeviceResponse, PushRequest, RequestKind } from '../../protocol/messages.ts';
+import { pushBytes, respondBytes } from '../../protocol/signed-bytes.ts';
+import { toB64u } from '../../protocol/encoding.ts';
+import { compareVersions } from '../../protocol/version.ts';
+import { actorOf, audit, systemActor } from './audit.ts';
+import { newId, randomNumber, type Deps } from './deps.ts';
+import { verifyDeviceSignature } from './device-keys.ts';
+import { getAuthenticatorPolicy, mayAnswer, type AuthenticatorPolicy } from './policy.ts';
+import type { Challenge, ChallengeStatus, Device, User } from './types.ts';
+import { assertCanSignIn, recordPushFailure, resetPushFailures } from './users.ts';
+
+export interface RequestContext {
+  app: string;
+  ip: string;
+  location: string;
+  browser: string;
+}
+
+/** Signed fields may not hold newlines; a browser's user agent is outside our control. */
+const oneLine = (s: string, max: number) => s.replace(/[\p{Cc}]/gu, ' ').slice(0, max);
+
+/** The signed push for one device. The number is never part of it. */
+export function buildPush(d: Deps, c: Challenge, deviceId: string, policy: AuthenticatorPolicy): PushRequest {
+  const fields = {
+    deviceId,
+    challengeId: c.id,
+    nonce: c.nonce,
+    kind: c.kind,
+    app: policy.showApplication ? c.app : '',
+    context: {
+      ip: policy.showLocation ? c.ip : '',
+      location: policy.showLocation ? c.location : '',
+      browser: c.browser,
+      time: c.createdAt,
+    },
+    expiresAt: c.expiresAt,
+  };
+  const bytes = pushBytes({ origin: d.origin, ...fields, ...fields.context, time: c.createdAt });
+  return { type: 'request', ...fields, serverSignature: d.serverKey.sign(bytes) };
+}
+
+/** Creates a request for `user`, pushes it to every device that may answer it, and returns it (with its number, for the browser). */
+export async function createChallenge(
+  d: Deps,
+  user: User,
+  kind: RequestKind,
+  ctx: RequestContext,
+  opts: { flowId?: string | null; deviceId?: string | null } = {},
+): Promise<Challenge> {
+  assertCanSignIn(d, user);
+  const policy = await getAuthenticatorPolicy(d.repo);
+  const devices = (await d.repo.listUserDevices(user.id)).filter((dev) => (opts.deviceId ? dev.id === opts.deviceId : true) && mayAnswer(policy, dev, kind));
+  if (devices.length === 0) throw new PushkeyError('no_device', 'No authenticator can take this request.');
+  const now = d.clock.now();
+  const challenge: Challenge = {
+    id: newId(d),
+    userId: user.id,
+    deviceId: opts.deviceId ?? null,
+    kind,
+    nonce: toB64u(d.random.bytes(16)),
+    number: randomNumber(d, policy.numberLength),
+    app: oneLine(ctx.app, 128),
+    ip: oneLine(ctx.ip, 64),
+    location: oneLine(ctx.location, 128),
+    browser: oneLine(ctx.browser, 128),
+    createdAt: now,
+    expiresAt: now + policy.requestLifetimeSeconds * 1000,
+    status: 'pending',
+    answeredAt: null,
+    answeredBy: null,
+    flowId: opts.flowId ?? null,
+  };
+  await d.repo.createChallenge(challenge);
+  // passwordless_setup is answered in the popup that asked for it; no prompt window.
+  if (kind !== 'passwordless_setup') {
+    for (const dev of devices) d.bus.publish({ type: 'push', deviceId: dev.id, request: buildPush(d, challenge, dev.id, policy) });
+  }
+  return challenge;
+}
+
+/** Pending requests a device may answer, freshly signed (the signed poll after a wake-up). */
+export async function pendingFor(d: Deps, device: Device): Promise<PushRequest[]> {
+  const policy = await getAuthenticatorPolicy(d.repo);
+  const pending = await d.repo.listPendingForDevice(device, d.clock.now());
+  return pending.filter((c) => mayAnswer(policy, device, c.kind)).map((c) => buildPush(d, c, device.id, policy));
+}
+
+/** The state a waiting browser sees: pending turns into expired once the time is up. */
+export function effectiveStatus(c: Challenge, now: number): ChallengeStatus | 'expired' {
+  return c.status === 'pending' && now >= c.expiresAt ? 'expired' : c.status;
+}
+
+async function settle(d: Deps, c: Challenge, status: ChallengeStatus, deviceId: string): Promise<void> {
+  const now = d.clock.now();
+  if (!(await d.repo.consumeChallenge(c.id, { status, answeredAt: now, answeredBy: deviceId }, now))) {
+    // Another response won the race, or time ran out between our checks and the write.
+    const current = await d.repo.getChallenge(c.id);
+    if (current && effectiveStatus(current, now) === 'expired') throw new PushkeyError('challenge_expired', 'This request has expired.');
+    throw new PushkeyError('challenge_consumed', 'This request was already answered.');
+  }
+  d.bus.publish({ type: 'challenge', challengeId: c.id, status });
+  // Other devices of the user that got the same push can close their prompt.
+  for (const dev of await d.repo.listUserDevices(c.userId)) {
+    if (dev.id !== deviceId) d.bus.publish({ type: 'cancel', deviceId: dev.id, challengeId: c.id });
+  }
+}
+
+/**
+ * Verifies a device's answer against the stored request and consumes it atomically.
+ * The signed bytes are rebuilt from the stored challenge, never from echoed fields.
+ */
+export async function resolveResponse(d: Deps, r: DeviceResponse): Promise<{ outcome: 'approved' | 'denied' | 'reported'; challenge: Challenge; device: Device }> {
+  const now = d.clock.now();
+  const c = await d.repo.getChallenge(r.challengeId);
+  // The request exists.
+  if (!c) throw new PushkeyError('challenge_unknown', 'No such request.');
+  const device = await d.repo.getDevice(r.deviceId);
+  // The device exists, belongs to the request's user and, for a targeted request, is the target.
+  if (!device || device.userId !== c.userId || (c.deviceId !== null && c.deviceId !== device.id)) {
+    throw new PushkeyError('challenge_unknown', 'No such request for this device.');
+  }
+  // The signature covers our stored origin, id and nonce, and the device's decision and number.
+  const bytes = respondBytes({
+    origin: d.origin,
+    challengeId: c.id,
+    nonce: c.nonce,
+    decision: r.decision,
+    number: r.number,
+    deviceId: device.id,
+    clientVersion: r.clientVersion,
+  });
+  if (!verifyDeviceSignature(device, bytes, r.signature)) throw new PushkeyError('signature_invalid', 'The response signature does not verify.');
+  // A revoked device answers nothing.
+  if (device.revokedAt !== null) throw new PushkeyError('device_revoked', 'This authenticator was removed from the account.');
+  // Answered already (replays land here) or out of time.
+  if (c.status !== 'pending') throw new PushkeyError('challenge_consumed', 'This request was already answered.');
+  if (now >= c.expiresAt) throw new PushkeyError('challenge_expired', 'This request has expired.');
+  const policy = await getAuthenticatorPolicy(d.repo);
+  // The policy still lets this device answer this kind (mode or passwordless may have changed since the push).
+  if (!mayAnswer(policy, device, c.kind)) throw new PushkeyError('method_not_allowed', 'This authenticator may not answer this request.');
+  await d.repo.updateDevice(device.id, { lastUsedAt: now, clientVersion: r.clientVersion, capabilities: r.capabilities });
+  // Old clients that cannot number-match, or below the minimum version, are refused (and the browser is told).
+  if (!r.capabilities.includes('number_match') || compareVersions(r.clientVersion, policy.minClientVersion) < 0) {
+    await settle(d, c, 'update_required', device.id);
+    throw new PushkeyError('client_update_required', `Update required: this server needs authenticator version ${policy.minClientVersion} or later.`, {
+      minClientVersion: policy.minClientVersion,
+    });
+  }
+  if (r.decision === 'deny') {
+    await settle(d, c, 'denied', device.id);
+    return { outcome: 'denied', challenge: c, device };
+  }
+  if (r.decision === 'report') {
+    await settle(d, c, 'reported', device.id);
+    await reportFraud(d, c, device);
+    return { outcome: 'reported', challenge: c, device };
+  }
+  // The typed number matches the one the browser showed.
+  if (r.number !== c.number) {
+    await settle(d, c, 'number_mismatch', device.id);
+    const locked = await recordPushFailure(d, c.userId, policy.maxNumberFailures);
+    if (locked) await d.repo.appendAlert({ id: newId(d), at: now, kind: 'lockout', userId: c.userId, detail: `${policy.maxNumberFailures} wrong numbers in a row` });
+    throw new PushkeyError('number_mismatch', "The number you entered didn't match. The request was cancelled.");
+  }
+  await settle(d, c, 'approved', device.id);
+  const user = await d.repo.getUser(c.userId);
+  if (user) await resetPushFailures(d, user);
+  if (c.kind === 'passwordless_setup') {
+    await d.repo.updateDevice(device.id, { passwordless: true });
+    const actor = user ? actorOf(user, '') : systemActor;
+    await audit(d, actor, 'device.passwordless_enabled', { type: 'device', id: device.id }, { passwordless: false }, { passwordless: true });
+  }
+  return { outcome: 'approved', challenge: c, device };
+}
+
+/** "No, it's not me": cancel every other pending request of the user and raise an alert. */
+async function reportFraud(d: Deps, c: Challenge, device: Device): Promise<void> {
+  const now = d.clock.now();
+  const cancelled = await d.repo.cancelPendingForUser(c.userId, now);
+  const devices = await d.repo.listUserDevices(c.userId);
+  for (const other of cancelled) {
+    d.bus.publish({ type: 'challenge', challengeId: other.id, status: 'cancelled' });
+    for (const dev of devices) d.bus.publish({ type: 'cancel', deviceId: dev.id, challengeId: other.id });
+  }
+  await d.repo.appendAlert({
+    id: newId(d),
+    at: now,
+    kind: 'report',
+    userId: c.userId,
+    detail: `Reported as not me on ${device.name}: ${c.kind} request from ${c.ip || 'unknown IP'} (${c.browser || 'unknown browser'})`,
+  });
+}

@@ -1,0 +1,62 @@
+// What every domain function is given: storage, time, randomness, the push bus and the
+// server's identity. Injected so tests control the clock and randomness exactly.
+import { createHash } from 'node:crypto';
+import type { Logger } from 'pino';
+import { toB64u } from '../../protocol/encoding.ts';
+import type { Repository } from '../storage/repository.ts';
+import type { PushBus } from './push-bus.ts';
+import type { ServerKey } from './server-key.ts';
+
+export interface Clock {
+  now(): number;
+}
+export interface Random {
+  bytes(n: number): Uint8Array;
+  /** Uniform integer in [min, max). */
+  int(min: number, max: number): number;
+}
+
+export interface Limits {
+  sessionIdleMs: number;
+  sessionAbsoluteMs: number;
+  flowLifetimeMs: number;
+  activationLifetimeMs: number;
+  passwordFailureLimit: number;
+  lockoutMs: number;
+  /** Device command timestamps must be within this of the server clock. */
+  commandSkewMs: number;
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  sessionIdleMs: 30 * 60_000,
+  sessionAbsoluteMs: 12 * 3_600_000,
+  flowLifetimeMs: 15 * 60_000,
+  activationLifetimeMs: 10 * 60_000, // DESIGN: activation codes expire after 10 minutes
+  passwordFailureLimit: 10,
+  lockoutMs: 15 * 60_000,
+  commandSkewMs: 5 * 60_000,
+};
+
+export interface Deps {
+  repo: Repository;
+  clock: Clock;
+  random: Random;
+  bus: PushBus;
+  serverKey: ServerKey;
+  /** This server's public origin, part of every signed message. */
+  origin: string;
+  limits: Limits;
+  log: Logger;
+}
+
+/** 128-bit random id, base64url (22 characters). */
+export const newId = (d: Pick<Deps, 'random'>): string => toB64u(d.random.bytes(16));
+/** 256-bit random secret for cookies. */
+export const newSecret = (d: Pick<Deps, 'random'>): string => toB64u(d.random.bytes(32));
+/** Secrets with ≥128 bits of entropy are stored as SHA-256: fast to check, useless if leaked. */
+export const hashSecret = (secret: string): string => createHash('sha256').update(secret).digest('base64url');
+
+/** A number of `length` digits without a leading zero, from the CSPRNG. */
+export function randomNumber(d: Pick<Deps, 'random'>, length: number): string {
+  return String(d.random.int(10 ** (length - 1), 10 ** length));
+}

@@ -1,0 +1,231 @@
+// A browser's sign-in: start with a user name, then password (and push MFA where the
+// policy wants it), passwordless with the app, or a Temporary Access Pass. The flow is
+// bound to the browser that started it by a secret cookie; only that browser gets the session.
+import { PushkeyError } from '../../protocol/errors.ts';
+import { createChallenge, effectiveStatus, type RequestContext } from './challenges.ts';
+import { hashSecret, newId, newSecret, type Deps } from './deps.ts';
+import { authenticatorRights, getAuthenticatorPolicy } from './policy.ts';
+import { createSession } from './sessions.ts';
+import { hasUsableTap, redeemTap } from './tap.ts';
+import type { Challenge, Flow, SignInEntry, SignInStep, User } from './types.ts';
+import { assertCanSignIn, checkPassword } from './users.ts';
+
+export type SignInMethod = 'password' | 'passwordless' | 'tap';
+
+export interface ChallengeView {
+  challengeId: string;
+  number: string;
+  expiresAt: number;
+}
+const challengeView = (c: Challenge): ChallengeView => ({ challengeId: c.id, number: c.number, expiresAt: c.expiresAt });
+
+export type FlowStatus = 'pending' | 'signed_in' | 'denied' | 'reported' | 'number_mismatch' | 'expired' | 'update_required' | 'cancelled';
+
+/** What a step returns to the browser. `session` is set only when the browser is signed in. */
+export type StepResult =
+  | { status: 'signed_in'; session: string }
+  | { status: 'mfa_required'; challenge: ChallengeView }
+  | { status: 'pending'; challenge: ChallengeView };
+
+async function methodsFor(d: Deps, user: User | null): Promise<SignInMethod[]> {
+  if (!user || user.disabled) return ['password'];
+  const policy = await getAuthenticatorPolicy(d.repo);
+  const rights = authenticatorRights(policy, user, await d.repo.listUserDevices(user.id));
+  const methods: SignInMethod[] = ['password'];
+  if (rights.passwordless) methods.push('passwordless');
+  if (await hasUsableTap(d, user.id)) methods.push('tap');
+  return methods;
+}
+
+export async function startFlow(d: Deps, upn: string, ctx: RequestContext): Promise<{ flowId: string; secret: string; upn: string; methods: SignInMethod[] }> {
+  const user = await d.repo.getUserByUpn(upn);
+  const now = d.clock.now();
+  const secret = newSecret(d);
+  const flow: Flow = {
+    id: newId(d),
+    secretHash: hashSecret(secret),
+    userId: user?.id ?? null,
+    upn,
+    state: 'identified',
+    createdAt: now,
+    expiresAt: now + d.limits.flowLifetimeMs,
+    challengeId: null,
+    methods: [],
+    completedAt: null,
+    ip: ctx.ip,
+    browser: ctx.browser,
+    app: ctx.app,
+  };
+  await d.repo.createFlow(flow);
+  await d.repo.upsertSignIn({
+    id: flow.id,
+    at: now,
+    userId: flow.userId,
+    upn,
+    app: ctx.app,
+    ip: ctx.ip,
+    location: ctx.location,
+    browser: ctx.browser,
+    result: 'in_progress',
+    failureCode: null,
+    methods: [],
+    steps: [],
+  });
+  return { flowId: flow.id, secret, upn, methods: await methodsFor(d, user) };
+}
+
+/** The flow, if it exists, is unexpired, unfinished, and this browser holds its secret. */
+async function requireFlow(d: Deps, flowId: string, secret: string | undefined): Promise<Flow> {
+  const flow = await d.repo.getFlow(flowId);
+  if (!flow || !secret || flow.secretHash !== hashSecret(secret) || d.clock.now() >= flow.expiresAt) {
+    throw new PushkeyError('flow_invalid', 'This sign-in has expired or belongs to another browser. Start again.');
+  }
+  return flow;
+}
+
+async function logStep(d: Deps, flow: Flow, step: Omit<SignInStep, 'at'>, end?: { result: 'success' | 'failure'; failureCode?: string }): Promise<void> {
+  const entry = await d.repo.getSignIn(flow.id);
+  if (!entry) return;
+  const next: SignInEntry = {
+    ...entry,
+    userId: flow.userId,
+    steps: [...entry.steps, { ...step, at: d.clock.now() }],
+    methods: step.result === 'success' && !entry.methods.includes(step.method) ? [...entry.methods, step.method] : entry.methods,
+    result: end?.result ?? entry.result,
+    failureCode: end?.failureCode ?? entry.failureCode,
+  };
+  await d.repo.upsertSignIn(next);
+}
+
+/** Runs a step; a PushkeyError it throws is logged as the attempt's failure, then rethrown. */
+async function step<T>(d: Deps, flow: Flow, method: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof PushkeyError) await logStep(d, flow, { method, detail: err.code, result: 'failure' }, { result: 'failure', failureCode: err.code });
+    throw err;
+  }
+}
+
+async function finish(d: Deps, flow: Flow, user: User, methods: string[]): Promise<StepResult> {
+  if (!(await d.repo.completeFlow(flow.id, d.clock.now()))) throw new PushkeyError('flow_invalid', 'This sign-in was already completed.');
+  const session = await createSession(d, user, methods, { ip: flow.ip, browser: flow.browser });
+  const entry = await d.repo.getSignIn(flow.id);
+  if (entry) await d.repo.upsertSignIn({ ...entry, result: 'success', failureCode: null });
+  return { status: 'signed_in', session };
+}
+
+async function flowUser(d: Deps, flow: Flow): Promise<User | null> {
+  return flow.userId ? d.repo.getUser(flow.userId) : null;
+}
+
+async function pushFor(d: Deps, flow: Flow, user: User, kind: 'mfa' | 'passwordless', ctx: RequestContext): Promise<Challenge> {
+  // "Send another request" replaces the previous one.
+  if (flow.challengeId) {
+    const prev = await d.repo.getChallenge(flow.challengeId);
+    if (prev?.status === 'pending') await d.repo.consumeChallenge(prev.id, { status: 'cancelled', answeredAt: d.clock.now(), answeredBy: null }, d.clock.now());
+  }
+  const challenge = await createChallenge(d, user, kind, ctx, { flowId: flow.id });
+  await d.repo.updateFlow(flow.id, { challengeId: challenge.id, state: 'awaiting_push' });
+  await logStep(d, flow, { method: kind === 'mfa' ? 'authenticator' : 'passwordless', detail: 'request sent', result: 'pending' });
+  return challenge;
+}
+
+export async function signInWithPassword(d: Deps, flowId: string, secret: string | undefined, password: string, ctx: RequestContext): Promise<StepResult> {
+  const flow = await requireFlow(d, flowId, secret);
+  return step(d, flow, 'password', async () => {
+    const user = await checkPassword(d, await flowUser(d, flow), password);
+    await logStep(d, flow, { method: 'password', detail: 'password verified', result: 'success' });
+    await d.repo.updateFlow(flow.id, { methods: ['password'] });
+    const policy = await getAuthenticatorPolicy(d.repo);
+    if (authenticatorRights(policy, user, await d.repo.listUserDevices(user.id)).pushMfa) {
+      const challenge = await pushFor(d, { ...flow, methods: ['password'] }, user, 'mfa', ctx);
+      return { status: 'mfa_required', challenge: challengeView(challenge) };
+    }
+    return finish(d, flow, user, ['password']);
+  });
+}
+
+export async function signInWithApp(d: Deps, flowId: string, secret: string | undefined, ctx: RequestContext): Promise<StepResult> {
+  const flow = await requireFlow(d, flowId, secret);
+  return step(d, flow, 'passwordless', async () => {
+    const user = await flowUser(d, flow);
+    if (!user) throw new PushkeyError('method_not_allowed', 'Passwordless sign-in is not set up for this account.');
+    assertCanSignIn(d, user);
+    const policy = await getAuthenticatorPolicy(d.repo);
+    if (!authenticatorRights(policy, user, await d.repo.listUserDevices(user.id)).passwordless) {
+      throw new PushkeyError('method_not_allowed', 'Passwordless sign-in is not available for this account.');
+    }
+    return { status: 'pending', challenge: challengeView(await pushFor(d, flow, user, 'passwordless', ctx)) };
+  });
+}
+
+/** "Send another request" after a push MFA that failed or timed out. */
+export async function resendPush(d: Deps, flowId: string, secret: string | undefined, ctx: RequestContext): Promise<StepResult> {
+  const flow = await requireFlow(d, flowId, secret);
+  if (!flow.methods.includes('password')) return signInWithApp(d, flowId, secret, ctx);
+  return step(d, flow, 'authenticator', async () => {
+    const user = await flowUser(d, flow);
+    if (!user) throw new PushkeyError('flow_invalid', 'Start again.');
+    return { status: 'mfa_required', challenge: challengeView(await pushFor(d, flow, user, 'mfa', ctx)) };
+  });
+}
+
+export async function signInWithTap(d: Deps, flowId: string, secret: string | undefined, pass: string): Promise<StepResult> {
+  const flow = await requireFlow(d, flowId, secret);
+  return step(d, flow, 'tap', async () => {
+    const user = await flowUser(d, flow);
+    if (!user) throw new PushkeyError('tap_invalid', 'That Temporary Access Pass is not valid. Ask your helpdesk for a new one.');
+    await redeemTap(d, user, pass);
+    await logStep(d, flow, { method: 'tap', detail: 'pass accepted', result: 'success' });
+    return finish(d, flow, user, ['tap']);
+  });
+}
+
+/**
+ * What the browser that started the flow sees of its request. On approval it gets the
+ * session (exactly once: completeFlow is a conditional write).
+ */
+export async function flowStatus(d: Deps, flowId: string, secret: string | undefined): Promise<{ status: FlowStatus; session?: string; challengeId?: string }> {
+  const flow = await requireFlow(d, flowId, secret).catch(async (err: unknown) => {
+    // A completed flow still answers its own browser "signed_in" (a repeated poll), without a new session.
+    const f = await d.repo.getFlow(flowId);
+    if (f?.completedAt && secret && f.secretHash === hashSecret(secret)) return f;
+    throw err;
+  });
+  if (flow.completedAt) return { status: 'signed_in' };
+  if (!flow.challengeId) return { status: 'pending' };
+  const c = await d.repo.getChallenge(flow.challengeId);
+  if (!c) return { status: 'pending' };
+  const status = effectiveStatus(c, d.clock.now());
+  const base = { challengeId: c.id };
+  if (status === 'pending') return { status: 'pending', ...base };
+  if (status === 'approved') {
+    const user = await flowUser(d, flow);
+    if (!user) throw new PushkeyError('flow_invalid', 'Start again.');
+    const method = c.kind === 'mfa' ? 'authenticator' : 'passwordless';
+    await logStep(d, flow, { method, detail: 'number matched', result: 'success' });
+    const methods = c.kind === 'mfa' ? ['password', 'authenticator'] : ['passwordless'];
+    try {
+      const done = await finish(d, flow, user, methods);
+      return { status: 'signed_in', session: done.status === 'signed_in' ? done.session : undefined, ...base };
+    } catch (err) {
+      // A concurrent poll of the same browser completed the flow first: it holds the session.
+      if (err instanceof PushkeyError && err.code === 'flow_invalid') return { status: 'signed_in', ...base };
+      throw err;
+    }
+  }
+  const failure: Record<Exclude<typeof status, 'pending' | 'approved'>, FlowStatus> = {
+    denied: 'denied',
+    reported: 'reported',
+    number_mismatch: 'number_mismatch',
+    expired: 'expired',
+    update_required: 'update_required',
+    cancelled: 'cancelled',
+  };
+  const entry = await d.repo.getSignIn(flow.id);
+  if (entry && entry.result === 'in_progress') {
+    await logStep(d, flow, { method: c.kind === 'mfa' ? 'authenticator' : 'passwordless', detail: status, result: 'failure' }, { result: 'failure', failureCode: status });
+  }
+  return { status: failure[status], ...base };
+}

@@ -1,0 +1,97 @@
+// Temporary Access Pass: issued by the helpdesk, shown once, stored hashed, bounded
+// lifetime, one-time by default, one active per user.
+import * as v from 'valibot';
+import { PushkeyError } from '../../protocol/errors.ts';
+import { audit, type Actor } from './audit.ts';
+import { newId, type Deps } from './deps.ts';
+import { hashPassword, verifyPassword } from './passwords.ts';
+import { getTapPolicy } from './policy.ts';
+import type { Tap, User } from './types.ts';
+import { assertCanSignIn, recordPasswordFailure } from './users.ts';
+
+// No 0/O, 1/l/I: the pass is read aloud by a helpdesk and typed by hand.
+const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
+
+export const IssueTap = v.object({
+  lifetimeMinutes: v.optional(v.pipe(v.number(), v.integer())),
+  oneTime: v.optional(v.boolean()),
+  startsAt: v.optional(v.pipe(v.number(), v.safeInteger())),
+});
+export type IssueTap = v.InferOutput<typeof IssueTap>;
+
+export interface TapView {
+  id: string;
+  createdAt: number;
+  startsAt: number;
+  expiresAt: number;
+  oneTime: boolean;
+  usedAt: number | null;
+  /** usable now, not yet valid, used, or expired. */
+  state: 'active' | 'not_yet_valid' | 'used' | 'expired';
+}
+
+export function tapView(t: Tap, now: number): TapView {
+  const state = t.usedAt !== null && t.oneTime ? 'used' : now >= t.expiresAt ? 'expired' : now < t.startsAt ? 'not_yet_valid' : 'active';
+  return { id: t.id, createdAt: t.createdAt, startsAt: t.startsAt, expiresAt: t.expiresAt, oneTime: t.oneTime, usedAt: t.usedAt, state };
+}
+
+/** Issues a pass and returns it in clear text, once. Replaces any earlier pass of the user. */
+export async function issueTap(d: Deps, actor: Actor, user: User, input: IssueTap): Promise<{ pass: string; tap: TapView }> {
+  const policy = await getTapPolicy(d.repo);
+  if (!policy.enabled) throw new PushkeyError('method_not_allowed', 'The Temporary Access Pass policy is disabled.');
+  const lifetime = input.lifetimeMinutes ?? policy.defaultLifetimeMinutes;
+  if (lifetime < policy.minLifetimeMinutes || lifetime > policy.maxLifetimeMinutes) {
+    throw new PushkeyError('bad_request', `The lifetime must be between ${policy.minLifetimeMinutes} and ${policy.maxLifetimeMinutes} minutes, got ${lifetime}`);
+  }
+  const now = d.clock.now();
+  const startsAt = Math.max(now, input.startsAt ?? now);
+  const pass = Array.from({ length: policy.length }, () => ALPHABET[d.random.int(0, ALPHABET.length)]).join('');
+  const tap: Tap = {
+    id: newId(d),
+    userId: user.id,
+    hash: await hashPassword(pass),
+    createdAt: now,
+    startsAt,
+    expiresAt: startsAt + lifetime * 60_000,
+    oneTime: input.oneTime ?? policy.oneTimeByDefault,
+    usedAt: null,
+    createdBy: actor.upn,
+  };
+  await d.repo.replaceTap(tap);
+  const view = tapView(tap, now);
+  await audit(d, actor, 'tap.issued', { type: 'user', id: user.id }, null, view);
+  await d.repo.appendAlert({ id: newId(d), at: now, kind: 'tap_issued', userId: user.id, detail: `Temporary Access Pass issued by ${actor.upn}` });
+  return { pass, tap: view };
+}
+
+/** Whether the user has a pass usable now (for the list of sign-in methods). */
+export async function hasUsableTap(d: Deps, userId: string): Promise<boolean> {
+  const policy = await getTapPolicy(d.repo);
+  const tap = await d.repo.getUserTap(userId);
+  return policy.enabled && tap !== null && tapView(tap, d.clock.now()).state === 'active';
+}
+
+/** Signs in with a pass: checks it, then consumes a one-time pass in one conditional write. */
+export async function redeemTap(d: Deps, user: User, pass: string): Promise<void> {
+  assertCanSignIn(d, user);
+  const invalid = new PushkeyError('tap_invalid', 'That Temporary Access Pass is not valid. Ask your helpdesk for a new one.');
+  const policy = await getTapPolicy(d.repo);
+  const tap = await d.repo.getUserTap(user.id);
+  const now = d.clock.now();
+  if (!policy.enabled || !tap || tapView(tap, now).state !== 'active') throw invalid;
+  if (!(await verifyPassword(pass.trim(), tap.hash))) {
+    if (await recordPasswordFailure(d, user)) throw new PushkeyError('locked_out', 'Too many failed attempts. Try again later.');
+    throw invalid;
+  }
+  if (tap.oneTime) {
+    if (!(await d.repo.consumeTap(tap.id, now))) throw invalid;
+  }
+  await audit(d, { id: user.id, upn: user.upn, ip: '' }, 'tap.used', { type: 'user', id: user.id }, null, { tapId: tap.id });
+}
+
+export async function deleteTap(d: Deps, actor: Actor, user: User): Promise<void> {
+  const tap = await d.repo.getUserTap(user.id);
+  if (!tap) return;
+  await d.repo.deleteUserTap(user.id);
+  await audit(d, actor, 'tap.deleted', { type: 'user', id: user.id }, tapView(tap, d.clock.now()), null);
+}

@@ -1,0 +1,174 @@
+// The records the domain works with. Storage maps them to rows; nothing here knows SQL.
+import type { Outcome, RequestKind } from '../../protocol/messages.ts';
+
+export const ROLES = ['user', 'helpdesk', 'policy_admin', 'global_admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface User {
+  id: string;
+  upn: string;
+  displayName: string;
+  /** scrypt hash in PHC-like form, see passwords.ts. */
+  passwordHash: string;
+  groups: string[];
+  roles: Role[];
+  disabled: boolean;
+  createdAt: number;
+  /** Consecutive failed passwords; persisted so a restart does not reset a lockout. */
+  passwordFailures: number;
+  /** Consecutive wrong numbers or unanswered-as-wrong push responses. */
+  pushFailures: number;
+  lockedUntil: number;
+}
+
+export interface Session {
+  /** sha256 of the cookie value: a leaked database does not yield live sessions. */
+  idHash: string;
+  userId: string;
+  createdAt: number;
+  lastSeenAt: number;
+  /** Methods that established it, e.g. ["password","authenticator"]. */
+  methods: string[];
+  ip: string;
+  browser: string;
+}
+
+export type FlowState = 'identified' | 'awaiting_push' | 'completed' | 'failed';
+
+/** One browser's sign-in attempt, bound to that browser by a secret cookie. */
+export interface Flow {
+  id: string;
+  secretHash: string;
+  /** null when the typed name matches no user: the flow goes on without saying so. */
+  userId: string | null;
+  upn: string;
+  state: FlowState;
+  createdAt: number;
+  expiresAt: number;
+  challengeId: string | null;
+  /** Methods satisfied so far in this flow. */
+  methods: string[];
+  completedAt: number | null;
+  ip: string;
+  browser: string;
+  app: string;
+}
+
+export interface Activation {
+  id: string;
+  codeHash: string;
+  userId: string;
+  createdAt: number;
+  expiresAt: number;
+  usedAt: number | null;
+  deviceId: string | null;
+}
+
+export interface Device {
+  id: string;
+  userId: string;
+  /** Raw 65-byte P-256 point, base64url. */
+  publicKey: string;
+  name: string;
+  clientVersion: string;
+  capabilities: string[];
+  passwordless: boolean;
+  createdAt: number;
+  lastUsedAt: number | null;
+  revokedAt: number | null;
+  lastCommandAt: number;
+}
+
+export type ChallengeStatus =
+  | 'pending'
+  | Outcome // approved | denied | reported
+  | 'number_mismatch'
+  | 'update_required'
+  | 'cancelled';
+
+export interface Challenge {
+  id: string;
+  userId: string;
+  /** The device that must answer, or null for any active device of the user allowed for this kind. */
+  deviceId: string | null;
+  kind: RequestKind;
+  nonce: string;
+  /** The number the browser shows. Short-lived; never logged. */
+  number: string;
+  app: string;
+  ip: string;
+  location: string;
+  browser: string;
+  createdAt: number;
+  expiresAt: number;
+  status: ChallengeStatus;
+  answeredAt: number | null;
+  answeredBy: string | null;
+  /** The browser flow that started it (sign-in kinds), or null. */
+  flowId: string | null;
+}
+
+export interface Tap {
+  id: string;
+  userId: string;
+  hash: string;
+  createdAt: number;
+  startsAt: number;
+  expiresAt: number;
+  oneTime: boolean;
+  usedAt: number | null;
+  createdBy: string;
+}
+
+export interface AuditEntry {
+  id: string;
+  at: number;
+  actorId: string | null;
+  actorUpn: string;
+  action: string;
+  targetType: string;
+  targetId: string;
+  before: unknown;
+  after: unknown;
+  ip: string;
+}
+export interface AuditFilter {
+  targetId?: string;
+  actorId?: string;
+  action?: string;
+  limit: number;
+}
+
+export interface SignInStep {
+  method: string;
+  detail: string;
+  result: 'success' | 'failure' | 'pending';
+  at: number;
+}
+export interface SignInEntry {
+  /** The flow id: also the correlation id. */
+  id: string;
+  at: number;
+  userId: string | null;
+  upn: string;
+  app: string;
+  ip: string;
+  location: string;
+  browser: string;
+  result: 'success' | 'failure' | 'in_progress';
+  failureCode: string | null;
+  methods: string[];
+  steps: SignInStep[];
+}
+export interface SignInFilter {
+  userId?: string;
+  limit: number;
+}
+
+export interface Alert {
+  id: string;
+  at: number;
+  kind: 'report' | 'lockout' | 'tap_issued';
+  userId: string;
+  detail: string;
+}

@@ -1,0 +1,123 @@
+// Users: creation, the public view, password checks with a persisted lockout.
+import * as v from 'valibot';
+import { PushkeyError } from '../../protocol/errors.ts';
+import { Label } from '../../protocol/fields.ts';
+import { audit, type Actor } from './audit.ts';
+import { newId, type Deps } from './deps.ts';
+import { DUMMY_HASH, hashPassword, verifyPassword } from './passwords.ts';
+import { ROLES, type Role, type User } from './types.ts';
+
+export const Upn = v.pipe(
+  v.string(),
+  v.trim(),
+  v.toLowerCase(),
+  v.maxLength(254),
+  v.regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'a user name looks like name@domain'),
+);
+// NIST SP 800-63B-4 §3.1.1.2: at least 8 characters (15 when single-factor), at most 64 or more accepted.
+export const NewPassword = v.pipe(v.string(), v.minLength(8, 'a password has at least 8 characters'), v.maxLength(256));
+export const NewUser = v.object({
+  upn: Upn,
+  displayName: v.pipe(Label(128), v.trim(), v.minLength(1, 'a display name is required')),
+  password: NewPassword,
+  groups: v.optional(v.pipe(v.array(v.pipe(Label(64), v.minLength(1))), v.maxLength(50)), []),
+  roles: v.optional(v.array(v.picklist(ROLES)), ['user']),
+});
+export type NewUser = v.InferOutput<typeof NewUser>;
+
+export interface PublicUser {
+  id: string;
+  upn: string;
+  displayName: string;
+  groups: string[];
+  roles: Role[];
+  disabled: boolean;
+  createdAt: number;
+  lockedUntil: number;
+}
+
+export const publicUser = (u: User): PublicUser => ({
+  id: u.id,
+  upn: u.upn,
+  displayName: u.displayName,
+  groups: u.groups,
+  roles: u.roles,
+  disabled: u.disabled,
+  createdAt: u.createdAt,
+  lockedUntil: u.lockedUntil,
+});
+
+export async function createUser(d: Deps, actor: Actor, input: NewUser): Promise<User> {
+  if (await d.repo.getUserByUpn(input.upn)) throw new PushkeyError('conflict', `A user named "${input.upn}" already exists`);
+  const user: User = {
+    id: newId(d),
+    upn: input.upn,
+    displayName: input.displayName,
+    passwordHash: await hashPassword(input.password),
+    groups: input.groups,
+    roles: input.roles.includes('user') ? input.roles : ['user', ...input.roles],
+    disabled: false,
+    createdAt: d.clock.now(),
+    passwordFailures: 0,
+    pushFailures: 0,
+    lockedUntil: 0,
+  };
+  await d.repo.createUser(user);
+  await audit(d, actor, 'user.created', { type: 'user', id: user.id }, null, publicUser(user));
+  return user;
+}
+
+export async function requireUser(d: Deps, id: string): Promise<User> {
+  const user = await d.repo.getUser(id);
+  if (!user) throw new PushkeyError('not_found', 'No such user');
+  return user;
+}
+
+/** Refuses a disabled or locked-out user. */
+export function assertCanSignIn(d: Deps, user: User): void {
+  if (user.disabled) throw new PushkeyError('user_disabled', 'This account is disabled. Contact your helpdesk.');
+  if (user.lockedUntil > d.clock.now()) {
+    throw new PushkeyError('locked_out', 'Too many failed attempts. Try again later.', { lockedUntil: user.lockedUntil });
+  }
+}
+
+/**
+ * Checks a password. Consecutive failures are counted on the user row (so a restart does
+ * not reset them) and lock the account for `lockoutMs` at the limit.
+ * An unknown user costs the same scrypt work, so timing does not tell that it is unknown.
+ */
+export async function checkPassword(d: Deps, user: User | null, password: string): Promise<User> {
+  if (!user) {
+    await verifyPassword(password, DUMMY_HASH);
+    throw new PushkeyError('invalid_credentials', 'Your account or password is incorrect.');
+  }
+  assertCanSignIn(d, user);
+  if (await verifyPassword(password, user.passwordHash)) {
+    if (user.passwordFailures !== 0) await d.repo.updateUser(user.id, { passwordFailures: 0 });
+    return user;
+  }
+  if (await recordPasswordFailure(d, user)) throw new PushkeyError('locked_out', 'Too many failed attempts. Try again later.');
+  throw new PushkeyError('invalid_credentials', 'Your account or password is incorrect.');
+}
+
+/** A wrong password or pass: counted, and at the limit the account locks for `lockoutMs`. Returns true when it locked. */
+export async function recordPasswordFailure(d: Deps, user: User): Promise<boolean> {
+  const failures = user.passwordFailures + 1;
+  const locked = failures >= d.limits.passwordFailureLimit;
+  await d.repo.updateUser(user.id, { passwordFailures: locked ? 0 : failures, lockedUntil: locked ? d.clock.now() + d.limits.lockoutMs : user.lockedUntil });
+  return locked;
+}
+
+/** A wrong number: counted, and at the policy's cap the user is locked out. Returns true when it locked. */
+export async function recordPushFailure(d: Deps, userId: string, cap: number): Promise<boolean> {
+  const user = await d.repo.getUser(userId);
+  if (!user) return false;
+  const failures = user.pushFailures + 1;
+  const locked = failures >= cap;
+  await d.repo.updateUser(userId, { pushFailures: locked ? 0 : failures, lockedUntil: locked ? d.clock.now() + d.limits.lockoutMs : user.lockedUntil });
+  return locked;
+}
+
+export async function resetPushFailures(d: Deps, user: Pick<User, 'id' | 'pushFailures'>): Promise<void> {
+  if (user.pushFailures !== 0) await d.repo.updateUser(user.id, { pushFailures: 0 });
+}

@@ -1,0 +1,54 @@
+// The demo tenant, created on first start: an admin of each kind and users in two groups.
+// Passwords are random and returned once so that main.ts can print them; tests pass their own.
+import { systemActor } from './domain/audit.ts';
+import type { Deps } from './domain/deps.ts';
+import { TENANT_SETTING } from './domain/enrollment.ts';
+import { DEFAULT_AUTHENTICATOR_POLICY, DEFAULT_TAP_POLICY, setAuthenticatorPolicy, setTapPolicy } from './domain/policy.ts';
+import type { Role } from './domain/types.ts';
+import { createUser } from './domain/users.ts';
+
+export const DEMO_DOMAIN = 'pushkey.test';
+export const DEMO_TENANT = 'pushkey Lab';
+
+export const DEMO_USERS: ReadonlyArray<{ name: string; displayName: string; roles: Role[]; groups: string[] }> = [
+  { name: 'admin', displayName: 'Ada Admin', roles: ['global_admin'], groups: [] },
+  { name: 'policy', displayName: 'Pat Policy', roles: ['policy_admin'], groups: [] },
+  { name: 'helpdesk', displayName: 'Hal Helpdesk', roles: ['helpdesk'], groups: [] },
+  { name: 'alice', displayName: 'Alice Adams', roles: ['user'], groups: ['Pilot'] },
+  { name: 'bob', displayName: 'Bob Brown', roles: ['user'], groups: ['Pilot'] },
+  { name: 'carol', displayName: 'Carol Chen', roles: ['user'], groups: ['Staff'] },
+  { name: 'dave', displayName: 'Dave Diaz', roles: ['user'], groups: ['Staff'] },
+];
+
+const SEEDED = 'seeded_at';
+const WORDS = 'abcdefghjkmnpqrstuvwxyz23456789';
+
+function randomPassword(d: Deps): string {
+  const group = () => Array.from({ length: 4 }, () => WORDS[d.random.int(0, WORDS.length)]).join('');
+  return `${group()}-${group()}-${group()}`;
+}
+
+export interface SeededUser {
+  upn: string;
+  password: string;
+  displayName: string;
+  roles: Role[];
+  groups: string[];
+}
+
+/** Seeds the tenant once. Returns the credentials when it seeded, null when the tenant already existed. */
+export async function seedDemoTenant(d: Deps, passwords?: (name: string) => string): Promise<SeededUser[] | null> {
+  if (await d.repo.getSetting(SEEDED)) return null;
+  await d.repo.setSetting(TENANT_SETTING, DEMO_TENANT);
+  await setAuthenticatorPolicy(d.repo, DEFAULT_AUTHENTICATOR_POLICY);
+  await setTapPolicy(d.repo, DEFAULT_TAP_POLICY);
+  const out: SeededUser[] = [];
+  for (const u of DEMO_USERS) {
+    const upn = `${u.name}@${DEMO_DOMAIN}`;
+    const password = passwords?.(u.name) ?? randomPassword(d);
+    await createUser(d, systemActor, { upn, displayName: u.displayName, password, roles: u.roles, groups: u.groups });
+    out.push({ upn, password, displayName: u.displayName, roles: u.roles, groups: u.groups });
+  }
+  await d.repo.setSetting(SEEDED, String(d.clock.now()));
+  return out;
+}

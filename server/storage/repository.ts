@@ -1,0 +1,82 @@
+// The one storage interface. The domain knows only this; SQLite (default) and, later,
+// PostgreSQL implement it. Every method is async so that a networked database fits.
+// Single-use values are consumed by one conditional write (consume*, advance*), never
+// read-then-write, so that two concurrent callers cannot both win.
+import type {
+  Activation,
+  AuditEntry,
+  AuditFilter,
+  Challenge,
+  ChallengeStatus,
+  Device,
+  Flow,
+  Session,
+  SignInEntry,
+  SignInFilter,
+  Tap,
+  User,
+  Alert,
+} from '../domain/types.ts';
+
+export interface Repository {
+  /** Key/value settings: tenant name, policies (JSON), the server key. */
+  getSetting(key: string): Promise<string | null>;
+  setSetting(key: string, value: string): Promise<void>;
+
+  createUser(user: User): Promise<void>;
+  getUser(id: string): Promise<User | null>;
+  getUserByUpn(upn: string): Promise<User | null>;
+  listUsers(query: { search?: string; limit: number; offset: number }): Promise<User[]>;
+  updateUser(id: string, patch: Partial<Omit<User, 'id' | 'createdAt'>>): Promise<void>;
+
+  createSession(session: Session): Promise<void>;
+  getSession(idHash: string): Promise<Session | null>;
+  touchSession(idHash: string, lastSeenAt: number): Promise<void>;
+  deleteSession(idHash: string): Promise<void>;
+  deleteUserSessions(userId: string): Promise<number>;
+
+  createFlow(flow: Flow): Promise<void>;
+  getFlow(id: string): Promise<Flow | null>;
+  updateFlow(id: string, patch: Partial<Omit<Flow, 'id'>>): Promise<void>;
+  /** Marks the flow completed if it was not; true for exactly one caller. */
+  completeFlow(id: string, at: number): Promise<boolean>;
+
+  createActivation(activation: Activation): Promise<void>;
+  getActivation(id: string): Promise<Activation | null>;
+  /** Marks an unused, unexpired code used; returns it, or null when it is unknown, used or expired. */
+  consumeActivation(codeHash: string, now: number): Promise<Activation | null>;
+  setActivationDevice(id: string, deviceId: string): Promise<void>;
+
+  createDevice(device: Device): Promise<void>;
+  getDevice(id: string): Promise<Device | null>;
+  listUserDevices(userId: string): Promise<Device[]>;
+  updateDevice(id: string, patch: Partial<Omit<Device, 'id' | 'userId' | 'publicKey'>>): Promise<void>;
+  /** Accepts a device command timestamp only if it is newer than the last one accepted. */
+  advanceCommandTimestamp(deviceId: string, timestamp: number): Promise<boolean>;
+
+  createChallenge(challenge: Challenge): Promise<void>;
+  getChallenge(id: string): Promise<Challenge | null>;
+  /** Moves a pending, unexpired challenge to `status`; true for exactly one caller. */
+  consumeChallenge(id: string, update: { status: ChallengeStatus; answeredAt: number; answeredBy: string | null }, now: number): Promise<boolean>;
+  /** Pending, unexpired challenges a device may answer (targeted at it or at any of its user's devices). */
+  listPendingForDevice(device: Pick<Device, 'id' | 'userId'>, now: number): Promise<Challenge[]>;
+  /** Cancels every pending challenge of a user; returns the ids cancelled. */
+  cancelPendingForUser(userId: string, now: number): Promise<Challenge[]>;
+
+  /** Stores a TAP and deletes any other TAP of the same user (one active per user). */
+  replaceTap(tap: Tap): Promise<void>;
+  getUserTap(userId: string): Promise<Tap | null>;
+  /** Marks a one-time TAP used; true for exactly one caller. */
+  consumeTap(id: string, now: number): Promise<boolean>;
+  deleteUserTap(userId: string): Promise<void>;
+
+  appendAudit(entry: AuditEntry): Promise<void>;
+  listAudit(filter: AuditFilter): Promise<AuditEntry[]>;
+  upsertSignIn(entry: SignInEntry): Promise<void>;
+  getSignIn(id: string): Promise<SignInEntry | null>;
+  listSignIns(filter: SignInFilter): Promise<SignInEntry[]>;
+  appendAlert(alert: Alert): Promise<void>;
+  listAlerts(limit: number): Promise<Alert[]>;
+
+  close(): Promise<void>;
+}

@@ -1,0 +1,269 @@
+// SQLite implementation of the Repository (better-sqlite3 12, WAL, foreign keys).
+// better-sqlite3 is synchronous and this process has one connection, so every statement
+// is atomic; single-use values are consumed by one conditional UPDATE.
+import Database from 'better-sqlite3';
+import type { Repository } from '../repository.ts';
+import type { Activation, Alert, AuditEntry, Challenge, Device, Flow, Session, SignInEntry, Tap, User } from '../../domain/types.ts';
+import { MIGRATIONS } from './migrations.ts';
+import * as rows from './rows.ts';
+
+type Row = Record<string, unknown>;
+
+export interface SqliteOptions {
+  /** A file path, or ':memory:'. */
+  filename: string;
+  /** FULL survives power loss; NORMAL is ~10× faster in WAL mode and loses at most the last commits on power loss. */
+  synchronous?: 'FULL' | 'NORMAL';
+}
+
+export function openSqlite(opts: SqliteOptions): Repository {
+  const db = new Database(opts.filename);
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${opts.synchronous ?? 'NORMAL'}`);
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+  return new SqliteRepository(db);
+}
+
+function migrate(db: Database.Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  for (let i = current; i < MIGRATIONS.length; i++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[i]!);
+      db.pragma(`user_version = ${i + 1}`);
+    })();
+  }
+}
+
+const COLUMN_RE = /^[a-z_]+$/;
+
+class SqliteRepository implements Repository {
+  private readonly cache = new Map<string, Database.Statement>();
+  constructor(private readonly db: Database.Database) {}
+
+  private stmt(sql: string): Database.Statement {
+    let s = this.cache.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.cache.set(sql, s);
+    }
+    return s;
+  }
+  private get(sql: string, ...params: unknown[]): Row | undefined {
+    return this.stmt(sql).get(...params) as Row | undefined;
+  }
+  private all(sql: string, ...params: unknown[]): Row[] {
+    return this.stmt(sql).all(...params) as Row[];
+  }
+  private run(sql: string, ...params: unknown[]): number {
+    return this.stmt(sql).run(...params).changes;
+  }
+  private insert(table: string, record: object): void {
+    const cols = rows.toColumns(record as Record<string, unknown>);
+    const names = Object.keys(cols);
+    this.run(`INSERT INTO ${table} (${names.join(', ')}) VALUES (${names.map((n) => '@' + n).join(', ')})`, cols);
+  }
+  private update(table: string, key: string, id: string, patch: object): void {
+    const cols = rows.toColumns(patch as Record<string, unknown>);
+    const names = Object.keys(cols);
+    if (names.length === 0) return;
+    for (const n of names) if (!COLUMN_RE.test(n)) throw new TypeError(`update ${table}: bad column "${n}"`);
+    this.run(`UPDATE ${table} SET ${names.map((n) => `${n} = @${n}`).join(', ')} WHERE ${key} = @__id`, { ...cols, __id: id });
+  }
+
+  async getSetting(key: string) {
+    const r = this.get('SELECT value FROM settings WHERE key = ?', key);
+    return r ? String(r.value) : null;
+  }
+  async setSetting(key: string, value: string) {
+    this.run('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value', key, value);
+  }
+
+  async createUser(user: User) {
+    this.insert('users', user);
+  }
+  async getUser(id: string) {
+    const r = this.get('SELECT * FROM users WHERE id = ?', id);
+    return r ? rows.toUser(r) : null;
+  }
+  async getUserByUpn(upn: string) {
+    const r = this.get('SELECT * FROM users WHERE upn = ?', upn);
+    return r ? rows.toUser(r) : null;
+  }
+  async listUsers(q: { search?: string; limit: number; offset: number }) {
+    const like = `%${(q.search ?? '').replace(/[\\%_]/g, (c) => '\\' + c)}%`;
+    return this.all(
+      `SELECT * FROM users WHERE upn LIKE ? ESCAPE '\\' OR display_name LIKE ? ESCAPE '\\' ORDER BY display_name LIMIT ? OFFSET ?`,
+      like,
+      like,
+      q.limit,
+      q.offset,
+    ).map(rows.toUser);
+  }
+  async updateUser(id: string, patch: Partial<User>) {
+    this.update('users', 'id', id, patch);
+  }
+
+  async createSession(session: Session) {
+    this.insert('sessions', session);
+  }
+  async getSession(idHash: string) {
+    const r = this.get('SELECT * FROM sessions WHERE id_hash = ?', idHash);
+    return r ? rows.toSession(r) : null;
+  }
+  async touchSession(idHash: string, lastSeenAt: number) {
+    this.run('UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?', lastSeenAt, idHash);
+  }
+  async deleteSession(idHash: string) {
+    this.run('DELETE FROM sessions WHERE id_hash = ?', idHash);
+  }
+  async deleteUserSessions(userId: string) {
+    return this.run('DELETE FROM sessions WHERE user_id = ?', userId);
+  }
+
+  async createFlow(flow: Flow) {
+    this.insert('flows', flow);
+  }
+  async getFlow(id: string) {
+    const r = this.get('SELECT * FROM flows WHERE id = ?', id);
+    return r ? rows.toFlow(r) : null;
+  }
+  async updateFlow(id: string, patch: Partial<Flow>) {
+    this.update('flows', 'id', id, patch);
+  }
+  async completeFlow(id: string, at: number) {
+    return this.run(`UPDATE flows SET completed_at = ?, state = 'completed' WHERE id = ? AND completed_at IS NULL`, at, id) === 1;
+  }
+
+  async createActivation(a: Activation) {
+    this.insert('activations', a);
+  }
+  async getActivation(id: string) {
+    const r = this.get('SELECT * FROM activations WHERE id = ?', id);
+    return r ? rows.toActivation(r) : null;
+  }
+  async consumeActivation(codeHash: string, now: number) {
+    const r = this.get(
+      'UPDATE activations SET used_at = ? WHERE code_hash = ? AND used_at IS NULL AND expires_at > ? RETURNING *',
+      now,
+      codeHash,
+      now,
+    );
+    return r ? rows.toActivation(r) : null;
+  }
+  async setActivationDevice(id: string, deviceId: string) {
+    this.run('UPDATE activations SET device_id = ? WHERE id = ?', deviceId, id);
+  }
+
+  async createDevice(d: Device) {
+    this.insert('devices', d);
+  }
+  async getDevice(id: string) {
+    const r = this.get('SELECT * FROM devices WHERE id = ?', id);
+    return r ? rows.toDevice(r) : null;
+  }
+  async listUserDevices(userId: string) {
+    return this.all('SELECT * FROM devices WHERE user_id = ? ORDER BY created_at', userId).map(rows.toDevice);
+  }
+  async updateDevice(id: string, patch: Partial<Device>) {
+    this.update('devices', 'id', id, patch);
+  }
+  async advanceCommandTimestamp(deviceId: string, timestamp: number) {
+    return this.run('UPDATE devices SET last_command_at = ? WHERE id = ? AND last_command_at < ?', timestamp, deviceId, timestamp) === 1;
+  }
+
+  async createChallenge(c: Challenge) {
+    this.insert('challenges', c);
+  }
+  async getChallenge(id: string) {
+    const r = this.get('SELECT * FROM challenges WHERE id = ?', id);
+    return r ? rows.toChallenge(r) : null;
+  }
+  async consumeChallenge(id: string, u: { status: Challenge['status']; answeredAt: number; answeredBy: string | null }, now: number) {
+    return (
+      this.run(
+        `UPDATE challenges SET status = ?, answered_at = ?, answered_by = ? WHERE id = ? AND status = 'pending' AND expires_at > ?`,
+        u.status,
+        u.answeredAt,
+        u.answeredBy,
+        id,
+        now,
+      ) === 1
+    );
+  }
+  async listPendingForDevice(device: Pick<Device, 'id' | 'userId'>, now: number) {
+    return this.all(
+      `SELECT * FROM challenges WHERE user_id = ? AND status = 'pending' AND expires_at > ? AND (device_id IS NULL OR device_id = ?) ORDER BY created_at`,
+      device.userId,
+      now,
+      device.id,
+    ).map(rows.toChallenge);
+  }
+  async cancelPendingForUser(userId: string, now: number) {
+    return this.all(
+      `UPDATE challenges SET status = 'cancelled', answered_at = ? WHERE user_id = ? AND status = 'pending' AND expires_at > ? RETURNING *`,
+      now,
+      userId,
+      now,
+    ).map(rows.toChallenge);
+  }
+
+  async replaceTap(tap: Tap) {
+    this.db.transaction(() => {
+      this.run('DELETE FROM taps WHERE user_id = ?', tap.userId);
+      this.insert('taps', tap);
+    })();
+  }
+  async getUserTap(userId: string) {
+    const r = this.get('SELECT * FROM taps WHERE user_id = ?', userId);
+    return r ? rows.toTap(r) : null;
+  }
+  async consumeTap(id: string, now: number) {
+    return this.run('UPDATE taps SET used_at = ? WHERE id = ? AND used_at IS NULL AND expires_at > ?', now, id, now) === 1;
+  }
+  async deleteUserTap(userId: string) {
+    this.run('DELETE FROM taps WHERE user_id = ?', userId);
+  }
+
+  async appendAudit(e: AuditEntry) {
+    const { before, after, ...rest } = e;
+    this.insert('audit', { ...rest, beforeJson: before === undefined ? null : JSON.stringify(before), afterJson: after === undefined ? null : JSON.stringify(after) });
+  }
+  async listAudit(f: { targetId?: string; actorId?: string; action?: string; limit: number }) {
+    return this.all(
+      `SELECT * FROM audit WHERE (@targetId IS NULL OR target_id = @targetId) AND (@actorId IS NULL OR actor_id = @actorId)
+       AND (@action IS NULL OR action = @action) ORDER BY at DESC, rowid DESC LIMIT @limit`,
+      { targetId: f.targetId ?? null, actorId: f.actorId ?? null, action: f.action ?? null, limit: f.limit },
+    ).map(rows.toAudit);
+  }
+  async upsertSignIn(e: SignInEntry) {
+    const cols = rows.toColumns(e as unknown as Record<string, unknown>);
+    const names = Object.keys(cols);
+    this.run(
+      `INSERT INTO signins (${names.join(', ')}) VALUES (${names.map((n) => '@' + n).join(', ')})
+       ON CONFLICT(id) DO UPDATE SET ${names.filter((n) => n !== 'id').map((n) => `${n} = excluded.${n}`).join(', ')}`,
+      cols,
+    );
+  }
+  async getSignIn(id: string) {
+    const r = this.get('SELECT * FROM signins WHERE id = ?', id);
+    return r ? rows.toSignIn(r) : null;
+  }
+  async listSignIns(f: { userId?: string; limit: number }) {
+    return this.all(`SELECT * FROM signins WHERE (@userId IS NULL OR user_id = @userId) ORDER BY at DESC, rowid DESC LIMIT @limit`, {
+      userId: f.userId ?? null,
+      limit: f.limit,
+    }).map(rows.toSignIn);
+  }
+  async appendAlert(a: Alert) {
+    this.insert('alerts', a);
+  }
+  async listAlerts(limit: number) {
+    return this.all('SELECT * FROM alerts ORDER BY at DESC, rowid DESC LIMIT ?', limit).map(rows.toAlert);
+  }
+
+  async close() {
+    this.db.close();
+  }
+}

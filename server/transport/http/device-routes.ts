@@ -1,0 +1,40 @@
+// The device API: cookie-less, authenticated by signatures, so CORS is open to any origin
+// (the extension needs no host permission). Routes parse, call one domain function, answer.
+import { Router } from 'express';
+import { parseDeviceCommand, parseDeviceResponse, parseEnrollRequest } from '../../../protocol/parse.ts';
+import { runCommand } from '../../domain/devices.ts';
+import { enroll } from '../../domain/enrollment.ts';
+import { resolveResponse } from '../../domain/challenges.ts';
+import type { HttpDeps } from './http-deps.ts';
+import { clientInfo } from './client-info.ts';
+
+export function deviceRoutes(d: HttpDeps): Router {
+  const r = Router();
+  r.use((req, res, next) => {
+    res.setHeader('Access-Control-Allow-Origin', '*');
+    res.setHeader('Access-Control-Allow-Methods', 'POST, OPTIONS');
+    res.setHeader('Access-Control-Allow-Headers', 'Content-Type');
+    res.setHeader('Access-Control-Max-Age', '600');
+    if (req.method === 'OPTIONS') return void res.status(204).end();
+    next();
+  });
+
+  r.post('/enroll', async (req, res) => {
+    const client = clientInfo(req);
+    await d.limiters.enroll.hit(client.ip);
+    res.json(await enroll(d, parseEnrollRequest(req.body), client.ip));
+  });
+
+  r.post('/respond', async (req, res) => {
+    await d.limiters.device.hit(clientInfo(req).ip);
+    const { outcome, challenge } = await resolveResponse(d, parseDeviceResponse(req.body));
+    res.json({ type: 'result', challengeId: challenge.id, outcome });
+  });
+
+  r.post('/command', async (req, res) => {
+    const client = clientInfo(req);
+    await d.limiters.device.hit(client.ip);
+    res.json(await runCommand(d, parseDeviceCommand(req.body), { app: 'pushkey authenticator', ...client }));
+  });
+  return r;
+}

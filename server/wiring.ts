@@ -1,0 +1,36 @@
+// Builds the domain's dependencies from their parts, with production defaults for the
+// clock and randomness. Shared by main.ts and the tests, so both run the same wiring.
+import { randomBytes, randomInt } from 'node:crypto';
+import pino, { type Logger } from 'pino';
+import { DEFAULT_LIMITS, type Clock, type Deps, type Limits, type Random } from './domain/deps.ts';
+import type { PushBus } from './domain/push-bus.ts';
+import { loadServerKey } from './domain/server-key.ts';
+import type { Repository } from './storage/repository.ts';
+import { inProcessBus } from './transport/push/in-process-bus.ts';
+
+export const systemClock: Clock = { now: () => Date.now() };
+export const cryptoRandom: Random = {
+  bytes: (n) => new Uint8Array(randomBytes(n)),
+  int: (min, max) => randomInt(min, max),
+};
+
+export async function buildDeps(parts: {
+  repo: Repository;
+  origin: string;
+  clock?: Clock;
+  random?: Random;
+  bus?: PushBus;
+  log?: Logger;
+  limits?: Partial<Limits>;
+}): Promise<Deps> {
+  return {
+    repo: parts.repo,
+    origin: parts.origin,
+    clock: parts.clock ?? systemClock,
+    random: parts.random ?? cryptoRandom,
+    bus: parts.bus ?? inProcessBus(),
+    log: parts.log ?? pino({ level: 'silent' }),
+    limits: { ...DEFAULT_LIMITS, ...parts.limits },
+    serverKey: await loadServerKey(parts.repo),
+  };
+}
