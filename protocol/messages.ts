@@ -120,7 +120,11 @@ export const DeviceResponse = v.pipe(
     /** Device signature over respondBytes(). */
     signature: Signature,
   }),
-  v.check((r) => (r.decision === 'approve') === (r.number !== ''), 'approve carries the typed number; deny and report carry ""'),
+  // forward: the error names the field "number", not the whole response.
+  v.forward(
+    v.check((r) => (r.decision === 'approve') === (r.number !== ''), 'approve carries the typed number; deny and report carry ""'),
+    ['number'],
+  ),
 );
 export type DeviceResponse = v.InferOutput<typeof DeviceResponse>;
 export type Decision = DeviceResponse['decision'];
