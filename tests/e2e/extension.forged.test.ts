@@ -1,0 +1,84 @@
+// The device trusts only the server key it pinned at enrollment. A test server that
+// impersonates the origin signs pushes with a key of its choosing: a push signed by any
+// other key shows nothing and lands in the history as rejected. The stored device key
+// cannot leave the extension.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'puppeteer-core';
+import { Browsers, clickText, openPopupTab, promptIsOpen, waitForPrompt, waitForText, type Profile } from '../support/browser.ts';
+import { makeServerKey, randomId, startImpersonator, type Impersonator } from '../support/impersonator.ts';
+
+let browsers: Browsers;
+let b: Profile;
+let server: Impersonator;
+let popup: Page;
+let deviceId: string;
+
+async function history(page: Page): Promise<{ status: string; challengeId: string }[]> {
+  const reply = (await page.evaluate(() => chrome.runtime.sendMessage({ type: 'listHistory' }))) as { ok: boolean; value: { status: string; challengeId: string }[] };
+  return reply.value;
+}
+
+beforeAll(async () => {
+  browsers = new Browsers();
+  [b, server] = await Promise.all([browsers.launch({ extension: true }), startImpersonator({ upn: 'adele@contoso.test', tenant: 'Contoso' })]);
+  popup = await openPopupTab(b);
+  await clickText(popup, 'Add account');
+  await clickText(popup, 'Work or school account');
+  await clickText(popup, 'Enter code manually');
+  await popup.type('#code', randomId());
+  await popup.type('#url', server.origin);
+  await clickText(popup, 'Add account');
+  await waitForText(popup, 'adele@contoso.test');
+  deviceId = server.enrolled[0]!.deviceId;
+  await server.waitReady(deviceId);
+});
+
+afterAll(async () => {
+  await browsers?.closeAll();
+  await server?.close();
+});
+
+describe('extension: pinned server key', () => {
+  it('ignores a push signed by another key and records it as rejected', async () => {
+    const forged = server.push(deviceId, { signer: makeServerKey() });
+    await expect.poll(async () => (await history(popup)).find((r) => r.challengeId === forged.challengeId)?.status, { timeout: 5_000 }).toBe('rejected');
+    expect(promptIsOpen(b)).toBe(false);
+    expect(server.responses).toHaveLength(0);
+  });
+
+  it('shows a push signed by the pinned key, and sends the typed number', async () => {
+    const genuine = server.push(deviceId);
+    const prompt = await waitForPrompt(b);
+    await waitForText(prompt, 'Are you trying to sign in?');
+    await waitForText(prompt, 'Contoso Portal');
+    await prompt.type('#number', '42');
+    await clickText(prompt, 'Yes');
+    await expect.poll(() => server.responses.length).toBe(1);
+    expect(server.responses[0]).toMatchObject({ challengeId: genuine.challengeId, decision: 'approve', number: '42', deviceId });
+    await waitForText(prompt, 'Approved');
+  });
+
+  it('keeps the private key inside: exportKey and wrapKey throw InvalidAccessError', async () => {
+    const errors = await popup.evaluate(async () => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const r = indexedDB.open('pushkey');
+        r.onsuccess = () => resolve(r.result);
+        r.onerror = () => reject(r.error);
+      });
+      const account = await new Promise<{ privateKey: CryptoKey }>((resolve, reject) => {
+        const r = db.transaction('accounts').objectStore('accounts').getAll();
+        r.onsuccess = () => resolve(r.result[0]);
+        r.onerror = () => reject(r.error);
+      });
+      const key = account.privateKey;
+      const wrapping = await crypto.subtle.generateKey({ name: 'AES-KW', length: 256 }, false, ['wrapKey']);
+      const out: Record<string, string> = { extractable: String(key.extractable), type: key.type };
+      for (const format of ['pkcs8', 'jwk'] as const) {
+        out[format] = await crypto.subtle.exportKey(format, key).then(() => 'exported', (e: DOMException) => e.name);
+      }
+      out.wrapKey = await crypto.subtle.wrapKey('pkcs8', key, wrapping, 'AES-KW').then(() => 'wrapped', (e: DOMException) => e.name);
+      return out;
+    });
+    expect(errors).toEqual({ extractable: 'false', type: 'private', pkcs8: 'InvalidAccessError', jwk: 'InvalidAccessError', wrapKey: 'InvalidAccessError' });
+  });
+});

@@ -1,0 +1,124 @@
+// Real Chromium for end-to-end tests (recipe in DESIGN.md): headless, over a pipe, with the
+// unpacked extension installed in the profiles that need it. Every profile lives under one
+// temp folder that closeAll() removes, so a failed run leaves nothing in /tmp.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import puppeteer, { type Browser, type Page, type Target } from 'puppeteer-core';
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const EXTENSION_DIST = path.resolve(import.meta.dirname, '../../dist/extension');
+export const PROMPT_PATH = '/extension/prompt/index.html';
+export const POPUP_PATH = '/extension/popup/index.html';
+
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--window-size=1280,800',
+];
+
+export interface Profile {
+  browser: Browser;
+  /** Set when the profile has the extension. */
+  extensionId: string | undefined;
+}
+
+export class Browsers {
+  readonly root = mkdtempSync(path.join(tmpdir(), 'pushkey-e2e-'));
+  private readonly launched: Browser[] = [];
+  private count = 0;
+
+  /** A fresh profile; with `extension: true` the unpacked build is installed and its worker is up. */
+  async launch(opts: { extension: boolean }): Promise<Profile> {
+    const browser = await puppeteer.launch({
+      executablePath: CHROMIUM_PATH,
+      headless: true,
+      pipe: true,
+      enableExtensions: opts.extension,
+      userDataDir: path.join(this.root, `profile-${++this.count}`),
+      defaultViewport: { width: 1280, height: 800 },
+      args: ARGS,
+    });
+    this.launched.push(browser);
+    if (!opts.extension) return { browser, extensionId: undefined };
+    const extensionId = await browser.installExtension(EXTENSION_DIST);
+    await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith(`chrome-extension://${extensionId}/`), { timeout: 20_000 });
+    return { browser, extensionId };
+  }
+
+  async closeAll(): Promise<void> {
+    await Promise.allSettled(this.launched.map((b) => b.close()));
+    rmSync(this.root, { recursive: true, force: true });
+  }
+}
+
+export const extensionUrl = (p: Profile, pathname: string): string => `chrome-extension://${p.extensionId}${pathname}`;
+
+const isPrompt = (p: Profile) => (t: Target) => t.type() === 'page' && t.url() === extensionUrl(p, PROMPT_PATH);
+
+/** Waits for the prompt window (an ordinary page target) and returns its page. */
+export async function waitForPrompt(p: Profile, timeout = 20_000): Promise<Page> {
+  const target = await p.browser.waitForTarget(isPrompt(p), { timeout });
+  const page = await target.page();
+  if (!page) throw new Error('prompt target has no page');
+  await page.waitForSelector('main');
+  return page;
+}
+
+export function promptIsOpen(p: Profile): boolean {
+  return p.browser.targets().some(isPrompt(p));
+}
+
+/** Opens the popup as a tab (for flows that do not need activeTab). */
+export async function openPopupTab(p: Profile): Promise<Page> {
+  const page = await p.browser.newPage();
+  await page.goto(extensionUrl(p, POPUP_PATH));
+  await page.waitForSelector('main');
+  return page;
+}
+
+/** Clicks the toolbar button over `page`: the real action popup, which grants activeTab. */
+export async function openActionPopup(p: Profile, page: Page): Promise<Page> {
+  const extension = (await p.browser.extensions()).get(p.extensionId!);
+  if (!extension) throw new Error(`extension ${p.extensionId} not installed`);
+  await page.bringToFront();
+  await page.triggerExtensionAction(extension);
+  const target = await p.browser.waitForTarget((t) => t.type() === 'page' && t.url() === extensionUrl(p, POPUP_PATH), { timeout: 10_000 });
+  const popup = await target.page();
+  if (!popup) throw new Error('popup target has no page');
+  await popup.waitForSelector('main');
+  return popup;
+}
+
+/** Clicks the first enabled button whose visible text (or its first line, or its aria-label) is `text`. */
+export async function clickText(page: Page, text: string, selector = 'button'): Promise<void> {
+  const handle = await page.waitForFunction(
+    (sel, t) =>
+      [...document.querySelectorAll<HTMLElement>(sel)].find((el) => {
+        const own = el.innerText.trim();
+        const named = own === t || own.split('\n')[0]!.trim() === t || el.getAttribute('aria-label') === t;
+        return named && !(el as HTMLButtonElement).disabled;
+      }),
+    { timeout: 10_000 },
+    selector,
+    text,
+  );
+  await (handle as unknown as { click(): Promise<void> }).click();
+}
+
+/** Waits until the page's text contains `text`. */
+export async function waitForText(page: Page, text: string, timeout = 15_000): Promise<void> {
+  await page.waitForFunction((t) => document.body.innerText.includes(t), { timeout }, text);
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  const dir = path.resolve(import.meta.dirname, '../artifacts');
+  const { mkdirSync } = await import('node:fs');
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: path.join(dir, `${name}.png`) as `${string}.png` });
+}

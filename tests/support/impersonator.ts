@@ -1,0 +1,156 @@
+// A stand-in for a pushkey server's device API, for the tests that need to be the server:
+// it signs pushes with whatever key the test chooses (a forged push is signed by a key the
+// device never pinned). It speaks the wire protocol through protocol/, like the real one.
+import { generateKeyPairSync, randomBytes, sign as nodeSign, type KeyObject } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { parseDeviceCommand, parseDeviceFrame, parseDeviceResponse, parseEnrollRequest, pushBytes, spkiToRaw, toB64u, type DeviceResponse, type PushRequest } from '../../protocol/index.ts';
+
+export interface ServerKey {
+  privateKey: KeyObject;
+  publicKey: string;
+}
+
+export function makeServerKey(): ServerKey {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  return { privateKey, publicKey: toB64u(spkiToRaw(new Uint8Array(publicKey.export({ format: 'der', type: 'spki' })))) };
+}
+
+export const randomId = (): string => toB64u(randomBytes(16));
+
+export function signPush(key: ServerKey, origin: string, r: Omit<PushRequest, 'serverSignature' | 'type'>): PushRequest {
+  const bytes = pushBytes({ origin, deviceId: r.deviceId, challengeId: r.challengeId, nonce: r.nonce, kind: r.kind, app: r.app, ip: r.context.ip, location: r.context.location, browser: r.context.browser, time: r.context.time, expiresAt: r.expiresAt });
+  const serverSignature = toB64u(new Uint8Array(nodeSign('sha256', bytes, { key: key.privateKey, dsaEncoding: 'ieee-p1363' })));
+  return { type: 'request', ...r, serverSignature };
+}
+
+export interface Impersonator {
+  origin: string;
+  port: number;
+  key: ServerKey;
+  /** Devices that completed the channel handshake. */
+  ready: Set<string>;
+  responses: DeviceResponse[];
+  enrolled: { deviceId: string; upn: string }[];
+  /** Sends a push signed with `signer` (the pinned key by default) on every bound socket. */
+  push(deviceId: string, opts?: { signer?: ServerKey; kind?: PushRequest['kind']; app?: string }): PushRequest;
+  waitReady(deviceId: string, timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startImpersonator(opts: { port?: number; key?: ServerKey; upn?: string; tenant?: string } = {}): Promise<Impersonator> {
+  const key = opts.key ?? makeServerKey();
+  const sockets = new Map<string, WebSocket>();
+  const ready = new Set<string>();
+  const responses: DeviceResponse[] = [];
+  const enrolled: { deviceId: string; upn: string }[] = [];
+  let origin = '';
+
+  const send = (res: ServerResponse, status: number, body: unknown) => {
+    res.writeHead(status, { 'content-type': 'application/json', 'access-control-allow-origin': '*' });
+    res.end(JSON.stringify(body));
+  };
+  const readBody = async (req: IncomingMessage): Promise<unknown> => {
+    let text = '';
+    for await (const chunk of req) text += String(chunk);
+    return JSON.parse(text);
+  };
+
+  const http: Server = createServer((req, res) => {
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, { 'access-control-allow-origin': '*', 'access-control-allow-methods': 'POST', 'access-control-allow-headers': 'content-type' });
+      return res.end();
+    }
+    void (async () => {
+      try {
+        const body = await readBody(req);
+        if (req.url === '/api/device/enroll') {
+          parseEnrollRequest(body);
+          const deviceId = randomId();
+          const upn = opts.upn ?? 'mallory@example.test';
+          enrolled.push({ deviceId, upn });
+          return send(res, 200, { type: 'enrolled', origin, deviceId, accountId: randomId(), upn, displayName: 'Test User', tenant: opts.tenant ?? 'Impersonated Tenant', serverPublicKey: key.publicKey });
+        }
+        if (req.url === '/api/device/command') {
+          const cmd = parseDeviceCommand(body);
+          return send(res, 200, cmd.type === 'poll' ? { type: 'pending', requests: [] } : { type: 'ok' });
+        }
+        if (req.url === '/api/device/respond') {
+          const r = parseDeviceResponse(body);
+          responses.push(r);
+          return send(res, 200, { type: 'result', challengeId: r.challengeId, outcome: r.decision === 'approve' ? 'approved' : r.decision === 'deny' ? 'denied' : 'reported' });
+        }
+        send(res, 404, { error: 'not_found', message: 'no such route' });
+      } catch (err) {
+        send(res, 400, { error: 'bad_request', message: String(err) });
+      }
+    })();
+  });
+
+  const wss = new WebSocketServer({ server: http, path: '/api/device/channel' });
+  wss.on('connection', (ws) => {
+    ws.send(JSON.stringify({ type: 'hello', nonce: randomId(), time: Date.now() }));
+    ws.on('message', (data) => {
+      try {
+        const frame = parseDeviceFrame(JSON.parse(String(data)));
+        if (frame.type === 'auth') {
+          // An impersonator cannot check the device's key against a record it does not have; it does not need to.
+          sockets.set(frame.deviceId, ws);
+          ready.add(frame.deviceId);
+          ws.send(JSON.stringify({ type: 'ready', deviceId: frame.deviceId }));
+        }
+      } catch {
+        /* ignore */
+      }
+    });
+    ws.on('close', () => {
+      for (const [id, s] of sockets) if (s === ws) {
+        sockets.delete(id);
+        ready.delete(id);
+      }
+    });
+  });
+
+  await new Promise<void>((resolve) => http.listen(opts.port ?? 0, '127.0.0.1', resolve));
+  const port = (http.address() as AddressInfo).port;
+  origin = `http://127.0.0.1:${port}`;
+
+  return {
+    origin,
+    port,
+    key,
+    ready,
+    responses,
+    enrolled,
+    push(deviceId, o = {}) {
+      const now = Date.now();
+      const request = signPush(o.signer ?? key, origin, {
+        deviceId,
+        challengeId: randomId(),
+        nonce: randomId(),
+        kind: o.kind ?? 'mfa',
+        app: o.app ?? 'Contoso Portal',
+        context: { ip: '203.0.113.7', location: 'Paris, France', browser: 'Chrome on Linux', time: now },
+        expiresAt: now + 90_000,
+      });
+      const ws = sockets.get(deviceId);
+      if (!ws) throw new Error(`device ${deviceId} has no bound socket`);
+      ws.send(JSON.stringify(request));
+      return request;
+    },
+    async waitReady(deviceId, timeoutMs = 20_000) {
+      const until = Date.now() + timeoutMs;
+      while (!ready.has(deviceId)) {
+        if (Date.now() > until) throw new Error(`device ${deviceId} never bound its channel`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    async close() {
+      for (const ws of wss.clients) ws.terminate();
+      wss.close();
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    },
+  };
+}
