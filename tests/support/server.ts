@@ -1,0 +1,117 @@
+// Starts the real app on port 0 over a temporary SQLite file, with the demo tenant seeded
+// with known passwords, an injectable clock, and a cookie-carrying HTTP client.
+import { createServer, type Server } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { createApp, type AppOptions, type App } from '../../server/app.ts';
+import type { Clock, Deps, Limits } from '../../server/domain/deps.ts';
+import { setAuthenticatorPolicy, getAuthenticatorPolicy, type AuthenticatorPolicy } from '../../server/domain/policy.ts';
+import { seedDemoTenant, DEMO_USERS, DEMO_DOMAIN } from '../../server/seed.ts';
+import { openSqlite } from '../../server/storage/sqlite/repository.ts';
+import { noLimiters } from '../../server/transport/http/rate-limit.ts';
+import { buildDeps } from '../../server/wiring.ts';
+import type { Repository } from '../../server/storage/repository.ts';
+import { ManualClock } from './clock.ts';
+
+export { ManualClock };
+
+export const demoPassword = (name: string) => `${name}-Passw0rd!`;
+export type DemoName = (typeof DEMO_USERS)[number]['name'];
+export const demoUpn = (name: string) => `${name}@${DEMO_DOMAIN}`;
+
+export interface TestServer {
+  origin: string;
+  repo: Repository;
+  deps: Deps;
+  app: App;
+  server: Server;
+  clock: Clock;
+  dir: string;
+  /** Demo users by short name (alice, bob, admin, helpdesk, …) with their known passwords. */
+  users: Record<string, { upn: string; password: string }>;
+  setPolicy(patch: Partial<AuthenticatorPolicy>): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startServer(opts: {
+  clock?: Clock;
+  policy?: Partial<AuthenticatorPolicy>;
+  app?: AppOptions;
+  limits?: Partial<Limits>;
+  /** Listen on this host (default 127.0.0.1); the origin uses it too. */
+  host?: string;
+} = {}): Promise<TestServer> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'pushkey-test-'));
+  const repo = openSqlite({ filename: path.join(dir, 'pushkey.db') });
+  const server = createServer();
+  const host = opts.host ?? '127.0.0.1';
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
+  const origin = `http://${host}:${(server.address() as AddressInfo).port}`;
+  const deps = await buildDeps({ repo, origin, clock: opts.clock ?? new ManualClock(), limits: opts.limits });
+  const app = createApp(deps, { limiters: noLimiters(), ...opts.app });
+  app.attach(server);
+  await seedDemoTenant(deps, demoPassword);
+  const setPolicy = async (patch: Partial<AuthenticatorPolicy>) =>
+    setAuthenticatorPolicy(repo, { ...(await getAuthenticatorPolicy(repo)), ...patch });
+  if (opts.policy) await setPolicy(opts.policy);
+  const users = Object.fromEntries(DEMO_USERS.map((u) => [u.name, { upn: demoUpn(u.name), password: demoPassword(u.name) }]));
+  return {
+    origin,
+    repo,
+    deps,
+    app,
+    server,
+    clock: deps.clock,
+    dir,
+    users,
+    setPolicy,
+    async close() {
+      await app.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await repo.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A browser stand-in: keeps cookies between calls, answers parsed JSON with the status. */
+export class HttpClient {
+  private cookies = new Map<string, string>();
+  constructor(readonly origin: string) {}
+
+  async call<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+    const headers: Record<string, string> = { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Chrome/156.0.0.0' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    const res = await fetch(this.origin + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    for (const line of res.headers.getSetCookie()) {
+      const [pair] = line.split(';');
+      const eq = pair!.indexOf('=');
+      const name = pair!.slice(0, eq);
+      const value = pair!.slice(eq + 1);
+      if (value === '' || /Expires=Thu, 01 Jan 1970/i.test(line)) this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+    const text = await res.text();
+    return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
+  }
+  get = <T = any>(path: string) => this.call<T>('GET', path);
+  post = <T = any>(path: string, body: unknown = {}) => this.call<T>('POST', path, body);
+  put = <T = any>(path: string, body: unknown) => this.call<T>('PUT', path, body);
+  patch = <T = any>(path: string, body: unknown) => this.call<T>('PATCH', path, body);
+  del = <T = any>(path: string) => this.call<T>('DELETE', path);
+  hasCookie = (name: string) => this.cookies.has(name);
+}
+
+/** Signs in with a password (no authenticator yet, so no MFA) and returns the signed-in client. */
+export async function signIn(origin: string, upn: string, password: string): Promise<HttpClient> {
+  const c = new HttpClient(origin);
+  const start = await c.post('/api/signin/start', { username: upn });
+  if (start.status !== 200) throw new Error(`start: ${JSON.stringify(start.body)}`);
+  const pw = await c.post('/api/signin/password', { flowId: start.body.flowId, password });
+  if (pw.status !== 200 || pw.body.status !== 'signed_in') throw new Error(`password: ${pw.status} ${JSON.stringify(pw.body)}`);
+  return c;
+}

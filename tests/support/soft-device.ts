@@ -1,0 +1,166 @@
+// A software authenticator: WebCrypto in Node with a non-extractable key, speaking wire
+// protocol v1 to the real server over real HTTP and WebSocket. It does everything the
+// extension does except show a window, so integration tests can drive every path.
+import WebSocket from 'ws';
+import { readErrorAnswer } from '../../protocol/parse.ts';
+import type { Enrolled, PushRequest, ServerFrame, DeviceCommand } from '../../protocol/messages.ts';
+import { parseServerFrame, parseJson } from '../../protocol/parse.ts';
+import { channelAuthBytes, commandBytes, enrollBytes, pushBytes, respondBytes, type DeviceCommandType } from '../../protocol/signed-bytes.ts';
+import { exportPublicKey, generateDeviceKey, importPublicKey, sign, verify } from '../../protocol/webcrypto.ts';
+
+export const SOFT_VERSION = '1.0.0';
+export const SOFT_CAPABILITIES = ['number_match', 'passwordless', 'report'];
+
+export interface HttpAnswer<T = unknown> {
+  status: number;
+  body: T;
+}
+
+async function postJson<T>(url: string, body: unknown): Promise<HttpAnswer<T>> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: res.status, body: (await res.json()) as T };
+}
+
+export class SoftDevice {
+  private ws: WebSocket | null = null;
+  private frames: ServerFrame[] = [];
+  private waiters: Array<() => void> = [];
+  /** Pushes whose server signature did not verify against the pinned key. */
+  readonly rejected: PushRequest[] = [];
+  private lastTimestamp = 0;
+  /** The clock device commands are stamped with; tests point it at the server's injected clock. */
+  now: () => number = Date.now;
+
+  private constructor(
+    readonly origin: string,
+    readonly keys: CryptoKeyPair,
+    readonly account: Enrolled,
+    private readonly serverKey: CryptoKey,
+  ) {}
+
+  get deviceId() {
+    return this.account.deviceId;
+  }
+
+  /** Enrolls with an activation code; throws with the server's error code on refusal. */
+  static async enroll(
+    origin: string,
+    code: string,
+    opts: { deviceName?: string; clientVersion?: string; capabilities?: string[]; now?: () => number } = {},
+  ): Promise<SoftDevice> {
+    const keys = await generateDeviceKey();
+    const publicKey = await exportPublicKey(keys.publicKey);
+    const fields = {
+      code,
+      publicKey,
+      deviceName: opts.deviceName ?? 'Soft device',
+      clientVersion: opts.clientVersion ?? SOFT_VERSION,
+      capabilities: opts.capabilities ?? SOFT_CAPABILITIES,
+    };
+    const proof = await sign(keys.privateKey, enrollBytes({ origin, ...fields }));
+    const res = await postJson<Enrolled>(`${origin}/api/device/enroll`, { type: 'enroll', ...fields, proof });
+    if (res.status !== 200) throw readErrorAnswer(res.body) ?? new Error(`enroll: HTTP ${res.status}`);
+    const device = new SoftDevice(origin, keys, res.body, await importPublicKey(res.body.serverPublicKey));
+    if (opts.now) device.now = opts.now;
+    return device;
+  }
+
+  /** Opens the channel and completes the signed handshake. */
+  async connect(): Promise<void> {
+    const ws = new WebSocket(this.origin.replace(/^http/, 'ws') + '/api/device/channel');
+    this.ws = ws;
+    ws.on('message', (data) => {
+      this.frames.push(parseServerFrame(parseJson(data.toString(), 'frame')));
+      for (const w of this.waiters.splice(0)) w();
+    });
+    const hello = await this.next((f) => f.type === 'hello');
+    if (hello.type !== 'hello') throw new Error('no hello');
+    const signature = await sign(this.keys.privateKey, channelAuthBytes({ origin: this.origin, nonce: hello.nonce, deviceId: this.deviceId }));
+    ws.send(JSON.stringify({ type: 'auth', deviceId: this.deviceId, signature }));
+    const answer = await this.next((f) => f.type === 'ready' || f.type === 'error');
+    if (answer.type === 'error') throw new Error(`channel: ${answer.error}`);
+  }
+
+  /** Waits for the next frame matching `pick` (consuming it). */
+  async next(pick: (f: ServerFrame) => boolean, timeoutMs = 5000): Promise<ServerFrame> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const i = this.frames.findIndex(pick);
+      if (i >= 0) return this.frames.splice(i, 1)[0]!;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error('timed out waiting for a frame');
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, left);
+        this.waiters.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    }
+  }
+
+  /** The next push whose server signature verifies; forged ones are set aside in `rejected`. */
+  async nextPush(timeoutMs = 5000): Promise<PushRequest> {
+    for (;;) {
+      const f = await this.next((x) => x.type === 'request', timeoutMs);
+      if (f.type !== 'request') continue;
+      if (await this.verifyPush(f)) return f;
+      this.rejected.push(f);
+    }
+  }
+
+  verifyPush(p: PushRequest): Promise<boolean> {
+    const bytes = pushBytes({ origin: this.origin, ...p, ...p.context, time: p.context.time });
+    return verify(this.serverKey, p.serverSignature, bytes);
+  }
+
+  /** Frames received but not consumed yet. */
+  pending(): ServerFrame[] {
+    return [...this.frames];
+  }
+
+  async buildResponse(
+    push: Pick<PushRequest, 'challengeId' | 'nonce'>,
+    decision: 'approve' | 'deny' | 'report',
+    number = '',
+    opts: { clientVersion?: string; capabilities?: string[]; key?: CryptoKey; deviceId?: string } = {},
+  ) {
+    const clientVersion = opts.clientVersion ?? SOFT_VERSION;
+    const deviceId = opts.deviceId ?? this.deviceId;
+    const signature = await sign(
+      opts.key ?? this.keys.privateKey,
+      respondBytes({ origin: this.origin, challengeId: push.challengeId, nonce: push.nonce, decision, number, deviceId, clientVersion }),
+    );
+    return { type: 'response', challengeId: push.challengeId, deviceId, decision, number, clientVersion, capabilities: opts.capabilities ?? SOFT_CAPABILITIES, signature };
+  }
+
+  /** answerRequest: signs and sends the person's decision. */
+  async respond(...args: Parameters<SoftDevice['buildResponse']>): Promise<HttpAnswer<any>> {
+    return postJson(`${this.origin}/api/device/respond`, await this.buildResponse(...args));
+  }
+
+  async command(type: DeviceCommandType, extra: Record<string, unknown> = {}, timestamp?: number): Promise<HttpAnswer<any>> {
+    const ts = timestamp ?? Math.max(this.now(), this.lastTimestamp + 1);
+    this.lastTimestamp = Math.max(this.lastTimestamp, ts);
+    const signature = await sign(this.keys.privateKey, commandBytes({ type, origin: this.origin, deviceId: this.deviceId, timestamp: ts }));
+    const body = { type, deviceId: this.deviceId, timestamp: ts, signature, ...extra } as DeviceCommand;
+    return postJson(`${this.origin}/api/device/command`, body);
+  }
+
+  isOpen(): boolean {
+    return this.ws?.readyState === WebSocket.OPEN;
+  }
+
+  /** Resolves when the server closes the channel. */
+  closed(): Promise<number> {
+    return new Promise((resolve) => {
+      if (!this.ws || this.ws.readyState === WebSocket.CLOSED) return resolve(0);
+      this.ws.once('close', (code) => resolve(code));
+    });
+  }
+
+  close(): void {
+    this.ws?.close();
+    this.ws = null;
+  }
+}
