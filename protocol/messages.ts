@@ -165,4 +165,9 @@ export const Ok = v.object({ type: v.literal('ok') });
 export const DeviceAnswer = v.variant('type', [Enrolled, Result, Pending, SetupStarted, Ok]);
 export type DeviceAnswer = v.InferOutput<typeof DeviceAnswer>;
 
-export const ErrorAnswer = v.object({ error: v.picklist(ERROR_CODES), message: v.string() });
+export const ErrorAnswer = v.object({
+  error: v.picklist(ERROR_CODES),
+  message: v.string(),
+  /** e.g. { minClientVersion } with client_update_required. */
+  details: v.optional(v.record(v.string(), v.unknown())),
+});

@@ -269,6 +269,13 @@ describe('readErrorAnswer', () => {
     expect(err?.message).toBe('The number does not match');
   });
 
+  it('keeps the details, such as the minimum client version of client_update_required', () => {
+    const err = readErrorAnswer({ error: 'client_update_required', message: 'Update required', details: { minClientVersion: '1.2.0' } });
+    expect(err?.code).toBe('client_update_required');
+    expect(err?.details).toEqual({ minClientVersion: '1.2.0' });
+    expect(readErrorAnswer({ error: 'conflict', message: 'x' })?.details).toBeUndefined();
+  });
+
   it('answers null for anything else', () => {
     expect(readErrorAnswer({ error: 'teapot', message: '' })).toBeNull();
     expect(readErrorAnswer({ type: 'ok' })).toBeNull();

@@ -35,5 +35,5 @@ export const parseDeviceAnswer = (input: unknown) => parseWith(m.DeviceAnswer, i
 /** Reads an error answer `{ error, message }`; null when the body is not one. */
 export function readErrorAnswer(input: unknown): PushkeyError | null {
   const r = v.safeParse(m.ErrorAnswer, input);
-  return r.success ? new PushkeyError(r.output.error, r.output.message) : null;
+  return r.success ? new PushkeyError(r.output.error, r.output.message, r.output.details) : null;
 }
