@@ -178,6 +178,18 @@ describe('signature vector', () => {
     expect(nodeVerifies(high, message, rawPublicKey)).toBe(true);
   });
 
+  it('keeps kinds apart: a signature made for one layout verifies under no other (domain separation)', () => {
+    const types = ['poll', 'passwordless_setup', 'passwordless_disable', 'unenroll'] as const;
+    const same = types.map((type) => commandBytes({ type, origin, deviceId, timestamp: 1790000000000 }));
+    for (const [i, signed] of same.entries()) {
+      const sig = p256.sign(signed, privateKey);
+      for (const [j, other] of same.entries()) expect(verifyPortable(sig, other, rawPublicKey), `${types[i]} as ${types[j]}`).toBe(i === j);
+    }
+    // Nor across origins: a response made for one server is worthless at another.
+    const elsewhere = respondBytes({ origin: 'https://login.example.net', challengeId, nonce, decision: 'approve', number: '42', deviceId, clientVersion: '1.0.0' });
+    expect(verifyPortable(unhex(SIGNATURE_HEX), elsewhere, rawPublicKey)).toBe(false);
+  });
+
   it('rejects the signature over respond-deny', () => {
     const deny = unhex(GOLDEN['respond-deny']!);
     expect(verifyPortable(unhex(SIGNATURE_HEX), deny, rawPublicKey)).toBe(false);
