@@ -42,9 +42,10 @@ export async function startServer(opts: {
   limits?: Partial<Limits>;
   /** Listen on this host (default 127.0.0.1); the origin uses it too. */
   host?: string;
+  sqliteSynchronous?: 'FULL' | 'NORMAL';
 } = {}): Promise<TestServer> {
   const dir = mkdtempSync(path.join(tmpdir(), 'pushkey-test-'));
-  const repo = openSqlite({ filename: path.join(dir, 'pushkey.db') });
+  const repo = openSqlite({ filename: path.join(dir, 'pushkey.db'), synchronous: opts.sqliteSynchronous });
   const server = createServer();
   const host = opts.host ?? '127.0.0.1';
   await new Promise<void>((resolve) => server.listen(0, host, resolve));
