@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
 import { createApp, type AppOptions, type App } from '../../server/app.ts';
 import type { Clock, Deps, Limits } from '../../server/domain/deps.ts';
 import { setAuthenticatorPolicy, getAuthenticatorPolicy, type AuthenticatorPolicy } from '../../server/domain/policy.ts';
@@ -50,7 +51,7 @@ export async function startServer(opts: {
   const host = opts.host ?? '127.0.0.1';
   await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const origin = `http://${host}:${(server.address() as AddressInfo).port}`;
-  const deps = await buildDeps({ repo, origin, clock: opts.clock ?? new ManualClock(), limits: opts.limits });
+  const deps = await buildDeps({ repo, origin, clock: opts.clock ?? new ManualClock(), limits: opts.limits, log: opts.log });
   const app = createApp(deps, { limiters: noLimiters(), ...opts.app });
   app.attach(server);
   await seedDemoTenant(deps, demoPassword);
@@ -73,7 +74,7 @@ export async function startServer(opts: {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await repo.close();
-      rmSync(dir, { recursive: true, force: true });
+      if (!opts.dataDir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }
