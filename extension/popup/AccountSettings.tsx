@@ -1,7 +1,7 @@
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { call, type AccountView } from '../messaging/index.ts';
-import { Bar, ErrorNote } from '../ui/components.tsx';
+import { Bar, ErrorNote, Button } from '../ui/components.tsx';
 import type { Go } from './App.tsx';
 
 type Confirm = 'disable' | 'remove' | null;
@@ -55,9 +55,9 @@ export function AccountSettings({ account, go, onRemoved }: { account: AccountVi
                   You'll sign in with your password again. This browser stays registered for approvals.
                 </p>
                 <div class="actions">
-                  <button type="button" class="btn" onClick={() => setConfirm(null)} disabled={busy} autoFocus>
+                  <Button type="button" class="btn" onClick={() => setConfirm(null)} disabled={busy} autoFocus>
                     Cancel
-                  </button>
+                  </Button>
                   <button
                     type="button"
                     class="btn danger solid"
@@ -87,9 +87,9 @@ export function AccountSettings({ account, go, onRemoved }: { account: AccountVi
                 You won't be able to approve sign-ins for {account.upn} from this browser. Its key is deleted.
               </p>
               <div class="actions">
-                <button type="button" class="btn" onClick={() => setConfirm(null)} disabled={busy} autoFocus>
+                <Button type="button" class="btn" onClick={() => setConfirm(null)} disabled={busy} autoFocus>
                   Cancel
-                </button>
+                </Button>
                 <button type="button" class="btn danger solid" disabled={busy} onClick={() => void run(() => call('removeAccount', { deviceId: account.deviceId }), onRemoved)}>
                   Remove
                 </button>

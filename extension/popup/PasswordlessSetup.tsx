@@ -3,7 +3,7 @@
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { call, type AccountView, type RequestView } from '../messaging/index.ts';
-import { Bar, ErrorNote, Field } from '../ui/components.tsx';
+import { Bar, ErrorNote, Field, Button } from '../ui/components.tsx';
 import { Icon } from '../ui/icons.tsx';
 
 type Step = { name: 'password' } | { name: 'number'; request: RequestView } | { name: 'done' };
@@ -93,9 +93,9 @@ export function PasswordlessSetup({ account, onClose }: { account: AccountView; 
             <Icon name="check" class="big-icon" />
             <h2>Passwordless sign-in is on</h2>
             <p class="muted">Next time, enter your email, choose "Use an app instead" and approve here with the number shown.</p>
-            <button type="button" class="btn primary block" onClick={onClose} autoFocus>
+            <Button type="button" class="btn primary block" onClick={onClose} autoFocus>
               Done
-            </button>
+            </Button>
           </div>
         )}
       </main>

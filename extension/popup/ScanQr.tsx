@@ -4,7 +4,7 @@ import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { browser, call } from '../messaging/index.ts';
 import { dataUrlToBlob, decodeQrCodes, NO_QR, pickEnrollLink } from '../qr/decode.ts';
-import { Bar, ErrorNote, Spinner } from '../ui/components.tsx';
+import { Bar, ErrorNote, Spinner, Button } from '../ui/components.tsx';
 import type { Go } from './App.tsx';
 
 type State = { name: 'scanning' } | { name: 'adding'; user: string; tenant: string } | { name: 'failed'; message: string };
@@ -43,9 +43,9 @@ export function ScanQr({ go, onAdded }: { go: Go; onAdded: (deviceId: string) =>
         {state.name === 'failed' && (
           <div class="stack">
             <ErrorNote message={state.message} />
-            <button type="button" class="btn primary" onClick={() => setAttempt((n) => n + 1)} autoFocus>
+            <Button type="button" class="btn primary" onClick={() => setAttempt((n) => n + 1)} autoFocus>
               Try again
-            </button>
+            </Button>
             <button type="button" class="btn" onClick={() => go({ name: 'manual' })}>
               Enter code manually
             </button>

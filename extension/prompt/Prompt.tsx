@@ -4,7 +4,7 @@
 import { Fragment, type JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { call, onBroadcast, type RequestView } from '../messaging/index.ts';
-import { ErrorNote, Field, Spinner } from '../ui/components.tsx';
+import { ErrorNote, Field, Spinner, Button } from '../ui/components.tsx';
 import { formatTime, secondsLeft } from '../ui/format.ts';
 import { Icon } from '../ui/icons.tsx';
 
@@ -202,9 +202,9 @@ function Ask({ request, more, onOutcome }: { request: RequestView; more: number;
             <button type="button" class="btn" onClick={() => void answer('deny')}>
               Don't report
             </button>
-            <button type="button" class="btn danger solid" onClick={() => void answer('report')} autoFocus>
+            <Button type="button" class="btn danger solid" onClick={() => void answer('report')} autoFocus>
               Report
-            </button>
+            </Button>
           </div>
         </div>
       )}

@@ -5,8 +5,11 @@ import { Icon } from './icons.tsx';
 
 export function Bar(props: { title: string; onBack?: () => void; children?: ComponentChildren }): JSX.Element {
   const heading = useRef<HTMLHeadingElement>(null);
-  // Moving focus to the new screen's heading tells screen readers the screen changed.
-  useEffect(() => heading.current?.focus(), [props.title]);
+  // A new screen moves focus to its heading (screen readers announce the change), unless
+  // the screen focuses one of its own controls first (a field to type in).
+  useEffect(() => {
+    if (!document.activeElement || document.activeElement === document.body) heading.current?.focus();
+  }, [props.title]);
   return (
     <header class="bar">
       {props.onBack && (
@@ -49,6 +52,21 @@ export function Avatar({ name, big, off }: { name: string; big?: boolean; off?: 
   );
 }
 
+/** Focuses the element once, when it appears (the `autofocus` attribute only works on page load). */
+export function useAutoFocus<T extends HTMLElement>(on = true) {
+  const ref = useRef<T>(null);
+  useEffect(() => {
+    if (on) ref.current?.focus();
+  }, []);
+  return ref;
+}
+
+/** A button that can take focus when it appears. */
+export function Button({ autoFocus, ...props }: JSX.ButtonHTMLAttributes<HTMLButtonElement> & { autoFocus?: boolean }): JSX.Element {
+  const ref = useAutoFocus<HTMLButtonElement>(autoFocus);
+  return <button type="button" {...props} ref={ref} />;
+}
+
 /** A labelled input; the label is always visible (placeholders are not labels). */
 export function Field(props: {
   id: string;
@@ -64,6 +82,7 @@ export function Field(props: {
   maxLength?: number;
   invalid?: boolean;
 }): JSX.Element {
+  const ref = useAutoFocus<HTMLInputElement>(props.autoFocus);
   return (
     <div class="field">
       <label for={props.id}>{props.label}</label>
@@ -73,7 +92,7 @@ export function Field(props: {
         type={props.type ?? 'text'}
         value={props.value}
         onInput={(e) => props.onInput(e.currentTarget.value)}
-        autoFocus={props.autoFocus}
+        ref={ref}
         inputMode={props.inputMode}
         autoComplete={props.autoComplete ?? 'off'}
         spellcheck={false}

@@ -19,7 +19,7 @@ export type IconName = keyof typeof paths;
 
 export function Icon({ name, class: cls }: { name: IconName; class?: string }): JSX.Element {
   return (
-    <svg class={cls} viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true" focusable="false">
+    <svg class={cls ? `icon ${cls}` : 'icon'} viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true" focusable="false">
       <path d={paths[name]} />
     </svg>
   );
