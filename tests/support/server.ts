@@ -106,6 +106,7 @@ export class HttpClient {
   patch = <T = any>(path: string, body: unknown) => this.call<T>('PATCH', path, body);
   del = <T = any>(path: string) => this.call<T>('DELETE', path);
   hasCookie = (name: string) => this.cookies.has(name);
+  cookie = (name: string) => this.cookies.get(name);
 }
 
 /** Signs in with a password (no authenticator yet, so no MFA) and returns the signed-in client. */

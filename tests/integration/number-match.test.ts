@@ -1,0 +1,353 @@
+// Number-match requests end to end: the signed push, the typed number in the signed
+// response, one winner per request, expiry at the limit, and every way a response can be
+// refused. Only the browser that started a sign-in ever gets its session.
+import fc from 'fast-check';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { generateDeviceKey } from '../../protocol/webcrypto.ts';
+import { DEFAULT_AUTHENTICATOR_POLICY } from '../../server/domain/policy.ts';
+import {
+  enrollUser,
+  flowStatus,
+  startPasswordless,
+  startPasswordThenPush,
+  upgradeToPasswordless,
+  userId,
+  wrongNumber,
+  type EnrolledUser,
+} from '../support/flows.ts';
+import { HttpClient, ManualClock, signIn, startServer, type TestServer } from '../support/server.ts';
+
+async function postRaw(srv: TestServer, body: unknown) {
+  const res = await fetch(`${srv.origin}/api/device/respond`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: res.status, body: (await res.json()) as any };
+}
+
+describe('number matching', () => {
+  const clock = new ManualClock();
+  let srv: TestServer;
+  let alice: EnrolledUser;
+  let bob: EnrolledUser;
+  let admin: HttpClient;
+
+  beforeAll(async () => {
+    srv = await startServer({ clock });
+    alice = await enrollUser(srv, 'alice');
+    bob = await enrollUser(srv, 'bob');
+    await upgradeToPasswordless(alice);
+    await upgradeToPasswordless(bob);
+    admin = await signIn(srv.origin, srv.users.admin!.upn, srv.users.admin!.password);
+  });
+  afterAll(async () => {
+    alice?.device.close();
+    bob?.device.close();
+    await srv?.close();
+  });
+  beforeEach(async () => {
+    await srv.setPolicy(DEFAULT_AUTHENTICATOR_POLICY);
+  });
+
+  describe('the push', () => {
+    it('arrives signed by the server key the device pinned, with the sign-in context', async () => {
+      const flow = await startPasswordless(srv, alice.upn);
+      const push = await alice.device.nextPush();
+      expect(alice.device.rejected).toHaveLength(0);
+      expect(push).toMatchObject({
+        type: 'request',
+        deviceId: alice.device.deviceId,
+        challengeId: flow.challengeId,
+        kind: 'passwordless',
+        app: 'pushkey My Account',
+        context: { ip: '127.0.0.1', location: 'This computer (loopback)', browser: 'Chrome 156 on Linux', time: clock.now() },
+        expiresAt: flow.expiresAt,
+      });
+      expect(flow.expiresAt).toBe(clock.now() + 90_000);
+      // Any field changed after signing breaks the server signature.
+      expect(await alice.device.verifyPush({ ...push, app: 'Another app' })).toBe(false);
+      expect(await alice.device.verifyPush({ ...push, expiresAt: push.expiresAt + 1 })).toBe(false);
+      expect(await alice.device.verifyPush({ ...push, context: { ...push.context, location: 'Elsewhere' } })).toBe(false);
+      await alice.device.respond(push, 'deny');
+    });
+
+    it('never contains the number the browser shows', async () => {
+      await srv.setPolicy({ numberLength: 8 });
+      const flow = await startPasswordless(srv, alice.upn);
+      expect(flow.number).toMatch(/^[1-9]\d{7}$/);
+      const push = await alice.device.nextPush();
+      expect(Object.keys(push)).not.toContain('number');
+      expect(JSON.stringify(push)).not.toContain(flow.number);
+      const poll = await alice.device.command('poll');
+      expect(JSON.stringify(poll.body)).not.toContain(flow.number);
+      await alice.device.respond(push, 'deny');
+    });
+
+    it('hides the application and the location when the policy says so', async () => {
+      await srv.setPolicy({ showApplication: false, showLocation: false });
+      await startPasswordless(srv, alice.upn);
+      const push = await alice.device.nextPush();
+      expect(push.app).toBe('');
+      expect(push.context).toMatchObject({ ip: '', location: '', browser: 'Chrome 156 on Linux' });
+      expect(await alice.device.verifyPush(push)).toBe(true);
+      await alice.device.respond(push, 'deny');
+    });
+  });
+
+  describe('approve', () => {
+    it('signs in the browser that started the flow, and no other client holding the flowId', async () => {
+      const flow = await startPasswordless(srv, alice.upn);
+      const push = await alice.device.nextPush();
+      const thief = new HttpClient(srv.origin);
+      expect((await thief.get(`/api/signin/status?flowId=${flow.flowId}`)).body.error).toBe('flow_invalid');
+
+      const res = await alice.device.respond(push, 'approve', flow.number);
+      expect(res).toEqual({ status: 200, body: { type: 'result', challengeId: flow.challengeId, outcome: 'approved' } });
+
+      const stolen = await thief.get(`/api/signin/status?flowId=${flow.flowId}`);
+      expect(stolen.status).toBe(400);
+      expect(stolen.body.error).toBe('flow_invalid');
+      expect(thief.hasCookie('pk_session')).toBe(false);
+      // Another browser that started its own flow cannot read this one with its own flow cookie.
+      const other = await startPasswordless(srv, bob.upn);
+      expect((await flowStatus({ browser: other.browser, flowId: flow.flowId })).error).toBe('flow_invalid');
+      await bob.device.respond(await bob.device.nextPush(), 'deny');
+
+      expect(await flowStatus(flow)).toEqual({ status: 'signed_in' });
+      expect(flow.browser.hasCookie('pk_session')).toBe(true);
+      const me = await flow.browser.get('/api/me');
+      expect(me.body.user.upn).toBe(alice.upn);
+      expect(me.body.session.methods).toEqual(['passwordless']);
+    });
+
+    it('hands the session out once: a repeated poll says signed_in without a new cookie', async () => {
+      const flow = await startPasswordless(srv, alice.upn);
+      await alice.device.respond(await alice.device.nextPush(), 'approve', flow.number);
+      const flowCookie = flow.browser.cookie('pk_flow')!;
+      expect(await flowStatus(flow)).toEqual({ status: 'signed_in' });
+      const session = flow.browser.cookie('pk_session');
+      expect(session).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      // The same browser polls again (its flow cookie was cleared; replay it by hand).
+      const again = await fetch(`${srv.origin}/api/signin/status?flowId=${flow.flowId}`, { headers: { cookie: `pk_flow=${flowCookie}` } });
+      expect(await again.json()).toEqual({ status: 'signed_in' });
+      expect(again.headers.getSetCookie().filter((c) => c.startsWith('pk_session='))).toEqual([]);
+      // A wrong flow secret is another browser.
+      const wrong = await fetch(`${srv.origin}/api/signin/status?flowId=${flow.flowId}`, { headers: { cookie: `pk_flow=${'x'.repeat(43)}` } });
+      expect(wrong.status).toBe(400);
+      const entry = (await admin.get('/api/admin/signins')).body.entries.find((e: { id: string }) => e.id === flow.flowId);
+      expect(entry).toMatchObject({ result: 'success', methods: ['passwordless'] });
+    });
+
+    it('wakes a browser that is long-polling as soon as the device approves', async () => {
+      const flow = await startPasswordless(srv, alice.upn);
+      const push = await alice.device.nextPush();
+      const waiting = flow.browser.get(`/api/signin/status?flowId=${flow.flowId}&wait=1`);
+      await new Promise((r) => setTimeout(r, 30));
+      const t0 = Date.now();
+      await alice.device.respond(push, 'approve', flow.number);
+      expect((await waiting).body.status).toBe('signed_in');
+      expect(Date.now() - t0).toBeLessThan(2000);
+    });
+
+    it('lets exactly one of 50 parallel identical approvals win; the 49 others get challenge_consumed', async () => {
+      const flow = await startPasswordless(srv, alice.upn);
+      const body = await alice.device.buildResponse(await alice.device.nextPush(), 'approve', flow.number);
+      const answers = await Promise.all(Array.from({ length: 50 }, () => postRaw(srv, body)));
+      expect(answers.filter((a) => a.status === 200)).toHaveLength(1);
+      const rest = answers.filter((a) => a.status !== 200);
+      expect(rest).toHaveLength(49);
+      for (const a of rest) expect(a).toMatchObject({ status: 409, body: { error: 'challenge_consumed' } });
+      expect(await flowStatus(flow)).toEqual({ status: 'signed_in' });
+    });
+
+    it('refuses a replay of an approved response with challenge_consumed', async () => {
+      const flow = await startPasswordless(srv, alice.upn);
+      const body = await alice.device.buildResponse(await alice.device.nextPush(), 'approve', flow.number);
+      expect((await postRaw(srv, body)).status).toBe(200);
+      expect(await postRaw(srv, body)).toMatchObject({ status: 409, body: { error: 'challenge_consumed' } });
+    });
+
+    it('closes the prompt on the other devices of the user when one answers', async () => {
+      const second = await enrollUser(srv, 'alice', { me: alice.me, deviceName: 'Second profile' });
+      const flow = await startPasswordless(srv, alice.upn);
+      const push = await alice.device.nextPush();
+      // Only devices upgraded to passwordless get a passwordless push.
+      expect(second.device.pending().filter((f) => f.type === 'request')).toHaveLength(0);
+      await alice.device.respond(push, 'approve', flow.number);
+      const mfa = await startPasswordThenPush(srv, alice.upn, alice.password);
+      const [p1, p2] = [await alice.device.nextPush(), await second.device.nextPush()];
+      expect(p1.challengeId).toBe(mfa.challengeId);
+      expect(p2.challengeId).toBe(mfa.challengeId);
+      await second.device.respond(p2, 'approve', mfa.number);
+      expect(await alice.device.next((f) => f.type === 'cancel')).toEqual({ type: 'cancel', deviceId: alice.device.deviceId, challengeId: mfa.challengeId });
+      expect(await flowStatus(mfa)).toEqual({ status: 'signed_in' });
+      await second.me.del(`/api/me/devices/${second.device.deviceId}`);
+      second.device.close();
+    });
+  });
+
+  describe('wrong number, deny, report', () => {
+    it('fails the request on a wrong number, and the browser sees number_mismatch', async () => {
+      const flow = await startPasswordless(srv, alice.upn);
+      const push = await alice.device.nextPush();
+      const res = await alice.device.respond(push, 'approve', wrongNumber(flow.number));
+      expect(res.status).toBe(422);
+      expect(res.body.error).toBe('number_mismatch');
+      expect(res.body.message).not.toContain(flow.number);
+      expect(await flowStatus(flow)).toEqual({ status: 'number_mismatch' });
+      // The right number afterwards is too late.
+      expect((await alice.device.respond(push, 'approve', flow.number)).body.error).toBe('challenge_consumed');
+      expect(flow.browser.hasCookie('pk_session')).toBe(false);
+    });
+
+    it('denies, and the browser sees denied', async () => {
+      const flow = await startPasswordless(srv, alice.upn);
+      const res = await alice.device.respond(await alice.device.nextPush(), 'deny');
+      expect(res.body).toMatchObject({ outcome: 'denied' });
+      expect(await flowStatus(flow)).toEqual({ status: 'denied' });
+      const entry = (await admin.get('/api/admin/signins')).body.entries.find((e: { id: string }) => e.id === flow.flowId);
+      expect(entry).toMatchObject({ result: 'failure', failureCode: 'denied' });
+    });
+
+    it("on report, cancels the user's other pending requests and raises an alert", async () => {
+      const first = await startPasswordless(srv, alice.upn);
+      const p1 = await alice.device.nextPush();
+      const second = await startPasswordless(srv, alice.upn);
+      const p2 = await alice.device.nextPush();
+      const bobs = await startPasswordless(srv, bob.upn);
+      const pb = await bob.device.nextPush();
+
+      const res = await alice.device.respond(p2, 'report');
+      expect(res.body).toMatchObject({ outcome: 'reported' });
+      expect(await flowStatus(second)).toEqual({ status: 'reported' });
+      expect(await flowStatus(first)).toEqual({ status: 'cancelled' });
+      expect(await alice.device.next((f) => f.type === 'cancel' && f.challengeId === p1.challengeId)).toBeTruthy();
+      expect((await alice.device.respond(p1, 'approve', first.number)).body.error).toBe('challenge_consumed');
+      // Other users are untouched.
+      expect(await flowStatus(bobs)).toEqual({ status: 'pending' });
+      await bob.device.respond(pb, 'deny');
+
+      const alerts = (await admin.get('/api/admin/alerts')).body.alerts as Array<{ kind: string; userId: string; detail: string }>;
+      const aliceId = await userId(admin, alice.upn);
+      expect(alerts.find((a) => a.kind === 'report' && a.userId === aliceId)?.detail).toContain('Reported as not me');
+    });
+  });
+
+  describe('expiry', () => {
+    it('accepts an approval 1 ms before expiresAt', async () => {
+      const flow = await startPasswordless(srv, alice.upn);
+      const push = await alice.device.nextPush();
+      clock.set(flow.expiresAt - 1);
+      expect((await alice.device.respond(push, 'approve', flow.number)).body.outcome).toBe('approved');
+      expect(await flowStatus(flow)).toEqual({ status: 'signed_in' });
+    });
+
+    it('rejects a response after the challenge expired (at exactly expiresAt)', async () => {
+      const flow = await startPasswordless(srv, alice.upn);
+      const push = await alice.device.nextPush();
+      clock.set(flow.expiresAt);
+      const res = await alice.device.respond(push, 'approve', flow.number);
+      expect(res).toMatchObject({ status: 410, body: { error: 'challenge_expired' } });
+      expect(await flowStatus(flow)).toEqual({ status: 'expired' });
+      clock.advance(1);
+      expect((await alice.device.respond(push, 'deny')).body.error).toBe('challenge_expired');
+      // An expired request is not handed out again on poll.
+      const poll = await alice.device.command('poll');
+      expect(poll.body.requests.map((r: { challengeId: string }) => r.challengeId)).not.toContain(flow.challengeId);
+    });
+
+    it('uses the policy request lifetime', async () => {
+      await srv.setPolicy({ requestLifetimeSeconds: 30 });
+      const flow = await startPasswordless(srv, alice.upn);
+      expect(flow.expiresAt).toBe(clock.now() + 30_000);
+      await alice.device.respond(await alice.device.nextPush(), 'deny');
+    });
+  });
+
+  describe('responses that are not the device’s own', () => {
+    it("refuses another user's device answering with its own key", async () => {
+      const flow = await startPasswordless(srv, alice.upn);
+      const push = await alice.device.nextPush();
+      const res = await bob.device.respond(push, 'approve', flow.number);
+      expect(res.status).toBe(404);
+      expect(res.body.error).toBe('challenge_unknown');
+      expect(await flowStatus(flow)).toEqual({ status: 'pending' });
+      await alice.device.respond(push, 'deny');
+    });
+
+    it("refuses another device's key claiming this deviceId", async () => {
+      const flow = await startPasswordless(srv, alice.upn);
+      const push = await alice.device.nextPush();
+      const forged = await bob.device.respond(push, 'approve', flow.number, { key: bob.device.keys.privateKey, deviceId: alice.device.deviceId });
+      expect(forged).toMatchObject({ status: 401, body: { error: 'signature_invalid' } });
+      const stranger = await generateDeviceKey();
+      expect((await alice.device.respond(push, 'approve', flow.number, { key: stranger.privateKey })).body.error).toBe('signature_invalid');
+      expect(await flowStatus(flow)).toEqual({ status: 'pending' });
+      // The real device still can.
+      expect((await alice.device.respond(push, 'approve', flow.number)).body.outcome).toBe('approved');
+    });
+
+    it('refuses a signed response whose fields were changed in transit, whatever the change', async () => {
+      const flow = await startPasswordless(srv, alice.upn);
+      const push = await alice.device.nextPush();
+      const honest = await alice.device.buildResponse(push, 'approve', flow.number);
+      const fields = ['number', 'decision', 'clientVersion', 'signature'] as const;
+      const b64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+      await fc.assert(
+        fc.asyncProperty(fc.constantFrom(...fields), fc.nat(), fc.nat(), async (field, at, pick) => {
+          const value = honest[field];
+          const i = at % value.length;
+          const alphabet = field === 'signature' ? b64 : field === 'decision' ? 'abcdefghijklmnopqrstuvwxyz' : '0123456789';
+          const ch = alphabet[pick % alphabet.length]!;
+          fc.pre(ch !== value[i]);
+          let changed = value.slice(0, i) + ch + value.slice(i + 1);
+          if (field === 'decision') changed = changed === 'deny' || changed === 'report' ? changed : 'deny';
+          if (changed === value) return;
+          const body = { ...honest, [field]: changed, ...(field === 'decision' ? { number: '' } : {}) };
+          const res = await postRaw(srv, body);
+          expect(res.status).toBeGreaterThanOrEqual(400);
+          expect(res.status).toBeLessThan(500);
+          expect(['signature_invalid', 'bad_request']).toContain(res.body.error);
+        }),
+        { numRuns: 60 },
+      );
+      expect(await flowStatus(flow)).toEqual({ status: 'pending' });
+      expect((await postRaw(srv, honest)).body.outcome).toBe('approved');
+    });
+
+    it('refuses a revoked device with device_revoked', async () => {
+      const dave = await enrollUser(srv, 'dave');
+      const mfa = await startPasswordThenPush(srv, dave.upn, dave.password);
+      const push = await dave.device.nextPush();
+      await dave.me.del(`/api/me/devices/${dave.device.deviceId}`);
+      const res = await dave.device.respond(push, 'approve', mfa.number);
+      expect(res).toMatchObject({ status: 403, body: { error: 'device_revoked' } });
+      expect(await flowStatus(mfa)).toEqual({ status: 'pending' });
+      dave.device.close();
+    });
+  });
+
+  describe('client versions', () => {
+    it('refuses a client below minClientVersion with client_update_required, and the browser sees update_required', async () => {
+      await srv.setPolicy({ minClientVersion: '2.0.0' });
+      const flow = await startPasswordless(srv, alice.upn);
+      const push = await alice.device.nextPush();
+      const res = await alice.device.respond(push, 'approve', flow.number, { clientVersion: '1.9.9' });
+      expect(res.status).toBe(426);
+      expect(res.body).toMatchObject({ error: 'client_update_required', details: { minClientVersion: '2.0.0' } });
+      expect(await flowStatus(flow)).toEqual({ status: 'update_required' });
+      expect(flow.browser.hasCookie('pk_session')).toBe(false);
+    });
+
+    it('accepts a client exactly at minClientVersion', async () => {
+      await srv.setPolicy({ minClientVersion: '2.0.0' });
+      const flow = await startPasswordless(srv, alice.upn);
+      const res = await alice.device.respond(await alice.device.nextPush(), 'approve', flow.number, { clientVersion: '2.0.0' });
+      expect(res.body.outcome).toBe('approved');
+    });
+
+    it('refuses a client that does not announce number_match', async () => {
+      const flow = await startPasswordless(srv, alice.upn);
+      const res = await alice.device.respond(await alice.device.nextPush(), 'approve', flow.number, { capabilities: ['passwordless'] });
+      expect(res.body.error).toBe('client_update_required');
+      expect(await flowStatus(flow)).toEqual({ status: 'update_required' });
+    });
+  });
+});
