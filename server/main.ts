@@ -8,20 +8,24 @@ import { createApp } from './app.ts';
 import { loadConfig } from './config.ts';
 import { seedDemoTenant } from './seed.ts';
 import { openSqlite } from './storage/sqlite/repository.ts';
+import { openPostgres } from './storage/postgres/repository.ts';
+import { inProcessBus } from './transport/push/in-process-bus.ts';
+import { postgresBus } from './transport/push/pg-bus.ts';
 import { buildDeps } from './wiring.ts';
 import { serveStatic } from './transport/http/static.ts';
 
 const config = loadConfig();
 const log = pino({ level: config.logLevel });
 
-if (config.databaseUrl) {
-  log.fatal('DATABASE_URL is set, but this build stores data in SQLite only; unset it to use DATA_DIR.');
-  process.exit(1);
-}
-mkdirSync(config.dataDir, { recursive: true });
-const repo = openSqlite({ filename: path.join(config.dataDir, 'pushkey.db'), synchronous: config.sqliteSynchronous });
+// SQLite in DATA_DIR by default; PostgreSQL (and LISTEN/NOTIFY between instances) with DATABASE_URL.
+const storage = config.databaseUrl ? `PostgreSQL ${redactUrl(config.databaseUrl)}` : path.join(config.dataDir, 'pushkey.db');
+if (!config.databaseUrl) mkdirSync(config.dataDir, { recursive: true });
+const repo = config.databaseUrl
+  ? await openPostgres({ connectionString: config.databaseUrl })
+  : openSqlite({ filename: storage, synchronous: config.sqliteSynchronous });
+const bus = config.databaseUrl ? await postgresBus(config.databaseUrl, log) : inProcessBus();
 const origin = config.publicOrigin ?? `http://localhost:${config.port}`;
-const deps = await buildDeps({ repo, origin, log, limits: { sessionIdleMs: config.sessionIdleMs, sessionAbsoluteMs: config.sessionAbsoluteMs } });
+const deps = await buildDeps({ repo, bus, origin, log, limits: { sessionIdleMs: config.sessionIdleMs, sessionAbsoluteMs: config.sessionAbsoluteMs } });
 const app = createApp(deps, { trustProxy: config.trustProxy, extraRoutes: serveStatic });
 const server = createServer();
 app.attach(server);
@@ -32,7 +36,7 @@ server.listen(config.port, config.host, () => {
   const lines = [
     '',
     `pushkey is running at ${origin}`,
-    `  data:      ${path.join(config.dataDir, 'pushkey.db')}`,
+    `  data:      ${storage}`,
     existsSync(extension) ? `  extension: load unpacked from ${extension} (chrome://extensions → Developer mode → Load unpacked)` : '  extension: not built yet (npm run build)',
   ];
   if (seeded) {
@@ -56,3 +60,14 @@ async function stop(signal: string) {
 }
 process.on('SIGINT', () => void stop('SIGINT'));
 process.on('SIGTERM', () => void stop('SIGTERM'));
+
+/** The database URL without its password, for the console. */
+function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(unparsable DATABASE_URL)';
+  }
+}

@@ -1,5 +1,6 @@
 // The demo tenant, created on first start: an admin of each kind and users in two groups.
 // Passwords are random and returned once so that main.ts can print them; tests pass their own.
+import { toB64u } from '../protocol/encoding.ts';
 import { systemActor } from './domain/audit.ts';
 import type { Deps } from './domain/deps.ts';
 import { TENANT_SETTING } from './domain/enrollment.ts';
@@ -38,7 +39,9 @@ export interface SeededUser {
 
 /** Seeds the tenant once. Returns the credentials when it seeded, null when the tenant already existed. */
 export async function seedDemoTenant(d: Deps, passwords?: (name: string) => string): Promise<SeededUser[] | null> {
-  if (await d.repo.getSetting(SEEDED)) return null;
+  // Claimed before seeding, so that instances starting together on one database seed once.
+  const claim = `${d.clock.now()}:${toB64u(d.random.bytes(9))}`;
+  if ((await d.repo.initSetting(SEEDED, claim)) !== claim) return null;
   await d.repo.setSetting(TENANT_SETTING, DEMO_TENANT);
   await setAuthenticatorPolicy(d.repo, DEFAULT_AUTHENTICATOR_POLICY);
   await setTapPolicy(d.repo, DEFAULT_TAP_POLICY);
@@ -49,6 +52,5 @@ export async function seedDemoTenant(d: Deps, passwords?: (name: string) => stri
     await createUser(d, systemActor, { upn, displayName: u.displayName, password, roles: u.roles, groups: u.groups });
     out.push({ upn, password, displayName: u.displayName, roles: u.roles, groups: u.groups });
   }
-  await d.repo.setSetting(SEEDED, String(d.clock.now()));
   return out;
 }

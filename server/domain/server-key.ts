@@ -16,8 +16,8 @@ export async function loadServerKey(repo: Repository): Promise<ServerKey> {
   let pem = await repo.getSetting(SETTING);
   if (!pem) {
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
-    pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-    await repo.setSetting(SETTING, pem);
+    // Instances starting together on one database must end up with the same key: first writer wins.
+    pem = await repo.initSetting(SETTING, privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
   }
   return serverKeyFrom(createPrivateKey(pem));
 }

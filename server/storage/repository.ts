@@ -22,6 +22,8 @@ export interface Repository {
   /** Key/value settings: tenant name, policies (JSON), the server key. */
   getSetting(key: string): Promise<string | null>;
   setSetting(key: string, value: string): Promise<void>;
+  /** Stores `value` only if the key has none yet; returns what is stored (so concurrent starters agree). */
+  initSetting(key: string, value: string): Promise<string>;
 
   createUser(user: User): Promise<void>;
   getUser(id: string): Promise<User | null>;

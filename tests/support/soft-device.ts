@@ -65,9 +65,10 @@ export class SoftDevice {
     return device;
   }
 
-  /** Opens the channel and completes the signed handshake. */
-  async connect(): Promise<void> {
-    const ws = new WebSocket(this.origin.replace(/^http/, 'ws') + '/api/device/channel');
+  /** Opens the channel and completes the signed handshake. `baseUrl` picks an instance behind the origin. */
+  async connect(baseUrl = this.origin): Promise<void> {
+    // baseUrl: which instance to reach; signatures always cover the server's public origin.
+    const ws = new WebSocket(baseUrl.replace(/^http/, 'ws') + '/api/device/channel');
     this.ws = ws;
     ws.on('message', (data) => {
       this.frames.push(parseServerFrame(parseJson(data.toString(), 'frame')));

@@ -80,6 +80,11 @@ class SqliteRepository implements Repository {
     this.run('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value', key, value);
   }
 
+  async initSetting(key: string, value: string) {
+    this.run('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO NOTHING', key, value);
+    return (await this.getSetting(key))!;
+  }
+
   async createUser(user: User) {
     this.insert('users', user);
   }

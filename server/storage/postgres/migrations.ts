@@ -1,0 +1,149 @@
+// PostgreSQL schema migrations, applied in order under an advisory lock so that several
+// instances starting together migrate once. Column names match SQLite's, so the row
+// mappers are shared; times are BIGINT milliseconds, flags INTEGER 0/1, lists JSON text.
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+  CREATE TABLE users (
+    id TEXT PRIMARY KEY,
+    upn TEXT NOT NULL,
+    display_name TEXT NOT NULL,
+    password_hash TEXT NOT NULL,
+    groups_json TEXT NOT NULL DEFAULT '[]',
+    roles_json TEXT NOT NULL DEFAULT '["user"]',
+    disabled INTEGER NOT NULL DEFAULT 0,
+    created_at BIGINT NOT NULL,
+    password_failures INTEGER NOT NULL DEFAULT 0,
+    push_failures INTEGER NOT NULL DEFAULT 0,
+    locked_until BIGINT NOT NULL DEFAULT 0
+  );
+  CREATE UNIQUE INDEX users_upn ON users (lower(upn));
+
+  CREATE TABLE sessions (
+    id_hash TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    created_at BIGINT NOT NULL,
+    last_seen_at BIGINT NOT NULL,
+    methods_json TEXT NOT NULL,
+    ip TEXT NOT NULL,
+    browser TEXT NOT NULL
+  );
+  CREATE INDEX sessions_user ON sessions(user_id);
+
+  CREATE TABLE flows (
+    id TEXT PRIMARY KEY,
+    secret_hash TEXT NOT NULL,
+    user_id TEXT REFERENCES users(id) ON DELETE CASCADE,
+    upn TEXT NOT NULL,
+    state TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL,
+    challenge_id TEXT,
+    methods_json TEXT NOT NULL,
+    completed_at BIGINT,
+    ip TEXT NOT NULL,
+    browser TEXT NOT NULL,
+    app TEXT NOT NULL
+  );
+
+  CREATE TABLE activations (
+    id TEXT PRIMARY KEY,
+    code_hash TEXT NOT NULL UNIQUE,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    created_at BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL,
+    used_at BIGINT,
+    device_id TEXT
+  );
+
+  CREATE TABLE devices (
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    public_key TEXT NOT NULL,
+    name TEXT NOT NULL,
+    client_version TEXT NOT NULL,
+    capabilities_json TEXT NOT NULL,
+    passwordless INTEGER NOT NULL DEFAULT 0,
+    created_at BIGINT NOT NULL,
+    last_used_at BIGINT,
+    revoked_at BIGINT,
+    last_command_at BIGINT NOT NULL DEFAULT 0
+  );
+  CREATE INDEX devices_user ON devices(user_id);
+
+  CREATE TABLE challenges (
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    device_id TEXT,
+    kind TEXT NOT NULL,
+    nonce TEXT NOT NULL,
+    number TEXT NOT NULL,
+    app TEXT NOT NULL,
+    ip TEXT NOT NULL,
+    location TEXT NOT NULL,
+    browser TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL,
+    status TEXT NOT NULL,
+    answered_at BIGINT,
+    answered_by TEXT,
+    flow_id TEXT
+  );
+  CREATE INDEX challenges_user_status ON challenges(user_id, status);
+
+  CREATE TABLE taps (
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL UNIQUE REFERENCES users(id) ON DELETE CASCADE,
+    hash TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    starts_at BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL,
+    one_time INTEGER NOT NULL,
+    used_at BIGINT,
+    created_by TEXT NOT NULL
+  );
+
+  CREATE TABLE audit (
+    seq BIGSERIAL UNIQUE,
+    id TEXT PRIMARY KEY,
+    at BIGINT NOT NULL,
+    actor_id TEXT,
+    actor_upn TEXT NOT NULL,
+    action TEXT NOT NULL,
+    target_type TEXT NOT NULL,
+    target_id TEXT NOT NULL,
+    before_json TEXT,
+    after_json TEXT,
+    ip TEXT NOT NULL
+  );
+  CREATE INDEX audit_at ON audit(at);
+
+  CREATE TABLE signins (
+    seq BIGSERIAL UNIQUE,
+    id TEXT PRIMARY KEY,
+    at BIGINT NOT NULL,
+    user_id TEXT,
+    upn TEXT NOT NULL,
+    app TEXT NOT NULL,
+    ip TEXT NOT NULL,
+    location TEXT NOT NULL,
+    browser TEXT NOT NULL,
+    result TEXT NOT NULL,
+    failure_code TEXT,
+    methods_json TEXT NOT NULL,
+    steps_json TEXT NOT NULL
+  );
+  CREATE INDEX signins_at ON signins(at);
+  CREATE INDEX signins_user ON signins(user_id, at);
+
+  CREATE TABLE alerts (
+    seq BIGSERIAL UNIQUE,
+    id TEXT PRIMARY KEY,
+    at BIGINT NOT NULL,
+    kind TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    detail TEXT NOT NULL
+  );
+  `,
+];

@@ -1,0 +1,267 @@
+// PostgreSQL implementation of the Repository (pg), for running many instances against
+// one database. Single-use values are consumed by one conditional UPDATE … RETURNING,
+// which PostgreSQL serialises per row, so exactly one caller wins across all instances.
+import pg from 'pg';
+import type { Repository } from '../repository.ts';
+import type { Activation, Alert, AuditEntry, Challenge, Device, Flow, Session, SignInEntry, Tap, User } from '../../domain/types.ts';
+import { MIGRATIONS } from './migrations.ts';
+import * as rows from '../sqlite/rows.ts';
+
+type Row = Record<string, unknown>;
+const COLUMN_RE = /^[a-z_]+$/;
+const SCHEMA_RE = /^[a-z_][a-z0-9_]*$/;
+/** Any constant will do; it only has to be the same for every instance. */
+const MIGRATION_LOCK = 7_146_011;
+
+export interface PostgresOptions {
+  connectionString: string;
+  /** A schema to use instead of public (tests isolate themselves this way). Created if missing. */
+  schema?: string;
+  max?: number;
+}
+
+export async function openPostgres(opts: PostgresOptions): Promise<Repository> {
+  if (opts.schema && !SCHEMA_RE.test(opts.schema)) throw new TypeError(`openPostgres: bad schema name "${opts.schema}"`);
+  const pool = new pg.Pool({
+    connectionString: opts.connectionString,
+    max: opts.max ?? 10,
+    ...(opts.schema ? { options: `-c search_path=${opts.schema}` } : {}),
+  });
+  if (opts.schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${opts.schema}`);
+  await migrate(pool);
+  return new PostgresRepository(pool);
+}
+
+async function migrate(pool: pg.Pool): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)');
+    const { rows: done } = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM schema_migrations');
+    for (let i = done[0]!.n; i < MIGRATIONS.length; i++) {
+      await client.query('BEGIN');
+      try {
+        await client.query(MIGRATIONS[i]!);
+        await client.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [i + 1, Date.now()]);
+        await client.query('COMMIT');
+      } catch (err) {
+        await client.query('ROLLBACK');
+        throw err;
+      }
+    }
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => {});
+    client.release();
+  }
+}
+
+class PostgresRepository implements Repository {
+  constructor(private readonly pool: pg.Pool) {}
+
+  private async all(sql: string, params: unknown[] = []): Promise<Row[]> {
+    return (await this.pool.query(sql, params)).rows as Row[];
+  }
+  private async one(sql: string, params: unknown[] = []): Promise<Row | undefined> {
+    return (await this.all(sql, params))[0];
+  }
+  private async run(sql: string, params: unknown[] = []): Promise<number> {
+    return (await this.pool.query(sql, params)).rowCount ?? 0;
+  }
+  private async insert(table: string, record: object, conflict = ''): Promise<void> {
+    const cols = rows.toColumns(record as Record<string, unknown>);
+    const names = Object.keys(cols);
+    for (const n of names) if (!COLUMN_RE.test(n)) throw new TypeError(`insert ${table}: bad column "${n}"`);
+    const update = conflict && `ON CONFLICT (${conflict}) DO UPDATE SET ${names.filter((n) => n !== conflict).map((n) => `${n} = excluded.${n}`).join(', ')}`;
+    await this.run(`INSERT INTO ${table} (${names.join(', ')}) VALUES (${names.map((_, i) => `$${i + 1}`).join(', ')}) ${update}`, Object.values(cols));
+  }
+  private async update(table: string, key: string, id: string, patch: object): Promise<void> {
+    const cols = rows.toColumns(patch as Record<string, unknown>);
+    const names = Object.keys(cols);
+    if (names.length === 0) return;
+    for (const n of names) if (!COLUMN_RE.test(n)) throw new TypeError(`update ${table}: bad column "${n}"`);
+    await this.run(`UPDATE ${table} SET ${names.map((n, i) => `${n} = $${i + 1}`).join(', ')} WHERE ${key} = $${names.length + 1}`, [...Object.values(cols), id]);
+  }
+
+  async getSetting(key: string) {
+    const r = await this.one('SELECT value FROM settings WHERE key = $1', [key]);
+    return r ? String(r.value) : null;
+  }
+  async setSetting(key: string, value: string) {
+    await this.run('INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [key, value]);
+  }
+
+  async initSetting(key: string, value: string) {
+    await this.run('INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING', [key, value]);
+    return (await this.getSetting(key))!;
+  }
+
+  async createUser(user: User) {
+    await this.insert('users', user);
+  }
+  async getUser(id: string) {
+    const r = await this.one('SELECT * FROM users WHERE id = $1', [id]);
+    return r ? rows.toUser(r) : null;
+  }
+  async getUserByUpn(upn: string) {
+    const r = await this.one('SELECT * FROM users WHERE lower(upn) = lower($1)', [upn]);
+    return r ? rows.toUser(r) : null;
+  }
+  async listUsers(q: { search?: string; limit: number; offset: number }) {
+    const like = `%${(q.search ?? '').replace(/[\\%_]/g, (c) => '\\' + c)}%`;
+    return (
+      await this.all(`SELECT * FROM users WHERE upn ILIKE $1 OR display_name ILIKE $1 ORDER BY display_name LIMIT $2 OFFSET $3`, [like, q.limit, q.offset])
+    ).map(rows.toUser);
+  }
+  async updateUser(id: string, patch: Partial<User>) {
+    await this.update('users', 'id', id, patch);
+  }
+
+  async createSession(session: Session) {
+    await this.insert('sessions', session);
+  }
+  async getSession(idHash: string) {
+    const r = await this.one('SELECT * FROM sessions WHERE id_hash = $1', [idHash]);
+    return r ? rows.toSession(r) : null;
+  }
+  async touchSession(idHash: string, lastSeenAt: number) {
+    await this.run('UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2', [lastSeenAt, idHash]);
+  }
+  async deleteSession(idHash: string) {
+    await this.run('DELETE FROM sessions WHERE id_hash = $1', [idHash]);
+  }
+  async deleteUserSessions(userId: string) {
+    return this.run('DELETE FROM sessions WHERE user_id = $1', [userId]);
+  }
+
+  async createFlow(flow: Flow) {
+    await this.insert('flows', flow);
+  }
+  async getFlow(id: string) {
+    const r = await this.one('SELECT * FROM flows WHERE id = $1', [id]);
+    return r ? rows.toFlow(r) : null;
+  }
+  async updateFlow(id: string, patch: Partial<Flow>) {
+    await this.update('flows', 'id', id, patch);
+  }
+  async completeFlow(id: string, at: number) {
+    return (await this.run(`UPDATE flows SET completed_at = $1, state = 'completed' WHERE id = $2 AND completed_at IS NULL`, [at, id])) === 1;
+  }
+
+  async createActivation(a: Activation) {
+    await this.insert('activations', a);
+  }
+  async getActivation(id: string) {
+    const r = await this.one('SELECT * FROM activations WHERE id = $1', [id]);
+    return r ? rows.toActivation(r) : null;
+  }
+  async consumeActivation(codeHash: string, now: number) {
+    const r = await this.one('UPDATE activations SET used_at = $1 WHERE code_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING *', [now, codeHash]);
+    return r ? rows.toActivation(r) : null;
+  }
+  async setActivationDevice(id: string, deviceId: string) {
+    await this.run('UPDATE activations SET device_id = $1 WHERE id = $2', [deviceId, id]);
+  }
+
+  async createDevice(d: Device) {
+    await this.insert('devices', d);
+  }
+  async getDevice(id: string) {
+    const r = await this.one('SELECT * FROM devices WHERE id = $1', [id]);
+    return r ? rows.toDevice(r) : null;
+  }
+  async listUserDevices(userId: string) {
+    return (await this.all('SELECT * FROM devices WHERE user_id = $1 ORDER BY created_at', [userId])).map(rows.toDevice);
+  }
+  async updateDevice(id: string, patch: Partial<Device>) {
+    await this.update('devices', 'id', id, patch);
+  }
+  async advanceCommandTimestamp(deviceId: string, timestamp: number) {
+    return (await this.run('UPDATE devices SET last_command_at = $1 WHERE id = $2 AND last_command_at < $1', [timestamp, deviceId])) === 1;
+  }
+
+  async createChallenge(c: Challenge) {
+    await this.insert('challenges', c);
+  }
+  async getChallenge(id: string) {
+    const r = await this.one('SELECT * FROM challenges WHERE id = $1', [id]);
+    return r ? rows.toChallenge(r) : null;
+  }
+  async consumeChallenge(id: string, u: { status: Challenge['status']; answeredAt: number; answeredBy: string | null }, now: number) {
+    return (
+      (await this.run(`UPDATE challenges SET status = $1, answered_at = $2, answered_by = $3 WHERE id = $4 AND status = 'pending' AND expires_at > $5`, [
+        u.status,
+        u.answeredAt,
+        u.answeredBy,
+        id,
+        now,
+      ])) === 1
+    );
+  }
+  async listPendingForDevice(device: Pick<Device, 'id' | 'userId'>, now: number) {
+    return (
+      await this.all(
+        `SELECT * FROM challenges WHERE user_id = $1 AND status = 'pending' AND expires_at > $2 AND (device_id IS NULL OR device_id = $3) ORDER BY created_at`,
+        [device.userId, now, device.id],
+      )
+    ).map(rows.toChallenge);
+  }
+  async cancelPendingForUser(userId: string, now: number) {
+    return (
+      await this.all(`UPDATE challenges SET status = 'cancelled', answered_at = $1 WHERE user_id = $2 AND status = 'pending' AND expires_at > $1 RETURNING *`, [
+        now,
+        userId,
+      ])
+    ).map(rows.toChallenge);
+  }
+
+  async replaceTap(tap: Tap) {
+    // One active per user: the UNIQUE(user_id) upsert replaces the earlier pass in one statement.
+    await this.insert('taps', tap, 'user_id');
+  }
+  async getUserTap(userId: string) {
+    const r = await this.one('SELECT * FROM taps WHERE user_id = $1', [userId]);
+    return r ? rows.toTap(r) : null;
+  }
+  async consumeTap(id: string, now: number) {
+    return (await this.run('UPDATE taps SET used_at = $1 WHERE id = $2 AND used_at IS NULL AND expires_at > $1', [now, id])) === 1;
+  }
+  async deleteUserTap(userId: string) {
+    await this.run('DELETE FROM taps WHERE user_id = $1', [userId]);
+  }
+
+  async appendAudit(e: AuditEntry) {
+    const { before, after, ...rest } = e;
+    await this.insert('audit', { ...rest, beforeJson: before === undefined ? null : JSON.stringify(before), afterJson: after === undefined ? null : JSON.stringify(after) });
+  }
+  async listAudit(f: { targetId?: string; actorId?: string; action?: string; limit: number }) {
+    return (
+      await this.all(
+        `SELECT * FROM audit WHERE ($1::text IS NULL OR target_id = $1) AND ($2::text IS NULL OR actor_id = $2) AND ($3::text IS NULL OR action = $3)
+         ORDER BY at DESC, seq DESC LIMIT $4`,
+        [f.targetId ?? null, f.actorId ?? null, f.action ?? null, f.limit],
+      )
+    ).map(rows.toAudit);
+  }
+  async upsertSignIn(e: SignInEntry) {
+    await this.insert('signins', e, 'id');
+  }
+  async getSignIn(id: string) {
+    const r = await this.one('SELECT * FROM signins WHERE id = $1', [id]);
+    return r ? rows.toSignIn(r) : null;
+  }
+  async listSignIns(f: { userId?: string; limit: number }) {
+    return (
+      await this.all(`SELECT * FROM signins WHERE ($1::text IS NULL OR user_id = $1) ORDER BY at DESC, seq DESC LIMIT $2`, [f.userId ?? null, f.limit])
+    ).map(rows.toSignIn);
+  }
+  async appendAlert(a: Alert) {
+    await this.insert('alerts', a);
+  }
+  async listAlerts(limit: number) {
+    return (await this.all('SELECT * FROM alerts ORDER BY at DESC, seq DESC LIMIT $1', [limit])).map(rows.toAlert);
+  }
+
+  async close() {
+    await this.pool.end();
+  }
+}
