@@ -122,3 +122,12 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(dir, { recursive: true });
   await page.screenshot({ path: path.join(dir, `${name}.png`) as `${string}.png` });
 }
+
+/** Waits until no prompt window is open (it closes itself after showing the outcome). */
+export async function waitForPromptClosed(p: Profile, timeout = 15_000): Promise<void> {
+  const until = Date.now() + timeout;
+  while (promptIsOpen(p)) {
+    if (Date.now() > until) throw new Error('the prompt window did not close');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -1,0 +1,109 @@
+// Two browsers at once against the real server: A (no extension) signs in through the
+// site API; B (with the extension) gets the prompt and the person types the number.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'puppeteer-core';
+import { Browsers, clickText, screenshot, waitForPrompt, waitForPromptClosed, waitForText, type Profile } from '../support/browser.ts';
+import { signIn, startServer, type HttpClient, type TestServer } from '../support/server.ts';
+import { SitePage, addAccountByCode, listAccounts, otherNumber, waitConnected, wallClock } from './flows.ts';
+
+let browsers: Browsers;
+let server: TestServer;
+let a: Profile;
+let b: Profile;
+let site: SitePage;
+let popup: Page;
+let me: HttpClient;
+let alice: { upn: string; password: string };
+
+beforeAll(async () => {
+  browsers = new Browsers();
+  [server, a, b] = await Promise.all([startServer({ clock: wallClock }), browsers.launch({ extension: false }), browsers.launch({ extension: true })]);
+  alice = server.users.alice!;
+  me = await signIn(server.origin, alice.upn, alice.password);
+  const act = await me.post('/api/me/authenticator/activation');
+  popup = await addAccountByCode(b, act.body.code, act.body.serverUrl, alice.upn);
+  await waitConnected(popup, alice.upn);
+  site = await SitePage.open(a, server.origin);
+});
+
+afterAll(async () => {
+  await browsers?.closeAll();
+  await server?.close();
+});
+
+describe('extension: approving sign-ins', () => {
+  it('approves with the number shown in browser A, and A is signed in', async () => {
+    const flow = await site.passwordThenPush(alice.upn, alice.password);
+    const prompt = await waitForPrompt(b);
+    await waitForText(prompt, 'Are you trying to sign in?');
+    await waitForText(prompt, alice.upn);
+    // Nothing fills the number in: the field is empty until the person types.
+    expect(await prompt.$eval('#number', (el) => (el as HTMLInputElement).value)).toBe('');
+    await screenshot(prompt, 'prompt-real-server');
+    await prompt.type('#number', flow.number);
+    await prompt.keyboard.press('Enter');
+    await waitForText(prompt, 'Approved');
+    expect(await site.status(flow.flowId)).toBe('signed_in');
+    await waitForPromptClosed(b);
+  });
+
+  it('fails a wrong number, and A is told the number did not match', async () => {
+    const flow = await site.passwordThenPush(alice.upn, alice.password);
+    const prompt = await waitForPrompt(b);
+    await prompt.waitForSelector('#number');
+    await prompt.type('#number', otherNumber(flow.number));
+    await clickText(prompt, 'Yes');
+    await waitForText(prompt, "The number didn't match");
+    expect(await site.status(flow.flowId)).toBe('number_mismatch');
+    await waitForPromptClosed(b);
+  });
+
+  it('"No, it\'s not me" offers to report, and the report reaches the server', async () => {
+    const flow = await site.passwordThenPush(alice.upn, alice.password);
+    const prompt = await waitForPrompt(b);
+    await clickText(prompt, "No, it's not me");
+    await waitForText(prompt, 'Do you want to report this?');
+    await clickText(prompt, 'Report');
+    await waitForText(prompt, 'Reported');
+    expect(await site.status(flow.flowId)).toBe('reported');
+    await waitForPromptClosed(b);
+  });
+
+  it('sets up passwordless in the popup, signs in with "Use an app instead", then disables it', async () => {
+    await popup.reload();
+    await clickText(popup, 'pushkey Lab');
+    await clickText(popup, 'Set up passwordless sign-in');
+    await popup.type('#password', alice.password);
+    await clickText(popup, 'Continue');
+    await popup.waitForSelector('#setup-number');
+    await waitForText(popup, 'Enter the number shown on your computer screen');
+    await screenshot(popup, 'popup-setup-number');
+    // The number is on the person's My Account page.
+    const shown = await me.get('/api/me/passwordless-setup');
+    expect(shown.body.pending?.number).toMatch(/^\d+$/);
+    await popup.type('#setup-number', shown.body.pending.number);
+    await clickText(popup, 'Register');
+    await waitForText(popup, 'Passwordless sign-in is on');
+    await clickText(popup, 'Done');
+    expect((await listAccounts(popup)).find((x) => x.upn === alice.upn)?.passwordless).toBe(true);
+
+    const flow = await site.passwordless(alice.upn);
+    expect(flow.status, JSON.stringify(flow.body)).toBe(200);
+    const prompt = await waitForPrompt(b);
+    await prompt.waitForSelector('#number');
+    await prompt.type('#number', flow.number);
+    await clickText(prompt, 'Yes');
+    await waitForText(prompt, 'Approved');
+    expect(await site.status(flow.flowId)).toBe('signed_in');
+    await waitForPromptClosed(b);
+
+    await clickText(popup, 'Account settings');
+    await clickText(popup, 'Disable passwordless sign-in');
+    await waitForText(popup, 'Disable passwordless sign-in?');
+    await clickText(popup, 'Disable');
+    await waitForText(popup, 'Passwordless sign-in is off.');
+    expect((await listAccounts(popup)).find((x) => x.upn === alice.upn)?.passwordless).toBe(false);
+    const again = await site.passwordless(alice.upn);
+    expect(again.status).not.toBe(200);
+  });
+});

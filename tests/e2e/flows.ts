@@ -1,0 +1,97 @@
+// Steps the extension's end-to-end tests share: a real server on the wall clock, browser A
+// (no extension) driving the site's JSON API with fetch, and browser B's popup.
+import type { Page } from 'puppeteer-core';
+import { expect } from 'vitest';
+import type { Clock } from '../../server/domain/deps.ts';
+import { clickText, extensionUrl, openPopupTab, POPUP_PATH, PROMPT_PATH, waitForText, type Profile } from '../support/browser.ts';
+
+/** The extension signs with Date.now(), so the server must run on the wall clock too. */
+export const wallClock: Clock = { now: () => Date.now() };
+
+/** Browser A: a page on the server's origin that calls the site API with its own cookies. */
+export class SitePage {
+  private constructor(readonly page: Page) {}
+
+  static async open(a: Profile, origin: string): Promise<SitePage> {
+    const page = await a.browser.newPage();
+    await page.goto(`${origin}/api/health`).catch(() => undefined);
+    return new SitePage(page);
+  }
+
+  async call<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+    return this.page.evaluate(
+      async (m, p, b) => {
+        const res = await fetch(p, { method: m, headers: b === undefined ? {} : { 'content-type': 'application/json' }, body: b === undefined ? undefined : JSON.stringify(b) });
+        const text = await res.text();
+        return { status: res.status, body: text ? JSON.parse(text) : null };
+      },
+      method,
+      path,
+      body,
+    ) as Promise<{ status: number; body: T }>;
+  }
+
+  /** Password, then the push the policy asks for: returns the flow and the number the page shows. */
+  async passwordThenPush(upn: string, password: string): Promise<{ flowId: string; number: string; challengeId: string }> {
+    const start = await this.call('POST', '/api/signin/start', { username: upn });
+    expect(start.status, JSON.stringify(start.body)).toBe(200);
+    const pw = await this.call('POST', '/api/signin/password', { flowId: start.body.flowId, password });
+    expect(pw.body.status, JSON.stringify(pw.body)).toBe('mfa_required');
+    return { flowId: start.body.flowId, ...pw.body.challenge };
+  }
+
+  /** "Use an app instead". */
+  async passwordless(upn: string): Promise<{ flowId: string; number: string; challengeId: string; status: number; body: any }> {
+    const start = await this.call('POST', '/api/signin/start', { username: upn });
+    expect(start.status, JSON.stringify(start.body)).toBe(200);
+    const pl = await this.call('POST', '/api/signin/passwordless', { flowId: start.body.flowId });
+    return { flowId: start.body.flowId, ...(pl.body?.challenge ?? {}), status: pl.status, body: pl.body };
+  }
+
+  async status(flowId: string, wait = true): Promise<string> {
+    const r = await this.call('GET', `/api/signin/status?flowId=${flowId}${wait ? '&wait=1' : ''}`);
+    return r.body.status ?? r.body.error;
+  }
+}
+
+/** Popup → Add account → Work or school account → Enter code manually. */
+export async function addAccountByCode(b: Profile, code: string, url: string, expectText: string): Promise<Page> {
+  const popup = await openPopupTab(b);
+  await clickText(popup, 'Add account');
+  await clickText(popup, 'Work or school account');
+  await clickText(popup, 'Enter code manually');
+  await popup.type('#code', code);
+  if (url) await popup.type('#url', url);
+  await clickText(popup, 'Add account');
+  await waitForText(popup, expectText).catch(async (err: Error) => {
+    throw new Error(`${err.message}; the popup shows: ${await popup.evaluate(() => document.body.innerText)}`);
+  });
+  return popup;
+}
+
+type AccountView = { upn: string; connected: boolean; passwordless: boolean; revoked: boolean; deviceId: string };
+
+/** The worker's accounts, asked from any extension page (as the popup does). */
+export async function listAccounts(page: Page): Promise<AccountView[]> {
+  const reply = (await page.evaluate(() => chrome.runtime.sendMessage({ type: 'listAccounts' }))) as { value: AccountView[] };
+  return reply.value;
+}
+
+/** Polls until `check` returns true (works in hooks too, unlike expect.poll). */
+export async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export async function waitConnected(page: Page, upn: string): Promise<void> {
+  await until(`${upn} to be connected`, async () => (await listAccounts(page)).find((a) => a.upn === upn)?.connected === true);
+}
+
+export const isExtensionPage = (b: Profile, path: string) => (url: string) => url === extensionUrl(b, path);
+export { POPUP_PATH, PROMPT_PATH };
+
+/** A number of the same length that is not `n`. */
+export const otherNumber = (n: string): string => String((Number(n) + 1) % 10 ** n.length).padStart(n.length, '0');
