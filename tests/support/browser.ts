@@ -95,13 +95,13 @@ export async function openActionPopup(p: Profile, page: Page): Promise<Page> {
   return popup;
 }
 
-/** Clicks the first enabled button whose visible text (or its first line, or its aria-label) is `text`. */
+/** Clicks the first enabled button whose visible text (or one line of it, or its aria-label) is `text`. */
 export async function clickText(page: Page, text: string, selector = 'button'): Promise<void> {
   const handle = await page.waitForFunction(
     (sel, t) =>
       [...document.querySelectorAll<HTMLElement>(sel)].find((el) => {
         const own = el.innerText.trim();
-        const named = own === t || own.split('\n')[0]!.trim() === t || el.getAttribute('aria-label') === t;
+        const named = own === t || own.split('\n').some((line) => line.trim() === t) || el.getAttribute('aria-label') === t;
         return named && !(el as HTMLButtonElement).disabled;
       }),
     { timeout: 10_000 },
