@@ -44,12 +44,18 @@ export async function startServer(opts: {
   /** Listen on this host (default 127.0.0.1); the origin uses it too. */
   host?: string;
   sqliteSynchronous?: 'FULL' | 'NORMAL';
+  /** Reuse this data directory (a restart); it is left in place on close. Default: a fresh temp dir, removed on close. */
+  dataDir?: string;
+  /** Listen on this port (a restart that devices must still reach at the same origin). Default: 0. */
+  port?: number;
+  /** The app's logger (default: silent). */
+  log?: Logger;
 } = {}): Promise<TestServer> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'pushkey-test-'));
+  const dir = opts.dataDir ?? mkdtempSync(path.join(tmpdir(), 'pushkey-test-'));
   const repo = openSqlite({ filename: path.join(dir, 'pushkey.db'), synchronous: opts.sqliteSynchronous });
   const server = createServer();
   const host = opts.host ?? '127.0.0.1';
-  await new Promise<void>((resolve) => server.listen(0, host, resolve));
+  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, host, resolve));
   const origin = `http://${host}:${(server.address() as AddressInfo).port}`;
   const deps = await buildDeps({ repo, origin, clock: opts.clock ?? new ManualClock(), limits: opts.limits, log: opts.log });
   const app = createApp(deps, { limiters: noLimiters(), ...opts.app });

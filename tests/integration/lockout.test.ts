@@ -1,0 +1,136 @@
+// Lockout: consecutive wrong numbers (policy.maxNumberFailures) and wrong passwords (10)
+// lock the user for the lockout time; the count and the lock live in the database, so a
+// restart on the same data directory does not release them.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_LIMITS } from '../../server/domain/deps.ts';
+import { enrollUser, startPasswordless, startSignIn, upgradeToPasswordless, userId, wrongNumber, type EnrolledUser } from '../support/flows.ts';
+import { ManualClock, signIn, startServer, type TestServer } from '../support/server.ts';
+
+const LOCKOUT = DEFAULT_LIMITS.lockoutMs;
+
+async function wrongNumberOnce(srv: TestServer, u: EnrolledUser) {
+  const flow = await startPasswordless(srv, u.upn);
+  const res = await u.device.respond(await u.device.nextPush(), 'approve', wrongNumber(flow.number));
+  expect(res.body.error).toBe('number_mismatch');
+}
+
+async function passwordAttempt(srv: TestServer, upn: string, password: string) {
+  const s = await startSignIn(srv, upn);
+  return s.browser.post('/api/signin/password', { flowId: s.flowId, password });
+}
+
+describe('lockout', () => {
+  const dirs: string[] = [];
+  const servers: TestServer[] = [];
+  /** Starts the app; with `previous`, restarts it on the same data directory and port (same origin for devices). */
+  const open = async (clock: ManualClock, previous?: TestServer) => {
+    const dir = previous?.dir ?? mkdtempSync(path.join(tmpdir(), 'pushkey-lockout-'));
+    if (!previous) dirs.push(dir);
+    const port = previous ? Number(new URL(previous.origin).port) : 0;
+    // Let fetch's keep-alive pool notice that the old server closed its sockets.
+    if (previous) await new Promise((r) => setTimeout(r, 50));
+    const srv = await startServer({ clock, dataDir: dir, port, policy: { maxNumberFailures: 3 } });
+    servers.push(srv);
+    return srv;
+  };
+  afterEach(async () => {
+    for (const s of servers.splice(0)) await s.close().catch(() => {});
+  });
+  afterAll(() => {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  it('locks the user after maxNumberFailures wrong numbers in a row, and the lock survives a restart', async () => {
+    const clock = new ManualClock();
+    const srv = await open(clock);
+    const alice = await enrollUser(srv, 'alice');
+    await upgradeToPasswordless(alice);
+    await wrongNumberOnce(srv, alice);
+    await wrongNumberOnce(srv, alice);
+    // Not yet locked after cap - 1.
+    const third = await startPasswordless(srv, alice.upn);
+    const lockedAt = clock.now();
+    expect((await alice.device.respond(await alice.device.nextPush(), 'approve', wrongNumber(third.number))).body.error).toBe('number_mismatch');
+
+    const s = await startSignIn(srv, alice.upn);
+    expect(await s.browser.post('/api/signin/passwordless', { flowId: s.flowId })).toMatchObject({ status: 423, body: { error: 'locked_out' } });
+    expect((await passwordAttempt(srv, alice.upn, alice.password)).body.error).toBe('locked_out');
+    const admin = await signIn(srv.origin, srv.users.admin!.upn, srv.users.admin!.password);
+    const alertsRes = await admin.get('/api/admin/alerts');
+    expect(alertsRes.status, JSON.stringify(alertsRes.body)).toBe(200);
+    const alerts = alertsRes.body.alerts;
+    expect(alerts.find((a: { kind: string; userId: string }) => a.kind === 'lockout' && a.userId === (alice.device.account.accountId))).toBeTruthy();
+
+    // Restart the app on the same data directory: still locked.
+    alice.device.close();
+    await srv.close();
+    const again = await open(clock, srv);
+    expect((await passwordAttempt(again, alice.upn, alice.password)).body.error).toBe('locked_out');
+    clock.set(lockedAt + LOCKOUT - 1);
+    expect((await passwordAttempt(again, alice.upn, alice.password)).body.error).toBe('locked_out');
+    // Released after the lockout time.
+    clock.set(lockedAt + LOCKOUT);
+    expect((await passwordAttempt(again, alice.upn, alice.password)).body.status).toBe('mfa_required');
+  });
+
+  it('counts only consecutive wrong numbers: a right one resets the count, also across a restart', async () => {
+    const clock = new ManualClock();
+    const srv = await open(clock);
+    const alice = await enrollUser(srv, 'alice');
+    await upgradeToPasswordless(alice);
+    await wrongNumberOnce(srv, alice);
+    await wrongNumberOnce(srv, alice);
+    const ok = await startPasswordless(srv, alice.upn);
+    expect((await alice.device.respond(await alice.device.nextPush(), 'approve', ok.number)).body.outcome).toBe('approved');
+    await wrongNumberOnce(srv, alice);
+    // The count (1) is persisted: after a restart, two more make 3 → locked.
+    alice.device.close();
+    await srv.close();
+    const again = await open(clock, srv);
+    await alice.device.connect();
+    await wrongNumberOnce(again, alice);
+    expect((await passwordAttempt(again, alice.upn, alice.password)).body.status).toBe('mfa_required');
+    await alice.device.respond(await alice.device.nextPush(), 'deny');
+    await wrongNumberOnce(again, alice);
+    const locked = await startSignIn(again, alice.upn);
+    expect((await locked.browser.post('/api/signin/passwordless', { flowId: locked.flowId })).body.error).toBe('locked_out');
+    alice.device.close();
+  });
+
+  it('locks after 10 wrong passwords, survives a restart, and releases exactly at the lockout time', async () => {
+    const clock = new ManualClock();
+    const srv = await open(clock);
+    const bob = srv.users.bob!;
+    for (let i = 1; i < DEFAULT_LIMITS.passwordFailureLimit; i++) {
+      expect((await passwordAttempt(srv, bob.upn, `wrong-${i}`)).body.error).toBe('invalid_credentials');
+    }
+    const lockedAt = clock.now();
+    expect(await passwordAttempt(srv, bob.upn, 'wrong-10')).toMatchObject({ status: 423, body: { error: 'locked_out' } });
+    // The right password does not get through a lock.
+    expect((await passwordAttempt(srv, bob.upn, bob.password)).body.error).toBe('locked_out');
+
+    await srv.close();
+    const again = await open(clock, srv);
+    clock.set(lockedAt + LOCKOUT - 1);
+    expect((await passwordAttempt(again, bob.upn, bob.password)).body.error).toBe('locked_out');
+    clock.set(lockedAt + LOCKOUT);
+    expect((await passwordAttempt(again, bob.upn, bob.password)).body.status).toBe('signed_in');
+    // The count started again from zero: one wrong password does not re-lock.
+    expect((await passwordAttempt(again, bob.upn, 'wrong-again')).body.error).toBe('invalid_credentials');
+  });
+
+  it('lets a global admin unlock a locked user', async () => {
+    const clock = new ManualClock();
+    const srv = await open(clock);
+    const dave = srv.users.dave!;
+    for (let i = 0; i < DEFAULT_LIMITS.passwordFailureLimit; i++) await passwordAttempt(srv, dave.upn, `wrong-${i}`);
+    expect((await passwordAttempt(srv, dave.upn, dave.password)).body.error).toBe('locked_out');
+    const admin = await signIn(srv.origin, srv.users.admin!.upn, srv.users.admin!.password);
+    const res = await admin.patch(`/api/admin/users/${await userId(admin, dave.upn)}`, { unlock: true });
+    expect(res.body.lockedUntil).toBe(0);
+    expect((await passwordAttempt(srv, dave.upn, dave.password)).body.status).toBe('signed_in');
+  });
+});
