@@ -1,0 +1,141 @@
+// Temporary Access Pass: issued by the helpdesk, shown once, stored hashed, one-time by
+// default, bounded lifetime, one active per user.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_TAP_POLICY } from '../../server/domain/policy.ts';
+import { startSignIn, userId } from '../support/flows.ts';
+import { HttpClient, ManualClock, signIn, startServer, type TestServer } from '../support/server.ts';
+
+describe('Temporary Access Pass', () => {
+  const clock = new ManualClock();
+  let srv: TestServer;
+  let helpdesk: HttpClient;
+  const ids: Record<string, string> = {};
+
+  /** The helpdesk signs in again after the clock jumps past its session's idle timeout. */
+  const staff = async () => (helpdesk = await signIn(srv.origin, srv.users.helpdesk!.upn, srv.users.helpdesk!.password));
+  const issue = async (name: string, body: Record<string, unknown> = {}) => {
+    await staff();
+    const res = await helpdesk.post(`/api/admin/users/${ids[name]}/tap`, body);
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    return res.body as { pass: string; tap: { id: string; expiresAt: number; startsAt: number; oneTime: boolean; state: string } };
+  };
+  const useTap = async (name: string, pass: string) => {
+    const s = await startSignIn(srv, srv.users[name]!.upn);
+    const res = await s.browser.post('/api/signin/tap', { flowId: s.flowId, pass });
+    return { ...res, browser: s.browser, methods: s.methods };
+  };
+
+  beforeAll(async () => {
+    srv = await startServer({ clock });
+    helpdesk = await signIn(srv.origin, srv.users.helpdesk!.upn, srv.users.helpdesk!.password);
+    for (const n of ['alice', 'bob', 'carol', 'dave', 'policy']) ids[n] = await userId(helpdesk, srv.users[n]!.upn);
+  });
+  afterAll(async () => srv?.close());
+
+  it('is issued by the helpdesk once in clear text, with the default lifetime, and stored only hashed', async () => {
+    const { pass, tap } = await issue('alice');
+    expect(pass).toHaveLength(DEFAULT_TAP_POLICY.length);
+    expect(tap).toMatchObject({ oneTime: true, state: 'active', startsAt: clock.now(), expiresAt: clock.now() + DEFAULT_TAP_POLICY.defaultLifetimeMinutes * 60_000 });
+    const stored = await srv.repo.getUserTap(ids.alice!);
+    expect(JSON.stringify(stored)).not.toContain(pass);
+    const methods = await helpdesk.get(`/api/admin/users/${ids.alice}/methods`);
+    expect(JSON.stringify(methods.body)).not.toContain(pass);
+  });
+
+  it('signs the user in once; the second use is refused with tap_invalid', async () => {
+    const { pass } = await issue('bob');
+    const first = await useTap('bob', pass);
+    expect(first.methods).toContain('tap');
+    expect(first.body).toEqual({ status: 'signed_in' });
+    expect((await first.browser.get('/api/me')).body.session.methods).toEqual(['tap']);
+
+    const second = await useTap('bob', pass);
+    expect(second.methods).not.toContain('tap');
+    expect(second).toMatchObject({ status: 401, body: { error: 'tap_invalid' } });
+  });
+
+  it('refuses a wrong pass with tap_invalid', async () => {
+    await issue('carol');
+    expect((await useTap('carol', 'WRONGPAS')).body.error).toBe('tap_invalid');
+  });
+
+  it('works 1 ms before it expires', async () => {
+    const { pass, tap } = await issue('dave', { lifetimeMinutes: 10 });
+    clock.set(tap.expiresAt - 1);
+    expect((await useTap('dave', pass)).body.status).toBe('signed_in');
+  });
+
+  it('is refused at exactly its expiry, and past it', async () => {
+    const { pass, tap } = await issue('dave', { lifetimeMinutes: 10 });
+    clock.set(tap.expiresAt);
+    expect((await useTap('dave', pass)).body.error).toBe('tap_invalid');
+    clock.advance(1);
+    expect((await useTap('dave', pass)).body.error).toBe('tap_invalid');
+  });
+
+  it('is refused before it starts', async () => {
+    const startsAt = clock.now() + 60 * 60_000;
+    const { pass } = await issue('dave', { startsAt });
+    expect((await useTap('dave', pass)).body.error).toBe('tap_invalid');
+    clock.set(startsAt);
+    expect((await useTap('dave', pass)).body.status).toBe('signed_in');
+  });
+
+  it('keeps one active pass per user: a new one replaces the old', async () => {
+    const old = await issue('carol');
+    const fresh = await issue('carol');
+    expect((await useTap('carol', old.pass)).body.error).toBe('tap_invalid');
+    expect((await useTap('carol', fresh.pass)).body.status).toBe('signed_in');
+  });
+
+  it('can be multi-use when issued so, until it expires', async () => {
+    const { pass, tap } = await issue('alice', { oneTime: false, lifetimeMinutes: 10 });
+    expect((await useTap('alice', pass)).body.status).toBe('signed_in');
+    expect((await useTap('alice', pass)).body.status).toBe('signed_in');
+    clock.set(tap.expiresAt);
+    expect((await useTap('alice', pass)).body.error).toBe('tap_invalid');
+  });
+
+  it('refuses a lifetime outside the policy bounds', async () => {
+    await staff();
+    for (const lifetimeMinutes of [DEFAULT_TAP_POLICY.minLifetimeMinutes - 1, DEFAULT_TAP_POLICY.maxLifetimeMinutes + 1]) {
+      const res = await helpdesk.post(`/api/admin/users/${ids.alice}/tap`, { lifetimeMinutes });
+      expect(res).toMatchObject({ status: 400, body: { error: 'bad_request' } });
+    }
+  });
+
+  it('lets only one of many parallel sign-ins with a one-time pass win', async () => {
+    const { pass } = await issue('bob');
+    const answers = await Promise.all(Array.from({ length: 8 }, () => useTap('bob', pass)));
+    expect(answers.filter((a) => a.body.status === 'signed_in')).toHaveLength(1);
+    expect(answers.filter((a) => a.body.error === 'tap_invalid')).toHaveLength(7);
+  });
+
+  it('is deleted by the helpdesk', async () => {
+    const { pass } = await issue('alice');
+    expect((await helpdesk.del(`/api/admin/users/${ids.alice}/tap`)).status).toBe(200);
+    expect((await useTap('alice', pass)).body.error).toBe('tap_invalid');
+  });
+
+  it('is refused to a user without the helpdesk role (forbidden) and to nobody signed in (unauthenticated)', async () => {
+    const alice = await signIn(srv.origin, srv.users.alice!.upn, srv.users.alice!.password);
+    expect(await alice.post(`/api/admin/users/${ids.bob}/tap`, {})).toMatchObject({ status: 403, body: { error: 'forbidden' } });
+    const policyAdmin = await signIn(srv.origin, srv.users.policy!.upn, srv.users.policy!.password);
+    expect((await policyAdmin.post(`/api/admin/users/${ids.bob}/tap`, {})).body.error).toBe('forbidden');
+    expect((await policyAdmin.del(`/api/admin/users/${ids.bob}/tap`)).body.error).toBe('forbidden');
+    const anon = new HttpClient(srv.origin);
+    expect(await anon.post(`/api/admin/users/${ids.bob}/tap`, {})).toMatchObject({ status: 401, body: { error: 'unauthenticated' } });
+  });
+
+  it('is not issued while the TAP policy is disabled', async () => {
+    const admin = await signIn(srv.origin, srv.users.admin!.upn, srv.users.admin!.password);
+    await staff();
+    const policy = (await admin.get('/api/admin/policies/tap')).body;
+    expect((await admin.put('/api/admin/policies/tap', { ...policy, enabled: false })).status).toBe(200);
+    try {
+      expect((await helpdesk.post(`/api/admin/users/${ids.alice}/tap`, {})).body.error).toBe('method_not_allowed');
+    } finally {
+      await admin.put('/api/admin/policies/tap', policy);
+    }
+  });
+});
