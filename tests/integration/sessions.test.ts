@@ -1,0 +1,116 @@
+// Sessions: HttpOnly cookies with a fresh id at every sign-in, idle and absolute timeouts
+// on the injected clock, sign out and sign out everywhere.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_LIMITS } from '../../server/domain/deps.ts';
+import { userId } from '../support/flows.ts';
+import { HttpClient, ManualClock, signIn, startServer, type TestServer } from '../support/server.ts';
+
+const IDLE = DEFAULT_LIMITS.sessionIdleMs;
+const ABSOLUTE = DEFAULT_LIMITS.sessionAbsoluteMs;
+
+describe('sessions', () => {
+  const clock = new ManualClock();
+  let srv: TestServer;
+  const login = (name: string) => signIn(srv.origin, srv.users[name]!.upn, srv.users[name]!.password);
+  const me = (c: HttpClient) => c.get('/api/me');
+
+  beforeAll(async () => {
+    srv = await startServer({ clock });
+  });
+  afterAll(async () => srv?.close());
+
+  it('sets an HttpOnly, SameSite=Lax session cookie with a 256-bit id, and never returns it in a body', async () => {
+    const c = new HttpClient(srv.origin);
+    const start = await c.post('/api/signin/start', { username: srv.users.alice!.upn });
+    const res = await fetch(`${srv.origin}/api/signin/password`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: `pk_flow=${c.cookie('pk_flow')}` },
+      body: JSON.stringify({ flowId: start.body.flowId, password: srv.users.alice!.password }),
+    });
+    const cookie = res.headers.getSetCookie().find((l) => l.startsWith('pk_session='))!;
+    expect(cookie).toMatch(/^pk_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Lax$/);
+    const value = cookie.split(';')[0]!.split('=')[1]!;
+    expect(await res.text()).not.toContain(value);
+  });
+
+  it('issues a new session id at every sign-in', async () => {
+    const a = await login('bob');
+    const b = await login('bob');
+    expect(a.cookie('pk_session')).not.toBe(b.cookie('pk_session'));
+    expect((await me(a)).status).toBe(200);
+    expect((await me(b)).status).toBe(200);
+  });
+
+  it('slides the idle timeout on use, and ends the session after the idle time without use', async () => {
+    const c = await login('carol');
+    clock.advance(IDLE - 1);
+    expect((await me(c)).status).toBe(200);
+    clock.advance(IDLE - 1);
+    expect((await me(c)).status).toBe(200);
+    clock.advance(IDLE);
+    expect(await me(c)).toMatchObject({ status: 401, body: { error: 'unauthenticated' } });
+    // Gone for good: going back in time does not revive it.
+    clock.advance(-IDLE);
+    expect((await me(c)).status).toBe(401);
+    clock.advance(IDLE);
+  });
+
+  it('ends a session at its absolute timeout even when it is used all the time', async () => {
+    const c = await login('dave');
+    const started = clock.now();
+    const step = IDLE - 60_000;
+    while (clock.now() + step < started + ABSOLUTE) {
+      clock.advance(step);
+      expect((await me(c)).status).toBe(200);
+    }
+    clock.set(started + ABSOLUTE - 1);
+    expect((await me(c)).status).toBe(200);
+    clock.set(started + ABSOLUTE);
+    expect(await me(c)).toMatchObject({ status: 401, body: { error: 'unauthenticated' } });
+  });
+
+  it('signs out: the cookie is cleared and its value no longer works', async () => {
+    const c = await login('alice');
+    const value = c.cookie('pk_session')!;
+    const out = await c.post('/api/signin/signout');
+    expect(out.body).toEqual({ status: 'signed_out' });
+    expect(c.hasCookie('pk_session')).toBe(false);
+    const replay = await fetch(`${srv.origin}/api/me`, { headers: { cookie: `pk_session=${value}` } });
+    expect(replay.status).toBe(401);
+  });
+
+  it('signs out everywhere: every session of the user ends, other users keep theirs', async () => {
+    const a = await login('alice');
+    const b = await login('alice');
+    const bob = await login('bob');
+    const out = await a.post('/api/signin/signout-everywhere');
+    expect(out.body).toMatchObject({ status: 'signed_out' });
+    expect(out.body.sessionsEnded).toBeGreaterThanOrEqual(2);
+    expect((await me(a)).status).toBe(401);
+    expect((await me(b)).status).toBe(401);
+    expect((await me(bob)).status).toBe(200);
+  });
+
+  it('refuses sign out everywhere without a session', async () => {
+    expect(await new HttpClient(srv.origin).post('/api/signin/signout-everywhere')).toMatchObject({ status: 401, body: { error: 'unauthenticated' } });
+  });
+
+  it("ends a user's sessions when an admin disables the account, and refuses the next sign-in", async () => {
+    const carol = await login('carol');
+    const admin = await login('admin');
+    const res = await admin.patch(`/api/admin/users/${await userId(admin, srv.users.carol!.upn)}`, { disabled: true });
+    expect(res.body.disabled).toBe(true);
+    expect((await me(carol)).status).toBe(401);
+    await expect(login('carol')).rejects.toThrow(/user_disabled/);
+  });
+
+  it("ends a user's sessions when the helpdesk resets the password", async () => {
+    const dave = await login('dave');
+    const helpdesk = await login('helpdesk');
+    const id = await userId(helpdesk, srv.users.dave!.upn);
+    expect((await helpdesk.post(`/api/admin/users/${id}/password`, { password: 'a-new-Passw0rd' })).status).toBe(200);
+    expect((await me(dave)).status).toBe(401);
+    await expect(login('dave')).rejects.toThrow(/invalid_credentials/);
+    expect((await signIn(srv.origin, srv.users.dave!.upn, 'a-new-Passw0rd')).hasCookie('pk_session')).toBe(true);
+  });
+});
