@@ -1,0 +1,60 @@
+// The admin portal: authentication method policies, users and their methods, and the logs.
+// The page hides what a role cannot do; the server refuses it either way.
+import type { JSX } from 'preact';
+import { me as meApi, type Role } from '../shared/api.ts';
+import { MeContext } from './can.ts';
+import { useHashRoute, useLoad } from '../shared/hooks.ts';
+import { Shell, type NavItem } from '../shared/shell.tsx';
+import { ErrorNotice, Heading, Notice, Spinner } from '../shared/ui.tsx';
+import { Home } from './Home.tsx';
+import { AlertsPage, AuditPage, SignInsPage } from './Logs.tsx';
+import { AuthenticatorPolicyPage, PoliciesPage, TapPolicyPage } from './Policies.tsx';
+import { UserPage } from './UserPage.tsx';
+import { UsersPage } from './Users.tsx';
+
+const NAV: NavItem[] = [
+  { route: '', label: 'Home', icon: 'home' },
+  { route: 'users', label: 'Users', icon: 'users', prefix: true },
+  { route: 'authentication-methods', label: 'Authentication methods', icon: 'key', prefix: true },
+  { route: 'signins', label: 'Sign-in logs', icon: 'list' },
+  { route: 'audit', label: 'Audit logs', icon: 'list' },
+  { route: 'alerts', label: 'Alerts', icon: 'bell' },
+];
+
+const ADMIN_ROLES: Role[] = ['global_admin', 'policy_admin', 'helpdesk'];
+
+export function App(): JSX.Element {
+  const route = useHashRoute();
+  const me = useLoad(meApi.get);
+  const isAdmin = me.data?.user.roles.some((r) => ADMIN_ROLES.includes(r)) ?? false;
+
+  let page: JSX.Element;
+  const userMatch = /^users\/([\w-]+)$/.exec(route);
+  if (!me.data) page = me.error ? <ErrorNotice message={me.error} /> : <Spinner label="Loading…" />;
+  else if (!isAdmin)
+    page = (
+      <>
+        <Heading>You don't have access</Heading>
+        <Notice kind="warning">
+          The admin portal is for administrators. <a href="/myaccount/">Go to My Account</a>
+        </Notice>
+      </>
+    );
+  else if (route === 'users') page = <UsersPage />;
+  else if (userMatch) page = <UserPage id={userMatch[1]!} key={userMatch[1]} />;
+  else if (route === 'authentication-methods' || route === 'authentication-methods/policies') page = <PoliciesPage />;
+  else if (route === 'authentication-methods/policies/authenticator') page = <AuthenticatorPolicyPage />;
+  else if (route === 'authentication-methods/policies/tap') page = <TapPolicyPage />;
+  else if (route === 'signins') page = <SignInsPage />;
+  else if (route === 'audit') page = <AuditPage />;
+  else if (route === 'alerts') page = <AlertsPage />;
+  else page = <Home me={me.data} />;
+
+  return (
+    <MeContext.Provider value={me.data ?? null}>
+      <Shell product="Admin center" tenant={me.data?.tenant} user={me.data?.user} nav={isAdmin ? NAV : []} route={route} extraLinks={[{ href: '/myaccount/', label: 'My Account' }]}>
+        {page}
+      </Shell>
+    </MeContext.Provider>
+  );
+}

@@ -1,0 +1,376 @@
+// One user: profile (groups, roles, block sign-in, unlock), password reset, and
+// "Authentication methods" (devices to revoke, "Add Temporary Access Pass", shown once).
+import type { JSX } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { admin, ROLE_LIST, type DeviceView, type PublicUser, type Role } from '../shared/api.ts';
+import { formatDateTime, formatMinutes, roleName } from '../shared/format.ts';
+import { useAction, useLoad } from '../shared/hooks.ts';
+import { Badge, Button, Checkbox, Dialog, ErrorNotice, Field, Heading, Icon, Notice, Spinner, Toggle } from '../shared/ui.tsx';
+import { useCan } from './can.ts';
+import { GroupsInput, useKnownGroups } from './GroupsInput.tsx';
+import { userStatus } from './Users.tsx';
+
+export function UserPage({ id }: { id: string }): JSX.Element {
+  const can = useCan();
+  const user = useLoad(() => admin.user(id), [id]);
+  const u = user.data;
+  return (
+    <>
+      <div class="page-head">
+        <nav class="breadcrumb" aria-label="Breadcrumb">
+          <a href="#/">Home</a>
+          <span aria-hidden="true">›</span>
+          <a href="#/users">Users</a>
+          <span aria-hidden="true">›</span>
+          <span>{u?.displayName ?? '…'}</span>
+        </nav>
+        <Heading>{u ? u.displayName : 'User'}</Heading>
+        {u && (
+          <p class="row muted">
+            {u.upn} {userStatus(u)}
+          </p>
+        )}
+      </div>
+      <ErrorNotice message={user.error} />
+      {!u ? (
+        <Spinner label="Loading the user…" />
+      ) : (
+        <>
+          {can('helpdesk') && <Methods user={u} />}
+          <Profile user={u} editable={can('global_admin')} onSaved={() => void user.reload()} />
+          {can('helpdesk') && <PasswordReset user={u} />}
+        </>
+      )}
+    </>
+  );
+}
+
+function Profile({ user, editable, onSaved }: { user: PublicUser; editable: boolean; onSaved: () => void }): JSX.Element {
+  const known = useKnownGroups();
+  const [displayName, setDisplayName] = useState(user.displayName);
+  const [groups, setGroups] = useState(user.groups);
+  const [roles, setRoles] = useState<Role[]>(user.roles);
+  const [disabled, setDisabled] = useState(user.disabled);
+  const [saved, setSaved] = useState<string | null>(null);
+  useEffect(() => {
+    setDisplayName(user.displayName);
+    setGroups(user.groups);
+    setRoles(user.roles);
+    setDisabled(user.disabled);
+  }, [user]);
+  const save = useAction(async () => {
+    setSaved(null);
+    await admin.updateUser(user.id, { displayName, groups, roles, disabled });
+    setSaved('Changes saved.');
+    onSaved();
+  });
+  const unlock = useAction(async () => {
+    setSaved(null);
+    await admin.updateUser(user.id, { unlock: true });
+    setSaved('The account is unlocked.');
+    onSaved();
+  });
+  const locked = user.lockedUntil > Date.now();
+  return (
+    <form
+      class="panel"
+      aria-labelledby="profile-title"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void save.run();
+      }}
+    >
+      <h2 id="profile-title">Profile</h2>
+      {!editable && <p class="small muted">Changing the profile needs the Global administrator role.</p>}
+      <fieldset class="stack radios" disabled={!editable}>
+        <legend class="sr-only">Profile</legend>
+        <Field id="display-name" label="Display name" value={displayName} onInput={setDisplayName} required />
+        <GroupsInput id="groups" label="Groups" value={groups} onChange={setGroups} known={known} disabled={!editable} />
+        <fieldset class="radios">
+          <legend>Roles</legend>
+          {ROLE_LIST.filter((r) => r !== 'user').map((r) => (
+            <Checkbox key={r} id={`role-${r}`} label={roleName(r)} checked={roles.includes(r)} onChange={(on) => setRoles(on ? [...roles, r] : roles.filter((x) => x !== r))} />
+          ))}
+        </fieldset>
+        <Toggle id="block-sign-in" label="Block sign-in" checked={disabled} onChange={setDisabled} />
+        {disabled && !user.disabled && <p class="small muted">Blocking sign-in also ends every session of this user.</p>}
+      </fieldset>
+      <ErrorNotice message={save.error ?? unlock.error} />
+      {saved && <Notice kind="success">{saved}</Notice>}
+      {locked && (
+        <Notice kind="warning" title="Locked out">
+          <p>Too many failed attempts; the lock ends {formatDateTime(user.lockedUntil)}.</p>
+          {editable && (
+            <Button onClick={() => void unlock.run()} busy={unlock.busy}>
+              Unlock
+            </Button>
+          )}
+        </Notice>
+      )}
+      {editable && (
+        <div class="row">
+          <Button kind="primary" type="submit" busy={save.busy}>
+            Save
+          </Button>
+        </div>
+      )}
+    </form>
+  );
+}
+
+function PasswordReset({ user }: { user: PublicUser }): JSX.Element {
+  const [password, setPassword] = useState('');
+  const [done, setDone] = useState(false);
+  const reset = useAction(async () => {
+    setDone(false);
+    await admin.resetPassword(user.id, password);
+    setPassword('');
+    setDone(true);
+  });
+  return (
+    <form
+      class="panel"
+      aria-labelledby="reset-title"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void reset.run();
+      }}
+    >
+      <h2 id="reset-title">Reset password</h2>
+      <Field
+        id="reset-password"
+        label="New password"
+        type="password"
+        autoComplete="new-password"
+        value={password}
+        onInput={setPassword}
+        hint="At least 8 characters. The user's sessions end; give them the password over a channel you trust."
+        required
+      />
+      <ErrorNotice message={reset.error} />
+      {done && <Notice kind="success">Password reset. The user was signed out everywhere.</Notice>}
+      <div class="row">
+        <Button type="submit" busy={reset.busy}>
+          Reset password
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+type Open = { kind: 'none' } | { kind: 'tap' } | { kind: 'revoke'; device: DeviceView } | { kind: 'pass'; pass: string; expiresAt: number; oneTime: boolean };
+
+function Methods({ user }: { user: PublicUser }): JSX.Element {
+  const methods = useLoad(() => admin.methods(user.id), [user.id]);
+  const [open, setOpen] = useState<Open>({ kind: 'none' });
+  const [message, setMessage] = useState<string | null>(null);
+  const close = () => setOpen({ kind: 'none' });
+  const revoke = useAction(async (device: DeviceView) => {
+    await admin.revokeDevice(device.id);
+    close();
+    setMessage(`“${device.name}” was revoked: it can no longer approve sign-ins.`);
+    await methods.reload();
+  });
+  const deleteTap = useAction(async () => {
+    await admin.deleteTap(user.id);
+    setMessage('The Temporary Access Pass was deleted.');
+    await methods.reload();
+  });
+  const data = methods.data;
+  return (
+    <section class="panel" aria-labelledby="methods-title">
+      <div class="panel-head">
+        <h2 id="methods-title">Authentication methods</h2>
+        <Button kind="primary" onClick={() => setOpen({ kind: 'tap' })}>
+          Add Temporary Access Pass
+        </Button>
+      </div>
+      {message && <Notice kind="success">{message}</Notice>}
+      <ErrorNotice message={methods.error ?? deleteTap.error} />
+      {!data ? (
+        <Spinner label="Loading methods…" />
+      ) : (
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Method</th>
+                <th scope="col">Detail</th>
+                <th scope="col">Added</th>
+                <th scope="col">Last used</th>
+                <th scope="col">Status</th>
+                <th scope="col">
+                  <span class="sr-only">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              <tr>
+                <td>
+                  <span class="method-cell">
+                    <Icon name="password" /> Password
+                  </span>
+                </td>
+                <td class="muted">—</td>
+                <td>{formatDateTime(user.createdAt)}</td>
+                <td class="muted">—</td>
+                <td>
+                  <Badge kind="ok">Active</Badge>
+                </td>
+                <td />
+              </tr>
+              {data.devices.map((d) => (
+                <tr key={d.id} data-device={d.id}>
+                  <td>
+                    <span class="method-cell">
+                      <Icon name="app" /> Authenticator app
+                    </span>
+                  </td>
+                  <td>
+                    {d.name}
+                    <div class="small muted">
+                      {d.passwordless ? 'Passwordless sign-in' : 'Push notifications'} · version {d.clientVersion}
+                    </div>
+                  </td>
+                  <td>{formatDateTime(d.createdAt)}</td>
+                  <td>{d.lastUsedAt ? formatDateTime(d.lastUsedAt) : 'Never'}</td>
+                  <td>{d.revokedAt ? <Badge kind="bad">Revoked {formatDateTime(d.revokedAt)}</Badge> : <Badge kind="ok">Active</Badge>}</td>
+                  <td>
+                    {!d.revokedAt && (
+                      <Button kind="link" onClick={() => setOpen({ kind: 'revoke', device: d })} aria-label={`Revoke ${d.name}`}>
+                        Revoke
+                      </Button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+              {data.tap && (
+                <tr>
+                  <td>
+                    <span class="method-cell">
+                      <Icon name="pass" /> Temporary Access Pass
+                    </span>
+                  </td>
+                  <td>
+                    {data.tap.oneTime ? 'One-time use' : 'Multi-use'} · expires {formatDateTime(data.tap.expiresAt)}
+                  </td>
+                  <td>{formatDateTime(data.tap.createdAt)}</td>
+                  <td>{data.tap.usedAt ? formatDateTime(data.tap.usedAt) : 'Never'}</td>
+                  <td>
+                    <Badge kind={data.tap.state === 'active' ? 'ok' : 'neutral'}>{data.tap.state === 'active' ? 'Active' : data.tap.state.replace(/_/g, ' ')}</Badge>
+                  </td>
+                  <td>
+                    <Button kind="link" onClick={() => void deleteTap.run()} aria-label="Delete Temporary Access Pass">
+                      Delete
+                    </Button>
+                  </td>
+                </tr>
+              )}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {open.kind === 'tap' && (
+        <IssueTapDialog
+          user={user}
+          onClose={close}
+          onIssued={(pass, expiresAt, oneTime) => {
+            setOpen({ kind: 'pass', pass, expiresAt, oneTime });
+            void methods.reload();
+          }}
+        />
+      )}
+      {open.kind === 'pass' && (
+        <Dialog title="Temporary Access Pass details" onClose={close}>
+          <Notice kind="warning">Copy the pass now: it won't be shown again.</Notice>
+          <div class="pass-once" data-testid="tap" aria-label="Temporary Access Pass">
+            {open.pass}
+          </div>
+          <dl class="kv">
+            <dt>User</dt>
+            <dd>{user.upn}</dd>
+            <dt>Valid until</dt>
+            <dd>{formatDateTime(open.expiresAt)}</dd>
+            <dt>Use</dt>
+            <dd>{open.oneTime ? 'One sign-in' : 'Any number of sign-ins until it expires'}</dd>
+          </dl>
+          <div class="row-end">
+            <Button onClick={() => void navigator.clipboard?.writeText(open.pass).catch(() => undefined)}>Copy</Button>
+            <Button kind="primary" onClick={close} autoFocus>
+              Done
+            </Button>
+          </div>
+        </Dialog>
+      )}
+      {open.kind === 'revoke' && (
+        <Dialog title="Revoke Authenticator app?" onClose={close}>
+          <p>
+            Revoke <strong>{open.device.name}</strong> of {user.displayName}? Its approvals stop working at once and it leaves every list of methods. Use this for a lost or stolen device.
+          </p>
+          <ErrorNotice message={revoke.error} />
+          <div class="row-end">
+            <Button onClick={close} autoFocus>
+              Cancel
+            </Button>
+            <Button kind="danger" onClick={() => void revoke.run(open.device)} busy={revoke.busy}>
+              Revoke
+            </Button>
+          </div>
+        </Dialog>
+      )}
+    </section>
+  );
+}
+
+function IssueTapDialog({ user, onClose, onIssued }: { user: PublicUser; onClose: () => void; onIssued: (pass: string, expiresAt: number, oneTime: boolean) => void }): JSX.Element {
+  const policy = useLoad(admin.tapPolicy);
+  const [lifetime, setLifetime] = useState('');
+  const [oneTime, setOneTime] = useState(true);
+  useEffect(() => {
+    if (!policy.data) return;
+    setLifetime(String(policy.data.defaultLifetimeMinutes));
+    setOneTime(policy.data.oneTimeByDefault);
+  }, [policy.data]);
+  const issue = useAction(async () => {
+    const r = await admin.issueTap(user.id, { lifetimeMinutes: Number(lifetime), oneTime });
+    onIssued(r.pass, r.tap.expiresAt, r.tap.oneTime);
+  });
+  const p = policy.data;
+  return (
+    <Dialog title="Add Temporary Access Pass" onClose={onClose}>
+      <form
+        class="stack"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void issue.run();
+        }}
+      >
+        <p>
+          For <strong>{user.displayName}</strong> ({user.upn}). A new pass replaces any earlier one.
+        </p>
+        <ErrorNotice message={policy.error} />
+        {p && !p.enabled && <Notice kind="warning">The Temporary Access Pass policy is disabled, so no pass can be issued.</Notice>}
+        <Field
+          id="tap-lifetime"
+          label="Activation duration (minutes)"
+          type="number"
+          min={p?.minLifetimeMinutes}
+          max={p?.maxLifetimeMinutes}
+          value={lifetime}
+          onInput={setLifetime}
+          hint={p ? `Between ${formatMinutes(p.minLifetimeMinutes)} and ${formatMinutes(p.maxLifetimeMinutes)}.` : undefined}
+          required
+          autoFocus
+        />
+        <Checkbox id="tap-one-time" label="One-time use" checked={oneTime} onChange={setOneTime} />
+        <ErrorNotice message={issue.error} />
+        <div class="row-end">
+          <Button onClick={onClose}>Cancel</Button>
+          <Button kind="primary" type="submit" busy={issue.busy} disabled={!p || !p.enabled}>
+            Add
+          </Button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,444 @@
+// Sign-in: email → password (or "Use an app instead") → the number to match, or a
+// Temporary Access Pass. Each step is one screen of the same card; the flow id and its
+// cookie bind the attempt to this browser, so only this browser receives the result.
+import type { JSX } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { ApiError, messageOf, signin, type ChallengeView, type FlowStatus, type SignInMethod, type StepAnswer } from '../shared/api.ts';
+import { safeNext } from '../shared/hooks.ts';
+import { BigNumber, Button, Countdown, Field, Heading, Icon, LiveRegion, Logo, Spinner } from '../shared/ui.tsx';
+
+interface Flow {
+  flowId: string;
+  username: string;
+  methods: SignInMethod[];
+  /** The password was accepted and the app is the second factor. */
+  passwordDone: boolean;
+}
+
+type Step =
+  | { kind: 'username' }
+  | { kind: 'password' }
+  | { kind: 'push'; mode: 'passwordless' | 'mfa'; challenge: ChallengeView; status: FlowStatus }
+  | { kind: 'other' }
+  | { kind: 'tap' }
+  | { kind: 'done' };
+
+const params = new URLSearchParams(location.search);
+const next = safeNext(params.get('next'));
+
+export function SignIn(): JSX.Element {
+  const [step, setStep] = useState<Step>({ kind: 'username' });
+  const [flow, setFlow] = useState<Flow | null>(null);
+  const [username, setUsername] = useState(params.get('login_hint') ?? '');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const go = (s: Step) => {
+    setError(null);
+    setStep(s);
+  };
+
+  /** Runs one call to the server; a lost flow sends the person back to the start with the reason. */
+  const act = async (fn: () => Promise<void>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await fn();
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 'flow_invalid') {
+        setFlow(null);
+        setStep({ kind: 'username' });
+      }
+      setError(messageOf(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const answer = (a: StepAnswer, f: Flow) => {
+    if (a.status === 'signed_in') return go({ kind: 'done' });
+    if (a.status === 'mfa_required') {
+      setFlow({ ...f, passwordDone: true });
+      return go({ kind: 'push', mode: 'mfa', challenge: a.challenge, status: 'pending' });
+    }
+    go({ kind: 'push', mode: 'passwordless', challenge: a.challenge, status: 'pending' });
+  };
+
+  const start = () =>
+    act(async () => {
+      const s = await signin.start(username);
+      setFlow({ flowId: s.flowId, username: s.username, methods: s.methods, passwordDone: false });
+      go({ kind: 'password' });
+    });
+
+  const useApp = () => act(async () => answer(await signin.passwordless(flow!.flowId), flow!));
+  const resend = () => act(async () => answer(await signin.resend(flow!.flowId), flow!));
+  const restart = () => {
+    setFlow(null);
+    go({ kind: 'username' });
+  };
+
+  useEffect(() => {
+    if (step.kind !== 'done') return;
+    const t = setTimeout(() => location.assign(next), 900);
+    return () => clearTimeout(t);
+  }, [step.kind]);
+
+  const identity = flow && (
+    <div class="identity">
+      <button type="button" class="icon-btn" onClick={restart} aria-label="Back: use another account">
+        <Icon name="back" />
+      </button>
+      <span>{flow.username}</span>
+    </div>
+  );
+
+  let body: JSX.Element;
+  switch (step.kind) {
+    case 'username':
+      body = (
+        <UsernameStep username={username} setUsername={setUsername} error={error} busy={busy} onNext={start} />
+      );
+      break;
+    case 'password':
+      body = (
+        <PasswordStep
+          flow={flow!}
+          identity={identity}
+          busy={busy}
+          error={error}
+          onPassword={(password) => act(async () => answer(await signin.password(flow!.flowId, password), flow!))}
+          onUseApp={useApp}
+          onOther={() => go({ kind: 'other' })}
+        />
+      );
+      break;
+    case 'push':
+      body = (
+        <PushStep
+          key={step.challenge.challengeId}
+          step={step}
+          flow={flow!}
+          identity={identity}
+          busy={busy}
+          error={error}
+          onStatus={(status) => setStep({ ...step, status })}
+          onResend={resend}
+          onCantUse={() => go({ kind: 'other' })}
+          onDone={() => go({ kind: 'done' })}
+          onLost={(message) => {
+            setFlow(null);
+            setStep({ kind: 'username' });
+            setError(message);
+          }}
+        />
+      );
+      break;
+    case 'other':
+      body = (
+        <OtherMethods
+          flow={flow!}
+          identity={identity}
+          busy={busy}
+          error={error}
+          onPassword={() => go({ kind: 'password' })}
+          onTap={() => go({ kind: 'tap' })}
+          onApp={flow!.passwordDone ? resend : useApp}
+        />
+      );
+      break;
+    case 'tap':
+      body = (
+        <TapStep
+          identity={identity}
+          busy={busy}
+          error={error}
+          onBack={() => go({ kind: 'other' })}
+          onPass={(pass) => act(async () => answer(await signin.tap(flow!.flowId, pass), flow!))}
+        />
+      );
+      break;
+    case 'done':
+      body = (
+        <>
+          {identity}
+          <div class="outcome outcome-ok">
+            <Icon name="check" />
+            <Heading>You're signed in</Heading>
+          </div>
+          <Spinner label="Taking you to your account…" />
+        </>
+      );
+      break;
+  }
+
+  return (
+    <div class="signin-page">
+      <main class="signin-card" aria-live="off">
+        <Logo tenant="pushkey" />
+        {body}
+      </main>
+      <p class="signin-footer">
+        Passwordless sign-in with number matching · <a href="/myaccount/">My Account</a>
+      </p>
+    </div>
+  );
+}
+
+function UsernameStep(props: { username: string; setUsername: (v: string) => void; error: string | null; busy: boolean; onNext: () => void }): JSX.Element {
+  return (
+    <form
+      class="stack"
+      onSubmit={(e) => {
+        e.preventDefault();
+        props.onNext();
+      }}
+    >
+      <Heading focus={false}>Sign in</Heading>
+      <Field
+        id="username"
+        label="Email address"
+        hideLabel
+        placeholder="Email address"
+        type="email"
+        autoComplete="username webauthn"
+        value={props.username}
+        onInput={props.setUsername}
+        error={props.error}
+        autoFocus
+        required
+        spellcheck={false}
+      />
+      <p class="small muted">Your work or school account, for example alice@pushkey.test.</p>
+      <div class="signin-actions">
+        <Button kind="primary" type="submit" busy={props.busy}>
+          Next
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+function PasswordStep(props: {
+  flow: Flow;
+  identity: JSX.Element | null;
+  busy: boolean;
+  error: string | null;
+  onPassword: (password: string) => void;
+  onUseApp: () => void;
+  onOther: () => void;
+}): JSX.Element {
+  const [password, setPassword] = useState('');
+  const passwordless = props.flow.methods.includes('passwordless');
+  const tap = props.flow.methods.includes('tap');
+  return (
+    <form
+      class="stack"
+      onSubmit={(e) => {
+        e.preventDefault();
+        props.onPassword(password);
+      }}
+    >
+      {props.identity}
+      <Heading focus={false}>Enter password</Heading>
+      <Field id="password" label="Password" hideLabel placeholder="Password" type="password" autoComplete="current-password" value={password} onInput={setPassword} error={props.error} autoFocus required />
+      <div class="signin-links">
+        {passwordless && (
+          <Button kind="link" onClick={props.onUseApp} disabled={props.busy}>
+            Use an app instead
+          </Button>
+        )}
+        {tap && (
+          <Button kind="link" onClick={props.onOther} disabled={props.busy}>
+            Other ways to sign in
+          </Button>
+        )}
+      </div>
+      <div class="signin-actions">
+        <Button kind="primary" type="submit" busy={props.busy}>
+          Sign in
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+const OUTCOMES: Record<Exclude<FlowStatus, 'pending' | 'signed_in'>, { title: string; text: string }> = {
+  denied: { title: 'Request denied', text: 'The sign-in request was denied in your Authenticator app, so you are not signed in.' },
+  reported: {
+    title: 'Request denied',
+    text: "You reported this request as not you. We didn't sign you in, cancelled your other pending requests and alerted your administrator.",
+  },
+  number_mismatch: { title: "The number didn't match", text: 'The number entered in your Authenticator app was not the one shown here. Send another request and enter the number this page shows.' },
+  expired: { title: 'Request timed out', text: "We didn't hear from your Authenticator app in time." },
+  update_required: { title: 'Update your authenticator', text: 'Your Authenticator app is too old to approve sign-ins here. Update it to the latest version, then send another request.' },
+  cancelled: { title: 'Request cancelled', text: 'This request was cancelled or replaced by a newer one.' },
+};
+
+function PushStep(props: {
+  step: Extract<Step, { kind: 'push' }>;
+  flow: Flow;
+  identity: JSX.Element | null;
+  busy: boolean;
+  error: string | null;
+  onStatus: (s: FlowStatus) => void;
+  onResend: () => void;
+  onCantUse: () => void;
+  onDone: () => void;
+  onLost: (message: string) => void;
+}): JSX.Element {
+  const { challenge, status, mode } = props.step;
+
+  // Long poll while the request is pending; the answer reaches only this browser (flow cookie).
+  useEffect(() => {
+    if (status !== 'pending') return;
+    const aborted = new AbortController();
+    (async () => {
+      let failures = 0;
+      while (!aborted.signal.aborted) {
+        try {
+          const s = await signin.status(props.flow.flowId, aborted.signal);
+          failures = 0;
+          if (aborted.signal.aborted) return;
+          if (s.status === 'signed_in') return props.onDone();
+          if (s.status !== 'pending') return props.onStatus(s.status);
+        } catch (err) {
+          if (aborted.signal.aborted) return;
+          if (err instanceof ApiError && err.code === 'flow_invalid') return props.onLost(err.message);
+          // A dropped connection: wait a little and ask again.
+          await new Promise((r) => setTimeout(r, Math.min(5_000, 500 * 2 ** failures++)));
+        }
+      }
+    })();
+    return () => aborted.abort();
+  }, [status, challenge.challengeId]);
+
+  const outcome = status === 'pending' || status === 'signed_in' ? null : OUTCOMES[status];
+  return (
+    <div class="stack">
+      {props.identity}
+      <Heading>Approve sign-in request</Heading>
+      <LiveRegion>{outcome ? outcome.title : ''}</LiveRegion>
+      {outcome ? (
+        <div class="outcome outcome-bad" role="alert" data-outcome={status}>
+          <Icon name="warn" />
+          <div class="stack">
+            <h2>{outcome.title}</h2>
+            <p>{outcome.text}</p>
+          </div>
+        </div>
+      ) : (
+        <>
+          <div class="outcome">
+            <Icon name="app" class="accent" />
+            <p class="lead">Open your Authenticator app, and enter the number shown to sign in.</p>
+          </div>
+          <BigNumber value={challenge.number} />
+          <Countdown expiresAt={challenge.expiresAt} />
+          <p class="small muted">No numbers in your app? Make sure to update to the latest version.</p>
+        </>
+      )}
+      {props.error && (
+        <p class="field-error" role="alert">
+          {props.error}
+        </p>
+      )}
+      <div class="signin-links">
+        {outcome && (
+          <Button kind="primary" class="align-start" onClick={props.onResend} busy={props.busy} autoFocus>
+            Send another request
+          </Button>
+        )}
+        <Button kind="link" onClick={props.onCantUse}>
+          I can't use my Authenticator app right now
+        </Button>
+        {mode === 'passwordless' && props.flow.methods.includes('password') && !outcome && (
+          <span class="small muted">{props.flow.methods.includes('tap') ? 'You can also use your password or a Temporary Access Pass.' : 'You can also use your password.'}</span>
+        )}
+      </div>
+    </div>
+  );
+}
+
+function OtherMethods(props: {
+  flow: Flow;
+  identity: JSX.Element | null;
+  busy: boolean;
+  error: string | null;
+  onPassword: () => void;
+  onTap: () => void;
+  onApp: () => void;
+}): JSX.Element {
+  const { methods, passwordDone } = props.flow;
+  const password = methods.includes('password') && !passwordDone;
+  const tap = methods.includes('tap');
+  const app = passwordDone || methods.includes('passwordless');
+  return (
+    <div class="stack">
+      {props.identity}
+      <Heading>Verify your identity</Heading>
+      {props.error && (
+        <p class="field-error" role="alert">
+          {props.error}
+        </p>
+      )}
+      <ul class="method-list">
+        {app && (
+          <li>
+            <button type="button" onClick={props.onApp} disabled={props.busy}>
+              <Icon name="app" />
+              <span>Approve a request on my Authenticator app</span>
+            </button>
+          </li>
+        )}
+        {password && (
+          <li>
+            <button type="button" onClick={props.onPassword}>
+              <Icon name="password" />
+              <span>Use your password</span>
+            </button>
+          </li>
+        )}
+        {tap && (
+          <li>
+            <button type="button" onClick={props.onTap}>
+              <Icon name="pass" />
+              <span>Use a Temporary Access Pass</span>
+            </button>
+          </li>
+        )}
+      </ul>
+      {!password && !tap && (
+        <p class="small muted">No other sign-in methods are available for your account. Ask your helpdesk for a Temporary Access Pass, then start again.</p>
+      )}
+    </div>
+  );
+}
+
+function TapStep(props: { identity: JSX.Element | null; busy: boolean; error: string | null; onBack: () => void; onPass: (pass: string) => void }): JSX.Element {
+  const [pass, setPass] = useState('');
+  return (
+    <form
+      class="stack"
+      onSubmit={(e) => {
+        e.preventDefault();
+        props.onPass(pass);
+      }}
+    >
+      {props.identity}
+      <Heading focus={false}>Enter Temporary Access Pass</Heading>
+      <p>Enter the pass your helpdesk gave you.</p>
+      <Field id="tap" label="Temporary Access Pass" hideLabel placeholder="Temporary Access Pass" autoComplete="one-time-code" value={pass} onInput={setPass} error={props.error} autoFocus required spellcheck={false} />
+      <div class="signin-links">
+        <Button kind="link" onClick={props.onBack}>
+          Other ways to sign in
+        </Button>
+      </div>
+      <div class="signin-actions">
+        <Button kind="primary" type="submit" busy={props.busy}>
+          Sign in
+        </Button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,86 @@
+// The number the extension's "Set up passwordless sign-in" asks for: shown on a page of its
+// own, and as a banner on every My Account page while a setup request is pending.
+import type { JSX } from 'preact';
+import { useState } from 'preact/hooks';
+import { me, type DeviceView, type PasswordlessSetup } from '../shared/api.ts';
+import { usePoll } from '../shared/hooks.ts';
+import { BigNumber, Countdown, Heading, LiveRegion, Notice, Spinner } from '../shared/ui.tsx';
+
+type Pending = NonNullable<PasswordlessSetup['pending']>;
+
+/** Polls for a pending setup request; remembers the last one so the page can say what became of it. */
+function usePendingSetup(): { pending: Pending | null; last: Pending | null } {
+  const [pending, setPending] = useState<Pending | null>(null);
+  const [last, setLast] = useState<Pending | null>(null);
+  usePoll(true, 1500, async () => {
+    const s = await me.passwordlessSetup();
+    setPending(s.pending);
+    if (s.pending) setLast(s.pending);
+  });
+  return { pending, last };
+}
+
+export function PasswordlessSetupNotice(): JSX.Element | null {
+  const { pending } = usePendingSetup();
+  if (!pending) return null;
+  return (
+    <section class="panel setup-banner" aria-labelledby="setup-banner-title">
+      <h2 id="setup-banner-title">Your Authenticator app is asking for a number</h2>
+      <p>
+        To set up passwordless sign-in on <strong>{pending.deviceName}</strong>, enter this number in the extension:
+      </p>
+      <BigNumber value={pending.number} />
+      <Countdown expiresAt={pending.expiresAt} />
+      <LiveRegion>{`Number for passwordless setup: ${pending.number.split('').join(' ')}`}</LiveRegion>
+    </section>
+  );
+}
+
+export function PasswordlessSetupPage(): JSX.Element {
+  const { pending, last } = usePendingSetup();
+  const [devices, setDevices] = useState<DeviceView[] | null>(null);
+  // Once a request is no longer pending, look at the devices to tell whether it worked.
+  usePoll(!pending && last !== null, 1500, async () => {
+    const m = await me.methods();
+    setDevices(m.devices);
+    return true;
+  });
+  const upgraded = last && devices?.find((d) => d.name === last.deviceName && d.passwordless);
+
+  return (
+    <>
+      <div class="page-head">
+        <nav class="breadcrumb" aria-label="Breadcrumb">
+          <a href="#/security-info">Security info</a>
+          <span aria-hidden="true">›</span>
+          <span>Passwordless sign-in</span>
+        </nav>
+        <Heading>Set up passwordless sign-in</Heading>
+      </div>
+      <section class="panel">
+        <ol class="stack">
+          <li>Open the pushkey Authenticator extension and choose your account.</li>
+          <li>Choose “Set up passwordless sign-in” and enter your password once.</li>
+          <li>Enter the number this page shows, then choose “Register”.</li>
+        </ol>
+        {pending ? (
+          <div class="stack" data-testid="setup-number">
+            <h2>Enter this number in your Authenticator app</h2>
+            <p class="muted">Requested by {pending.deviceName}</p>
+            <BigNumber value={pending.number} />
+            <Countdown expiresAt={pending.expiresAt} />
+          </div>
+        ) : upgraded ? (
+          <Notice kind="success" title="Passwordless sign-in is on">
+            <p>
+              Next time you sign in, enter your email and choose “Use an app instead”, then approve in <strong>{upgraded.name}</strong> with the number shown.
+            </p>
+          </Notice>
+        ) : (
+          <Spinner label="Waiting for a request from your Authenticator app…" />
+        )}
+        <LiveRegion>{pending ? `Enter this number in your Authenticator app: ${pending.number.split('').join(' ')}` : upgraded ? 'Passwordless sign-in is on' : ''}</LiveRegion>
+      </section>
+    </>
+  );
+}
