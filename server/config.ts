@@ -18,6 +18,8 @@ const Env = v.object({
   SQLITE_SYNCHRONOUS: v.optional(v.picklist(['FULL', 'NORMAL']), 'NORMAL'),
   SESSION_IDLE_MINUTES: v.optional(Whole('SESSION_IDLE_MINUTES'), '30'),
   SESSION_ABSOLUTE_HOURS: v.optional(Whole('SESSION_ABSOLUTE_HOURS'), '12'),
+  ALERT_WEBHOOK_URL: v.optional(v.pipe(v.string(), v.url('ALERT_WEBHOOK_URL must be a URL'))),
+  GEOIP_CSV: v.optional(v.string()),
 });
 
 export interface Config {
@@ -32,6 +34,10 @@ export interface Config {
   sqliteSynchronous: 'FULL' | 'NORMAL';
   sessionIdleMs: number;
   sessionAbsoluteMs: number;
+  /** Every alert is POSTed here as JSON when set. */
+  alertWebhookUrl: string | null;
+  /** A "cidr,label" file mapping IP ranges to locations. */
+  geoIpCsv: string | null;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -54,5 +60,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sqliteSynchronous: e.SQLITE_SYNCHRONOUS,
     sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
     sessionAbsoluteMs: e.SESSION_ABSOLUTE_HOURS * 3_600_000,
+    alertWebhookUrl: e.ALERT_WEBHOOK_URL ?? null,
+    geoIpCsv: e.GEOIP_CSV ? path.resolve(e.GEOIP_CSV) : null,
   };
 }

@@ -13,6 +13,9 @@ import { inProcessBus } from './transport/push/in-process-bus.ts';
 import { postgresBus } from './transport/push/pg-bus.ts';
 import { buildDeps } from './wiring.ts';
 import { serveStatic } from './transport/http/static.ts';
+import { purgeOldRecords } from './domain/monitoring.ts';
+import { loadGeoCsv } from './geo/locator.ts';
+import { webhookSink } from './transport/alerts/webhook.ts';
 
 const config = loadConfig();
 const log = pino({ level: config.logLevel });
@@ -25,12 +28,26 @@ const repo = config.databaseUrl
   : openSqlite({ filename: storage, synchronous: config.sqliteSynchronous });
 const bus = config.databaseUrl ? await postgresBus(config.databaseUrl, log) : inProcessBus();
 const origin = config.publicOrigin ?? `http://localhost:${config.port}`;
-const deps = await buildDeps({ repo, bus, origin, log, limits: { sessionIdleMs: config.sessionIdleMs, sessionAbsoluteMs: config.sessionAbsoluteMs } });
+const deps = await buildDeps({
+  repo,
+  bus,
+  origin,
+  log,
+  limits: { sessionIdleMs: config.sessionIdleMs, sessionAbsoluteMs: config.sessionAbsoluteMs },
+  ...(config.geoIpCsv ? { locate: loadGeoCsv(config.geoIpCsv) } : {}),
+  ...(config.alertWebhookUrl ? { alertSink: webhookSink(config.alertWebhookUrl, log) } : {}),
+});
 const app = createApp(deps, { trustProxy: config.trustProxy, extraRoutes: serveStatic });
 const server = createServer();
 app.attach(server);
 
 const seeded = await seedDemoTenant(deps);
+
+// Retention: purge old logs and spent rows at start and every hour.
+const purge = () => purgeOldRecords(deps).then((counts) => log.info(counts, 'retention purge'), (err: unknown) => log.error({ err }, 'retention purge failed'));
+void purge();
+const purgeTimer = setInterval(purge, 3_600_000);
+purgeTimer.unref();
 server.listen(config.port, config.host, () => {
   const extension = path.resolve('dist/extension');
   const lines = [

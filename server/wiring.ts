@@ -2,7 +2,8 @@
 // clock and randomness. Shared by main.ts and the tests, so both run the same wiring.
 import { randomBytes, randomInt } from 'node:crypto';
 import pino, { type Logger } from 'pino';
-import { DEFAULT_LIMITS, type Clock, type Deps, type Limits, type Random } from './domain/deps.ts';
+import { DEFAULT_LIMITS, type AlertSink, type Clock, type Deps, type Limits, type Locator, type Random } from './domain/deps.ts';
+import { privateLocator } from './geo/locator.ts';
 import type { PushBus } from './domain/push-bus.ts';
 import { loadServerKey } from './domain/server-key.ts';
 import type { Repository } from './storage/repository.ts';
@@ -22,6 +23,8 @@ export async function buildDeps(parts: {
   bus?: PushBus;
   log?: Logger;
   limits?: Partial<Limits>;
+  locate?: Locator;
+  alertSink?: AlertSink;
 }): Promise<Deps> {
   return {
     repo: parts.repo,
@@ -32,5 +35,7 @@ export async function buildDeps(parts: {
     log: parts.log ?? pino({ level: 'silent' }),
     limits: { ...DEFAULT_LIMITS, ...parts.limits },
     serverKey: await loadServerKey(parts.repo),
+    locate: parts.locate ?? privateLocator,
+    alertSink: parts.alertSink ?? (() => {}),
   };
 }

@@ -10,12 +10,17 @@ import { verifyDeviceSignature } from './device-keys.ts';
 import { getAuthenticatorPolicy, mayAnswer, type AuthenticatorPolicy } from './policy.ts';
 import type { Challenge, ChallengeStatus, Device, User } from './types.ts';
 import { assertCanSignIn, recordPushFailure, resetPushFailures } from './users.ts';
+import { checkPushFatigue, raiseAlert, throttlePush } from './monitoring.ts';
 
 export interface RequestContext {
   app: string;
   ip: string;
   location: string;
+  /** "Chrome 156 on Linux", as the push shows it. */
   browser: string;
+  /** The two halves of `browser`, for the sign-in log's columns. */
+  browserName?: string;
+  os?: string;
 }
 
 /** Signed fields may not hold newlines; a browser's user agent is outside our control. */
@@ -50,6 +55,11 @@ export async function createChallenge(
   opts: { flowId?: string | null; deviceId?: string | null } = {},
 ): Promise<Challenge> {
   assertCanSignIn(d, user);
+  if (kind === 'mfa' || kind === 'passwordless') {
+    // Requests that expired unanswered since the last one count towards push fatigue.
+    await checkPushFatigue(d, user);
+    await throttlePush(d, user);
+  }
   const policy = await getAuthenticatorPolicy(d.repo);
   const devices = (await d.repo.listUserDevices(user.id)).filter((dev) => (opts.deviceId ? dev.id === opts.deviceId : true) && mayAnswer(policy, dev, kind));
   if (devices.length === 0) throw new PushkeyError('no_device', 'No authenticator can take this request.');
@@ -150,6 +160,8 @@ export async function resolveResponse(d: Deps, r: DeviceResponse): Promise<{ out
   }
   if (r.decision === 'deny') {
     await settle(d, c, 'denied', device.id);
+    const user = await d.repo.getUser(c.userId);
+    if (user) await checkPushFatigue(d, user);
     return { outcome: 'denied', challenge: c, device };
   }
   if (r.decision === 'report') {
@@ -161,7 +173,8 @@ export async function resolveResponse(d: Deps, r: DeviceResponse): Promise<{ out
   if (r.number !== c.number) {
     await settle(d, c, 'number_mismatch', device.id);
     const locked = await recordPushFailure(d, c.userId, policy.maxNumberFailures);
-    if (locked) await d.repo.appendAlert({ id: newId(d), at: now, kind: 'lockout', userId: c.userId, detail: `${policy.maxNumberFailures} wrong numbers in a row` });
+    const user = await d.repo.getUser(c.userId);
+    if (locked && user) await raiseAlert(d, 'lockout', user, `Locked out after ${policy.maxNumberFailures} wrong numbers in a row`);
     throw new PushkeyError('number_mismatch', "The number you entered didn't match. The request was cancelled.");
   }
   await settle(d, c, 'approved', device.id);
@@ -184,11 +197,8 @@ async function reportFraud(d: Deps, c: Challenge, device: Device): Promise<void>
     d.bus.publish({ type: 'challenge', challengeId: other.id, status: 'cancelled' });
     for (const dev of devices) d.bus.publish({ type: 'cancel', deviceId: dev.id, challengeId: other.id });
   }
-  await d.repo.appendAlert({
-    id: newId(d),
-    at: now,
-    kind: 'report',
-    userId: c.userId,
-    detail: `Reported as not me on ${device.name}: ${c.kind} request from ${c.ip || 'unknown IP'} (${c.browser || 'unknown browser'})`,
-  });
+  const user = await d.repo.getUser(c.userId);
+  if (!user) return;
+  await raiseAlert(d, 'report', user, `Reported as not me on ${device.name}: ${c.kind} request from ${c.ip || 'unknown IP'} (${c.browser || 'unknown browser'})`);
+  await checkPushFatigue(d, user);
 }

@@ -6,6 +6,12 @@ import { toB64u } from '../../protocol/encoding.ts';
 import type { Repository } from '../storage/repository.ts';
 import type { PushBus } from './push-bus.ts';
 import type { ServerKey } from './server-key.ts';
+import type { Alert } from './types.ts';
+
+/** Where an IP address is, as a label ("Lisbon, Portugal", "Private network", or ""). */
+export type Locator = (ip: string) => string;
+/** Receives every alert as it is raised (a webhook in production); must not throw. */
+export type AlertSink = (alert: Alert & { upn: string }) => void;
 
 export interface Clock {
   now(): number;
@@ -47,6 +53,8 @@ export interface Deps {
   origin: string;
   limits: Limits;
   log: Logger;
+  locate: Locator;
+  alertSink: AlertSink;
 }
 
 /** 128-bit random id, base64url (22 characters). */

@@ -7,7 +7,9 @@ import { hashSecret, newId, newSecret, type Deps } from './deps.ts';
 import { authenticatorRights, getAuthenticatorPolicy } from './policy.ts';
 import { createSession } from './sessions.ts';
 import { hasUsableTap, redeemTap } from './tap.ts';
-import type { Challenge, Flow, SignInEntry, SignInStep, User } from './types.ts';
+import type { Challenge, Flow, User } from './types.ts';
+import { beginSignIn, logStep, type StepInput } from './signin-log.ts';
+import { checkNewPlace, checkPushFatigue } from './monitoring.ts';
 import { assertCanSignIn, checkPassword } from './users.ts';
 
 export type SignInMethod = 'password' | 'passwordless' | 'tap';
@@ -57,20 +59,7 @@ export async function startFlow(d: Deps, upn: string, ctx: RequestContext): Prom
     app: ctx.app,
   };
   await d.repo.createFlow(flow);
-  await d.repo.upsertSignIn({
-    id: flow.id,
-    at: now,
-    userId: flow.userId,
-    upn,
-    app: ctx.app,
-    ip: ctx.ip,
-    location: ctx.location,
-    browser: ctx.browser,
-    result: 'in_progress',
-    failureCode: null,
-    methods: [],
-    steps: [],
-  });
+  await beginSignIn(d, flow, ctx);
   return { flowId: flow.id, secret, upn, methods: await methodsFor(d, user) };
 }
 
@@ -83,37 +72,33 @@ async function requireFlow(d: Deps, flowId: string, secret: string | undefined):
   return flow;
 }
 
-async function logStep(d: Deps, flow: Flow, step: Omit<SignInStep, 'at'>, end?: { result: 'success' | 'failure'; failureCode?: string }): Promise<void> {
-  const entry = await d.repo.getSignIn(flow.id);
-  if (!entry) return;
-  const next: SignInEntry = {
-    ...entry,
-    userId: flow.userId,
-    steps: [...entry.steps, { ...step, at: d.clock.now() }],
-    methods: step.result === 'success' && !entry.methods.includes(step.method) ? [...entry.methods, step.method] : entry.methods,
-    result: end?.result ?? entry.result,
-    failureCode: end?.failureCode ?? entry.failureCode,
-  };
-  await d.repo.upsertSignIn(next);
-}
-
 /** Runs a step; a PushkeyError it throws is logged as the attempt's failure, then rethrown. */
 async function step<T>(d: Deps, flow: Flow, method: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    if (err instanceof PushkeyError) await logStep(d, flow, { method, detail: err.code, result: 'failure' }, { result: 'failure', failureCode: err.code });
+    if (err instanceof PushkeyError) await logStep(d, flow.id, { method, detail: err.code, result: 'failure' }, { result: 'failure', failureCode: err.code });
     throw err;
   }
 }
 
-async function finish(d: Deps, flow: Flow, user: User, methods: string[]): Promise<StepResult> {
+async function finish(d: Deps, flow: Flow, user: User, methods: string[], last: StepInput): Promise<StepResult> {
   if (!(await d.repo.completeFlow(flow.id, d.clock.now()))) throw new PushkeyError('flow_invalid', 'This sign-in was already completed.');
   const session = await createSession(d, user, methods, { ip: flow.ip, browser: flow.browser });
-  const entry = await d.repo.getSignIn(flow.id);
-  if (entry) await d.repo.upsertSignIn({ ...entry, result: 'success', failureCode: null });
+  const entry = await logStep(d, flow.id, last, { result: 'success' });
+  if (entry) await checkNewPlace(d, user, entry.at, entry.ip, entry.location);
   return { status: 'signed_in', session };
 }
+
+const methodOf = (kind: Challenge['kind']) => (kind === 'mfa' ? 'authenticator' : 'passwordless');
+const STEP_DETAIL: Record<string, string> = {
+  denied: 'denied in the app',
+  reported: "reported as not me",
+  number_mismatch: 'wrong number',
+  expired: 'no answer before the request expired',
+  update_required: 'authenticator app too old',
+  cancelled: 'request cancelled',
+};
 
 async function flowUser(d: Deps, flow: Flow): Promise<User | null> {
   return flow.userId ? d.repo.getUser(flow.userId) : null;
@@ -127,7 +112,8 @@ async function pushFor(d: Deps, flow: Flow, user: User, kind: 'mfa' | 'passwordl
   }
   const challenge = await createChallenge(d, user, kind, ctx, { flowId: flow.id });
   await d.repo.updateFlow(flow.id, { challengeId: challenge.id, state: 'awaiting_push' });
-  await logStep(d, flow, { method: kind === 'mfa' ? 'authenticator' : 'passwordless', detail: 'request sent', result: 'pending' });
+  // A new request reopens an attempt whose previous request failed.
+  await logStep(d, flow.id, { method: methodOf(kind), detail: 'request sent', result: 'pending', challengeId: challenge.id }, { result: 'in_progress' });
   return challenge;
 }
 
@@ -135,14 +121,15 @@ export async function signInWithPassword(d: Deps, flowId: string, secret: string
   const flow = await requireFlow(d, flowId, secret);
   return step(d, flow, 'password', async () => {
     const user = await checkPassword(d, await flowUser(d, flow), password);
-    await logStep(d, flow, { method: 'password', detail: 'password verified', result: 'success' });
-    await d.repo.updateFlow(flow.id, { methods: ['password'] });
+    const verified: StepInput = { method: 'password', detail: 'password verified', result: 'success' };
     const policy = await getAuthenticatorPolicy(d.repo);
     if (authenticatorRights(policy, user, await d.repo.listUserDevices(user.id)).pushMfa) {
+      await logStep(d, flow.id, verified);
+      await d.repo.updateFlow(flow.id, { methods: ['password'] });
       const challenge = await pushFor(d, { ...flow, methods: ['password'] }, user, 'mfa', ctx);
       return { status: 'mfa_required', challenge: challengeView(challenge) };
     }
-    return finish(d, flow, user, ['password']);
+    return finish(d, flow, user, ['password'], verified);
   });
 }
 
@@ -177,8 +164,7 @@ export async function signInWithTap(d: Deps, flowId: string, secret: string | un
     const user = await flowUser(d, flow);
     if (!user) throw new PushkeyError('tap_invalid', 'That Temporary Access Pass is not valid. Ask your helpdesk for a new one.');
     await redeemTap(d, user, pass);
-    await logStep(d, flow, { method: 'tap', detail: 'pass accepted', result: 'success' });
-    return finish(d, flow, user, ['tap']);
+    return finish(d, flow, user, ['tap'], { method: 'tap', detail: 'pass accepted', result: 'success' });
   });
 }
 
@@ -203,11 +189,9 @@ export async function flowStatus(d: Deps, flowId: string, secret: string | undef
   if (status === 'approved') {
     const user = await flowUser(d, flow);
     if (!user) throw new PushkeyError('flow_invalid', 'Start again.');
-    const method = c.kind === 'mfa' ? 'authenticator' : 'passwordless';
-    await logStep(d, flow, { method, detail: 'number matched', result: 'success' });
     const methods = c.kind === 'mfa' ? ['password', 'authenticator'] : ['passwordless'];
     try {
-      const done = await finish(d, flow, user, methods);
+      const done = await finish(d, flow, user, methods, { method: methodOf(c.kind), detail: 'number matched', result: 'success', challengeId: c.id });
       return { status: 'signed_in', session: done.status === 'signed_in' ? done.session : undefined, ...base };
     } catch (err) {
       // A concurrent poll of the same browser completed the flow first: it holds the session.
@@ -224,8 +208,10 @@ export async function flowStatus(d: Deps, flowId: string, secret: string | undef
     cancelled: 'cancelled',
   };
   const entry = await d.repo.getSignIn(flow.id);
-  if (entry && entry.result === 'in_progress') {
-    await logStep(d, flow, { method: c.kind === 'mfa' ? 'authenticator' : 'passwordless', detail: status, result: 'failure' }, { result: 'failure', failureCode: status });
+  if (entry?.result === 'in_progress') {
+    await logStep(d, flow.id, { method: methodOf(c.kind), detail: STEP_DETAIL[status] ?? status, result: 'failure', challengeId: c.id }, { result: 'failure', failureCode: status });
+    const user = await flowUser(d, flow);
+    if (user && (status === 'denied' || status === 'reported' || status === 'expired')) await checkPushFatigue(d, user);
   }
   return { status: failure[status], ...base };
 }

@@ -3,6 +3,7 @@
 import * as v from 'valibot';
 import { PushkeyError } from '../../protocol/errors.ts';
 import { audit, type Actor } from './audit.ts';
+import { raiseAlert } from './monitoring.ts';
 import { newId, type Deps } from './deps.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import { getTapPolicy } from './policy.ts';
@@ -60,7 +61,7 @@ export async function issueTap(d: Deps, actor: Actor, user: User, input: IssueTa
   await d.repo.replaceTap(tap);
   const view = tapView(tap, now);
   await audit(d, actor, 'tap.issued', { type: 'user', id: user.id }, null, view);
-  await d.repo.appendAlert({ id: newId(d), at: now, kind: 'tap_issued', userId: user.id, detail: `Temporary Access Pass issued by ${actor.upn}` });
+  await raiseAlert(d, 'tap_issued', user, `Temporary Access Pass issued by ${actor.upn}, valid until ${new Date(tap.expiresAt).toISOString()}`);
   return { pass, tap: view };
 }
 

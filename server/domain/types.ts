@@ -135,15 +135,27 @@ export interface AuditEntry {
 export interface AuditFilter {
   targetId?: string;
   actorId?: string;
+  /** Substring of the actor's UPN. */
+  actor?: string;
+  /** Prefix of the action, e.g. "device." or "policy.authenticator.updated". */
   action?: string;
+  ip?: string;
+  from?: number;
+  to?: number;
   limit: number;
+  offset?: number;
 }
 
 export interface SignInStep {
   method: string;
+  /** What happened, e.g. "number matched", "wrong number", "request sent". Never a secret. */
   detail: string;
   result: 'success' | 'failure' | 'pending';
   at: number;
+  /** Time since the previous step (or the start of the attempt). */
+  durationMs: number;
+  /** The number-match request this step concerns; the extension's history shows the same id. */
+  challengeId?: string;
 }
 export interface SignInEntry {
   /** The flow id: also the correlation id. */
@@ -155,20 +167,57 @@ export interface SignInEntry {
   ip: string;
   location: string;
   browser: string;
+  os: string;
   result: 'success' | 'failure' | 'in_progress';
   failureCode: string | null;
+  /** A person's explanation of failureCode. */
+  reason: string | null;
+  /** single: one factor (a password alone); multifactor: password + authenticator, passwordless, TAP. */
+  requirement: 'single' | 'multifactor' | 'none';
   methods: string[];
   steps: SignInStep[];
 }
 export interface SignInFilter {
   userId?: string;
+  /** Substring of the UPN. */
+  upn?: string;
+  method?: string;
+  result?: SignInEntry['result'];
+  app?: string;
+  ip?: string;
+  from?: number;
+  to?: number;
   limit: number;
+  offset?: number;
 }
+
+export const ALERT_KINDS = ['report', 'push_fatigue', 'push_throttled', 'new_location', 'lockout', 'tap_issued'] as const;
+export type AlertKind = (typeof ALERT_KINDS)[number];
 
 export interface Alert {
   id: string;
   at: number;
-  kind: 'report' | 'lockout' | 'tap_issued';
+  kind: AlertKind;
   userId: string;
+  /** A person's one-line description; never a secret. */
   detail: string;
+}
+
+/** What the throttle and the fatigue rule need to know about a user's recent requests. */
+export interface ChallengeStats {
+  /** Created since `since`. */
+  created: number;
+  /** Pending and unexpired now. */
+  outstanding: number;
+  /** Denied or reported since `since`. */
+  denied: number;
+  /** Expired without an answer since `since`. */
+  unanswered: number;
+}
+
+export interface PurgeCounts {
+  signIns: number;
+  audit: number;
+  alerts: number;
+  transient: number;
 }

@@ -16,6 +16,8 @@ import type {
   Tap,
   User,
   Alert,
+  ChallengeStats,
+  PurgeCounts,
 } from '../domain/types.ts';
 
 export interface Repository {
@@ -77,8 +79,15 @@ export interface Repository {
   upsertSignIn(entry: SignInEntry): Promise<void>;
   getSignIn(id: string): Promise<SignInEntry | null>;
   listSignIns(filter: SignInFilter): Promise<SignInEntry[]>;
+  /** Whether the user signed in successfully before `before` from this IP, from this location, at all. */
+  signInHistory(userId: string, ip: string, location: string, before: number): Promise<{ any: boolean; ip: boolean; location: boolean }>;
   appendAlert(alert: Alert): Promise<void>;
-  listAlerts(limit: number): Promise<Alert[]>;
+  listAlerts(filter: { limit: number; userId?: string; kind?: string; since?: number }): Promise<Alert[]>;
+
+  /** Counts for the push throttle and the fatigue rule. */
+  challengeStats(userId: string, since: number, now: number): Promise<ChallengeStats>;
+  /** Retention: deletes log entries older than `cutoff` and spent transient rows (flows, challenges, codes, sessions). */
+  purge(cutoff: number, now: number): Promise<PurgeCounts>;
 
   close(): Promise<void>;
 }

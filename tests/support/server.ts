@@ -15,6 +15,7 @@ import { noLimiters } from '../../server/transport/http/rate-limit.ts';
 import { buildDeps } from '../../server/wiring.ts';
 import type { Repository } from '../../server/storage/repository.ts';
 import { ManualClock } from './clock.ts';
+import { DEFAULT_MONITORING_POLICY, setMonitoringPolicy, type MonitoringPolicy } from '../../server/domain/monitoring.ts';
 
 export { ManualClock };
 
@@ -39,6 +40,8 @@ export interface TestServer {
 export async function startServer(opts: {
   clock?: Clock;
   policy?: Partial<AuthenticatorPolicy>;
+  /** Alert and throttle thresholds. Tests get a throttle far above what they send unless they ask. */
+  monitoring?: Partial<MonitoringPolicy>;
   app?: AppOptions;
   limits?: Partial<Limits>;
   /** Listen on this host (default 127.0.0.1); the origin uses it too. */
@@ -64,6 +67,7 @@ export async function startServer(opts: {
   const setPolicy = async (patch: Partial<AuthenticatorPolicy>) =>
     setAuthenticatorPolicy(repo, { ...(await getAuthenticatorPolicy(repo)), ...patch });
   if (opts.policy) await setPolicy(opts.policy);
+  await setMonitoringPolicy(repo, { ...DEFAULT_MONITORING_POLICY, throttleOutstanding: 20, throttlePerWindow: 500, ...opts.monitoring });
   const users = Object.fromEntries(DEMO_USERS.map((u) => [u.name, { upn: demoUpn(u.name), password: demoPassword(u.name) }]));
   return {
     origin,

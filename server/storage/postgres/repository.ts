@@ -3,13 +3,15 @@
 // which PostgreSQL serialises per row, so exactly one caller wins across all instances.
 import pg from 'pg';
 import type { Repository } from '../repository.ts';
-import type { Activation, Alert, AuditEntry, Challenge, Device, Flow, Session, SignInEntry, Tap, User } from '../../domain/types.ts';
+import type { Activation, Alert, AuditEntry, AuditFilter, Challenge, Device, Flow, Session, SignInEntry, SignInFilter, Tap, User } from '../../domain/types.ts';
 import { MIGRATIONS } from './migrations.ts';
 import * as rows from '../sqlite/rows.ts';
 
 type Row = Record<string, unknown>;
 const COLUMN_RE = /^[a-z_]+$/;
 const SCHEMA_RE = /^[a-z_][a-z0-9_]*$/;
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => '\\' + c);
+const contains = (s: string) => `%${escapeLike(s)}%`;
 /** Any constant will do; it only has to be the same for every instance. */
 const MIGRATION_LOCK = 7_146_011;
 
@@ -107,7 +109,7 @@ class PostgresRepository implements Repository {
     return r ? rows.toUser(r) : null;
   }
   async listUsers(q: { search?: string; limit: number; offset: number }) {
-    const like = `%${(q.search ?? '').replace(/[\\%_]/g, (c) => '\\' + c)}%`;
+    const like = contains(q.search ?? '');
     return (
       await this.all(`SELECT * FROM users WHERE upn ILIKE $1 OR display_name ILIKE $1 ORDER BY display_name LIMIT $2 OFFSET $3`, [like, q.limit, q.offset])
     ).map(rows.toUser);
@@ -233,12 +235,14 @@ class PostgresRepository implements Repository {
     const { before, after, ...rest } = e;
     await this.insert('audit', { ...rest, beforeJson: before === undefined ? null : JSON.stringify(before), afterJson: after === undefined ? null : JSON.stringify(after) });
   }
-  async listAudit(f: { targetId?: string; actorId?: string; action?: string; limit: number }) {
+  async listAudit(f: AuditFilter) {
     return (
       await this.all(
-        `SELECT * FROM audit WHERE ($1::text IS NULL OR target_id = $1) AND ($2::text IS NULL OR actor_id = $2) AND ($3::text IS NULL OR action = $3)
-         ORDER BY at DESC, seq DESC LIMIT $4`,
-        [f.targetId ?? null, f.actorId ?? null, f.action ?? null, f.limit],
+        `SELECT * FROM audit WHERE ($1::text IS NULL OR target_id = $1) AND ($2::text IS NULL OR actor_id = $2)
+         AND ($3::text IS NULL OR actor_upn ILIKE $3) AND ($4::text IS NULL OR action LIKE $4)
+         AND ($5::text IS NULL OR ip = $5) AND ($6::bigint IS NULL OR at >= $6) AND ($7::bigint IS NULL OR at < $7)
+         ORDER BY at DESC, seq DESC LIMIT $8 OFFSET $9`,
+        [f.targetId ?? null, f.actorId ?? null, f.actor ? contains(f.actor) : null, f.action ? escapeLike(f.action) + '%' : null, f.ip ?? null, f.from ?? null, f.to ?? null, f.limit, f.offset ?? 0],
       )
     ).map(rows.toAudit);
   }
@@ -249,16 +253,85 @@ class PostgresRepository implements Repository {
     const r = await this.one('SELECT * FROM signins WHERE id = $1', [id]);
     return r ? rows.toSignIn(r) : null;
   }
-  async listSignIns(f: { userId?: string; limit: number }) {
+  async listSignIns(f: SignInFilter) {
     return (
-      await this.all(`SELECT * FROM signins WHERE ($1::text IS NULL OR user_id = $1) ORDER BY at DESC, seq DESC LIMIT $2`, [f.userId ?? null, f.limit])
+      await this.all(
+        `SELECT * FROM signins WHERE ($1::text IS NULL OR user_id = $1) AND ($2::text IS NULL OR upn ILIKE $2)
+         AND ($3::text IS NULL OR methods_json LIKE $3 OR steps_json LIKE $4) AND ($5::text IS NULL OR result = $5)
+         AND ($6::text IS NULL OR app = $6) AND ($7::text IS NULL OR ip = $7) AND ($8::bigint IS NULL OR at >= $8) AND ($9::bigint IS NULL OR at < $9)
+         ORDER BY at DESC, seq DESC LIMIT $10 OFFSET $11`,
+        [
+          f.userId ?? null,
+          f.upn ? contains(f.upn) : null,
+          f.method ? contains(JSON.stringify(f.method)) : null,
+          f.method ? contains(`"method":${JSON.stringify(f.method)}`) : null,
+          f.result ?? null,
+          f.app ?? null,
+          f.ip ?? null,
+          f.from ?? null,
+          f.to ?? null,
+          f.limit,
+          f.offset ?? 0,
+        ],
+      )
     ).map(rows.toSignIn);
+  }
+  async signInHistory(userId: string, ip: string, location: string, before: number) {
+    const r = (await this.one(
+      `SELECT count(*)::int AS n, count(*) FILTER (WHERE ip = $2)::int AS ip, count(*) FILTER (WHERE location = $3)::int AS loc
+       FROM signins WHERE user_id = $1 AND result = 'success' AND at < $4`,
+      [userId, ip, location, before],
+    ))!;
+    return { any: Number(r.n) > 0, ip: Number(r.ip) > 0, location: Number(r.loc) > 0 };
   }
   async appendAlert(a: Alert) {
     await this.insert('alerts', a);
   }
-  async listAlerts(limit: number) {
-    return (await this.all('SELECT * FROM alerts ORDER BY at DESC, seq DESC LIMIT $1', [limit])).map(rows.toAlert);
+  async listAlerts(f: { limit: number; userId?: string; kind?: string; since?: number }) {
+    return (
+      await this.all(
+        `SELECT * FROM alerts WHERE ($1::text IS NULL OR user_id = $1) AND ($2::text IS NULL OR kind = $2) AND ($3::bigint IS NULL OR at >= $3)
+         ORDER BY at DESC, seq DESC LIMIT $4`,
+        [f.userId ?? null, f.kind ?? null, f.since ?? null, f.limit],
+      )
+    ).map(rows.toAlert);
+  }
+
+  async challengeStats(userId: string, since: number, now: number) {
+    const r = (await this.one(
+      `SELECT count(*)::int AS created,
+         count(*) FILTER (WHERE status = 'pending' AND expires_at > $3)::int AS outstanding,
+         count(*) FILTER (WHERE status IN ('denied', 'reported'))::int AS denied,
+         count(*) FILTER (WHERE status = 'pending' AND expires_at <= $3)::int AS unanswered
+       FROM challenges WHERE user_id = $1 AND created_at >= $2 AND kind IN ('mfa', 'passwordless')`,
+      [userId, since, now],
+    ))!;
+    return { created: Number(r.created), outstanding: Number(r.outstanding), denied: Number(r.denied), unanswered: Number(r.unanswered) };
+  }
+
+  async purge(cutoff: number, now: number) {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const del = async (sql: string, v: number) => (await client.query(sql, [v])).rowCount ?? 0;
+      const counts = {
+        signIns: await del('DELETE FROM signins WHERE at < $1', cutoff),
+        audit: await del('DELETE FROM audit WHERE at < $1', cutoff),
+        alerts: await del('DELETE FROM alerts WHERE at < $1', cutoff),
+        transient:
+          (await del('DELETE FROM flows WHERE expires_at < $1', now)) +
+          (await del('DELETE FROM challenges WHERE expires_at < $1', cutoff)) +
+          (await del('DELETE FROM activations WHERE expires_at < $1', now)) +
+          (await del('DELETE FROM sessions WHERE last_seen_at < $1', cutoff)),
+      };
+      await client.query('COMMIT');
+      return counts;
+    } catch (err) {
+      await client.query('ROLLBACK');
+      throw err;
+    } finally {
+      client.release();
+    }
   }
 
   async close() {

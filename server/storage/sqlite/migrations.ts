@@ -141,4 +141,12 @@ export const MIGRATIONS: readonly string[] = [
     detail TEXT NOT NULL
   );
   `,
+  // 2: sign-in log fields (OS, reason, authentication requirement) and indexes for alert rules.
+  `
+  ALTER TABLE signins ADD COLUMN os TEXT NOT NULL DEFAULT '';
+  ALTER TABLE signins ADD COLUMN reason TEXT;
+  ALTER TABLE signins ADD COLUMN requirement TEXT NOT NULL DEFAULT 'none';
+  CREATE INDEX challenges_user_created ON challenges(user_id, created_at);
+  CREATE INDEX alerts_user_kind ON alerts(user_id, kind, at);
+  `,
 ];

@@ -3,7 +3,7 @@
 // is atomic; single-use values are consumed by one conditional UPDATE.
 import Database from 'better-sqlite3';
 import type { Repository } from '../repository.ts';
-import type { Activation, Alert, AuditEntry, Challenge, Device, Flow, Session, SignInEntry, Tap, User } from '../../domain/types.ts';
+import type { Activation, Alert, AuditEntry, AuditFilter, Challenge, Device, Flow, Session, SignInEntry, SignInFilter, Tap, User } from '../../domain/types.ts';
 import { MIGRATIONS } from './migrations.ts';
 import * as rows from './rows.ts';
 
@@ -37,6 +37,8 @@ function migrate(db: Database.Database): void {
 }
 
 const COLUMN_RE = /^[a-z_]+$/;
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => '\\' + c);
+const contains = (s: string) => `%${escapeLike(s)}%`;
 
 class SqliteRepository implements Repository {
   private readonly cache = new Map<string, Database.Statement>();
@@ -97,7 +99,7 @@ class SqliteRepository implements Repository {
     return r ? rows.toUser(r) : null;
   }
   async listUsers(q: { search?: string; limit: number; offset: number }) {
-    const like = `%${(q.search ?? '').replace(/[\\%_]/g, (c) => '\\' + c)}%`;
+    const like = contains(q.search ?? '');
     return this.all(
       `SELECT * FROM users WHERE upn LIKE ? ESCAPE '\\' OR display_name LIKE ? ESCAPE '\\' ORDER BY display_name LIMIT ? OFFSET ?`,
       like,
@@ -235,11 +237,23 @@ class SqliteRepository implements Repository {
     const { before, after, ...rest } = e;
     this.insert('audit', { ...rest, beforeJson: before === undefined ? null : JSON.stringify(before), afterJson: after === undefined ? null : JSON.stringify(after) });
   }
-  async listAudit(f: { targetId?: string; actorId?: string; action?: string; limit: number }) {
+  async listAudit(f: AuditFilter) {
     return this.all(
       `SELECT * FROM audit WHERE (@targetId IS NULL OR target_id = @targetId) AND (@actorId IS NULL OR actor_id = @actorId)
-       AND (@action IS NULL OR action = @action) ORDER BY at DESC, rowid DESC LIMIT @limit`,
-      { targetId: f.targetId ?? null, actorId: f.actorId ?? null, action: f.action ?? null, limit: f.limit },
+       AND (@actor IS NULL OR actor_upn LIKE @actor ESCAPE '\\') AND (@action IS NULL OR action LIKE @action ESCAPE '\\')
+       AND (@ip IS NULL OR ip = @ip) AND (@from IS NULL OR at >= @from) AND (@to IS NULL OR at < @to)
+       ORDER BY at DESC, rowid DESC LIMIT @limit OFFSET @offset`,
+      {
+        targetId: f.targetId ?? null,
+        actorId: f.actorId ?? null,
+        actor: f.actor ? contains(f.actor) : null,
+        action: f.action ? escapeLike(f.action) + '%' : null,
+        ip: f.ip ?? null,
+        from: f.from ?? null,
+        to: f.to ?? null,
+        limit: f.limit,
+        offset: f.offset ?? 0,
+      },
     ).map(rows.toAudit);
   }
   async upsertSignIn(e: SignInEntry) {
@@ -255,17 +269,70 @@ class SqliteRepository implements Repository {
     const r = this.get('SELECT * FROM signins WHERE id = ?', id);
     return r ? rows.toSignIn(r) : null;
   }
-  async listSignIns(f: { userId?: string; limit: number }) {
-    return this.all(`SELECT * FROM signins WHERE (@userId IS NULL OR user_id = @userId) ORDER BY at DESC, rowid DESC LIMIT @limit`, {
-      userId: f.userId ?? null,
-      limit: f.limit,
-    }).map(rows.toSignIn);
+  async listSignIns(f: SignInFilter) {
+    return this.all(
+      `SELECT * FROM signins WHERE (@userId IS NULL OR user_id = @userId) AND (@upn IS NULL OR upn LIKE @upn ESCAPE '\\')
+       AND (@method IS NULL OR methods_json LIKE @method ESCAPE '\\' OR steps_json LIKE @stepMethod ESCAPE '\\')
+       AND (@result IS NULL OR result = @result) AND (@app IS NULL OR app = @app) AND (@ip IS NULL OR ip = @ip)
+       AND (@from IS NULL OR at >= @from) AND (@to IS NULL OR at < @to)
+       ORDER BY at DESC, rowid DESC LIMIT @limit OFFSET @offset`,
+      {
+        userId: f.userId ?? null,
+        upn: f.upn ? contains(f.upn) : null,
+        method: f.method ? contains(JSON.stringify(f.method)) : null,
+        stepMethod: f.method ? contains(`"method":${JSON.stringify(f.method)}`) : null,
+        result: f.result ?? null,
+        app: f.app ?? null,
+        ip: f.ip ?? null,
+        from: f.from ?? null,
+        to: f.to ?? null,
+        limit: f.limit,
+        offset: f.offset ?? 0,
+      },
+    ).map(rows.toSignIn);
+  }
+  async signInHistory(userId: string, ip: string, location: string, before: number) {
+    const r = this.get(
+      `SELECT count(*) AS n, coalesce(sum(ip = @ip), 0) AS ip, coalesce(sum(location = @location), 0) AS loc
+       FROM signins WHERE user_id = @userId AND result = 'success' AND at < @before`,
+      { userId, ip, location, before },
+    )!;
+    return { any: Number(r.n) > 0, ip: Number(r.ip) > 0, location: Number(r.loc) > 0 };
   }
   async appendAlert(a: Alert) {
     this.insert('alerts', a);
   }
-  async listAlerts(limit: number) {
-    return this.all('SELECT * FROM alerts ORDER BY at DESC, rowid DESC LIMIT ?', limit).map(rows.toAlert);
+  async listAlerts(f: { limit: number; userId?: string; kind?: string; since?: number }) {
+    return this.all(
+      `SELECT * FROM alerts WHERE (@userId IS NULL OR user_id = @userId) AND (@kind IS NULL OR kind = @kind) AND (@since IS NULL OR at >= @since)
+       ORDER BY at DESC, rowid DESC LIMIT @limit`,
+      { userId: f.userId ?? null, kind: f.kind ?? null, since: f.since ?? null, limit: f.limit },
+    ).map(rows.toAlert);
+  }
+
+  async challengeStats(userId: string, since: number, now: number) {
+    const r = this.get(
+      `SELECT count(*) AS created,
+         coalesce(sum(status = 'pending' AND expires_at > @now), 0) AS outstanding,
+         coalesce(sum(status IN ('denied', 'reported')), 0) AS denied,
+         coalesce(sum(status = 'pending' AND expires_at <= @now), 0) AS unanswered
+       FROM challenges WHERE user_id = @userId AND created_at >= @since AND kind IN ('mfa', 'passwordless')`,
+      { userId, since, now },
+    )!;
+    return { created: Number(r.created), outstanding: Number(r.outstanding), denied: Number(r.denied), unanswered: Number(r.unanswered) };
+  }
+
+  async purge(cutoff: number, now: number) {
+    return this.db.transaction(() => ({
+      signIns: this.run('DELETE FROM signins WHERE at < ?', cutoff),
+      audit: this.run('DELETE FROM audit WHERE at < ?', cutoff),
+      alerts: this.run('DELETE FROM alerts WHERE at < ?', cutoff),
+      transient:
+        this.run('DELETE FROM flows WHERE expires_at < ?', now) +
+        this.run('DELETE FROM challenges WHERE expires_at < ?', cutoff) +
+        this.run('DELETE FROM activations WHERE expires_at < ?', now) +
+        this.run('DELETE FROM sessions WHERE last_seen_at < ?', cutoff),
+    }))();
   }
 
   async close() {

@@ -124,8 +124,11 @@ export const toSignIn = (r: Row): SignInEntry => ({
   ip: String(r.ip),
   location: String(r.location),
   browser: String(r.browser),
+  os: String(r.os ?? ''),
   result: String(r.result) as SignInEntry['result'],
   failureCode: strOrNull(r.failure_code),
+  reason: strOrNull(r.reason),
+  requirement: String(r.requirement ?? 'none') as SignInEntry['requirement'],
   methods: json(r.methods_json),
   steps: json(r.steps_json),
 });

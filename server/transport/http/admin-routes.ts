@@ -1,6 +1,6 @@
 // The admin API. Every permission is enforced here, whatever the portal shows:
 // policy_admin edits policies; helpdesk issues passes and revokes devices; global_admin all.
-import { Router } from 'express';
+import { Router, type Response } from 'express';
 import * as v from 'valibot';
 import { Id, Label } from '../../../protocol/fields.ts';
 import { parseWith } from '../../../protocol/parse.ts';
@@ -18,7 +18,9 @@ import {
   TapPolicy,
 } from '../../domain/policy.ts';
 import { deleteTap, IssueTap, issueTap, tapView } from '../../domain/tap.ts';
-import { ROLES } from '../../domain/types.ts';
+import { ALERT_KINDS, ROLES, type AuditEntry, type SignInEntry } from '../../domain/types.ts';
+import { getMonitoringPolicy, MonitoringPolicy, purgeOldRecords, setMonitoringPolicy } from '../../domain/monitoring.ts';
+import { toCsv } from './csv.ts';
 import { createUser, NewPassword, NewUser, publicUser, requireUser } from '../../domain/users.ts';
 import { callerWithRole } from './auth.ts';
 import type { HttpDeps } from './http-deps.ts';
@@ -38,6 +40,63 @@ const UserPatch = v.object({
   unlock: v.optional(v.boolean()),
 });
 const PasswordReset = v.object({ password: NewPassword });
+
+/** Query-string numbers arrive as text. */
+const QNum = (min: number, max: number) => v.pipe(v.string(), v.regex(/^\d{1,15}$/, 'a whole number'), v.transform(Number), v.minValue(min), v.maxValue(max));
+/** A date filter: epoch milliseconds or an ISO date (2026-11-28 or 2026-11-28T10:00Z). */
+const QTime = v.pipe(
+  v.string(),
+  v.transform((s) => (/^\d+$/.test(s) ? Number(s) : Date.parse(s))),
+  v.check((n) => Number.isFinite(n), 'a time is epoch milliseconds or an ISO date'),
+);
+const QText = (max: number) => v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(max));
+const Page = {
+  limit: v.optional(QNum(1, 10_000)),
+  offset: v.optional(QNum(0, 1_000_000)),
+  from: v.optional(QTime),
+  to: v.optional(QTime),
+  format: v.optional(v.picklist(['csv', 'json'])),
+};
+const SignInQuery = v.object({
+  ...Page,
+  upn: v.optional(QText(254)),
+  userId: v.optional(Id),
+  method: v.optional(v.picklist(['password', 'authenticator', 'passwordless', 'tap'])),
+  result: v.optional(v.picklist(['success', 'failure', 'in_progress'])),
+  app: v.optional(QText(128)),
+  ip: v.optional(QText(64)),
+});
+const AuditQuery = v.object({
+  ...Page,
+  actor: v.optional(QText(254)),
+  action: v.optional(QText(64)),
+  targetId: v.optional(Id),
+  ip: v.optional(QText(64)),
+});
+const AlertQuery = v.object({ limit: v.optional(QNum(1, 1000)), kind: v.optional(v.picklist(ALERT_KINDS)), from: v.optional(QTime) });
+
+const iso = (ms: number | null) => (ms === null ? '' : new Date(ms).toISOString());
+const signInCsv = (entries: SignInEntry[]) =>
+  toCsv(
+    ['time', 'correlationId', 'upn', 'application', 'ip', 'location', 'browser', 'os', 'result', 'failureCode', 'reason', 'requirement', 'methods', 'steps'],
+    entries.map((e) => [
+      iso(e.at), e.id, e.upn, e.app, e.ip, e.location, e.browser, e.os, e.result, e.failureCode, e.reason, e.requirement, e.methods.join(' + '),
+      e.steps.map((s) => `${s.method}: ${s.detail} (${s.result}, ${s.durationMs} ms)`).join('; '),
+    ]),
+  );
+const auditCsv = (entries: AuditEntry[]) =>
+  toCsv(
+    ['time', 'actor', 'action', 'targetType', 'targetId', 'ip', 'before', 'after'],
+    entries.map((e) => [iso(e.at), e.actorUpn, e.action, e.targetType, e.targetId, e.ip, JSON.stringify(e.before), JSON.stringify(e.after)]),
+  );
+function sendCsv(res: Response, name: string, csv: string): void {
+  res.setHeader('Content-Disposition', `attachment; filename="${name}.csv"`);
+  res.type('text/csv').send(csv);
+}
+function sendJsonFile(res: Response, name: string, data: unknown): void {
+  res.setHeader('Content-Disposition', `attachment; filename="${name}.json"`);
+  res.type('application/json').send(JSON.stringify(data, null, 2));
+}
 
 export function adminRoutes(d: HttpDeps): Router {
   const r = Router();
@@ -132,15 +191,49 @@ export function adminRoutes(d: HttpDeps): Router {
 
   r.get('/audit', async (req, res) => {
     await callerWithRole(d, req, 'global_admin', 'policy_admin', 'helpdesk');
-    res.json({ entries: await d.repo.listAudit({ limit: 200 }) });
+    const q = parseWith(AuditQuery, req.query, 'audit log query');
+    const entries = await d.repo.listAudit({ ...q, limit: q.limit ?? (q.format ? 10_000 : 200) });
+    if (q.format === 'csv') return sendCsv(res, 'audit-log', auditCsv(entries));
+    if (q.format === 'json') return sendJsonFile(res, 'audit-log', entries);
+    res.json({ entries });
   });
   r.get('/signins', async (req, res) => {
     await callerWithRole(d, req, 'global_admin', 'policy_admin', 'helpdesk');
-    res.json({ entries: await d.repo.listSignIns({ limit: 200 }) });
+    const q = parseWith(SignInQuery, req.query, 'sign-in log query');
+    const entries = await d.repo.listSignIns({ ...q, limit: q.limit ?? (q.format ? 10_000 : 200) });
+    if (q.format === 'csv') return sendCsv(res, 'sign-in-log', signInCsv(entries));
+    if (q.format === 'json') return sendJsonFile(res, 'sign-in-log', entries);
+    res.json({ entries });
+  });
+  r.get('/signins/:id', async (req, res) => {
+    await callerWithRole(d, req, 'global_admin', 'policy_admin', 'helpdesk');
+    const entry = await d.repo.getSignIn(parseWith(IdParam, req.params, 'sign-in').id);
+    if (!entry) throw new PushkeyError('not_found', 'No such sign-in.');
+    res.json(entry);
   });
   r.get('/alerts', async (req, res) => {
     await callerWithRole(d, req, 'global_admin', 'policy_admin', 'helpdesk');
-    res.json({ alerts: await d.repo.listAlerts(200) });
+    const q = parseWith(AlertQuery, req.query, 'alert query');
+    const alerts = await d.repo.listAlerts({ limit: q.limit ?? 200, ...(q.kind ? { kind: q.kind } : {}), ...(q.from ? { since: q.from } : {}) });
+    res.json({ alerts });
+  });
+  r.get('/policies/monitoring', async (req, res) => {
+    await callerWithRole(d, req, 'policy_admin', 'helpdesk');
+    res.json(await getMonitoringPolicy(d.repo));
+  });
+  r.put('/policies/monitoring', async (req, res) => {
+    const c = await callerWithRole(d, req, 'policy_admin');
+    const next = parseWith(MonitoringPolicy, req.body, 'alerts and retention policy');
+    const before = await getMonitoringPolicy(d.repo);
+    await setMonitoringPolicy(d.repo, next);
+    await audit(d, c.actor, 'policy.monitoring.updated', { type: 'policy', id: 'monitoring' }, before, next);
+    res.json(next);
+  });
+  r.post('/purge', async (req, res) => {
+    const c = await callerWithRole(d, req, 'global_admin');
+    const counts = await purgeOldRecords(d);
+    await audit(d, c.actor, 'logs.purged', { type: 'logs', id: 'retention' }, null, counts);
+    res.json(counts);
   });
   return r;
 }

@@ -7,7 +7,7 @@ import type { Role, Session, User } from '../../domain/types.ts';
 import { actorOf, type Actor } from '../../domain/audit.ts';
 import { readCookie, SESSION_COOKIE } from './cookies.ts';
 import type { HttpDeps } from './http-deps.ts';
-import { clientInfo } from './client-info.ts';
+import { clientIp } from './client-info.ts';
 
 export interface Caller {
   user: User;
@@ -19,7 +19,7 @@ export interface Caller {
 export async function caller(d: HttpDeps, req: Request): Promise<Caller> {
   const secret = readCookie(req, SESSION_COOKIE);
   const { session, user } = await requireSession(d, secret);
-  return { user, session, sessionSecret: secret!, actor: actorOf(user, clientInfo(req).ip) };
+  return { user, session, sessionSecret: secret!, actor: actorOf(user, clientIp(req)) };
 }
 
 /** global_admin holds every role. */

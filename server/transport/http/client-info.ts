@@ -1,12 +1,15 @@
 // What we can tell about the browser behind a request: its IP, a short browser and OS
-// label from the user agent, and a location label. A real IP-to-location source is
-// pluggable (sign-in logs issue); private and loopback addresses are labelled as such.
-import { isIP } from 'node:net';
+// label from the user agent, and a location label from the configured locator.
 import type { Request } from 'express';
+import type { Locator } from '../../domain/deps.ts';
 
 export interface ClientInfo {
   ip: string;
+  /** "Chrome 156 on Linux": what the push shows. */
   browser: string;
+  /** "Chrome 156" and "Linux": what the sign-in log shows in two columns. */
+  browserName: string;
+  os: string;
   location: string;
 }
 
@@ -27,24 +30,30 @@ const SYSTEMS: Array<[RegExp, string]> = [
   [/Linux/, 'Linux'],
 ];
 
-export function describeBrowser(ua: string | undefined): string {
+export function browserName(ua: string | undefined): string {
   if (!ua) return '';
   const b = BROWSERS.find(([re]) => re.test(ua));
-  const os = SYSTEMS.find(([re]) => re.test(ua));
-  const name = b ? `${b[1]} ${ua.match(b[0])![1]}` : 'Unknown browser';
-  return os ? `${name} on ${os[1]}` : name;
+  return b ? `${b[1]} ${ua.match(b[0])![1]}` : 'Unknown browser';
 }
 
-export function describeLocation(ip: string): string {
-  const v4 = ip.startsWith('::ffff:') ? ip.slice(7) : ip;
-  if (v4 === '127.0.0.1' || v4 === '::1' || v4.startsWith('127.')) return 'This computer (loopback)';
-  if (isIP(v4) === 4 && /^(10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|169\.254\.)/.test(v4)) return 'Private network';
-  if (isIP(v4) === 6 && /^(fc|fd|fe80)/i.test(v4)) return 'Private network';
-  return '';
+export function osName(ua: string | undefined): string {
+  return (ua && SYSTEMS.find(([re]) => re.test(ua))?.[1]) || '';
 }
 
-export function clientInfo(req: Request): ClientInfo {
+export function describeBrowser(ua: string | undefined): string {
+  if (!ua) return '';
+  const os = osName(ua);
+  return os ? `${browserName(ua)} on ${os}` : browserName(ua);
+}
+
+/** The caller's IP, as Express resolved it (TRUST_PROXY decides whether X-Forwarded-For counts). */
+export function clientIp(req: Request): string {
   const raw = req.ip ?? req.socket.remoteAddress ?? '';
-  const ip = raw.startsWith('::ffff:') ? raw.slice(7) : raw;
-  return { ip, browser: describeBrowser(req.get('user-agent')), location: describeLocation(ip) };
+  return raw.startsWith('::ffff:') ? raw.slice(7) : raw;
+}
+
+export function clientInfo(req: Request, locate: Locator): ClientInfo {
+  const ip = clientIp(req);
+  const ua = req.get('user-agent');
+  return { ip, browser: describeBrowser(ua), browserName: browserName(ua), os: osName(ua), location: locate(ip) };
 }

@@ -6,7 +6,7 @@ import { runCommand } from '../../domain/devices.ts';
 import { enroll } from '../../domain/enrollment.ts';
 import { resolveResponse } from '../../domain/challenges.ts';
 import type { HttpDeps } from './http-deps.ts';
-import { clientInfo } from './client-info.ts';
+import { clientInfo, clientIp } from './client-info.ts';
 
 export function deviceRoutes(d: HttpDeps): Router {
   const r = Router();
@@ -20,19 +20,19 @@ export function deviceRoutes(d: HttpDeps): Router {
   });
 
   r.post('/enroll', async (req, res) => {
-    const client = clientInfo(req);
+    const client = clientInfo(req, d.locate);
     await d.limiters.enroll.hit(client.ip);
     res.json(await enroll(d, parseEnrollRequest(req.body), client.ip));
   });
 
   r.post('/respond', async (req, res) => {
-    await d.limiters.device.hit(clientInfo(req).ip);
+    await d.limiters.device.hit(clientIp(req));
     const { outcome, challenge } = await resolveResponse(d, parseDeviceResponse(req.body));
     res.json({ type: 'result', challengeId: challenge.id, outcome });
   });
 
   r.post('/command', async (req, res) => {
-    const client = clientInfo(req);
+    const client = clientInfo(req, d.locate);
     await d.limiters.device.hit(client.ip);
     res.json(await runCommand(d, parseDeviceCommand(req.body), { app: 'pushkey authenticator', ...client }));
   });

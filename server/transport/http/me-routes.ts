@@ -57,7 +57,7 @@ export function meRoutes(d: HttpDeps): Router {
   r.post('/authenticator/test', async (req, res) => {
     const c = await caller(d, req);
     const body = parseWith(TestBody, req.body ?? {}, 'test notification');
-    const challenge = await createChallenge(d, c.user, 'test', { app: d.appName, ...clientInfo(req) }, { deviceId: body.deviceId ?? null });
+    const challenge = await createChallenge(d, c.user, 'test', { app: d.appName, ...clientInfo(req, d.locate) }, { deviceId: body.deviceId ?? null });
     res.json({ challengeId: challenge.id, number: challenge.number, expiresAt: challenge.expiresAt });
   });
 

@@ -6,7 +6,7 @@ import { parseWith } from '../../../protocol/parse.ts';
 import { flowStatus, resendPush, signInWithApp, signInWithPassword, signInWithTap, startFlow, type StepResult } from '../../domain/signin.ts';
 import { endAllSessions, endSession } from '../../domain/sessions.ts';
 import { Upn } from '../../domain/users.ts';
-import { clientInfo } from './client-info.ts';
+import { clientInfo, clientIp } from './client-info.ts';
 import { clearFlowCookie, clearSessionCookie, FLOW_COOKIE, readCookie, SESSION_COOKIE, setFlowCookie, setSessionCookie } from './cookies.ts';
 import type { HttpDeps } from './http-deps.ts';
 import { caller } from './auth.ts';
@@ -22,7 +22,7 @@ const LONG_POLL_MS = 25_000;
 
 export function signInRoutes(d: HttpDeps): Router {
   const r = Router();
-  const ctx = (req: Request) => ({ app: d.appName, ...clientInfo(req) });
+  const ctx = (req: Request) => ({ app: d.appName, ...clientInfo(req, d.locate) });
   /** Answers a step; a new session id is set as a cookie, never returned in the body. */
   const answer = (res: Response, result: StepResult) => {
     if (result.status === 'signed_in') {
@@ -34,7 +34,7 @@ export function signInRoutes(d: HttpDeps): Router {
   };
 
   r.post('/start', async (req, res) => {
-    await d.limiters.signIn.hit(clientInfo(req).ip);
+    await d.limiters.signIn.hit(clientIp(req));
     const body = parseWith(Start, req.body, 'sign-in');
     const flow = await startFlow(d, body.username, ctx(req));
     setFlowCookie(res, d.secureCookies, flow.secret, d.limits.flowLifetimeMs);
@@ -42,25 +42,25 @@ export function signInRoutes(d: HttpDeps): Router {
   });
 
   r.post('/password', async (req, res) => {
-    await d.limiters.signIn.hit(clientInfo(req).ip);
+    await d.limiters.signIn.hit(clientIp(req));
     const body = parseWith(Password, req.body, 'sign-in');
     answer(res, await signInWithPassword(d, body.flowId, readCookie(req, FLOW_COOKIE), body.password, ctx(req)));
   });
 
   r.post('/passwordless', async (req, res) => {
-    await d.limiters.signIn.hit(clientInfo(req).ip);
+    await d.limiters.signIn.hit(clientIp(req));
     const body = parseWith(FlowOnly, req.body, 'sign-in');
     answer(res, await signInWithApp(d, body.flowId, readCookie(req, FLOW_COOKIE), ctx(req)));
   });
 
   r.post('/resend', async (req, res) => {
-    await d.limiters.signIn.hit(clientInfo(req).ip);
+    await d.limiters.signIn.hit(clientIp(req));
     const body = parseWith(FlowOnly, req.body, 'sign-in');
     answer(res, await resendPush(d, body.flowId, readCookie(req, FLOW_COOKIE), ctx(req)));
   });
 
   r.post('/tap', async (req, res) => {
-    await d.limiters.signIn.hit(clientInfo(req).ip);
+    await d.limiters.signIn.hit(clientIp(req));
     const body = parseWith(Tap, req.body, 'sign-in');
     answer(res, await signInWithTap(d, body.flowId, readCookie(req, FLOW_COOKIE), body.pass));
   });

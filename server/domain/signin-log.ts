@@ -1,0 +1,75 @@
+// The sign-in log: one entry per attempt (a flow), its steps with how long each took,
+// the result with a code and a person's reason, and the authentication requirement met.
+// The flow id is the correlation id; steps about a push carry the request's id, which
+// the extension's history shows too.
+import type { Deps } from './deps.ts';
+import type { Flow, SignInEntry, SignInStep } from './types.ts';
+import type { RequestContext } from './challenges.ts';
+
+/** Why an attempt failed, in words an admin can act on. */
+export const FAILURE_REASONS: Record<string, string> = {
+  invalid_credentials: 'Wrong password, or no such user',
+  locked_out: 'Account locked after too many failed attempts',
+  user_disabled: 'Account disabled',
+  tap_invalid: 'Temporary Access Pass wrong, expired or used',
+  method_not_allowed: 'The policy does not allow this method for the user',
+  no_device: 'The user has no authenticator that can take the request',
+  rate_limited: 'Blocked by the push throttle',
+  denied: 'The user denied the request',
+  reported: 'The user reported the request as not theirs',
+  number_mismatch: "The number typed in the authenticator didn't match",
+  expired: 'The request timed out without an answer',
+  update_required: 'The authenticator app is too old for the policy',
+  cancelled: 'The request was replaced or cancelled',
+  flow_invalid: 'The sign-in expired or came from another browser',
+};
+
+export const reasonFor = (code: string): string => FAILURE_REASONS[code] ?? code;
+
+/** A password alone is single-factor; every other way in proves possession of something. */
+export function requirementOf(methods: string[]): SignInEntry['requirement'] {
+  if (methods.length === 0) return 'none';
+  return methods.length === 1 && methods[0] === 'password' ? 'single' : 'multifactor';
+}
+
+export async function beginSignIn(d: Deps, flow: Flow, ctx: RequestContext): Promise<void> {
+  await d.repo.upsertSignIn({
+    id: flow.id,
+    at: flow.createdAt,
+    userId: flow.userId,
+    upn: flow.upn,
+    app: ctx.app,
+    ip: ctx.ip,
+    location: ctx.location,
+    browser: ctx.browserName ?? ctx.browser,
+    os: ctx.os ?? '',
+    result: 'in_progress',
+    failureCode: null,
+    reason: null,
+    requirement: 'none',
+    methods: [],
+    steps: [],
+  });
+}
+
+export type StepInput = Omit<SignInStep, 'at' | 'durationMs'>;
+export type Ending = { result: 'success' } | { result: 'failure'; failureCode: string } | { result: 'in_progress' };
+
+/** Appends a step and, with `end`, sets the attempt's result. */
+export async function logStep(d: Deps, flowId: string, step: StepInput, end?: Ending): Promise<SignInEntry | null> {
+  const entry = await d.repo.getSignIn(flowId);
+  if (!entry) return null;
+  const now = d.clock.now();
+  const last = entry.steps.at(-1)?.at ?? entry.at;
+  const methods = step.result === 'success' && !entry.methods.includes(step.method) ? [...entry.methods, step.method] : entry.methods;
+  const next: SignInEntry = {
+    ...entry,
+    steps: [...entry.steps, { ...step, at: now, durationMs: now - last }],
+    methods,
+    ...(end?.result === 'success' ? { result: 'success', failureCode: null, reason: null, requirement: requirementOf(methods) } : {}),
+    ...(end?.result === 'failure' ? { result: 'failure', failureCode: end.failureCode, reason: reasonFor(end.failureCode) } : {}),
+    ...(end?.result === 'in_progress' ? { result: 'in_progress', failureCode: null, reason: null } : {}),
+  };
+  await d.repo.upsertSignIn(next);
+  return next;
+}
