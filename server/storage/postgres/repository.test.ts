@@ -1,0 +1,36 @@
+// The Repository contract on PostgreSQL: one throwaway schema per test, reopened with a new pool.
+import pg from 'pg';
+import { describeRepositoryContract } from '../repository.contract.ts';
+import type { Repository } from '../repository.ts';
+import { openPostgres } from './repository.ts';
+
+const DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const prefix = `pk_contract_${process.pid}_${Date.now().toString(36)}`;
+const schemas = new WeakMap<Repository, string>();
+const created: string[] = [];
+let n = 0;
+
+async function open(schema: string): Promise<Repository> {
+  const repo = await openPostgres({ connectionString: DATABASE_URL, schema, max: 4 });
+  schemas.set(repo, schema);
+  return repo;
+}
+
+describeRepositoryContract('PostgreSQL', () => ({
+  async open() {
+    const schema = `${prefix}_${++n}`;
+    created.push(schema);
+    return open(schema);
+  },
+  async reopen(repo) {
+    const schema = schemas.get(repo)!;
+    await repo.close();
+    return open(schema);
+  },
+  async cleanup() {
+    const admin = new pg.Client({ connectionString: DATABASE_URL });
+    await admin.connect();
+    for (const s of created) await admin.query(`DROP SCHEMA IF EXISTS ${s} CASCADE`);
+    await admin.end();
+  },
+}));

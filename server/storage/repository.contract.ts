@@ -1,0 +1,398 @@
+// The Repository contract as a reusable suite: every storage (SQLite, PostgreSQL) runs the
+// same tests. Single-use values are consumed by exactly one of many concurrent callers,
+// limits hold at the exact millisecond, JSON fields come back as they went in, and
+// reopening the same database (migrations run again) loses nothing.
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Activation, Challenge, Device, Flow, Session, Tap, User } from '../domain/types.ts';
+import type { Repository } from './repository.ts';
+
+export interface RepositoryHarness {
+  /** A fresh, empty, migrated repository. */
+  open(): Promise<Repository>;
+  /** Closes `repo` and opens the same database again: migrations run a second time. */
+  reopen(repo: Repository): Promise<Repository>;
+  /** Removes whatever the harness created (files, schemas). */
+  cleanup?(): Promise<void>;
+}
+
+const T0 = Date.UTC(2026, 10, 28, 12, 0, 0);
+let seq = 0;
+/** A 22-character id, unique within the run. */
+const id = (tag: string) => `${tag}${(++seq).toString(36)}`.padEnd(22, '_').slice(0, 22);
+
+export const makeUser = (over: Partial<User> = {}): User => ({
+  id: id('u'),
+  upn: `user${seq}@example.test`,
+  displayName: 'Zoë Ünïcode 名前',
+  passwordHash: 'scrypt$16384$8$1$salt$hash',
+  groups: ['Pilot', 'Group with spaces', 'Ünïcode'],
+  roles: ['user', 'helpdesk'],
+  disabled: false,
+  createdAt: T0,
+  passwordFailures: 0,
+  pushFailures: 0,
+  lockedUntil: 0,
+  ...over,
+});
+
+const makeDevice = (userId: string, over: Partial<Device> = {}): Device => ({
+  id: id('d'),
+  userId,
+  publicKey: 'B'.repeat(87),
+  name: 'Profile “B” — laptop',
+  clientVersion: '1.2.3',
+  capabilities: ['number_match', 'passwordless', 'report'],
+  passwordless: true,
+  createdAt: T0,
+  lastUsedAt: null,
+  revokedAt: null,
+  lastCommandAt: 0,
+  ...over,
+});
+
+const makeChallenge = (userId: string, over: Partial<Challenge> = {}): Challenge => ({
+  id: id('c'),
+  userId,
+  deviceId: null,
+  kind: 'passwordless',
+  nonce: 'N'.repeat(22),
+  number: '42',
+  app: 'App',
+  ip: '192.0.2.1',
+  location: 'Somewhere',
+  browser: 'Chrome 156 on Linux',
+  createdAt: T0,
+  expiresAt: T0 + 90_000,
+  status: 'pending',
+  answeredAt: null,
+  answeredBy: null,
+  flowId: null,
+  ...over,
+});
+
+const makeActivation = (userId: string, over: Partial<Activation> = {}): Activation => ({
+  id: id('a'),
+  codeHash: `hash-${id('h')}`,
+  userId,
+  createdAt: T0,
+  expiresAt: T0 + 600_000,
+  usedAt: null,
+  deviceId: null,
+  ...over,
+});
+
+const makeTap = (userId: string, over: Partial<Tap> = {}): Tap => ({
+  id: id('t'),
+  userId,
+  hash: 'scrypt$tap',
+  createdAt: T0,
+  startsAt: T0,
+  expiresAt: T0 + 3_600_000,
+  oneTime: true,
+  usedAt: null,
+  createdBy: 'helpdesk@example.test',
+  ...over,
+});
+
+const makeFlow = (userId: string | null, over: Partial<Flow> = {}): Flow => ({
+  id: id('f'),
+  secretHash: 'secret-hash',
+  userId,
+  upn: 'someone@example.test',
+  state: 'identified',
+  createdAt: T0,
+  expiresAt: T0 + 900_000,
+  challengeId: null,
+  methods: [],
+  completedAt: null,
+  ip: '192.0.2.1',
+  browser: 'Firefox',
+  app: 'App',
+  ...over,
+});
+
+const makeSession = (userId: string, over: Partial<Session> = {}): Session => ({
+  idHash: id('s'),
+  userId,
+  createdAt: T0,
+  lastSeenAt: T0,
+  methods: ['password', 'authenticator'],
+  ip: '192.0.2.1',
+  browser: 'Firefox',
+  ...over,
+});
+
+/** Runs `n` copies of `fn` at once; returns how many answered truthy. */
+async function winners(n: number, fn: () => Promise<unknown>): Promise<number> {
+  return (await Promise.all(Array.from({ length: n }, fn))).filter(Boolean).length;
+}
+
+export function describeRepositoryContract(name: string, makeHarness: () => RepositoryHarness): void {
+  describe(`Repository contract: ${name}`, () => {
+    const harness = makeHarness();
+    let repo: Repository;
+    let user: User;
+
+    beforeEach(async () => {
+      repo = await harness.open();
+      user = makeUser();
+      await repo.createUser(user);
+    });
+    afterEach(async () => {
+      await repo.close();
+    });
+    afterAll(async () => {
+      await harness.cleanup?.();
+    });
+
+    describe('settings', () => {
+      it('answers null for an unknown key, then the last value set', async () => {
+        expect(await repo.getSetting('nope')).toBeNull();
+        await repo.setSetting('k', 'one');
+        await repo.setSetting('k', 'two — ✓ {"json":true}');
+        expect(await repo.getSetting('k')).toBe('two — ✓ {"json":true}');
+      });
+    });
+
+    describe('users', () => {
+      it('round-trips every field, lists (groups, roles) and booleans included', async () => {
+        expect(await repo.getUser(user.id)).toEqual(user);
+        expect(await repo.getUserByUpn(user.upn)).toEqual(user);
+        const empty = makeUser({ groups: [], roles: ['user'], disabled: true, lockedUntil: T0 + 1 });
+        await repo.createUser(empty);
+        expect(await repo.getUser(empty.id)).toEqual(empty);
+      });
+
+      it('answers null for an unknown user', async () => {
+        expect(await repo.getUser('x'.repeat(22))).toBeNull();
+        expect(await repo.getUserByUpn('nobody@example.test')).toBeNull();
+      });
+
+      it('updates only the fields given', async () => {
+        await repo.updateUser(user.id, { groups: ['Staff'], pushFailures: 3, disabled: true });
+        expect(await repo.getUser(user.id)).toEqual({ ...user, groups: ['Staff'], pushFailures: 3, disabled: true });
+      });
+
+      it('refuses a second user with the same UPN', async () => {
+        await expect(repo.createUser(makeUser({ upn: user.upn }))).rejects.toThrow();
+      });
+
+      it('searches by UPN or name, treating % and _ as plain characters', async () => {
+        const found = await repo.listUsers({ search: 'Ünïcode', limit: 10, offset: 0 });
+        expect(found.map((u) => u.id)).toContain(user.id);
+        expect(await repo.listUsers({ search: '%', limit: 10, offset: 0 })).toEqual([]);
+        expect(await repo.listUsers({ search: '_', limit: 10, offset: 0 })).toEqual([]);
+      });
+    });
+
+    describe('sessions', () => {
+      it('round-trips, slides, and deletes one or all of a user', async () => {
+        const a = makeSession(user.id);
+        const b = makeSession(user.id, { methods: ['tap'] });
+        await repo.createSession(a);
+        await repo.createSession(b);
+        expect(await repo.getSession(a.idHash)).toEqual(a);
+        await repo.touchSession(a.idHash, T0 + 5);
+        expect((await repo.getSession(a.idHash))!.lastSeenAt).toBe(T0 + 5);
+        await repo.deleteSession(a.idHash);
+        expect(await repo.getSession(a.idHash)).toBeNull();
+        await repo.createSession(makeSession(user.id));
+        expect(await repo.deleteUserSessions(user.id)).toBe(2);
+        expect(await repo.getSession(b.idHash)).toBeNull();
+      });
+    });
+
+    describe('flows', () => {
+      it('round-trips, including a flow for an unknown user', async () => {
+        const f = makeFlow(user.id, { methods: ['password'] });
+        const anon = makeFlow(null);
+        await repo.createFlow(f);
+        await repo.createFlow(anon);
+        expect(await repo.getFlow(f.id)).toEqual(f);
+        expect(await repo.getFlow(anon.id)).toEqual(anon);
+        await repo.updateFlow(f.id, { challengeId: 'c'.repeat(22), state: 'awaiting_push', methods: ['password', 'x'] });
+        expect(await repo.getFlow(f.id)).toEqual({ ...f, challengeId: 'c'.repeat(22), state: 'awaiting_push', methods: ['password', 'x'] });
+      });
+
+      it('completes a flow for exactly one of many concurrent callers', async () => {
+        const f = makeFlow(user.id);
+        await repo.createFlow(f);
+        expect(await winners(20, () => repo.completeFlow(f.id, T0 + 1))).toBe(1);
+        expect(await repo.completeFlow(f.id, T0 + 2)).toBe(false);
+        expect((await repo.getFlow(f.id))!.completedAt).toBe(T0 + 1);
+      });
+    });
+
+    describe('activations', () => {
+      it('consumes a code for exactly one of many concurrent callers', async () => {
+        const a = makeActivation(user.id);
+        await repo.createActivation(a);
+        expect(await winners(20, () => repo.consumeActivation(a.codeHash, T0 + 1))).toBe(1);
+        expect(await repo.consumeActivation(a.codeHash, T0 + 2)).toBeNull();
+        expect((await repo.getActivation(a.id))!.usedAt).toBe(T0 + 1);
+      });
+
+      it('consumes a code 1 ms before it expires, and not at its expiry', async () => {
+        const early = makeActivation(user.id);
+        const late = makeActivation(user.id);
+        await repo.createActivation(early);
+        await repo.createActivation(late);
+        expect(await repo.consumeActivation(early.codeHash, early.expiresAt - 1)).toMatchObject({ id: early.id, userId: user.id });
+        expect(await repo.consumeActivation(late.codeHash, late.expiresAt)).toBeNull();
+        expect(await repo.consumeActivation('unknown', T0)).toBeNull();
+      });
+
+      it('records the device the code registered', async () => {
+        const a = makeActivation(user.id);
+        await repo.createActivation(a);
+        await repo.setActivationDevice(a.id, 'd'.repeat(22));
+        expect((await repo.getActivation(a.id))!.deviceId).toBe('d'.repeat(22));
+      });
+    });
+
+    describe('devices', () => {
+      it('round-trips every field and lists the user’s devices', async () => {
+        const d1 = makeDevice(user.id);
+        const d2 = makeDevice(user.id, { capabilities: [], passwordless: false, lastUsedAt: T0 + 1, revokedAt: T0 + 2, createdAt: T0 + 1 });
+        await repo.createDevice(d1);
+        await repo.createDevice(d2);
+        expect(await repo.getDevice(d1.id)).toEqual(d1);
+        expect(await repo.listUserDevices(user.id)).toEqual([d1, d2]);
+        await repo.updateDevice(d1.id, { passwordless: false, capabilities: ['number_match'], clientVersion: '2.0.0' });
+        expect(await repo.getDevice(d1.id)).toEqual({ ...d1, passwordless: false, capabilities: ['number_match'], clientVersion: '2.0.0' });
+      });
+
+      it('advances the command timestamp only forward, once per value under concurrency', async () => {
+        const d = makeDevice(user.id);
+        await repo.createDevice(d);
+        expect(await winners(20, () => repo.advanceCommandTimestamp(d.id, T0))).toBe(1);
+        expect(await repo.advanceCommandTimestamp(d.id, T0)).toBe(false);
+        expect(await repo.advanceCommandTimestamp(d.id, T0 - 1)).toBe(false);
+        expect(await repo.advanceCommandTimestamp(d.id, T0 + 1)).toBe(true);
+        expect((await repo.getDevice(d.id))!.lastCommandAt).toBe(T0 + 1);
+      });
+    });
+
+    describe('challenges', () => {
+      it('round-trips every field', async () => {
+        const c = makeChallenge(user.id, { deviceId: 'd'.repeat(22), flowId: 'f'.repeat(22), kind: 'mfa', number: '01234567' });
+        await repo.createChallenge(c);
+        expect(await repo.getChallenge(c.id)).toEqual(c);
+      });
+
+      it('consumes a challenge for exactly one of many concurrent callers', async () => {
+        const c = makeChallenge(user.id);
+        await repo.createChallenge(c);
+        const n = await winners(50, () => repo.consumeChallenge(c.id, { status: 'approved', answeredAt: T0 + 1, answeredBy: 'dev' }, T0 + 1));
+        expect(n).toBe(1);
+        expect(await repo.consumeChallenge(c.id, { status: 'denied', answeredAt: T0 + 2, answeredBy: 'dev' }, T0 + 2)).toBe(false);
+        expect(await repo.getChallenge(c.id)).toMatchObject({ status: 'approved', answeredAt: T0 + 1, answeredBy: 'dev' });
+      });
+
+      it('consumes a challenge 1 ms before it expires, and not at its expiry', async () => {
+        const a = makeChallenge(user.id);
+        const b = makeChallenge(user.id);
+        await repo.createChallenge(a);
+        await repo.createChallenge(b);
+        expect(await repo.consumeChallenge(a.id, { status: 'approved', answeredAt: a.expiresAt - 1, answeredBy: null }, a.expiresAt - 1)).toBe(true);
+        expect(await repo.consumeChallenge(b.id, { status: 'approved', answeredAt: b.expiresAt, answeredBy: null }, b.expiresAt)).toBe(false);
+        expect((await repo.getChallenge(b.id))!.status).toBe('pending');
+      });
+
+      it('lists the pending, unexpired requests a device may answer', async () => {
+        const d = makeDevice(user.id);
+        const other = makeUser();
+        await repo.createUser(other);
+        await repo.createDevice(d);
+        const anyDevice = makeChallenge(user.id, { createdAt: T0 });
+        const forThis = makeChallenge(user.id, { deviceId: d.id, createdAt: T0 + 1 });
+        const forAnother = makeChallenge(user.id, { deviceId: 'z'.repeat(22) });
+        const expired = makeChallenge(user.id, { expiresAt: T0 + 10 });
+        const answered = makeChallenge(user.id, { status: 'approved' });
+        const otherUser = makeChallenge(other.id);
+        for (const c of [anyDevice, forThis, forAnother, expired, answered, otherUser]) await repo.createChallenge(c);
+        const pending = await repo.listPendingForDevice(d, T0 + 10);
+        expect(pending.map((c) => c.id)).toEqual([anyDevice.id, forThis.id]);
+      });
+
+      it("cancels only the user's pending, unexpired requests, and returns them", async () => {
+        const other = makeUser();
+        await repo.createUser(other);
+        const p1 = makeChallenge(user.id);
+        const p2 = makeChallenge(user.id, { deviceId: 'd'.repeat(22) });
+        const expired = makeChallenge(user.id, { expiresAt: T0 + 10 });
+        const answered = makeChallenge(user.id, { status: 'denied' });
+        const otherUser = makeChallenge(other.id);
+        for (const c of [p1, p2, expired, answered, otherUser]) await repo.createChallenge(c);
+        const cancelled = await repo.cancelPendingForUser(user.id, T0 + 10);
+        expect(cancelled.map((c) => c.id).sort()).toEqual([p1.id, p2.id].sort());
+        expect((await repo.getChallenge(p1.id))!.status).toBe('cancelled');
+        expect((await repo.getChallenge(expired.id))!.status).toBe('pending');
+        expect((await repo.getChallenge(answered.id))!.status).toBe('denied');
+        expect((await repo.getChallenge(otherUser.id))!.status).toBe('pending');
+      });
+    });
+
+    describe('Temporary Access Passes', () => {
+      it('keeps one pass per user: replacing drops the earlier one', async () => {
+        const first = makeTap(user.id);
+        const second = makeTap(user.id, { oneTime: false });
+        await repo.replaceTap(first);
+        await repo.replaceTap(second);
+        expect(await repo.getUserTap(user.id)).toEqual(second);
+        expect(await repo.consumeTap(first.id, T0 + 1)).toBe(false);
+      });
+
+      it('consumes a pass for exactly one of many concurrent callers', async () => {
+        const t = makeTap(user.id);
+        await repo.replaceTap(t);
+        expect(await winners(20, () => repo.consumeTap(t.id, T0 + 1))).toBe(1);
+        expect((await repo.getUserTap(user.id))!.usedAt).toBe(T0 + 1);
+      });
+
+      it('consumes a pass 1 ms before it expires, and not at its expiry', async () => {
+        const t = makeTap(user.id);
+        await repo.replaceTap(t);
+        expect(await repo.consumeTap(t.id, t.expiresAt)).toBe(false);
+        expect(await repo.consumeTap(t.id, t.expiresAt - 1)).toBe(true);
+      });
+
+      it('deletes the pass of a user', async () => {
+        await repo.replaceTap(makeTap(user.id));
+        await repo.deleteUserTap(user.id);
+        expect(await repo.getUserTap(user.id)).toBeNull();
+      });
+    });
+
+    describe('audit', () => {
+      it('round-trips before and after as JSON, newest first, filtered by target', async () => {
+        const before = { nested: { list: [1, 'two', null, { three: true }] }, text: 'Zoë — ✓' };
+        const e1 = { id: id('e'), at: T0, actorId: user.id, actorUpn: user.upn, action: 'thing.changed', targetType: 'user', targetId: user.id, before, after: null, ip: '192.0.2.1' };
+        const e2 = { ...e1, id: id('e'), at: T0 + 1, before: null, after: ['x'], actorId: null, actorUpn: 'system', targetId: 'other' };
+        await repo.appendAudit(e1);
+        await repo.appendAudit(e2);
+        expect(await repo.listAudit({ limit: 10 })).toEqual([e2, e1]);
+        expect(await repo.listAudit({ targetId: user.id, limit: 10 })).toEqual([e1]);
+      });
+    });
+
+    describe('reopening', () => {
+      it('runs the migrations again without harm and keeps every record', async () => {
+        const d = makeDevice(user.id);
+        const c = makeChallenge(user.id);
+        await repo.createDevice(d);
+        await repo.createChallenge(c);
+        await repo.setSetting('k', 'v');
+        repo = await harness.reopen(repo);
+        repo = await harness.reopen(repo);
+        expect(await repo.getUser(user.id)).toEqual(user);
+        expect(await repo.getDevice(d.id)).toEqual(d);
+        expect(await repo.getChallenge(c.id)).toEqual(c);
+        expect(await repo.getSetting('k')).toBe('v');
+        // Still writable, and single use still holds.
+        expect(await repo.consumeChallenge(c.id, { status: 'approved', answeredAt: T0 + 1, answeredBy: null }, T0 + 1)).toBe(true);
+        expect(await repo.consumeChallenge(c.id, { status: 'approved', answeredAt: T0 + 1, answeredBy: null }, T0 + 1)).toBe(false);
+      });
+    });
+  });
+}

@@ -1,0 +1,62 @@
+// The Repository contract on SQLite: a fresh file per test, reopened in place.
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { describeRepositoryContract, makeUser } from '../repository.contract.ts';
+import type { Repository } from '../repository.ts';
+import { MIGRATIONS } from './migrations.ts';
+import { openSqlite } from './repository.ts';
+
+const root = mkdtempSync(path.join(tmpdir(), 'pushkey-repo-'));
+const files = new WeakMap<Repository, string>();
+let n = 0;
+
+function open(filename: string): Repository {
+  const repo = openSqlite({ filename });
+  files.set(repo, filename);
+  return repo;
+}
+
+describeRepositoryContract('SQLite', () => ({
+  open: async () => open(path.join(root, `db-${++n}.sqlite`)),
+  async reopen(repo) {
+    const filename = files.get(repo)!;
+    await repo.close();
+    return open(filename);
+  },
+  cleanup: async () => rmSync(root, { recursive: true, force: true }),
+}));
+
+describe('SQLite migrations', () => {
+  it('records how many ran, and reopening neither reruns nor fails', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'pushkey-mig-'));
+    const filename = path.join(dir, 'p.db');
+    try {
+      const user = makeUser();
+      let repo = openSqlite({ filename });
+      await repo.createUser(user);
+      await repo.close();
+      repo = openSqlite({ filename });
+      await repo.close();
+      const db = new Database(filename, { readonly: true });
+      expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+      db.close();
+      repo = openSqlite({ filename });
+      expect(await repo.getUser(user.id)).toEqual(user);
+      await repo.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('works in memory', async () => {
+    const repo = openSqlite({ filename: ':memory:' });
+    const user = makeUser();
+    await repo.createUser(user);
+    expect(await repo.getUser(user.id)).toEqual(user);
+    await repo.close();
+  });
+});
