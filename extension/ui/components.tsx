@@ -63,7 +63,7 @@ export function useAutoFocus<T extends HTMLElement>(on = true) {
 
 /** A button that can take focus when it appears. */
 export function Button({ autoFocus, ...props }: JSX.ButtonHTMLAttributes<HTMLButtonElement> & { autoFocus?: boolean }): JSX.Element {
-  const ref = useAutoFocus<HTMLButtonElement>(autoFocus);
+  const ref = useAutoFocus<HTMLButtonElement>(autoFocus === true);
   return <button type="button" {...props} ref={ref} />;
 }
 
@@ -82,7 +82,7 @@ export function Field(props: {
   maxLength?: number;
   invalid?: boolean;
 }): JSX.Element {
-  const ref = useAutoFocus<HTMLInputElement>(props.autoFocus);
+  const ref = useAutoFocus<HTMLInputElement>(props.autoFocus === true);
   return (
     <div class="field">
       <label for={props.id}>{props.label}</label>

@@ -64,7 +64,9 @@ export async function addAccountByCode(b: Profile, code: string, url: string, ex
   if (url) await popup.type('#url', url);
   await clickText(popup, 'Add account');
   await waitForText(popup, expectText).catch(async (err: Error) => {
-    throw new Error(`${err.message}; the popup shows: ${await popup.evaluate(() => document.body.innerText)}`);
+    throw new Error(
+      `${err.message}; the popup shows: ${await popup.evaluate(() => `${document.body.innerText} [code=${(document.querySelector('#code') as HTMLInputElement | null)?.value} url=${(document.querySelector('#url') as HTMLInputElement | null)?.value} focus=${document.activeElement?.outerHTML.slice(0, 80)}]`)}`,
+    );
   });
   return popup;
 }

@@ -89,8 +89,8 @@ export async function openActionPopup(p: Profile, page: Page): Promise<Page> {
   await page.bringToFront();
   await page.triggerExtensionAction(extension);
   const target = await p.browser.waitForTarget((t) => t.type() === 'page' && t.url() === extensionUrl(p, POPUP_PATH), { timeout: 10_000 });
-  const popup = await target.page();
-  if (!popup) throw new Error('popup target has no page');
+  // The action popup is a page target that target.page() does not hand out; asPage() does.
+  const popup = await target.asPage();
   await popup.waitForSelector('main');
   return popup;
 }

@@ -1,0 +1,115 @@
+// Adding accounts to the extension: from the QR code shown in the tab (read with
+// captureVisibleTab and decoded by zxing-wasm inside the extension), by the code typed by
+// hand, and every way that can fail with a message a person can act on.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'puppeteer-core';
+import { Browsers, clickText, openActionPopup, screenshot, waitForText, type Profile } from '../support/browser.ts';
+import { signIn, startServer, type HttpClient, type TestServer } from '../support/server.ts';
+import { addAccountByCode, listAccounts, wallClock } from './flows.ts';
+
+let browsers: Browsers;
+let server: TestServer;
+let b: Profile;
+let aliceMe: HttpClient;
+
+/** B's tab shows the server's QR code the way My Account does (until the site's page lands). */
+async function showQr(svg: string): Promise<Page> {
+  const tab = await b.browser.newPage();
+  await tab.goto(`${server.origin}/api/health`);
+  await tab.setContent(
+    `<main style="font-family:sans-serif;display:grid;place-items:center;gap:12px;padding:40px"><h1>Set up your authenticator</h1><div style="width:260px;height:260px">${svg}</div><p>Can't scan image?</p></main>`,
+  );
+  return tab;
+}
+
+async function scanFrom(tab: Page): Promise<Page> {
+  const popup = await openActionPopup(b, tab);
+  await clickText(popup, 'Add account');
+  await clickText(popup, 'Work or school account');
+  await clickText(popup, 'Scan a QR code');
+  return popup;
+}
+
+beforeAll(async () => {
+  browsers = new Browsers();
+  [server, b] = await Promise.all([startServer({ clock: wallClock }), browsers.launch({ extension: true })]);
+  aliceMe = await signIn(server.origin, server.users.alice!.upn, server.users.alice!.password);
+});
+
+afterAll(async () => {
+  await browsers?.closeAll();
+  await server?.close();
+});
+
+describe('extension: adding accounts', () => {
+  it('adds an account by scanning the QR code shown in the tab', async () => {
+    const act = await aliceMe.post('/api/me/authenticator/activation');
+    const tab = await showQr(act.body.qrSvg);
+    await screenshot(tab, 'qr-tab');
+    const popup = await scanFrom(tab);
+    await waitForText(popup, server.users.alice!.upn);
+    await waitForText(popup, 'Set up passwordless sign-in');
+    await screenshot(popup, 'popup-after-scan');
+    const status = await aliceMe.get(`/api/me/authenticator/activation/${act.body.activationId}`);
+    expect(status.body.status).toBe('registered');
+    await popup.close();
+    await tab.close();
+  });
+
+  it('says so when the tab shows no QR code', async () => {
+    const tab = await b.browser.newPage();
+    await tab.goto(`${server.origin}/api/health`);
+    const popup = await scanFrom(tab);
+    await waitForText(popup, 'No pushkey QR code was found on this page');
+    await screenshot(popup, 'popup-no-qr');
+    await popup.close();
+    await tab.close();
+  });
+
+  it('refuses the same account twice without spending the new code', async () => {
+    const act = await aliceMe.post('/api/me/authenticator/activation');
+    const tab = await showQr(act.body.qrSvg);
+    const popup = await scanFrom(tab);
+    await waitForText(popup, 'is already added');
+    const status = await aliceMe.get(`/api/me/authenticator/activation/${act.body.activationId}`);
+    expect(status.body.status).toBe('pending');
+    await popup.close();
+    await tab.close();
+  });
+
+  it('adds a second account by typing the code and the URL', async () => {
+    const bob = server.users.bob!;
+    const me = await signIn(server.origin, bob.upn, bob.password);
+    const act = await me.post('/api/me/authenticator/activation');
+    const popup = await addAccountByCode(b, act.body.code, act.body.serverUrl, bob.upn);
+    expect((await listAccounts(popup)).map((a) => a.upn).sort()).toEqual([server.users.alice!.upn, bob.upn]);
+    await clickText(popup, 'Back');
+    await screenshot(popup, 'popup-two-accounts');
+    await popup.close();
+  });
+
+  it('adds an account from the whole pushkey:// link pasted as the code', async () => {
+    const carol = server.users.carol!;
+    const me = await signIn(server.origin, carol.upn, carol.password);
+    const act = await me.post('/api/me/authenticator/activation');
+    const popup = await addAccountByCode(b, act.body.uri, '', carol.upn);
+    await popup.close();
+  });
+
+  it('explains a code that was already used', async () => {
+    const dave = server.users.dave!;
+    const me = await signIn(server.origin, dave.upn, dave.password);
+    const act = await me.post('/api/me/authenticator/activation');
+    const first = await addAccountByCode(b, act.body.code, act.body.serverUrl, dave.upn);
+    await first.close();
+    // Same code again, typed by hand: the server refuses it and the person is told why.
+    const popup = await addAccountByCode(b, act.body.code, act.body.serverUrl, 'expired or was already used');
+    await popup.close();
+  });
+
+  it('explains a server that cannot be reached', async () => {
+    const popup = await addAccountByCode(b, 'AAAAAAAAAAAAAAAAAAAAAA', 'http://127.0.0.1:9', 'The server is unreachable');
+    await screenshot(popup, 'popup-unreachable');
+    await popup.close();
+  });
+});
