@@ -125,6 +125,7 @@ export function SignIn(): JSX.Element {
           onStatus={(status) => setStep({ ...step, status })}
           onResend={resend}
           onCantUse={() => go({ kind: 'other' })}
+          onUsePassword={() => go({ kind: 'password' })}
           onDone={() => go({ kind: 'done' })}
           onLost={(message) => {
             setFlow(null);
@@ -284,6 +285,7 @@ function PushStep(props: {
   onStatus: (s: FlowStatus) => void;
   onResend: () => void;
   onCantUse: () => void;
+  onUsePassword: () => void;
   onDone: () => void;
   onLost: (message: string) => void;
 }): JSX.Element {
@@ -352,8 +354,10 @@ function PushStep(props: {
         <Button kind="link" onClick={props.onCantUse}>
           I can't use my Authenticator app right now
         </Button>
-        {mode === 'passwordless' && props.flow.methods.includes('password') && !outcome && (
-          <span class="small muted">{props.flow.methods.includes('tap') ? 'You can also use your password or a Temporary Access Pass.' : 'You can also use your password.'}</span>
+        {mode === 'passwordless' && props.flow.methods.includes('password') && (
+          <Button kind="link" onClick={props.onUsePassword}>
+            Use your password instead
+          </Button>
         )}
       </div>
     </div>

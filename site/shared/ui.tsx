@@ -43,7 +43,7 @@ export function Logo({ tenant }: { tenant?: string }): JSX.Element {
 }
 
 /** Focuses `ref` once when the component appears (the `autofocus` attribute only works on load). */
-export function useFocusOnMount<T extends HTMLElement>(on = true) {
+export function useFocusOnMount<T extends HTMLElement>(on = false) {
   const ref = useRef<T>(null);
   useEffect(() => {
     if (on) ref.current?.focus();

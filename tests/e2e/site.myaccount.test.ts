@@ -1,0 +1,168 @@
+// My Account in real Chromium: the overview, "Security info" with the Authenticator wizard
+// (manual code through "Can't scan image?", a software device registers), "Let's try it
+// out", the passwordless-setup number, "Recent activity", "Delete", and signing out.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'puppeteer-core';
+import { Browsers, type Profile } from '../support/browser.ts';
+import { signIn, type TestServer } from '../support/server.ts';
+import { SoftDevice } from '../support/soft-device.ts';
+import type { PushRequest } from '../../protocol/messages.ts';
+import { clickText, newSitePage, problemsOf, shot, shownNumber, signInWithPassword, startSiteServer, waitForText } from '../support/site.ts';
+
+let browsers: Browsers;
+let a: Profile;
+let srv: TestServer;
+let page: Page;
+let device: SoftDevice;
+const carol = () => srv.users.carol!;
+
+/** The next push; if the channel was not up when it was sent, the device fetches it with a signed poll. */
+async function nextRequest(d: SoftDevice): Promise<PushRequest> {
+  try {
+    return await d.nextPush(3_000);
+  } catch {
+    const polled = await d.command('poll');
+    const request = polled.body.requests?.[0] as PushRequest | undefined;
+    if (!request) throw new Error(`no pending request: ${JSON.stringify(polled.body)}`);
+    return request;
+  }
+}
+
+beforeAll(async () => {
+  browsers = new Browsers();
+  [a, srv] = await Promise.all([browsers.launch({ extension: false }), startSiteServer()]);
+  page = await newSitePage(a.browser);
+});
+
+afterAll(async () => {
+  device?.close();
+  await browsers?.closeAll();
+  await srv?.close();
+});
+
+describe('site: My Account', () => {
+  it('sends a visitor who is not signed in to the sign-in page, and back after', async () => {
+    await page.goto(`${srv.origin}/myaccount/#/security-info`);
+    await page.waitForSelector('#username');
+    expect(new URL(page.url()).searchParams.get('next')).toBe('/myaccount/#/security-info');
+    await page.type('#username', carol().upn);
+    await clickText(page, 'Next');
+    await page.waitForSelector('#password');
+    await page.type('#password', carol().password);
+    await Promise.all([page.waitForNavigation(), clickText(page, 'Sign in')]);
+    await waitForText(page, 'These are the methods you use to sign in to your account.');
+  });
+
+  it('shows an overview with the profile and the way to security info and activity', async () => {
+    await page.goto(`${srv.origin}/`);
+    await waitForText(page, 'Carol Chen');
+    expect(new URL(page.url()).pathname).toBe('/myaccount/');
+    await waitForText(page, 'pushkey Lab');
+    await waitForText(page, 'Signed in');
+    await shot(page, 'myaccount-overview');
+  });
+
+  it('adds the Authenticator app: the wizard, "Can\'t scan image?", registration, "Let\'s try it out"', async () => {
+    await page.goto(`${srv.origin}/myaccount/#/security-info`);
+    await waitForText(page, 'Security info');
+    await waitForText(page, 'Default sign-in method');
+    await shot(page, 'myaccount-security-info-empty');
+    await clickText(page, '+ Add sign-in method');
+    await waitForText(page, 'Which method would you like to add?');
+    await shot(page, 'myaccount-add-method');
+    await clickText(page, 'Add');
+    await waitForText(page, 'Start by getting the app');
+    await shot(page, 'myaccount-wizard-get-app');
+    await clickText(page, 'Next');
+    await waitForText(page, 'Set up your account');
+    await shot(page, 'myaccount-wizard-set-up');
+    await clickText(page, 'Next');
+    await page.waitForSelector('.qr img');
+    await shot(page, 'myaccount-wizard-qr');
+    await clickText(page, "Can't scan image?");
+    const code = await page.$eval('#manual-code', (e) => (e as HTMLInputElement).value);
+    const url = await page.$eval('#manual-url', (e) => (e as HTMLInputElement).value);
+    expect(url).toBe(srv.origin);
+    await shot(page, 'myaccount-wizard-manual');
+
+    device = await SoftDevice.enroll(url, code, { deviceName: 'Chromium on Linux' });
+    await device.connect();
+    await waitForText(page, "Let's try it out");
+    const number = await shownNumber(page);
+    await shot(page, 'myaccount-wizard-try');
+    const push = await nextRequest(device);
+    expect(push.kind).toBe('test');
+    await device.respond(push, 'approve', number);
+    await waitForText(page, 'Notification approved');
+    await clickText(page, 'Next');
+    await waitForText(page, 'Authenticator app was successfully registered');
+    await shot(page, 'myaccount-wizard-done');
+    await clickText(page, 'Done');
+    await waitForText(page, 'Chromium on Linux');
+    await waitForText(page, 'Push notifications (multi-factor)');
+    await shot(page, 'myaccount-security-info-device');
+  });
+
+  it('shows the number the extension asks for when it sets up passwordless sign-in', async () => {
+    const setup = await device.command('passwordless_setup', { password: carol().password, clientVersion: '1.0.0' });
+    expect(setup.status, JSON.stringify(setup.body)).toBe(200);
+    // Every My Account page shows it; the setup page is where the extension sends people.
+    await waitForText(page, 'Your Authenticator app is asking for a number');
+    await shot(page, 'myaccount-passwordless-banner');
+    await page.goto(`${srv.origin}/myaccount/#/security-info/passwordless`);
+    await waitForText(page, 'Enter this number in your Authenticator app');
+    const number = await shownNumber(page);
+    await shot(page, 'myaccount-passwordless-number');
+    expect((await device.respond(setup.body.request, 'approve', number)).body.outcome).toBe('approved');
+    await waitForText(page, 'Passwordless sign-in is on');
+    await shot(page, 'myaccount-passwordless-done');
+    await page.goto(`${srv.origin}/myaccount/#/security-info`);
+    await waitForText(page, 'Passwordless sign-in');
+    await waitForText(page, 'Authenticator app – passwordless sign-in');
+  });
+
+  it('lists the person\'s own sign-ins under "Recent activity"', async () => {
+    await page.goto(`${srv.origin}/myaccount/#/recent-activity`);
+    await waitForText(page, 'Successful sign-in');
+    await waitForText(page, 'Recent activity');
+    expect(await page.evaluate(() => document.body.innerText)).not.toContain('alice@');
+    await shot(page, 'myaccount-recent-activity');
+  });
+
+  it('deletes the authenticator after a confirmation; it can no longer answer', async () => {
+    await page.goto(`${srv.origin}/myaccount/#/security-info`);
+    await waitForText(page, 'Chromium on Linux');
+    await clickText(page, 'Delete Chromium on Linux');
+    await waitForText(page, 'Delete Authenticator app?');
+    await shot(page, 'myaccount-delete-confirm');
+    await page.click('dialog .btn-danger');
+    await waitForText(page, 'was deleted');
+    expect(await page.$('tr[data-device]')).toBeNull();
+    expect((await device.command('poll')).body.error).toBe('device_revoked');
+  });
+
+  it('"Sign out everywhere" ends this session and the others', async () => {
+    const other = await signIn(srv.origin, carol().upn, carol().password);
+    expect((await other.get('/api/me')).status).toBe(200);
+    await page.goto(`${srv.origin}/myaccount/`);
+    await waitForText(page, 'Carol Chen');
+    await clickText(page, 'Sign out everywhere');
+    await waitForText(page, 'Sign out everywhere?');
+    await Promise.all([page.waitForNavigation(), page.click('dialog .btn-primary')]);
+    expect(new URL(page.url()).pathname).toBe('/login/');
+    expect((await other.get('/api/me')).status).toBe(401);
+  });
+
+  it('"Sign out" ends the session', async () => {
+    await signInWithPassword(page, srv.origin, carol().upn, carol().password);
+    await waitForText(page, 'Carol Chen');
+    await Promise.all([page.waitForNavigation(), clickText(page, 'Sign out')]);
+    expect(new URL(page.url()).pathname).toBe('/login/');
+    const me = await page.evaluate(async () => (await fetch('/api/me')).status);
+    expect(me).toBe(401);
+  });
+
+  it('runs under the default CSP without refusals or script errors', () => {
+    expect(problemsOf(page)).toEqual({ csp: [], errors: [] });
+  });
+});

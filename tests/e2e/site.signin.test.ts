@@ -1,0 +1,197 @@
+// The sign-in page in real Chromium against the real server, approvals from a software
+// authenticator: the password page, "Use an app instead" with the number, every outcome,
+// push MFA after the password, the other methods, and the policy hiding the link.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'puppeteer-core';
+import { Browsers, type Profile } from '../support/browser.ts';
+import { enrollUser, upgradeToPasswordless, userId, wrongNumber, type EnrolledUser } from '../support/flows.ts';
+import { signIn, type TestServer } from '../support/server.ts';
+import { clickText, enterEmail, newSitePage, problemsOf, shot, shownNumber, signInWithPassword, startSiteServer, waitForText } from '../support/site.ts';
+
+let browsers: Browsers;
+let a: Profile;
+let srv: TestServer;
+let alice: EnrolledUser;
+const pages: Page[] = [];
+
+async function page(): Promise<Page> {
+  const p = await newSitePage(a.browser);
+  pages.push(p);
+  return p;
+}
+
+/** Email → "Use an app instead": returns the page showing the number, and the push the device got. */
+async function useApp(upn: string) {
+  const p = await page();
+  await enterEmail(p, srv.origin, upn);
+  await clickText(p, 'Use an app instead');
+  await waitForText(p, 'Open your Authenticator app, and enter the number shown to sign in');
+  const number = await shownNumber(p);
+  const push = await alice.device.nextPush();
+  return { p, number, push };
+}
+
+beforeAll(async () => {
+  browsers = new Browsers();
+  [a, srv] = await Promise.all([browsers.launch({ extension: false }), startSiteServer()]);
+  alice = await enrollUser(srv, 'alice', { deviceName: 'Chromium on Linux' });
+  await upgradeToPasswordless(alice);
+});
+
+afterAll(async () => {
+  alice?.device.close();
+  await browsers?.closeAll();
+  await srv?.close();
+});
+
+describe('site: sign-in', () => {
+  it('signs a user without an authenticator in with the password and lands on My Account', async () => {
+    const p = await page();
+    await p.goto(`${srv.origin}/login/`);
+    await p.waitForSelector('#username');
+    // Focus starts in the field (set after the first paint).
+    await p.waitForFunction(() => document.activeElement?.id === 'username', { timeout: 5_000 });
+    await shot(p, 'signin-email');
+    await p.type('#username', srv.users.carol!.upn);
+    await clickText(p, 'Next');
+    await p.waitForSelector('#password');
+    await waitForText(p, 'Enter password');
+    expect(await p.evaluate(() => document.body.innerText)).not.toContain('Use an app instead');
+    await shot(p, 'signin-password');
+    await p.type('#password', srv.users.carol!.password);
+    await Promise.all([p.waitForNavigation(), clickText(p, 'Sign in')]);
+    expect(new URL(p.url()).pathname).toBe('/myaccount/');
+    await waitForText(p, 'Carol Chen');
+  });
+
+  it('shows the server message for a wrong password, on the field', async () => {
+    const p = await page();
+    await enterEmail(p, srv.origin, srv.users.dave!.upn);
+    await p.type('#password', 'not-the-password');
+    await clickText(p, 'Sign in');
+    await waitForText(p, 'Your account or password is incorrect.');
+    expect(await p.$eval('#password', (e) => e.getAttribute('aria-invalid'))).toBe('true');
+    await shot(p, 'signin-password-wrong');
+  });
+
+  it('"Use an app instead": shows the number large with a countdown, and the approval signs in this browser only', async () => {
+    const { p, number, push } = await useApp(alice.upn);
+    expect(number).toMatch(/^\d{2}$/);
+    await waitForText(p, 'This request expires in');
+    await shot(p, 'signin-number');
+    expect(JSON.stringify(push)).not.toContain(`"${number}"`);
+    expect((await alice.device.respond(push, 'approve', number)).body.outcome).toBe('approved');
+    await waitForText(p, "You're signed in");
+    await shot(p, 'signin-approved');
+    await p.waitForNavigation({ timeout: 10_000 });
+    expect(new URL(p.url()).pathname).toBe('/myaccount/');
+    await waitForText(p, 'Alice Adams');
+  });
+
+  it('says "Request denied" on a denial, and "Send another request" sends a new number', async () => {
+    const { p, push } = await useApp(alice.upn);
+    await alice.device.respond(push, 'deny');
+    await waitForText(p, 'Request denied');
+    await waitForText(p, 'Send another request');
+    // The outcome moves focus to the next thing to do.
+    await p.waitForFunction(() => (document.activeElement as HTMLElement | null)?.innerText === 'Send another request', { timeout: 5_000 });
+    await shot(p, 'signin-denied');
+    await clickText(p, 'Send another request');
+    await waitForText(p, 'Open your Authenticator app, and enter the number shown to sign in');
+    const again = await alice.device.nextPush();
+    expect(again.challengeId).not.toBe(push.challengeId);
+    await alice.device.respond(again, 'approve', await shownNumber(p));
+    await waitForText(p, "You're signed in");
+  });
+
+  it('says "The number didn\'t match" when the app sends another number', async () => {
+    const { p, number, push } = await useApp(alice.upn);
+    await alice.device.respond(push, 'approve', wrongNumber(number));
+    await waitForText(p, "The number didn't match");
+    await shot(p, 'signin-number-mismatch');
+  });
+
+  it('says "Update your authenticator" when the app is below the minimum version', async () => {
+    await srv.setPolicy({ minClientVersion: '9.0.0' });
+    try {
+      const { p, number, push } = await useApp(alice.upn);
+      await alice.device.respond(push, 'approve', number);
+      await waitForText(p, 'Update your authenticator');
+      await shot(p, 'signin-update-required');
+    } finally {
+      await srv.setPolicy({ minClientVersion: '0.0.0' });
+    }
+  });
+
+  it('says "Request timed out" when nobody answers before the request expires', async () => {
+    await srv.setPolicy({ requestLifetimeSeconds: 30 });
+    try {
+      const { p } = await useApp(alice.upn);
+      // The server's long poll answers when the request expires; the countdown shows the rest.
+      await waitForText(p, 'Request timed out', 40_000);
+      await shot(p, 'signin-timed-out');
+    } finally {
+      await srv.setPolicy({ requestLifetimeSeconds: 90 });
+    }
+  }, 60_000);
+
+  it('"I can\'t use my Authenticator app right now" lists the other methods, and a Temporary Access Pass signs in', async () => {
+    const admin = await signIn(srv.origin, srv.users.helpdesk!.upn, srv.users.helpdesk!.password);
+    const issued = await admin.post(`/api/admin/users/${await userId(admin, alice.upn)}/tap`, { lifetimeMinutes: 60, oneTime: true });
+    expect(issued.status).toBe(201);
+    const { p } = await useApp(alice.upn);
+    await clickText(p, "I can't use my Authenticator app right now");
+    await waitForText(p, 'Verify your identity');
+    await waitForText(p, 'Use your password');
+    await waitForText(p, 'Use a Temporary Access Pass');
+    await shot(p, 'signin-other-methods');
+    await clickText(p, 'Use a Temporary Access Pass');
+    await p.waitForSelector('#tap');
+    await p.type('#tap', issued.body.pass);
+    await shot(p, 'signin-tap');
+    await Promise.all([p.waitForNavigation({ timeout: 15_000 }), clickText(p, 'Sign in')]);
+    await waitForText(p, 'Alice Adams');
+  });
+
+  it('continues a password sign-in to "Approve sign-in request" with the number when push is allowed', async () => {
+    const p = await page();
+    await enterEmail(p, srv.origin, alice.upn);
+    await p.type('#password', alice.password);
+    await clickText(p, 'Sign in');
+    await waitForText(p, 'Approve sign-in request');
+    const number = await shownNumber(p);
+    await shot(p, 'signin-mfa-number');
+    const push = await alice.device.nextPush();
+    expect(push.kind).toBe('mfa');
+    await alice.device.respond(push, 'approve', number);
+    await p.waitForNavigation({ timeout: 15_000 });
+    await waitForText(p, 'Alice Adams');
+    // The session came from password + authenticator.
+    await waitForText(p, 'Password + Authenticator app (notification)');
+  });
+
+  it('hides "Use an app instead" when the policy mode is Push', async () => {
+    await srv.setPolicy({ mode: 'push' });
+    try {
+      const p = await page();
+      await enterEmail(p, srv.origin, alice.upn);
+      await waitForText(p, 'Enter password');
+      expect(await p.evaluate(() => document.body.innerText)).not.toContain('Use an app instead');
+    } finally {
+      await srv.setPolicy({ mode: 'any' });
+    }
+  });
+
+  it('goes to the page named by next=, and never to another origin', async () => {
+    const p = await page();
+    await signInWithPassword(p, srv.origin, srv.users.dave!.upn, srv.users.dave!.password, '/myaccount/#/recent-activity');
+    await waitForText(p, 'Recent activity');
+    const q = await page();
+    await signInWithPassword(q, srv.origin, srv.users.dave!.upn, srv.users.dave!.password, '//evil.example/');
+    expect(new URL(q.url()).origin).toBe(srv.origin);
+  });
+
+  it('runs under the default CSP without refusals or script errors', () => {
+    for (const p of pages) expect(problemsOf(p)).toEqual({ csp: [], errors: [] });
+  });
+});

@@ -1,0 +1,71 @@
+// The site in a real browser: a server on the wall clock that serves dist/site, pages that
+// record CSP violations and script errors, and the steps people take on the sign-in page.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'puppeteer-core';
+import type { Clock } from '../../server/domain/deps.ts';
+import { serveStatic } from '../../server/transport/http/static.ts';
+import { clickText, screenshot, waitForText } from './browser.ts';
+import { startServer, type TestServer } from './server.ts';
+
+export const SITE_DIST = path.resolve(import.meta.dirname, '../../dist/site');
+
+/** The pages show countdowns against the server's expiresAt, so the server runs on the wall clock. */
+export const wallClock: Clock = { now: () => Date.now() };
+
+export async function startSiteServer(opts: Parameters<typeof startServer>[0] = {}): Promise<TestServer> {
+  if (!existsSync(path.join(SITE_DIST, 'login/index.html'))) throw new Error(`${SITE_DIST} is missing: run \`npm run build:site\` first`);
+  return startServer({ clock: wallClock, ...opts, app: { extraRoutes: serveStatic, ...opts.app } });
+}
+
+/** Problems a page reported: CSP refusals, uncaught errors, console errors. */
+export interface PageProblems {
+  csp: string[];
+  errors: string[];
+}
+
+const problems = new WeakMap<Page, PageProblems>();
+
+export async function newSitePage(browser: Browser): Promise<Page> {
+  const page = await browser.newPage();
+  const p: PageProblems = { csp: [], errors: [] };
+  problems.set(page, p);
+  page.on('console', (m) => {
+    if (m.type() !== 'error') return;
+    const text = m.text();
+    if (/Content Security Policy/i.test(text)) p.csp.push(text);
+    // 401s from /api/me before sign-in are expected; anything else is worth a look.
+    else if (!/status of 401/.test(text)) p.errors.push(text);
+  });
+  page.on('pageerror', (e) => p.errors.push(String(e)));
+  return page;
+}
+
+export const problemsOf = (page: Page): PageProblems => problems.get(page) ?? { csp: [], errors: [] };
+
+/** Screenshots go to tests/artifacts/site-<name>.png (git-ignored). */
+export const shot = (page: Page, name: string) => screenshot(page, `site-${name}`);
+
+/** The text the big number shows. */
+export async function shownNumber(page: Page): Promise<string> {
+  const el = await page.waitForSelector('[data-testid=number] [aria-hidden=true]', { timeout: 10_000 });
+  return (await el!.evaluate((e) => e.textContent ?? '')).trim();
+}
+
+/** Email → "Next" on the sign-in page; leaves the page on the password step. */
+export async function enterEmail(page: Page, origin: string, upn: string, next?: string): Promise<void> {
+  await page.goto(`${origin}/login/${next ? `?next=${encodeURIComponent(next)}` : ''}`);
+  await page.waitForSelector('#username');
+  await page.type('#username', upn);
+  await clickText(page, 'Next');
+  await page.waitForSelector('#password');
+}
+
+/** Signs in with the password where no push follows, and waits for the page it lands on. */
+export async function signInWithPassword(page: Page, origin: string, upn: string, password: string, next?: string): Promise<void> {
+  await enterEmail(page, origin, upn, next);
+  await page.type('#password', password);
+  await Promise.all([page.waitForNavigation({ timeout: 15_000 }), clickText(page, 'Sign in')]);
+}
+
+export { clickText, waitForText };
