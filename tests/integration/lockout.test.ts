@@ -122,6 +122,33 @@ describe('lockout', () => {
     expect((await passwordAttempt(again, bob.upn, 'wrong-again')).body.error).toBe('invalid_credentials');
   });
 
+  it('locks after 10 wrong passwords even when 30 arrive at once', async () => {
+    const srv = await open(new ManualClock());
+    const carol = srv.users.carol!;
+    const flows = await Promise.all(Array.from({ length: 30 }, () => startSignIn(srv, carol.upn)));
+    const answers = await Promise.all(flows.map((f, i) => f.browser.post('/api/signin/password', { flowId: f.flowId, password: `wrong-${i}` })));
+    const codes = answers.map((a) => a.body.error as string);
+    expect(codes.filter((c) => c === 'invalid_credentials')).toHaveLength(DEFAULT_LIMITS.passwordFailureLimit - 1);
+    expect(codes.filter((c) => c === 'locked_out')).toHaveLength(30 - (DEFAULT_LIMITS.passwordFailureLimit - 1));
+    expect((await passwordAttempt(srv, carol.upn, carol.password)).body.error).toBe('locked_out');
+  });
+
+  it('counts wrong numbers answered at once, one by one', async () => {
+    const srv = await open(new ManualClock());
+    const bob = await enrollUser(srv, 'bob');
+    await upgradeToPasswordless(bob);
+    const flows = [];
+    for (let i = 0; i < 3; i++) flows.push({ flow: await startPasswordless(srv, bob.upn), push: await bob.device.nextPush() });
+    const answers = await Promise.all(flows.map(({ flow, push }) => bob.device.respond(push, 'approve', wrongNumber(flow.number))));
+    expect(answers.map((a) => a.body.error)).toEqual(['number_mismatch', 'number_mismatch', 'number_mismatch']);
+    const s = await startSignIn(srv, bob.upn);
+    expect((await s.browser.post('/api/signin/passwordless', { flowId: s.flowId })).body.error).toBe('locked_out');
+    const admin = await signIn(srv.origin, srv.users.admin!.upn, srv.users.admin!.password);
+    const alerts = (await admin.get('/api/admin/alerts')).body.alerts as Array<{ kind: string; userId: string }>;
+    expect(alerts.filter((a) => a.kind === 'lockout' && a.userId === bob.device.account.accountId)).toHaveLength(1);
+    bob.device.close();
+  });
+
   it('lets a global admin unlock a locked user', async () => {
     const clock = new ManualClock();
     const srv = await open(clock);
