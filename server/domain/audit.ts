@@ -19,6 +19,7 @@ export async function audit(
   target: { type: string; id: string },
   before: unknown = null,
   after: unknown = null,
+  correlationId: string | null = null,
 ): Promise<void> {
   await d.repo.appendAudit({
     id: newId(d),
@@ -31,5 +32,6 @@ export async function audit(
     before,
     after,
     ip: actor.ip,
+    correlationId,
   });
 }

@@ -183,7 +183,7 @@ export async function resolveResponse(d: Deps, r: DeviceResponse): Promise<{ out
   if (c.kind === 'passwordless_setup') {
     await d.repo.updateDevice(device.id, { passwordless: true });
     const actor = user ? actorOf(user, '') : systemActor;
-    await audit(d, actor, 'device.passwordless_enabled', { type: 'device', id: device.id }, { passwordless: false }, { passwordless: true });
+    await audit(d, actor, 'device.passwordless_enabled', { type: 'device', id: device.id }, { passwordless: false }, { passwordless: true }, c.id);
   }
   return { outcome: 'approved', challenge: c, device };
 }

@@ -90,7 +90,7 @@ export async function enroll(d: Deps, req: EnrollRequest, ip: string): Promise<E
   };
   await d.repo.createDevice(device);
   await d.repo.setActivationDevice(activation.id, device.id);
-  await audit(d, actorOf(user, ip), 'device.registered', { type: 'device', id: device.id }, null, { name: device.name, clientVersion: device.clientVersion });
+  await audit(d, actorOf(user, ip), 'device.registered', { type: 'device', id: device.id }, null, { name: device.name, clientVersion: device.clientVersion }, activation.id);
   return {
     type: 'enrolled',
     origin: d.origin,

@@ -87,10 +87,10 @@ export async function throttlePush(d: Deps, user: Pick<User, 'id' | 'upn'>): Pro
 }
 
 /** A successful sign-in from an IP address or location this user never signed in from before. */
-export async function checkNewPlace(d: Deps, user: Pick<User, 'id' | 'upn'>, at: number, ip: string, location: string): Promise<void> {
+export async function checkNewPlace(d: Deps, user: Pick<User, 'id' | 'upn'>, signInId: string, ip: string, location: string): Promise<void> {
   const p = await getMonitoringPolicy(d.repo);
   if (!p.alertNewLocation || !ip) return;
-  const seen = await d.repo.signInHistory(user.id, ip, location, at);
+  const seen = await d.repo.signInHistory(user.id, ip, location, signInId);
   if (!seen.any) return; // the first sign-in ever is not news
   const newLocation = location !== '' && !seen.location;
   if (!seen.ip || newLocation) {

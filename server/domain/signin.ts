@@ -86,7 +86,7 @@ async function finish(d: Deps, flow: Flow, user: User, methods: string[], last: 
   if (!(await d.repo.completeFlow(flow.id, d.clock.now()))) throw new PushkeyError('flow_invalid', 'This sign-in was already completed.');
   const session = await createSession(d, user, methods, { ip: flow.ip, browser: flow.browser });
   const entry = await logStep(d, flow.id, last, { result: 'success' });
-  if (entry) await checkNewPlace(d, user, entry.at, entry.ip, entry.location);
+  if (entry) await checkNewPlace(d, user, entry.id, entry.ip, entry.location);
   return { status: 'signed_in', session };
 }
 
@@ -163,7 +163,7 @@ export async function signInWithTap(d: Deps, flowId: string, secret: string | un
   return step(d, flow, 'tap', async () => {
     const user = await flowUser(d, flow);
     if (!user) throw new PushkeyError('tap_invalid', 'That Temporary Access Pass is not valid. Ask your helpdesk for a new one.');
-    await redeemTap(d, user, pass);
+    await redeemTap(d, user, pass, { flowId: flow.id, ip: flow.ip });
     return finish(d, flow, user, ['tap'], { method: 'tap', detail: 'pass accepted', result: 'success' });
   });
 }

@@ -73,7 +73,7 @@ export async function hasUsableTap(d: Deps, userId: string): Promise<boolean> {
 }
 
 /** Signs in with a pass: checks it, then consumes a one-time pass in one conditional write. */
-export async function redeemTap(d: Deps, user: User, pass: string): Promise<void> {
+export async function redeemTap(d: Deps, user: User, pass: string, signIn: { flowId: string; ip: string }): Promise<void> {
   assertCanSignIn(d, user);
   const invalid = new PushkeyError('tap_invalid', 'That Temporary Access Pass is not valid. Ask your helpdesk for a new one.');
   const policy = await getTapPolicy(d.repo);
@@ -87,7 +87,7 @@ export async function redeemTap(d: Deps, user: User, pass: string): Promise<void
   if (tap.oneTime) {
     if (!(await d.repo.consumeTap(tap.id, now))) throw invalid;
   }
-  await audit(d, { id: user.id, upn: user.upn, ip: '' }, 'tap.used', { type: 'user', id: user.id }, null, { tapId: tap.id });
+  await audit(d, { id: user.id, upn: user.upn, ip: signIn.ip }, 'tap.used', { type: 'user', id: user.id }, null, { tapId: tap.id, oneTime: tap.oneTime }, signIn.flowId);
 }
 
 export async function deleteTap(d: Deps, actor: Actor, user: User): Promise<void> {

@@ -131,6 +131,8 @@ export interface AuditEntry {
   before: unknown;
   after: unknown;
   ip: string;
+  /** Ties the change to a sign-in attempt (flow id) or a number-match request (challenge id), as the sign-in log and the extension's history show them. */
+  correlationId?: string | null;
 }
 export interface AuditFilter {
   targetId?: string;
@@ -203,7 +205,8 @@ export interface Alert {
   detail: string;
 }
 
-/** What the throttle and the fatigue rule need to know about a user's recent requests. */
+/** What the throttle and the fatigue rule need to know about a user's recent requests:
+ * the window is (since, now], so a request exactly a window old no longer counts. */
 export interface ChallengeStats {
   /** Created since `since`. */
   created: number;

@@ -367,8 +367,8 @@ export function describeRepositoryContract(name: string, makeHarness: () => Repo
     describe('audit', () => {
       it('round-trips before and after as JSON, newest first, filtered by target', async () => {
         const before = { nested: { list: [1, 'two', null, { three: true }] }, text: 'Zoë — ✓' };
-        const e1 = { id: id('e'), at: T0, actorId: user.id, actorUpn: user.upn, action: 'thing.changed', targetType: 'user', targetId: user.id, before, after: null, ip: '192.0.2.1' };
-        const e2 = { ...e1, id: id('e'), at: T0 + 1, before: null, after: ['x'], actorId: null, actorUpn: 'system', targetId: 'other' };
+        const e1 = { id: id('e'), at: T0, actorId: user.id, actorUpn: user.upn, action: 'thing.changed', targetType: 'user', targetId: user.id, before, after: null, ip: '192.0.2.1', correlationId: null };
+        const e2 = { ...e1, id: id('e'), at: T0 + 1, before: null, after: ['x'], actorId: null, actorUpn: 'system', targetId: 'other', correlationId: id('c') };
         await repo.appendAudit(e1);
         await repo.appendAudit(e2);
         expect(await repo.listAudit({ limit: 10 })).toEqual([e2, e1]);

@@ -79,8 +79,8 @@ export interface Repository {
   upsertSignIn(entry: SignInEntry): Promise<void>;
   getSignIn(id: string): Promise<SignInEntry | null>;
   listSignIns(filter: SignInFilter): Promise<SignInEntry[]>;
-  /** Whether the user signed in successfully before `before` from this IP, from this location, at all. */
-  signInHistory(userId: string, ip: string, location: string, before: number): Promise<{ any: boolean; ip: boolean; location: boolean }>;
+  /** Whether the user signed in successfully (in any attempt but `exceptId`) from this IP, from this location, at all. */
+  signInHistory(userId: string, ip: string, location: string, exceptId: string): Promise<{ any: boolean; ip: boolean; location: boolean }>;
   appendAlert(alert: Alert): Promise<void>;
   listAlerts(filter: { limit: number; userId?: string; kind?: string; since?: number }): Promise<Alert[]>;
 

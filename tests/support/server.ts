@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { createApp, type AppOptions, type App } from '../../server/app.ts';
-import type { Clock, Deps, Limits } from '../../server/domain/deps.ts';
+import type { AlertSink, Clock, Deps, Limits, Locator } from '../../server/domain/deps.ts';
 import { setAuthenticatorPolicy, getAuthenticatorPolicy, type AuthenticatorPolicy } from '../../server/domain/policy.ts';
 import { seedDemoTenant, DEMO_USERS, DEMO_DOMAIN } from '../../server/seed.ts';
 import { openSqlite } from '../../server/storage/sqlite/repository.ts';
@@ -47,6 +47,8 @@ export async function startServer(opts: {
   /** Listen on this host (default 127.0.0.1); the origin uses it too. */
   host?: string;
   sqliteSynchronous?: 'FULL' | 'NORMAL';
+  locate?: Locator;
+  alertSink?: AlertSink;
   /** Reuse this data directory (a restart); it is left in place on close. Default: a fresh temp dir, removed on close. */
   dataDir?: string;
   /** Listen on this port (a restart that devices must still reach at the same origin). Default: 0. */
@@ -60,7 +62,7 @@ export async function startServer(opts: {
   const host = opts.host ?? '127.0.0.1';
   await new Promise<void>((resolve) => server.listen(opts.port ?? 0, host, resolve));
   const origin = `http://${host}:${(server.address() as AddressInfo).port}`;
-  const deps = await buildDeps({ repo, origin, clock: opts.clock ?? new ManualClock(), limits: opts.limits, log: opts.log });
+  const deps = await buildDeps({ repo, origin, clock: opts.clock ?? new ManualClock(), limits: opts.limits, log: opts.log, locate: opts.locate, alertSink: opts.alertSink });
   const app = createApp(deps, { limiters: noLimiters(), ...opts.app });
   app.attach(server);
   await seedDemoTenant(deps, demoPassword);
@@ -92,10 +94,12 @@ export async function startServer(opts: {
 /** A browser stand-in: keeps cookies between calls, answers parsed JSON with the status. */
 export class HttpClient {
   private cookies = new Map<string, string>();
+  /** Sent with every call (e.g. X-Forwarded-For behind a trusted proxy). */
+  headers: Record<string, string> = {};
   constructor(readonly origin: string) {}
 
   async call<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-    const headers: Record<string, string> = { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Chrome/156.0.0.0' };
+    const headers: Record<string, string> = { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Chrome/156.0.0.0', ...this.headers };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     const res = await fetch(this.origin + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -116,6 +120,8 @@ export class HttpClient {
   patch = <T = any>(path: string, body: unknown) => this.call<T>('PATCH', path, body);
   del = <T = any>(path: string) => this.call<T>('DELETE', path);
   hasCookie = (name: string) => this.cookies.has(name);
+  /** A GET with this client's cookies, answering the raw Response (downloads, headers). */
+  fetchRaw = (path: string) => fetch(this.origin + path, { headers: { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
   cookie = (name: string) => this.cookies.get(name);
 }
 

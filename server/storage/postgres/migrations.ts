@@ -154,4 +154,6 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX challenges_user_created ON challenges(user_id, created_at);
   CREATE INDEX alerts_user_kind ON alerts(user_id, kind, at);
   `,
+  // 3: audit entries carry the sign-in's or the request's correlation id.
+  `ALTER TABLE audit ADD COLUMN correlation_id TEXT;`,
 ];

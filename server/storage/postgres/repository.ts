@@ -276,11 +276,11 @@ class PostgresRepository implements Repository {
       )
     ).map(rows.toSignIn);
   }
-  async signInHistory(userId: string, ip: string, location: string, before: number) {
+  async signInHistory(userId: string, ip: string, location: string, exceptId: string) {
     const r = (await this.one(
       `SELECT count(*)::int AS n, count(*) FILTER (WHERE ip = $2)::int AS ip, count(*) FILTER (WHERE location = $3)::int AS loc
-       FROM signins WHERE user_id = $1 AND result = 'success' AND at < $4`,
-      [userId, ip, location, before],
+       FROM signins WHERE user_id = $1 AND result = 'success' AND id <> $4`,
+      [userId, ip, location, exceptId],
     ))!;
     return { any: Number(r.n) > 0, ip: Number(r.ip) > 0, location: Number(r.loc) > 0 };
   }
@@ -303,7 +303,7 @@ class PostgresRepository implements Repository {
          count(*) FILTER (WHERE status = 'pending' AND expires_at > $3)::int AS outstanding,
          count(*) FILTER (WHERE status IN ('denied', 'reported'))::int AS denied,
          count(*) FILTER (WHERE status = 'pending' AND expires_at <= $3)::int AS unanswered
-       FROM challenges WHERE user_id = $1 AND created_at >= $2 AND kind IN ('mfa', 'passwordless')`,
+       FROM challenges WHERE user_id = $1 AND created_at > $2 AND kind IN ('mfa', 'passwordless')`,
       [userId, since, now],
     ))!;
     return { created: Number(r.created), outstanding: Number(r.outstanding), denied: Number(r.denied), unanswered: Number(r.unanswered) };

@@ -291,11 +291,11 @@ class SqliteRepository implements Repository {
       },
     ).map(rows.toSignIn);
   }
-  async signInHistory(userId: string, ip: string, location: string, before: number) {
+  async signInHistory(userId: string, ip: string, location: string, exceptId: string) {
     const r = this.get(
       `SELECT count(*) AS n, coalesce(sum(ip = @ip), 0) AS ip, coalesce(sum(location = @location), 0) AS loc
-       FROM signins WHERE user_id = @userId AND result = 'success' AND at < @before`,
-      { userId, ip, location, before },
+       FROM signins WHERE user_id = @userId AND result = 'success' AND id <> @exceptId`,
+      { userId, ip, location, exceptId },
     )!;
     return { any: Number(r.n) > 0, ip: Number(r.ip) > 0, location: Number(r.loc) > 0 };
   }
@@ -316,7 +316,7 @@ class SqliteRepository implements Repository {
          coalesce(sum(status = 'pending' AND expires_at > @now), 0) AS outstanding,
          coalesce(sum(status IN ('denied', 'reported')), 0) AS denied,
          coalesce(sum(status = 'pending' AND expires_at <= @now), 0) AS unanswered
-       FROM challenges WHERE user_id = @userId AND created_at >= @since AND kind IN ('mfa', 'passwordless')`,
+       FROM challenges WHERE user_id = @userId AND created_at > @since AND kind IN ('mfa', 'passwordless')`,
       { userId, since, now },
     )!;
     return { created: Number(r.created), outstanding: Number(r.outstanding), denied: Number(r.denied), unanswered: Number(r.unanswered) };

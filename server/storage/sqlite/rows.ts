@@ -113,6 +113,7 @@ export const toAudit = (r: Row): AuditEntry => ({
   before: r.before_json === null ? null : json(r.before_json),
   after: r.after_json === null ? null : json(r.after_json),
   ip: String(r.ip),
+  correlationId: strOrNull(r.correlation_id),
 });
 
 export const toSignIn = (r: Row): SignInEntry => ({

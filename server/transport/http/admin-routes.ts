@@ -22,7 +22,7 @@ import { ALERT_KINDS, ROLES, type AuditEntry, type SignInEntry } from '../../dom
 import { getMonitoringPolicy, MonitoringPolicy, purgeOldRecords, setMonitoringPolicy } from '../../domain/monitoring.ts';
 import { toCsv } from './csv.ts';
 import { createUser, NewPassword, NewUser, publicUser, requireUser } from '../../domain/users.ts';
-import { callerWithRole } from './auth.ts';
+import { assertMayManage, callerWithRole } from './auth.ts';
 import type { HttpDeps } from './http-deps.ts';
 
 const IdParam = v.object({ id: Id });
@@ -157,6 +157,7 @@ export function adminRoutes(d: HttpDeps): Router {
   r.post('/users/:id/password', async (req, res) => {
     const c = await callerWithRole(d, req, 'helpdesk');
     const user = await requireUser(d, parseWith(IdParam, req.params, 'user').id);
+    assertMayManage(c, user);
     const { password } = parseWith(PasswordReset, req.body, 'password reset');
     await d.repo.updateUser(user.id, { passwordHash: await hashPassword(password), passwordFailures: 0, lockedUntil: 0 });
     await endAllSessions(d, user.id);
@@ -176,16 +177,23 @@ export function adminRoutes(d: HttpDeps): Router {
   r.post('/users/:id/tap', async (req, res) => {
     const c = await callerWithRole(d, req, 'helpdesk');
     const user = await requireUser(d, parseWith(IdParam, req.params, 'user').id);
+    assertMayManage(c, user);
     res.status(201).json(await issueTap(d, c.actor, user, parseWith(IssueTap, req.body ?? {}, 'Temporary Access Pass')));
   });
   r.delete('/users/:id/tap', async (req, res) => {
     const c = await callerWithRole(d, req, 'helpdesk');
-    await deleteTap(d, c.actor, await requireUser(d, parseWith(IdParam, req.params, 'user').id));
+    const user = await requireUser(d, parseWith(IdParam, req.params, 'user').id);
+    assertMayManage(c, user);
+    await deleteTap(d, c.actor, user);
     res.json({ status: 'deleted' });
   });
   r.delete('/devices/:id', async (req, res) => {
     const c = await callerWithRole(d, req, 'helpdesk');
-    await revokeDevice(d, c.actor, parseWith(IdParam, req.params, 'device').id);
+    const id = parseWith(IdParam, req.params, 'device').id;
+    const device = await d.repo.getDevice(id);
+    const owner = device && (await d.repo.getUser(device.userId));
+    if (owner) assertMayManage(c, owner);
+    await revokeDevice(d, c.actor, id);
     res.json({ status: 'revoked' });
   });
 

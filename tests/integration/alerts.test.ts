@@ -1,0 +1,186 @@
+// Alerts an admin can act on, each rule at and past its threshold with the injected clock;
+// the push throttle; the webhook; retention.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import pino from 'pino';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Alert } from '../../server/domain/types.ts';
+import { webhookSink } from '../../server/transport/alerts/webhook.ts';
+import { enrollUser, flowStatus, startPasswordThenPush, type EnrolledUser } from '../support/flows.ts';
+import { signIn, startServer, type HttpClient, type ManualClock, type TestServer } from '../support/server.ts';
+
+const MIN = 60_000;
+
+describe('alerts and the push throttle', () => {
+  let srv: TestServer;
+  let admin: HttpClient;
+  let bob: EnrolledUser;
+  let hook: Server;
+  const received: Array<{ type: string; alert: Alert & { upn: string } }> = [];
+  const clock = () => srv.clock as ManualClock;
+  const alerts = async (kind?: string) => ((await admin.get(`/api/admin/alerts${kind ? `?kind=${kind}` : ''}`)).body.alerts as Alert[]);
+  const push = () => startPasswordThenPush(srv, bob.upn, bob.password);
+
+  beforeAll(async () => {
+    // A real HTTP receiver for the webhook.
+    hook = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        received.push(JSON.parse(body));
+        res.end();
+      });
+    });
+    await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/alerts`;
+    srv = await startServer({
+      limits: { sessionIdleMs: 1e12, sessionAbsoluteMs: 1e12 },
+      alertSink: webhookSink(url, pino({ level: 'silent' })),
+      monitoring: { fatigueCount: 3, fatigueWindowMinutes: 10, throttleOutstanding: 2, throttlePerWindow: 6, throttleWindowMinutes: 10 },
+    });
+    admin = await signIn(srv.origin, srv.users.admin!.upn, srv.users.admin!.password);
+    bob = await enrollUser(srv, 'bob');
+  });
+  afterAll(async () => {
+    await srv?.close();
+    await new Promise<void>((r) => hook.close(() => r()));
+  });
+  // Each test starts a quiet hour later, past every window.
+  beforeEach(() => clock().advance(60 * MIN));
+
+  it('raises push fatigue at the 3rd denial within 10 minutes, not before, and once per burst', async () => {
+    for (let i = 1; i <= 4; i++) {
+      const p = await push();
+      await bob.device.respond(await bob.device.nextPush(), 'deny');
+      expect((await flowStatus(p)).status).toBe('denied');
+      const fatigue = (await alerts('push_fatigue')).filter((a) => a.at > clock().now() - 10 * MIN);
+      expect(fatigue, `after denial ${i}`).toHaveLength(i >= 3 ? 1 : 0);
+      clock().advance(MIN);
+    }
+  });
+
+  it('does not count denials older than the window', async () => {
+    for (let i = 0; i < 2; i++) {
+      await push();
+      await bob.device.respond(await bob.device.nextPush(), 'deny');
+    }
+    clock().advance(10 * MIN); // the two denials are now exactly at the window's edge, and out
+    clock().advance(1);
+    await push();
+    await bob.device.respond(await bob.device.nextPush(), 'deny');
+    expect((await alerts('push_fatigue')).filter((a) => a.at > clock().now() - 10 * MIN)).toHaveLength(0);
+  });
+
+  it('counts requests that expired unanswered', async () => {
+    const before = (await alerts('push_fatigue')).length;
+    for (let i = 0; i < 3; i++) {
+      const p = await push();
+      await bob.device.nextPush();
+      clock().set(p.expiresAt);
+      expect((await flowStatus(p)).status).toBe('expired');
+    }
+    expect((await alerts('push_fatigue')).length).toBe(before + 1);
+    expect((await alerts('push_fatigue'))[0]!.detail).toMatch(/3 sign-in requests denied or unanswered within 10 minutes/);
+  });
+
+  it('throttles a third outstanding request and logs the block once', async () => {
+    await push();
+    await push();
+    const s = await (await import('../support/flows.ts')).startSignIn(srv, bob.upn);
+    const third = await s.browser.post('/api/signin/password', { flowId: s.flowId, password: bob.password });
+    expect(third.status).toBe(429);
+    expect(third.body.error).toBe('rate_limited');
+    const log = (await admin.get(`/api/admin/signins/${s.flowId}`)).body;
+    expect(log).toMatchObject({ result: 'failure', failureCode: 'rate_limited', reason: 'Blocked by the push throttle' });
+    const fourth = await (await import('../support/flows.ts')).startSignIn(srv, bob.upn);
+    expect((await fourth.browser.post('/api/signin/password', { flowId: fourth.flowId, password: bob.password })).status).toBe(429);
+    expect((await alerts('push_throttled')).filter((a) => a.at > clock().now() - 10 * MIN)).toHaveLength(1);
+    // Answering frees a slot.
+    await bob.device.respond(await bob.device.nextPush(), 'deny');
+    expect((await push()).challengeId).toBeTruthy();
+    while (bob.device.pending().some((f) => f.type === 'request')) await bob.device.nextPush();
+  });
+
+  it('throttles the 7th request in a 10-minute window and lets it through once the window moves on', async () => {
+    for (let i = 0; i < 6; i++) {
+      const p = await push();
+      await bob.device.respond(await bob.device.nextPush(), 'approve', p.number);
+    }
+    const s = await (await import('../support/flows.ts')).startSignIn(srv, bob.upn);
+    expect((await s.browser.post('/api/signin/password', { flowId: s.flowId, password: bob.password })).status).toBe(429);
+    clock().advance(10 * MIN); // the first of the six is now exactly a window old: out
+    const p = await push();
+    await bob.device.respond(await bob.device.nextPush(), 'approve', p.number);
+  });
+
+  it('raises an alert for "No, it\'s not me" and for a TAP issued, and sends each to the webhook', async () => {
+    await push();
+    await bob.device.respond(await bob.device.nextPush(), 'report');
+    const helpdesk = await signIn(srv.origin, srv.users.helpdesk!.upn, srv.users.helpdesk!.password);
+    const carol = (await admin.get('/api/admin/users?q=carol')).body.users[0];
+    await helpdesk.post(`/api/admin/users/${carol.id}/tap`, {});
+    expect((await alerts('report'))[0]!.detail).toMatch(/Reported as not me/);
+    expect((await alerts('tap_issued'))[0]!.detail).toMatch(/issued by helpdesk@pushkey.test/);
+    await expect.poll(() => received.map((r) => r.alert.kind)).toEqual(expect.arrayContaining(['report', 'tap_issued']));
+    const tap = received.find((r) => r.alert.kind === 'tap_issued')!;
+    expect(tap).toMatchObject({ type: 'pushkey.alert', alert: { upn: carol.upn } });
+    expect(JSON.stringify(received)).not.toMatch(/"pass"/);
+  });
+
+  it('raises an alert for a sign-in from a new IP address, not for the first sign-in ever', async () => {
+    const srv2 = await startServer({ app: { trustProxy: 1 } });
+    try {
+      const { upn, password } = srv2.users.carol!;
+      const admin2 = await signIn(srv2.origin, srv2.users.admin!.upn, srv2.users.admin!.password);
+      await signIn(srv2.origin, upn, password); // first ever: from 127.0.0.1
+      await signIn(srv2.origin, upn, password); // same place again
+      expect(((await admin2.get('/api/admin/alerts?kind=new_location')).body.alerts as Alert[]).filter((a) => a.detail.includes('carol'))).toHaveLength(0);
+      const { HttpClient } = await import('../support/server.ts');
+      const b = new HttpClient(srv2.origin);
+      b.headers['x-forwarded-for'] = '198.51.100.7';
+      const start = await b.post('/api/signin/start', { username: upn });
+      expect((await b.post('/api/signin/password', { flowId: start.body.flowId, password })).body.status).toBe('signed_in');
+      const found = (await admin2.get('/api/admin/alerts?kind=new_location')).body.alerts as Alert[];
+      expect(found).toHaveLength(1);
+      expect(found[0]!.detail).toBe('Sign-in from a new IP address 198.51.100.7');
+    } finally {
+      await srv2.close();
+    }
+  });
+});
+
+describe('retention', () => {
+  let srv: TestServer;
+  afterEach(async () => srv?.close());
+
+  it('purges log entries older than the retention setting and keeps those at the limit', async () => {
+    srv = await startServer({ monitoring: { retentionDays: 30 }, limits: { sessionIdleMs: 1e12, sessionAbsoluteMs: 1e12 } });
+    const admin = await signIn(srv.origin, srv.users.admin!.upn, srv.users.admin!.password);
+    const clock = srv.clock as ManualClock;
+    await signIn(srv.origin, srv.users.carol!.upn, srv.users.carol!.password); // entries at t0
+    const t0 = clock.now();
+    clock.advance(30 * 86_400_000); // exactly 30 days: kept
+    let counts = (await admin.post('/api/admin/purge')).body;
+    expect(counts.signIns).toBe(0);
+    clock.advance(1); // past: purged
+    counts = (await (await signIn(srv.origin, srv.users.admin!.upn, srv.users.admin!.password)).post('/api/admin/purge')).body;
+    expect(counts.signIns).toBeGreaterThanOrEqual(2);
+    expect(counts.audit).toBeGreaterThan(0); // the seed's user.created entries
+    const admin2 = await signIn(srv.origin, srv.users.admin!.upn, srv.users.admin!.password);
+    const left = (await admin2.get('/api/admin/signins')).body.entries as Array<{ at: number }>;
+    expect(left.every((e) => e.at > t0)).toBe(true);
+    // Each purge is audited.
+    expect((await admin2.get('/api/admin/audit?action=logs.purged')).body.entries).toHaveLength(2);
+  });
+
+  it('lets only a global admin purge, and only a policy admin change the setting', async () => {
+    srv = await startServer();
+    const policy = await signIn(srv.origin, srv.users.policy!.upn, srv.users.policy!.password);
+    expect((await policy.post('/api/admin/purge')).status).toBe(403);
+    const current = (await policy.get('/api/admin/policies/monitoring')).body;
+    expect((await policy.put('/api/admin/policies/monitoring', { ...current, retentionDays: 90 })).body.retentionDays).toBe(90);
+    expect((await policy.put('/api/admin/policies/monitoring', { ...current, retentionDays: 0 })).body.error).toBe('bad_request');
+    const helpdesk = await signIn(srv.origin, srv.users.helpdesk!.upn, srv.users.helpdesk!.password);
+    expect((await helpdesk.put('/api/admin/policies/monitoring', current)).status).toBe(403);
+  });
+});

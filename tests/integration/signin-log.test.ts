@@ -1,0 +1,154 @@
+// The sign-in log: every field filled for each kind of attempt; filters; export.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SignInEntry } from '../../server/domain/types.ts';
+import { rangesLocator } from '../../server/geo/locator.ts';
+import { enrollUser, flowStatus, startPasswordless, startPasswordThenPush, startSignIn, upgradeToPasswordless, wrongNumber, type EnrolledUser } from '../support/flows.ts';
+import { signIn, startServer, type HttpClient, type ManualClock, type TestServer } from '../support/server.ts';
+
+describe('sign-in log', () => {
+  let srv: TestServer;
+  let admin: HttpClient;
+  let alice: EnrolledUser;
+  let bob: EnrolledUser;
+  const clock = () => srv.clock as ManualClock;
+  const entry = async (flowId: string) => (await admin.get(`/api/admin/signins/${flowId}`)).body as SignInEntry;
+
+  beforeAll(async () => {
+    srv = await startServer({ locate: rangesLocator([{ net: '203.0.113.0', prefix: 24, label: 'Lisbon, Portugal' }]), app: { trustProxy: 1 } });
+    admin = await signIn(srv.origin, srv.users.admin!.upn, srv.users.admin!.password);
+    alice = await enrollUser(srv, 'alice');
+    await upgradeToPasswordless(alice);
+    bob = await enrollUser(srv, 'bob');
+  });
+  afterAll(async () => srv?.close());
+
+  /** Every entry carries who, from where, with what, when. */
+  function expectContext(e: SignInEntry, upn: string) {
+    expect(e).toMatchObject({ upn, app: 'pushkey My Account', ip: '127.0.0.1', location: 'This computer (loopback)', browser: 'Chrome 156', os: 'Linux' });
+    expect(e.userId).toBeTruthy();
+    expect(e.at).toBeGreaterThan(0);
+    for (const s of e.steps) expect(s.durationMs).toBeGreaterThanOrEqual(0);
+  }
+
+  it('logs a passwordless sign-in as multifactor with the number matched and the request id', async () => {
+    const p = await startPasswordless(srv, alice.upn);
+    const push = await alice.device.nextPush();
+    clock().advance(4_000);
+    await alice.device.respond(push, 'approve', p.number);
+    expect((await flowStatus(p)).status).toBe('signed_in');
+    const e = await entry(p.flowId);
+    expectContext(e, alice.upn);
+    expect(e).toMatchObject({ id: p.flowId, result: 'success', failureCode: null, reason: null, requirement: 'multifactor', methods: ['passwordless'] });
+    expect(e.steps.map((s) => [s.method, s.detail, s.result])).toEqual([
+      ['passwordless', 'request sent', 'pending'],
+      ['passwordless', 'number matched', 'success'],
+    ]);
+    expect(e.steps[1]).toMatchObject({ challengeId: push.challengeId, durationMs: 4_000 });
+  });
+
+  it('logs a push MFA after a password as password + authenticator', async () => {
+    const p = await startPasswordThenPush(srv, bob.upn, bob.password);
+    await bob.device.respond(await bob.device.nextPush(), 'approve', p.number);
+    expect((await flowStatus(p)).status).toBe('signed_in');
+    const e = await entry(p.flowId);
+    expectContext(e, bob.upn);
+    expect(e).toMatchObject({ result: 'success', requirement: 'multifactor', methods: ['password', 'authenticator'] });
+    expect(e.steps.map((s) => s.detail)).toEqual(['password verified', 'request sent', 'number matched']);
+  });
+
+  it('logs a password-only sign-in as single factor', async () => {
+    const e = await entry((await signInFlow('carol', srv.users.carol!.password)).flowId);
+    expect(e).toMatchObject({ result: 'success', requirement: 'single', methods: ['password'] });
+  });
+
+  async function signInFlow(name: string, password: string) {
+    const s = await startSignIn(srv, srv.users[name]!.upn);
+    await s.browser.post('/api/signin/password', { flowId: s.flowId, password });
+    return s;
+  }
+
+  it('logs a wrong password with its code and reason', async () => {
+    const s = await signInFlow('dave', 'not-the-password');
+    expect(await entry(s.flowId)).toMatchObject({ result: 'failure', failureCode: 'invalid_credentials', reason: 'Wrong password, or no such user', requirement: 'none' });
+  });
+
+  it('logs a wrong number, a denial, a report and an expiry with the step that failed', async () => {
+    const cases: Array<[string, (p: Awaited<ReturnType<typeof startPasswordless>>) => Promise<void>, string]> = [
+      ['number_mismatch', async (p) => void (await alice.device.respond(await alice.device.nextPush(), 'approve', wrongNumber(p.number))), 'wrong number'],
+      ['denied', async () => void (await alice.device.respond(await alice.device.nextPush(), 'deny')), 'denied in the app'],
+      ['reported', async () => void (await alice.device.respond(await alice.device.nextPush(), 'report')), 'reported as not me'],
+      ['expired', async (p) => { await alice.device.nextPush(); clock().set(p.expiresAt); }, 'no answer before the request expired'],
+    ];
+    for (const [code, act, detail] of cases) {
+      const p = await startPasswordless(srv, alice.upn);
+      await act(p);
+      expect((await flowStatus(p)).status).toBe(code);
+      const e = await entry(p.flowId);
+      expectContext(e, alice.upn);
+      expect(e, code).toMatchObject({ result: 'failure', failureCode: code });
+      expect(e.reason).toBeTruthy();
+      expect(e.steps.at(-1)).toMatchObject({ method: 'passwordless', detail, result: 'failure', challengeId: p.challengeId });
+    }
+  });
+
+  it('logs a sign-in the policy refuses', async () => {
+    await srv.setPolicy({ mode: 'push' });
+    try {
+      const s = await startSignIn(srv, alice.upn);
+      expect((await s.browser.post('/api/signin/passwordless', { flowId: s.flowId })).body.error).toBe('method_not_allowed');
+      expect(await entry(s.flowId)).toMatchObject({ result: 'failure', failureCode: 'method_not_allowed', reason: 'The policy does not allow this method for the user' });
+    } finally {
+      await srv.setPolicy({ mode: 'any' });
+    }
+  });
+
+  it('logs a Temporary Access Pass sign-in as multifactor', async () => {
+    const helpdesk = await signIn(srv.origin, srv.users.helpdesk!.upn, srv.users.helpdesk!.password);
+    const dave = (await admin.get('/api/admin/users?q=dave')).body.users[0];
+    const { pass } = (await helpdesk.post(`/api/admin/users/${dave.id}/tap`, {})).body;
+    const s = await startSignIn(srv, dave.upn);
+    expect((await s.browser.post('/api/signin/tap', { flowId: s.flowId, pass })).body.status).toBe('signed_in');
+    expect(await entry(s.flowId)).toMatchObject({ result: 'success', requirement: 'multifactor', methods: ['tap'], steps: [{ method: 'tap', detail: 'pass accepted' }] });
+  });
+
+  it('labels an address from the configured location source, behind a trusted proxy', async () => {
+    const s = await startSignIn(srv, 'carol@pushkey.test');
+    expect(s.flowId).toBeTruthy();
+    const browser = s.browser;
+    browser.headers['x-forwarded-for'] = '203.0.113.9';
+    const again = await browser.post('/api/signin/start', { username: 'carol@pushkey.test' });
+    expect(await entry(again.body.flowId)).toMatchObject({ ip: '203.0.113.9', location: 'Lisbon, Portugal' });
+  });
+
+  it('filters by user, method, result, application, IP and date range', async () => {
+    const list = async (q: string) => ((await admin.get(`/api/admin/signins?${q}`)).body.entries as SignInEntry[]);
+    expect((await list(`upn=alice`)).every((e) => e.upn === alice.upn)).toBe(true);
+    expect((await list('method=tap')).map((e) => e.methods)).toEqual([['tap']]);
+    const failures = await list('result=failure');
+    expect(failures.length).toBeGreaterThanOrEqual(6);
+    expect(failures.every((e) => e.result === 'failure')).toBe(true);
+    expect(await list('ip=203.0.113.9')).toHaveLength(1);
+    expect(await list('app=nothing-like-this')).toHaveLength(0);
+    const now = srv.clock.now();
+    expect(await list(`from=${now + 1}`)).toHaveLength(0);
+    expect((await list(`to=${new Date(now + 1).toISOString()}`)).length).toBeGreaterThan(5);
+    expect((await admin.get('/api/admin/signins?result=maybe')).body.error).toBe('bad_request');
+    expect((await admin.get('/api/admin/signins?from=yesterday')).body.error).toBe('bad_request');
+  });
+
+  it('exports CSV with a header, and JSON', async () => {
+    const csv = await admin.fetchRaw('/api/admin/signins?format=csv');
+    expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
+    expect(csv.headers.get('content-disposition')).toMatch(/sign-in-log\.csv/);
+    const text = await csv.text();
+    expect(text.split('\n')[0]).toBe('time,correlationId,upn,application,ip,location,browser,os,result,failureCode,reason,requirement,methods,steps');
+    expect(text).toContain('number matched');
+    const json = await admin.get('/api/admin/signins?format=json&result=success');
+    expect((json.body as SignInEntry[]).every((e) => e.result === 'success')).toBe(true);
+  });
+
+  it('refuses the logs to a plain user', async () => {
+    expect((await alice.me.get('/api/admin/signins')).status).toBe(403);
+  });
+});
+
