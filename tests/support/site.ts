@@ -2,7 +2,7 @@
 // record CSP violations and script errors, and the steps people take on the sign-in page.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'puppeteer-core';
+import type { Page } from 'puppeteer-core';
 import type { Clock } from '../../server/domain/deps.ts';
 import { serveStatic } from '../../server/transport/http/static.ts';
 import { clickText, screenshot, waitForText } from './browser.ts';
@@ -26,16 +26,17 @@ export interface PageProblems {
 
 const problems = new WeakMap<Page, PageProblems>();
 
-export async function newSitePage(browser: Browser): Promise<Page> {
-  const page = await browser.newPage();
+/** A new tab (in a browser or an incognito-like context) that records its problems. */
+export async function newSitePage(owner: { newPage(): Promise<Page> }): Promise<Page> {
+  const page = await owner.newPage();
   const p: PageProblems = { csp: [], errors: [] };
   problems.set(page, p);
   page.on('console', (m) => {
     if (m.type() !== 'error') return;
     const text = m.text();
     if (/Content Security Policy/i.test(text)) p.csp.push(text);
-    // 401s from /api/me before sign-in are expected; anything else is worth a look.
-    else if (!/status of 401/.test(text)) p.errors.push(text);
+    // 4xx answers are refusals the page shows (a 401 before sign-in, a wrong password); 5xx and script errors are bugs.
+    else if (!/status of 4\d\d/.test(text)) p.errors.push(text);
   });
   page.on('pageerror', (e) => p.errors.push(String(e)));
   return page;

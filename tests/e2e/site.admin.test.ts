@@ -1,0 +1,210 @@
+// The admin portal in real Chromium: the Authenticator policy (enable, target, exclude, mode,
+// configure, "Save"), the TAP policy, users (search, create, groups, block, reset password),
+// a user's methods ("Add Temporary Access Pass", revoke), the logs — and each role seeing only
+// what the server lets it do.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'puppeteer-core';
+import { Browsers, type Profile } from '../support/browser.ts';
+import { enrollUser, type EnrolledUser } from '../support/flows.ts';
+import { signIn, type TestServer } from '../support/server.ts';
+import { clickText, newSitePage, problemsOf, shot, signInWithPassword, startSiteServer, waitForText } from '../support/site.ts';
+
+let browsers: Browsers;
+let a: Profile;
+let srv: TestServer;
+let bob: EnrolledUser;
+const pages: Page[] = [];
+
+/** A fresh browser context signed in as `name`, on the admin portal. */
+async function adminPage(name: string): Promise<Page> {
+  const context = await a.browser.createBrowserContext();
+  const page = await newSitePage(context);
+  pages.push(page);
+  const u = srv.users[name]!;
+  await signInWithPassword(page, srv.origin, u.upn, u.password, '/admin/');
+  await page.waitForSelector('main h1');
+  return page;
+}
+
+async function setInput(page: Page, selector: string, value: string): Promise<void> {
+  await page.click(selector, { count: 3 });
+  await page.keyboard.press('Backspace');
+  await page.type(selector, value);
+}
+
+beforeAll(async () => {
+  browsers = new Browsers();
+  [a, srv] = await Promise.all([browsers.launch({ extension: false }), startSiteServer()]);
+  bob = await enrollUser(srv, 'bob', { deviceName: 'Bob laptop' });
+});
+
+afterAll(async () => {
+  bob?.device.close();
+  await browsers?.closeAll();
+  await srv?.close();
+});
+
+describe('site: admin portal', () => {
+  it('lets a policy admin set the Authenticator policy: target, exclusions, mode, configure, "Save"', async () => {
+    const page = await adminPage('policy');
+    await waitForText(page, 'pushkey Lab');
+    await shot(page, 'admin-home');
+    await page.goto(`${srv.origin}/admin/#/authentication-methods/policies`);
+    await waitForText(page, 'Policies');
+    await waitForText(page, 'All users · mode any');
+    await shot(page, 'admin-policies');
+    await clickText(page, 'Authenticator', 'a');
+    await waitForText(page, 'Authenticator settings');
+    for (const word of ['Enable', 'Target', 'All users', 'Select groups', 'Exclude', 'Authentication mode', 'Any', 'Push', 'Passwordless', 'Show application name', 'Show geographic location', 'Save']) {
+      await waitForText(page, word);
+    }
+    await shot(page, 'admin-authenticator-policy');
+
+    await page.click('#target-groups');
+    await page.type('#include-groups', 'Pilot');
+    await page.keyboard.press('Enter');
+    await page.type('#exclude-groups', 'Contractors');
+    await page.keyboard.press('Enter');
+    await page.click('#mode-push');
+    await page.select('#number-length', '6');
+    await page.click('#show-location');
+    await setInput(page, '#min-version', '1.0.0');
+    await shot(page, 'admin-authenticator-policy-edited');
+    await clickText(page, 'Save');
+    await waitForText(page, 'Authenticator policy saved.');
+
+    const admin = await signIn(srv.origin, srv.users.admin!.upn, srv.users.admin!.password);
+    const saved = (await admin.get('/api/admin/policies/authenticator')).body;
+    expect(saved).toMatchObject({
+      enabled: true,
+      target: { allUsers: false, includeGroups: ['Pilot'], excludeGroups: ['Contractors'] },
+      mode: 'push',
+      numberLength: 6,
+      showLocation: false,
+      minClientVersion: '1.0.0',
+    });
+    // Every change lands in the audit log.
+    await page.goto(`${srv.origin}/admin/#/audit`);
+    await waitForText(page, 'policy.authenticator.updated');
+    await waitForText(page, 'policy@pushkey.test');
+    await shot(page, 'admin-audit');
+    await srv.setPolicy({ target: { allUsers: true, includeGroups: [], excludeGroups: [] }, mode: 'any', numberLength: 2, showLocation: true, minClientVersion: '0.0.0' });
+  });
+
+  it('shows a server refusal as the message, e.g. an invalid minimum version', async () => {
+    const page = await adminPage('policy');
+    await page.goto(`${srv.origin}/admin/#/authentication-methods/policies/authenticator`);
+    await page.waitForSelector('#min-version');
+    await setInput(page, '#min-version', 'latest');
+    await clickText(page, 'Save');
+    await waitForText(page, 'minClientVersion looks like 1.2.3');
+    await shot(page, 'admin-policy-error');
+  });
+
+  it('edits the Temporary Access Pass policy', async () => {
+    const page = await adminPage('policy');
+    await page.goto(`${srv.origin}/admin/#/authentication-methods/policies/tap`);
+    await page.waitForSelector('#tap-defaultLifetimeMinutes');
+    await setInput(page, '#tap-defaultLifetimeMinutes', '120');
+    await shot(page, 'admin-tap-policy');
+    await clickText(page, 'Save');
+    await waitForText(page, 'Temporary Access Pass policy saved.');
+  });
+
+  it('lets the helpdesk view but not change the policy (the server refuses it anyway)', async () => {
+    const page = await adminPage('helpdesk');
+    await page.goto(`${srv.origin}/admin/#/authentication-methods/policies/authenticator`);
+    await waitForText(page, 'You can view this policy.');
+    expect(await page.evaluate(() => [...document.querySelectorAll('button')].some((b) => b.innerText.trim() === 'Save'))).toBe(false);
+    const refused = await page.evaluate(async () => {
+      const res = await fetch('/api/admin/policies/authenticator', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{}' });
+      return res.status;
+    });
+    expect(refused).toBe(403);
+  });
+
+  it('lets the helpdesk find a user, add a Temporary Access Pass (shown once) and revoke a lost device', async () => {
+    const page = await adminPage('helpdesk');
+    await page.goto(`${srv.origin}/admin/#/users`);
+    await page.waitForSelector('#user-search');
+    await page.type('#user-search', 'bob');
+    await clickText(page, 'Search');
+    await page.waitForFunction(() => !document.body.innerText.includes('alice@pushkey.test'), { timeout: 5_000 });
+    await waitForText(page, 'bob@pushkey.test');
+    await shot(page, 'admin-users-search');
+    await clickText(page, 'Bob Brown', 'a');
+    await waitForText(page, 'Authentication methods');
+    await waitForText(page, 'Bob laptop');
+    await shot(page, 'admin-user');
+
+    await clickText(page, 'Add Temporary Access Pass');
+    await waitForText(page, 'Activation duration (minutes)');
+    await shot(page, 'admin-tap-add');
+    await page.click('dialog button[type=submit]');
+    const pass = await (await page.waitForSelector('[data-testid=tap]'))!.evaluate((e) => e.textContent!.trim());
+    expect(pass).toMatch(/^[A-Za-z0-9]{8,}$/);
+    await shot(page, 'admin-tap-shown');
+    await clickText(page, 'Done');
+    expect(await page.evaluate(() => document.body.innerText)).not.toContain(pass);
+    await waitForText(page, 'Temporary Access Pass');
+
+    await clickText(page, 'Revoke Bob laptop');
+    await waitForText(page, 'Revoke Authenticator app?');
+    await page.click('dialog .btn-danger');
+    await waitForText(page, 'was revoked');
+    await waitForText(page, 'Revoked');
+    expect((await bob.device.command('poll')).body.error).toBe('device_revoked');
+
+    // The pass works once, at the sign-in page.
+    const start = await page.evaluate(async (upn) => (await (await fetch('/api/signin/start', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: upn }) })).json()) as { methods: string[] }, 'bob@pushkey.test');
+    expect(start.methods).toContain('tap');
+  });
+
+  it('lets a global admin create a user, set groups and roles, block sign-in and reset the password', async () => {
+    const page = await adminPage('admin');
+    await page.goto(`${srv.origin}/admin/#/users`);
+    await clickText(page, '+ New user');
+    await page.waitForSelector('#new-display-name');
+    await page.type('#new-display-name', 'Erin Evans');
+    await page.type('#new-upn', 'erin@pushkey.test');
+    await page.type('#new-password', 'Erin-Passw0rd!');
+    await page.type('#new-groups', 'Pilot, Staff');
+    await shot(page, 'admin-new-user');
+    await clickText(page, 'Create');
+    await waitForText(page, 'erin@pushkey.test');
+    await page.waitForSelector('#display-name');
+    await page.click('#role-helpdesk');
+    await page.click('#block-sign-in');
+    await clickText(page, 'Save');
+    await waitForText(page, 'Changes saved.');
+    await waitForText(page, 'Sign-in blocked');
+    await page.type('#reset-password', 'Erin-N3w-Passw0rd!');
+    await clickText(page, 'Reset password');
+    await waitForText(page, 'Password reset.');
+    await shot(page, 'admin-user-edited');
+    const admin = await signIn(srv.origin, srv.users.admin!.upn, srv.users.admin!.password);
+    const erin = ((await admin.get('/api/admin/users?q=erin')).body.users as Array<Record<string, unknown>>)[0];
+    expect(erin).toMatchObject({ groups: ['Pilot', 'Staff'], roles: ['user', 'helpdesk'], disabled: true });
+  });
+
+  it('shows sign-in logs and alerts', async () => {
+    const page = await adminPage('admin');
+    await page.goto(`${srv.origin}/admin/#/signins`);
+    await waitForText(page, 'Successful sign-in');
+    await waitForText(page, 'helpdesk@pushkey.test');
+    await shot(page, 'admin-signins');
+    await page.goto(`${srv.origin}/admin/#/alerts`);
+    await waitForText(page, 'Temporary Access Pass issued');
+    await shot(page, 'admin-alerts');
+  });
+
+  it('tells a user without an admin role that the portal is not for them', async () => {
+    const page = await adminPage('alice');
+    await waitForText(page, "You don't have access");
+    await shot(page, 'admin-no-access');
+  });
+
+  it('runs under the default CSP without refusals or script errors', () => {
+    for (const p of pages) expect(problemsOf(p)).toEqual({ csp: [], errors: [] });
+  });
+});
