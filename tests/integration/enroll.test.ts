@@ -110,6 +110,14 @@ describe('enrollment', () => {
     expect(res.body.error).toBe('signature_invalid');
   });
 
+  it('refuses a proof made for another server origin', async () => {
+    const a = await activation();
+    const keys = await generateDeviceKey();
+    const fields = { code: a.code, publicKey: await exportPublicKey(keys.publicKey), deviceName: 'Phished', clientVersion: '1.0.0', capabilities: ['number_match'] };
+    const proof = await sign(keys.privateKey, enrollBytes({ origin: 'https://evil.example', ...fields }));
+    expect((await post(srv, '/api/device/enroll', { type: 'enroll', ...fields, proof })).body.error).toBe('signature_invalid');
+  });
+
   it('refuses a public key that is not a point on P-256', async () => {
     const a = await activation();
     const body = await enrollBody(srv, a.code);

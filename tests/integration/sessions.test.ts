@@ -69,6 +69,19 @@ describe('sessions', () => {
     expect(await me(c)).toMatchObject({ status: 401, body: { error: 'unauthenticated' } });
   });
 
+  it('ends an unfinished sign-in flow at exactly its lifetime', async () => {
+    const c = new HttpClient(srv.origin);
+    const early = await c.post('/api/signin/start', { username: srv.users.bob!.upn });
+    const started = clock.now();
+    clock.set(started + DEFAULT_LIMITS.flowLifetimeMs - 1);
+    expect((await c.get(`/api/signin/status?flowId=${early.body.flowId}`)).body).toEqual({ status: 'pending' });
+    const late = new HttpClient(srv.origin);
+    const flow = await late.post('/api/signin/start', { username: srv.users.bob!.upn });
+    clock.advance(DEFAULT_LIMITS.flowLifetimeMs);
+    const res = await late.post('/api/signin/password', { flowId: flow.body.flowId, password: srv.users.bob!.password });
+    expect(res).toMatchObject({ status: 400, body: { error: 'flow_invalid' } });
+  });
+
   it('signs out: the cookie is cleared and its value no longer works', async () => {
     const c = await login('alice');
     const value = c.cookie('pk_session')!;

@@ -111,6 +111,15 @@ describe('Temporary Access Pass', () => {
     expect(answers.filter((a) => a.body.error === 'tap_invalid')).toHaveLength(7);
   });
 
+  it('counts wrong passes toward the lockout, like wrong passwords', async () => {
+    const admin = await signIn(srv.origin, srv.users.admin!.upn, srv.users.admin!.password);
+    await admin.patch(`/api/admin/users/${ids.carol}`, { unlock: true }); // count from zero
+    const { pass } = await issue('carol');
+    for (let i = 1; i < 10; i++) expect((await useTap('carol', `WRONG${i}xx`)).body.error).toBe('tap_invalid');
+    expect(await useTap('carol', 'WRONG10x')).toMatchObject({ status: 423, body: { error: 'locked_out' } });
+    expect((await useTap('carol', pass)).body.error).toBe('locked_out');
+  });
+
   it('is deleted by the helpdesk', async () => {
     const { pass } = await issue('alice');
     expect((await helpdesk.del(`/api/admin/users/${ids.alice}/tap`)).status).toBe(200);
