@@ -1,10 +1,12 @@
 // The device channel: signed hello/auth handshake, pings, pushes that arrive while the
 // device was away, and a revoked device's socket closed at once.
+import fc from 'fast-check';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { channelAuthBytes } from '../../protocol/signed-bytes.ts';
 import { generateDeviceKey, sign } from '../../protocol/webcrypto.ts';
 import { toB64u } from '../../protocol/encoding.ts';
+import { isErrorCode } from '../../protocol/errors.ts';
 import { enrollUser, startPasswordless, upgradeToPasswordless, type EnrolledUser } from '../support/flows.ts';
 import { ManualClock, signIn, startServer, type TestServer } from '../support/server.ts';
 
@@ -120,6 +122,49 @@ describe('device channel', () => {
     const s = new RawSocket(srv.origin);
     await s.frame('hello');
     expect(await s.closed()).toBe(4001);
+  });
+
+  it('refuses an auth signed for another server origin', async () => {
+    const s = new RawSocket(srv.origin);
+    const hello = await s.frame('hello');
+    const signature = await sign(alice.device.keys.privateKey, channelAuthBytes({ origin: 'https://evil.example', nonce: hello.nonce, deviceId: alice.device.deviceId }));
+    await s.send(JSON.stringify({ type: 'auth', deviceId: alice.device.deviceId, signature }));
+    expect((await s.frame('error')).error).toBe('signature_invalid');
+    s.close();
+  });
+
+  it('refuses an upgrade on any other path', async () => {
+    const ws = new WebSocket(srv.origin.replace(/^http/, 'ws') + '/api/device/other');
+    const failed = await new Promise<boolean>((resolve) => {
+      ws.once('open', () => resolve(false));
+      ws.once('error', () => resolve(true));
+    });
+    expect(failed).toBe(true);
+  });
+
+  it('survives random frames: each gets an error frame with a known code, never a crash', async () => {
+    const frame = fc.oneof(
+      fc.jsonValue({ maxDepth: 3 }),
+      fc.record({ type: fc.constantFrom('auth', 'pong', 'hello', 'x'), deviceId: fc.oneof(fc.string(), fc.constant(alice.device.deviceId)), signature: fc.string(), time: fc.anything() }, { requiredKeys: ['type'] }),
+    );
+    await fc.assert(
+      fc.asyncProperty(frame, async (f) => {
+        const s = new RawSocket(srv.origin);
+        await s.frame('hello');
+        await s.send(JSON.stringify(f) ?? 'null');
+        if (typeof f === 'object' && f !== null && (f as { type?: unknown }).type === 'pong' && typeof (f as { time?: unknown }).time === 'number') {
+          s.close();
+          return;
+        }
+        const err = await s.frame('error').catch(() => null);
+        if (err) expect(isErrorCode(err.error), JSON.stringify(err)).toBe(true);
+        s.close();
+      }),
+      { numRuns: 60 },
+    );
+    // Still serving devices.
+    await alice.device.connect();
+    alice.device.close();
   });
 
   it('pings a connected device at the configured interval', async () => {
