@@ -135,6 +135,17 @@ describe('number matching', () => {
       expect(entry).toMatchObject({ result: 'success', methods: ['passwordless'] });
     });
 
+    it('creates one session when the starting browser polls many times at once after approval', async () => {
+      const flow = await startPasswordless(srv, alice.upn);
+      await alice.device.respond(await alice.device.nextPush(), 'approve', flow.number);
+      const cookie = `pk_flow=${flow.browser.cookie('pk_flow')}`;
+      const polls = await Promise.all(Array.from({ length: 10 }, () => fetch(`${srv.origin}/api/signin/status?flowId=${flow.flowId}`, { headers: { cookie } })));
+      const bodies = await Promise.all(polls.map((p) => p.json()));
+      expect(bodies.every((b) => b.status === 'signed_in')).toBe(true);
+      const sessions = polls.flatMap((p) => p.headers.getSetCookie().filter((c) => c.startsWith('pk_session=')));
+      expect(sessions).toHaveLength(1);
+    });
+
     it('wakes a browser that is long-polling as soon as the device approves', async () => {
       const flow = await startPasswordless(srv, alice.upn);
       const push = await alice.device.nextPush();
