@@ -224,3 +224,69 @@ export interface PurgeCounts {
   alerts: number;
   transient: number;
 }
+
+/** A FIDO2 / WebAuthn credential (passkey). Deleting the row is what revokes it. */
+export interface Passkey {
+  id: string;
+  userId: string;
+  /** The credential id the authenticator chose, base64url. Unique. */
+  credentialId: string;
+  /** COSE public key, base64url. */
+  publicKey: string;
+  /** Signature counter; 0 for authenticators that do not count. */
+  counter: number;
+  transports: string[];
+  name: string;
+  aaguid: string;
+  backedUp: boolean;
+  createdAt: number;
+  lastUsedAt: number | null;
+}
+
+/** A WebAuthn ceremony's challenge: single use, short-lived. */
+export interface WebAuthnChallenge {
+  id: string;
+  /** The user registering, or the flow's user (null for a discoverable sign-in). */
+  userId: string | null;
+  flowId: string | null;
+  purpose: 'register' | 'authenticate';
+  challenge: string;
+  createdAt: number;
+  expiresAt: number;
+  usedAt: number | null;
+}
+
+/** A user's phone number for SMS (E.164), verified with a code before use. */
+export interface Phone {
+  userId: string;
+  number: string;
+  createdAt: number;
+  verifiedAt: number | null;
+  lastUsedAt: number | null;
+}
+
+/** A one-time SMS code: hashed, 5 minutes, attempts capped, consumed by one conditional write. */
+export interface SmsCode {
+  id: string;
+  userId: string;
+  phone: string;
+  purpose: 'verify' | 'signin';
+  /** The sign-in flow it was sent for (purpose signin). */
+  flowId: string | null;
+  codeHash: string;
+  createdAt: number;
+  expiresAt: number;
+  attempts: number;
+  usedAt: number | null;
+}
+
+/** A message the lab providers "sent": the SMS lab phone and the email outbox pages read these. */
+export interface OutboxMessage {
+  id: string;
+  at: number;
+  channel: 'sms' | 'email';
+  /** E.164 number or email address. */
+  to: string;
+  userId: string | null;
+  text: string;
+}

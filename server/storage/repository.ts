@@ -18,6 +18,11 @@ import type {
   Alert,
   ChallengeStats,
   PurgeCounts,
+  Passkey,
+  WebAuthnChallenge,
+  Phone,
+  SmsCode,
+  OutboxMessage,
 } from '../domain/types.ts';
 
 export interface Repository {
@@ -88,6 +93,37 @@ export interface Repository {
   challengeStats(userId: string, since: number, now: number): Promise<ChallengeStats>;
   /** Retention: deletes log entries older than `cutoff` and spent transient rows (flows, challenges, codes, sessions). */
   purge(cutoff: number, now: number): Promise<PurgeCounts>;
+
+  // Passkeys (issue 5). A deleted passkey is gone: its credential id no longer resolves.
+  createPasskey(passkey: Passkey): Promise<void>;
+  getPasskeyByCredentialId(credentialId: string): Promise<Passkey | null>;
+  listUserPasskeys(userId: string): Promise<Passkey[]>;
+  updatePasskey(id: string, patch: Partial<Pick<Passkey, 'name' | 'lastUsedAt'>>): Promise<void>;
+  /** Moves the signature counter forward only; true when it moved (false: a cloned or replayed authenticator). */
+  advancePasskeyCounter(id: string, counter: number): Promise<boolean>;
+  deletePasskey(id: string): Promise<boolean>;
+  createWebAuthnChallenge(c: WebAuthnChallenge): Promise<void>;
+  /** Marks an unused, unexpired challenge used and returns it; null for exactly all callers but one. */
+  consumeWebAuthnChallenge(id: string, now: number): Promise<WebAuthnChallenge | null>;
+
+  // Phones and SMS codes.
+  /** One phone per user: replaces any earlier one. */
+  replacePhone(phone: Phone): Promise<void>;
+  getUserPhone(userId: string): Promise<Phone | null>;
+  updatePhone(userId: string, patch: Partial<Pick<Phone, 'verifiedAt' | 'lastUsedAt'>>): Promise<void>;
+  deleteUserPhone(userId: string): Promise<boolean>;
+  createSmsCode(code: SmsCode): Promise<void>;
+  getSmsCode(id: string): Promise<SmsCode | null>;
+  /** Counts one attempt on a live code if fewer than `max` were made; returns the code after counting, or null (unknown, used, expired, or out of attempts). */
+  attemptSmsCode(id: string, max: number, now: number): Promise<SmsCode | null>;
+  /** Marks a live code used; true for exactly one caller. */
+  consumeSmsCode(id: string, now: number): Promise<boolean>;
+  /** Codes sent since `since` (exclusive) to this user or to this number. */
+  countSmsCodes(filter: { userId?: string; phone?: string; since: number }): Promise<number>;
+
+  // The lab outbox (SMS lab phone, email notices).
+  appendOutbox(message: OutboxMessage): Promise<void>;
+  listOutbox(filter: { channel?: OutboxMessage['channel']; to?: string; limit: number }): Promise<OutboxMessage[]>;
 
   close(): Promise<void>;
 }

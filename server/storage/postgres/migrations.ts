@@ -156,4 +156,66 @@ export const MIGRATIONS: readonly string[] = [
   `,
   // 3: audit entries carry the sign-in's or the request's correlation id.
   `ALTER TABLE audit ADD COLUMN correlation_id TEXT;`,
+  // 4: passkeys and their ceremonies' challenges, phones and SMS codes, the lab outbox (issue 5).
+  `
+  CREATE TABLE passkeys (
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    credential_id TEXT NOT NULL UNIQUE,
+    public_key TEXT NOT NULL,
+    counter BIGINT NOT NULL DEFAULT 0,
+    transports_json TEXT NOT NULL DEFAULT '[]',
+    name TEXT NOT NULL,
+    aaguid TEXT NOT NULL,
+    backed_up INTEGER NOT NULL DEFAULT 0,
+    created_at BIGINT NOT NULL,
+    last_used_at BIGINT
+  );
+  CREATE INDEX passkeys_user ON passkeys(user_id);
+
+  CREATE TABLE webauthn_challenges (
+    id TEXT PRIMARY KEY,
+    user_id TEXT REFERENCES users(id) ON DELETE CASCADE,
+    flow_id TEXT,
+    purpose TEXT NOT NULL,
+    challenge TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL,
+    used_at BIGINT
+  );
+
+  CREATE TABLE phones (
+    user_id TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+    number TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    verified_at BIGINT,
+    last_used_at BIGINT
+  );
+
+  CREATE TABLE sms_codes (
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    phone TEXT NOT NULL,
+    purpose TEXT NOT NULL,
+    flow_id TEXT,
+    code_hash TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    used_at BIGINT
+  );
+  CREATE INDEX sms_codes_user ON sms_codes(user_id, created_at);
+  CREATE INDEX sms_codes_phone ON sms_codes(phone, created_at);
+
+  CREATE TABLE outbox (
+    seq BIGSERIAL UNIQUE,
+    id TEXT PRIMARY KEY,
+    at BIGINT NOT NULL,
+    channel TEXT NOT NULL,
+    recipient TEXT NOT NULL,
+    user_id TEXT,
+    text TEXT NOT NULL
+  );
+  CREATE INDEX outbox_recipient ON outbox(channel, recipient, at);
+  `,
 ];

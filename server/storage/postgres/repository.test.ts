@@ -1,7 +1,8 @@
 // The Repository contract on PostgreSQL: one throwaway schema per test, reopened with a new pool.
 import pg from 'pg';
-import { describeRepositoryContract } from '../repository.contract.ts';
+import { type RepositoryHarness, describeRepositoryContract } from '../repository.contract.ts';
 import type { Repository } from '../repository.ts';
+import { describeMethodsContract } from '../methods.contract.ts';
 import { openPostgres } from './repository.ts';
 
 const DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -16,7 +17,7 @@ async function open(schema: string): Promise<Repository> {
   return repo;
 }
 
-describeRepositoryContract('PostgreSQL', () => ({
+const harness = (): RepositoryHarness => ({
   async open() {
     const schema = `${prefix}_${++n}`;
     created.push(schema);
@@ -33,4 +34,7 @@ describeRepositoryContract('PostgreSQL', () => ({
     for (const s of created) await admin.query(`DROP SCHEMA IF EXISTS ${s} CASCADE`);
     await admin.end();
   },
-}));
+});
+
+describeRepositoryContract('PostgreSQL', harness);
+describeMethodsContract('PostgreSQL', harness);

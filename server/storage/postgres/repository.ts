@@ -6,6 +6,8 @@ import type { Repository } from '../repository.ts';
 import type { Activation, Alert, AuditEntry, AuditFilter, Challenge, Device, Flow, Session, SignInEntry, SignInFilter, Tap, User } from '../../domain/types.ts';
 import { MIGRATIONS } from './migrations.ts';
 import * as rows from '../sqlite/rows.ts';
+import * as mrows from '../sqlite/method-rows.ts';
+import type { OutboxMessage, Passkey, Phone, SmsCode, WebAuthnChallenge } from '../../domain/types.ts';
 
 type Row = Record<string, unknown>;
 const COLUMN_RE = /^[a-z_]+$/;
@@ -332,6 +334,83 @@ class PostgresRepository implements Repository {
     } finally {
       client.release();
     }
+  }
+
+  // Passkeys, WebAuthn challenges, phones, SMS codes, the lab outbox (issue 5).
+  async createPasskey(p: Passkey) {
+    await this.insert('passkeys', p);
+  }
+  async getPasskeyByCredentialId(credentialId: string) {
+    const r = await this.one('SELECT * FROM passkeys WHERE credential_id = $1', [credentialId]);
+    return r ? mrows.toPasskey(r) : null;
+  }
+  async listUserPasskeys(userId: string) {
+    return (await this.all('SELECT * FROM passkeys WHERE user_id = $1 ORDER BY created_at, id', [userId])).map(mrows.toPasskey);
+  }
+  async updatePasskey(id: string, patch: Partial<Passkey>) {
+    await this.update('passkeys', 'id', id, patch);
+  }
+  async advancePasskeyCounter(id: string, counter: number) {
+    return (await this.run('UPDATE passkeys SET counter = $1 WHERE id = $2 AND counter < $1', [counter, id])) === 1;
+  }
+  async deletePasskey(id: string) {
+    return (await this.run('DELETE FROM passkeys WHERE id = $1', [id])) === 1;
+  }
+  async createWebAuthnChallenge(c: WebAuthnChallenge) {
+    await this.insert('webauthn_challenges', c);
+  }
+  async consumeWebAuthnChallenge(id: string, now: number) {
+    const r = await this.one('UPDATE webauthn_challenges SET used_at = $1 WHERE id = $2 AND used_at IS NULL AND expires_at > $1 RETURNING *', [now, id]);
+    return r ? mrows.toWebAuthnChallenge(r) : null;
+  }
+  async replacePhone(phone: Phone) {
+    // One phone per user: the primary key upsert replaces the earlier number in one statement.
+    await this.insert('phones', phone, 'user_id');
+  }
+  async getUserPhone(userId: string) {
+    const r = await this.one('SELECT * FROM phones WHERE user_id = $1', [userId]);
+    return r ? mrows.toPhone(r) : null;
+  }
+  async updatePhone(userId: string, patch: Partial<Phone>) {
+    await this.update('phones', 'user_id', userId, patch);
+  }
+  async deleteUserPhone(userId: string) {
+    return (await this.run('DELETE FROM phones WHERE user_id = $1', [userId])) === 1;
+  }
+  async createSmsCode(c: SmsCode) {
+    await this.insert('sms_codes', c);
+  }
+  async getSmsCode(id: string) {
+    const r = await this.one('SELECT * FROM sms_codes WHERE id = $1', [id]);
+    return r ? mrows.toSmsCode(r) : null;
+  }
+  async attemptSmsCode(id: string, max: number, now: number) {
+    const r = await this.one(
+      'UPDATE sms_codes SET attempts = attempts + 1 WHERE id = $1 AND used_at IS NULL AND expires_at > $2 AND attempts < $3 RETURNING *',
+      [id, now, max],
+    );
+    return r ? mrows.toSmsCode(r) : null;
+  }
+  async consumeSmsCode(id: string, now: number) {
+    return (await this.run('UPDATE sms_codes SET used_at = $1 WHERE id = $2 AND used_at IS NULL AND expires_at > $1', [now, id])) === 1;
+  }
+  async countSmsCodes(f: { userId?: string; phone?: string; since: number }) {
+    const r = (await this.one(
+      'SELECT count(*)::int AS n FROM sms_codes WHERE ($1::text IS NULL OR user_id = $1) AND ($2::text IS NULL OR phone = $2) AND created_at > $3',
+      [f.userId ?? null, f.phone ?? null, f.since],
+    ))!;
+    return Number(r.n);
+  }
+  async appendOutbox(m: OutboxMessage) {
+    await this.insert('outbox', mrows.outboxColumns(m));
+  }
+  async listOutbox(f: { channel?: OutboxMessage['channel']; to?: string; limit: number }) {
+    return (
+      await this.all(
+        'SELECT * FROM outbox WHERE ($1::text IS NULL OR channel = $1) AND ($2::text IS NULL OR recipient = $2) ORDER BY at DESC, seq DESC LIMIT $3',
+        [f.channel ?? null, f.to ?? null, f.limit],
+      )
+    ).map(mrows.toOutbox);
   }
 
   async close() {

@@ -1,11 +1,12 @@
 // The Repository contract on SQLite: a fresh file per test, reopened in place.
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { describeRepositoryContract, makeUser } from '../repository.contract.ts';
+import { type RepositoryHarness, describeRepositoryContract, makeUser } from '../repository.contract.ts';
 import type { Repository } from '../repository.ts';
+import { describeMethodsContract } from '../methods.contract.ts';
 import { MIGRATIONS } from './migrations.ts';
 import { openSqlite } from './repository.ts';
 
@@ -19,15 +20,19 @@ function open(filename: string): Repository {
   return repo;
 }
 
-describeRepositoryContract('SQLite', () => ({
-  open: async () => open(path.join(root, `db-${++n}.sqlite`)),
+const harness = (): RepositoryHarness => ({
+  // Both suites share the folder; the first one's cleanup may have removed it.
+  open: async () => (mkdirSync(root, { recursive: true }), open(path.join(root, `db-${++n}.sqlite`))),
   async reopen(repo) {
     const filename = files.get(repo)!;
     await repo.close();
     return open(filename);
   },
   cleanup: async () => rmSync(root, { recursive: true, force: true }),
-}));
+});
+
+describeRepositoryContract('SQLite', harness);
+describeMethodsContract('SQLite', harness);
 
 describe('SQLite migrations', () => {
   it('records how many ran, and reopening neither reruns nor fails', async () => {

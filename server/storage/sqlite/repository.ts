@@ -6,6 +6,8 @@ import type { Repository } from '../repository.ts';
 import type { Activation, Alert, AuditEntry, AuditFilter, Challenge, Device, Flow, Session, SignInEntry, SignInFilter, Tap, User } from '../../domain/types.ts';
 import { MIGRATIONS } from './migrations.ts';
 import * as rows from './rows.ts';
+import * as mrows from './method-rows.ts';
+import type { OutboxMessage, Passkey, Phone, SmsCode, WebAuthnChallenge } from '../../domain/types.ts';
 
 type Row = Record<string, unknown>;
 
@@ -333,6 +335,85 @@ class SqliteRepository implements Repository {
         this.run('DELETE FROM activations WHERE expires_at < ?', now) +
         this.run('DELETE FROM sessions WHERE last_seen_at < ?', cutoff),
     }))();
+  }
+
+  // Passkeys, WebAuthn challenges, phones, SMS codes, the lab outbox (issue 5).
+  async createPasskey(p: Passkey) {
+    this.insert('passkeys', p);
+  }
+  async getPasskeyByCredentialId(credentialId: string) {
+    const r = this.get('SELECT * FROM passkeys WHERE credential_id = ?', credentialId);
+    return r ? mrows.toPasskey(r) : null;
+  }
+  async listUserPasskeys(userId: string) {
+    return this.all('SELECT * FROM passkeys WHERE user_id = ? ORDER BY created_at, rowid', userId).map(mrows.toPasskey);
+  }
+  async updatePasskey(id: string, patch: Partial<Passkey>) {
+    this.update('passkeys', 'id', id, patch);
+  }
+  async advancePasskeyCounter(id: string, counter: number) {
+    return this.run('UPDATE passkeys SET counter = ? WHERE id = ? AND counter < ?', counter, id, counter) === 1;
+  }
+  async deletePasskey(id: string) {
+    return this.run('DELETE FROM passkeys WHERE id = ?', id) === 1;
+  }
+  async createWebAuthnChallenge(c: WebAuthnChallenge) {
+    this.insert('webauthn_challenges', c);
+  }
+  async consumeWebAuthnChallenge(id: string, now: number) {
+    const r = this.get('UPDATE webauthn_challenges SET used_at = ? WHERE id = ? AND used_at IS NULL AND expires_at > ? RETURNING *', now, id, now);
+    return r ? mrows.toWebAuthnChallenge(r) : null;
+  }
+  async replacePhone(phone: Phone) {
+    this.db.transaction(() => {
+      this.run('DELETE FROM phones WHERE user_id = ?', phone.userId);
+      this.insert('phones', phone);
+    })();
+  }
+  async getUserPhone(userId: string) {
+    const r = this.get('SELECT * FROM phones WHERE user_id = ?', userId);
+    return r ? mrows.toPhone(r) : null;
+  }
+  async updatePhone(userId: string, patch: Partial<Phone>) {
+    this.update('phones', 'user_id', userId, patch);
+  }
+  async deleteUserPhone(userId: string) {
+    return this.run('DELETE FROM phones WHERE user_id = ?', userId) === 1;
+  }
+  async createSmsCode(c: SmsCode) {
+    this.insert('sms_codes', c);
+  }
+  async getSmsCode(id: string) {
+    const r = this.get('SELECT * FROM sms_codes WHERE id = ?', id);
+    return r ? mrows.toSmsCode(r) : null;
+  }
+  async attemptSmsCode(id: string, max: number, now: number) {
+    const r = this.get(
+      'UPDATE sms_codes SET attempts = attempts + 1 WHERE id = ? AND used_at IS NULL AND expires_at > ? AND attempts < ? RETURNING *',
+      id,
+      now,
+      max,
+    );
+    return r ? mrows.toSmsCode(r) : null;
+  }
+  async consumeSmsCode(id: string, now: number) {
+    return this.run('UPDATE sms_codes SET used_at = ? WHERE id = ? AND used_at IS NULL AND expires_at > ?', now, id, now) === 1;
+  }
+  async countSmsCodes(f: { userId?: string; phone?: string; since: number }) {
+    const r = this.get(
+      'SELECT count(*) AS n FROM sms_codes WHERE (@userId IS NULL OR user_id = @userId) AND (@phone IS NULL OR phone = @phone) AND created_at > @since',
+      { userId: f.userId ?? null, phone: f.phone ?? null, since: f.since },
+    )!;
+    return Number(r.n);
+  }
+  async appendOutbox(m: OutboxMessage) {
+    this.insert('outbox', mrows.outboxColumns(m));
+  }
+  async listOutbox(f: { channel?: OutboxMessage['channel']; to?: string; limit: number }) {
+    return this.all(
+      'SELECT * FROM outbox WHERE (@channel IS NULL OR channel = @channel) AND (@to IS NULL OR recipient = @to) ORDER BY at DESC, rowid DESC LIMIT @limit',
+      { channel: f.channel ?? null, to: f.to ?? null, limit: f.limit },
+    ).map(mrows.toOutbox);
   }
 
   async close() {
