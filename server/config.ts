@@ -4,8 +4,10 @@ import * as v from 'valibot';
 import path from 'node:path';
 import { Origin } from '../protocol/fields.ts';
 
-const Port = v.pipe(v.string(), v.transform(Number), v.integer('PORT must be a whole number'), v.minValue(0), v.maxValue(65535));
-const Whole = (name: string) => v.pipe(v.string(), v.transform(Number), v.integer(`${name} must be a whole number`), v.minValue(0));
+// Decimal digits only: Number() would also take " " (0: a random port), "0x10" and "1e3".
+const Digits = (name: string) => v.pipe(v.string(), v.regex(/^\d{1,9}$/, `${name} must be a whole number`), v.transform(Number));
+const Port = v.pipe(Digits('PORT'), v.maxValue(65535, 'PORT must be at most 65535'));
+const Whole = (name: string, min = 0) => v.pipe(Digits(name), v.minValue(min, `${name} must be at least ${min}`));
 
 const Env = v.object({
   PORT: v.optional(Port, '3000'),
@@ -16,8 +18,9 @@ const Env = v.object({
   LOG_LEVEL: v.optional(v.picklist(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
   TRUST_PROXY: v.optional(Whole('TRUST_PROXY'), '0'),
   SQLITE_SYNCHRONOUS: v.optional(v.picklist(['FULL', 'NORMAL']), 'NORMAL'),
-  SESSION_IDLE_MINUTES: v.optional(Whole('SESSION_IDLE_MINUTES'), '30'),
-  SESSION_ABSOLUTE_HOURS: v.optional(Whole('SESSION_ABSOLUTE_HOURS'), '12'),
+  // 0 would end every session as it starts.
+  SESSION_IDLE_MINUTES: v.optional(Whole('SESSION_IDLE_MINUTES', 1), '30'),
+  SESSION_ABSOLUTE_HOURS: v.optional(Whole('SESSION_ABSOLUTE_HOURS', 1), '12'),
   ALERT_WEBHOOK_URL: v.optional(v.pipe(v.string(), v.url('ALERT_WEBHOOK_URL must be a URL'))),
   GEOIP_CSV: v.optional(v.string()),
 });
