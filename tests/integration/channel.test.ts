@@ -208,6 +208,31 @@ describe('device channel', () => {
     expect(await closed).toBe(4003);
   });
 
+  it('carries two accounts on one socket; revoking one keeps the other, and pushes go only to their own device', async () => {
+    const first = await enrollUser(srv, 'policy', { connect: false });
+    const second = await enrollUser(srv, 'helpdesk', { connect: false });
+    const s = new RawSocket(srv.origin);
+    const hello = await s.frame('hello');
+    for (const u of [first, second]) {
+      const signature = await sign(u.device.keys.privateKey, channelAuthBytes({ origin: srv.origin, nonce: hello.nonce, deviceId: u.device.deviceId }));
+      await s.send(JSON.stringify({ type: 'auth', deviceId: u.device.deviceId, signature }));
+      expect((await s.frame('ready')).deviceId).toBe(u.device.deviceId);
+    }
+    await first.me.del(`/api/me/devices/${first.device.deviceId}`);
+    expect(await s.frame('revoked')).toEqual({ type: 'revoked', deviceId: first.device.deviceId });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(s.closeCode).toBeNull();
+    // A push for the remaining account still arrives; one for another user's device does not.
+    const test = await second.me.post('/api/me/authenticator/test', {});
+    expect(test.status).toBe(200);
+    expect((await s.frame('request')).challengeId).toBe(test.body.challengeId);
+    const other = await enrollUser(srv, 'alice', { connect: false, me: alice.me });
+    expect((await alice.me.post('/api/me/authenticator/test', { deviceId: other.device.deviceId })).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(s.frames.filter((f) => f.type === 'request')).toEqual([]);
+    s.close();
+  });
+
   it('refuses a revoked device that tries to reconnect', async () => {
     const dave = await enrollUser(srv, 'dave', { connect: false });
     await dave.me.del(`/api/me/devices/${dave.device.deviceId}`);
