@@ -80,6 +80,17 @@ describe('number matching', () => {
       await alice.device.respond(push, 'deny');
     });
 
+    it('carries a hostile user agent (control characters, 600 characters) in a push that still parses and verifies', async () => {
+      const browser = new HttpClient(srv.origin);
+      browser.headers['user-agent'] = 'Mozilla/5.0 \u0085\u009b[31m Chrome/156.0 ' + 'é'.repeat(600);
+      const start = await browser.post('/api/signin/start', { username: alice.upn });
+      expect((await browser.post('/api/signin/passwordless', { flowId: start.body.flowId })).status).toBe(200);
+      const push = await alice.device.nextPush(); // parsed by the protocol's schema, and verified
+      expect(push.context.browser.length).toBeLessThanOrEqual(128);
+      expect(push.context.browser).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+      await alice.device.respond(push, 'deny');
+    });
+
     it('hides the application and the location when the policy says so', async () => {
       await srv.setPolicy({ showApplication: false, showLocation: false });
       await startPasswordless(srv, alice.upn);
