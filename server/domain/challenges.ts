@@ -148,15 +148,19 @@ export async function resolveResponse(d: Deps, r: DeviceResponse): Promise<{ out
   if (c.status !== 'pending') throw new PushkeyError('challenge_consumed', 'This request was already answered.');
   if (now >= c.expiresAt) throw new PushkeyError('challenge_expired', 'This request has expired.');
   const policy = await getAuthenticatorPolicy(d.repo);
-  // The policy still lets this device answer this kind (mode or passwordless may have changed since the push).
-  if (!mayAnswer(policy, device, c.kind)) throw new PushkeyError('method_not_allowed', 'This authenticator may not answer this request.');
   await d.repo.updateDevice(device.id, { lastUsedAt: now, clientVersion: r.clientVersion, capabilities: r.capabilities });
-  // Old clients that cannot number-match, or below the minimum version, are refused (and the browser is told).
-  if (!r.capabilities.includes('number_match') || compareVersions(r.clientVersion, policy.minClientVersion) < 0) {
-    await settle(d, c, 'update_required', device.id);
-    throw new PushkeyError('client_update_required', `Update required: this server needs authenticator version ${policy.minClientVersion} or later.`, {
-      minClientVersion: policy.minClientVersion,
-    });
+  // Refusing is always safe: a deny or a report is honoured whatever the client's version,
+  // or the policy now says (a report still cancels the other requests and raises the alert).
+  if (r.decision === 'approve') {
+    // The policy still lets this device answer this kind (mode or passwordless may have changed since the push).
+    if (!mayAnswer(policy, device, c.kind)) throw new PushkeyError('method_not_allowed', 'This authenticator may not answer this request.');
+    // Old clients that cannot number-match, or below the minimum version, are refused (and the browser is told).
+    if (!r.capabilities.includes('number_match') || compareVersions(r.clientVersion, policy.minClientVersion) < 0) {
+      await settle(d, c, 'update_required', device.id);
+      throw new PushkeyError('client_update_required', `Update required: this server needs authenticator version ${policy.minClientVersion} or later.`, {
+        minClientVersion: policy.minClientVersion,
+      });
+    }
   }
   if (r.decision === 'deny') {
     await settle(d, c, 'denied', device.id);

@@ -365,6 +365,24 @@ describe('number matching', () => {
       expect(res.body.outcome).toBe('approved');
     });
 
+    it('honours a report from a client below minClientVersion: reported, other requests cancelled, alert raised', async () => {
+      await srv.setPolicy({ minClientVersion: '2.0.0' });
+      const other = await startPasswordless(srv, alice.upn);
+      await alice.device.nextPush();
+      const flow = await startPasswordless(srv, alice.upn);
+      const res = await alice.device.respond(await alice.device.nextPush(), 'report', '', { clientVersion: '1.0.0', capabilities: ['report'] });
+      expect(res.body).toMatchObject({ outcome: 'reported' });
+      expect(await flowStatus(flow)).toEqual({ status: 'reported' });
+      expect(await flowStatus(other)).toEqual({ status: 'cancelled' });
+    });
+
+    it('honours a deny from a client below minClientVersion', async () => {
+      await srv.setPolicy({ minClientVersion: '2.0.0' });
+      const flow = await startPasswordless(srv, alice.upn);
+      expect((await alice.device.respond(await alice.device.nextPush(), 'deny', '', { clientVersion: '1.0.0' })).body.outcome).toBe('denied');
+      expect(await flowStatus(flow)).toEqual({ status: 'denied' });
+    });
+
     it('refuses a client that does not announce number_match', async () => {
       const flow = await startPasswordless(srv, alice.upn);
       const res = await alice.device.respond(await alice.device.nextPush(), 'approve', flow.number, { capabilities: ['passwordless'] });

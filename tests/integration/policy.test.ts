@@ -105,6 +105,14 @@ describe('authenticator policy at sign-in', () => {
       expect(await flowStatus(flow)).toEqual({ status: 'pending' });
     });
 
+    it('honours a deny of a passwordless push sent before the mode changed', async () => {
+      const flow = await startPasswordless(srv, alice.upn);
+      const push = await alice.device.nextPush();
+      await srv.setPolicy({ mode: 'push' });
+      expect((await alice.device.respond(push, 'deny')).body.outcome).toBe('denied');
+      expect(await flowStatus(flow)).toEqual({ status: 'denied' });
+    });
+
     it('refuses the passwordless upgrade', async () => {
       await srv.setPolicy({ mode: 'push' });
       const res = await carol.device.command('passwordless_setup', { password: carol.password, clientVersion: '1.0.0' });
