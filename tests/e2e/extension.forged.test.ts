@@ -4,8 +4,10 @@
 // cannot leave the extension.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
-import { Browsers, clickText, openPopupTab, promptIsOpen, waitForPrompt, waitForText, type Profile } from '../support/browser.ts';
+import { Browsers, clickText, openPopupTab, promptIsOpen, waitForPrompt, waitForPromptClosed, waitForText, type Profile } from '../support/browser.ts';
 import { makeServerKey, randomId, startImpersonator, type Impersonator } from '../support/impersonator.ts';
+import { signIn, startServer } from '../support/server.ts';
+import { addAccountByCode, listAccounts, waitConnected, wallClock } from './flows.ts';
 
 let browsers: Browsers;
 let b: Profile;
@@ -56,6 +58,7 @@ describe('extension: pinned server key', () => {
     await expect.poll(() => server.responses.length).toBe(1);
     expect(server.responses[0]).toMatchObject({ challengeId: genuine.challengeId, decision: 'approve', number: '42', deviceId });
     await waitForText(prompt, 'Approved');
+    await waitForPromptClosed(b);
   });
 
   it('keeps the private key inside: exportKey and wrapKey throw InvalidAccessError', async () => {
@@ -81,4 +84,32 @@ describe('extension: pinned server key', () => {
     });
     expect(errors).toEqual({ extractable: 'false', type: 'private', pkcs8: 'InvalidAccessError', jwk: 'InvalidAccessError', wrapKey: 'InvalidAccessError' });
   });
+});
+
+describe('extension: someone else answering at the server origin', () => {
+  it('rejects pushes from a server that took over the origin with a different key', async () => {
+    // Enroll with the real server (its key is pinned), then stop it and let an impersonator
+    // bind the very same origin with a key of its own.
+    const real = await startServer({ clock: wallClock });
+    const carol = real.users.carol!;
+    const me = await signIn(real.origin, carol.upn, carol.password);
+    const act = await me.post('/api/me/authenticator/activation');
+    const page = await addAccountByCode(b, act.body.code, act.body.serverUrl, carol.upn);
+    await waitConnected(page, carol.upn);
+    const carolDevice = (await listAccounts(page)).find((a) => a.upn === carol.upn)!.deviceId;
+    const port = Number(new URL(real.origin).port);
+    await real.close();
+    const impostor = await startImpersonator({ port });
+    try {
+      // The device reconnects (backoff with jitter) and binds to whoever answers at its origin.
+      await impostor.waitReady(carolDevice, 30_000);
+      const forged = impostor.push(carolDevice);
+      await expect.poll(async () => (await history(page)).find((r) => r.challengeId === forged.challengeId)?.status, { timeout: 5_000 }).toBe('rejected');
+      expect(promptIsOpen(b)).toBe(false);
+      expect(impostor.responses).toHaveLength(0);
+    } finally {
+      await impostor.close();
+      await page.close();
+    }
+  }, 60_000);
 });

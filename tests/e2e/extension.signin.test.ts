@@ -69,6 +69,23 @@ describe('extension: approving sign-ins', () => {
     await waitForPromptClosed(b);
   });
 
+  it('shows "Update required" when the server needs a newer extension', async () => {
+    await server.setPolicy({ minClientVersion: '99.0.0' });
+    try {
+      const flow = await site.passwordThenPush(alice.upn, alice.password);
+      const prompt = await waitForPrompt(b);
+      await prompt.waitForSelector('#number');
+      await prompt.type('#number', flow.number);
+      await clickText(prompt, 'Yes');
+      await waitForText(prompt, 'Update required');
+      await screenshot(prompt, 'prompt-update-required');
+      expect(await site.status(flow.flowId)).toBe('update_required');
+      await waitForPromptClosed(b);
+    } finally {
+      await server.setPolicy({ minClientVersion: '0.0.0' });
+    }
+  });
+
   it('sets up passwordless in the popup, signs in with "Use an app instead", then disables it', async () => {
     await popup.reload();
     await clickText(popup, 'pushkey Lab');
