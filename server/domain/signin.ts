@@ -108,7 +108,10 @@ async function pushFor(d: Deps, flow: Flow, user: User, kind: 'mfa' | 'passwordl
   // "Send another request" replaces the previous one.
   if (flow.challengeId) {
     const prev = await d.repo.getChallenge(flow.challengeId);
-    if (prev?.status === 'pending') await d.repo.consumeChallenge(prev.id, { status: 'cancelled', answeredAt: d.clock.now(), answeredBy: null }, d.clock.now());
+    if (prev?.status === 'pending' && (await d.repo.consumeChallenge(prev.id, { status: 'cancelled', answeredAt: d.clock.now(), answeredBy: null }, d.clock.now()))) {
+      // The devices close the prompt of the request this one replaces.
+      for (const dev of await d.repo.listUserDevices(prev.userId)) d.bus.publish({ type: 'cancel', deviceId: dev.id, challengeId: prev.id });
+    }
   }
   const challenge = await createChallenge(d, user, kind, ctx, { flowId: flow.id });
   await d.repo.updateFlow(flow.id, { challengeId: challenge.id, state: 'awaiting_push' });

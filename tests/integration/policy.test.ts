@@ -68,6 +68,8 @@ describe('authenticator policy at sign-in', () => {
       expect(again.body.status).toBe('mfa_required');
       const second = await carol.device.nextPush();
       expect(second.challengeId).toBe(again.body.challenge.challengeId);
+      // The device is told to close the replaced prompt.
+      expect(await carol.device.next((f) => f.type === 'cancel' && f.challengeId === first.challengeId, 1000)).toBeTruthy();
       expect((await carol.device.respond(first, 'approve', flow.number)).body.error).toBe('challenge_consumed');
       expect((await carol.device.respond(second, 'approve', again.body.challenge.number)).body.outcome).toBe('approved');
       expect(await flowStatus(flow)).toEqual({ status: 'signed_in' });
