@@ -192,6 +192,12 @@ export async function flowStatus(d: Deps, flowId: string, secret: string | undef
   if (status === 'approved') {
     const user = await flowUser(d, flow);
     if (!user) throw new PushkeyError('flow_invalid', 'Start again.');
+    // An account locked or disabled since the request was sent is not signed in by its approval.
+    if (user.disabled || user.lockedUntil > d.clock.now()) {
+      const code = user.disabled ? 'user_disabled' : 'locked_out';
+      await logStep(d, flow.id, { method: methodOf(c.kind), detail: code, result: 'failure', challengeId: c.id }, { result: 'failure', failureCode: code });
+      assertCanSignIn(d, user);
+    }
     const methods = c.kind === 'mfa' ? ['password', 'authenticator'] : ['passwordless'];
     try {
       const done = await finish(d, flow, user, methods, { method: methodOf(c.kind), detail: 'number matched', result: 'success', challengeId: c.id });

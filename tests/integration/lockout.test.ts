@@ -149,6 +149,31 @@ describe('lockout', () => {
     bob.device.close();
   });
 
+  it('does not sign in with a request approved after the account was locked, or disabled', async () => {
+    const srv = await open(new ManualClock());
+    const alice = await enrollUser(srv, 'alice');
+    await upgradeToPasswordless(alice);
+    const flow = await startPasswordless(srv, alice.upn);
+    const push = await alice.device.nextPush();
+    // Someone guesses the password while the request is pending: the account locks.
+    for (let i = 0; i < DEFAULT_LIMITS.passwordFailureLimit; i++) await passwordAttempt(srv, alice.upn, `guess-${i}`);
+    expect((await alice.device.respond(push, 'approve', flow.number)).body.outcome).toBe('approved');
+    const status = await flow.browser.get(`/api/signin/status?flowId=${flow.flowId}`);
+    expect(status).toMatchObject({ status: 423, body: { error: 'locked_out' } });
+    expect(flow.browser.hasCookie('pk_session')).toBe(false);
+
+    const admin = await signIn(srv.origin, srv.users.admin!.upn, srv.users.admin!.password);
+    const id = await userId(admin, alice.upn);
+    await admin.patch(`/api/admin/users/${id}`, { unlock: true });
+    const second = await startPasswordless(srv, alice.upn);
+    const push2 = await alice.device.nextPush();
+    await admin.patch(`/api/admin/users/${id}`, { disabled: true });
+    await alice.device.respond(push2, 'approve', second.number);
+    expect((await second.browser.get(`/api/signin/status?flowId=${second.flowId}`)).body.error).toBe('user_disabled');
+    expect(second.browser.hasCookie('pk_session')).toBe(false);
+    alice.device.close();
+  });
+
   it('lets a global admin unlock a locked user', async () => {
     const clock = new ManualClock();
     const srv = await open(clock);
