@@ -1,0 +1,433 @@
+// The whole journey of issue 4 in two real Chromium instances against the real server:
+// A is the user's browser (no extension), B the profile with the pushkey extension.
+// Every page and prompt it passes through is saved in tests/artifacts/journey-*.png.
+//
+//   phase 1  the policy admin enables the Authenticator policy in mode Any (admin portal, A)
+//   phase 2  the user signs in to My Account in B with the password and adds the authenticator
+//            by scanning the QR code with the extension; "Let's try it out" is approved in B
+//   phase 3  the user upgrades to passwordless in the extension, typing the number My Account shows
+//   phase 4  in A: email → "Use an app instead" → the number → approved in B → signed in, no password
+//   then what bites: mode Push hides "Use an app instead"; a client below the minimum version is
+//            refused with "update required";
+//   phase 5  passwordless disabled in B: A's password page no longer offers the app; push MFA after
+//            the password still works;
+//   lost device: the helpdesk issues a TAP, the user signs in with it in a new profile B2, the QR code
+//            cannot be read → "Can't scan image?" → the manual code registers B2, the lost device B is
+//            deleted and its approval then fails;
+//   offline:  all authenticators closed → "I can't use my Authenticator app right now" → a TAP signs in.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'puppeteer-core';
+import { Browsers, clickText, openActionPopup, openPopupTab, promptIsOpen, screenshot, waitForPrompt, waitForPromptClosed, waitForText, type Profile } from '../support/browser.ts';
+import type { TestServer } from '../support/server.ts';
+import { newSitePage, problemsOf, shownNumber, startSiteServer } from '../support/site.ts';
+import { addAccountByCode, listAccounts, until, waitConnected } from './flows.ts';
+
+let browsers: Browsers;
+let srv: TestServer;
+let a: Profile;
+let b: Profile;
+let b2: Profile;
+/** Alice's My Account tab in B. */
+let myB: Page;
+let lostDeviceId: string;
+const watched: Page[] = [];
+let step = 0;
+
+const alice = () => srv.users.alice!;
+const snap = (page: Page, name: string) => screenshot(page, `journey-${String(++step).padStart(2, '0')}-${name}`);
+
+/** A fresh, cookie-less window in A (an incognito-like context). */
+async function freshA(): Promise<Page> {
+  const page = await newSitePage(await a.browser.createBrowserContext());
+  watched.push(page);
+  return page;
+}
+
+/** Signs `name` (an admin without an authenticator) in to the admin portal in a fresh window of A. */
+async function adminIn(name: string, hash: string): Promise<Page> {
+  const page = await freshA();
+  const u = srv.users[name]!;
+  await page.goto(`${srv.origin}/login/?next=${encodeURIComponent(`/admin/#/${hash}`)}`);
+  await page.waitForSelector('#username');
+  await page.type('#username', u.upn);
+  await clickText(page, 'Next');
+  await page.waitForSelector('#password');
+  await page.type('#password', u.password);
+  await Promise.all([page.waitForNavigation(), clickText(page, 'Sign in')]);
+  await page.waitForSelector('main h1');
+  return page;
+}
+
+/** Admin portal → Authenticator settings: applies `edit`, saves, and checks the message. */
+async function editPolicy(edit: (page: Page) => Promise<void>, shotName?: string): Promise<void> {
+  const page = await adminIn('policy', 'authentication-methods/policies/authenticator');
+  await waitForText(page, 'Authenticator settings');
+  await page.waitForSelector('#mode-any');
+  await edit(page);
+  if (shotName) await snap(page, shotName);
+  await clickText(page, 'Save');
+  await waitForText(page, 'Authenticator policy saved.');
+  await page.browserContext().close();
+}
+
+async function setMinVersion(page: Page, value: string): Promise<void> {
+  await page.click('#min-version', { count: 3 });
+  await page.keyboard.press('Backspace');
+  await page.type('#min-version', value);
+}
+
+/** A: email → Next; leaves the page on the password step. */
+async function emailInA(): Promise<Page> {
+  const page = await freshA();
+  await page.goto(`${srv.origin}/login/`);
+  await page.waitForSelector('#username');
+  await page.type('#username', alice().upn);
+  await clickText(page, 'Next');
+  await page.waitForSelector('#password');
+  return page;
+}
+
+const bodyText = (page: Page) => page.evaluate(() => document.body.innerText);
+
+/** Types the number into the prompt of `p` and approves. */
+async function approveIn(p: Profile, number: string, name: string): Promise<Page> {
+  const prompt = await waitForPrompt(p);
+  await prompt.waitForSelector('#number');
+  await snap(prompt, `${name}-prompt`);
+  await prompt.type('#number', number);
+  await clickText(prompt, 'Yes');
+  return prompt;
+}
+
+/** The helpdesk adds a Temporary Access Pass for alice in the portal and reads it from the screen. */
+async function issueTap(oneTime: boolean, name: string): Promise<string> {
+  const page = await adminIn('helpdesk', 'users');
+  await page.waitForSelector('#user-search');
+  await page.type('#user-search', 'alice');
+  await clickText(page, 'Search');
+  await page.waitForFunction(() => !document.body.innerText.includes('bob@pushkey.test'));
+  await clickText(page, 'Alice Adams', 'a');
+  await clickText(page, 'Add Temporary Access Pass');
+  await page.waitForSelector('#tap-lifetime');
+  const checked = await page.$eval('#tap-one-time', (e) => (e as HTMLInputElement).checked);
+  if (checked !== oneTime) await page.click('#tap-one-time');
+  await page.click('dialog button[type=submit]');
+  const pass = await (await page.waitForSelector('[data-testid=tap]'))!.evaluate((e) => e.textContent!.trim());
+  await snap(page, `${name}-tap-issued`);
+  await page.browserContext().close();
+  return pass;
+}
+
+beforeAll(async () => {
+  browsers = new Browsers();
+  [srv, a, b] = await Promise.all([startSiteServer(), browsers.launch({ extension: false }), browsers.launch({ extension: true })]);
+  // The tenant starts with the Authenticator off: phase 1 turns it on.
+  await srv.setPolicy({ enabled: false });
+});
+
+afterAll(async () => {
+  await browsers?.closeAll();
+  await srv?.close();
+});
+
+describe('journey: two browsers, one extension', () => {
+  it('phase 1: the policy admin enables the Authenticator policy in mode Any', async () => {
+    const page = await adminIn('policy', 'authentication-methods/policies');
+    await waitForText(page, 'Policies');
+    await snap(page, 'admin-policies');
+    await clickText(page, 'Authenticator', 'a');
+    await page.waitForSelector('#enabled');
+    expect(await page.$eval('#enabled', (e) => (e as HTMLInputElement).checked)).toBe(false);
+    await page.click('#enabled');
+    await page.click('#target-all');
+    await page.click('#mode-any');
+    await snap(page, 'admin-authenticator-enabled');
+    await clickText(page, 'Save');
+    await waitForText(page, 'Authenticator policy saved.');
+    await page.goto(`${srv.origin}/admin/#/audit`);
+    await waitForText(page, 'policy.authenticator.updated');
+    await snap(page, 'admin-audit');
+    await page.browserContext().close();
+  });
+
+  it('phase 2: in B the user adds the authenticator by scanning the QR code in My Account', async () => {
+    myB = await newSitePage(b.browser);
+    watched.push(myB);
+    await myB.goto(`${srv.origin}/myaccount/#/security-info`);
+    await myB.waitForSelector('#username');
+    await myB.type('#username', alice().upn);
+    await clickText(myB, 'Next');
+    await myB.waitForSelector('#password');
+    await snap(myB, 'b-signin-password');
+    await myB.type('#password', alice().password);
+    await Promise.all([myB.waitForNavigation(), clickText(myB, 'Sign in')]);
+    await waitForText(myB, 'Security info');
+    await snap(myB, 'b-security-info');
+    await clickText(myB, '+ Add sign-in method');
+    await clickText(myB, 'Add');
+    await waitForText(myB, 'Start by getting the app');
+    await snap(myB, 'b-wizard-get-app');
+    await clickText(myB, 'Next');
+    await waitForText(myB, 'Set up your account');
+    await snap(myB, 'b-wizard-set-up');
+    await clickText(myB, 'Next');
+    await myB.waitForSelector('.qr img');
+    await snap(myB, 'b-wizard-qr');
+
+    const popup = await openActionPopup(b, myB);
+    await clickText(popup, 'Add account');
+    await clickText(popup, 'Work or school account');
+    await snap(popup, 'b-popup-add');
+    await clickText(popup, 'Scan a QR code');
+    await waitForText(popup, alice().upn);
+    await snap(popup, 'b-popup-added');
+    lostDeviceId = (await listAccounts(popup)).find((x) => x.upn === alice().upn)!.deviceId;
+    await waitConnected(popup, alice().upn);
+    await popup.close();
+
+    await waitForText(myB, "Let's try it out");
+    const number = await shownNumber(myB);
+    await snap(myB, 'b-wizard-try');
+    const prompt = await approveIn(b, number, 'b-test');
+    await waitForText(prompt, 'Approved');
+    await waitForText(myB, 'Notification approved');
+    await clickText(myB, 'Next');
+    await waitForText(myB, 'Authenticator app was successfully registered');
+    await snap(myB, 'b-wizard-done');
+    await clickText(myB, 'Done');
+    await waitForText(myB, 'Push notifications (multi-factor)');
+    await snap(myB, 'b-security-info-device');
+    await waitForPromptClosed(b);
+  });
+
+  it('phase 3: in the extension the user turns on passwordless, typing the number My Account shows', async () => {
+    const popup = await openPopupTab(b);
+    await clickText(popup, 'pushkey Lab');
+    await snap(popup, 'b-popup-account');
+    await clickText(popup, 'Set up passwordless sign-in');
+    await popup.type('#password', alice().password);
+    await clickText(popup, 'Continue');
+    await popup.waitForSelector('#setup-number');
+    await snap(popup, 'b-popup-setup-number');
+
+    await myB.bringToFront();
+    await myB.goto(`${srv.origin}/myaccount/#/security-info/passwordless`);
+    await waitForText(myB, 'Enter this number in your Authenticator app');
+    const number = await shownNumber(myB);
+    await snap(myB, 'b-myaccount-setup-number');
+
+    await popup.bringToFront();
+    await popup.type('#setup-number', number);
+    await clickText(popup, 'Register');
+    await waitForText(popup, 'Passwordless sign-in is on');
+    await snap(popup, 'b-popup-passwordless-on');
+    await clickText(popup, 'Done');
+    await popup.close();
+    await waitForText(myB, 'Passwordless sign-in is on');
+    await snap(myB, 'b-myaccount-passwordless-on');
+  });
+
+  it('phase 4: in A, email → "Use an app instead" → the number → approved in B → signed in without a password', async () => {
+    const page = await emailInA();
+    await waitForText(page, 'Use an app instead');
+    await snap(page, 'a-password-with-app-link');
+    await clickText(page, 'Use an app instead');
+    await waitForText(page, 'Open your Authenticator app, and enter the number shown to sign in');
+    const number = await shownNumber(page);
+    await snap(page, 'a-number');
+    const prompt = await approveIn(b, number, 'b-passwordless');
+    await waitForText(prompt, 'Approved');
+    await snap(prompt, 'b-prompt-approved');
+    await waitForText(page, "You're signed in");
+    await page.waitForNavigation();
+    await waitForText(page, 'Alice Adams');
+    await waitForText(page, 'Authenticator app (passwordless)');
+    await snap(page, 'a-myaccount-passwordless');
+    // No password was typed in A.
+    expect(await page.evaluate(() => document.querySelector('#password'))).toBeNull();
+    await waitForPromptClosed(b);
+  });
+
+  it('mode Push hides "Use an app instead"', async () => {
+    await editPolicy((p) => p.click('#mode-push'), 'admin-mode-push');
+    const page = await emailInA();
+    await waitForText(page, 'Enter password');
+    expect(await bodyText(page)).not.toContain('Use an app instead');
+    await snap(page, 'a-password-mode-push');
+    await editPolicy((p) => p.click('#mode-any'));
+  });
+
+  it('a client below the minimum version is refused with "update required"', async () => {
+    await editPolicy((p) => setMinVersion(p, '99.0.0'), 'admin-min-version');
+    const page = await emailInA();
+    await clickText(page, 'Use an app instead');
+    const number = await shownNumber(page);
+    const prompt = await approveIn(b, number, 'b-old-client');
+    await waitForText(prompt, 'Update required');
+    await snap(prompt, 'b-prompt-update-required');
+    await waitForText(page, 'Update your authenticator');
+    await snap(page, 'a-update-required');
+    await editPolicy((p) => setMinVersion(p, '0.0.0'));
+    await waitForPromptClosed(b);
+  });
+
+  it('phase 5: passwordless disabled in B; A is offered the password only, and push MFA still works', async () => {
+    const popup = await openPopupTab(b);
+    await clickText(popup, 'pushkey Lab');
+    await clickText(popup, 'Account settings');
+    await clickText(popup, 'Disable passwordless sign-in');
+    await waitForText(popup, 'Disable passwordless sign-in?');
+    await snap(popup, 'b-popup-disable');
+    await clickText(popup, 'Disable');
+    await waitForText(popup, 'Passwordless sign-in is off.');
+    await popup.close();
+
+    const page = await emailInA();
+    await waitForText(page, 'Enter password');
+    expect(await bodyText(page)).not.toContain('Use an app instead');
+    await snap(page, 'a-password-no-app');
+    await page.type('#password', alice().password);
+    await clickText(page, 'Sign in');
+    await waitForText(page, 'Approve sign-in request');
+    const number = await shownNumber(page);
+    await snap(page, 'a-mfa-number');
+    const prompt = await approveIn(b, number, 'b-mfa');
+    await waitForText(prompt, 'Approved');
+    await page.waitForNavigation();
+    await waitForText(page, 'Password + Authenticator app (notification)');
+    await snap(page, 'a-myaccount-mfa');
+    await waitForPromptClosed(b);
+  });
+
+  it('lost device: a TAP signs in a new profile B2, an unreadable QR code falls back to the manual code, and the lost device is deleted and fails', async () => {
+    const pass = await issueTap(true, 'lost');
+    b2 = await browsers.launch({ extension: true });
+    const myB2 = await newSitePage(b2.browser);
+    watched.push(myB2);
+    await myB2.goto(`${srv.origin}/login/?next=${encodeURIComponent('/myaccount/#/security-info')}`);
+    await myB2.waitForSelector('#username');
+    await myB2.type('#username', alice().upn);
+    await clickText(myB2, 'Next');
+    await myB2.waitForSelector('#password');
+    await clickText(myB2, 'Other ways to sign in');
+    await clickText(myB2, 'Use a Temporary Access Pass');
+    await myB2.waitForSelector('#tap');
+    await myB2.type('#tap', pass);
+    await snap(myB2, 'b2-signin-tap');
+    await Promise.all([myB2.waitForNavigation(), clickText(myB2, 'Sign in')]);
+    await waitForText(myB2, 'Security info');
+
+    await clickText(myB2, '+ Add sign-in method');
+    await clickText(myB2, 'Add');
+    await clickText(myB2, 'Next');
+    await clickText(myB2, 'Next');
+    await myB2.waitForSelector('.qr img');
+    // A QR code the scanner cannot read (a smudged screen, a tiny window): blur it.
+    await myB2.$eval('.qr img', (img) => ((img as HTMLElement).style.filter = 'blur(6px)'));
+    await snap(myB2, 'b2-unreadable-qr');
+    const scan = await openActionPopup(b2, myB2);
+    await clickText(scan, 'Add account');
+    await clickText(scan, 'Work or school account');
+    await clickText(scan, 'Scan a QR code');
+    await waitForText(scan, 'No pushkey QR code was found on this page');
+    await snap(scan, 'b2-popup-no-qr');
+    await scan.close();
+
+    await myB2.bringToFront();
+    await clickText(myB2, "Can't scan image?");
+    const code = await myB2.$eval('#manual-code', (e) => (e as HTMLInputElement).value);
+    const url = await myB2.$eval('#manual-url', (e) => (e as HTMLInputElement).value);
+    await snap(myB2, 'b2-manual-code');
+    const popup = await addAccountByCode(b2, code, url, alice().upn);
+    await snap(popup, 'b2-popup-added');
+    await waitConnected(popup, alice().upn);
+    await popup.close();
+    await myB2.bringToFront();
+    await waitForText(myB2, "Let's try it out");
+    const testPrompt = await approveIn(b2, await shownNumber(myB2), 'b2-test');
+    await waitForText(testPrompt, 'Approved');
+    await waitForText(myB2, 'Notification approved');
+    await clickText(myB2, 'Next');
+    await clickText(myB2, 'Done');
+    await myB2.waitForSelector(`tr[data-device="${lostDeviceId}"]`);
+    await snap(myB2, 'b2-security-info-two-devices');
+    await waitForPromptClosed(b2);
+
+    // A password sign-in in A now reaches both authenticators…
+    const page = await emailInA();
+    await page.type('#password', alice().password);
+    await clickText(page, 'Sign in');
+    await waitForText(page, 'Approve sign-in request');
+    const number = await shownNumber(page);
+    const lostPrompt = await waitForPrompt(b);
+    const newPrompt = await waitForPrompt(b2);
+    await snap(lostPrompt, 'b-lost-device-prompt');
+    // …the person deletes the lost one in My Account…
+    await myB2.bringToFront();
+    await myB2.click(`tr[data-device="${lostDeviceId}"] button`);
+    await waitForText(myB2, 'Delete Authenticator app?');
+    await snap(myB2, 'b2-delete-lost');
+    await myB2.click('dialog .btn-danger');
+    await waitForText(myB2, 'was deleted');
+    await snap(myB2, 'b2-lost-deleted');
+    // …and whoever holds it can no longer approve: the extension closes the request or the server refuses it.
+    const lostOutcome = await (async () => {
+      try {
+        await lostPrompt.waitForSelector('#number', { timeout: 3_000 });
+        await lostPrompt.type('#number', number);
+        await clickText(lostPrompt, 'Yes');
+        await until('the lost device to be refused', async () => /disabled|closed|removed/i.test(await bodyText(lostPrompt)));
+        await snap(lostPrompt, 'b-lost-prompt-refused');
+        return 'refused';
+      } catch {
+        // The extension learned of the revocation and closed the request itself.
+        await until('the lost prompt to close', () => lostPrompt.isClosed() || !promptIsOpen(b), 5_000);
+        return 'closed';
+      }
+    })();
+    expect(['refused', 'closed']).toContain(lostOutcome);
+    const lostPopup = await openPopupTab(b);
+    await until('the lost account to show as disabled', async () => (await listAccounts(lostPopup)).find((x) => x.deviceId === lostDeviceId)?.revoked === true);
+    await lostPopup.reload();
+    await lostPopup.waitForSelector('main');
+    await snap(lostPopup, 'b-popup-lost-disabled');
+    await lostPopup.close();
+    expect(await bodyText(page)).not.toContain("You're signed in");
+    expect((await srv.repo.getDevice(lostDeviceId))?.revokedAt).not.toBeNull();
+    await newPrompt.waitForSelector('#number');
+    await newPrompt.type('#number', number);
+    await clickText(newPrompt, 'Yes');
+    await waitForText(newPrompt, 'Approved');
+    await page.waitForNavigation();
+    await waitForText(page, 'Alice Adams');
+    await snap(page, 'a-signed-in-with-new-device');
+  });
+
+  it('offline: with every authenticator closed, "I can\'t use my Authenticator app right now" → a TAP signs in', async () => {
+    await b.browser.close();
+    await b2.browser.close();
+    const pass = await issueTap(true, 'offline');
+    const page = await emailInA();
+    await page.type('#password', alice().password);
+    await clickText(page, 'Sign in');
+    await waitForText(page, 'Approve sign-in request');
+    await snap(page, 'a-waiting-offline');
+    await clickText(page, "I can't use my Authenticator app right now");
+    await waitForText(page, 'Verify your identity');
+    await snap(page, 'a-other-methods');
+    await clickText(page, 'Use a Temporary Access Pass');
+    await page.waitForSelector('#tap');
+    await page.type('#tap', pass);
+    await Promise.all([page.waitForNavigation(), clickText(page, 'Sign in')]);
+    await waitForText(page, 'Temporary Access Pass');
+    await snap(page, 'a-signed-in-with-tap');
+    // Every attempt is in the sign-in log.
+    const admin = await adminIn('admin', 'signins');
+    await waitForText(admin, 'Unsuccessful sign-in');
+    await snap(admin, 'admin-signin-logs');
+  });
+
+  it('ran under the default CSP without refusals or script errors', () => {
+    for (const p of watched) expect(problemsOf(p)).toEqual({ csp: [], errors: [] });
+  });
+});
