@@ -196,7 +196,7 @@ describe('device channel', () => {
     expect(res.status).toBe(200);
     expect(await bob.device.next((f) => f.type === 'revoked', 1000)).toEqual({ type: 'revoked', deviceId: bob.device.deviceId });
     expect(await closed).toBe(4003);
-    expect(Date.now() - t0).toBeLessThan(3000) // no ping or timeout involved: only the revocation closes it;
+    expect(Date.now() - t0).toBeLessThan(3000); // no ping or timeout involved: only the revocation closes it
     expect(srv.app.channel.connectedDevices()).toBe(0);
   });
 

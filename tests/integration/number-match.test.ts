@@ -165,7 +165,7 @@ describe('number matching', () => {
       const t0 = Date.now();
       await alice.device.respond(push, 'approve', flow.number);
       expect((await waiting).body.status).toBe('signed_in');
-      expect(Date.now() - t0).toBeLessThan(5000) // far below the 25 s long-poll timeout;
+      expect(Date.now() - t0).toBeLessThan(5000); // far below the 25 s long-poll timeout
     });
 
     it('lets exactly one of 50 parallel identical approvals win; the 49 others get challenge_consumed', async () => {
