@@ -1,10 +1,10 @@
 // The service worker: owns the keys, the channels and the pending requests. Everything
 // the pages can ask is in the one table below.
-import { browser, handleMessages } from '../messaging/index.ts';
+import { browser, handleMessages, onPageClosed } from '../messaging/index.ts';
 import { accountViews, addAccount, disablePasswordless, removeAccount, startPasswordlessSetup, wake } from './accounts.ts';
 import { toErrorInfo } from './errors.ts';
 import { watchPromptWindow } from './prompt-window.ts';
-import { answerRequest, pendingRequests, requestHistory } from './requests.ts';
+import { answerRequest, pendingRequests, requestHistory, resumeSetupOutsidePopup } from './requests.ts';
 
 const WAKE_ALARM = 'wake';
 // Chrome's shortest period (30 s). Chrome kills an idle worker after 30 s; this alarm starts
@@ -26,6 +26,7 @@ handleMessages(
 );
 
 watchPromptWindow();
+onPageClosed('popup', () => void resumeSetupOutsidePopup());
 
 browser.alarms.onAlarm.addListener((alarm) => {
   if (alarm.name === WAKE_ALARM) void wake('alarm');

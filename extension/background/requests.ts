@@ -81,6 +81,16 @@ async function expireIfDue(key: string): Promise<void> {
   }
 }
 
+/**
+ * The popup closed (it does on blur, e.g. when the person clicks the window that shows the
+ * number). A passwordless setup it was answering is still pending: offer it in the prompt window.
+ */
+export async function resumeSetupOutsidePopup(): Promise<void> {
+  const now = Date.now();
+  const open = (await requestsWithStatus('pending')).filter((r) => r.kind === 'passwordless_setup' && r.expiresAt > now);
+  if (open.length > 0) await showPrompt();
+}
+
 /** The server withdrew a request (answered elsewhere, expired, reported). */
 export async function cancelRequest(deviceId: string, challengeId: string): Promise<void> {
   if (await settleRequest(requestKey(deviceId, challengeId), 'cancelled')) broadcast({ type: 'requestsChanged' });

@@ -75,3 +75,14 @@ export function errorInfoOf(err: unknown): ErrorInfo {
   }
   return { code: 'internal', message: err instanceof Error ? err.message : String(err) };
 }
+
+/** Pages announce themselves with a port, so the worker learns when one closes (the action popup closes on blur). */
+export function announcePage(name: 'popup' | 'prompt'): void {
+  browser.runtime.connect({ name });
+}
+
+export function onPageClosed(name: 'popup' | 'prompt', listener: () => void): void {
+  browser.runtime.onConnect.addListener((port) => {
+    if (port.name === name && port.sender?.id === browser.runtime.id) port.onDisconnect.addListener(() => listener());
+  });
+}

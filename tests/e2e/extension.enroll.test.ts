@@ -3,7 +3,7 @@
 // hand, and every way that can fail with a message a person can act on.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
-import { Browsers, clickText, openActionPopup, screenshot, waitForText, type Profile } from '../support/browser.ts';
+import { Browsers, clickText, openActionPopup, openPopupTab, screenshot, waitForText, type Profile } from '../support/browser.ts';
 import { signIn, startServer, type HttpClient, type TestServer } from '../support/server.ts';
 import { addAccountByCode, listAccounts, wallClock } from './flows.ts';
 
@@ -11,6 +11,8 @@ let browsers: Browsers;
 let server: TestServer;
 let b: Profile;
 let aliceMe: HttpClient;
+/** My Account sessions kept from before each user had an authenticator (after that, signing in asks for it). */
+const myAccount: Record<string, HttpClient> = {};
 
 /** B's tab shows the server's QR code the way My Account does (until the site's page lands). */
 async function showQr(svg: string): Promise<Page> {
@@ -79,7 +81,7 @@ describe('extension: adding accounts', () => {
 
   it('adds a second account by typing the code and the URL', async () => {
     const bob = server.users.bob!;
-    const me = await signIn(server.origin, bob.upn, bob.password);
+    const me = (myAccount.bob = await signIn(server.origin, bob.upn, bob.password));
     const act = await me.post('/api/me/authenticator/activation');
     const popup = await addAccountByCode(b, act.body.code, act.body.serverUrl, bob.upn);
     expect((await listAccounts(popup)).map((a) => a.upn).sort()).toEqual([server.users.alice!.upn, bob.upn]);
@@ -90,7 +92,7 @@ describe('extension: adding accounts', () => {
 
   it('adds an account from the whole pushkey:// link pasted as the code', async () => {
     const carol = server.users.carol!;
-    const me = await signIn(server.origin, carol.upn, carol.password);
+    const me = (myAccount.carol = await signIn(server.origin, carol.upn, carol.password));
     const act = await me.post('/api/me/authenticator/activation');
     const popup = await addAccountByCode(b, act.body.uri, '', carol.upn);
     await popup.close();
@@ -110,6 +112,46 @@ describe('extension: adding accounts', () => {
   it('explains a server that cannot be reached', async () => {
     const popup = await addAccountByCode(b, 'AAAAAAAAAAAAAAAAAAAAAA', 'http://127.0.0.1:9', 'The server is unreachable');
     await screenshot(popup, 'popup-unreachable');
+    await popup.close();
+  });
+
+  it('marks an account disabled when My Account removes the device, then removes it locally', async () => {
+    const bob = server.users.bob!;
+    const me = myAccount.bob!;
+    const popup = await openPopupTab(b);
+    const deviceId = (await listAccounts(popup)).find((a) => a.upn === bob.upn)!.deviceId;
+    expect((await me.del(`/api/me/devices/${deviceId}`)).status).toBe(200);
+    // The server says "revoked" on the channel; the popup shows it without a reload.
+    await expect.poll(async () => (await listAccounts(popup)).find((a) => a.upn === bob.upn)?.revoked, { timeout: 10_000 }).toBe(true);
+    await waitForText(popup, 'Disabled');
+    await screenshot(popup, 'popup-revoked');
+    await clickText(popup, bob.upn);
+    await waitForText(popup, 'Your organization disabled this registration');
+    await clickText(popup, 'Account settings');
+    await clickText(popup, 'Remove account');
+    await waitForText(popup, 'Remove this account?');
+    await clickText(popup, 'Remove');
+    await expect.poll(async () => (await listAccounts(popup)).some((a) => a.upn === bob.upn)).toBe(false);
+    await popup.close();
+  });
+
+  it('removes an account from its settings, after a confirmation, on the server too', async () => {
+    const carol = server.users.carol!;
+    const me = myAccount.carol!;
+    expect((await me.get('/api/me/methods')).body.devices).toHaveLength(1);
+    const popup = await openPopupTab(b);
+    await clickText(popup, carol.upn);
+    await clickText(popup, 'Account settings');
+    await clickText(popup, 'Remove account');
+    await screenshot(popup, 'popup-remove-confirm');
+    // Cancel keeps it.
+    await clickText(popup, 'Cancel');
+    expect((await listAccounts(popup)).some((a) => a.upn === carol.upn)).toBe(true);
+    await clickText(popup, 'Remove account');
+    await clickText(popup, 'Remove');
+    await waitForText(popup, 'Authenticator');
+    await expect.poll(async () => (await listAccounts(popup)).some((a) => a.upn === carol.upn)).toBe(false);
+    expect((await me.get('/api/me/methods')).body.devices).toHaveLength(0);
     await popup.close();
   });
 });

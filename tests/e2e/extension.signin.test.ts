@@ -2,8 +2,8 @@
 // site API; B (with the extension) gets the prompt and the person types the number.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
-import { Browsers, clickText, screenshot, waitForPrompt, waitForPromptClosed, waitForText, type Profile } from '../support/browser.ts';
-import { signIn, startServer, type HttpClient, type TestServer } from '../support/server.ts';
+import { Browsers, clickText, openPopupTab, screenshot, waitForPrompt, waitForPromptClosed, waitForText, type Profile } from '../support/browser.ts';
+import { HttpClient, signIn, startServer, type TestServer } from '../support/server.ts';
 import { SitePage, addAccountByCode, listAccounts, otherNumber, waitConnected, wallClock } from './flows.ts';
 
 let browsers: Browsers;
@@ -69,6 +69,28 @@ describe('extension: approving sign-ins', () => {
     await waitForPromptClosed(b);
   });
 
+  it('queues several requests and shows them one after the other', async () => {
+    const first = await site.passwordThenPush(alice.upn, alice.password);
+    // A second browser signs in too (its own flow cookie).
+    const other = new HttpClient(server.origin);
+    const start = await other.post('/api/signin/start', { username: alice.upn });
+    const pw = await other.post('/api/signin/password', { flowId: start.body.flowId, password: alice.password });
+    expect(pw.body.status, JSON.stringify(pw.body)).toBe('mfa_required');
+    const prompt = await waitForPrompt(b);
+    await waitForText(prompt, '1 more waiting');
+    await prompt.type('#number', first.number);
+    await clickText(prompt, 'Yes');
+    await waitForText(prompt, 'Approved');
+    // The same window moves on to the next request.
+    await prompt.waitForSelector('#number', { timeout: 10_000 });
+    await prompt.type('#number', pw.body.challenge.number);
+    await clickText(prompt, 'Yes');
+    await waitForText(prompt, 'Approved');
+    expect(await site.status(first.flowId)).toBe('signed_in');
+    expect((await other.get(`/api/signin/status?flowId=${start.body.flowId}`)).body.status).toBe('signed_in');
+    await waitForPromptClosed(b);
+  });
+
   it('shows "Update required" when the server needs a newer extension', async () => {
     await server.setPolicy({ minClientVersion: '99.0.0' });
     try {
@@ -122,5 +144,25 @@ describe('extension: approving sign-ins', () => {
     expect((await listAccounts(popup)).find((x) => x.upn === alice.upn)?.passwordless).toBe(false);
     const again = await site.passwordless(alice.upn);
     expect(again.status).not.toBe(200);
+  });
+
+  it('finishes a passwordless setup in the prompt window when the popup closed half-way', async () => {
+    const page = await openPopupTab(b);
+    await clickText(page, 'pushkey Lab');
+    await clickText(page, 'Set up passwordless sign-in');
+    await page.type('#password', alice.password);
+    await clickText(page, 'Continue');
+    await page.waitForSelector('#setup-number');
+    // The person clicks the window that shows the number: the action popup closes.
+    await page.close();
+    const prompt = await waitForPrompt(b);
+    await waitForText(prompt, 'Set up passwordless sign-in?');
+    await waitForText(prompt, 'Enter the number shown on your computer screen');
+    const shown = await me.get('/api/me/passwordless-setup');
+    await prompt.type('#number', shown.body.pending.number);
+    await clickText(prompt, 'Yes');
+    await waitForText(prompt, 'Passwordless sign-in is set up');
+    await expect.poll(async () => (await listAccounts(popup)).find((x) => x.upn === alice.upn)?.passwordless).toBe(true);
+    await waitForPromptClosed(b);
   });
 });

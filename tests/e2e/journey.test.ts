@@ -15,6 +15,8 @@
 //            cannot be read → "Can't scan image?" → the manual code registers B2, the lost device B is
 //            deleted and its approval then fails;
 //   offline:  all authenticators closed → "I can't use my Authenticator app right now" → a TAP signs in.
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { Browsers, clickText, openActionPopup, openPopupTab, promptIsOpen, screenshot, waitForPrompt, waitForPromptClosed, waitForText, type Profile } from '../support/browser.ts';
@@ -119,6 +121,9 @@ async function issueTap(oneTime: boolean, name: string): Promise<string> {
 }
 
 beforeAll(async () => {
+  // Screenshots of an earlier run would mix with this one's numbering.
+  const artifacts = path.resolve(import.meta.dirname, '../artifacts');
+  if (existsSync(artifacts)) for (const f of readdirSync(artifacts)) if (f.startsWith('journey-')) rmSync(path.join(artifacts, f));
   browsers = new Browsers();
   [srv, a, b] = await Promise.all([startSiteServer(), browsers.launch({ extension: false }), browsers.launch({ extension: true })]);
   // The tenant starts with the Authenticator off: phase 1 turns it on.
