@@ -1,6 +1,14 @@
 // Sessions: HttpOnly cookies with a fresh id at every sign-in, idle and absolute timeouts
 // on the injected clock, sign out and sign out everywhere.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../server/app.ts';
+import { seedDemoTenant } from '../../server/seed.ts';
+import { openSqlite } from '../../server/storage/sqlite/repository.ts';
+import { noLimiters } from '../../server/transport/http/rate-limit.ts';
+import { buildDeps } from '../../server/wiring.ts';
+import { demoPassword } from '../support/server.ts';
 import { DEFAULT_LIMITS } from '../../server/domain/deps.ts';
 import { userId } from '../support/flows.ts';
 import { HttpClient, ManualClock, signIn, startServer, type TestServer } from '../support/server.ts';
@@ -31,6 +39,34 @@ describe('sessions', () => {
     expect(cookie).toMatch(/^pk_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Lax$/);
     const value = cookie.split(';')[0]!.split('=')[1]!;
     expect(await res.text()).not.toContain(value);
+  });
+
+  it('marks both cookies Secure when the public origin is https, and binds the flow cookie to the sign-in API', async () => {
+    const repo = openSqlite({ filename: ':memory:' });
+    const deps = await buildDeps({ repo, origin: 'https://login.example', clock: new ManualClock() });
+    const app = createApp(deps, { limiters: noLimiters() });
+    const server = createServer();
+    app.attach(server);
+    await seedDemoTenant(deps, demoPassword);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const start = await fetch(`${base}/api/signin/start`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'alice@pushkey.test' }) });
+      const flowCookie = start.headers.getSetCookie()[0]!;
+      expect(flowCookie).toMatch(/^pk_flow=[A-Za-z0-9_-]{43}; Max-Age=900; Path=\/api\/signin; Expires=[^;]+; HttpOnly; Secure; SameSite=Strict$/);
+      const { flowId } = (await start.json()) as { flowId: string };
+      const pw = await fetch(`${base}/api/signin/password`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie: flowCookie.split(';')[0]! },
+        body: JSON.stringify({ flowId, password: demoPassword('alice') }),
+      });
+      expect(pw.headers.getSetCookie().find((c) => c.startsWith('pk_session='))).toMatch(/; Path=\/; HttpOnly; Secure; SameSite=Lax$/);
+    } finally {
+      await app.close();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+      await repo.close();
+    }
   });
 
   it('issues a new session id at every sign-in', async () => {
