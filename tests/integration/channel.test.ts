@@ -7,6 +7,7 @@ import { channelAuthBytes } from '../../protocol/signed-bytes.ts';
 import { generateDeviceKey, sign } from '../../protocol/webcrypto.ts';
 import { toB64u } from '../../protocol/encoding.ts';
 import { isErrorCode } from '../../protocol/errors.ts';
+import { DEFAULT_CHANNEL_OPTIONS } from '../../server/transport/push/channel.ts';
 import { enrollUser, startPasswordless, upgradeToPasswordless, type EnrolledUser } from '../support/flows.ts';
 import { ManualClock, signIn, startServer, type TestServer } from '../support/server.ts';
 
@@ -174,6 +175,10 @@ describe('device channel', () => {
     expect(first).toMatchObject({ type: 'ping', time: clock.now() });
     expect(second.type).toBe('ping');
     alice.device.close();
+  });
+
+  it('pings at most every 20 s by default (Chrome stops an idle service worker after 30 s)', () => {
+    expect(DEFAULT_CHANNEL_OPTIONS.pingIntervalMs).toBeLessThanOrEqual(20_000);
   });
 
   it('delivers a request made while the device was away as soon as it reconnects', async () => {
