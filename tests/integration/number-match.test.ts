@@ -205,6 +205,22 @@ describe('number matching', () => {
     });
   });
 
+  describe('the test notification (My Account: "Let\'s try it out")', () => {
+    it('pushes a test request with a number to type, and My Account sees it approved', async () => {
+      const t = await alice.me.post('/api/me/authenticator/test', { deviceId: alice.device.deviceId });
+      expect(t.status).toBe(200);
+      const push = await alice.device.nextPush();
+      expect(push).toMatchObject({ kind: 'test', challengeId: t.body.challengeId });
+      expect((await alice.me.get(`/api/me/challenges/${t.body.challengeId}`)).body.status).toBe('pending');
+      expect((await alice.device.respond(push, 'approve', t.body.number)).body.outcome).toBe('approved');
+      expect((await alice.me.get(`/api/me/challenges/${t.body.challengeId}`)).body).toEqual({ challengeId: t.body.challengeId, status: 'approved' });
+      // Another user cannot read it, nor push to a device that is not theirs.
+      expect((await bob.me.get(`/api/me/challenges/${t.body.challengeId}`)).body.error).toBe('not_found');
+      expect((await bob.me.post('/api/me/authenticator/test', { deviceId: alice.device.deviceId })).body.error).toBe('no_device');
+      expect(alice.device.pending().filter((f) => f.type === 'request')).toEqual([]);
+    });
+  });
+
   describe('wrong number, deny, report', () => {
     it('fails the request on a wrong number, and the browser sees number_mismatch', async () => {
       const flow = await startPasswordless(srv, alice.upn);
