@@ -61,7 +61,7 @@ export function AuditPage(): JSX.Element {
               <tbody>
                 {d.entries.map((e) => (
                   <tr key={e.id}>
-                    <td>{formatDateTime(e.at)}</td>
+                    <td class="nowrap">{formatDateTime(e.at)}</td>
                     <td class="mono">{e.action}</td>
                     <td>
                       {e.actorUpn}
@@ -113,7 +113,7 @@ export function AlertsPage(): JSX.Element {
               <tbody>
                 {d.alerts.map((a) => (
                   <tr key={a.id}>
-                    <td>{formatDateTime(a.at)}</td>
+                    <td class="nowrap">{formatDateTime(a.at)}</td>
                     <td>
                       <Badge kind={a.kind === 'report' ? 'bad' : a.kind === 'lockout' ? 'warn' : 'neutral'}>{ALERT_KIND[a.kind] ?? a.kind}</Badge>
                     </td>

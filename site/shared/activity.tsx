@@ -29,7 +29,7 @@ export function SignInTable({ entries, showUser }: { entries: SignInEntry[]; sho
         <tbody>
           {entries.map((e) => (
             <tr key={e.id}>
-              <td>{formatDateTime(e.at)}</td>
+              <td class="nowrap">{formatDateTime(e.at)}</td>
               {showUser && <td>{e.upn}</td>}
               <td>
                 {resultBadge(e)}

@@ -79,8 +79,9 @@ export function usePoll(on: boolean, ms: number, tick: () => Promise<boolean | v
       let done = false;
       try {
         done = (await latest.current()) === true;
-      } catch {
-        // A failed poll is retried on the next tick.
+      } catch (err) {
+        // A session that ended sends the person to sign in; any other failure is retried on the next tick.
+        if (err instanceof ApiError && err.status === 401) return redirectToSignIn();
       }
       if (!stopped && !done) timer = setTimeout(run, ms);
     };

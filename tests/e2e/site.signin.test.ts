@@ -47,8 +47,9 @@ afterAll(async () => {
 describe('site: sign-in', () => {
   it('signs a user without an authenticator in with the password and lands on My Account', async () => {
     const p = await page();
-    await p.goto(`${srv.origin}/login/`);
+    await p.goto(`${srv.origin}/login`);
     await p.waitForSelector('#username');
+    expect(new URL(p.url()).pathname).toBe('/login/');
     // Focus starts in the field (set after the first paint).
     await p.waitForFunction(() => document.activeElement?.id === 'username', { timeout: 5_000 });
     await shot(p, 'signin-email');
