@@ -4,38 +4,14 @@
 // is a code from protocol/errors.ts. The route list is read from the sources, so a new
 // route is covered the day it is written.
 import fc from 'fast-check';
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isErrorCode } from '../../protocol/errors.ts';
+import { discoverRoutes } from '../support/routes.ts';
 import { HttpClient, signIn, startServer, type TestServer } from '../support/server.ts';
 
-const HTTP_DIR = path.resolve('server/transport/http');
 const UNKNOWN_ID = 'AAAAAAAAAAAAAAAAAAAAAA'; // well-formed, matches nothing
 const BAD_B64 = 'AAAA+AAAA/AAAAAAAAAA=='; // 22 characters, not base64url
 const ID = 'BBBBBBBBBBBBBBBBBBBBBB';
-
-interface Route {
-  method: string;
-  path: string;
-}
-
-/** Every route: mount points from app.ts, routes from each router file. */
-function discoverRoutes(): Route[] {
-  const app = readFileSync(path.resolve('server/app.ts'), 'utf8');
-  const mounts = new Map([...app.matchAll(/app\.use\('([^']+)',\s*(\w+)\(d\)\)/g)].map((m) => [m[2]!, m[1]!]));
-  const routes: Route[] = [{ method: 'GET', path: '/api/health' }];
-  for (const file of readdirSync(HTTP_DIR).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))) {
-    const src = readFileSync(path.join(HTTP_DIR, file), 'utf8');
-    const fn = src.match(/export function (\w+)\(d: HttpDeps\): Router/)?.[1];
-    const mount = fn && mounts.get(fn);
-    if (!mount) continue;
-    for (const m of src.matchAll(/\br\.(get|post|put|patch|delete)\(\s*'([^']+)'/g)) {
-      routes.push({ method: m[1]!.toUpperCase(), path: mount + (m[2] === '/' ? '' : m[2]!) });
-    }
-  }
-  return routes;
-}
 
 type Answer = { status: number; body: any; text: string };
 
@@ -151,7 +127,7 @@ describe('bad input', () => {
       for (const cookie of [undefined, 'pk_session=' + 'A'.repeat(43), 'pk_session=%%%', 'pk_session=']) {
         const a = await send(srv, route.method, url, { cookie, body: ['GET', 'DELETE'].includes(route.method) ? undefined : '{}' });
         expectCleanRefusal(a, `${route.method} ${url} cookie=${cookie}`);
-        expect(a.body.error).toBe('unauthenticated');
+        expect(a.body.error, `${route.method} ${url}`).toBe('unauthenticated');
       }
     }
   });

@@ -3,6 +3,7 @@
 // Access Pass or removing one's authenticator.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enrollUser, startSignIn, userId } from '../support/flows.ts';
+import { discoverRoutes } from '../support/routes.ts';
 import { HttpClient, ManualClock, signIn, startServer, type TestServer } from '../support/server.ts';
 
 describe('roles', () => {
@@ -42,6 +43,19 @@ describe('roles', () => {
       expect((await srv.repo.getDevice(dev.device.deviceId))!.revokedAt).toBeNull();
     });
   }
+
+  it("refuses the helpdesk every change to a global admin's account, on every admin route (present and future)", async () => {
+    const dev = await enrollUser(srv, 'admin', { connect: false, me: admin });
+    const changes = discoverRoutes().filter((r) => r.path.startsWith('/api/admin/') && r.method !== 'GET' && /\/(users|devices)\/:id/.test(r.path));
+    expect(changes.length).toBeGreaterThanOrEqual(5);
+    for (const r of changes) {
+      const url = r.path.replace(':id', r.path.includes('/devices/') ? dev.device.deviceId : ids.admin!).replace(/:\w+/g, 'AAAAAAAAAAAAAAAAAAAAAA');
+      const res = await helpdesk.call(r.method, url, r.method === 'DELETE' ? undefined : {});
+      expect(res.status, `${r.method} ${r.path} → ${JSON.stringify(res.body)}`).toBe(403);
+      expect(res.body.error).toBe('forbidden');
+    }
+    expect((await srv.repo.getDevice(dev.device.deviceId))!.revokedAt).toBeNull();
+  });
 
   it('lets a global admin do all of it for any administrator', async () => {
     const tap = await admin.post(`/api/admin/users/${ids.policy}/tap`, {});
