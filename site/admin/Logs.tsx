@@ -1,51 +1,164 @@
-// Monitoring: sign-in logs, audit logs (who changed what, before and after) and alerts.
-import type { JSX } from 'preact';
+// Monitoring: sign-in logs and audit logs (with filters and CSV/JSON export), and alerts.
+import type { ComponentChildren, JSX } from 'preact';
+import { useState } from 'preact/hooks';
 import { SignInTable } from '../shared/activity.tsx';
-import { admin } from '../shared/api.ts';
+import { admin, type Alert, type LogFilter, type PublicUser } from '../shared/api.ts';
 import { formatDateTime } from '../shared/format.ts';
 import { useLoad } from '../shared/hooks.ts';
-import { Badge, Button, ErrorNotice, Heading, Spinner } from '../shared/ui.tsx';
+import { Badge, Button, ErrorNotice, Field, Heading, Spinner } from '../shared/ui.tsx';
 
-function LogPage<T>(props: { title: string; intro: string; load: ReturnType<typeof useLoad<T>>; children: (data: T) => JSX.Element }): JSX.Element {
-  const { load } = props;
+/** The day's first and last millisecond in the browser's time zone ("" → no bound). */
+const dayStart = (d: string) => (d ? new Date(`${d}T00:00:00`).getTime() : undefined);
+const dayEnd = (d: string) => (d ? new Date(`${d}T23:59:59.999`).getTime() : undefined);
+
+/** A filter form whose fields are applied together; `toFilter` maps the draft to the query. */
+function FilterBar(props: { children: ComponentChildren; onApply: () => void; onReset: () => void; exports: { csv: string; json: string } }): JSX.Element {
+  return (
+    <form
+      class="filters"
+      role="search"
+      aria-label="Filters"
+      onSubmit={(e) => {
+        e.preventDefault();
+        props.onApply();
+      }}
+    >
+      <div class="form-grid">{props.children}</div>
+      <div class="row">
+        <Button kind="primary" type="submit">
+          Apply
+        </Button>
+        <Button onClick={props.onReset}>Reset</Button>
+        <span class="grow" />
+        <a class="btn" href={props.exports.csv} download>
+          Download CSV
+        </a>
+        <a class="btn" href={props.exports.json} download>
+          Download JSON
+        </a>
+      </div>
+    </form>
+  );
+}
+
+function Select(props: { id: string; label: string; value: string; onChange: (v: string) => void; options: [string, string][] }): JSX.Element {
+  return (
+    <div class="field">
+      <label for={props.id}>{props.label}</label>
+      <select id={props.id} value={props.value} onChange={(e) => props.onChange(e.currentTarget.value)}>
+        {props.options.map(([value, label]) => (
+          <option value={value} key={value}>
+            {label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+const EMPTY_SIGNIN = { upn: '', method: '', result: '', app: '', ip: '', from: '', to: '' };
+
+export function SignInsPage(): JSX.Element {
+  const [draft, setDraft] = useState(EMPTY_SIGNIN);
+  const [filter, setFilter] = useState<LogFilter>({});
+  const load = useLoad(() => admin.signIns(filter), [filter]);
+  const set = (k: keyof typeof EMPTY_SIGNIN) => (v: string) => setDraft({ ...draft, [k]: v });
+  const toFilter = (d: typeof EMPTY_SIGNIN): LogFilter => ({ upn: d.upn.trim(), method: d.method, result: d.result, app: d.app.trim(), ip: d.ip.trim(), from: dayStart(d.from), to: dayEnd(d.to) });
   return (
     <>
       <div class="page-head">
-        <Heading>{props.title}</Heading>
-        <p class="muted">{props.intro}</p>
+        <Heading>Sign-in logs</Heading>
+        <p class="muted">Every sign-in attempt: who, when, from where, with which methods, and why it failed. Open a row for its steps; the correlation id is the flow id.</p>
       </div>
       <section class="panel">
-        <div class="panel-head">
-          <span />
-          <Button onClick={() => void load.reload()} busy={load.loading}>
-            Refresh
-          </Button>
-        </div>
+        <FilterBar
+          onApply={() => setFilter(toFilter(draft))}
+          onReset={() => {
+            setDraft(EMPTY_SIGNIN);
+            setFilter({});
+          }}
+          exports={{ csv: admin.exportUrl('signins', filter, 'csv'), json: admin.exportUrl('signins', filter, 'json') }}
+        >
+          <Field id="f-upn" label="User" value={draft.upn} onInput={set('upn')} placeholder="name@domain" />
+          <Select
+            id="f-method"
+            label="Method"
+            value={draft.method}
+            onChange={set('method')}
+            options={[
+              ['', 'Any'],
+              ['password', 'Password'],
+              ['authenticator', 'Authenticator (notification)'],
+              ['passwordless', 'Authenticator (passwordless)'],
+              ['tap', 'Temporary Access Pass'],
+            ]}
+          />
+          <Select
+            id="f-result"
+            label="Result"
+            value={draft.result}
+            onChange={set('result')}
+            options={[
+              ['', 'Any'],
+              ['success', 'Success'],
+              ['failure', 'Failure'],
+              ['in_progress', 'In progress'],
+            ]}
+          />
+          <Field id="f-app" label="Application" value={draft.app} onInput={set('app')} />
+          <Field id="f-ip" label="IP address" value={draft.ip} onInput={set('ip')} />
+          <Field id="f-from" label="From" type="date" value={draft.from} onInput={set('from')} />
+          <Field id="f-to" label="To" type="date" value={draft.to} onInput={set('to')} />
+        </FilterBar>
         <ErrorNotice message={load.error} />
-        {load.data ? props.children(load.data) : <Spinner label="Loading…" />}
+        {load.data ? <SignInTable entries={load.data.entries} showUser /> : <Spinner label="Loading…" />}
       </section>
     </>
   );
 }
 
-export function SignInsPage(): JSX.Element {
-  const load = useLoad(admin.signIns);
-  return (
-    <LogPage title="Sign-in logs" intro="Every sign-in attempt: user, time, IP, browser, application, each step's method and result. The correlation id is the flow id." load={load}>
-      {(d) => <SignInTable entries={d.entries} showUser />}
-    </LogPage>
-  );
-}
-
 const json = (v: unknown) => (v === null || v === undefined ? '—' : JSON.stringify(v, null, 2));
 
+/** Names for user ids in the logs (every admin role may list users). */
+function useUserNames(): Map<string, PublicUser> {
+  const users = useLoad(() => admin.users(''));
+  return new Map((users.data?.users ?? []).map((u) => [u.id, u]));
+}
+
+const EMPTY_AUDIT = { actor: '', action: '', from: '', to: '' };
+
 export function AuditPage(): JSX.Element {
-  const load = useLoad(admin.audit);
+  const [draft, setDraft] = useState(EMPTY_AUDIT);
+  const [filter, setFilter] = useState<LogFilter>({});
+  const load = useLoad(() => admin.audit(filter), [filter]);
+  const names = useUserNames();
+  const set = (k: keyof typeof EMPTY_AUDIT) => (v: string) => setDraft({ ...draft, [k]: v });
+  const toFilter = (d: typeof EMPTY_AUDIT): LogFilter => ({ actor: d.actor.trim(), action: d.action.trim(), from: dayStart(d.from), to: dayEnd(d.to) });
   return (
-    <LogPage title="Audit logs" intro="Every change: who made it, what changed, and the state before and after." load={load}>
-      {(d) =>
-        d.entries.length === 0 ? (
-          <p class="muted">No changes yet.</p>
+    <>
+      <div class="page-head">
+        <Heading>Audit logs</Heading>
+        <p class="muted">Every change: who made it, what changed, and the state before and after.</p>
+      </div>
+      <section class="panel">
+        <FilterBar
+          onApply={() => setFilter(toFilter(draft))}
+          onReset={() => {
+            setDraft(EMPTY_AUDIT);
+            setFilter({});
+          }}
+          exports={{ csv: admin.exportUrl('audit', filter, 'csv'), json: admin.exportUrl('audit', filter, 'json') }}
+        >
+          <Field id="a-actor" label="Initiated by" value={draft.actor} onInput={set('actor')} placeholder="name@domain" />
+          <Field id="a-action" label="Activity" value={draft.action} onInput={set('action')} placeholder="e.g. device.revoked" />
+          <Field id="a-from" label="From" type="date" value={draft.from} onInput={set('from')} />
+          <Field id="a-to" label="To" type="date" value={draft.to} onInput={set('to')} />
+        </FilterBar>
+        <ErrorNotice message={load.error} />
+        {!load.data ? (
+          <Spinner label="Loading…" />
+        ) : load.data.entries.length === 0 ? (
+          <p class="muted">No changes.</p>
         ) : (
           <div class="table-wrap">
             <table>
@@ -59,45 +172,75 @@ export function AuditPage(): JSX.Element {
                 </tr>
               </thead>
               <tbody>
-                {d.entries.map((e) => (
-                  <tr key={e.id}>
-                    <td class="nowrap">{formatDateTime(e.at)}</td>
-                    <td class="mono">{e.action}</td>
-                    <td>
-                      {e.actorUpn}
-                      {e.ip && <div class="small muted mono">{e.ip}</div>}
-                    </td>
-                    <td>
-                      {e.targetType} <span class="small muted mono">{e.targetId}</span>
-                    </td>
-                    <td>
-                      <details>
-                        <summary>Before and after</summary>
-                        <p class="small muted">Before</p>
-                        <pre class="json">{json(e.before)}</pre>
-                        <p class="small muted">After</p>
-                        <pre class="json">{json(e.after)}</pre>
-                      </details>
-                    </td>
-                  </tr>
-                ))}
+                {load.data.entries.map((e) => {
+                  const user = e.targetType === 'user' ? names.get(e.targetId) : undefined;
+                  return (
+                    <tr key={e.id}>
+                      <td class="nowrap">{formatDateTime(e.at)}</td>
+                      <td class="mono">{e.action}</td>
+                      <td>
+                        {e.actorUpn}
+                        {e.ip && <div class="small muted mono">{e.ip}</div>}
+                      </td>
+                      <td>
+                        {user ? (
+                          <a href={`#/users/${user.id}`}>{user.upn}</a>
+                        ) : (
+                          <>
+                            {e.targetType} <span class="small muted mono">{e.targetId}</span>
+                          </>
+                        )}
+                      </td>
+                      <td>
+                        <details>
+                          <summary>Before and after</summary>
+                          <p class="small muted">Before</p>
+                          <pre class="json">{json(e.before)}</pre>
+                          <p class="small muted">After</p>
+                          <pre class="json">{json(e.after)}</pre>
+                        </details>
+                      </td>
+                    </tr>
+                  );
+                })}
               </tbody>
             </table>
           </div>
-        )
-      }
-    </LogPage>
+        )}
+      </section>
+    </>
   );
 }
 
-const ALERT_KIND: Record<string, string> = { report: 'Reported as not me', lockout: 'Lockout', tap_issued: 'Temporary Access Pass issued' };
+const ALERT_KIND: Record<Alert['kind'], string> = {
+  report: 'Reported as not me',
+  lockout: 'Lockout',
+  tap_issued: 'Temporary Access Pass issued',
+  push_fatigue: 'Push fatigue',
+  new_location: 'New IP or location',
+  push_throttled: 'Requests throttled',
+};
 
 export function AlertsPage(): JSX.Element {
-  const load = useLoad(admin.alerts);
+  const load = useLoad(() => admin.alerts());
+  const names = useUserNames();
   return (
-    <LogPage title="Alerts" intro="Requests people reported as not theirs, lockouts, and passes issued." load={load}>
-      {(d) =>
-        d.alerts.length === 0 ? (
+    <>
+      <div class="page-head">
+        <Heading>Alerts</Heading>
+        <p class="muted">Requests people reported as not theirs, bursts of denied requests, lockouts, sign-ins from somewhere new, and passes issued.</p>
+      </div>
+      <section class="panel">
+        <div class="panel-head">
+          <span />
+          <Button onClick={() => void load.reload()} busy={load.loading}>
+            Refresh
+          </Button>
+        </div>
+        <ErrorNotice message={load.error} />
+        {!load.data ? (
+          <Spinner label="Loading…" />
+        ) : load.data.alerts.length === 0 ? (
           <p class="muted">No alerts.</p>
         ) : (
           <div class="table-wrap">
@@ -111,14 +254,14 @@ export function AlertsPage(): JSX.Element {
                 </tr>
               </thead>
               <tbody>
-                {d.alerts.map((a) => (
+                {load.data.alerts.map((a) => (
                   <tr key={a.id}>
                     <td class="nowrap">{formatDateTime(a.at)}</td>
                     <td>
-                      <Badge kind={a.kind === 'report' ? 'bad' : a.kind === 'lockout' ? 'warn' : 'neutral'}>{ALERT_KIND[a.kind] ?? a.kind}</Badge>
+                      <Badge kind={a.kind === 'report' || a.kind === 'push_fatigue' ? 'bad' : a.kind === 'tap_issued' ? 'neutral' : 'warn'}>{ALERT_KIND[a.kind] ?? a.kind}</Badge>
                     </td>
                     <td>
-                      <a href={`#/users/${a.userId}`}>Open user</a>
+                      <a href={`#/users/${a.userId}`}>{names.get(a.userId)?.upn ?? 'Open user'}</a>
                     </td>
                     <td>{a.detail}</td>
                   </tr>
@@ -126,8 +269,8 @@ export function AlertsPage(): JSX.Element {
               </tbody>
             </table>
           </div>
-        )
-      }
-    </LogPage>
+        )}
+      </section>
+    </>
   );
 }

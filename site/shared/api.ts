@@ -139,6 +139,13 @@ export interface UserPatch {
   unlock?: boolean;
 }
 
+/** Filters of the admin logs (empty values are left out). Times are epoch milliseconds. */
+export type LogFilter = Record<string, string | number | undefined>;
+function query(filter: LogFilter): string {
+  const entries = Object.entries(filter).filter(([, v]) => v !== undefined && v !== '');
+  return entries.length ? `?${entries.map(([k, v]) => `${q(k)}=${q(String(v))}`).join('&')}` : '';
+}
+
 export const admin = {
   authenticatorPolicy: () => get<AuthenticatorPolicy>('/api/admin/policies/authenticator'),
   saveAuthenticatorPolicy: (p: AuthenticatorPolicy) => put<AuthenticatorPolicy>('/api/admin/policies/authenticator', p),
@@ -153,8 +160,10 @@ export const admin = {
   issueTap: (id: string, input: { lifetimeMinutes?: number; oneTime?: boolean }) => post<{ pass: string; tap: TapView }>(`/api/admin/users/${q(id)}/tap`, input),
   deleteTap: (id: string) => del<{ status: 'deleted' }>(`/api/admin/users/${q(id)}/tap`),
   revokeDevice: (id: string) => del<{ status: 'revoked' }>(`/api/admin/devices/${q(id)}`),
-  audit: () => get<{ entries: AuditEntry[] }>('/api/admin/audit'),
-  signIns: () => get<{ entries: SignInEntry[] }>('/api/admin/signins'),
+  audit: (filter: LogFilter = {}) => get<{ entries: AuditEntry[] }>(`/api/admin/audit${query(filter)}`),
+  signIns: (filter: LogFilter = {}) => get<{ entries: SignInEntry[] }>(`/api/admin/signins${query(filter)}`),
+  /** A link that downloads the filtered log as a file. */
+  exportUrl: (log: 'signins' | 'audit', filter: LogFilter, format: 'csv' | 'json') => `/api/admin/${log}${query({ ...filter, format })}`,
   alerts: () => get<{ alerts: Alert[] }>('/api/admin/alerts'),
 };
 

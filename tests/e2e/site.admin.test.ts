@@ -193,6 +193,23 @@ describe('site: admin portal', () => {
     await waitForText(page, 'Successful sign-in');
     await waitForText(page, 'helpdesk@pushkey.test');
     await shot(page, 'admin-signins');
+    // Filters apply together, and the export downloads the same selection.
+    await page.type('#f-upn', 'helpdesk@');
+    await page.select('#f-result', 'success');
+    await clickText(page, 'Apply');
+    await page.waitForFunction(() => !document.body.innerText.includes('admin@pushkey.test\t'), { timeout: 5_000 });
+    const users = await page.$$eval('tbody tr td:nth-child(2)', (tds) => [...new Set(tds.map((td) => td.textContent))]);
+    expect(users).toEqual(['helpdesk@pushkey.test']);
+    const csv = await page.$eval('a[href*="format=csv"]', async (a) => {
+      const res = await fetch((a as HTMLAnchorElement).href);
+      return { type: res.headers.get('content-type'), text: await res.text() };
+    });
+    expect(csv.type).toMatch(/text\/csv/);
+    expect(csv.text).toContain('helpdesk@pushkey.test');
+    expect(csv.text).not.toContain('bob@pushkey.test');
+    await clickText(page, 'Details');
+    await waitForText(page, 'Correlation id');
+    await shot(page, 'admin-signins-filtered');
     await page.goto(`${srv.origin}/admin/#/alerts`);
     await waitForText(page, 'Temporary Access Pass issued');
     await shot(page, 'admin-alerts');
