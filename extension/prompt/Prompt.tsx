@@ -16,7 +16,7 @@ type Outcome = { tone: 'ok' | 'error'; title: string; text: string };
 export function Prompt(): JSX.Element {
   const [queue, setQueue] = useState<RequestView[] | null>(null);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
-  const [seen, setSeen] = useState<string | null>(null);
+  const [seen, setSeen] = useState<RequestView | null>(null);
 
   const load = () => void call('listPending', {}).then(setQueue, () => setQueue([]));
   useEffect(() => {
@@ -27,10 +27,10 @@ export function Prompt(): JSX.Element {
   const current = queue?.[0];
   // A request that vanished while it was on screen was answered or withdrawn elsewhere.
   useEffect(() => {
-    if (current) setSeen(current.key);
+    if (current) setSeen(current);
     else if (seen && !outcome && queue) {
       setSeen(null);
-      setOutcome({ tone: 'error', title: 'Request closed', text: 'This request was cancelled or answered elsewhere.' });
+      setOutcome(Date.now() >= seen.expiresAt ? OUTCOMES.challenge_expired! : { tone: 'error', title: 'Request closed', text: 'This request was cancelled or answered elsewhere.' });
     }
   }, [current?.key, queue]);
 

@@ -61,6 +61,19 @@ describe('extension: pinned server key', () => {
     await waitForPromptClosed(b);
   });
 
+  it('drops a request that expires: the prompt says so and closes, and one already expired never shows', async () => {
+    const stale = server.push(deviceId, { expiresInMs: -1_000 });
+    const short = server.push(deviceId, { expiresInMs: 3_000 });
+    const prompt = await waitForPrompt(b);
+    await waitForText(prompt, 'Are you trying to sign in?');
+    await waitForText(prompt, 'Expired', 10_000);
+    await waitForPromptClosed(b);
+    const statuses = new Map((await history(popup)).map((r) => [r.challengeId, r.status]));
+    expect(statuses.get(short.challengeId)).toBe('expired');
+    expect(statuses.has(stale.challengeId)).toBe(false);
+    expect(server.responses.filter((r) => r.challengeId === short.challengeId)).toHaveLength(0);
+  });
+
   it('keeps the private key inside: exportKey and wrapKey throw InvalidAccessError', async () => {
     const errors = await popup.evaluate(async () => {
       const db = await new Promise<IDBDatabase>((resolve, reject) => {

@@ -34,7 +34,7 @@ export interface Impersonator {
   responses: DeviceResponse[];
   enrolled: { deviceId: string; upn: string }[];
   /** Sends a push signed with `signer` (the pinned key by default) on every bound socket. */
-  push(deviceId: string, opts?: { signer?: ServerKey; kind?: PushRequest['kind']; app?: string }): PushRequest;
+  push(deviceId: string, opts?: { signer?: ServerKey; kind?: PushRequest['kind']; app?: string; expiresInMs?: number }): PushRequest;
   waitReady(deviceId: string, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
@@ -132,7 +132,7 @@ export async function startImpersonator(opts: { port?: number; key?: ServerKey; 
         kind: o.kind ?? 'mfa',
         app: o.app ?? 'Contoso Portal',
         context: { ip: '203.0.113.7', location: 'Paris, France', browser: 'Chrome on Linux', time: now },
-        expiresAt: now + 90_000,
+        expiresAt: now + (o.expiresInMs ?? 90_000),
       });
       const ws = sockets.get(deviceId);
       if (!ws) throw new Error(`device ${deviceId} has no bound socket`);
