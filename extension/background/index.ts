@@ -3,7 +3,7 @@
 import { browser, handleMessages, onPageClosed } from '../messaging/index.ts';
 import { accountViews, addAccount, disablePasswordless, removeAccount, startPasswordlessSetup, wake } from './accounts.ts';
 import { toErrorInfo } from './errors.ts';
-import { watchPromptWindow } from './prompt-window.ts';
+import { showPrompt, watchPromptWindow } from './prompt-window.ts';
 import { answerRequest, pendingRequests, requestHistory, resumeSetupOutsidePopup } from './requests.ts';
 
 const WAKE_ALARM = 'wake';
@@ -19,6 +19,7 @@ handleMessages(
     startPasswordlessSetup: ({ deviceId, password }) => startPasswordlessSetup(deviceId, password),
     disablePasswordless: ({ deviceId }) => disablePasswordless(deviceId),
     listPending: () => pendingRequests(),
+    openPrompt: () => showPrompt().then(() => null),
     listHistory: ({ deviceId }) => requestHistory(deviceId),
     answerRequest: ({ key, decision, number }) => answerRequest(key, decision, number),
   },

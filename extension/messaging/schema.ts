@@ -71,6 +71,7 @@ export const CALLS = {
   startPasswordlessSetup: { args: v.object({ deviceId: Text, password: Text }), reply: RequestView },
   disablePasswordless: { args: v.object({ deviceId: Text }), reply: AccountView },
   listPending: { args: v.object({}), reply: v.array(RequestView) },
+  openPrompt: { args: v.object({}), reply: v.null() },
   listHistory: { args: v.object({ deviceId: v.optional(Text) }), reply: v.array(RequestView) },
   answerRequest: {
     args: v.object({ key: Text, decision: Answer, number: Text }),

@@ -1,10 +1,12 @@
 import type { JSX } from 'preact';
-import type { AccountView } from '../messaging/index.ts';
+import { call, type AccountView } from '../messaging/index.ts';
+import { usePending } from './use-accounts.ts';
 import { Avatar, Bar, ErrorNote, Spinner } from '../ui/components.tsx';
 import { Icon } from '../ui/icons.tsx';
 import type { Go } from './App.tsx';
 
 export function AccountList({ accounts, error, go }: { accounts: AccountView[] | null; error: string | null; go: Go }): JSX.Element {
+  const pending = usePending();
   return (
     <>
       <Bar title="Authenticator">
@@ -14,6 +16,16 @@ export function AccountList({ accounts, error, go }: { accounts: AccountView[] |
       </Bar>
       <main class="content">
         <ErrorNote message={error} />
+        {pending.length > 0 && (
+          <div class="note info actions" role="status" style="align-items:center">
+            <span style="flex:1">
+              {pending.length === 1 ? 'A sign-in request is waiting for you.' : `${pending.length} sign-in requests are waiting for you.`}
+            </span>
+            <button type="button" class="btn primary" style="flex:none" onClick={() => void call('openPrompt', {})}>
+              Review
+            </button>
+          </div>
+        )}
         {accounts === null && !error && <Spinner label="Loading accounts…" />}
         {accounts?.length === 0 && (
           <div class="card empty">

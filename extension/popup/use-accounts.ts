@@ -30,3 +30,14 @@ export function useHistory(deviceId: string): RequestView[] {
   }, [deviceId]);
   return items;
 }
+
+/** Requests waiting for an answer (the person may have closed the prompt window). */
+export function usePending(): RequestView[] {
+  const [items, setItems] = useState<RequestView[]>([]);
+  useEffect(() => {
+    const load = () => void call('listPending', {}).then(setItems, () => undefined);
+    load();
+    return onBroadcast((m) => m.type === 'requestsChanged' && load());
+  }, []);
+  return items;
+}

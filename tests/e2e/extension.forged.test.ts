@@ -61,6 +61,22 @@ describe('extension: pinned server key', () => {
     await waitForPromptClosed(b);
   });
 
+  it('keeps a request whose window was closed: the popup offers to review it', async () => {
+    const request = server.push(deviceId);
+    const first = await waitForPrompt(b);
+    await first.close();
+    await popup.reload();
+    await waitForText(popup, 'A sign-in request is waiting for you.');
+    await clickText(popup, 'Review');
+    const prompt = await waitForPrompt(b);
+    await prompt.waitForSelector('#number');
+    await prompt.type('#number', '07');
+    await clickText(prompt, 'Yes');
+    await waitForText(prompt, 'Approved');
+    expect(server.responses.find((r) => r.challengeId === request.challengeId)).toMatchObject({ decision: 'approve', number: '07' });
+    await waitForPromptClosed(b);
+  });
+
   it('drops a request that expires: the prompt says so and closes, and one already expired never shows', async () => {
     const stale = server.push(deviceId, { expiresInMs: -1_000 });
     const short = server.push(deviceId, { expiresInMs: 3_000 });

@@ -21,7 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { Browsers, clickText, openActionPopup, openPopupTab, promptIsOpen, screenshot, waitForPrompt, waitForPromptClosed, waitForText, type Profile } from '../support/browser.ts';
 import type { TestServer } from '../support/server.ts';
-import { newSitePage, problemsOf, shownNumber, startSiteServer } from '../support/site.ts';
+import { newSitePage, noteUnlabelled, problemsOf, shownNumber, startSiteServer } from '../support/site.ts';
 import { addAccountByCode, listAccounts, until, waitConnected } from './flows.ts';
 
 let browsers: Browsers;
@@ -36,7 +36,10 @@ const watched: Page[] = [];
 let step = 0;
 
 const alice = () => srv.users.alice!;
-const snap = (page: Page, name: string) => screenshot(page, `journey-${String(++step).padStart(2, '0')}-${name}`);
+async function snap(page: Page, name: string): Promise<void> {
+  await noteUnlabelled(page);
+  await screenshot(page, `journey-${String(++step).padStart(2, '0')}-${name}`);
+}
 
 /** A fresh, cookie-less window in A (an incognito-like context). */
 async function freshA(): Promise<Page> {
@@ -432,7 +435,7 @@ describe('journey: two browsers, one extension', () => {
     await snap(admin, 'admin-signin-logs');
   });
 
-  it('ran under the default CSP without refusals or script errors', () => {
-    for (const p of watched) expect(problemsOf(p)).toEqual({ csp: [], errors: [] });
+  it('ran under the default CSP without refusals or script errors, every control named', () => {
+    for (const p of watched) expect(problemsOf(p)).toEqual({ csp: [], errors: [], unlabelled: [] });
   });
 });

@@ -221,7 +221,7 @@ describe('site: admin portal', () => {
     await shot(page, 'admin-no-access');
   });
 
-  it('runs under the default CSP without refusals or script errors', () => {
-    for (const p of pages) expect(problemsOf(p)).toEqual({ csp: [], errors: [] });
+  it('runs under the default CSP without refusals or script errors, every control named', () => {
+    for (const p of pages) expect(problemsOf(p)).toEqual({ csp: [], errors: [], unlabelled: [] });
   });
 });

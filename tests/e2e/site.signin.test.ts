@@ -192,7 +192,7 @@ describe('site: sign-in', () => {
     expect(new URL(q.url()).origin).toBe(srv.origin);
   });
 
-  it('runs under the default CSP without refusals or script errors', () => {
-    for (const p of pages) expect(problemsOf(p)).toEqual({ csp: [], errors: [] });
+  it('runs under the default CSP without refusals or script errors, every control named', () => {
+    for (const p of pages) expect(problemsOf(p)).toEqual({ csp: [], errors: [], unlabelled: [] });
   });
 });
