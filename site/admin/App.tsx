@@ -3,7 +3,7 @@
 import type { JSX } from 'preact';
 import { me as meApi, type Role } from '../shared/api.ts';
 import { MeContext } from './can.ts';
-import { useHashRoute, useLoad } from '../shared/hooks.ts';
+import { useHashRoute, useLoad, useTitle } from '../shared/hooks.ts';
 import { Shell, type NavItem } from '../shared/shell.tsx';
 import { ErrorNotice, Heading, Notice, Spinner } from '../shared/ui.tsx';
 import { Home } from './Home.tsx';
@@ -27,6 +27,8 @@ export function App(): JSX.Element {
   const route = useHashRoute();
   const me = useLoad(meApi.get);
   const isAdmin = me.data?.user.roles.some((r) => ADMIN_ROLES.includes(r)) ?? false;
+  const section = NAV.filter((n) => n.route && (route === n.route || route.startsWith(`${n.route}/`)))[0]?.label ?? 'Home';
+  useTitle(`${section} – Admin center`);
 
   let page: JSX.Element;
   const userMatch = /^users\/([\w-]+)$/.exec(route);

@@ -5,7 +5,7 @@ import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, messageOf, signin, type ChallengeView, type FlowStatus, type SignInMethod, type StepAnswer } from '../shared/api.ts';
 import { safeNext } from '../shared/hooks.ts';
-import { BigNumber, Button, Countdown, Field, Heading, Icon, LiveRegion, Logo, Spinner } from '../shared/ui.tsx';
+import { BigNumber, Button, Countdown, Field, Heading, Icon, Logo, Spinner } from '../shared/ui.tsx';
 
 interface Flow {
   flowId: string;
@@ -175,7 +175,7 @@ export function SignIn(): JSX.Element {
 
   return (
     <div class="signin-page">
-      <main class="signin-card" aria-live="off">
+      <main class="signin-card">
         <Logo tenant="pushkey" />
         {body}
       </main>
@@ -320,7 +320,6 @@ function PushStep(props: {
     <div class="stack">
       {props.identity}
       <Heading>Approve sign-in request</Heading>
-      <LiveRegion>{outcome ? outcome.title : ''}</LiveRegion>
       {outcome ? (
         <div class="outcome outcome-bad" role="alert" data-outcome={status}>
           <Icon name="warn" />

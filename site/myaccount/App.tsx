@@ -2,7 +2,7 @@
 // passwordless-setup number), and "Recent activity". Routes live after the `#`.
 import type { JSX } from 'preact';
 import { me as meApi } from '../shared/api.ts';
-import { useHashRoute, useLoad } from '../shared/hooks.ts';
+import { useHashRoute, useLoad, useTitle } from '../shared/hooks.ts';
 import { Shell, type NavItem } from '../shared/shell.tsx';
 import { ErrorNotice, Spinner } from '../shared/ui.tsx';
 import { Overview } from './Overview.tsx';
@@ -23,6 +23,8 @@ export function App(): JSX.Element {
   const me = useLoad(meApi.get);
   const user = me.data?.user;
   const isAdmin = user?.roles.some((r) => ADMIN_ROLES.includes(r)) ?? false;
+  const section = route.startsWith('security-info') ? 'Security info' : route === 'recent-activity' ? 'Recent activity' : 'Overview';
+  useTitle(`${section} – My Account`);
 
   let page: JSX.Element;
   if (!me.data) page = me.error ? <ErrorNotice message={me.error} /> : <Spinner label="Loading your account…" />;

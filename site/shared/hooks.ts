@@ -129,3 +129,10 @@ export function useAction<A extends unknown[]>(fn: (...args: A) => Promise<void>
   };
   return { run, busy, error, setError };
 }
+
+/** The window title names the page first, as screen readers announce it on navigation. */
+export function useTitle(title: string): void {
+  useEffect(() => {
+    document.title = title;
+  }, [title]);
+}

@@ -18,10 +18,11 @@ export async function startSiteServer(opts: Parameters<typeof startServer>[0] = 
   return startServer({ clock: wallClock, ...opts, app: { extraRoutes: serveStatic, ...opts.app } });
 }
 
-/** Problems a page reported: CSP refusals, uncaught errors, console errors. */
+/** Problems a page reported: CSP refusals, uncaught errors, console errors, controls without a name. */
 export interface PageProblems {
   csp: string[];
   errors: string[];
+  unlabelled: string[];
 }
 
 const problems = new WeakMap<Page, PageProblems>();
@@ -29,7 +30,7 @@ const problems = new WeakMap<Page, PageProblems>();
 /** A new tab (in a browser or an incognito-like context) that records its problems. */
 export async function newSitePage(owner: { newPage(): Promise<Page> }): Promise<Page> {
   const page = await owner.newPage();
-  const p: PageProblems = { csp: [], errors: [] };
+  const p: PageProblems = { csp: [], errors: [], unlabelled: [] };
   problems.set(page, p);
   page.on('console', (m) => {
     if (m.type() !== 'error') return;
@@ -42,10 +43,36 @@ export async function newSitePage(owner: { newPage(): Promise<Page> }): Promise<
   return page;
 }
 
-export const problemsOf = (page: Page): PageProblems => problems.get(page) ?? { csp: [], errors: [] };
+export const problemsOf = (page: Page): PageProblems => problems.get(page) ?? { csp: [], errors: [], unlabelled: [] };
+
+/**
+ * Records form controls, buttons and links a screen reader could not name (no label, no
+ * aria-label or aria-labelledby, no text). Called with every screenshot of a tracked page.
+ */
+export async function noteUnlabelled(page: Page): Promise<void> {
+  const p = problems.get(page);
+  if (!p || page.isClosed()) return;
+  const found = await page.evaluate(() => {
+    const named = (el: Element): string => {
+      const labels = (el as HTMLInputElement).labels;
+      const byLabel = labels ? [...labels].map((l) => l.innerText).join(' ') : '';
+      const by = el.getAttribute('aria-labelledby');
+      const byRef = by ? by.split(' ').map((id) => document.getElementById(id)?.innerText ?? '').join(' ') : '';
+      const own = el.tagName === 'BUTTON' || el.tagName === 'A' ? (el as HTMLElement).innerText : '';
+      return [byLabel, el.getAttribute('aria-label') ?? '', byRef, own, el.getAttribute('title') ?? ''].join('').trim();
+    };
+    return [...document.querySelectorAll('input:not([type=hidden]), select, textarea, button, a[href]')]
+      .filter((el) => !el.closest('[aria-hidden=true]') && (el as HTMLElement).offsetParent !== null && !named(el))
+      .map((el) => `${location.pathname}${location.hash}: ${el.outerHTML.slice(0, 120)}`);
+  });
+  for (const f of found) if (!p.unlabelled.includes(f)) p.unlabelled.push(f);
+}
 
 /** Screenshots go to tests/artifacts/site-<name>.png (git-ignored). */
-export const shot = (page: Page, name: string) => screenshot(page, `site-${name}`);
+export async function shot(page: Page, name: string): Promise<void> {
+  await noteUnlabelled(page);
+  await screenshot(page, `site-${name}`);
+}
 
 /** The text the big number shows. */
 export async function shownNumber(page: Page): Promise<string> {
