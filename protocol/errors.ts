@@ -14,8 +14,9 @@ export const ERROR_CODES = [
   'tap_invalid', // Temporary Access Pass unknown, expired or used
   'flow_invalid', // sign-in flow unknown, expired or not this browser's
   'method_not_allowed', // policy does not allow this method for this user
+  'step_up_required', // registration protection: this needs a multifactor or Temporary Access Pass session
   // devices and challenges
-  'code_invalid', // activation code unknown, expired or already used
+  'code_invalid', // activation or SMS code unknown, wrong, expired or already used
   'device_unknown',
   'device_revoked',
   'signature_invalid',

@@ -12,6 +12,7 @@ import { requestLogger } from './transport/http/logging.ts';
 import { meRoutes } from './transport/http/me-routes.ts';
 import { defaultLimiters, type Limiters } from './transport/http/rate-limit.ts';
 import { signInRoutes } from './transport/http/signin-routes.ts';
+import { methodsAdminRoutes, methodsMeRoutes, methodsSignInRoutes } from './transport/http/methods-routes.ts';
 import { attachChannel, createChannel, DEFAULT_CHANNEL_OPTIONS, type Channel, type ChannelOptions } from './transport/push/channel.ts';
 
 export interface AppOptions {
@@ -51,6 +52,10 @@ export function createApp(deps: Deps, opts: AppOptions = {}): App {
   app.use('/api/signin', signInRoutes(d));
   app.use('/api/me', meRoutes(d));
   app.use('/api/admin', adminRoutes(d));
+  // Passkeys, SMS, registration protection and the lab outbox (issue 5).
+  app.use('/api/signin', methodsSignInRoutes(d));
+  app.use('/api/me', methodsMeRoutes(d));
+  app.use('/api/admin', methodsAdminRoutes(d));
   opts.extraRoutes?.(app);
   app.use(notFound);
   app.use(errorHandler);

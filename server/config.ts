@@ -22,6 +22,7 @@ const Env = v.object({
   SESSION_IDLE_MINUTES: v.optional(Whole('SESSION_IDLE_MINUTES', 1), '30'),
   SESSION_ABSOLUTE_HOURS: v.optional(Whole('SESSION_ABSOLUTE_HOURS', 1), '12'),
   ALERT_WEBHOOK_URL: v.optional(v.pipe(v.string(), v.url('ALERT_WEBHOOK_URL must be a URL'))),
+  SMS_WEBHOOK_URL: v.optional(v.pipe(v.string(), v.url('SMS_WEBHOOK_URL must be a URL'))),
   GEOIP_CSV: v.optional(v.string()),
 });
 
@@ -39,6 +40,8 @@ export interface Config {
   sessionAbsoluteMs: number;
   /** Every alert is POSTed here as JSON when set. */
   alertWebhookUrl: string | null;
+  /** SMS codes are POSTed here as JSON when set; otherwise the lab provider keeps them in the portal's outbox. */
+  smsWebhookUrl: string | null;
   /** A "cidr,label" file mapping IP ranges to locations. */
   geoIpCsv: string | null;
 }
@@ -64,6 +67,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
     sessionAbsoluteMs: e.SESSION_ABSOLUTE_HOURS * 3_600_000,
     alertWebhookUrl: e.ALERT_WEBHOOK_URL ?? null,
+    smsWebhookUrl: e.SMS_WEBHOOK_URL ?? null,
     geoIpCsv: e.GEOIP_CSV ? path.resolve(e.GEOIP_CSV) : null,
   };
 }

@@ -16,6 +16,7 @@ import { serveStatic } from './transport/http/static.ts';
 import { purgeOldRecords } from './domain/monitoring.ts';
 import { loadGeoCsv } from './geo/locator.ts';
 import { webhookSink } from './transport/alerts/webhook.ts';
+import { webhookSmsProvider } from './transport/sms/webhook.ts';
 
 const config = loadConfig();
 const log = pino({ level: config.logLevel });
@@ -36,6 +37,7 @@ const deps = await buildDeps({
   limits: { sessionIdleMs: config.sessionIdleMs, sessionAbsoluteMs: config.sessionAbsoluteMs },
   ...(config.geoIpCsv ? { locate: loadGeoCsv(config.geoIpCsv) } : {}),
   ...(config.alertWebhookUrl ? { alertSink: webhookSink(config.alertWebhookUrl, log) } : {}),
+  ...(config.smsWebhookUrl ? { sms: webhookSmsProvider(config.smsWebhookUrl, log) } : {}),
 });
 const app = createApp(deps, { trustProxy: config.trustProxy, extraRoutes: serveStatic });
 const server = createServer();

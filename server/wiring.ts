@@ -5,6 +5,7 @@ import pino, { type Logger } from 'pino';
 import { DEFAULT_LIMITS, type AlertSink, type Clock, type Deps, type Limits, type Locator, type Random } from './domain/deps.ts';
 import { privateLocator } from './geo/locator.ts';
 import type { PushBus } from './domain/push-bus.ts';
+import type { SmsProvider } from './domain/sms.ts';
 import { loadServerKey } from './domain/server-key.ts';
 import type { Repository } from './storage/repository.ts';
 import { inProcessBus } from './transport/push/in-process-bus.ts';
@@ -25,6 +26,7 @@ export async function buildDeps(parts: {
   limits?: Partial<Limits>;
   locate?: Locator;
   alertSink?: AlertSink;
+  sms?: SmsProvider;
 }): Promise<Deps> {
   return {
     repo: parts.repo,
@@ -37,5 +39,6 @@ export async function buildDeps(parts: {
     serverKey: await loadServerKey(parts.repo),
     locate: parts.locate ?? privateLocator,
     alertSink: parts.alertSink ?? (() => {}),
+    ...(parts.sms ? { sms: parts.sms } : {}),
   };
 }

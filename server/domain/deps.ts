@@ -7,6 +7,7 @@ import type { Repository } from '../storage/repository.ts';
 import type { PushBus } from './push-bus.ts';
 import type { ServerKey } from './server-key.ts';
 import type { Alert } from './types.ts';
+import type { SmsProvider } from './sms.ts';
 
 /** Where an IP address is, as a label ("Lisbon, Portugal", "Private network", or ""). */
 export type Locator = (ip: string) => string;
@@ -55,6 +56,8 @@ export interface Deps {
   log: Logger;
   locate: Locator;
   alertSink: AlertSink;
+  /** Delivers SMS codes; absent: the lab provider (the outbox the portal's phone page reads). */
+  sms?: SmsProvider;
 }
 
 /** 128-bit random id, base64url (22 characters). */

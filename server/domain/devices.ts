@@ -1,5 +1,6 @@
 // What a device may ask for itself (signed commands) and what people may do to devices.
 import { PushkeyError } from '../../protocol/errors.ts';
+import { notifyUser } from './registration.ts';
 import type { DeviceCommand, Pending, SetupStarted } from '../../protocol/messages.ts';
 import { commandBytes } from '../../protocol/signed-bytes.ts';
 import { actorOf, audit, type Actor } from './audit.ts';
@@ -91,4 +92,6 @@ export async function revokeDevice(d: Deps, actor: Actor, deviceId: string): Pro
   forgetDeviceKey(device.id);
   d.bus.publish({ type: 'revoked', deviceId: device.id });
   await audit(d, actor, 'device.revoked', { type: 'device', id: device.id }, deviceView(device), null);
+  const owner = await d.repo.getUser(device.userId);
+  if (owner) await notifyUser(d, actor, owner, `The Authenticator app “${device.name}” was removed from your account`);
 }

@@ -8,6 +8,7 @@ import { enrollBytes } from '../../protocol/signed-bytes.ts';
 import { toB64u } from '../../protocol/encoding.ts';
 import { compareVersions } from '../../protocol/version.ts';
 import { actorOf, audit } from './audit.ts';
+import { notifyUser } from './registration.ts';
 import { hashSecret, newId, type Deps } from './deps.ts';
 import { verifyWithRawKey } from './device-keys.ts';
 import { authenticatorRights, getAuthenticatorPolicy } from './policy.ts';
@@ -91,6 +92,7 @@ export async function enroll(d: Deps, req: EnrollRequest, ip: string): Promise<E
   await d.repo.createDevice(device);
   await d.repo.setActivationDevice(activation.id, device.id);
   await audit(d, actorOf(user, ip), 'device.registered', { type: 'device', id: device.id }, null, { name: device.name, clientVersion: device.clientVersion }, activation.id);
+  await notifyUser(d, actorOf(user, ip), user, `The Authenticator app “${device.name}” was added to your account`);
   return {
     type: 'enrolled',
     origin: d.origin,

@@ -84,7 +84,7 @@ export async function setTapPolicy(repo: Repository, policy: TapPolicy): Promise
 }
 
 /** Whether the policy applies to this user at all (enabled, targeted, not excluded). */
-export function isTargeted(policy: AuthenticatorPolicy, user: Pick<User, 'groups' | 'disabled'>): boolean {
+export function isTargeted(policy: Pick<AuthenticatorPolicy, 'enabled' | 'target'>, user: Pick<User, 'groups' | 'disabled'>): boolean {
   if (!policy.enabled || user.disabled) return false;
   const inGroup = (groups: string[]) => groups.some((g) => user.groups.includes(g));
   if (inGroup(policy.target.excludeGroups)) return false;

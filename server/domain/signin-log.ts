@@ -22,6 +22,12 @@ export const FAILURE_REASONS: Record<string, string> = {
   update_required: 'The authenticator app is too old for the policy',
   cancelled: 'The request was replaced or cancelled',
   flow_invalid: 'The sign-in expired or came from another browser',
+  code_invalid: 'SMS code wrong, expired, used or out of tries',
+  signature_invalid: 'The passkey did not verify (wrong origin, signature or counter)',
+  device_unknown: 'Passkey not registered (deleted?)',
+  challenge_consumed: 'The passkey request was already used (a replay?) or expired',
+  challenge_unknown: 'The passkey request belongs to another sign-in',
+  bad_request: 'The answer could not be read',
 };
 
 export const reasonFor = (code: string): string => FAILURE_REASONS[code] ?? code;
@@ -29,7 +35,8 @@ export const reasonFor = (code: string): string => FAILURE_REASONS[code] ?? code
 /** A password alone is single-factor; every other way in proves possession of something. */
 export function requirementOf(methods: string[]): SignInEntry['requirement'] {
   if (methods.length === 0) return 'none';
-  return methods.length === 1 && methods[0] === 'password' ? 'single' : 'multifactor';
+  // A password or an SMS code alone is one factor (SMS sign-in, NIST SP 800-63B-4 §3.1.3: a restricted authenticator).
+  return methods.length === 1 && (methods[0] === 'password' || methods[0] === 'sms') ? 'single' : 'multifactor';
 }
 
 export async function beginSignIn(d: Deps, flow: Flow, ctx: RequestContext): Promise<void> {

@@ -11,8 +11,9 @@ import type { Challenge, Flow, User } from './types.ts';
 import { beginSignIn, logStep, type StepInput } from './signin-log.ts';
 import { checkNewPlace, checkPushFatigue } from './monitoring.ts';
 import { assertCanSignIn, checkPassword } from './users.ts';
+import { extraSignInMethods, getDefaultMethod, orderSignInMethods, secondFactorsFor, type SecondFactor } from './method-order.ts';
 
-export type SignInMethod = 'password' | 'passwordless' | 'tap';
+export type SignInMethod = 'password' | 'passwordless' | 'tap' | 'passkey' | 'sms';
 
 export interface ChallengeView {
   challengeId: string;
@@ -27,7 +28,9 @@ export type FlowStatus = 'pending' | 'signed_in' | 'denied' | 'reported' | 'numb
 export type StepResult =
   | { status: 'signed_in'; session: string }
   | { status: 'mfa_required'; challenge: ChallengeView }
-  | { status: 'pending'; challenge: ChallengeView };
+  | { status: 'pending'; challenge: ChallengeView }
+  /** The password was right; one of these (ordered, the preferred first) must follow. */
+  | { status: 'second_factor'; methods: SecondFactor[] };
 
 async function methodsFor(d: Deps, user: User | null): Promise<SignInMethod[]> {
   if (!user || user.disabled) return ['password'];
@@ -36,7 +39,8 @@ async function methodsFor(d: Deps, user: User | null): Promise<SignInMethod[]> {
   const methods: SignInMethod[] = ['password'];
   if (rights.passwordless) methods.push('passwordless');
   if (await hasUsableTap(d, user.id)) methods.push('tap');
-  return methods;
+  methods.push(...(await extraSignInMethods(d, user)));
+  return orderSignInMethods(methods, await getDefaultMethod(d, user.id));
 }
 
 export async function startFlow(d: Deps, upn: string, ctx: RequestContext): Promise<{ flowId: string; secret: string; upn: string; methods: SignInMethod[] }> {
@@ -64,7 +68,7 @@ export async function startFlow(d: Deps, upn: string, ctx: RequestContext): Prom
 }
 
 /** The flow, if it exists, is unexpired, unfinished, and this browser holds its secret. */
-async function requireFlow(d: Deps, flowId: string, secret: string | undefined): Promise<Flow> {
+export async function requireFlow(d: Deps, flowId: string, secret: string | undefined): Promise<Flow> {
   const flow = await d.repo.getFlow(flowId);
   if (!flow || !secret || flow.secretHash !== hashSecret(secret) || d.clock.now() >= flow.expiresAt) {
     throw new PushkeyError('flow_invalid', 'This sign-in has expired or belongs to another browser. Start again.');
@@ -73,7 +77,7 @@ async function requireFlow(d: Deps, flowId: string, secret: string | undefined):
 }
 
 /** Runs a step; a PushkeyError it throws is logged as the attempt's failure, then rethrown. */
-async function step<T>(d: Deps, flow: Flow, method: string, fn: () => Promise<T>): Promise<T> {
+export async function step<T>(d: Deps, flow: Flow, method: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
@@ -82,7 +86,7 @@ async function step<T>(d: Deps, flow: Flow, method: string, fn: () => Promise<T>
   }
 }
 
-async function finish(d: Deps, flow: Flow, user: User, methods: string[], last: StepInput): Promise<StepResult> {
+export async function finish(d: Deps, flow: Flow, user: User, methods: string[], last: StepInput): Promise<StepResult> {
   if (!(await d.repo.completeFlow(flow.id, d.clock.now()))) throw new PushkeyError('flow_invalid', 'This sign-in was already completed.');
   const session = await createSession(d, user, methods, { ip: flow.ip, browser: flow.browser });
   const entry = await logStep(d, flow.id, last, { result: 'success' });
@@ -100,7 +104,7 @@ const STEP_DETAIL: Record<string, string> = {
   cancelled: 'request cancelled',
 };
 
-async function flowUser(d: Deps, flow: Flow): Promise<User | null> {
+export async function flowUser(d: Deps, flow: Flow): Promise<User | null> {
   return flow.userId ? d.repo.getUser(flow.userId) : null;
 }
 
@@ -126,7 +130,15 @@ export async function signInWithPassword(d: Deps, flowId: string, secret: string
     const user = await checkPassword(d, await flowUser(d, flow), password);
     const verified: StepInput = { method: 'password', detail: 'password verified', result: 'success' };
     const policy = await getAuthenticatorPolicy(d.repo);
-    if (authenticatorRights(policy, user, await d.repo.listUserDevices(user.id)).pushMfa) {
+    const pushMfa = authenticatorRights(policy, user, await d.repo.listUserDevices(user.id)).pushMfa;
+    const second = await secondFactorsFor(d, user, pushMfa);
+    if (second.length > 0 && second[0] !== 'authenticator') {
+      // A passkey or an SMS code is preferred over the push: the browser asks for it next.
+      await logStep(d, flow.id, verified);
+      await d.repo.updateFlow(flow.id, { methods: ['password'] });
+      return { status: 'second_factor', methods: second };
+    }
+    if (pushMfa) {
       await logStep(d, flow.id, verified);
       await d.repo.updateFlow(flow.id, { methods: ['password'] });
       const challenge = await pushFor(d, { ...flow, methods: ['password'] }, user, 'mfa', ctx);

@@ -10,6 +10,7 @@ import { activationStatus, createActivation, tenantName } from '../../domain/enr
 import { authenticatorRights, getAuthenticatorPolicy } from '../../domain/policy.ts';
 import { tapView } from '../../domain/tap.ts';
 import { publicUser } from '../../domain/users.ts';
+import { assertMayRegister } from '../../domain/registration.ts';
 import { caller } from './auth.ts';
 import { clientInfo } from './client-info.ts';
 import type { HttpDeps } from './http-deps.ts';
@@ -44,6 +45,7 @@ export function meRoutes(d: HttpDeps): Router {
 
   r.post('/authenticator/activation', async (req, res) => {
     const c = await caller(d, req);
+    await assertMayRegister(d, c.session, c.user);
     const activation = await createActivation(d, c.user);
     res.json({ ...activation, qrSvg: await qrSvg(activation.uri) });
   });

@@ -13,6 +13,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   tap_invalid: 401,
   flow_invalid: 400,
   method_not_allowed: 403,
+  step_up_required: 403,
   code_invalid: 410,
   device_unknown: 404,
   device_revoked: 403,
