@@ -176,7 +176,9 @@ export async function resolveResponse(d: Deps, r: DeviceResponse): Promise<{ out
   // The typed number matches the one the browser showed.
   if (r.number !== c.number) {
     await settle(d, c, 'number_mismatch', device.id);
-    const locked = await recordPushFailure(d, c.userId, policy.maxNumberFailures);
+    // Only sign-in requests count towards the lockout: a slip in My Account's test or setup is no attack.
+    const signInKind = c.kind === 'mfa' || c.kind === 'passwordless';
+    const locked = signInKind && (await recordPushFailure(d, c.userId, policy.maxNumberFailures));
     const user = await d.repo.getUser(c.userId);
     if (locked && user) await raiseAlert(d, 'lockout', user, `Locked out after ${policy.maxNumberFailures} wrong numbers in a row`);
     throw new PushkeyError('number_mismatch', "The number you entered didn't match. The request was cancelled.");

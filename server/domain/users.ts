@@ -103,44 +103,20 @@ export async function checkPassword(d: Deps, user: User | null, password: string
   throw new PushkeyError('invalid_credentials', 'Your account or password is incorrect.');
 }
 
-/**
- * Failure counters are read-modify-write: each user's updates run one at a time in this
- * process, on a fresh read, so that guesses sent in parallel cannot all read the same
- * count and stay under the limit. (Several instances on one database need the repository
- * to increment atomically.)
- */
-const counterQueues = new Map<string, Promise<unknown>>();
-function oneAtATime<T>(userId: string, fn: () => Promise<T>): Promise<T> {
-  const run = (counterQueues.get(userId) ?? Promise.resolve()).then(fn, fn);
-  const tail = run.catch(() => undefined);
-  counterQueues.set(userId, tail);
-  void tail.then(() => counterQueues.get(userId) === tail && counterQueues.delete(userId));
-  return run;
-}
-
-/** Counts one failure; at `cap` the user is locked for `lockoutMs`. */
-function countFailure(d: Deps, userId: string, counter: 'passwordFailures' | 'pushFailures', cap: number): Promise<{ locked: boolean; newly: boolean }> {
-  return oneAtATime(userId, async () => {
-    const user = await d.repo.getUser(userId);
-    if (!user) return { locked: false, newly: false };
-    const now = d.clock.now();
-    // A parallel attempt locked the account already: it stays locked, the count starts again after.
-    if (user.lockedUntil > now) return { locked: true, newly: false };
-    const failures = user[counter] + 1;
-    const locked = failures >= cap;
-    await d.repo.updateUser(userId, { [counter]: locked ? 0 : failures, lockedUntil: locked ? now + d.limits.lockoutMs : user.lockedUntil });
-    return { locked, newly: locked };
-  });
+/** Counts one failure in one atomic write; at `cap` the user is locked for `lockoutMs`. */
+function countFailure(d: Deps, userId: string, counter: 'password' | 'push', cap: number): Promise<{ locked: boolean; newly: boolean }> {
+  const now = d.clock.now();
+  return d.repo.countFailure(userId, counter, cap, now, now + d.limits.lockoutMs);
 }
 
 /** A wrong password or pass: counted, and at the limit the account locks for `lockoutMs`. Returns true when it is locked. */
 export async function recordPasswordFailure(d: Deps, user: User): Promise<boolean> {
-  return (await countFailure(d, user.id, 'passwordFailures', d.limits.passwordFailureLimit)).locked;
+  return (await countFailure(d, user.id, 'password', d.limits.passwordFailureLimit)).locked;
 }
 
 /** A wrong number: counted, and at the policy's cap the user is locked out. Returns true when this failure locked it. */
 export async function recordPushFailure(d: Deps, userId: string, cap: number): Promise<boolean> {
-  return (await countFailure(d, userId, 'pushFailures', cap)).newly;
+  return (await countFailure(d, userId, 'push', cap)).newly;
 }
 
 export async function resetPushFailures(d: Deps, user: Pick<User, 'id' | 'pushFailures'>): Promise<void> {

@@ -168,6 +168,17 @@ export function describeRepositoryContract(name: string, makeHarness: () => Repo
         expect(await repo.getUserByUpn('nobody@example.test')).toBeNull();
       });
 
+      it('counts 30 parallel failures one by one: the 5th locks, the rest are not counted while locked', async () => {
+        const lockUntil = T0 + 60_000;
+        const results = await Promise.all(Array.from({ length: 30 }, () => repo.countFailure(user.id, 'password', 5, T0, lockUntil)));
+        expect(results.filter((r) => r.newly)).toHaveLength(1);
+        expect(results.filter((r) => !r.locked)).toHaveLength(4);
+        expect(await repo.getUser(user.id)).toMatchObject({ passwordFailures: 0, pushFailures: 0, lockedUntil: lockUntil });
+        // At the lock's end, counting starts again from zero.
+        expect(await repo.countFailure(user.id, 'push', 5, lockUntil, lockUntil + 60_000)).toEqual({ locked: false, newly: false });
+        expect(await repo.getUser(user.id)).toMatchObject({ pushFailures: 1 });
+      });
+
       it('updates only the fields given', async () => {
         await repo.updateUser(user.id, { groups: ['Staff'], pushFailures: 3, disabled: true });
         expect(await repo.getUser(user.id)).toEqual({ ...user, groups: ['Staff'], pushFailures: 3, disabled: true });

@@ -37,6 +37,12 @@ export interface Repository {
   getUserByUpn(upn: string): Promise<User | null>;
   listUsers(query: { search?: string; limit: number; offset: number }): Promise<User[]>;
   updateUser(id: string, patch: Partial<Omit<User, 'id' | 'createdAt'>>): Promise<void>;
+  /**
+   * Counts one failed attempt in a single conditional write (safe across instances): at `cap`
+   * consecutive failures the counter resets and the user is locked until `lockUntil`. While
+   * locked, nothing is counted. `newly` is true for the one failure that set the lock.
+   */
+  countFailure(userId: string, counter: 'password' | 'push', cap: number, now: number, lockUntil: number): Promise<{ locked: boolean; newly: boolean }>;
 
   createSession(session: Session): Promise<void>;
   getSession(idHash: string): Promise<Session | null>;

@@ -185,4 +185,16 @@ describe('lockout', () => {
     expect(res.body.lockedUntil).toBe(0);
     expect((await passwordAttempt(srv, dave.upn, dave.password)).body.status).toBe('signed_in');
   });
+
+  it('does not count wrong numbers typed on My Account test notifications', async () => {
+    const srv = await open(new ManualClock());
+    const u = await enrollUser(srv, 'carol');
+    for (let i = 0; i < 5; i++) {
+      const t = await u.me.post('/api/me/authenticator/test', {});
+      const res = await u.device.respond(await u.device.nextPush(), 'approve', wrongNumber(t.body.number));
+      expect(res.body.error).toBe('number_mismatch');
+    }
+    const user = await srv.repo.getUserByUpn(u.upn);
+    expect(user).toMatchObject({ pushFailures: 0, lockedUntil: 0 });
+  });
 });

@@ -119,6 +119,20 @@ class PostgresRepository implements Repository {
   async updateUser(id: string, patch: Partial<User>) {
     await this.update('users', 'id', id, patch);
   }
+  async countFailure(userId: string, counter: 'password' | 'push', cap: number, now: number, lockUntil: number) {
+    const col = counter === 'password' ? 'password_failures' : 'push_failures';
+    // One UPDATE on an unlocked row: PostgreSQL locks the row, so failures on any instance count one by one.
+    const r = await this.one(
+      `UPDATE users SET
+         ${col} = CASE WHEN ${col} + 1 >= $3 THEN 0 ELSE ${col} + 1 END,
+         locked_until = CASE WHEN ${col} + 1 >= $3 THEN $4 ELSE locked_until END
+       WHERE id = $1 AND locked_until <= $2 RETURNING locked_until`,
+      [userId, now, cap, lockUntil],
+    );
+    if (!r) return { locked: true, newly: false };
+    const locked = Number(r.locked_until) > now;
+    return { locked, newly: locked };
+  }
 
   async createSession(session: Session) {
     await this.insert('sessions', session);

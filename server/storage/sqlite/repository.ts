@@ -113,6 +113,20 @@ class SqliteRepository implements Repository {
   async updateUser(id: string, patch: Partial<User>) {
     this.update('users', 'id', id, patch);
   }
+  async countFailure(userId: string, counter: 'password' | 'push', cap: number, now: number, lockUntil: number) {
+    const col = counter === 'password' ? 'password_failures' : 'push_failures';
+    // One statement, matching only an unlocked row: a locked user is not counted.
+    const r = this.get(
+      `UPDATE users SET
+         ${col} = CASE WHEN ${col} + 1 >= @cap THEN 0 ELSE ${col} + 1 END,
+         locked_until = CASE WHEN ${col} + 1 >= @cap THEN @lockUntil ELSE locked_until END
+       WHERE id = @userId AND locked_until <= @now RETURNING locked_until`,
+      { userId, cap, now, lockUntil },
+    );
+    if (!r) return { locked: true, newly: false };
+    const locked = Number(r.locked_until) > now;
+    return { locked, newly: locked };
+  }
 
   async createSession(session: Session) {
     this.insert('sessions', session);
