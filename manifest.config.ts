@@ -4,7 +4,10 @@
 import { defineManifest } from '@crxjs/vite-plugin';
 import pkg from './package.json' with { type: 'json' };
 
-export const PERMISSIONS = ['storage', 'alarms', 'activeTab'] as const;
+// unlimitedStorage: the IndexedDB holds the only copy of each non-extractable device key;
+// Chrome exempts it from eviction with this permission (no install warning), while
+// navigator.storage.persist() is refused to extension pages (checked: persisted() stays false).
+export const PERMISSIONS = ['storage', 'alarms', 'activeTab', 'unlimitedStorage'] as const;
 // Default MV3 CSP plus 'wasm-unsafe-eval', which zxing-wasm (the QR decoder) needs to compile.
 export const EXTENSION_PAGES_CSP = "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'";
 
