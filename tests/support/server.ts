@@ -7,7 +7,8 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { createApp, type AppOptions, type App } from '../../server/app.ts';
-import type { AlertSink, Clock, Deps, Limits, Locator } from '../../server/domain/deps.ts';
+import type { AlertSink, Clock, Deps, Limits, Locator, Random } from '../../server/domain/deps.ts';
+import type { SmsProvider } from '../../server/domain/sms.ts';
 import { setAuthenticatorPolicy, getAuthenticatorPolicy, type AuthenticatorPolicy } from '../../server/domain/policy.ts';
 import { seedDemoTenant, DEMO_USERS, DEMO_DOMAIN } from '../../server/seed.ts';
 import { openSqlite } from '../../server/storage/sqlite/repository.ts';
@@ -55,6 +56,10 @@ export async function startServer(opts: {
   port?: number;
   /** The app's logger (default: silent). */
   log?: Logger;
+  /** Randomness for ids, codes and challenges (default: the CSPRNG). */
+  random?: Random;
+  /** SMS delivery (default: the lab provider, into the outbox). */
+  sms?: SmsProvider;
 } = {}): Promise<TestServer> {
   const dir = opts.dataDir ?? mkdtempSync(path.join(tmpdir(), 'pushkey-test-'));
   const repo = openSqlite({ filename: path.join(dir, 'pushkey.db'), synchronous: opts.sqliteSynchronous });
@@ -62,7 +67,7 @@ export async function startServer(opts: {
   const host = opts.host ?? '127.0.0.1';
   await new Promise<void>((resolve) => server.listen(opts.port ?? 0, host, resolve));
   const origin = `http://${host}:${(server.address() as AddressInfo).port}`;
-  const deps = await buildDeps({ repo, origin, clock: opts.clock ?? new ManualClock(), limits: opts.limits, log: opts.log, locate: opts.locate, alertSink: opts.alertSink });
+  const deps = await buildDeps({ repo, origin, clock: opts.clock ?? new ManualClock(), limits: opts.limits, log: opts.log, locate: opts.locate, alertSink: opts.alertSink, random: opts.random, sms: opts.sms });
   const app = createApp(deps, { limiters: noLimiters(), ...opts.app });
   app.attach(server);
   await seedDemoTenant(deps, demoPassword);
