@@ -32,7 +32,8 @@ export type Via = 'channel' | 'poll' | 'setup';
 export async function receiveRequest(origin: string, request: PushRequest, via: Via): Promise<RequestRecord | undefined> {
   const account = await getAccount(request.deviceId);
   // Not ours (removed account, or another server's device id): nothing to verify it against.
-  if (!account || account.origin !== origin) return undefined;
+  // A revoked registration answers nothing, so it is shown nothing.
+  if (!account || account.origin !== origin || account.revoked) return undefined;
   const base = {
     deviceId: request.deviceId,
     challengeId: request.challengeId,
