@@ -1,9 +1,10 @@
 // Sign-in: email → password (or "Use an app instead") → the number to match, or a
-// Temporary Access Pass. Each step is one screen of the same card; the flow id and its
+// Temporary Access Pass, a passkey, or a code sent by SMS. Each step is one screen of the same card; the flow id and its
 // cookie bind the attempt to this browser, so only this browser receives the result.
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, messageOf, signin, type ChallengeView, type FlowStatus, type SignInMethod, type StepAnswer } from '../shared/api.ts';
+import { ApiError, messageOf, signin, type ChallengeView, type FlowStatus, type SecondFactor, type SentCode, type SignInMethod, type StepAnswer } from '../shared/api.ts';
+import { passkeysSupported, usePasskey } from '../shared/webauthn.ts';
 import { safeNext } from '../shared/hooks.ts';
 import { BigNumber, Button, Countdown, Field, Heading, Icon, Logo, Spinner } from '../shared/ui.tsx';
 
@@ -11,8 +12,10 @@ interface Flow {
   flowId: string;
   username: string;
   methods: SignInMethod[];
-  /** The password was accepted and the app is the second factor. */
+  /** The password was accepted and a second factor must follow. */
   passwordDone: boolean;
+  /** The second factors the server offered after the password (the preferred first), when it named them. */
+  secondFactors?: SecondFactor[];
 }
 
 type Step =
@@ -21,6 +24,7 @@ type Step =
   | { kind: 'push'; mode: 'passwordless' | 'mfa'; challenge: ChallengeView; status: FlowStatus }
   | { kind: 'other' }
   | { kind: 'tap' }
+  | { kind: 'sms' }
   | { kind: 'done' };
 
 const params = new URLSearchParams(location.search);
@@ -57,6 +61,11 @@ export function SignIn(): JSX.Element {
 
   const answer = (a: StepAnswer, f: Flow) => {
     if (a.status === 'signed_in') return go({ kind: 'done' });
+    if (a.status === 'second_factor') {
+      // A passkey or a text message is preferred over the app: the person picks (the preferred is first).
+      setFlow({ ...f, passwordDone: true, secondFactors: a.methods });
+      return go({ kind: 'other' });
+    }
     if (a.status === 'mfa_required') {
       setFlow({ ...f, passwordDone: true });
       return go({ kind: 'push', mode: 'mfa', challenge: a.challenge, status: 'pending' });
@@ -72,6 +81,15 @@ export function SignIn(): JSX.Element {
     });
 
   const useApp = () => act(async () => answer(await signin.passwordless(flow!.flowId), flow!));
+  /** A passkey: within this flow, or (no flow yet) one that names the user itself. */
+  const passkey = () =>
+    act(async () => {
+      const started = await signin.passkeyOptions(flow?.flowId);
+      const f: Flow = flow ?? { flowId: started.flowId, username: '', methods: [], passwordDone: false };
+      if (!flow) setFlow(f);
+      const response = await usePasskey(started.options);
+      answer(await signin.passkey(started.flowId, started.ceremonyId, response), f);
+    });
   const resend = () => act(async () => answer(await signin.resend(flow!.flowId), flow!));
   const restart = () => {
     setFlow(null);
@@ -89,7 +107,7 @@ export function SignIn(): JSX.Element {
       <button type="button" class="icon-btn" onClick={restart} aria-label="Back: use another account">
         <Icon name="back" />
       </button>
-      <span>{flow.username}</span>
+      <span>{flow.username || 'Passkey sign-in'}</span>
     </div>
   );
 
@@ -97,7 +115,7 @@ export function SignIn(): JSX.Element {
   switch (step.kind) {
     case 'username':
       body = (
-        <UsernameStep username={username} setUsername={setUsername} error={error} busy={busy} onNext={start} />
+        <UsernameStep username={username} setUsername={setUsername} error={error} busy={busy} onNext={start} onPasskey={passkey} />
       );
       break;
     case 'password':
@@ -145,6 +163,8 @@ export function SignIn(): JSX.Element {
           onPassword={() => go({ kind: 'password' })}
           onTap={() => go({ kind: 'tap' })}
           onApp={flow!.passwordDone ? resend : useApp}
+          onPasskey={passkey}
+          onSms={() => go({ kind: 'sms' })}
         />
       );
       break;
@@ -156,6 +176,19 @@ export function SignIn(): JSX.Element {
           error={error}
           onBack={() => go({ kind: 'other' })}
           onPass={(pass) => act(async () => answer(await signin.tap(flow!.flowId, pass), flow!))}
+        />
+      );
+      break;
+    case 'sms':
+      body = (
+        <SmsStep
+          flow={flow!}
+          identity={identity}
+          busy={busy}
+          error={error}
+          setError={setError}
+          onBack={() => go({ kind: 'other' })}
+          onCode={(codeId, code) => act(async () => answer(await signin.sms(flow!.flowId, codeId, code), flow!))}
         />
       );
       break;
@@ -186,7 +219,7 @@ export function SignIn(): JSX.Element {
   );
 }
 
-function UsernameStep(props: { username: string; setUsername: (v: string) => void; error: string | null; busy: boolean; onNext: () => void }): JSX.Element {
+function UsernameStep(props: { username: string; setUsername: (v: string) => void; error: string | null; busy: boolean; onNext: () => void; onPasskey: () => void }): JSX.Element {
   return (
     <form
       class="stack"
@@ -211,6 +244,13 @@ function UsernameStep(props: { username: string; setUsername: (v: string) => voi
         spellcheck={false}
       />
       <p class="small muted">Your work or school account, for example alice@pushkey.test.</p>
+      {passkeysSupported() && (
+        <div class="signin-links">
+          <Button kind="link" onClick={props.onPasskey} disabled={props.busy}>
+            Sign in with a passkey
+          </Button>
+        </div>
+      )}
       <div class="signin-actions">
         <Button kind="primary" type="submit" busy={props.busy}>
           Next
@@ -231,7 +271,7 @@ function PasswordStep(props: {
 }): JSX.Element {
   const [password, setPassword] = useState('');
   const passwordless = props.flow.methods.includes('passwordless');
-  const tap = props.flow.methods.includes('tap');
+  const others = props.flow.methods.some((m) => m === 'tap' || m === 'passkey' || m === 'sms');
   return (
     <form
       class="stack"
@@ -249,7 +289,7 @@ function PasswordStep(props: {
             Use an app instead
           </Button>
         )}
-        {tap && (
+        {others && (
           <Button kind="link" onClick={props.onOther} disabled={props.busy}>
             Other ways to sign in
           </Button>
@@ -363,6 +403,28 @@ function PushStep(props: {
   );
 }
 
+type Way = 'tap' | 'passkey' | 'app' | 'sms' | 'password';
+
+/** The other ways in that this user has and the policy allows, in the server's order (a TAP first, the preferred next). */
+function otherWays(flow: Flow): Way[] {
+  const { methods, passwordDone, secondFactors } = flow;
+  if (passwordDone) {
+    const second: Way[] = secondFactors ? secondFactors.map((m) => (m === 'authenticator' ? 'app' : m)) : ['app'];
+    // After a push, the start's list tells which of passkey and SMS sign-in the user also has.
+    if (!secondFactors) for (const m of ['passkey', 'sms'] as const) if (methods.includes(m)) second.push(m);
+    return methods.includes('tap') ? ['tap', ...second] : second;
+  }
+  return methods.flatMap((m): Way[] => (m === 'passwordless' ? ['app'] : m === 'tap' || m === 'passkey' || m === 'sms' || m === 'password' ? [m] : []));
+}
+
+const WAYS: Record<Way, { icon: Parameters<typeof Icon>[0]['name']; label: string }> = {
+  tap: { icon: 'pass', label: 'Use a Temporary Access Pass' },
+  passkey: { icon: 'key', label: 'Sign in with a passkey' },
+  app: { icon: 'app', label: 'Approve a request on my Authenticator app' },
+  sms: { icon: 'sms', label: 'Text me a code' },
+  password: { icon: 'password', label: 'Use your password' },
+};
+
 function OtherMethods(props: {
   flow: Flow;
   identity: JSX.Element | null;
@@ -371,11 +433,12 @@ function OtherMethods(props: {
   onPassword: () => void;
   onTap: () => void;
   onApp: () => void;
+  onPasskey: () => void;
+  onSms: () => void;
 }): JSX.Element {
-  const { methods, passwordDone } = props.flow;
-  const password = methods.includes('password') && !passwordDone;
-  const tap = methods.includes('tap');
-  const app = passwordDone || methods.includes('passwordless');
+  const ways = otherWays(props.flow);
+  const run: Record<Way, () => void> = { tap: props.onTap, passkey: props.onPasskey, app: props.onApp, sms: props.onSms, password: props.onPassword };
+  const onlyApp = ways.every((w) => w === 'app');
   return (
     <div class="stack">
       {props.identity}
@@ -386,35 +449,86 @@ function OtherMethods(props: {
         </p>
       )}
       <ul class="method-list">
-        {app && (
-          <li>
-            <button type="button" onClick={props.onApp} disabled={props.busy}>
-              <Icon name="app" />
-              <span>Approve a request on my Authenticator app</span>
+        {ways.map((w) => (
+          <li key={w}>
+            <button type="button" onClick={run[w]} disabled={props.busy}>
+              <Icon name={WAYS[w].icon} />
+              <span>{WAYS[w].label}</span>
             </button>
           </li>
-        )}
-        {password && (
-          <li>
-            <button type="button" onClick={props.onPassword}>
-              <Icon name="password" />
-              <span>Use your password</span>
-            </button>
-          </li>
-        )}
-        {tap && (
-          <li>
-            <button type="button" onClick={props.onTap}>
-              <Icon name="pass" />
-              <span>Use a Temporary Access Pass</span>
-            </button>
-          </li>
-        )}
+        ))}
       </ul>
-      {!password && !tap && (
-        <p class="small muted">No other sign-in methods are available for your account. Ask your helpdesk for a Temporary Access Pass, then start again.</p>
-      )}
+      {onlyApp && <p class="small muted">No other sign-in methods are available for your account. Ask your helpdesk for a Temporary Access Pass, then start again.</p>}
     </div>
+  );
+}
+
+/** A code sent by text message: sent when the step opens, "Send a new code" sends another. */
+function SmsStep(props: {
+  flow: Flow;
+  identity: JSX.Element | null;
+  busy: boolean;
+  error: string | null;
+  setError: (m: string | null) => void;
+  onBack: () => void;
+  onCode: (codeId: string, code: string) => void;
+}): JSX.Element {
+  const [sent, setSent] = useState<SentCode | null>(null);
+  const [sending, setSending] = useState(false);
+  const [code, setCode] = useState('');
+  const send = async () => {
+    setSending(true);
+    props.setError(null);
+    try {
+      setSent(await signin.sendSms(props.flow.flowId));
+      setCode('');
+    } catch (err) {
+      props.setError(messageOf(err));
+    } finally {
+      setSending(false);
+    }
+  };
+  useEffect(() => {
+    void send();
+  }, []);
+  return (
+    <form
+      class="stack"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (sent) props.onCode(sent.codeId, code);
+      }}
+    >
+      {props.identity}
+      <Heading focus={false}>Enter code</Heading>
+      {sent ? <p role="status">We texted a code to {sent.to}. Enter it to sign in.</p> : sending ? <Spinner label="Sending a code…" /> : null}
+      <Field
+        id="sms-code"
+        label="Code"
+        hideLabel
+        placeholder="Code"
+        inputMode="numeric"
+        autoComplete="one-time-code"
+        value={code}
+        onInput={(v) => setCode(v.replace(/\D/g, ''))}
+        error={props.error}
+        autoFocus
+        required
+      />
+      <div class="signin-links">
+        <Button kind="link" onClick={() => void send()} disabled={sending}>
+          Send a new code
+        </Button>
+        <Button kind="link" onClick={props.onBack}>
+          Other ways to sign in
+        </Button>
+      </div>
+      <div class="signin-actions">
+        <Button kind="primary" type="submit" busy={props.busy} disabled={!sent}>
+          Verify
+        </Button>
+      </div>
+    </form>
   );
 }
 

@@ -7,10 +7,15 @@ import type { TapView } from '../../server/domain/tap.ts';
 import type { PublicUser } from '../../server/domain/users.ts';
 import type { ChallengeView, FlowStatus, SignInMethod } from '../../server/domain/signin.ts';
 import type { ActivationStatus, ActivationView } from '../../server/domain/enrollment.ts';
-import type { Alert, AuditEntry, ChallengeStatus, Role, SignInEntry } from '../../server/domain/types.ts';
+import type { Alert, AuditEntry, ChallengeStatus, OutboxMessage, Role, SignInEntry } from '../../server/domain/types.ts';
+import type { PasskeyView } from '../../server/domain/passkeys.ts';
+import type { PhoneView, SentCode } from '../../server/domain/sms.ts';
+import type { DefaultMethod, SecondFactor } from '../../server/domain/method-order.ts';
+import type { PasskeyPolicy, RegistrationPolicy, SmsPolicy } from '../../server/domain/method-policy.ts';
 
 export type { AuthenticatorPolicy, AuthenticatorRights, TapPolicy, DeviceView, TapView, PublicUser, ChallengeView, FlowStatus, SignInMethod };
 export type { ActivationStatus, Alert, AuditEntry, ChallengeStatus, Role, SignInEntry };
+export type { DefaultMethod, OutboxMessage, PasskeyPolicy, PasskeyView, PhoneView, RegistrationPolicy, SecondFactor, SentCode, SmsPolicy };
 
 export class ApiError extends Error {
   override readonly name = 'ApiError';
@@ -75,7 +80,12 @@ const patch = <T>(path: string, body: unknown) => call<T>('PATCH', path, body);
 const del = <T>(path: string) => call<T>('DELETE', path);
 const q = encodeURIComponent;
 
-export type StepAnswer = { status: 'signed_in' } | { status: 'mfa_required'; challenge: ChallengeView } | { status: 'pending'; challenge: ChallengeView };
+export type StepAnswer =
+  | { status: 'signed_in' }
+  | { status: 'mfa_required'; challenge: ChallengeView }
+  | { status: 'pending'; challenge: ChallengeView }
+  /** The password was right; one of these second factors (the preferred first) must follow. */
+  | { status: 'second_factor'; methods: SecondFactor[] };
 
 export interface Me {
   user: PublicUser;
@@ -104,6 +114,11 @@ export const signin = {
   tap: (flowId: string, pass: string) => post<StepAnswer>('/api/signin/tap', { flowId, pass }),
   /** Long poll: answers when the request changes, or after at most 25 s. */
   status: (flowId: string, signal?: AbortSignal) => get<{ status: FlowStatus }>(`/api/signin/status?flowId=${q(flowId)}&wait=1`, signal),
+  /** A passkey ceremony: within a flow (after the user name), or without one (the passkey names the user). */
+  passkeyOptions: (flowId?: string) => post<{ flowId: string; ceremonyId: string; options: unknown }>('/api/signin/passkey/options', flowId ? { flowId } : {}),
+  passkey: (flowId: string, ceremonyId: string, response: unknown) => post<StepAnswer>('/api/signin/passkey', { flowId, ceremonyId, response }),
+  sendSms: (flowId: string) => post<SentCode>('/api/signin/sms/send', { flowId }),
+  sms: (flowId: string, codeId: string, code: string) => post<StepAnswer>('/api/signin/sms', { flowId, codeId, code }),
   signOut: () => post<{ status: 'signed_out' }>('/api/signin/signout'),
   signOutEverywhere: () => post<{ status: 'signed_out'; sessionsEnded: number }>('/api/signin/signout-everywhere'),
 };
@@ -118,7 +133,26 @@ export const me = {
   passwordlessSetup: () => get<PasswordlessSetup>('/api/me/passwordless-setup'),
   deleteDevice: (id: string) => del<{ status: 'deleted' }>(`/api/me/devices/${q(id)}`),
   activity: () => get<{ signIns: SignInEntry[] }>('/api/me/activity'),
+  signInMethods: () => get<MySignInMethods>('/api/me/sign-in-methods'),
+  passkeyOptions: () => post<{ ceremonyId: string; options: unknown }>('/api/me/passkeys/options'),
+  addPasskey: (ceremonyId: string, name: string, response: unknown) => post<PasskeyView>('/api/me/passkeys', { ceremonyId, name, response }),
+  renamePasskey: (id: string, name: string) => patch<PasskeyView>(`/api/me/passkeys/${q(id)}`, { name }),
+  deletePasskey: (id: string) => del<{ status: 'deleted' }>(`/api/me/passkeys/${q(id)}`),
+  addPhone: (number: string) => post<SentCode>('/api/me/phone', { number }),
+  verifyPhone: (codeId: string, code: string) => post<PhoneView>('/api/me/phone/verify', { codeId, code }),
+  deletePhone: () => del<{ status: 'deleted' }>('/api/me/phone'),
+  setDefaultMethod: (method: DefaultMethod) => put<{ defaultMethod: DefaultMethod }>('/api/me/default-method', { method }),
 };
+
+export interface MySignInMethods {
+  passkeys: PasskeyView[];
+  phone: PhoneView | null;
+  rights: { passkey: boolean; sms: boolean };
+  defaultMethod: DefaultMethod | null;
+  usable: string[];
+  /** Why this session may not add a method (registration protection), or null. */
+  registrationRefusal: string | null;
+}
 
 export interface UserMethods {
   devices: DeviceView[];
@@ -165,6 +199,16 @@ export const admin = {
   /** A link that downloads the filtered log as a file. */
   exportUrl: (log: 'signins' | 'audit', filter: LogFilter, format: 'csv' | 'json') => `/api/admin/${log}${query({ ...filter, format })}`,
   alerts: () => get<{ alerts: Alert[] }>('/api/admin/alerts'),
+  passkeyPolicy: () => get<PasskeyPolicy>('/api/admin/policies/passkey'),
+  savePasskeyPolicy: (p: PasskeyPolicy) => put<PasskeyPolicy>('/api/admin/policies/passkey', p),
+  smsPolicy: () => get<SmsPolicy>('/api/admin/policies/sms'),
+  saveSmsPolicy: (p: SmsPolicy) => put<SmsPolicy>('/api/admin/policies/sms', p),
+  registrationPolicy: () => get<RegistrationPolicy>('/api/admin/policies/registration'),
+  saveRegistrationPolicy: (p: RegistrationPolicy) => put<RegistrationPolicy>('/api/admin/policies/registration', p),
+  userSignInMethods: (id: string) => get<{ passkeys: PasskeyView[]; phone: PhoneView | null; defaultMethod: DefaultMethod | null }>(`/api/admin/users/${q(id)}/sign-in-methods`),
+  deleteUserPasskey: (id: string, passkeyId: string) => del<{ status: 'deleted' }>(`/api/admin/users/${q(id)}/passkeys/${q(passkeyId)}`),
+  deleteUserPhone: (id: string) => del<{ status: 'deleted' }>(`/api/admin/users/${q(id)}/phone`),
+  outbox: (filter: { channel?: 'sms' | 'email'; to?: string } = {}) => get<{ messages: OutboxMessage[] }>(`/api/admin/outbox${query(filter)}`),
 };
 
 /** The message to show a person for any failure. */

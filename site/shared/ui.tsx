@@ -4,9 +4,10 @@ import { useEffect, useRef } from 'preact/hooks';
 import { formatSeconds } from './format.ts';
 import { useSecondsLeft } from './hooks.ts';
 
-type IconName = 'key' | 'app' | 'password' | 'pass' | 'back' | 'check' | 'cross' | 'warn' | 'info' | 'home' | 'shield' | 'clock' | 'users' | 'list' | 'bell' | 'out';
+type IconName = 'sms' | 'key' | 'app' | 'password' | 'pass' | 'back' | 'check' | 'cross' | 'warn' | 'info' | 'home' | 'shield' | 'clock' | 'users' | 'list' | 'bell' | 'out';
 
 const PATHS: Record<IconName, string> = {
+  sms: 'M4 5h16v11H9l-5 4Zm4 5h.01M12 10h.01M16 10h.01',
   key: 'M9 14a5 5 0 1 1 4.6-3h0L21 18.4V21h-3v-2h-2v-2h-2l-1.4-1.4A5 5 0 0 1 9 14Zm-1.5-5.5a1.5 1.5 0 1 0 0 .01',
   app: 'M7 2h10a2 2 0 0 1 2 2v16a2 2 0 0 1-2 2H7a2 2 0 0 1-2-2V4a2 2 0 0 1 2-2Zm0 3v13h10V5Zm5 14.5a.75.75 0 1 0 0 .01',
   password: 'M4 8h16v10H4Zm3 5h.01M11 13h.01M15 13h.01',
