@@ -39,6 +39,8 @@ describe('extension: approving sign-ins', () => {
     await waitForText(prompt, alice.upn);
     // Nothing fills the number in: the field is empty until the person types.
     expect(await prompt.$eval('#number', (el) => (el as HTMLInputElement).value)).toBe('');
+    // Keyboard first: the number field has the focus, Enter answers Yes.
+    await prompt.waitForFunction(() => document.activeElement?.id === 'number');
     await screenshot(prompt, 'prompt-real-server');
     await prompt.type('#number', flow.number);
     await prompt.keyboard.press('Enter');
@@ -111,6 +113,8 @@ describe('extension: approving sign-ins', () => {
   it('sets up passwordless in the popup, signs in with "Use an app instead", then disables it', async () => {
     await popup.reload();
     await clickText(popup, 'pushkey Lab');
+    await popup.waitForSelector('#recent');
+    await screenshot(popup, 'popup-account-activity');
     await clickText(popup, 'Set up passwordless sign-in');
     await popup.type('#password', alice.password);
     await clickText(popup, 'Continue');
