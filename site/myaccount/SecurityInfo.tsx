@@ -2,35 +2,70 @@
 // "+ Add sign-in method" opens the Authenticator wizard.
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
-import { me, type DeviceView } from '../shared/api.ts';
+import { me, type DefaultMethod } from '../shared/api.ts';
 import { formatDateTime } from '../shared/format.ts';
 import { useAction, useLoad } from '../shared/hooks.ts';
 import { Badge, Button, Dialog, ErrorNotice, Heading, Icon, Notice, Spinner } from '../shared/ui.tsx';
 import { AddAuthenticator } from './AddAuthenticator.tsx';
+import { AddPasskey } from './AddPasskey.tsx';
+import { AddPhone } from './AddPhone.tsx';
 
-type Open = { kind: 'none' } | { kind: 'choose' } | { kind: 'wizard' } | { kind: 'delete'; device: DeviceView };
+type Choice = 'authenticator' | 'passkey' | 'phone';
+/** What "Delete" removes: an authenticator, a passkey, or the phone. */
+type Removable = { what: 'device' | 'passkey' | 'phone'; id: string; name: string };
+type Open = { kind: 'none' } | { kind: 'choose' } | { kind: 'add'; choice: Choice } | { kind: 'delete'; item: Removable } | { kind: 'default' };
+
+const DEFAULT_NAMES: Record<DefaultMethod, string> = {
+  passkey: 'Passkey',
+  authenticator: 'Authenticator app – notification',
+  sms: 'Phone – text a code',
+  password: 'Password',
+};
 
 export function SecurityInfo(): JSX.Element {
   const methods = useLoad(me.methods);
+  const more = useLoad(me.signInMethods);
   const [open, setOpen] = useState<Open>({ kind: 'none' });
-  const [choice, setChoice] = useState('authenticator');
+  const [choice, setChoice] = useState<Choice>('authenticator');
+  const [newDefault, setNewDefault] = useState<DefaultMethod>('password');
   const [done, setDone] = useState<string | null>(null);
   const close = () => setOpen({ kind: 'none' });
-  const remove = useAction(async (device: DeviceView) => {
-    await me.deleteDevice(device.id);
+  const reload = async () => {
+    await Promise.all([methods.reload(), more.reload()]);
+  };
+  const remove = useAction(async (item: Removable) => {
+    if (item.what === 'device') await me.deleteDevice(item.id);
+    else if (item.what === 'passkey') await me.deletePasskey(item.id);
+    else await me.deletePhone();
     close();
-    setDone(`“${device.name}” was deleted. It can no longer approve sign-ins.`);
-    await methods.reload();
+    setDone(item.what === 'device' ? `“${item.name}” was deleted. It can no longer approve sign-ins.` : `“${item.name}” was deleted.`);
+    await reload();
+  });
+  const saveDefault = useAction(async () => {
+    await me.setDefaultMethod(newDefault);
+    close();
+    setDone(`Your default sign-in method is now: ${DEFAULT_NAMES[newDefault]}.`);
+    await reload();
   });
 
   const data = methods.data;
+  const extra = more.data;
   const devices = data?.devices ?? [];
   const pushOnly = devices.filter((d) => !d.passwordless);
-  const defaultMethod = devices.some((d) => d.passwordless)
-    ? 'Authenticator app – passwordless sign-in'
-    : devices.length && data?.rights.pushMfa
-      ? 'Authenticator app – notification'
-      : 'Password';
+  const defaultMethod = extra?.defaultMethod
+    ? DEFAULT_NAMES[extra.defaultMethod]
+    : devices.some((d) => d.passwordless)
+      ? 'Authenticator app – passwordless sign-in'
+      : devices.length && data?.rights.pushMfa
+        ? 'Authenticator app – notification'
+        : 'Password';
+  const choosable = (Object.keys(DEFAULT_NAMES) as DefaultMethod[]).filter((m) => m === 'password' || extra?.usable.includes(m));
+  const rights: Record<Choice, boolean> = {
+    authenticator: !!data?.rights.register,
+    passkey: !!extra?.rights.passkey,
+    phone: !!extra?.rights.sms && !extra?.phone,
+  };
+  const refusal = extra?.registrationRefusal ?? null;
 
   return (
     <>
@@ -43,15 +78,36 @@ export function SecurityInfo(): JSX.Element {
         <h2 id="methods-title" class="sr-only">
           Your sign-in methods
         </h2>
-        <p>
-          Default sign-in method: <strong>{data ? defaultMethod : '…'}</strong>
+        <p class="row">
+          <span>
+            Default sign-in method: <strong>{data ? defaultMethod : '…'}</strong>
+          </span>
+          {extra && choosable.length > 1 && (
+            <Button
+              kind="link"
+              onClick={() => {
+                setNewDefault(extra.defaultMethod ?? 'password');
+                setOpen({ kind: 'default' });
+              }}
+            >
+              Change
+            </Button>
+          )}
         </p>
         <div>
-          <Button kind="subtle" class="add-method" onClick={() => setOpen({ kind: 'choose' })} disabled={!data}>
+          <Button
+            kind="subtle"
+            class="add-method"
+            onClick={() => {
+              setChoice((['authenticator', 'passkey', 'phone'] as Choice[]).find((c) => rights[c]) ?? 'authenticator');
+              setOpen({ kind: 'choose' });
+            }}
+            disabled={!data}
+          >
             + Add sign-in method
           </Button>
         </div>
-        {methods.error && <ErrorNotice message={methods.error} />}
+        {(methods.error || more.error) && <ErrorNotice message={methods.error ?? more.error} />}
         {!data ? (
           <Spinner label="Loading your sign-in methods…" />
         ) : (
@@ -97,12 +153,53 @@ export function SecurityInfo(): JSX.Element {
                     <td>{formatDateTime(d.createdAt)}</td>
                     <td>{d.lastUsedAt ? formatDateTime(d.lastUsedAt) : 'Never'}</td>
                     <td>
-                      <Button kind="link" onClick={() => setOpen({ kind: 'delete', device: d })} aria-label={`Delete ${d.name}`}>
+                      <Button kind="link" onClick={() => setOpen({ kind: 'delete', item: { what: 'device', id: d.id, name: d.name } })} aria-label={`Delete ${d.name}`}>
                         Delete
                       </Button>
                     </td>
                   </tr>
                 ))}
+                {extra?.passkeys.map((p) => (
+                  <tr key={p.id} data-passkey={p.id}>
+                    <td>
+                      <span class="method-cell">
+                        <Icon name="key" /> Passkey
+                      </span>
+                    </td>
+                    <td>
+                      {p.name}
+                      {p.backedUp && <div class="small muted">Synced passkey</div>}
+                    </td>
+                    <td>
+                      <Badge kind="accent">Sign in, phishing-resistant</Badge>
+                    </td>
+                    <td>{formatDateTime(p.createdAt)}</td>
+                    <td>{p.lastUsedAt ? formatDateTime(p.lastUsedAt) : 'Never'}</td>
+                    <td>
+                      <Button kind="link" onClick={() => setOpen({ kind: 'delete', item: { what: 'passkey', id: p.id, name: p.name } })} aria-label={`Delete ${p.name}`}>
+                        Delete
+                      </Button>
+                    </td>
+                  </tr>
+                ))}
+                {extra?.phone && (
+                  <tr data-phone>
+                    <td>
+                      <span class="method-cell">
+                        <Icon name="sms" /> Phone
+                      </span>
+                    </td>
+                    <td>{extra.phone.masked}</td>
+                    <td>{extra.phone.verified ? <Badge>Text message codes</Badge> : <Badge kind="warn">Not verified</Badge>}</td>
+                    <td>{formatDateTime(extra.phone.createdAt)}</td>
+                    <td>{extra.phone.lastUsedAt ? formatDateTime(extra.phone.lastUsedAt) : 'Never'}</td>
+                    <td>
+                      <Button kind="link" onClick={() => setOpen({ kind: 'delete', item: { what: 'phone', id: 'phone', name: extra.phone!.masked } })} aria-label="Delete phone">
+                        Delete
+                      </Button>
+                    </td>
+                  </tr>
+                )}
                 {data.tap && (
                   <tr>
                     <td>
@@ -142,47 +239,95 @@ export function SecurityInfo(): JSX.Element {
             class="stack"
             onSubmit={(e) => {
               e.preventDefault();
-              setOpen({ kind: 'wizard' });
+              setOpen({ kind: 'add', choice });
             }}
           >
             <div class="field">
               <label for="method-choice">Which method would you like to add?</label>
-              <select id="method-choice" value={choice} onChange={(e) => setChoice(e.currentTarget.value)}>
-                <option value="authenticator" disabled={!data?.rights.register}>
+              <select id="method-choice" value={choice} onChange={(e) => setChoice(e.currentTarget.value as Choice)}>
+                <option value="authenticator" disabled={!rights.authenticator}>
                   Authenticator app
+                </option>
+                <option value="passkey" disabled={!rights.passkey}>
+                  Passkey
+                </option>
+                <option value="phone" disabled={!rights.phone}>
+                  Phone
                 </option>
               </select>
             </div>
-            {!data?.rights.register && <Notice kind="warning">Your organization does not allow the Authenticator app for your account.</Notice>}
+            {refusal ? (
+              <Notice kind="warning" title="Sign in again to add a method">
+                {refusal}
+              </Notice>
+            ) : (
+              !rights[choice] && <Notice kind="warning">Your organization does not allow this method for your account{choice === 'phone' && extra?.phone ? ', or you already have a phone' : ''}.</Notice>
+            )}
             <div class="row-end">
               <Button onClick={close}>Cancel</Button>
-              <Button kind="primary" type="submit" disabled={!data?.rights.register} autoFocus>
+              <Button kind="primary" type="submit" disabled={!rights[choice] || !!refusal} autoFocus>
                 Add
               </Button>
             </div>
           </form>
         </Dialog>
       )}
-      {open.kind === 'wizard' && (
+      {open.kind === 'add' && open.choice === 'authenticator' && (
         <AddAuthenticator
           onClose={() => {
             close();
-            void methods.reload();
+            void reload();
           }}
-          onRegistered={() => void methods.reload()}
+          onRegistered={() => void reload()}
         />
       )}
+      {open.kind === 'add' && open.choice === 'passkey' && <AddPasskey onClose={close} onAdded={() => void reload()} />}
+      {open.kind === 'add' && open.choice === 'phone' && <AddPhone onClose={close} onAdded={() => void reload()} />}
+      {open.kind === 'default' && (
+        <Dialog title="Change default method" onClose={close}>
+          <form
+            class="stack"
+            onSubmit={(e) => {
+              e.preventDefault();
+              void saveDefault.run();
+            }}
+          >
+            <div class="field">
+              <label for="default-method">Which method do you want to use to sign in?</label>
+              <select id="default-method" value={newDefault} onChange={(e) => setNewDefault(e.currentTarget.value as DefaultMethod)}>
+                {choosable.map((m) => (
+                  <option value={m} key={m}>
+                    {DEFAULT_NAMES[m]}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <ErrorNotice message={saveDefault.error} />
+            <div class="row-end">
+              <Button onClick={close}>Cancel</Button>
+              <Button kind="primary" type="submit" busy={saveDefault.busy} autoFocus>
+                Confirm
+              </Button>
+            </div>
+          </form>
+        </Dialog>
+      )}
       {open.kind === 'delete' && (
-        <Dialog title="Delete Authenticator app?" onClose={close}>
+        <Dialog title={open.item.what === 'device' ? 'Delete Authenticator app?' : open.item.what === 'passkey' ? 'Delete passkey?' : 'Delete phone?'} onClose={close}>
           <p>
-            Delete <strong>{open.device.name}</strong>? It will no longer receive or approve sign-in requests. If you still have the extension, remove the account there too.
+            Delete <strong>{open.item.name}</strong>?{' '}
+            {open.item.what === 'device'
+              ? 'It will no longer receive or approve sign-in requests. If you still have the extension, remove the account there too.'
+              : open.item.what === 'passkey'
+                ? 'It will no longer sign you in. Remove it from the device or password manager too.'
+                : 'Codes will no longer be sent to it.'}
           </p>
           <ErrorNotice message={remove.error} />
           <div class="row-end">
             <Button onClick={close} autoFocus>
               Cancel
             </Button>
-            <Button kind="danger" onClick={() => void remove.run(open.device)} busy={remove.busy}>
+            <Button kind="danger" onClick={() => void remove.run(open.item)} busy={remove.busy}>
               Delete
             </Button>
           </div>
