@@ -1,0 +1,213 @@
+// Passkeys end to end in real Chromium with its virtual authenticator (DevTools protocol
+// WebAuthn domain: ctap2, internal, resident key, user verification): register, sign in
+// with and without a typed user name, a wrong origin rejected, a replayed assertion
+// rejected (challenge consumed, counter forward only), a deleted passkey refused.
+// The browser does only what a browser does (navigator.credentials); the server's answers
+// are checked through the API, as the site's pages would see them.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { CDPSession, Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Browsers, type Profile } from '../support/browser.ts';
+import { HttpClient, startServer, type TestServer } from '../support/server.ts';
+
+let browsers: Browsers;
+let profile: Profile;
+let srv: TestServer;
+let page: Page;
+let cdp: CDPSession;
+let authenticatorId: string;
+/** Another origin on the same host: its pages may use the rpId "localhost", but it is not the server's origin. */
+let elsewhere: Server;
+let elsewhereOrigin: string;
+
+/** The JSON forms of WebAuthn's options and credentials (Chromium has them natively). */
+interface Json {
+  [key: string]: unknown;
+}
+
+/** In the page: navigator.credentials.create with the server's options; the credential as JSON. */
+const createInPage = (p: Page, options: unknown) =>
+  p.evaluate(async (o) => {
+    const pkc = PublicKeyCredential as unknown as { parseCreationOptionsFromJSON(j: unknown): PublicKeyCredentialCreationOptions };
+    const cred = (await navigator.credentials.create({ publicKey: pkc.parseCreationOptionsFromJSON(o) })) as PublicKeyCredential & { toJSON(): unknown };
+    return cred.toJSON() as unknown as Record<string, unknown>;
+  }, options as Json);
+
+/** In the page: navigator.credentials.get; the assertion as JSON. */
+const getInPage = (p: Page, options: unknown) =>
+  p.evaluate(async (o) => {
+    const pkc = PublicKeyCredential as unknown as { parseRequestOptionsFromJSON(j: unknown): PublicKeyCredentialRequestOptions };
+    const cred = (await navigator.credentials.get({ publicKey: pkc.parseRequestOptionsFromJSON(o) })) as PublicKeyCredential & { toJSON(): unknown };
+    return cred.toJSON() as unknown as Record<string, unknown>;
+  }, options as Json);
+
+/** The signed-in My Account browser (password; Alice has no method yet, so no second factor). */
+let me: HttpClient;
+
+async function registerPasskey(name: string) {
+  const started = await me.post('/api/me/passkeys/options', {});
+  expect(started.status, JSON.stringify(started.body)).toBe(200);
+  const response = await createInPage(page, started.body.options);
+  return me.post('/api/me/passkeys', { ceremonyId: started.body.ceremonyId, name, response });
+}
+
+/** A fresh browser asks for sign-in options (with a flow after typing the user name, or none). */
+async function passkeyOptions(upn?: string) {
+  const browser = new HttpClient(srv.origin);
+  let flowId: string | undefined;
+  if (upn) flowId = (await browser.post('/api/signin/start', { username: upn })).body.flowId;
+  const started = await browser.post('/api/signin/passkey/options', flowId ? { flowId } : {});
+  expect(started.status, JSON.stringify(started.body)).toBe(200);
+  return { browser, flowId: started.body.flowId as string, ceremonyId: started.body.ceremonyId as string, options: started.body.options };
+}
+
+beforeAll(async () => {
+  browsers = new Browsers();
+  // WebAuthn needs a secure context: http://localhost is one.
+  [profile, srv] = await Promise.all([browsers.launch({ extension: false }), startServer({ host: 'localhost' })]);
+  elsewhere = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>elsewhere</title>'));
+  await new Promise<void>((r) => elsewhere.listen(0, 'localhost', r));
+  elsewhereOrigin = `http://localhost:${(elsewhere.address() as AddressInfo).port}`;
+  page = await profile.browser.newPage();
+  await page.goto(`${srv.origin}/api/health`);
+  cdp = await page.createCDPSession();
+  await cdp.send('WebAuthn.enable');
+  ({ authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+  }));
+  const alice = srv.users.alice!;
+  me = new HttpClient(srv.origin);
+  const start = await me.post('/api/signin/start', { username: alice.upn });
+  expect((await me.post('/api/signin/password', { flowId: start.body.flowId, password: alice.password })).body.status).toBe('signed_in');
+});
+
+afterAll(async () => {
+  await browsers?.closeAll();
+  await srv?.close();
+  await new Promise<void>((r) => (elsewhere ? elsewhere.close(() => r()) : r()));
+});
+
+describe('passkeys in Chromium with a virtual authenticator', () => {
+  let passkeyId = '';
+  let credentialId = '';
+
+  it('registers a named passkey: listed, audited, announced, and held by the authenticator as a resident key', async () => {
+    const added = await registerPasskey('Alice’s laptop');
+    expect(added.status, JSON.stringify(added.body)).toBe(201);
+    expect(added.body).toMatchObject({ name: 'Alice’s laptop', lastUsedAt: null });
+    passkeyId = added.body.id;
+    const list = await me.get('/api/me/sign-in-methods');
+    expect(list.body.passkeys).toEqual([added.body]);
+    const { credentials } = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
+    expect(credentials).toHaveLength(1);
+    expect(credentials[0]!.isResidentCredential).toBe(true);
+    expect(credentials[0]!.rpId).toBe('localhost');
+    credentialId = Buffer.from(credentials[0]!.credentialId, 'base64').toString('base64url');
+    expect((await srv.repo.getPasskeyByCredentialId(credentialId))!.id).toBe(passkeyId);
+    const user = await srv.repo.getUserByUpn(srv.users.alice!.upn);
+    expect((await srv.repo.listAudit({ targetId: passkeyId, limit: 1 }))[0]).toMatchObject({ action: 'passkey.added', actorUpn: srv.users.alice!.upn });
+    expect((await srv.repo.listOutbox({ channel: 'email', to: user!.upn, limit: 1 }))[0]!.text).toMatch(/^A passkey named “Alice’s laptop” was added to your account/);
+  });
+
+  it('refuses the same authenticator a second passkey for the account (excludeCredentials)', async () => {
+    const started = await me.post('/api/me/passkeys/options', {});
+    expect(started.body.options.excludeCredentials).toEqual([expect.objectContaining({ id: credentialId, type: 'public-key' })]);
+    await expect(createInPage(page, started.body.options)).rejects.toThrow(/InvalidStateError|excluded|already registered/i);
+  });
+
+  it('signs in with no user name typed: the passkey names the user, and the attempt is logged as multifactor', async () => {
+    const s = await passkeyOptions();
+    expect(s.options.allowCredentials).toEqual([]);
+    const response = await getInPage(page, s.options);
+    const done = await s.browser.post('/api/signin/passkey', { flowId: s.flowId, ceremonyId: s.ceremonyId, response });
+    expect(done.body).toEqual({ status: 'signed_in' });
+    const who = await s.browser.get('/api/me');
+    expect(who.body.user.upn).toBe(srv.users.alice!.upn);
+    expect(who.body.session.methods).toEqual(['passkey']);
+    expect(await srv.repo.getSignIn(s.flowId)).toMatchObject({ upn: srv.users.alice!.upn, result: 'success', requirement: 'multifactor', methods: ['passkey'] });
+  });
+
+  it('offers the passkey after the user name, first among the ways in, and signs in with it', async () => {
+    const start = await new HttpClient(srv.origin).post('/api/signin/start', { username: srv.users.alice!.upn });
+    expect(start.body.methods).toEqual(['passkey', 'password']);
+    const s = await passkeyOptions(srv.users.alice!.upn);
+    expect(s.options.allowCredentials).toEqual([expect.objectContaining({ id: credentialId })]);
+    const response = await getInPage(page, s.options);
+    expect((await s.browser.post('/api/signin/passkey', { flowId: s.flowId, ceremonyId: s.ceremonyId, response })).body.status).toBe('signed_in');
+  });
+
+  it('rejects an assertion made on another origin, naming both origins', async () => {
+    const s = await passkeyOptions(srv.users.alice!.upn);
+    const other = await profile.browser.newPage();
+    try {
+      await other.goto(elsewhereOrigin);
+      const otherCdp = await other.createCDPSession();
+      await otherCdp.send('WebAuthn.enable');
+      const { authenticatorId: otherId } = await otherCdp.send('WebAuthn.addVirtualAuthenticator', {
+        options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+      });
+      // The same key, moved into the other page's authenticator: only the origin differs.
+      const { credentials } = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
+      await otherCdp.send('WebAuthn.addCredential', { authenticatorId: otherId, credential: credentials[0]! });
+      const response = await getInPage(other, s.options);
+      const refused = await s.browser.post('/api/signin/passkey', { flowId: s.flowId, ceremonyId: s.ceremonyId, response });
+      expect(refused.status).toBe(401);
+      expect(refused.body.error).toBe('signature_invalid');
+      expect(refused.body.message).toContain(`"${elsewhereOrigin}"`);
+      expect(refused.body.message).toContain(srv.origin);
+      expect((await s.browser.get('/api/me')).status).toBe(401);
+      expect(await srv.repo.getSignIn(s.flowId)).toMatchObject({ result: 'failure', failureCode: 'signature_invalid' });
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('rejects a replayed assertion: its challenge is consumed, and under a new challenge it does not verify', async () => {
+    const s = await passkeyOptions(srv.users.alice!.upn);
+    const response = await getInPage(page, s.options);
+    const before = (await srv.repo.getPasskeyByCredentialId(credentialId))!.counter;
+    expect((await s.browser.post('/api/signin/passkey', { flowId: s.flowId, ceremonyId: s.ceremonyId, response })).body.status).toBe('signed_in');
+    const after = (await srv.repo.getPasskeyByCredentialId(credentialId))!.counter;
+    expect(after).toBeGreaterThan(before);
+    // The same answer again, in a fresh flow with the spent ceremony: the challenge is gone.
+    const replay = await passkeyOptions(srv.users.alice!.upn);
+    const same = await replay.browser.post('/api/signin/passkey', { flowId: replay.flowId, ceremonyId: s.ceremonyId, response });
+    expect(same.body.error).toMatch(/challenge_consumed|challenge_unknown/);
+    expect(same.status).toBeGreaterThanOrEqual(400);
+    expect(same.status).toBeLessThan(500);
+    // The same answer under the new flow's own challenge: it signed another one.
+    const swapped = await replay.browser.post('/api/signin/passkey', { flowId: replay.flowId, ceremonyId: replay.ceremonyId, response });
+    expect(swapped).toMatchObject({ status: 401, body: { error: 'signature_invalid' } });
+    expect((await srv.repo.getPasskeyByCredentialId(credentialId))!.counter).toBe(after);
+  });
+
+  // The library checks the counter first; our conditional write (advancePasskeyCounter) holds it under concurrency.
+  it('refuses a counter that does not move forward (a cloned authenticator)', async () => {
+    const stored = (await srv.repo.getPasskeyByCredentialId(credentialId))!;
+    expect(stored.counter).toBeGreaterThanOrEqual(2);
+    // A copy of the key whose counter lags behind the server's: the next assertion counts stored - 1.
+    const { credentials } = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
+    await cdp.send('WebAuthn.clearCredentials', { authenticatorId });
+    await cdp.send('WebAuthn.addCredential', { authenticatorId, credential: { ...credentials[0]!, signCount: stored.counter - 2 } });
+    const s = await passkeyOptions(srv.users.alice!.upn);
+    const response = await getInPage(page, s.options);
+    const refused = await s.browser.post('/api/signin/passkey', { flowId: s.flowId, ceremonyId: s.ceremonyId, response });
+    expect(refused).toMatchObject({ status: 401, body: { error: 'signature_invalid', message: expect.stringMatching(/counter/) } });
+    expect((await srv.repo.getPasskeyByCredentialId(credentialId))!.counter).toBe(stored.counter);
+  });
+
+  it('refuses a deleted passkey, and says so in the audit log and the email outbox', async () => {
+    expect((await me.del(`/api/me/passkeys/${passkeyId}`)).body).toEqual({ status: 'deleted' });
+    expect((await me.get('/api/me/sign-in-methods')).body.passkeys).toEqual([]);
+    expect((await srv.repo.listAudit({ targetId: passkeyId, limit: 1 }))[0]).toMatchObject({ action: 'passkey.deleted' });
+    expect((await srv.repo.listOutbox({ channel: 'email', to: srv.users.alice!.upn, limit: 1 }))[0]!.text).toMatch(/^The passkey “Alice’s laptop” was deleted/);
+    // The authenticator still holds the key; the server no longer knows it.
+    const s = await passkeyOptions();
+    const response = await getInPage(page, s.options);
+    const refused = await s.browser.post('/api/signin/passkey', { flowId: s.flowId, ceremonyId: s.ceremonyId, response });
+    expect(refused).toMatchObject({ status: 404, body: { error: 'device_unknown' } });
+    expect((await new HttpClient(srv.origin).post('/api/signin/start', { username: srv.users.alice!.upn })).body.methods).toEqual(['password']);
+  });
+});
+
