@@ -152,6 +152,7 @@ const FINAL_STATUS = {
   challenge_expired: 'expired',
   challenge_consumed: 'cancelled',
   challenge_unknown: 'cancelled',
+  client_update_required: 'update_required',
 } as const;
 
 /** Signs and sends the person's answer. The number is whatever they typed; nothing fills it in. */

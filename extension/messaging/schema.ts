@@ -31,6 +31,7 @@ export const RequestStatus = v.picklist([
   'number_mismatch',
   'expired',
   'cancelled',
+  'update_required',
   'failed',
   /** A push whose server signature did not verify against the pinned key: never shown. */
   'rejected',

@@ -1,7 +1,7 @@
 import type { JSX } from 'preact';
 import type { AccountView } from '../messaging/index.ts';
 import { Avatar, Bar } from '../ui/components.tsx';
-import { formatTime, kindText, statusText } from '../ui/format.ts';
+import { formatTime, kindText, statusText, statusTone } from '../ui/format.ts';
 import { Icon } from '../ui/icons.tsx';
 import type { Go } from './App.tsx';
 import { useHistory } from './use-accounts.ts';
@@ -64,7 +64,7 @@ export function AccountPage({ account, go, onBack }: { account: AccountView; go:
                     <br />
                     <span class="muted small">{formatTime(r.receivedAt)}</span>
                   </span>
-                  <span class={r.status === 'approved' ? 'badge ok' : r.status === 'pending' ? 'badge' : 'badge muted'}>{statusText(r.status)}</span>
+                  <span class={`badge ${statusTone(r.status)}`}>{statusText(r.status)}</span>
                 </li>
               ))}
             </ul>

@@ -11,9 +11,10 @@ const STATUS_TEXT: Record<RequestView['status'], string> = {
   approved: 'Approved',
   denied: 'Denied',
   reported: 'Reported',
-  number_mismatch: 'Number did not match',
+  number_mismatch: 'Wrong number',
   expired: 'Expired',
   cancelled: 'Cancelled',
+  update_required: 'Update required',
   failed: 'Failed',
   rejected: 'Rejected: forged request',
 };
@@ -26,3 +27,11 @@ const KIND_TEXT: Record<RequestView['kind'], string> = {
   test: 'Test request',
 };
 export const kindText = (k: RequestView['kind']): string => KIND_TEXT[k];
+
+/** The badge tone of a status: approved is good news, a fraud signal or a failure is not. */
+export function statusTone(s: RequestView['status']): 'ok' | 'danger' | 'muted' | '' {
+  if (s === 'approved') return 'ok';
+  if (s === 'pending') return '';
+  if (s === 'reported' || s === 'number_mismatch' || s === 'rejected' || s === 'failed' || s === 'update_required') return 'danger';
+  return 'muted';
+}
