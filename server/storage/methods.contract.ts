@@ -182,6 +182,23 @@ export function describeMethodsContract(name: string, makeHarness: () => Reposit
       });
     });
 
+    it('purges expired ceremonies, codes past the cutoff and old outbox messages, and keeps the live ones', async () => {
+      const live = makeWebAuthnChallenge(user.id);
+      const dead = makeWebAuthnChallenge(user.id, { expiresAt: T0 - 1 });
+      const oldCode = makeSmsCode(user.id, { createdAt: T0 - 2_000_000, expiresAt: T0 - 1_000_001 });
+      const recentCode = makeSmsCode(user.id, { expiresAt: T0 - 1 });
+      for (const c of [live, dead]) await repo.createWebAuthnChallenge(c);
+      for (const c of [oldCode, recentCode]) await repo.createSmsCode(c);
+      await repo.appendOutbox({ id: id('o'), at: T0 - 1_000_001, channel: 'sms', to: '+15551230000', userId: null, text: 'old' });
+      await repo.appendOutbox({ id: id('o'), at: T0, channel: 'sms', to: '+15551230000', userId: null, text: 'new' });
+      const counts = await repo.purge(T0 - 1_000_000, T0);
+      expect(counts.transient).toBe(3);
+      expect(await repo.consumeWebAuthnChallenge(live.id, T0)).not.toBeNull();
+      expect(await repo.getSmsCode(oldCode.id)).toBeNull();
+      expect(await repo.getSmsCode(recentCode.id)).not.toBeNull();
+      expect((await repo.listOutbox({ limit: 10 })).map((m) => m.text)).toEqual(['new']);
+    });
+
     it('keeps every record across a reopen', async () => {
       const p = makePasskey(user.id);
       const s = makeSmsCode(user.id);

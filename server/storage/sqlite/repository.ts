@@ -347,7 +347,11 @@ class SqliteRepository implements Repository {
         this.run('DELETE FROM flows WHERE expires_at < ?', now) +
         this.run('DELETE FROM challenges WHERE expires_at < ?', cutoff) +
         this.run('DELETE FROM activations WHERE expires_at < ?', now) +
-        this.run('DELETE FROM sessions WHERE last_seen_at < ?', cutoff),
+        this.run('DELETE FROM sessions WHERE last_seen_at < ?', cutoff) +
+        // Issue 5: spent ceremonies and codes (kept past expiry only as long as the send limit looks back), old lab messages.
+        this.run('DELETE FROM webauthn_challenges WHERE expires_at < ?', now) +
+        this.run('DELETE FROM sms_codes WHERE expires_at < ?', cutoff) +
+        this.run('DELETE FROM outbox WHERE at < ?', cutoff),
     }))();
   }
 

@@ -61,7 +61,7 @@ const SignInQuery = v.object({
   ...Page,
   upn: v.optional(QText(254)),
   userId: v.optional(Id),
-  method: v.optional(v.picklist(['password', 'authenticator', 'passwordless', 'tap'])),
+  method: v.optional(v.picklist(['password', 'authenticator', 'passwordless', 'tap', 'passkey', 'sms'])),
   result: v.optional(v.picklist(['success', 'failure', 'in_progress'])),
   app: v.optional(QText(128)),
   ip: v.optional(QText(64)),
