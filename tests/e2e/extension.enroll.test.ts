@@ -24,8 +24,12 @@ async function showQr(svg: string): Promise<Page> {
   return tab;
 }
 
+/** Every URL the popup fetched while scanning: the decoder must load nothing from the network. */
+const popupRequests: string[] = [];
+
 async function scanFrom(tab: Page): Promise<Page> {
   const popup = await openActionPopup(b, tab);
+  popup.on('request', (r) => void popupRequests.push(r.url()));
   await clickText(popup, 'Add account');
   await clickText(popup, 'Work or school account');
   await clickText(popup, 'Scan a QR code');
@@ -54,6 +58,9 @@ describe('extension: adding accounts', () => {
     await screenshot(popup, 'popup-after-scan');
     const status = await aliceMe.get(`/api/me/authenticator/activation/${act.body.activationId}`);
     expect(status.body.status).toBe('registered');
+    // zxing's .wasm came from the extension itself (never its default CDN).
+    expect(popupRequests.some((u) => u.endsWith('.wasm'))).toBe(true);
+    expect(popupRequests.filter((u) => !u.startsWith(`chrome-extension://${b.extensionId}/`) && !u.startsWith('data:'))).toEqual([]);
     await popup.close();
     await tab.close();
   });
