@@ -8,9 +8,10 @@ import { Shell, type NavItem } from '../shared/shell.tsx';
 import { ErrorNotice, Heading, Notice, Spinner } from '../shared/ui.tsx';
 import { Home } from './Home.tsx';
 import { AlertsPage, AuditPage, SignInsPage } from './Logs.tsx';
-import { AuthenticatorPolicyPage, PoliciesPage, TapPolicyPage } from './Policies.tsx';
+import { AuthenticatorPolicyPage, PasskeyPolicyPage, PoliciesPage, RegistrationPolicyPage, SmsPolicyPage, TapPolicyPage } from './Policies.tsx';
 import { UserPage } from './UserPage.tsx';
 import { UsersPage } from './Users.tsx';
+import { OutboxPage } from './Outbox.tsx';
 
 const NAV: NavItem[] = [
   { route: '', label: 'Home', icon: 'home' },
@@ -19,6 +20,7 @@ const NAV: NavItem[] = [
   { route: 'signins', label: 'Sign-in logs', icon: 'list' },
   { route: 'audit', label: 'Audit logs', icon: 'list' },
   { route: 'alerts', label: 'Alerts', icon: 'bell' },
+  { route: 'outbox', label: 'Lab outbox', icon: 'sms' },
 ];
 
 const ADMIN_ROLES: Role[] = ['global_admin', 'policy_admin', 'helpdesk'];
@@ -27,6 +29,8 @@ export function App(): JSX.Element {
   const route = useHashRoute();
   const me = useLoad(meApi.get);
   const isAdmin = me.data?.user.roles.some((r) => ADMIN_ROLES.includes(r)) ?? false;
+  const roles = me.data?.user.roles ?? [];
+  const nav = NAV.filter((n) => n.route !== 'outbox' || roles.includes('global_admin') || roles.includes('helpdesk'));
   const section = NAV.filter((n) => n.route && (route === n.route || route.startsWith(`${n.route}/`)))[0]?.label ?? 'Home';
   useTitle(`${section} – Admin center`);
 
@@ -47,14 +51,18 @@ export function App(): JSX.Element {
   else if (route === 'authentication-methods' || route === 'authentication-methods/policies') page = <PoliciesPage />;
   else if (route === 'authentication-methods/policies/authenticator') page = <AuthenticatorPolicyPage />;
   else if (route === 'authentication-methods/policies/tap') page = <TapPolicyPage />;
+  else if (route === 'authentication-methods/policies/passkey') page = <PasskeyPolicyPage />;
+  else if (route === 'authentication-methods/policies/sms') page = <SmsPolicyPage />;
+  else if (route === 'authentication-methods/policies/registration') page = <RegistrationPolicyPage />;
   else if (route === 'signins') page = <SignInsPage />;
   else if (route === 'audit') page = <AuditPage />;
   else if (route === 'alerts') page = <AlertsPage />;
+  else if (route === 'outbox') page = <OutboxPage />;
   else page = <Home me={me.data} />;
 
   return (
     <MeContext.Provider value={me.data ?? null}>
-      <Shell product="Admin center" tenant={me.data?.tenant} user={me.data?.user} nav={isAdmin ? NAV : []} route={route} extraLinks={[{ href: '/myaccount/', label: 'My Account' }]}>
+      <Shell product="Admin center" tenant={me.data?.tenant} user={me.data?.user} nav={isAdmin ? nav : []} route={route} extraLinks={[{ href: '/myaccount/', label: 'My Account' }]}>
         {page}
       </Shell>
     </MeContext.Provider>

@@ -2,7 +2,7 @@
 // Target", "Configure") and the Temporary Access Pass settings. Only a policy admin saves.
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { admin, type AuthenticatorPolicy, type TapPolicy } from '../shared/api.ts';
+import { admin, type AuthenticatorPolicy, type PasskeyPolicy, type RegistrationPolicy, type SmsPolicy, type TapPolicy } from '../shared/api.ts';
 import { formatMinutes } from '../shared/format.ts';
 import { useAction, useLoad } from '../shared/hooks.ts';
 import { Badge, Button, Checkbox, ErrorNotice, Field, Heading, Icon, Notice, RadioGroup, Spinner, Toggle } from '../shared/ui.tsx';
@@ -34,7 +34,10 @@ function Breadcrumb({ here }: { here?: string }): JSX.Element {
 export function PoliciesPage(): JSX.Element {
   const auth = useLoad(admin.authenticatorPolicy);
   const tap = useLoad(admin.tapPolicy);
-  const target = (p: AuthenticatorPolicy) => (p.target.allUsers ? 'All users' : p.target.includeGroups.join(', ') || 'No groups');
+  const passkey = useLoad(admin.passkeyPolicy);
+  const sms = useLoad(admin.smsPolicy);
+  const registration = useLoad(admin.registrationPolicy);
+  const target = (p: Pick<AuthenticatorPolicy, 'target'>) => (p.target.allUsers ? 'All users' : p.target.includeGroups.join(', ') || 'No groups');
   return (
     <>
       <div class="page-head">
@@ -80,6 +83,24 @@ export function PoliciesPage(): JSX.Element {
               </tr>
               <tr>
                 <td>
+                  <a href="#/authentication-methods/policies/passkey" class="method-cell">
+                    <Icon name="key" /> Passkey (FIDO2)
+                  </a>
+                </td>
+                <td>{passkey.data ? target(passkey.data) : '…'}</td>
+                <td>{passkey.data ? passkey.data.enabled ? <Badge kind="ok">Yes</Badge> : <Badge>No</Badge> : '…'}</td>
+              </tr>
+              <tr>
+                <td>
+                  <a href="#/authentication-methods/policies/sms" class="method-cell">
+                    <Icon name="sms" /> SMS
+                  </a>
+                </td>
+                <td>{sms.data ? `${target(sms.data)}${sms.data.useForSignIn ? ' · sign-in and second factor' : ' · second factor only'}` : '…'}</td>
+                <td>{sms.data ? sms.data.enabled ? <Badge kind="ok">Yes</Badge> : <Badge>No</Badge> : '…'}</td>
+              </tr>
+              <tr>
+                <td>
                   <span class="method-cell">
                     <Icon name="password" /> Password
                   </span>
@@ -92,6 +113,19 @@ export function PoliciesPage(): JSX.Element {
             </tbody>
           </table>
         </div>
+      </section>
+      <section class="panel" aria-labelledby="registration-title">
+        <div class="panel-head">
+          <h2 id="registration-title">Registration protection</h2>
+          <a href="#/authentication-methods/policies/registration">Edit</a>
+        </div>
+        <p>
+          {registration.data
+            ? registration.data.strict
+              ? 'Strict: adding any sign-in method needs a multifactor sign-in or a Temporary Access Pass.'
+              : 'A password alone may add the first sign-in method; later ones need a stronger sign-in.'
+            : '…'}
+        </p>
       </section>
     </>
   );
@@ -117,12 +151,44 @@ function useDraft<T>(load: () => Promise<T>, save: (p: T) => Promise<T>) {
   return { loaded, draft, update, action, saved, discard: () => (setDraft(loaded.data ?? null), setSaved(false)) };
 }
 
+type Target = AuthenticatorPolicy['target'];
+
+/** "Target": all users or selected groups, and the groups excluded (exclusions win). */
+function TargetFields({ name, target, onChange, editable }: { name: string; target: Target; onChange: (t: Target) => void; editable: boolean }): JSX.Element {
+  const known = useKnownGroups();
+  const set = (patch: Partial<Target>) => onChange({ ...target, ...patch });
+  return (
+    <>
+      <RadioGroup
+        name={`${name}-target`}
+        legend="Target"
+        value={target.allUsers ? 'all' : 'groups'}
+        onChange={(v) => set({ allUsers: v === 'all' })}
+        options={[
+          { value: 'all', label: 'All users' },
+          { value: 'groups', label: 'Select groups', hint: 'Only members of the groups below.' },
+        ]}
+      />
+      {!target.allUsers && (
+        <GroupsInput id={`${name}-include-groups`} label="Include groups" value={target.includeGroups} onChange={(includeGroups) => set({ includeGroups })} known={known} disabled={!editable} />
+      )}
+      <GroupsInput
+        id={`${name}-exclude-groups`}
+        label="Exclude"
+        hint="Members of these groups are never targeted, even when a group above includes them."
+        value={target.excludeGroups}
+        onChange={(excludeGroups) => set({ excludeGroups })}
+        known={known}
+        disabled={!editable}
+      />
+    </>
+  );
+}
+
 export function AuthenticatorPolicyPage(): JSX.Element {
   const can = useCan();
   const editable = can('policy_admin');
-  const known = useKnownGroups();
   const { loaded, draft: p, update, action, saved, discard } = useDraft(admin.authenticatorPolicy, admin.saveAuthenticatorPolicy);
-  const setTarget = (patch: Partial<AuthenticatorPolicy['target']>) => p && update({ target: { ...p.target, ...patch } });
 
   return (
     <>
@@ -147,28 +213,7 @@ export function AuthenticatorPolicyPage(): JSX.Element {
             <legend class="sr-only">Enable and Target</legend>
             <h2>Enable and Target</h2>
             <Toggle id="enabled" label="Enable" checked={p.enabled} onChange={(enabled) => update({ enabled })} />
-            <RadioGroup
-              name="target"
-              legend="Target"
-              value={p.target.allUsers ? 'all' : 'groups'}
-              onChange={(v) => setTarget({ allUsers: v === 'all' })}
-              options={[
-                { value: 'all', label: 'All users' },
-                { value: 'groups', label: 'Select groups', hint: 'Only members of the groups below.' },
-              ]}
-            />
-            {!p.target.allUsers && (
-              <GroupsInput id="include-groups" label="Include groups" value={p.target.includeGroups} onChange={(includeGroups) => setTarget({ includeGroups })} known={known} disabled={!editable} />
-            )}
-            <GroupsInput
-              id="exclude-groups"
-              label="Exclude"
-              hint="Members of these groups are never targeted, even when a group above includes them."
-              value={p.target.excludeGroups}
-              onChange={(excludeGroups) => setTarget({ excludeGroups })}
-              known={known}
-              disabled={!editable}
-            />
+            <TargetFields name="auth" target={p.target} onChange={(target) => update({ target })} editable={editable} />
             <RadioGroup name="mode" legend="Authentication mode" value={p.mode} onChange={(mode) => update({ mode })} options={MODES} />
           </fieldset>
 
@@ -295,5 +340,147 @@ export function TapPolicyPage(): JSX.Element {
         </form>
       )}
     </>
+  );
+}
+
+/** A policy page of the methods a tenant falls back to: load, edit, "Save" (policy admins only). */
+function MethodPolicyPage<T extends object>(props: {
+  here: string;
+  title: string;
+  intro: string;
+  savedText: string;
+  load: () => Promise<T>;
+  save: (p: T) => Promise<T>;
+  fields: (p: T, update: (patch: Partial<T>) => void, editable: boolean) => JSX.Element;
+}): JSX.Element {
+  const can = useCan();
+  const editable = can('policy_admin');
+  const { loaded, draft: p, update, action, saved, discard } = useDraft(props.load, props.save);
+  return (
+    <>
+      <div class="page-head">
+        <Breadcrumb here={props.here} />
+        <Heading>{props.title}</Heading>
+        <p class="muted">{props.intro}</p>
+      </div>
+      {!editable && <Notice kind="info">You can view this policy. Changing it needs the Authentication policy administrator role.</Notice>}
+      <ErrorNotice message={loaded.error} />
+      {!p ? (
+        <Spinner label="Loading the policy…" />
+      ) : (
+        <form
+          class="stack"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void action.run();
+          }}
+        >
+          <fieldset class="panel" disabled={!editable}>
+            <legend class="sr-only">{props.title}</legend>
+            {props.fields(p, update, editable)}
+          </fieldset>
+          <ErrorNotice message={action.error} />
+          {saved && <Notice kind="success">{props.savedText}</Notice>}
+          {editable && (
+            <div class="row">
+              <Button kind="primary" type="submit" busy={action.busy}>
+                Save
+              </Button>
+              <Button onClick={discard}>Discard</Button>
+            </div>
+          )}
+        </form>
+      )}
+    </>
+  );
+}
+
+export function PasskeyPolicyPage(): JSX.Element {
+  return (
+    <MethodPolicyPage<PasskeyPolicy>
+      here="Passkey (FIDO2)"
+      title="Passkey (FIDO2) settings"
+      intro="Passkeys sign people in with a device's screen lock or a security key: phishing-resistant, as NIST SP 800-63B-4 §2.2.2 asks to offer."
+      savedText="Passkey policy saved."
+      load={admin.passkeyPolicy}
+      save={admin.savePasskeyPolicy}
+      fields={(p, update, editable) => (
+        <>
+          <Toggle id="passkey-enabled" label="Enable" checked={p.enabled} onChange={(enabled) => update({ enabled })} />
+          <TargetFields name="passkey" target={p.target} onChange={(target) => update({ target })} editable={editable} />
+          <RadioGroup
+            name="passkey-uv"
+            legend="User verification"
+            value={p.userVerification}
+            onChange={(userVerification) => update({ userVerification })}
+            options={[
+              { value: 'preferred', label: 'Preferred', hint: 'The device is asked to check the person (PIN, fingerprint, face), not forced to.' },
+              { value: 'required', label: 'Required', hint: 'A passkey that cannot verify the person is refused.' },
+            ]}
+          />
+          <RadioGroup
+            name="passkey-attestation"
+            legend="Attestation"
+            value={p.attestation}
+            onChange={(attestation) => update({ attestation })}
+            options={[
+              { value: 'none', label: 'None', hint: 'Any passkey is accepted; nothing about its make is asked (the default, best for privacy).' },
+              { value: 'direct', label: 'Direct', hint: 'Registration asks the authenticator to prove its make and model.' },
+            ]}
+          />
+        </>
+      )}
+    />
+  );
+}
+
+export function SmsPolicyPage(): JSX.Element {
+  return (
+    <MethodPolicyPage<SmsPolicy>
+      here="SMS"
+      title="SMS settings"
+      intro="A code sent by text message: as a second factor after the password, and, if allowed, to sign in on its own."
+      savedText="SMS policy saved."
+      load={admin.smsPolicy}
+      save={admin.saveSmsPolicy}
+      fields={(p, update, editable) => (
+        <>
+          <Toggle id="sms-enabled" label="Enable" checked={p.enabled} onChange={(enabled) => update({ enabled })} />
+          <TargetFields name="sms" target={p.target} onChange={(target) => update({ target })} editable={editable} />
+          <Checkbox
+            id="sms-sign-in"
+            label="Use for sign-in"
+            hint="The code alone signs people in (one factor). Off: SMS only confirms a sign-in after the password."
+            checked={p.useForSignIn}
+            onChange={(useForSignIn) => update({ useForSignIn })}
+          />
+        </>
+      )}
+    />
+  );
+}
+
+export function RegistrationPolicyPage(): JSX.Element {
+  return (
+    <MethodPolicyPage<RegistrationPolicy>
+      here="Registration protection"
+      title="Registration protection"
+      intro="Who may add a sign-in method. Every method added or removed lands in the audit log and sends the user a notice."
+      savedText="Registration protection saved."
+      load={admin.registrationPolicy}
+      save={admin.saveRegistrationPolicy}
+      fields={(p, update) => (
+        <RadioGroup
+          name="registration"
+          legend="Adding a sign-in method needs"
+          value={p.strict ? 'strict' : 'first'}
+          onChange={(v) => update({ strict: v === 'strict' })}
+          options={[
+            { value: 'first', label: 'A password alone may add the first method', hint: 'The usual onboarding: sign in with the password, then add the Authenticator app. Later methods need a stronger sign-in.' },
+            { value: 'strict', label: 'Multifactor or a Temporary Access Pass', hint: 'Every method, even the first, needs a multifactor sign-in or a pass from the helpdesk.' },
+          ]}
+        />
+      )}
+    />
   );
 }

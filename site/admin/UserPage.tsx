@@ -158,11 +158,24 @@ function PasswordReset({ user }: { user: PublicUser }): JSX.Element {
   );
 }
 
-type Open = { kind: 'none' } | { kind: 'tap' } | { kind: 'revoke'; device: DeviceView } | { kind: 'pass'; pass: string; expiresAt: number; oneTime: boolean };
+type Open =
+  | { kind: 'none' }
+  | { kind: 'tap' }
+  | { kind: 'revoke'; device: DeviceView }
+  | { kind: 'remove'; what: 'passkey' | 'phone'; id: string; name: string }
+  | { kind: 'pass'; pass: string; expiresAt: number; oneTime: boolean };
 
 function Methods({ user }: { user: PublicUser }): JSX.Element {
   const methods = useLoad(() => admin.methods(user.id), [user.id]);
+  const more = useLoad(() => admin.userSignInMethods(user.id), [user.id]);
   const [open, setOpen] = useState<Open>({ kind: 'none' });
+  const removeOther = useAction(async (what: 'passkey' | 'phone', id: string, name: string) => {
+    if (what === 'passkey') await admin.deleteUserPasskey(user.id, id);
+    else await admin.deleteUserPhone(user.id);
+    close();
+    setMessage(`“${name}” was deleted.`);
+    await more.reload();
+  });
   const [message, setMessage] = useState<string | null>(null);
   const close = () => setOpen({ kind: 'none' });
   const revoke = useAction(async (device: DeviceView) => {
@@ -186,7 +199,7 @@ function Methods({ user }: { user: PublicUser }): JSX.Element {
         </Button>
       </div>
       {message && <Notice kind="success">{message}</Notice>}
-      <ErrorNotice message={methods.error ?? deleteTap.error} />
+      <ErrorNotice message={methods.error ?? more.error ?? deleteTap.error} />
       {!data ? (
         <Spinner label="Loading methods…" />
       ) : (
@@ -244,6 +257,47 @@ function Methods({ user }: { user: PublicUser }): JSX.Element {
                   </td>
                 </tr>
               ))}
+              {more.data?.passkeys.map((p) => (
+                <tr key={p.id} data-passkey={p.id}>
+                  <td>
+                    <span class="method-cell">
+                      <Icon name="key" /> Passkey
+                    </span>
+                  </td>
+                  <td>
+                    {p.name}
+                    {p.backedUp && <div class="small muted">Synced passkey</div>}
+                  </td>
+                  <td>{formatDateTime(p.createdAt)}</td>
+                  <td>{p.lastUsedAt ? formatDateTime(p.lastUsedAt) : 'Never'}</td>
+                  <td>
+                    <Badge kind="ok">Active</Badge>
+                  </td>
+                  <td>
+                    <Button kind="link" onClick={() => setOpen({ kind: 'remove', what: 'passkey', id: p.id, name: p.name })} aria-label={`Delete ${p.name}`}>
+                      Delete
+                    </Button>
+                  </td>
+                </tr>
+              ))}
+              {more.data?.phone && (
+                <tr data-phone>
+                  <td>
+                    <span class="method-cell">
+                      <Icon name="sms" /> Phone
+                    </span>
+                  </td>
+                  <td class="mono">{more.data.phone.number}</td>
+                  <td>{formatDateTime(more.data.phone.createdAt)}</td>
+                  <td>{more.data.phone.lastUsedAt ? formatDateTime(more.data.phone.lastUsedAt) : 'Never'}</td>
+                  <td>{more.data.phone.verified ? <Badge kind="ok">Verified</Badge> : <Badge kind="warn">Not verified</Badge>}</td>
+                  <td>
+                    <Button kind="link" onClick={() => setOpen({ kind: 'remove', what: 'phone', id: 'phone', name: more.data!.phone!.masked })} aria-label="Delete phone">
+                      Delete
+                    </Button>
+                  </td>
+                </tr>
+              )}
               {data.tap && (
                 <tr>
                   <td>
@@ -298,6 +352,22 @@ function Methods({ user }: { user: PublicUser }): JSX.Element {
             <Button onClick={() => void navigator.clipboard?.writeText(open.pass).catch(() => undefined)}>Copy</Button>
             <Button kind="primary" onClick={close} autoFocus>
               Done
+            </Button>
+          </div>
+        </Dialog>
+      )}
+      {open.kind === 'remove' && (
+        <Dialog title={open.what === 'passkey' ? 'Delete passkey?' : 'Delete phone?'} onClose={close}>
+          <p>
+            Delete <strong>{open.name}</strong> of {user.displayName}? {open.what === 'passkey' ? 'It will no longer sign them in.' : 'Codes will no longer be sent to it.'} The user gets a notice.
+          </p>
+          <ErrorNotice message={removeOther.error} />
+          <div class="row-end">
+            <Button onClick={close} autoFocus>
+              Cancel
+            </Button>
+            <Button kind="danger" onClick={() => void removeOther.run(open.what, open.id, open.name)} busy={removeOther.busy}>
+              Delete
             </Button>
           </div>
         </Dialog>

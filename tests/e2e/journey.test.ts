@@ -147,7 +147,7 @@ describe('journey: two browsers, one extension', () => {
     await page.waitForSelector('#enabled');
     expect(await page.$eval('#enabled', (e) => (e as HTMLInputElement).checked)).toBe(false);
     await page.click('#enabled');
-    await page.click('#target-all');
+    await page.click('#auth-target-all');
     await page.click('#mode-any');
     await snap(page, 'admin-authenticator-enabled');
     await clickText(page, 'Save');

@@ -60,10 +60,10 @@ describe('site: admin portal', () => {
     }
     await shot(page, 'admin-authenticator-policy');
 
-    await page.click('#target-groups');
-    await page.type('#include-groups', 'Pilot');
+    await page.click('#auth-target-groups');
+    await page.type('#auth-include-groups', 'Pilot');
     await page.keyboard.press('Enter');
-    await page.type('#exclude-groups', 'Contractors');
+    await page.type('#auth-exclude-groups', 'Contractors');
     await page.keyboard.press('Enter');
     await page.click('#mode-push');
     await page.select('#number-length', '6');
