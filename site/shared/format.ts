@@ -24,6 +24,8 @@ const METHOD_NAMES: Record<string, string> = {
   authenticator: 'Authenticator app (notification)',
   passwordless: 'Authenticator app (passwordless)',
   tap: 'Temporary Access Pass',
+  passkey: 'Passkey',
+  sms: 'Text message (SMS)',
 };
 export const methodName = (m: string): string => METHOD_NAMES[m] ?? m;
 
@@ -40,6 +42,10 @@ const FAILURES: Record<string, string> = {
   tap_invalid: 'Temporary Access Pass not valid',
   method_not_allowed: 'Method not allowed by policy',
   flow_invalid: 'Sign-in expired',
+  code_invalid: 'Wrong or expired code',
+  signature_invalid: 'Passkey signature did not verify',
+  rate_limited: 'Too many attempts',
+  step_up_required: 'A stronger sign-in was needed',
 };
 export const failureName = (code: string | null): string => (code ? (FAILURES[code] ?? code) : '');
 
