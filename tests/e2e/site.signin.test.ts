@@ -65,6 +65,18 @@ describe('site: sign-in', () => {
     await waitForText(p, 'Carol Chen');
   });
 
+  it('works with the keyboard alone: focus lands in each field, Enter submits', async () => {
+    const p = await page();
+    await p.goto(`${srv.origin}/login/`);
+    await p.waitForFunction(() => document.activeElement?.id === 'username');
+    await p.keyboard.type(srv.users.dave!.upn);
+    await p.keyboard.press('Enter');
+    await p.waitForFunction(() => document.activeElement?.id === 'password', { timeout: 5_000 });
+    await p.keyboard.type(srv.users.dave!.password);
+    await Promise.all([p.waitForNavigation(), p.keyboard.press('Enter')]);
+    await waitForText(p, 'Dave Diaz');
+  });
+
   it('shows the server message for a wrong password, on the field', async () => {
     const p = await page();
     await enterEmail(p, srv.origin, srv.users.dave!.upn);
@@ -79,6 +91,9 @@ describe('site: sign-in', () => {
     const { p, number, push } = await useApp(alice.upn);
     expect(number).toMatch(/^\d{2}$/);
     await waitForText(p, 'This request expires in');
+    // The new screen is announced: focus moves to its heading; the number is read digit by digit.
+    await p.waitForFunction(() => document.activeElement?.tagName === 'H1' && (document.activeElement as HTMLElement).innerText === 'Approve sign-in request', { timeout: 5_000 });
+    expect(await p.$eval('[data-testid=number] .sr-only', (e) => e.textContent)).toBe(`Number: ${number.split('').join(' ')}`);
     await shot(p, 'signin-number');
     expect(JSON.stringify(push)).not.toContain(`"${number}"`);
     expect((await alice.device.respond(push, 'approve', number)).body.outcome).toBe('approved');
