@@ -128,7 +128,7 @@ export async function disablePasswordless(deviceId: string): Promise<AccountView
 }
 
 const revokedCheck = (deviceId: string) => async (err: unknown): Promise<never> => {
-  if (err instanceof PushkeyError && err.code === 'device_revoked') await markRevoked(deviceId);
+  if (err instanceof PushkeyError && (err.code === 'device_revoked' || err.code === 'device_unknown')) await markRevoked(deviceId);
   throw err;
 };
 

@@ -80,8 +80,13 @@ class Channel {
     this.attempts++;
     this.retry = setTimeout(() => {
       this.retry = undefined;
-      this.connect();
+      void this.stillNeeded().then((needed) => (needed ? this.connect() : this.close()));
     }, Math.random() * cap);
+  }
+
+  /** False once no usable account of this origin is left (all removed or revoked). */
+  private async stillNeeded(): Promise<boolean> {
+    return (await accountsOf(this.origin)).some((a) => !a.revoked);
   }
 
   private async onFrame(socket: WebSocket, data: unknown): Promise<void> {
@@ -118,10 +123,15 @@ class Channel {
         return;
       case 'revoked':
         if ((await accountsOf(this.origin)).some((a) => a.deviceId === frame.deviceId)) await markRevoked(frame.deviceId);
+        if (!(await this.stillNeeded())) this.close();
         return;
       case 'error':
         console.warn('pushkey: channel error from', this.origin, frame.error, frame.message);
-        if (frame.deviceId && frame.error === 'device_revoked') await markRevoked(frame.deviceId);
+        // The server removed this registration (revoked, or deleted outright): it can answer nothing more.
+        if (frame.deviceId && (frame.error === 'device_revoked' || frame.error === 'device_unknown')) {
+          if ((await accountsOf(this.origin)).some((a) => a.deviceId === frame.deviceId)) await markRevoked(frame.deviceId);
+          if (!(await this.stillNeeded())) this.close();
+        }
         return;
     }
   }
