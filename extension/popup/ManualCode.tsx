@@ -2,25 +2,10 @@
 // or the whole pushkey:// link pasted into the code field.
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
-import { parseEnrollUri } from '../../protocol/index.ts';
 import { call } from '../messaging/index.ts';
 import { Bar, ErrorNote, Field } from '../ui/components.tsx';
 import type { Go } from './App.tsx';
-
-function readInput(code: string, url: string): { origin: string; code: string; user?: string; tenant?: string } {
-  const trimmed = code.trim();
-  if (trimmed.startsWith('pushkey://')) return parseEnrollUri(trimmed);
-  if (!trimmed) throw new Error('Enter the code.');
-  let origin: string;
-  try {
-    const u = new URL(url.trim());
-    if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error();
-    origin = u.origin;
-  } catch {
-    throw new Error('Enter the URL shown with the code, like https://login.example.com');
-  }
-  return { origin, code: trimmed };
-}
+import { readManualInput } from './manual-input.ts';
 
 export function ManualCode({ go, onAdded }: { go: Go; onAdded: (deviceId: string) => void }): JSX.Element {
   const [code, setCode] = useState('');
@@ -34,7 +19,7 @@ export function ManualCode({ go, onAdded }: { go: Go; onAdded: (deviceId: string
     setError(null);
     setBusy(true);
     try {
-      const account = await call('addAccount', readInput(code, url));
+      const account = await call('addAccount', readManualInput(code, url));
       onAdded(account.deviceId);
     } catch (err) {
       setError((err as Error).message);

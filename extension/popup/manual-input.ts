@@ -1,0 +1,26 @@
+// What "Enter code manually" accepts: the code and the server URL shown under "Can't scan
+// image?", or the whole pushkey:// link pasted into the code field.
+import { parseEnrollUri } from '../../protocol/index.ts';
+
+export interface ManualInput {
+  origin: string;
+  code: string;
+  user?: string;
+  tenant?: string;
+}
+
+/** Throws an Error whose message tells the person what to fix. */
+export function readManualInput(code: string, url: string): ManualInput {
+  const trimmed = code.trim();
+  if (trimmed.startsWith('pushkey://')) return parseEnrollUri(trimmed);
+  if (!trimmed) throw new Error('Enter the code.');
+  let origin: string;
+  try {
+    const u = new URL(url.trim());
+    if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error('not http(s)');
+    origin = u.origin;
+  } catch {
+    throw new Error('Enter the URL shown with the code, like https://login.example.com');
+  }
+  return { origin, code: trimmed };
+}
