@@ -2,6 +2,7 @@
 import type { ComponentChildren, JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { SignInTable } from '../shared/activity.tsx';
+import { SignInChart } from './SignInChart.tsx';
 import { admin, type Alert, type LogFilter, type PublicUser } from '../shared/api.ts';
 import { formatDateTime } from '../shared/format.ts';
 import { useLoad } from '../shared/hooks.ts';
@@ -111,7 +112,14 @@ export function SignInsPage(): JSX.Element {
           <Field id="f-to" label="To" type="date" value={draft.to} onInput={set('to')} />
         </FilterBar>
         <ErrorNotice message={load.error} />
-        {load.data ? <SignInTable entries={load.data.entries} showUser /> : <Spinner label="Loading…" />}
+        {load.data ? (
+          <>
+            <SignInChart entries={load.data.entries} />
+            <SignInTable entries={load.data.entries} showUser />
+          </>
+        ) : (
+          <Spinner label="Loading…" />
+        )}
       </section>
     </>
   );

@@ -198,7 +198,7 @@ describe('site: admin portal', () => {
     await page.select('#f-result', 'success');
     await clickText(page, 'Apply');
     await page.waitForFunction(() => !document.body.innerText.includes('admin@pushkey.test\t'), { timeout: 5_000 });
-    const users = await page.$$eval('tbody tr td:nth-child(2)', (tds) => [...new Set(tds.map((td) => td.textContent))]);
+    const users = await page.$$eval('.table-wrap tbody tr td:nth-child(2)', (tds) => [...new Set(tds.map((td) => td.textContent))]);
     expect(users).toEqual(['helpdesk@pushkey.test']);
     const csv = await page.$eval('a[href*="format=csv"]', async (a) => {
       const res = await fetch((a as HTMLAnchorElement).href);
