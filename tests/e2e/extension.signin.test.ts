@@ -63,9 +63,14 @@ describe('extension: approving sign-ins', () => {
   it('"No, it\'s not me" offers to report, and the report reaches the server', async () => {
     const flow = await site.passwordThenPush(alice.upn, alice.password);
     const prompt = await waitForPrompt(b);
-    await clickText(prompt, "No, it's not me");
+    // Keyboard only: Tab from the number to "No, it's not me", Enter; "Report" then has the focus.
+    await prompt.waitForFunction(() => document.activeElement?.id === 'number');
+    await prompt.keyboard.press('Tab');
+    expect(await prompt.evaluate(() => (document.activeElement as HTMLElement).innerText)).toBe("No, it's not me");
+    await prompt.keyboard.press('Enter');
     await waitForText(prompt, 'Do you want to report this?');
-    await clickText(prompt, 'Report');
+    await prompt.waitForFunction(() => (document.activeElement as HTMLElement | null)?.innerText === 'Report');
+    await prompt.keyboard.press('Enter');
     await waitForText(prompt, 'Reported');
     expect(await site.status(flow.flowId)).toBe('reported');
     await waitForPromptClosed(b);
