@@ -140,10 +140,14 @@ export async function pollAccount(deviceId: string): Promise<void> {
   for (const request of requests) await receiveRequest(account.origin, request, 'poll');
 }
 
-/** On every wake-up: channels up, and a poll for accounts whose channel is not bound yet. */
-export async function wake(reason: string, pollAll = false): Promise<void> {
+/**
+ * On every wake-up (worker start, browser start, the alarm): channels up, and a signed poll
+ * for each account (docs/protocol.md §7.3), so whatever was pushed while nobody listened is
+ * shown. A request that also comes by push is shown once: requests are keyed by challenge.
+ */
+export async function wake(reason: string): Promise<void> {
   await syncChannels();
-  const accounts = (await listAccounts()).filter((a) => !a.revoked && (pollAll || !isConnected(a)));
+  const accounts = (await listAccounts()).filter((a) => !a.revoked);
   await Promise.all(
     accounts.map((a) =>
       pollAccount(a.deviceId).catch((err: unknown) => console.warn(`pushkey: poll on ${reason} failed for ${a.upn}`, err)),

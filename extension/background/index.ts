@@ -32,7 +32,7 @@ onPageClosed('popup', () => void resumeSetupOutsidePopup());
 browser.alarms.onAlarm.addListener((alarm) => {
   if (alarm.name === WAKE_ALARM) void wake('alarm');
 });
-browser.runtime.onStartup.addListener(() => void wake('startup', true));
+browser.runtime.onStartup.addListener(() => void wake('startup'));
 
 async function ensureAlarm(): Promise<void> {
   if (!(await browser.alarms.get(WAKE_ALARM))) browser.alarms.create(WAKE_ALARM, { periodInMinutes: WAKE_PERIOD_MIN });
@@ -40,4 +40,4 @@ async function ensureAlarm(): Promise<void> {
 
 // Every time the worker starts (install, browser start, alarm, a message from a page).
 void ensureAlarm();
-void wake('worker start', true);
+void wake('worker start');
