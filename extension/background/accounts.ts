@@ -7,7 +7,8 @@ import { accountsOf, deleteAccount, deleteRequestsOf, getAccount, listAccounts, 
 import { bindAccount, isConnected, restartChannel, syncChannels } from './channel.ts';
 import { withCommandTimestamp } from './commands.ts';
 import * as api from './device-api.ts';
-import { markRevoked, markSetupInPopup, receiveRequest, toRequestView } from './requests.ts';
+import { pollAccount, revokedCheck } from './poll.ts';
+import { markSetupInPopup, receiveRequest, toRequestView } from './requests.ts';
 
 export function toAccountView(a: AccountRecord): AccountView {
   return {
@@ -125,19 +126,6 @@ export async function disablePasswordless(deviceId: string): Promise<AccountView
   broadcast({ type: 'accountsChanged' });
   if (!updated) throw new PushkeyError('device_unknown', 'This account was removed');
   return toAccountView(updated);
-}
-
-const revokedCheck = (deviceId: string) => async (err: unknown): Promise<never> => {
-  if (err instanceof PushkeyError && (err.code === 'device_revoked' || err.code === 'device_unknown')) await markRevoked(deviceId);
-  throw err;
-};
-
-/** Fetches requests pushed while nobody listened (worker asleep, socket down). */
-export async function pollAccount(deviceId: string): Promise<void> {
-  const account = await getAccount(deviceId);
-  if (!account || account.revoked) return;
-  const requests = await withCommandTimestamp(deviceId, (a, ts) => api.poll(a, ts)).catch(revokedCheck(deviceId));
-  for (const request of requests) await receiveRequest(account.origin, request, 'poll');
 }
 
 /**

@@ -8,7 +8,8 @@ import { ServerFrame, channelAuthBytes, type DeviceFrame } from '../../protocol/
 import { signBytes } from '../crypto/device-key.ts';
 import { broadcast } from '../messaging/index.ts';
 import { accountsOf, listAccounts, type AccountRecord } from '../storage/db.ts';
-import { cancelRequest, markRevoked, receiveRequest } from './requests.ts';
+import { confirmRevoked } from './poll.ts';
+import { cancelRequest, receiveRequest } from './requests.ts';
 
 const BACKOFF_BASE_MS = 1_000;
 const BACKOFF_MAX_MS = 60_000;
@@ -84,6 +85,13 @@ class Channel {
     }, Math.random() * cap);
   }
 
+  /** A registration of ours was removed, says the server: confirm it with a signed poll. */
+  private async onRemoved(deviceId: string): Promise<void> {
+    if (!(await accountsOf(this.origin)).some((a) => a.deviceId === deviceId)) return;
+    await confirmRevoked(deviceId);
+    if (!(await this.stillNeeded())) this.close();
+  }
+
   /** False once no usable account of this origin is left (all removed or revoked). */
   private async stillNeeded(): Promise<boolean> {
     return (await accountsOf(this.origin)).some((a) => !a.revoked);
@@ -122,16 +130,12 @@ class Channel {
         await cancelRequest(frame.deviceId, frame.challengeId);
         return;
       case 'revoked':
-        if ((await accountsOf(this.origin)).some((a) => a.deviceId === frame.deviceId)) await markRevoked(frame.deviceId);
-        if (!(await this.stillNeeded())) this.close();
+        await this.onRemoved(frame.deviceId);
         return;
       case 'error':
         console.warn('pushkey: channel error from', this.origin, frame.error, frame.message);
         // The server removed this registration (revoked, or deleted outright): it can answer nothing more.
-        if (frame.deviceId && (frame.error === 'device_revoked' || frame.error === 'device_unknown')) {
-          if ((await accountsOf(this.origin)).some((a) => a.deviceId === frame.deviceId)) await markRevoked(frame.deviceId);
-          if (!(await this.stillNeeded())) this.close();
-        }
+        if (frame.deviceId && (frame.error === 'device_revoked' || frame.error === 'device_unknown')) await this.onRemoved(frame.deviceId);
         return;
     }
   }

@@ -90,6 +90,16 @@ describe('extension: pinned server key', () => {
     expect(server.responses.filter((r) => r.challengeId === short.challengeId)).toHaveLength(0);
   });
 
+  it('does not take an unsigned "revoked" at its word: a signed poll must confirm it', async () => {
+    const before = server.commands;
+    server.send(deviceId, { type: 'revoked', deviceId });
+    // The device asks the server with a signed poll, which this server answers normally.
+    await expect.poll(() => server.commands, { timeout: 5_000 }).toBeGreaterThan(before);
+    await new Promise((r) => setTimeout(r, 300));
+    const account = (await popup.evaluate(() => chrome.runtime.sendMessage({ type: 'listAccounts' }))) as { value: { revoked: boolean }[] };
+    expect(account.value[0]?.revoked).toBe(false);
+  });
+
   it('keeps the private key inside: exportKey and wrapKey throw InvalidAccessError', async () => {
     const errors = await popup.evaluate(async () => {
       const db = await new Promise<IDBDatabase>((resolve, reject) => {

@@ -10,6 +10,9 @@ import type { CDPSession, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browsers, type Profile } from '../support/browser.ts';
 import { HttpClient, startServer, type TestServer } from '../support/server.ts';
+import { DEFAULT_PASSKEY_POLICY, setPasskeyPolicy } from '../../server/domain/method-policy.ts';
+import { CEREMONY_TIMEOUT_MS } from '../../server/domain/webauthn.ts';
+import type { ManualClock } from '../support/clock.ts';
 
 let browsers: Browsers;
 let profile: Profile;
@@ -195,6 +198,49 @@ describe('passkeys in Chromium with a virtual authenticator', () => {
     const refused = await s.browser.post('/api/signin/passkey', { flowId: s.flowId, ceremonyId: s.ceremonyId, response });
     expect(refused).toMatchObject({ status: 401, body: { error: 'signature_invalid', message: expect.stringMatching(/counter/) } });
     expect((await srv.repo.getPasskeyByCredentialId(credentialId))!.counter).toBe(stored.counter);
+  });
+
+  it('refuses an answer without user verification when the policy requires it', async () => {
+    await cdp.send('WebAuthn.setUserVerified', { authenticatorId, isUserVerified: false });
+    try {
+      const s = await passkeyOptions(srv.users.alice!.upn);
+      expect(s.options.userVerification).toBe('preferred');
+      const response = await getInPage(page, s.options); // no PIN or biometrics this time
+      await setPasskeyPolicy(srv.repo, { ...DEFAULT_PASSKEY_POLICY, userVerification: 'required' });
+      const refused = await s.browser.post('/api/signin/passkey', { flowId: s.flowId, ceremonyId: s.ceremonyId, response });
+      expect(refused).toMatchObject({ status: 401, body: { error: 'signature_invalid', message: expect.stringMatching(/user could not be verified/i) } });
+    } finally {
+      await setPasskeyPolicy(srv.repo, DEFAULT_PASSKEY_POLICY);
+      await cdp.send('WebAuthn.setUserVerified', { authenticatorId, isUserVerified: true });
+    }
+  });
+
+  it('refuses a sign-in ceremony answered at its 5-minute timeout, and accepts one 1 ms before', async () => {
+    const clock = srv.clock as ManualClock;
+    const late = await passkeyOptions(srv.users.alice!.upn);
+    const lateResponse = await getInPage(page, late.options);
+    const onTime = await passkeyOptions(srv.users.alice!.upn);
+    const onTimeResponse = await getInPage(page, onTime.options);
+    clock.advance(CEREMONY_TIMEOUT_MS - 1);
+    expect((await onTime.browser.post('/api/signin/passkey', { flowId: onTime.flowId, ceremonyId: onTime.ceremonyId, response: onTimeResponse })).body.status).toBe('signed_in');
+    clock.advance(1);
+    expect(await late.browser.post('/api/signin/passkey', { flowId: late.flowId, ceremonyId: late.ceremonyId, response: lateResponse })).toMatchObject({ status: 409, body: { error: 'challenge_consumed' } });
+  });
+
+  it('asks for direct attestation when the policy says so, and registers what the authenticator attests', async () => {
+    await setPasskeyPolicy(srv.repo, { ...DEFAULT_PASSKEY_POLICY, attestation: 'direct' });
+    try {
+      const bob = new HttpClient(srv.origin);
+      const start = await bob.post('/api/signin/start', { username: srv.users.bob!.upn });
+      expect((await bob.post('/api/signin/password', { flowId: start.body.flowId, password: srv.users.bob!.password })).body.status).toBe('signed_in');
+      const started = await bob.post('/api/me/passkeys/options', {});
+      expect(started.body.options.attestation).toBe('direct');
+      const response = await createInPage(page, started.body.options);
+      const added = await bob.post('/api/me/passkeys', { ceremonyId: started.body.ceremonyId, name: 'Bob key', response });
+      expect(added.status, JSON.stringify(added.body)).toBe(201);
+    } finally {
+      await setPasskeyPolicy(srv.repo, DEFAULT_PASSKEY_POLICY);
+    }
   });
 
   it('refuses a deleted passkey, and says so in the audit log and the email outbox', async () => {

@@ -32,9 +32,13 @@ export interface Impersonator {
   /** Devices that completed the channel handshake. */
   ready: Set<string>;
   responses: DeviceResponse[];
+  /** How many signed commands (polls, …) arrived. */
+  readonly commands: number;
   enrolled: { deviceId: string; upn: string }[];
   /** Sends a push signed with `signer` (the pinned key by default) on every bound socket. */
   push(deviceId: string, opts?: { signer?: ServerKey; kind?: PushRequest['kind']; app?: string; expiresInMs?: number }): PushRequest;
+  /** Sends any frame (e.g. an unsigned `revoked`) on the device's socket. */
+  send(deviceId: string, frame: unknown): void;
   waitReady(deviceId: string, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
@@ -46,6 +50,7 @@ export async function startImpersonator(opts: { port?: number; key?: ServerKey; 
   const responses: DeviceResponse[] = [];
   const enrolled: { deviceId: string; upn: string }[] = [];
   let origin = '';
+  let commands = 0;
 
   const send = (res: ServerResponse, status: number, body: unknown) => {
     res.writeHead(status, { 'content-type': 'application/json', 'access-control-allow-origin': '*' });
@@ -74,6 +79,7 @@ export async function startImpersonator(opts: { port?: number; key?: ServerKey; 
         }
         if (req.url === '/api/device/command') {
           const cmd = parseDeviceCommand(body);
+          commands++;
           return send(res, 200, cmd.type === 'poll' ? { type: 'pending', requests: [] } : { type: 'ok' });
         }
         if (req.url === '/api/device/respond') {
@@ -123,6 +129,9 @@ export async function startImpersonator(opts: { port?: number; key?: ServerKey; 
     ready,
     responses,
     enrolled,
+    get commands() {
+      return commands;
+    },
     push(deviceId, o = {}) {
       const now = Date.now();
       const request = signPush(o.signer ?? key, origin, {
@@ -138,6 +147,11 @@ export async function startImpersonator(opts: { port?: number; key?: ServerKey; 
       if (!ws) throw new Error(`device ${deviceId} has no bound socket`);
       ws.send(JSON.stringify(request));
       return request;
+    },
+    send(deviceId, frame) {
+      const ws = sockets.get(deviceId);
+      if (!ws) throw new Error(`device ${deviceId} has no bound socket`);
+      ws.send(JSON.stringify(frame));
     },
     async waitReady(deviceId, timeoutMs = 20_000) {
       const until = Date.now() + timeoutMs;
