@@ -201,17 +201,16 @@ describe('passkeys in Chromium with a virtual authenticator', () => {
   });
 
   it('refuses an answer without user verification when the policy requires it', async () => {
-    await cdp.send('WebAuthn.setUserVerified', { authenticatorId, isUserVerified: false });
+    await setPasskeyPolicy(srv.repo, { ...DEFAULT_PASSKEY_POLICY, userVerification: 'required' });
     try {
       const s = await passkeyOptions(srv.users.alice!.upn);
-      expect(s.options.userVerification).toBe('preferred');
-      const response = await getInPage(page, s.options); // no PIN or biometrics this time
-      await setPasskeyPolicy(srv.repo, { ...DEFAULT_PASSKEY_POLICY, userVerification: 'required' });
+      expect(s.options.userVerification).toBe('required');
+      // A client that asks the authenticator for presence only (no PIN, no biometrics).
+      const response = await getInPage(page, { ...s.options, userVerification: 'discouraged' });
       const refused = await s.browser.post('/api/signin/passkey', { flowId: s.flowId, ceremonyId: s.ceremonyId, response });
       expect(refused).toMatchObject({ status: 401, body: { error: 'signature_invalid', message: expect.stringMatching(/user could not be verified/i) } });
     } finally {
       await setPasskeyPolicy(srv.repo, DEFAULT_PASSKEY_POLICY);
-      await cdp.send('WebAuthn.setUserVerified', { authenticatorId, isUserVerified: true });
     }
   });
 
