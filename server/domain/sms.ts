@@ -80,23 +80,23 @@ export interface SentCode {
   expiresAt: number;
 }
 
-/** Creates a code and sends it: refuses past the per-user or per-number limit (the first line, before anything is sent). */
+/** Creates a code and sends it: refuses past the per-user or per-number limit, before anything is sent. */
 async function sendCode(d: Deps, user: User, phone: string, purpose: SmsCode['purpose'], flowId: string | null): Promise<SentCode> {
   const now = d.clock.now();
-  const since = now - SMS_LIMITS.sendWindowMs;
   const minutes = SMS_LIMITS.sendWindowMs / 60_000;
-  if ((await d.repo.countSmsCodes({ userId: user.id, since })) >= SMS_LIMITS.maxSendsPerUser) {
-    throw new PushkeyError('rate_limited', `Too many text messages for this account: at most ${SMS_LIMITS.maxSendsPerUser} in ${minutes} minutes. Wait, or use another method.`);
-  }
-  if ((await d.repo.countSmsCodes({ phone, since })) >= SMS_LIMITS.maxSendsPerNumber) {
-    throw new PushkeyError('rate_limited', `Too many text messages to this number: at most ${SMS_LIMITS.maxSendsPerNumber} in ${minutes} minutes. Wait, or use another method.`);
-  }
   const digits = SMS_LIMITS.codeLength;
   // Uniform over all 10^6 codes, leading zeros included.
   const code = String(d.random.int(0, 10 ** digits)).padStart(digits, '0');
   const id = newId(d);
   const row: SmsCode = { id, userId: user.id, phone, purpose, flowId, codeHash: hashCode(id, code), createdAt: now, expiresAt: now + SMS_LIMITS.codeLifetimeMs, attempts: 0, usedAt: null };
-  await d.repo.createSmsCode(row);
+  // The rate limit is the first thing that can refuse, and it is checked and recorded in one atomic step.
+  const refused = await d.repo.createSmsCodeWithin(row, { since: now - SMS_LIMITS.sendWindowMs, maxPerUser: SMS_LIMITS.maxSendsPerUser, maxPerNumber: SMS_LIMITS.maxSendsPerNumber });
+  if (refused === 'user') {
+    throw new PushkeyError('rate_limited', `Too many text messages for this account: at most ${SMS_LIMITS.maxSendsPerUser} in ${minutes} minutes. Wait, or use another method.`);
+  }
+  if (refused === 'number') {
+    throw new PushkeyError('rate_limited', `Too many text messages to this number: at most ${SMS_LIMITS.maxSendsPerNumber} in ${minutes} minutes. Wait, or use another method.`);
+  }
   const what = purpose === 'verify' ? 'verification code' : 'sign-in code';
   await providerOf(d).send({ to: phone, userId: user.id, text: `${code} is your pushkey ${what}. It expires in 5 minutes. Never share it: pushkey will never call you to ask for it.` });
   return { codeId: id, to: maskNumber(phone), expiresAt: row.expiresAt };

@@ -170,6 +170,25 @@ export function describeMethodsContract(name: string, makeHarness: () => Reposit
       });
     });
 
+    describe('SMS send limits', () => {
+      const limits = { since: T0 - 1, maxPerUser: 3, maxPerNumber: 4 };
+      it('store at most the limit per user even when 12 sends race', async () => {
+        const got = await Promise.all(Array.from({ length: 12 }, () => repo.createSmsCodeWithin(makeSmsCode(user.id), limits)));
+        expect(got.filter((r) => r === null)).toHaveLength(3);
+        expect(got.filter((r) => r === 'user')).toHaveLength(9);
+        expect(await repo.countSmsCodes({ userId: user.id, since: T0 - 1 })).toBe(3);
+      });
+
+      it('store at most the limit per number across users, and count only after `since`', async () => {
+        const others = [makeUser(), makeUser(), makeUser()];
+        for (const u of others) await repo.createUser(u);
+        await repo.createSmsCode(makeSmsCode(user.id, { createdAt: T0 - 1 })); // at `since`: not counted
+        const got = await Promise.all(others.flatMap((u) => [0, 1].map(() => repo.createSmsCodeWithin(makeSmsCode(u.id), limits))));
+        expect(got.filter((r) => r === null)).toHaveLength(4);
+        expect(got.filter((r) => r === 'number')).toHaveLength(2);
+      });
+    });
+
     describe('outbox', () => {
       it('lists messages newest first, by channel and recipient', async () => {
         const m1: OutboxMessage = { id: id('o'), at: T0, channel: 'sms', to: '+15551230000', userId: user.id, text: 'Your code is 123456 — ✓' };

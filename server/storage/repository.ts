@@ -126,6 +126,12 @@ export interface Repository {
   consumeSmsCode(id: string, now: number): Promise<boolean>;
   /** Codes sent since `since` (exclusive) to this user or to this number. */
   countSmsCodes(filter: { userId?: string; phone?: string; since: number }): Promise<number>;
+  /**
+   * Stores the code only while fewer than `maxPerUser` codes went to its user, and fewer than
+   * `maxPerNumber` to its number, since `since` (exclusive): count and insert are one atomic
+   * step, so parallel sends cannot slip past the limit. Answers the limit that refused it, or null.
+   */
+  createSmsCodeWithin(code: SmsCode, limits: { since: number; maxPerUser: number; maxPerNumber: number }): Promise<'user' | 'number' | null>;
 
   // The lab outbox (SMS lab phone, email notices).
   appendOutbox(message: OutboxMessage): Promise<void>;

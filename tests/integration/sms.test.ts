@@ -175,6 +175,13 @@ describe('SMS', () => {
       expect(refused.sent.body.message).toMatch(/this number/);
     });
 
+    it('never sends past the limit when many sends race', async () => {
+      const flows = await Promise.all(Array.from({ length: 3 * SMS_LIMITS.maxSendsPerUser }, () => startSignIn(srv, srv.users.alice!.upn)));
+      const sent = await Promise.all(flows.map((f) => f.browser.post('/api/signin/sms/send', { flowId: f.flowId })));
+      expect(sent.filter((r) => r.status === 200)).toHaveLength(SMS_LIMITS.maxSendsPerUser);
+      expect(sent.filter((r) => r.status === 429)).toHaveLength(2 * SMS_LIMITS.maxSendsPerUser);
+    });
+
     it('refuses codes of another flow, malformed codes and ids, and users without a phone', async () => {
       const a = await sendSignInCode('alice');
       const code = codeIn(await lastText(NUMBERS.alice!));

@@ -419,6 +419,32 @@ class PostgresRepository implements Repository {
     ))!;
     return Number(r.n);
   }
+  async createSmsCodeWithin(c: SmsCode, l: { since: number; maxPerUser: number; maxPerNumber: number }) {
+    // Transaction-scoped advisory locks on the user and the number (always in that order)
+    // serialise count-then-insert across every instance.
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query("SELECT pg_advisory_xact_lock(hashtext('pushkey.sms.user:' || $1))", [c.userId]);
+      await client.query("SELECT pg_advisory_xact_lock(hashtext('pushkey.sms.number:' || $1))", [c.phone]);
+      const count = async (sql: string, v: string) => Number((await client.query(sql, [v, l.since])).rows[0].n);
+      let refused: 'user' | 'number' | null = null;
+      if ((await count('SELECT count(*)::int AS n FROM sms_codes WHERE user_id = $1 AND created_at > $2', c.userId)) >= l.maxPerUser) refused = 'user';
+      else if ((await count('SELECT count(*)::int AS n FROM sms_codes WHERE phone = $1 AND created_at > $2', c.phone)) >= l.maxPerNumber) refused = 'number';
+      else {
+        const cols = rows.toColumns(c as unknown as Record<string, unknown>);
+        const names = Object.keys(cols);
+        await client.query(`INSERT INTO sms_codes (${names.join(', ')}) VALUES (${names.map((_, i) => `$${i + 1}`).join(', ')})`, Object.values(cols));
+      }
+      await client.query('COMMIT');
+      return refused;
+    } catch (err) {
+      await client.query('ROLLBACK');
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
   async appendOutbox(m: OutboxMessage) {
     await this.insert('outbox', mrows.outboxColumns(m));
   }

@@ -424,6 +424,18 @@ class SqliteRepository implements Repository {
     )!;
     return Number(r.n);
   }
+  async createSmsCodeWithin(c: SmsCode, l: { since: number; maxPerUser: number; maxPerNumber: number }) {
+    // IMMEDIATE takes the write lock before counting: another process on the same file waits.
+    return this.db
+      .transaction((): 'user' | 'number' | null => {
+        const count = (sql: string, v: string) => Number(this.get(sql, v, l.since)!.n);
+        if (count('SELECT count(*) AS n FROM sms_codes WHERE user_id = ? AND created_at > ?', c.userId) >= l.maxPerUser) return 'user';
+        if (count('SELECT count(*) AS n FROM sms_codes WHERE phone = ? AND created_at > ?', c.phone) >= l.maxPerNumber) return 'number';
+        this.insert('sms_codes', c);
+        return null;
+      })
+      .immediate();
+  }
   async appendOutbox(m: OutboxMessage) {
     this.insert('outbox', mrows.outboxColumns(m));
   }
