@@ -149,6 +149,7 @@ function Ask({ request, more, onOutcome }: { request: RequestView; more: number;
           <br />
           <span class="muted">{request.upn}</span>
         </p>
+        {request.kind === 'test' && <p class="badge">Test request from My Account</p>}
       </header>
       {details.length > 0 && (
         <dl class="details card" aria-label="Sign-in details">
