@@ -27,7 +27,8 @@ export type FlowStatus = 'pending' | 'signed_in' | 'denied' | 'reported' | 'numb
 /** What a step returns to the browser. `session` is set only when the browser is signed in. */
 export type StepResult =
   | { status: 'signed_in'; session: string }
-  | { status: 'mfa_required'; challenge: ChallengeView }
+  /** `secondFactors`: every second factor the user may use instead of the push, in order (for "I can't use my Authenticator app"). */
+  | { status: 'mfa_required'; challenge: ChallengeView; secondFactors?: SecondFactor[] }
   | { status: 'pending'; challenge: ChallengeView }
   /** The password was right; one of these (ordered, the preferred first) must follow. */
   | { status: 'second_factor'; methods: SecondFactor[] };
@@ -142,7 +143,7 @@ export async function signInWithPassword(d: Deps, flowId: string, secret: string
       await logStep(d, flow.id, verified);
       await d.repo.updateFlow(flow.id, { methods: ['password'] });
       const challenge = await pushFor(d, { ...flow, methods: ['password'] }, user, 'mfa', ctx);
-      return { status: 'mfa_required', challenge: challengeView(challenge) };
+      return { status: 'mfa_required', challenge: challengeView(challenge), secondFactors: second };
     }
     return finish(d, flow, user, ['password'], verified);
   });

@@ -142,7 +142,11 @@ describe('registration protection, notices and method order', () => {
       const me = await mfaSession(carol);
       expect((await me.put('/api/me/default-method', { method: 'authenticator' })).status).toBe(200);
       const s1 = await startSignIn(srv, carol.upn);
-      expect((await s1.browser.post('/api/signin/password', { flowId: s1.flowId, password: carol.password })).body.status).toBe('mfa_required');
+      // The push goes first, and the page learns what else may stand in for it — SMS too, even where SMS sign-in alone is off.
+      await setSmsPolicy(srv.repo, { ...DEFAULT_SMS_POLICY, useForSignIn: false });
+      const mfa = await s1.browser.post('/api/signin/password', { flowId: s1.flowId, password: carol.password });
+      expect(mfa.body).toMatchObject({ status: 'mfa_required', secondFactors: ['authenticator', 'sms'] });
+      await setSmsPolicy(srv.repo, DEFAULT_SMS_POLICY);
       await carol.device.nextPush();
       expect((await me.put('/api/me/default-method', { method: 'sms' })).status).toBe(200);
       const s2 = await startSignIn(srv, carol.upn);
