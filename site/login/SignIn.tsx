@@ -1,10 +1,11 @@
 // Sign-in: email → password (or "Use an app instead") → the number to match, or a
-// Temporary Access Pass, a passkey, or a code sent by SMS. Each step is one screen of the same card; the flow id and its
-// cookie bind the attempt to this browser, so only this browser receives the result.
+// Temporary Access Pass, a passkey, or a code sent by SMS. Each step is one screen of the
+// same card; the flow id and its cookie bind the attempt to this browser, so only this
+// browser receives the result.
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, messageOf, signin, type ChallengeView, type FlowStatus, type SecondFactor, type SentCode, type SignInMethod, type StepAnswer } from '../shared/api.ts';
-import { passkeysSupported, usePasskey } from '../shared/webauthn.ts';
+import { passkeysSupported, assertPasskey } from '../shared/webauthn.ts';
 import { safeNext } from '../shared/hooks.ts';
 import { BigNumber, Button, Countdown, Field, Heading, Icon, Logo, Spinner } from '../shared/ui.tsx';
 
@@ -87,7 +88,7 @@ export function SignIn(): JSX.Element {
       const started = await signin.passkeyOptions(flow?.flowId);
       const f: Flow = flow ?? { flowId: started.flowId, username: '', methods: [], passwordDone: false };
       if (!flow) setFlow(f);
-      const response = await usePasskey(started.options);
+      const response = await assertPasskey(started.options);
       answer(await signin.passkey(started.flowId, started.ceremonyId, response), f);
     });
   const resend = () => act(async () => answer(await signin.resend(flow!.flowId), flow!));

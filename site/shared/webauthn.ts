@@ -24,7 +24,7 @@ export async function createPasskey(options: unknown): Promise<RegistrationRespo
   }
 }
 
-export async function usePasskey(options: unknown): Promise<AuthenticationResponseJSON> {
+export async function assertPasskey(options: unknown): Promise<AuthenticationResponseJSON> {
   try {
     return await startAuthentication({ optionsJSON: options as PublicKeyCredentialRequestOptionsJSON });
   } catch (err) {
