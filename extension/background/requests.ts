@@ -51,6 +51,8 @@ export async function receiveRequest(origin: string, request: PushRequest, via: 
   // The push must be signed by the key pinned at enrollment; anything else is shown to nobody.
   if (!(await verifyPush(request, origin, account.serverPublicKey))) {
     await addRequest({ ...base, key: `rejected/${crypto.randomUUID()}`, status: 'rejected', detail: 'The server signature did not verify against the pinned key' });
+    // A flood of forged pushes cannot grow the history without bound.
+    await pruneHistory();
     broadcast({ type: 'requestsChanged' });
     return undefined;
   }
