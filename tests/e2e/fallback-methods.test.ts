@@ -149,6 +149,19 @@ describe('fallback methods, as a new user tries them', { timeout: 60_000 }, () =
     await adminPage.browserContext().close();
   });
 
+  it('shows the Passkey (FIDO2) and SMS policies in the portal', async () => {
+    const adminPage = await newSitePage(await profile.browser.createBrowserContext());
+    await signInWithPassword(adminPage, srv.origin, srv.users.policy!.upn, srv.users.policy!.password, '/admin/#/authentication-methods/policies/passkey');
+    await waitForText(adminPage, 'Passkey (FIDO2) settings');
+    await waitForText(adminPage, 'A passkey that cannot verify the person is refused.');
+    await shot(adminPage, 'fallback-admin-passkey-policy');
+    await adminPage.goto(`${srv.origin}/admin/#/authentication-methods/policies/sms`);
+    await waitForText(adminPage, 'SMS settings');
+    await waitForText(adminPage, 'Use for sign-in');
+    await shot(adminPage, 'fallback-admin-sms-policy');
+    await adminPage.browserContext().close();
+  });
+
   it('refuses a password-only session to add a method once registration protection is strict', async () => {
     const policy = await signIn(srv.origin, srv.users.policy!.upn, srv.users.policy!.password);
     expect((await policy.put('/api/admin/policies/registration', { strict: true })).status).toBe(200);
