@@ -44,7 +44,10 @@ export function createApp(deps: Deps, opts: AppOptions = {}): App {
   app.disable('x-powered-by');
   app.set('trust proxy', opts.trustProxy ?? false);
   app.use(requestLogger(deps.log));
-  app.use(helmet());
+  // helmet's default CSP asks browsers to upgrade every request to https. Served over plain
+  // http (a classroom lab on a LAN address) that would load no script or style at all, so the
+  // directive is kept only when the public origin is https.
+  app.use(helmet(d.secureCookies ? {} : { contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   app.use(express.json({ limit: '16kb' }));
 
   app.get('/api/health', (_req, res) => void res.json({ status: 'ok' }));
