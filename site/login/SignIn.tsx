@@ -68,7 +68,7 @@ export function SignIn(): JSX.Element {
       return go({ kind: 'other' });
     }
     if (a.status === 'mfa_required') {
-      setFlow({ ...f, passwordDone: true });
+      setFlow({ ...f, passwordDone: true, ...(a.secondFactors ? { secondFactors: a.secondFactors } : {}) });
       return go({ kind: 'push', mode: 'mfa', challenge: a.challenge, status: 'pending' });
     }
     go({ kind: 'push', mode: 'passwordless', challenge: a.challenge, status: 'pending' });

@@ -82,7 +82,8 @@ const q = encodeURIComponent;
 
 export type StepAnswer =
   | { status: 'signed_in' }
-  | { status: 'mfa_required'; challenge: ChallengeView }
+  /** `secondFactors`: what may stand in for the push (the push's first), for "I can't use my Authenticator app right now". */
+  | { status: 'mfa_required'; challenge: ChallengeView; secondFactors?: SecondFactor[] }
   | { status: 'pending'; challenge: ChallengeView }
   /** The password was right; one of these second factors (the preferred first) must follow. */
   | { status: 'second_factor'; methods: SecondFactor[] };
