@@ -17,6 +17,8 @@ export function Prompt(): JSX.Element {
   const [queue, setQueue] = useState<RequestView[] | null>(null);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [seen, setSeen] = useState<RequestView | null>(null);
+  // The request being answered here leaves the queue before its answer comes back: not "closed elsewhere".
+  const [answering, setAnswering] = useState<string | null>(null);
 
   const load = () => void call('listPending', {}).then(setQueue, () => setQueue([]));
   useEffect(() => {
@@ -28,7 +30,7 @@ export function Prompt(): JSX.Element {
   // A request that vanished while it was on screen was answered or withdrawn elsewhere.
   useEffect(() => {
     if (current) setSeen(current);
-    else if (seen && !outcome && queue) {
+    else if (seen && !outcome && queue && answering !== seen.key) {
       setSeen(null);
       setOutcome(Date.now() >= seen.expiresAt ? OUTCOMES.challenge_expired! : { tone: 'error', title: 'Request closed', text: 'This request was cancelled or answered elsewhere.' });
     }
@@ -46,17 +48,31 @@ export function Prompt(): JSX.Element {
 
   let body: JSX.Element;
   if (outcome) body = <OutcomeView outcome={outcome} />;
+  else if (answering && current?.key !== answering) body = <Spinner label="Sending your answer…" />;
   else if (!queue) body = <Spinner label="Loading…" />;
   else if (!current) body = <Spinner label="No pending requests. This window closes." />;
-  else body = <Ask key={current.key} request={current} more={queue.length - 1} onOutcome={(o) => { setSeen(null); setOutcome(o); }} />;
+  else
+    body = (
+      <Ask
+        key={current.key}
+        request={current}
+        more={queue.length - 1}
+        onSending={(on) => setAnswering(on ? current.key : null)}
+        onOutcome={(o) => {
+          setSeen(null);
+          setAnswering(null);
+          setOutcome(o);
+        }}
+      />
+    );
 
   useEffect(() => {
-    if (queue && queue.length === 0 && !outcome && !seen) {
+    if (queue && queue.length === 0 && !outcome && !seen && !answering) {
       const t = setTimeout(() => window.close(), OUTCOME_MS);
       return () => clearTimeout(t);
     }
     return undefined;
-  }, [queue, outcome, seen]);
+  }, [queue, outcome, seen, answering]);
 
   return <div class="app prompt">{body}</div>;
 }
@@ -87,7 +103,8 @@ const OUTCOMES: Record<string, Outcome> = {
 
 type Stage = 'ask' | 'report' | 'sending';
 
-function Ask({ request, more, onOutcome }: { request: RequestView; more: number; onOutcome: (o: Outcome) => void }): JSX.Element {
+function Ask(props: { request: RequestView; more: number; onSending: (on: boolean) => void; onOutcome: (o: Outcome) => void }): JSX.Element {
+  const { request, more, onOutcome } = props;
   const [stage, setStage] = useState<Stage>('ask');
   const [number, setNumber] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -108,6 +125,7 @@ function Ask({ request, more, onOutcome }: { request: RequestView; more: number;
     }
     setError(null);
     setStage('sending');
+    props.onSending(true);
     try {
       const { outcome } = await call('answerRequest', { key: request.key, decision, number: decision === 'approve' ? number : '' });
       onOutcome(OUTCOMES[outcome === 'approved' && request.kind === 'passwordless_setup' ? 'approved_setup' : outcome]!);
@@ -117,6 +135,7 @@ function Ask({ request, more, onOutcome }: { request: RequestView; more: number;
       if (known) return onOutcome(known);
       if (code === 'unavailable' || code === 'bad_request') {
         // Nothing was decided: let the person try again.
+        props.onSending(false);
         setError((err as Error).message);
         setStage(decision === 'approve' ? 'ask' : 'report');
         return;
