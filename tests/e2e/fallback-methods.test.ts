@@ -6,6 +6,8 @@ import type { CDPSession, Page } from 'puppeteer-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Browsers, type Profile } from '../support/browser.ts';
 import { HttpClient, signIn, type TestServer } from '../support/server.ts';
+import { enrollUser, type EnrolledUser } from '../support/flows.ts';
+import { DEFAULT_SMS_POLICY, setSmsPolicy } from '../../server/domain/method-policy.ts';
 import { clickText, enterEmail, newSitePage, problemsOf, shot, signInWithPassword, startSiteServer, waitForText } from '../support/site.ts';
 
 let browsers: Browsers;
@@ -147,6 +149,37 @@ describe('fallback methods, as a new user tries them', { timeout: 60_000 }, () =
     await Promise.all([page.waitForNavigation({ timeout: 15_000 }), submit(page, '#sms-code')]);
     expect((await page.evaluate(() => fetch('/api/me').then((r) => r.json()))).session.methods).toEqual(['sms']);
     await adminPage.browserContext().close();
+  });
+
+  it("lists what may stand in for the push under \"I can't use my Authenticator app right now\", SMS included where SMS sign-in alone is off", async () => {
+    let bob: EnrolledUser | undefined;
+    try {
+      bob = await enrollUser(srv, 'bob');
+      const add = await bob.me.post('/api/me/phone', { number: '+15551230002' });
+      const [text] = await srv.repo.listOutbox({ channel: 'sms', to: '+15551230002', limit: 1 });
+      expect((await bob.me.post('/api/me/phone/verify', { codeId: add.body.codeId, code: text!.text.slice(0, 6) })).status).toBe(200);
+      expect((await bob.me.put('/api/me/default-method', { method: 'authenticator' })).status).toBe(200);
+      await setSmsPolicy(srv.repo, { ...DEFAULT_SMS_POLICY, useForSignIn: false });
+      await signOut(page);
+      await enterEmail(page, srv.origin, bob.upn);
+      await page.type('#password', bob.password);
+      await clickText(page, 'Sign in');
+      await page.waitForSelector('[data-testid=number]');
+      await clickText(page, "I can't use my Authenticator app right now");
+      await waitForText(page, 'Verify your identity');
+      const ways = await page.$$eval('.method-list button', (bs) => bs.map((b) => (b as HTMLElement).innerText.trim()));
+      expect(ways).toEqual(['Approve a request on my Authenticator app', 'Text me a code']);
+      await shot(page, 'fallback-cant-use-app');
+      await clickText(page, 'Text me a code');
+      await waitForText(page, 'We texted a code to');
+      const [sent] = await srv.repo.listOutbox({ channel: 'sms', to: '+15551230002', limit: 1 });
+      await page.type('#sms-code', sent!.text.slice(0, 6));
+      await Promise.all([page.waitForNavigation({ timeout: 15_000 }), submit(page, '#sms-code')]);
+      expect((await page.evaluate(() => fetch('/api/me').then((r) => r.json()))).session.methods).toEqual(['password', 'sms']);
+    } finally {
+      bob?.device.close();
+      await setSmsPolicy(srv.repo, DEFAULT_SMS_POLICY);
+    }
   });
 
   it('shows the Passkey (FIDO2) and SMS policies in the portal', async () => {
