@@ -13,6 +13,8 @@ let a: Profile;
 let srv: TestServer;
 let alice: EnrolledUser;
 const pages: Page[] = [];
+/** The flow the last useApp() started (read from the page's own /start answer). */
+let flowId = '';
 
 async function page(): Promise<Page> {
   const p = await newSitePage(a.browser);
@@ -23,7 +25,9 @@ async function page(): Promise<Page> {
 /** Email → "Use an app instead": returns the page showing the number, and the push the device got. */
 async function useApp(upn: string) {
   const p = await page();
+  const started = p.waitForResponse((r) => r.url().endsWith('/api/signin/start'));
   await enterEmail(p, srv.origin, upn);
+  flowId = ((await (await started).json()) as { flowId: string }).flowId;
   await clickText(p, 'Use an app instead');
   await waitForText(p, 'Open your Authenticator app, and enter the number shown to sign in');
   const number = await shownNumber(p);
@@ -96,8 +100,16 @@ describe('site: sign-in', () => {
     expect(await p.$eval('[data-testid=number] .sr-only', (e) => e.textContent)).toBe(`Number: ${number.split('').join(' ')}`);
     await shot(p, 'signin-number');
     expect(JSON.stringify(push)).not.toContain(`"${number}"`);
+    // Another browser that learns the flow id gets nothing: the flow is bound to A's cookie.
+    const other = await (await a.browser.createBrowserContext()).newPage();
+    await other.goto(`${srv.origin}/login/`);
+    const peek = (id: string) => other.evaluate(async (f) => (await fetch(`/api/signin/status?flowId=${f}`)).json(), id) as Promise<{ error?: string }>;
+    expect((await peek(flowId)).error).toBe('flow_invalid');
     expect((await alice.device.respond(push, 'approve', number)).body.outcome).toBe('approved');
     await waitForText(p, "You're signed in");
+    expect((await peek(flowId)).error).toBe('flow_invalid');
+    expect(await other.evaluate(async () => (await fetch('/api/me')).status)).toBe(401);
+    await other.browserContext().close();
     await shot(p, 'signin-approved');
     await p.waitForNavigation({ timeout: 10_000 });
     expect(new URL(p.url()).pathname).toBe('/myaccount/');
