@@ -11,6 +11,7 @@ import { hashSecret, newId, type Deps } from './deps.ts';
 import { getSmsPolicy, targets } from './method-policy.ts';
 import { assertMayRegister, methodChanged } from './registration.ts';
 import type { OutboxMessage, Phone, Session, SmsCode, User } from './types.ts';
+import { recordPasswordFailure } from './users.ts';
 
 export const SMS_LIMITS = {
   codeLength: 6,
@@ -117,7 +118,8 @@ async function checkCode(d: Deps, user: User, codeId: string, typed: string, exp
   const b = Buffer.from(row.codeHash);
   if (a.length !== b.length || !timingSafeEqual(a, b)) {
     const left = SMS_LIMITS.maxAttempts - counted.attempts;
-    throw new PushkeyError('code_invalid', left > 0 ? `That code is wrong. ${left} ${left === 1 ? 'try' : 'tries'} left.` : 'That code is wrong, and it had too many wrong tries. Send a new code.');
+    const message = left > 0 ? `That code is wrong. ${left} ${left === 1 ? 'try' : 'tries'} left.` : 'That code is wrong, and it had too many wrong tries. Send a new code.';
+    throw new PushkeyError('code_invalid', message, { triesLeft: left });
   }
   if (!(await d.repo.consumeSmsCode(codeId, now))) throw spent;
   return row;
@@ -179,6 +181,18 @@ export async function sendSignInCode(d: Deps, user: User, flowId: string, asSeco
 }
 
 export async function checkSignInCode(d: Deps, user: User, flowId: string, codeId: string, code: string): Promise<void> {
-  await checkCode(d, user, codeId, code, { purpose: 'signin', flowId });
+  try {
+    await checkCode(d, user, codeId, code, { purpose: 'signin', flowId });
+  } catch (err) {
+    // A wrong code also counts toward the account's lockout, as a wrong password or pass does:
+    // the per-code cap and the send limit alone would allow 2,400 guesses a day.
+    const wrong = err instanceof PushkeyError && err.details?.triesLeft !== undefined;
+    if (wrong && (await recordPasswordFailure(d, user))) {
+      throw new PushkeyError('locked_out', 'Too many failed attempts. Try again later.');
+    }
+    throw err;
+  }
   await d.repo.updatePhone(user.id, { lastUsedAt: d.clock.now() });
+  // A right code ends a run of failures, as a right password does.
+  if (user.passwordFailures !== 0) await d.repo.updateUser(user.id, { passwordFailures: 0 });
 }

@@ -74,7 +74,7 @@ describe('SMS', () => {
       expect((await startSignIn(srv, srv.users.carol!.upn)).methods).not.toContain('sms');
       for (const code of ['12345', 'abcdef', '1234567890', ' ']) expect((await me.post('/api/me/phone/verify', { codeId: add.body.codeId, code })).body.error).toBe('bad_request');
       const wrong = await me.post('/api/me/phone/verify', { codeId: add.body.codeId, code: codeIn(text) === '000000' ? '000001' : '000000' });
-      expect(wrong).toMatchObject({ status: 410, body: { error: 'code_invalid', message: `That code is wrong. ${SMS_LIMITS.maxAttempts - 1} tries left.` } });
+      expect(wrong).toMatchObject({ status: 410, body: { error: 'code_invalid', message: `That code is wrong. ${SMS_LIMITS.maxAttempts - 1} tries left.`, details: { triesLeft: SMS_LIMITS.maxAttempts - 1 } } });
       const ok = await me.post('/api/me/phone/verify', { codeId: add.body.codeId, code: codeIn(text) });
       expect(ok.body).toMatchObject({ number: NUMBERS.carol, verified: true, verifiedAt: clock.now() });
       expect((await me.post('/api/me/phone/verify', { codeId: add.body.codeId, code: codeIn(text) })).status).toBe(409);
@@ -141,6 +141,26 @@ describe('SMS', () => {
       expect(messages.at(-1)).toMatch(/too many wrong tries/);
       expect((await s.browser.post('/api/signin/sms', { flowId: s.flowId, codeId: s.sent.body.codeId, code })).body.error).toBe('code_invalid');
       expect((await srv.repo.getSmsCode(s.sent.body.codeId))!.attempts).toBe(SMS_LIMITS.maxAttempts);
+    });
+
+    it('counts wrong codes toward the account lockout, as wrong passwords are', async () => {
+      const wrongs: number[] = [];
+      let last: { status: number; body: any } = { status: 0, body: null };
+      for (let sent = 0; sent < 3 && last.body?.error !== 'locked_out'; sent++) {
+        const s = await sendSignInCode('bob');
+        const code = codeIn(await lastText(NUMBERS.bob!));
+        const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+        for (let i = 0; i < SMS_LIMITS.maxAttempts && last.body?.error !== 'locked_out'; i++) {
+          last = await s.browser.post('/api/signin/sms', { flowId: s.flowId, codeId: s.sent.body.codeId, code: wrong });
+          wrongs.push(last.status);
+        }
+      }
+      // The 10th wrong code (two codes' worth of tries) locks the account.
+      expect(wrongs).toHaveLength(10);
+      expect(last).toMatchObject({ status: 423, body: { error: 'locked_out' } });
+      const user = (await srv.repo.getUserByUpn(srv.users.bob!.upn))!;
+      expect(user.lockedUntil).toBe(clock.now() + srv.deps.limits.lockoutMs);
+      clock.advance(srv.deps.limits.lockoutMs);
     });
 
     it('lets one of many parallel answers with the right code win', async () => {
