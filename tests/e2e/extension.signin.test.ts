@@ -98,6 +98,25 @@ describe('extension: approving sign-ins', () => {
     await waitForPromptClosed(b);
   });
 
+  it('leaves out the application and location when the policy hides them', async () => {
+    await server.setPolicy({ showApplication: false, showLocation: false });
+    try {
+      const flow = await site.passwordThenPush(alice.upn, alice.password);
+      const prompt = await waitForPrompt(b);
+      await prompt.waitForSelector('#number');
+      const rows = await prompt.$$eval('dl dt', (dts) => dts.map((dt) => dt.textContent));
+      expect(rows).not.toContain('App');
+      expect(rows).not.toContain('Location');
+      expect(rows).toContain('Browser');
+      await prompt.type('#number', flow.number);
+      await clickText(prompt, 'Yes');
+      await waitForText(prompt, 'Approved');
+      await waitForPromptClosed(b);
+    } finally {
+      await server.setPolicy({ showApplication: true, showLocation: true });
+    }
+  });
+
   it('shows "Update required" when the server needs a newer extension', async () => {
     await server.setPolicy({ minClientVersion: '99.0.0' });
     try {
