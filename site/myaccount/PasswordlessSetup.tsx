@@ -2,11 +2,20 @@
 // own, and as a banner on every My Account page while a setup request is pending.
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
-import { me, type DeviceView, type PasswordlessSetup } from '../shared/api.ts';
+import { me, type PasswordlessSetup } from '../shared/api.ts';
 import { usePoll } from '../shared/hooks.ts';
 import { BigNumber, Countdown, Heading, LiveRegion, Notice, Spinner } from '../shared/ui.tsx';
 
 type Pending = NonNullable<PasswordlessSetup['pending']>;
+
+const FAILED: Record<string, string> = {
+  number_mismatch: "The number didn't match.",
+  expired: 'The request timed out.',
+  denied: 'The request was denied.',
+  reported: 'The request was reported as not you.',
+  cancelled: 'The request was cancelled.',
+  update_required: 'Your Authenticator app needs an update.',
+};
 
 /** Polls for a pending setup request; remembers the last one so the page can say what became of it. */
 function usePendingSetup(): { pending: Pending | null; last: Pending | null } {
@@ -38,14 +47,17 @@ export function PasswordlessSetupNotice(): JSX.Element | null {
 
 export function PasswordlessSetupPage(): JSX.Element {
   const { pending, last } = usePendingSetup();
-  const [devices, setDevices] = useState<DeviceView[] | null>(null);
-  // Once a request is no longer pending, look at the devices to tell whether it worked.
-  usePoll(!pending && last !== null, 1500, async () => {
-    const m = await me.methods();
-    setDevices(m.devices);
+  const [outcome, setOutcome] = useState<{ challengeId: string; status: string } | null>(null);
+  // Once a request is no longer pending, ask what became of it (approved, wrong number, expired…).
+  usePoll(!pending && last !== null && outcome?.challengeId !== last.challengeId, 1500, async () => {
+    const c = await me.challenge(last!.challengeId);
+    if (c.status === 'pending') return;
+    setOutcome({ challengeId: c.challengeId, status: c.status });
     return true;
   });
-  const upgraded = last && devices?.find((d) => d.name === last.deviceName && d.passwordless);
+  const done = !pending && last && outcome?.challengeId === last.challengeId ? outcome.status : null;
+  const upgraded = done === 'approved' ? last : null;
+  const failed = done && done !== 'approved' ? (FAILED[done] ?? 'The request was not approved.') : null;
 
   return (
     <>
@@ -73,13 +85,17 @@ export function PasswordlessSetupPage(): JSX.Element {
         ) : upgraded ? (
           <Notice kind="success" title="Passwordless sign-in is on">
             <p>
-              Next time you sign in, enter your email and choose “Use an app instead”, then approve in <strong>{upgraded.name}</strong> with the number shown.
+              Next time you sign in, enter your email and choose “Use an app instead”, then approve in <strong>{upgraded.deviceName}</strong> with the number shown.
             </p>
+          </Notice>
+        ) : failed ? (
+          <Notice kind="error" title="Passwordless sign-in was not set up">
+            <p>{failed} Start again in the extension: “Set up passwordless sign-in”.</p>
           </Notice>
         ) : (
           <Spinner label="Waiting for a request from your Authenticator app…" />
         )}
-        <LiveRegion>{pending ? `Enter this number in your Authenticator app: ${pending.number.split('').join(' ')}` : upgraded ? 'Passwordless sign-in is on' : ''}</LiveRegion>
+        <LiveRegion>{pending ? `Enter this number in your Authenticator app: ${pending.number.split('').join(' ')}` : upgraded ? 'Passwordless sign-in is on' : (failed ?? '')}</LiveRegion>
       </section>
     </>
   );

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { Browsers, type Profile } from '../support/browser.ts';
 import { signIn, type TestServer } from '../support/server.ts';
+import { wrongNumber } from '../support/flows.ts';
 import { SoftDevice } from '../support/soft-device.ts';
 import type { PushRequest } from '../../protocol/messages.ts';
 import { clickText, newSitePage, problemsOf, shot, shownNumber, signInWithPassword, startSiteServer, waitForText } from '../support/site.ts';
@@ -103,7 +104,19 @@ describe('site: My Account', () => {
     await shot(page, 'myaccount-security-info-device');
   });
 
+  it('says so when the extension sends a wrong number for the passwordless setup', async () => {
+    await page.goto(`${srv.origin}/myaccount/#/security-info/passwordless`);
+    const setup = await device.command('passwordless_setup', { password: carol().password, clientVersion: '1.0.0' });
+    expect(setup.status, JSON.stringify(setup.body)).toBe(200);
+    const number = await shownNumber(page);
+    await device.respond(setup.body.request, 'approve', wrongNumber(number));
+    await waitForText(page, 'Passwordless sign-in was not set up');
+    await waitForText(page, "The number didn't match.");
+    await shot(page, 'myaccount-passwordless-wrong-number');
+  });
+
   it('shows the number the extension asks for when it sets up passwordless sign-in', async () => {
+    await page.goto(`${srv.origin}/myaccount/#/security-info`);
     const setup = await device.command('passwordless_setup', { password: carol().password, clientVersion: '1.0.0' });
     expect(setup.status, JSON.stringify(setup.body)).toBe(200);
     // Every My Account page shows it; the setup page is where the extension sends people.
