@@ -88,21 +88,28 @@ async function forget(deviceId: string): Promise<void> {
   await deleteRequestsOf(deviceId);
 }
 
-/** Removes the account here and unregisters the device on the server (best effort when offline). */
-export async function removeAccount(deviceId: string): Promise<null> {
+/**
+ * Removes the account here and unregisters the device on the server. Offline, it is removed
+ * here anyway (its key is destroyed, so the registration is useless) and the answer says the
+ * server was not told, so the person can remove it from My Account too.
+ */
+export async function removeAccount(deviceId: string): Promise<{ serverNotified: boolean }> {
   const account = await getAccount(deviceId);
-  if (!account) return null;
+  if (!account) return { serverNotified: true };
+  let serverNotified = true;
   if (!account.revoked) {
     await withCommandTimestamp(deviceId, (a, ts) => api.unenroll(a, ts)).catch((err: unknown) => {
-      // Offline or already gone: the key is destroyed below either way, so the registration is useless.
-      if (!(err instanceof PushkeyError) || !['unavailable', 'device_revoked', 'device_unknown', 'signature_invalid'].includes(err.code)) throw err;
+      if (!(err instanceof PushkeyError)) throw err;
+      if (err.code === 'unavailable') serverNotified = false;
+      // Already gone on the server: nothing left to tell it.
+      else if (!['device_revoked', 'device_unknown', 'signature_invalid'].includes(err.code)) throw err;
     });
   }
   await forget(deviceId);
   await restartChannel(account.origin);
   broadcast({ type: 'accountsChanged' });
   broadcast({ type: 'requestsChanged' });
-  return null;
+  return { serverNotified };
 }
 
 /** Password once; the answer is a number-match request the popup shows next. */

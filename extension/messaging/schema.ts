@@ -68,7 +68,7 @@ export const CALLS = {
     args: v.object({ origin: Text, code: Text, user: v.optional(Text), tenant: v.optional(Text) }),
     reply: AccountView,
   },
-  removeAccount: { args: v.object({ deviceId: Text }), reply: v.null() },
+  removeAccount: { args: v.object({ deviceId: Text }), reply: v.object({ serverNotified: v.boolean() }) },
   startPasswordlessSetup: { args: v.object({ deviceId: Text, password: Text }), reply: RequestView },
   disablePasswordless: { args: v.object({ deviceId: Text }), reply: AccountView },
   listPending: { args: v.object({}), reply: v.array(RequestView) },

@@ -5,7 +5,8 @@ import { Avatar, Bar, ErrorNote, Spinner } from '../ui/components.tsx';
 import { Icon } from '../ui/icons.tsx';
 import type { Go } from './App.tsx';
 
-export function AccountList({ accounts, error, go }: { accounts: AccountView[] | null; error: string | null; go: Go }): JSX.Element {
+export function AccountList(props: { accounts: AccountView[] | null; error: string | null; go: Go; notice?: string | null }): JSX.Element {
+  const { accounts, error, go } = props;
   const pending = usePending();
   return (
     <>
@@ -16,6 +17,11 @@ export function AccountList({ accounts, error, go }: { accounts: AccountView[] |
       </Bar>
       <main class="content">
         <ErrorNote message={error} />
+        {props.notice && (
+          <p class="note info" role="status">
+            {props.notice}
+          </p>
+        )}
         {pending.length > 0 && (
           <div class="note info actions" role="status" style="align-items:center">
             <span style="flex:1">

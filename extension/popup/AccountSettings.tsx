@@ -6,7 +6,7 @@ import type { Go } from './App.tsx';
 
 type Confirm = 'disable' | 'remove' | null;
 
-export function AccountSettings({ account, go, onRemoved }: { account: AccountView; go: Go; onRemoved: () => void }): JSX.Element {
+export function AccountSettings({ account, go, onRemoved }: { account: AccountView; go: Go; onRemoved: (notice: string | null) => void }): JSX.Element {
   const [confirm, setConfirm] = useState<Confirm>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -90,7 +90,19 @@ export function AccountSettings({ account, go, onRemoved }: { account: AccountVi
                 <Button type="button" class="btn" onClick={() => setConfirm(null)} disabled={busy} autoFocus>
                   Cancel
                 </Button>
-                <button type="button" class="btn danger solid" disabled={busy} onClick={() => void run(() => call('removeAccount', { deviceId: account.deviceId }), onRemoved)}>
+                <button type="button" class="btn danger solid" disabled={busy} onClick={() =>
+                    void run(
+                      async () => {
+                        const { serverNotified } = await call('removeAccount', { deviceId: account.deviceId });
+                        onRemoved(
+                          serverNotified
+                            ? null
+                            : `${account.upn} was removed from this browser, but the server could not be reached. Remove this device from your My Account page too.`,
+                        );
+                      },
+                      () => undefined,
+                    )
+                  }>
                   Remove
                 </button>
               </div>

@@ -24,13 +24,14 @@ export type Go = (screen: Screen) => void;
 export function App(): JSX.Element {
   const [screen, go] = useState<Screen>({ name: 'accounts' });
   const { accounts, error } = useAccounts();
+  const [notice, setNotice] = useState<string | null>(null);
   const home = () => go({ name: 'accounts' });
   const added = (deviceId: string) => go({ name: 'account', deviceId });
 
   let body: JSX.Element;
   switch (screen.name) {
     case 'accounts':
-      body = <AccountList accounts={accounts} error={error} go={go} />;
+      body = <AccountList accounts={accounts} error={error} go={go} notice={notice} />;
       break;
     case 'add':
       body = <AddAccount go={go} />;
@@ -48,7 +49,17 @@ export function App(): JSX.Element {
         break;
       }
       if (screen.name === 'account') body = <AccountPage account={account} go={go} onBack={home} />;
-      else if (screen.name === 'settings') body = <AccountSettings account={account} go={go} onRemoved={home} />;
+      else if (screen.name === 'settings')
+        body = (
+          <AccountSettings
+            account={account}
+            go={go}
+            onRemoved={(n) => {
+              setNotice(n);
+              home();
+            }}
+          />
+        );
       else body = <PasswordlessSetup account={account} onClose={() => go({ name: 'account', deviceId: account.deviceId })} />;
     }
   }

@@ -151,4 +151,17 @@ describe('extension: someone else answering at the server origin', () => {
       await page.close();
     }
   }, 60_000);
+
+  it('removes an account whose server is gone, and says the server was not told', async () => {
+    // The server of the account added above is closed now.
+    const page = await openPopupTab(b);
+    const carol = (await listAccounts(page)).find((a) => a.upn.startsWith('carol@'))!;
+    await clickText(page, carol.upn);
+    await clickText(page, 'Account settings');
+    await clickText(page, 'Remove account');
+    await clickText(page, 'Remove');
+    await waitForText(page, 'the server could not be reached');
+    expect((await listAccounts(page)).some((a) => a.upn === carol.upn)).toBe(false);
+    await page.close();
+  });
 });
