@@ -4,6 +4,7 @@ import * as v from 'valibot';
 import { PushkeyError } from '../../protocol/errors.ts';
 import { audit, type Actor } from './audit.ts';
 import { raiseAlert } from './monitoring.ts';
+import { notifyUser } from './registration.ts';
 import { newId, type Deps } from './deps.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import { getTapPolicy } from './policy.ts';
@@ -62,6 +63,7 @@ export async function issueTap(d: Deps, actor: Actor, user: User, input: IssueTa
   const view = tapView(tap, now);
   await audit(d, actor, 'tap.issued', { type: 'user', id: user.id }, null, view);
   await raiseAlert(d, 'tap_issued', user, `Temporary Access Pass issued by ${actor.upn}, valid until ${new Date(tap.expiresAt).toISOString()}`);
+  await notifyUser(d, actor, user, `A Temporary Access Pass valid until ${new Date(tap.expiresAt).toISOString().replace('T', ' ').slice(0, 16)} UTC was issued for your account`);
   return { pass, tap: view };
 }
 
@@ -95,4 +97,5 @@ export async function deleteTap(d: Deps, actor: Actor, user: User): Promise<void
   if (!tap) return;
   await d.repo.deleteUserTap(user.id);
   await audit(d, actor, 'tap.deleted', { type: 'user', id: user.id }, tapView(tap, d.clock.now()), null);
+  await notifyUser(d, actor, user, 'The Temporary Access Pass of your account was deleted');
 }

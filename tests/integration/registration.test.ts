@@ -109,6 +109,13 @@ describe('registration protection, notices and method order', () => {
       expect(removed.text).toMatch(/^The Authenticator app “Profile B” was removed from your account by helpdesk@pushkey\.test/);
     });
 
+    it('tells the user when the helpdesk issues or deletes a Temporary Access Pass', async () => {
+      expect((await helpdesk.post(`/api/admin/users/${ids.alice}/tap`, {})).status).toBe(201);
+      expect((await srv.repo.listOutbox({ channel: 'email', to: srv.users.alice!.upn, limit: 1 }))[0]!.text).toMatch(/^A Temporary Access Pass valid until .* UTC was issued for your account by helpdesk@pushkey\.test/);
+      expect((await helpdesk.del(`/api/admin/users/${ids.alice}/tap`)).status).toBe(200);
+      expect((await srv.repo.listOutbox({ channel: 'email', to: srv.users.alice!.upn, limit: 1 }))[0]!.text).toMatch(/^The Temporary Access Pass of your account was deleted by helpdesk/);
+    });
+
     it('lets the helpdesk and a global admin read the outbox, and nobody else', async () => {
       const admin = await password('admin');
       expect((await admin.get('/api/admin/outbox?channel=email')).body.messages.length).toBeGreaterThan(0);
