@@ -92,8 +92,8 @@ export function methodsMeRoutes(d: HttpDeps): Router {
     res.json(await addPhone(d, c.session, c.user, body.number));
   });
   r.post('/phone/verify', async (req, res) => {
-    const c = await caller(d, req);
     await d.limiters.signIn.hit(clientIp(req));
+    const c = await caller(d, req);
     const body = parseWith(VerifyPhone, req.body, 'verification code');
     res.json(await verifyPhone(d, c.session, c.user, body.codeId, body.code, c.actor.ip));
   });
