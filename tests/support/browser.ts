@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import puppeteer, { type Browser, type Page, type Target } from 'puppeteer-core';
+import puppeteer, { type Browser, type ElementHandle, type Page, type Target } from 'puppeteer-core';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const EXTENSION_DIST = path.resolve(import.meta.dirname, '../../dist/extension');
@@ -108,7 +108,9 @@ export async function clickText(page: Page, text: string, selector = 'button'): 
     selector,
     text,
   );
-  await (handle as unknown as { click(): Promise<void> }).click();
+  const element = handle.asElement() as ElementHandle<Element> | null;
+  if (!element) throw new Error(`no button "${text}"`);
+  await element.click();
 }
 
 /** Waits until the page's text contains `text`. */
