@@ -182,6 +182,27 @@ describe('fallback methods, as a new user tries them', { timeout: 60_000 }, () =
     }
   });
 
+  it('deletes the passkey in My Account; "Sign in with a passkey" then says it is not registered', async () => {
+    await signOut(page);
+    await page.goto(`${srv.origin}/login/?next=${encodeURIComponent('/myaccount/#/security-info')}`);
+    await page.waitForSelector('#username');
+    await Promise.all([page.waitForNavigation({ timeout: 15_000 }), clickText(page, 'Sign in with a passkey')]);
+    await waitForText(page, 'Dave’s laptop');
+    await clickText(page, 'Delete Dave’s laptop');
+    await page.waitForSelector('dialog[open]');
+    await shot(page, 'fallback-passkey-delete');
+    await clickText(page, 'Delete', 'dialog[open] button');
+    await waitForText(page, '“Dave’s laptop” was deleted.');
+    expect(await page.$$eval('tbody tr', (trs) => trs.map((tr) => (tr as HTMLElement).innerText).filter((t) => t.includes('Passkey')))).toEqual([]);
+    await signOut(page);
+    await page.goto(`${srv.origin}/login/`);
+    await page.waitForSelector('#username');
+    await clickText(page, 'Sign in with a passkey');
+    await waitForText(page, 'This passkey is not registered here');
+    await shot(page, 'fallback-passkey-deleted-refused');
+    expect(new URL(page.url()).pathname).toBe('/login/');
+  });
+
   it('shows the Passkey (FIDO2) and SMS policies in the portal', async () => {
     const adminPage = await newSitePage(await profile.browser.createBrowserContext());
     await signInWithPassword(adminPage, srv.origin, srv.users.policy!.upn, srv.users.policy!.password, '/admin/#/authentication-methods/policies/passkey');
