@@ -228,6 +228,34 @@ describe('SMS', () => {
   });
 
   describe('codes and providers', () => {
+    it('never writes a code or a full number to the log, even at trace level', async () => {
+      const lines: string[] = [];
+      const traced = await startServer({ clock: new ManualClock(), log: pino({ level: 'trace' }, { write: (l: string) => void lines.push(l) }) });
+      try {
+        const me = await signIn(traced.origin, traced.users.carol!.upn, traced.users.carol!.password);
+        const add = await me.post('/api/me/phone', { number: '+15557654321' });
+        const [msg] = await traced.repo.listOutbox({ channel: 'sms', to: '+15557654321', limit: 1 });
+        const code = codeIn(msg!.text);
+        await me.post('/api/me/phone/verify', { codeId: add.body.codeId, code: code === '000000' ? '000001' : '000000' });
+        expect((await me.post('/api/me/phone/verify', { codeId: add.body.codeId, code })).status).toBe(200);
+        const s = new HttpClient(traced.origin);
+        const start = await s.post('/api/signin/start', { username: traced.users.carol!.upn });
+        await s.post('/api/signin/password', { flowId: start.body.flowId, password: traced.users.carol!.password });
+        const sent = await s.post('/api/signin/sms/send', { flowId: start.body.flowId });
+        const [signInText] = await traced.repo.listOutbox({ channel: 'sms', to: '+15557654321', limit: 1 });
+        expect((await s.post('/api/signin/sms', { flowId: start.body.flowId, codeId: sent.body.codeId, code: codeIn(signInText!.text) })).body.status).toBe('signed_in');
+        // Times, durations and request ids are digits that could hold a 6-digit run by chance: drop them first.
+        const log = lines.join('').replace(/"(time|ms|pid)":[\d.]+|"reqId":"[^"]*"/g, '');
+        expect(lines.length).toBeGreaterThan(5);
+        for (const secret of [code, codeIn(signInText!.text), '+15557654321', '7654321']) expect(log).not.toContain(secret);
+        // Nor does the sign-in log or the audit log.
+        const entries = JSON.stringify(await traced.repo.listSignIns({ limit: 50 })) + JSON.stringify(await traced.repo.listAudit({ limit: 50 }));
+        for (const secret of [code, codeIn(signInText!.text), '+15557654321']) expect(entries).not.toContain(secret);
+      } finally {
+        await traced.close();
+      }
+    });
+
     it('draws the code from the injected randomness, leading zeros kept', async () => {
       const fixed = await startServer({ clock: new ManualClock(), random: { bytes: (n) => new Uint8Array(n).map(() => Math.floor(Math.random() * 256)), int: (min) => min + 42 } });
       try {
