@@ -76,4 +76,10 @@ describe('configuration', () => {
     expect(() => loadConfig({ SESSION_IDLE_MINUTES: '0' })).toThrow(/SESSION_IDLE_MINUTES="0": SESSION_IDLE_MINUTES must be at least 1/);
     expect(() => loadConfig({ SESSION_ABSOLUTE_HOURS: '0' })).toThrow(/SESSION_ABSOLUTE_HOURS/);
   });
+
+  it('sends SMS through the lab outbox unless SMS_WEBHOOK_URL names a gateway, and refuses one that is not a URL', () => {
+    expect(loadConfig({}).smsWebhookUrl).toBeNull();
+    expect(loadConfig({ SMS_WEBHOOK_URL: 'https://sms.example.com/send' }).smsWebhookUrl).toBe('https://sms.example.com/send');
+    expect(() => loadConfig({ SMS_WEBHOOK_URL: 'not a url' })).toThrow('Invalid configuration SMS_WEBHOOK_URL="not a url"');
+  });
 });
