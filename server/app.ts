@@ -12,6 +12,7 @@ import { requestLogger } from './transport/http/logging.ts';
 import { meRoutes } from './transport/http/me-routes.ts';
 import { defaultLimiters, type Limiters } from './transport/http/rate-limit.ts';
 import { signInRoutes } from './transport/http/signin-routes.ts';
+import { tenantRoutes } from './transport/http/tenant-routes.ts';
 import { methodsAdminRoutes, methodsMeRoutes, methodsSignInRoutes } from './transport/http/methods-routes.ts';
 import { attachChannel, createChannel, DEFAULT_CHANNEL_OPTIONS, type Channel, type ChannelOptions } from './transport/push/channel.ts';
 
@@ -51,6 +52,7 @@ export function createApp(deps: Deps, opts: AppOptions = {}): App {
   app.use(express.json({ limit: '16kb' }));
 
   app.get('/api/health', (_req, res) => void res.json({ status: 'ok' }));
+  app.use('/api/tenant', tenantRoutes(d));
   app.use('/api/device', deviceRoutes(d));
   app.use('/api/signin', signInRoutes(d));
   app.use('/api/me', meRoutes(d));

@@ -4,7 +4,7 @@
 // browser receives the result.
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, messageOf, signin, type ChallengeView, type FlowStatus, type SecondFactor, type SentCode, type SignInMethod, type StepAnswer } from '../shared/api.ts';
+import { ApiError, messageOf, signin, tenant, type ChallengeView, type FlowStatus, type SecondFactor, type SentCode, type SignInMethod, type StepAnswer } from '../shared/api.ts';
 import { passkeysSupported, assertPasskey } from '../shared/webauthn.ts';
 import { safeNext } from '../shared/hooks.ts';
 import { BigNumber, Button, Countdown, Field, Heading, Icon, Logo, Spinner } from '../shared/ui.tsx';
@@ -37,6 +37,7 @@ export function SignIn(): JSX.Element {
   const [username, setUsername] = useState(params.get('login_hint') ?? '');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const tenantName = useTenantName();
 
   const go = (s: Step) => {
     setError(null);
@@ -210,7 +211,7 @@ export function SignIn(): JSX.Element {
   return (
     <div class="signin-page">
       <main class="signin-card">
-        <Logo tenant="pushkey" />
+        <Logo tenant={tenantName} />
         {body}
       </main>
       <p class="signin-footer">
@@ -218,6 +219,18 @@ export function SignIn(): JSX.Element {
       </p>
     </div>
   );
+}
+
+/** The tenant's display name; blank while it loads (no flash of another name), "pushkey" if it cannot. */
+function useTenantName(): string {
+  const [name, setName] = useState('');
+  useEffect(() => {
+    tenant.get().then(
+      (t) => setName(t.name),
+      () => setName('pushkey'),
+    );
+  }, []);
+  return name;
 }
 
 function UsernameStep(props: { username: string; setUsername: (v: string) => void; error: string | null; busy: boolean; onNext: () => void; onPasskey: () => void }): JSX.Element {

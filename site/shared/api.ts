@@ -124,6 +124,11 @@ export const signin = {
   signOutEverywhere: () => post<{ status: 'signed_out'; sessionsEnded: number }>('/api/signin/signout-everywhere'),
 };
 
+/** What the sign-in page may know before anyone signs in. */
+export const tenant = {
+  get: () => get<{ name: string }>('/api/tenant'),
+};
+
 export const me = {
   get: () => get<Me>('/api/me'),
   methods: () => get<MyMethods>('/api/me/methods'),
