@@ -52,13 +52,18 @@ export function SecurityInfo(): JSX.Element {
   const extra = more.data;
   const devices = data?.devices ?? [];
   const pushOnly = devices.filter((d) => !d.passwordless);
+  // The user's choice, or else the system-preferred order: passkey > authenticator > SMS > password.
   const defaultMethod = extra?.defaultMethod
     ? DEFAULT_NAMES[extra.defaultMethod]
-    : devices.some((d) => d.passwordless)
-      ? 'Authenticator app – passwordless sign-in'
-      : devices.length && data?.rights.pushMfa
-        ? 'Authenticator app – notification'
-        : 'Password';
+    : extra?.usable.includes('passkey')
+      ? DEFAULT_NAMES.passkey
+      : devices.some((d) => d.passwordless)
+        ? 'Authenticator app – passwordless sign-in'
+        : devices.length && data?.rights.pushMfa
+          ? 'Authenticator app – notification'
+          : extra?.usable.includes('sms')
+            ? DEFAULT_NAMES.sms
+            : 'Password';
   const choosable = (Object.keys(DEFAULT_NAMES) as DefaultMethod[]).filter((m) => m === 'password' || extra?.usable.includes(m));
   const rights: Record<Choice, boolean> = {
     authenticator: !!data?.rights.register,

@@ -105,6 +105,8 @@ describe('fallback methods, as a new user tries them', { timeout: 60_000 }, () =
     await page.keyboard.press('Escape');
     await page.reload();
     await waitForText(page, 'Dave’s laptop');
+    // With no default chosen, the system-preferred method shows: the passkey.
+    await waitForText(page, 'Default sign-in method: Passkey');
     await shot(page, 'fallback-security-info');
     const user = (await srv.repo.getUserByUpn(dave().upn))!;
     expect((await srv.repo.getUserPhone(user.id))!.verifiedAt).not.toBeNull();
