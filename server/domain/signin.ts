@@ -2,7 +2,8 @@
 // policy wants it), passwordless with the app, or a Temporary Access Pass. The flow is
 // bound to the browser that started it by a secret cookie; only that browser gets the session.
 import { PushkeyError } from '../../protocol/errors.ts';
-import { createChallenge, effectiveStatus, type RequestContext } from './challenges.ts';
+import type { DeviceResponse } from '../../protocol/messages.ts';
+import { createChallenge, effectiveStatus, resolveResponse, type RequestContext } from './challenges.ts';
 import { hashSecret, newId, newSecret, type Deps } from './deps.ts';
 import { authenticatorRights, getAuthenticatorPolicy } from './policy.ts';
 import { createSession } from './sessions.ts';
@@ -229,11 +230,32 @@ export async function flowStatus(d: Deps, flowId: string, secret: string | undef
     update_required: 'update_required',
     cancelled: 'cancelled',
   };
-  const entry = await d.repo.getSignIn(flow.id);
-  if (entry?.result === 'in_progress') {
-    await logStep(d, flow.id, { method: methodOf(c.kind), detail: STEP_DETAIL[status] ?? status, result: 'failure', challengeId: c.id }, { result: 'failure', failureCode: status });
-    const user = await flowUser(d, flow);
-    if (user && (status === 'denied' || status === 'reported' || status === 'expired')) await checkPushFatigue(d, user);
-  }
+  await logFailedRequest(d, c, status);
   return { status: failure[status], ...base };
+}
+
+/** Ends the sign-in log entry of a request that failed (once: a later call finds it ended). */
+async function logFailedRequest(d: Deps, c: Challenge, status: string): Promise<void> {
+  if (!c.flowId) return;
+  const entry = await d.repo.getSignIn(c.flowId);
+  if (entry?.result !== 'in_progress') return;
+  await logStep(d, c.flowId, { method: methodOf(c.kind), detail: STEP_DETAIL[status] ?? status, result: 'failure', challengeId: c.id }, { result: 'failure', failureCode: status });
+  const user = await d.repo.getUser(c.userId);
+  if (user && (status === 'denied' || status === 'reported' || status === 'expired')) await checkPushFatigue(d, user);
+}
+
+/**
+ * A device's answer to a request. A sign-in request it refuses (denied, reported, wrong
+ * number, app too old) ends the attempt in the sign-in log at once, not only when the
+ * browser next asks: a push-bombing script that never polls still leaves each failure and
+ * its reason in the log.
+ */
+export async function resolveSignInResponse(d: Deps, r: DeviceResponse): ReturnType<typeof resolveResponse> {
+  try {
+    return await resolveResponse(d, r);
+  } finally {
+    const c = await d.repo.getChallenge(r.challengeId);
+    const status = c && effectiveStatus(c, d.clock.now());
+    if (c && status !== 'pending' && status !== 'approved') await logFailedRequest(d, c, status!);
+  }
 }

@@ -91,6 +91,20 @@ describe('sign-in log', () => {
     }
   });
 
+  it('ends the attempt in the log when the device refuses, even if its browser never asks again', async () => {
+    for (const [decision, code] of [['deny', 'denied'], ['report', 'reported'], ['approve', 'number_mismatch']] as const) {
+      const p = await startPasswordless(srv, alice.upn);
+      const push = await alice.device.nextPush();
+      await alice.device.respond(push, decision, decision === 'approve' ? wrongNumber(p.number) : '');
+      const e = await entry(p.flowId);
+      expect(e, code).toMatchObject({ result: 'failure', failureCode: code, reason: expect.any(String) });
+      expect(e.steps.at(-1)).toMatchObject({ result: 'failure', challengeId: push.challengeId });
+      // The browser's later look changes nothing: one failure step, not two.
+      expect((await flowStatus(p)).status).toBe(code);
+      expect((await entry(p.flowId)).steps).toHaveLength(e.steps.length);
+    }
+  });
+
   it('logs a sign-in the policy refuses', async () => {
     await srv.setPolicy({ mode: 'push' });
     try {

@@ -4,7 +4,7 @@ import { Router } from 'express';
 import { parseDeviceCommand, parseDeviceResponse, parseEnrollRequest } from '../../../protocol/parse.ts';
 import { runCommand } from '../../domain/devices.ts';
 import { enroll } from '../../domain/enrollment.ts';
-import { resolveResponse } from '../../domain/challenges.ts';
+import { resolveSignInResponse } from '../../domain/signin.ts';
 import type { HttpDeps } from './http-deps.ts';
 import { clientInfo, clientIp } from './client-info.ts';
 
@@ -27,7 +27,7 @@ export function deviceRoutes(d: HttpDeps): Router {
 
   r.post('/respond', async (req, res) => {
     await d.limiters.device.hit(clientIp(req));
-    const { outcome, challenge } = await resolveResponse(d, parseDeviceResponse(req.body));
+    const { outcome, challenge } = await resolveSignInResponse(d, parseDeviceResponse(req.body));
     res.json({ type: 'result', challengeId: challenge.id, outcome });
   });
 
