@@ -76,6 +76,9 @@ describe('audit log', () => {
     expect(devices.every((e) => e.action.startsWith('device.'))).toBe(true);
     expect(((await admin.get('/api/admin/audit?actor=helpdesk')).body.entries as AuditEntry[]).every((e) => e.actorUpn === 'helpdesk@pushkey.test')).toBe(true);
     expect((await admin.get(`/api/admin/audit?from=${srv.clock.now() + 1}`)).body.entries).toHaveLength(0);
+    const policies = (await admin.get('/api/admin/audit?targetId=authenticator')).body.entries as AuditEntry[];
+    expect(policies.length).toBeGreaterThan(0);
+    expect(policies.every((e) => e.targetType === 'policy' && e.targetId === 'authenticator')).toBe(true);
     const csv = await (await admin.fetchRaw('/api/admin/audit?format=csv&action=tap.')).text();
     expect(csv.split('\n')[0]).toBe('time,actor,action,targetType,targetId,ip,before,after');
     expect(csv).toContain('tap.issued');

@@ -70,7 +70,8 @@ const AuditQuery = v.object({
   ...Page,
   actor: v.optional(QText(254)),
   action: v.optional(QText(64)),
-  targetId: v.optional(Id),
+  /** A user's or device's id, or a policy's name ("authenticator"). */
+  targetId: v.optional(QText(64)),
   ip: v.optional(QText(64)),
 });
 const AlertQuery = v.object({ limit: v.optional(QNum(1, 1000)), kind: v.optional(v.picklist(ALERT_KINDS)), from: v.optional(QTime) });
