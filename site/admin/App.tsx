@@ -8,6 +8,7 @@ import { Shell, type NavItem } from '../shared/shell.tsx';
 import { ErrorNotice, Heading, Notice, Spinner } from '../shared/ui.tsx';
 import { Home } from './Home.tsx';
 import { AlertsPage, AuditPage, SignInsPage } from './Logs.tsx';
+import { MonitoringPage } from './Monitoring.tsx';
 import { AuthenticatorPolicyPage, PasskeyPolicyPage, PoliciesPage, RegistrationPolicyPage, SmsPolicyPage, TapPolicyPage } from './Policies.tsx';
 import { UserPage } from './UserPage.tsx';
 import { UsersPage } from './Users.tsx';
@@ -20,6 +21,7 @@ const NAV: NavItem[] = [
   { route: 'signins', label: 'Sign-in logs', icon: 'list' },
   { route: 'audit', label: 'Audit logs', icon: 'list' },
   { route: 'alerts', label: 'Alerts', icon: 'bell' },
+  { route: 'monitoring', label: 'Monitoring settings', icon: 'shield' },
   { route: 'outbox', label: 'Lab outbox', icon: 'sms' },
 ];
 
@@ -57,6 +59,7 @@ export function App(): JSX.Element {
   else if (route === 'signins') page = <SignInsPage />;
   else if (route === 'audit') page = <AuditPage />;
   else if (route === 'alerts') page = <AlertsPage />;
+  else if (route === 'monitoring') page = <MonitoringPage />;
   else if (route === 'outbox') page = <OutboxPage />;
   else page = <Home me={me.data} />;
 

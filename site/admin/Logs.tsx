@@ -92,6 +92,8 @@ export function SignInsPage(): JSX.Element {
               ['authenticator', 'Authenticator (notification)'],
               ['passwordless', 'Authenticator (passwordless)'],
               ['tap', 'Temporary Access Pass'],
+              ['passkey', 'Passkey'],
+              ['sms', 'Text message (SMS)'],
             ]}
           />
           <Select
@@ -133,7 +135,7 @@ function useUserNames(): Map<string, PublicUser> {
   return new Map((users.data?.users ?? []).map((u) => [u.id, u]));
 }
 
-const EMPTY_AUDIT = { actor: '', action: '', from: '', to: '' };
+const EMPTY_AUDIT = { actor: '', action: '', target: '', ip: '', from: '', to: '' };
 
 export function AuditPage(): JSX.Element {
   const [draft, setDraft] = useState(EMPTY_AUDIT);
@@ -141,7 +143,19 @@ export function AuditPage(): JSX.Element {
   const load = useLoad(() => admin.audit(filter), [filter]);
   const names = useUserNames();
   const set = (k: keyof typeof EMPTY_AUDIT) => (v: string) => setDraft({ ...draft, [k]: v });
-  const toFilter = (d: typeof EMPTY_AUDIT): LogFilter => ({ actor: d.actor.trim(), action: d.action.trim(), from: dayStart(d.from), to: dayEnd(d.to) });
+  const [targetError, setTargetError] = useState<string | null>(null);
+  /** The target is a user's UPN (looked up to the id the log keeps) or any id as the log shows it. */
+  const targetId = (t: string): string | null => {
+    const text = t.trim();
+    if (!text.includes('@')) return text;
+    return [...names.values()].find((u) => u.upn.toLowerCase() === text.toLowerCase())?.id ?? null;
+  };
+  const apply = () => {
+    const target = targetId(draft.target);
+    setTargetError(target === null ? `No user ${draft.target.trim()}.` : null);
+    if (target === null) return;
+    setFilter({ actor: draft.actor.trim(), action: draft.action.trim(), targetId: target, ip: draft.ip.trim(), from: dayStart(draft.from), to: dayEnd(draft.to) });
+  };
   return (
     <>
       <div class="page-head">
@@ -150,15 +164,18 @@ export function AuditPage(): JSX.Element {
       </div>
       <section class="panel">
         <FilterBar
-          onApply={() => setFilter(toFilter(draft))}
+          onApply={apply}
           onReset={() => {
             setDraft(EMPTY_AUDIT);
+            setTargetError(null);
             setFilter({});
           }}
           exports={{ csv: admin.exportUrl('audit', filter, 'csv'), json: admin.exportUrl('audit', filter, 'json') }}
         >
           <Field id="a-actor" label="Initiated by" value={draft.actor} onInput={set('actor')} placeholder="name@domain" />
           <Field id="a-action" label="Activity" value={draft.action} onInput={set('action')} placeholder="e.g. device.revoked" />
+          <Field id="a-target" label="Target" value={draft.target} onInput={set('target')} placeholder="name@domain or an id" error={targetError} />
+          <Field id="a-ip" label="IP address" value={draft.ip} onInput={set('ip')} />
           <Field id="a-from" label="From" type="date" value={draft.from} onInput={set('from')} />
           <Field id="a-to" label="To" type="date" value={draft.to} onInput={set('to')} />
         </FilterBar>
@@ -230,7 +247,8 @@ const ALERT_KIND: Record<Alert['kind'], string> = {
 };
 
 export function AlertsPage(): JSX.Element {
-  const load = useLoad(() => admin.alerts());
+  const [kind, setKind] = useState<Alert['kind'] | ''>('');
+  const load = useLoad(() => admin.alerts({ kind }), [kind]);
   const names = useUserNames();
   return (
     <>
@@ -239,8 +257,10 @@ export function AlertsPage(): JSX.Element {
         <p class="muted">Requests people reported as not theirs, bursts of denied requests, lockouts, sign-ins from somewhere new, and passes issued.</p>
       </div>
       <section class="panel">
-        <div class="panel-head">
-          <span />
+        <div class="panel-head align-end">
+          <Select id="alert-kind" label="Kind" value={kind} onChange={(v) => setKind(v as Alert['kind'] | '')} options={[['', 'All kinds'], ...(Object.entries(ALERT_KIND) as [string, string][])]} />
+          <span class="grow" />
+          <a href="#/monitoring">Thresholds and retention</a>
           <Button onClick={() => void load.reload()} busy={load.loading}>
             Refresh
           </Button>
@@ -249,7 +269,7 @@ export function AlertsPage(): JSX.Element {
         {!load.data ? (
           <Spinner label="Loading…" />
         ) : load.data.alerts.length === 0 ? (
-          <p class="muted">No alerts.</p>
+          <p class="muted">{kind ? 'No alerts of this kind.' : 'No alerts.'}</p>
         ) : (
           <div class="table-wrap">
             <table>

@@ -1,62 +1,144 @@
-// Sign-ins over time by result, and by method: drawn from the entries the page already has
-// (the same filter), as an SVG bar chart with a table for screen readers.
+// Sign-ins over time, by result and by method: two stacked bar charts over the same time
+// buckets, drawn from the entries the page already has (the same filter), with a table of
+// the counts for screen readers and for reading exact numbers.
 import type { JSX } from 'preact';
 import type { SignInEntry } from '../shared/api.ts';
 import { methodName } from '../shared/format.ts';
 
-const DAY = 86_400_000;
-const dayOf = (ms: number) => {
-  const d = new Date(ms);
-  return new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
-};
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+const DAY = 24 * HOUR;
+/** Bucket sizes, smallest first: the first that fits the span in at most MAX_BARS bars wins. */
+const SIZES = [MIN, 5 * MIN, 15 * MIN, HOUR, 3 * HOUR, 6 * HOUR, DAY, 7 * DAY];
+const MAX_BARS = 24;
+const MIN_BARS = 6;
+
+const timeLabel = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
 const dayLabel = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
 
-export function SignInChart({ entries }: { entries: SignInEntry[] }): JSX.Element | null {
-  if (entries.length === 0) return null;
-  const last = dayOf(Math.max(...entries.map((e) => e.at)));
-  const days = Array.from({ length: 7 }, (_, i) => last - (6 - i) * DAY);
-  const perDay = days.map((day) => {
-    const of = entries.filter((e) => dayOf(e.at) === day);
-    return { day, success: of.filter((e) => e.result === 'success').length, failure: of.filter((e) => e.result === 'failure').length };
-  });
-  const byMethod = new Map<string, { success: number; failure: number }>();
-  for (const e of entries) {
-    for (const m of e.methods.length ? e.methods : ['(none)']) {
-      const row = byMethod.get(m) ?? { success: 0, failure: 0 };
-      if (e.result === 'success') row.success++;
-      else if (e.result === 'failure') row.failure++;
-      byMethod.set(m, row);
-    }
-  }
-  const max = Math.max(1, ...perDay.map((d) => d.success + d.failure));
+/** Day buckets start at local midnight; shorter ones at multiples of their size. */
+function floorTo(ms: number, size: number): number {
+  if (size < DAY) return Math.floor(ms / size) * size;
+  const d = new Date(ms);
+  return new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
+}
+
+/** An attempt counts once, under the method it ended with (push MFA under the authenticator, not also the password). */
+export function attemptMethod(e: SignInEntry): string {
+  return e.methods.at(-1) ?? e.steps.at(-1)?.method ?? '(none)';
+}
+
+const METHOD_ORDER = ['password', 'authenticator', 'passwordless', 'tap', 'passkey', 'sms', '(none)'];
+const METHOD_CLASS: Record<string, string> = { password: 'm-password', authenticator: 'm-authenticator', passwordless: 'm-passwordless', tap: 'm-tap', passkey: 'm-passkey', sms: 'm-sms' };
+const label = (m: string) => (m === '(none)' ? 'No method reached' : methodName(m));
+
+interface Series {
+  key: string;
+  label: string;
+  cls: string;
+}
+
+function Bars({ title, buckets, series, counts, labelOf }: { title: string; buckets: number[]; series: Series[]; counts: Map<string, number>[]; labelOf: (b: number) => string }): JSX.Element {
   const W = 420;
-  const H = 140;
-  const bar = W / days.length;
-  const y = (n: number) => (n / max) * (H - 20);
+  const H = 120;
+  const max = Math.max(1, ...counts.map((c) => [...c.values()].reduce((a, b) => a + b, 0)));
+  const bar = W / buckets.length;
+  const h = (n: number) => (n / max) * (H - 16);
+  const every = Math.ceil(buckets.length / 8);
   return (
-    <section class="chart" aria-labelledby="chart-title">
-      <h2 id="chart-title" class="section-title">
-        Sign-ins by result and method
-      </h2>
-      <div class="chart-body">
-        <svg viewBox={`0 0 ${W} ${H + 18}`} class="chart-svg" role="img" aria-label="Sign-ins per day over the last 7 days: successful and unsuccessful">
-          {perDay.map((d, i) => (
-            <g key={d.day}>
-              <rect class="bar-ok" x={i * bar + 8} width={bar - 16} y={H - y(d.success)} height={y(d.success)} />
-              <rect class="bar-bad" x={i * bar + 8} width={bar - 16} y={H - y(d.success) - y(d.failure)} height={y(d.failure)} />
-              <text class="chart-label" x={i * bar + bar / 2} y={H + 14} text-anchor="middle">
-                {dayLabel.format(d.day)}
-              </text>
-              {d.success + d.failure > 0 && (
-                <text class="chart-count" x={i * bar + bar / 2} y={H - y(d.success + d.failure) - 4} text-anchor="middle">
-                  {d.success + d.failure}
+    <figure class="chart-figure">
+      <figcaption class="small">{title}</figcaption>
+      <svg viewBox={`0 0 ${W} ${H + 18}`} class="chart-svg" role="img" aria-label={`${title}: ${buckets.length} bars, see the table for the counts`}>
+        <line x1="0" x2={W} y1={H} y2={H} class="chart-axis" />
+        {buckets.map((b, i) => {
+          let y = H;
+          const total = [...counts[i]!.values()].reduce((a, c) => a + c, 0);
+          return (
+            <g key={b}>
+              {series.map((s) => {
+                const n = counts[i]!.get(s.key) ?? 0;
+                if (!n) return null;
+                y -= h(n);
+                return <rect key={s.key} class={s.cls} x={i * bar + Math.min(4, bar / 6)} width={bar - 2 * Math.min(4, bar / 6)} y={y} height={h(n)} />;
+              })}
+              {total > 0 && (
+                <text class="chart-count" x={i * bar + bar / 2} y={H - h(total) - 3} text-anchor="middle">
+                  {total}
+                </text>
+              )}
+              {i % every === 0 && (
+                <text class="chart-label" x={i * bar + bar / 2} y={H + 13} text-anchor="middle">
+                  {labelOf(b)}
                 </text>
               )}
             </g>
-          ))}
-        </svg>
+          );
+        })}
+      </svg>
+      <p class="small muted legend">
+        {series.map((s) => (
+          <span key={s.key} class="legend-item">
+            <span class={`swatch ${s.cls}`} aria-hidden="true" /> {s.label}
+          </span>
+        ))}
+      </p>
+    </figure>
+  );
+}
+
+export function SignInChart({ entries }: { entries: SignInEntry[] }): JSX.Element | null {
+  const done = entries.filter((e) => e.result !== 'in_progress');
+  if (done.length === 0) return null;
+  const first = Math.min(...done.map((e) => e.at));
+  const last = Math.max(...done.map((e) => e.at));
+  const size = SIZES.find((s) => (last - first) / s < MAX_BARS) ?? SIZES.at(-1)!;
+  const end = floorTo(last, size);
+  const start = Math.min(floorTo(first, size), end - (MIN_BARS - 1) * size);
+  const buckets: number[] = [];
+  for (let b = start; b <= end; b = size >= DAY ? floorTo(b + size + HOUR * 3, size) : b + size) buckets.push(b);
+  /** The last bucket that starts at or before `ms`. */
+  const index = (ms: number) => {
+    let i = 0;
+    while (i + 1 < buckets.length && buckets[i + 1]! <= ms) i++;
+    return i;
+  };
+
+  const byResult = buckets.map(() => new Map<string, number>());
+  const byMethod = buckets.map(() => new Map<string, number>());
+  const totals = new Map<string, { success: number; failure: number }>();
+  for (const e of done) {
+    const i = index(e.at);
+    const m = attemptMethod(e);
+    byResult[i]!.set(e.result, (byResult[i]!.get(e.result) ?? 0) + 1);
+    byMethod[i]!.set(m, (byMethod[i]!.get(m) ?? 0) + 1);
+    const t = totals.get(m) ?? { success: 0, failure: 0 };
+    if (e.result === 'success') t.success++;
+    else t.failure++;
+    totals.set(m, t);
+  }
+  const methods = METHOD_ORDER.filter((m) => totals.has(m)).concat([...totals.keys()].filter((m) => !METHOD_ORDER.includes(m)));
+  const labelOf = (b: number) => (size >= DAY ? dayLabel.format(b) : timeLabel.format(b));
+  const per = size >= DAY ? (size === DAY ? 'day' : 'week') : size >= HOUR ? `${size / HOUR} h` : `${size / MIN} min`;
+
+  return (
+    <section class="chart" aria-labelledby="chart-title">
+      <h2 id="chart-title" class="section-title">
+        Sign-ins over time, by result and by method <span class="small muted">({done.length} shown, one bar per {per})</span>
+      </h2>
+      <div class="chart-body">
+        <Bars
+          title="By result"
+          buckets={buckets}
+          counts={byResult}
+          labelOf={labelOf}
+          series={[
+            { key: 'success', label: 'Successful', cls: 'bar-ok' },
+            { key: 'failure', label: 'Unsuccessful', cls: 'bar-bad' },
+          ]}
+        />
+        <Bars title="By method" buckets={buckets} counts={byMethod} labelOf={labelOf} series={methods.map((m) => ({ key: m, label: label(m), cls: METHOD_CLASS[m] ?? 'm-other' }))} />
         <table class="chart-table">
-          <caption class="sr-only">Sign-ins by method</caption>
+          <caption class="small">Attempts by the method they ended with</caption>
           <thead>
             <tr>
               <th scope="col">Method</th>
@@ -65,19 +147,16 @@ export function SignInChart({ entries }: { entries: SignInEntry[] }): JSX.Elemen
             </tr>
           </thead>
           <tbody>
-            {[...byMethod.entries()].filter(([, r]) => r.success + r.failure > 0).map(([m, r]) => (
+            {methods.map((m) => (
               <tr key={m}>
-                <td>{m === '(none)' ? 'No method completed' : methodName(m)}</td>
-                <td>{r.success}</td>
-                <td>{r.failure}</td>
+                <td>{label(m)}</td>
+                <td>{totals.get(m)!.success}</td>
+                <td>{totals.get(m)!.failure}</td>
               </tr>
             ))}
           </tbody>
         </table>
       </div>
-      <p class="small muted legend">
-        <span class="swatch swatch-ok" aria-hidden="true" /> Successful <span class="swatch swatch-bad" aria-hidden="true" /> Unsuccessful
-      </p>
     </section>
   );
 }

@@ -1,5 +1,6 @@
 // Sign-in log entries as people read them: My Account's "Recent activity" and the admin's sign-in logs.
-// Each row opens to the attempt's steps as a timeline (method, what happened, result, how long).
+// Each row opens to a detail pane: the result and its reason, the correlation id, and the
+// attempt's steps as a timeline (method, what happened, result, how long it took).
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import type { SignInEntry } from './api.ts';
@@ -14,20 +15,36 @@ function resultBadge(e: SignInEntry): JSX.Element {
 
 const REQUIREMENT: Record<string, string> = { single: 'Single-factor', multifactor: 'Multifactor', none: '' };
 
-const duration = (ms: number | undefined) => (ms === undefined ? '' : ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`);
+const duration = (ms: number) => (ms < 1000 ? `${ms} ms` : ms < 120_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 60_000)} min`);
+const timeOnly = new Intl.DateTimeFormat(undefined, { timeStyle: 'medium' });
+const STEP_RESULT: Record<string, string> = { success: 'Succeeded', failure: 'Failed', pending: 'Waiting' };
+
+/** The methods an attempt used, in order: those it completed and the one it failed at. */
+function methodsOf(e: SignInEntry): { names: string[]; stoppedAt: string | null } {
+  const names = [...new Set([...e.methods, ...e.steps.map((s) => s.method)])];
+  const last = e.steps.at(-1);
+  return { names, stoppedAt: e.result === 'failure' && last && names.length > 1 ? last.method : null };
+}
 
 export function Timeline({ entry }: { entry: SignInEntry }): JSX.Element {
+  if (entry.steps.length === 0) return <p class="small muted">No step was reached.</p>;
   return (
-    <ol class="timeline">
+    <ol class="timeline" aria-label="Steps">
       {entry.steps.map((s, i) => (
         <li key={i} class={`timeline-${s.result}`}>
-          <span class="timeline-method">{methodName(s.method)}</span>
-          <span>
-            {failureName(s.detail) || s.detail} <span class="muted">({s.result})</span>
+          <span class="timeline-head">
+            <span class="timeline-method">{methodName(s.method)}</span>
+            <span class={`timeline-result timeline-result-${s.result}`}>{STEP_RESULT[s.result] ?? s.result}</span>
           </span>
+          <span>{failureName(s.detail) || s.detail}</span>
           <span class="small muted">
-            {formatDateTime(s.at)}
-            {s.durationMs !== undefined && ` · +${duration(s.durationMs)}`}
+            {timeOnly.format(s.at)} · took {duration(s.durationMs)}
+            {s.challengeId && (
+              <>
+                {' · request '}
+                <span class="mono">{s.challengeId}</span>
+              </>
+            )}
           </span>
         </li>
       ))}
@@ -35,21 +52,73 @@ export function Timeline({ entry }: { entry: SignInEntry }): JSX.Element {
   );
 }
 
-/** One attempt; "Details" opens a full-width row under it with the timeline. */
+/** The detail pane of one attempt. */
+function SignInDetails({ entry: e }: { entry: SignInEntry }): JSX.Element {
+  const total = e.steps.length ? e.steps.at(-1)!.at - e.at : 0;
+  return (
+    <div class="signin-details">
+      <dl class="kv">
+        <dt>Result</dt>
+        <dd>
+          {e.result === 'success' ? 'Success' : e.result === 'failure' ? 'Failure' : 'In progress'}
+          {e.failureCode && (
+            <>
+              {' · '}
+              <span class="mono">{e.failureCode}</span>
+            </>
+          )}
+        </dd>
+        {e.failureCode && (
+          <>
+            <dt>Failure reason</dt>
+            <dd>{e.reason ?? failureName(e.failureCode)}</dd>
+          </>
+        )}
+        {REQUIREMENT[e.requirement] && (
+          <>
+            <dt>Authentication requirement</dt>
+            <dd>{REQUIREMENT[e.requirement]}</dd>
+          </>
+        )}
+        <dt>Application</dt>
+        <dd>{e.app || '—'}</dd>
+        <dt>IP address</dt>
+        <dd class="mono">{e.ip || '—'}</dd>
+        <dt>Location</dt>
+        <dd>{e.location || 'Unknown'}</dd>
+        <dt>Browser and OS</dt>
+        <dd>{[e.browser, e.os].filter(Boolean).join(' on ') || 'Unknown'}</dd>
+        <dt>Correlation id</dt>
+        <dd class="mono">{e.id}</dd>
+        <dt>Duration</dt>
+        <dd>{duration(total)}</dd>
+      </dl>
+      <div>
+        <h3 class="section-title">Steps</h3>
+        <Timeline entry={e} />
+      </div>
+    </div>
+  );
+}
+
+/** One attempt; "Details" opens a full-width row under it with the detail pane. */
 function SignInRow({ entry: e, showUser }: { entry: SignInEntry; showUser?: boolean }): JSX.Element {
   const [open, setOpen] = useState(false);
-  const columns = showUser ? 7 : 6;
+  const columns = showUser ? 8 : 7;
+  const methods = methodsOf(e);
   return (
     <>
-      <tr>
+      <tr data-id={e.id} class={open ? 'row-open' : undefined}>
         <td class="nowrap">{formatDateTime(e.at)}</td>
         {showUser && <td>{e.upn}</td>}
+        <td>{e.app}</td>
         <td>
           {resultBadge(e)}
-          {e.failureCode && <div class="small muted">{e.reason ?? failureName(e.failureCode)}</div>}
+          {e.failureCode && <div class="small">{e.reason ?? failureName(e.failureCode)}</div>}
         </td>
         <td>
-          {e.methods.length ? e.methods.map(methodName).join(' + ') : <span class="muted">—</span>}
+          {methods.names.length ? methods.names.map(methodName).join(' + ') : <span class="muted">—</span>}
+          {methods.stoppedAt && <div class="small muted">stopped at {methodName(methods.stoppedAt)}</div>}
           {REQUIREMENT[e.requirement] && <div class="small muted">{REQUIREMENT[e.requirement]}</div>}
         </td>
         <td>
@@ -69,13 +138,7 @@ function SignInRow({ entry: e, showUser }: { entry: SignInEntry; showUser?: bool
       {open && (
         <tr class="detail-row" id={`steps-${e.id}`}>
           <td colSpan={columns}>
-            <dl class="kv">
-              <dt>Application</dt>
-              <dd>{e.app}</dd>
-              <dt>Correlation id</dt>
-              <dd class="mono">{e.id}</dd>
-            </dl>
-            <Timeline entry={e} />
+            <SignInDetails entry={e} />
           </td>
         </tr>
       )}
@@ -87,15 +150,16 @@ export function SignInTable({ entries, showUser }: { entries: SignInEntry[]; sho
   if (entries.length === 0) return <p class="muted">No sign-ins.</p>;
   return (
     <div class="table-wrap">
-      <table>
+      <table class="signins">
         <thead>
           <tr>
             <th scope="col">Date</th>
             {showUser && <th scope="col">User</th>}
+            <th scope="col">Application</th>
             <th scope="col">Result</th>
             <th scope="col">Methods</th>
             <th scope="col">Location and IP</th>
-            <th scope="col">Browser</th>
+            <th scope="col">Browser and OS</th>
             <th scope="col">
               <span class="sr-only">Details</span>
             </th>

@@ -7,14 +7,15 @@ import type { TapView } from '../../server/domain/tap.ts';
 import type { PublicUser } from '../../server/domain/users.ts';
 import type { ChallengeView, FlowStatus, SignInMethod } from '../../server/domain/signin.ts';
 import type { ActivationStatus, ActivationView } from '../../server/domain/enrollment.ts';
-import type { Alert, AuditEntry, ChallengeStatus, OutboxMessage, Role, SignInEntry } from '../../server/domain/types.ts';
+import type { Alert, AlertKind, AuditEntry, ChallengeStatus, OutboxMessage, PurgeCounts, Role, SignInEntry } from '../../server/domain/types.ts';
+import type { MonitoringPolicy } from '../../server/domain/monitoring.ts';
 import type { PasskeyView } from '../../server/domain/passkeys.ts';
 import type { PhoneView, SentCode } from '../../server/domain/sms.ts';
 import type { DefaultMethod, SecondFactor } from '../../server/domain/method-order.ts';
 import type { PasskeyPolicy, RegistrationPolicy, SmsPolicy } from '../../server/domain/method-policy.ts';
 
 export type { AuthenticatorPolicy, AuthenticatorRights, TapPolicy, DeviceView, TapView, PublicUser, ChallengeView, FlowStatus, SignInMethod };
-export type { ActivationStatus, Alert, AuditEntry, ChallengeStatus, Role, SignInEntry };
+export type { ActivationStatus, Alert, AlertKind, AuditEntry, ChallengeStatus, MonitoringPolicy, PurgeCounts, Role, SignInEntry };
 export type { DefaultMethod, OutboxMessage, PasskeyPolicy, PasskeyView, PhoneView, RegistrationPolicy, SecondFactor, SentCode, SmsPolicy };
 
 export class ApiError extends Error {
@@ -204,7 +205,11 @@ export const admin = {
   signIns: (filter: LogFilter = {}) => get<{ entries: SignInEntry[] }>(`/api/admin/signins${query(filter)}`),
   /** A link that downloads the filtered log as a file. */
   exportUrl: (log: 'signins' | 'audit', filter: LogFilter, format: 'csv' | 'json') => `/api/admin/${log}${query({ ...filter, format })}`,
-  alerts: () => get<{ alerts: Alert[] }>('/api/admin/alerts'),
+  alerts: (filter: { kind?: AlertKind | ''; from?: number } = {}) => get<{ alerts: Alert[] }>(`/api/admin/alerts${query(filter)}`),
+  monitoringPolicy: () => get<MonitoringPolicy>('/api/admin/policies/monitoring'),
+  saveMonitoringPolicy: (p: MonitoringPolicy) => put<MonitoringPolicy>('/api/admin/policies/monitoring', p),
+  /** Deletes what is older than the retention setting now (global admins); answers what went. */
+  purge: () => post<PurgeCounts>('/api/admin/purge'),
   passkeyPolicy: () => get<PasskeyPolicy>('/api/admin/policies/passkey'),
   savePasskeyPolicy: (p: PasskeyPolicy) => put<PasskeyPolicy>('/api/admin/policies/passkey', p),
   smsPolicy: () => get<SmsPolicy>('/api/admin/policies/sms'),
