@@ -1,30 +1,10 @@
 // SMS and passkey ceremonies on PostgreSQL with two instances: a code sent by one instance
 // is checked by the other, racing sends through both never pass the limit, and a passkey
 // ceremony started on one is consumed once whichever instance the answers reach.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import pg from 'pg';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, type App } from '../../server/app.ts';
-import type { Deps } from '../../server/domain/deps.ts';
 import { SMS_LIMITS } from '../../server/domain/sms.ts';
-import { seedDemoTenant } from '../../server/seed.ts';
-import { openPostgres } from '../../server/storage/postgres/repository.ts';
-import { noLimiters } from '../../server/transport/http/rate-limit.ts';
-import { postgresBus } from '../../server/transport/push/pg-bus.ts';
-import { buildDeps } from '../../server/wiring.ts';
+import { startCluster, type Cluster, type Instance } from '../support/postgres.ts';
 import { demoPassword, demoUpn, HttpClient, ManualClock, signIn } from '../support/server.ts';
-
-const DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const schema = `pk_methods_${process.pid}_${Date.now().toString(36)}`;
-
-interface Instance {
-  url: string;
-  deps: Deps;
-  app: App;
-  server: Server;
-}
 
 describe('PostgreSQL with two instances: SMS and passkey ceremonies', () => {
   const clock = new ManualClock();
@@ -37,35 +17,12 @@ describe('PostgreSQL with two instances: SMS and passkey ceremonies', () => {
     return { b, flowId: start.body.flowId as string };
   };
 
+  let cluster: Cluster;
   beforeAll(async () => {
-    for (let i = 0; i < 2; i++) {
-      const server = createServer();
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      const repo = await openPostgres({ connectionString: DATABASE_URL, schema });
-      const bus = await postgresBus(DATABASE_URL, pino({ level: 'silent' }), schema);
-      // One public origin (a load balancer in front of both), as in production.
-      const deps = await buildDeps({ repo, bus, origin: instances[0]?.url ?? url, clock });
-      const app = createApp(deps, { limiters: noLimiters() });
-      app.attach(server);
-      instances.push({ url, deps, app, server });
-    }
-    await seedDemoTenant(instances[0]!.deps, demoPassword);
+    cluster = await startCluster({ name: 'methods', clock });
+    instances.push(...cluster.instances);
   });
-
-  afterAll(async () => {
-    for (const i of instances) {
-      await i.app.close();
-      i.server.closeAllConnections();
-      await new Promise<void>((r) => i.server.close(() => r()));
-      await i.deps.bus.close();
-      await i.deps.repo.close();
-    }
-    const admin = new pg.Client({ connectionString: DATABASE_URL });
-    await admin.connect();
-    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await admin.end();
-  });
+  afterAll(async () => cluster?.close());
 
   it('verifies on instance 2 the phone added on instance 1, and signs in with a code sent by one and checked by the other', async () => {
     const me1 = await signIn(instances[0]!.url, demoUpn('alice'), demoPassword('alice'));

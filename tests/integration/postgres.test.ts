@@ -1,71 +1,26 @@
 // The PostgreSQL path: two app instances on one database. A sign-in handled by instance 1
 // reaches a device connected to instance 2 through LISTEN/NOTIFY, and a response sent to
 // either instance is consumed exactly once.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, type App } from '../../server/app.ts';
-import type { Deps } from '../../server/domain/deps.ts';
 import { seedDemoTenant } from '../../server/seed.ts';
-import { openPostgres } from '../../server/storage/postgres/repository.ts';
-import { noLimiters } from '../../server/transport/http/rate-limit.ts';
-import { postgresBus } from '../../server/transport/push/pg-bus.ts';
-import { buildDeps } from '../../server/wiring.ts';
-import pino from 'pino';
+import { startCluster, type Cluster, type Instance } from '../support/postgres.ts';
 import { demoPassword, HttpClient, ManualClock, signIn } from '../support/server.ts';
 import { SoftDevice } from '../support/soft-device.ts';
-
-const DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const schema = `pk_test_${process.pid}_${Date.now().toString(36)}`;
-
-interface Instance {
-  url: string;
-  deps: Deps;
-  app: App;
-  server: Server;
-}
-
-async function listen(): Promise<{ server: Server; url: string }> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-}
 
 describe('PostgreSQL with two instances', () => {
   const clock = new ManualClock();
   const instances: Instance[] = [];
+  let cluster: Cluster;
   let origin = '';
 
   beforeAll(async () => {
-    const first = await listen();
-    origin = first.url; // the public origin both instances serve (a load balancer in production)
-    for (const { server, url } of [first, await listen()]) {
-      const repo = await openPostgres({ connectionString: DATABASE_URL, schema });
-      const bus = await postgresBus(DATABASE_URL, pino({ level: 'silent' }), schema);
-      const deps = await buildDeps({ repo, bus, origin, clock });
-      const app = createApp(deps, { limiters: noLimiters() });
-      app.attach(server);
-      instances.push({ url, deps, app, server });
-    }
-    await seedDemoTenant(instances[0]!.deps, demoPassword);
+    cluster = await startCluster({ name: 'core', clock });
+    instances.push(...cluster.instances);
+    origin = cluster.origin;
     // The second instance sees the seed and does not seed again.
     expect(await seedDemoTenant(instances[1]!.deps, demoPassword)).toBeNull();
   });
-
-  afterAll(async () => {
-    for (const i of instances) {
-      await i.app.close();
-      i.server.closeAllConnections();
-      await new Promise<void>((r) => i.server.close(() => r()));
-      await i.deps.bus.close();
-      await i.deps.repo.close();
-    }
-    const admin = new pg.Client({ connectionString: DATABASE_URL });
-    await admin.connect();
-    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await admin.end();
-  });
+  afterAll(async () => cluster?.close());
 
   it('shares one server key, so a device pinned by instance 1 trusts pushes from instance 2', () => {
     expect(instances[0]!.deps.serverKey.publicKey).toBe(instances[1]!.deps.serverKey.publicKey);

@@ -12,8 +12,8 @@ import { tapView } from '../../domain/tap.ts';
 import { publicUser } from '../../domain/users.ts';
 import { assertMayRegister } from '../../domain/registration.ts';
 import { caller } from './auth.ts';
-import { clientInfo } from './client-info.ts';
 import type { HttpDeps } from './http-deps.ts';
+import { requestContext } from './steps.ts';
 import { qrSvg } from './qr.ts';
 
 const IdParam = v.object({ id: Id });
@@ -59,7 +59,7 @@ export function meRoutes(d: HttpDeps): Router {
   r.post('/authenticator/test', async (req, res) => {
     const c = await caller(d, req);
     const body = parseWith(TestBody, req.body ?? {}, 'test notification');
-    const challenge = await createChallenge(d, c.user, 'test', { app: d.appName, ...clientInfo(req, d.locate) }, { deviceId: body.deviceId ?? null });
+    const challenge = await createChallenge(d, c.user, 'test', requestContext(d, req), { deviceId: body.deviceId ?? null });
     res.json({ challengeId: challenge.id, number: challenge.number, expiresAt: challenge.expiresAt });
   });
 

@@ -27,9 +27,10 @@ import { addPhone, PhoneNumber, phoneView, removePhone, SmsCodeInput, smsRights,
 import { requireUser } from '../../domain/users.ts';
 import { AuthenticationResponse, RegistrationResponse } from '../../domain/webauthn.ts';
 import { assertMayManage, caller, callerWithRole } from './auth.ts';
-import { clientInfo, clientIp } from './client-info.ts';
-import { clearFlowCookie, FLOW_COOKIE, readCookie, setFlowCookie, setSessionCookie } from './cookies.ts';
+import { clientIp } from './client-info.ts';
+import { FLOW_COOKIE, readCookie, setFlowCookie } from './cookies.ts';
 import type { HttpDeps } from './http-deps.ts';
+import { answerStep, requestContext } from './steps.ts';
 
 const IdParam = v.object({ id: Id });
 const PasskeyName = v.pipe(Label(64), v.trim(), v.minLength(1, 'a passkey name is required'));
@@ -115,15 +116,8 @@ export function methodsMeRoutes(d: HttpDeps): Router {
 /** Sign-in: passkey and SMS steps of a flow. */
 export function methodsSignInRoutes(d: HttpDeps): Router {
   const r = Router();
-  const ctx = (req: Request) => ({ app: d.appName, ...clientInfo(req, d.locate) });
-  const answer = (res: Response, result: StepResult) => {
-    if (result.status === 'signed_in') {
-      setSessionCookie(res, d.secureCookies, result.session);
-      clearFlowCookie(res, d.secureCookies);
-      return void res.json({ status: 'signed_in' });
-    }
-    res.json(result);
-  };
+  const ctx = (req: Request) => requestContext(d, req);
+  const answer = (res: Response, result: StepResult) => answerStep(d, res, result);
 
   r.post('/passkey/options', async (req, res) => {
     await d.limiters.signIn.hit(clientIp(req));

@@ -6,9 +6,10 @@ import { parseWith } from '../../../protocol/parse.ts';
 import { flowStatus, resendPush, signInWithApp, signInWithPassword, signInWithTap, startFlow, type StepResult } from '../../domain/signin.ts';
 import { endAllSessions, endSession } from '../../domain/sessions.ts';
 import { Upn } from '../../domain/users.ts';
-import { clientInfo, clientIp } from './client-info.ts';
+import { clientIp } from './client-info.ts';
 import { clearFlowCookie, clearSessionCookie, FLOW_COOKIE, readCookie, SESSION_COOKIE, setFlowCookie, setSessionCookie } from './cookies.ts';
 import type { HttpDeps } from './http-deps.ts';
+import { answerStep, requestContext } from './steps.ts';
 import { caller } from './auth.ts';
 import { waitForChallenge } from './wait.ts';
 
@@ -22,16 +23,8 @@ const LONG_POLL_MS = 25_000;
 
 export function signInRoutes(d: HttpDeps): Router {
   const r = Router();
-  const ctx = (req: Request) => ({ app: d.appName, ...clientInfo(req, d.locate) });
-  /** Answers a step; a new session id is set as a cookie, never returned in the body. */
-  const answer = (res: Response, result: StepResult) => {
-    if (result.status === 'signed_in') {
-      setSessionCookie(res, d.secureCookies, result.session);
-      clearFlowCookie(res, d.secureCookies);
-      return void res.json({ status: 'signed_in' });
-    }
-    res.json(result);
-  };
+  const ctx = (req: Request) => requestContext(d, req);
+  const answer = (res: Response, result: StepResult) => answerStep(d, res, result);
 
   r.post('/start', async (req, res) => {
     await d.limiters.signIn.hit(clientIp(req));

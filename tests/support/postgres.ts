@@ -1,0 +1,66 @@
+// Several app instances on one PostgreSQL database (the machine's server: 127.0.0.1:5432,
+// trust auth, database test), each in a throwaway schema with its own LISTEN channel, behind
+// one public origin as a load balancer would put them. The tenant is seeded once.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import pg from 'pg';
+import pino from 'pino';
+import { createApp, type App } from '../../server/app.ts';
+import type { Clock, Deps } from '../../server/domain/deps.ts';
+import { seedDemoTenant } from '../../server/seed.ts';
+import { openPostgres } from '../../server/storage/postgres/repository.ts';
+import { noLimiters } from '../../server/transport/http/rate-limit.ts';
+import { postgresBus } from '../../server/transport/push/pg-bus.ts';
+import { buildDeps } from '../../server/wiring.ts';
+import { demoPassword } from './server.ts';
+
+export const DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+export interface Instance {
+  /** Where this instance listens (a test reaches one instance directly). */
+  url: string;
+  deps: Deps;
+  app: App;
+  server: Server;
+}
+
+export interface Cluster {
+  /** The public origin every instance signs and pushes under: the first instance's address. */
+  origin: string;
+  instances: Instance[];
+  close(): Promise<void>;
+}
+
+export async function startCluster(opts: { name: string; count?: number; clock: Clock }): Promise<Cluster> {
+  const schema = `pk_${opts.name}_${process.pid}_${Date.now().toString(36)}`;
+  const instances: Instance[] = [];
+  for (let i = 0; i < (opts.count ?? 2); i++) {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const repo = await openPostgres({ connectionString: DATABASE_URL, schema });
+    const bus = await postgresBus(DATABASE_URL, pino({ level: 'silent' }), schema);
+    const deps = await buildDeps({ repo, bus, origin: instances[0]?.url ?? url, clock: opts.clock });
+    const app = createApp(deps, { limiters: noLimiters() });
+    app.attach(server);
+    instances.push({ url, deps, app, server });
+  }
+  await seedDemoTenant(instances[0]!.deps, demoPassword);
+  return {
+    origin: instances[0]!.url,
+    instances,
+    async close() {
+      for (const i of instances) {
+        await i.app.close();
+        i.server.closeAllConnections();
+        await new Promise<void>((r) => i.server.close(() => r()));
+        await i.deps.bus.close();
+        await i.deps.repo.close();
+      }
+      const admin = new pg.Client({ connectionString: DATABASE_URL });
+      await admin.connect();
+      await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await admin.end();
+    },
+  };
+}
