@@ -30,7 +30,8 @@ export function attemptMethod(e: SignInEntry): string {
 
 const METHOD_ORDER = ['password', 'authenticator', 'passwordless', 'tap', 'passkey', 'sms', '(none)'];
 const METHOD_CLASS: Record<string, string> = { password: 'm-password', authenticator: 'm-authenticator', passwordless: 'm-passwordless', tap: 'm-tap', passkey: 'm-passkey', sms: 'm-sms' };
-const label = (m: string) => (m === '(none)' ? 'No method reached' : methodName(m));
+const SHORT: Record<string, string> = { authenticator: 'Push notification', passwordless: 'Passwordless (app)' };
+const label = (m: string) => (m === '(none)' ? 'No method reached' : (SHORT[m] ?? methodName(m)));
 
 interface Series {
   key: string;
@@ -125,7 +126,7 @@ export function SignInChart({ entries }: { entries: SignInEntry[] }): JSX.Elemen
       <h2 id="chart-title" class="section-title">
         Sign-ins over time, by result and by method <span class="small muted">({done.length} shown, one bar per {per})</span>
       </h2>
-      <div class="chart-body">
+      <div class="chart-pair">
         <Bars
           title="By result"
           buckets={buckets}
@@ -137,6 +138,9 @@ export function SignInChart({ entries }: { entries: SignInEntry[] }): JSX.Elemen
           ]}
         />
         <Bars title="By method" buckets={buckets} counts={byMethod} labelOf={labelOf} series={methods.map((m) => ({ key: m, label: label(m), cls: METHOD_CLASS[m] ?? 'm-other' }))} />
+      </div>
+      <details class="chart-counts" open>
+        <summary>Counts by method</summary>
         <table class="chart-table">
           <caption class="small">Attempts by the method they ended with</caption>
           <thead>
@@ -156,7 +160,7 @@ export function SignInChart({ entries }: { entries: SignInEntry[] }): JSX.Elemen
             ))}
           </tbody>
         </table>
-      </div>
+      </details>
     </section>
   );
 }

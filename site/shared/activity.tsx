@@ -4,7 +4,7 @@
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import type { SignInEntry } from './api.ts';
-import { failureName, formatDateTime, methodName } from './format.ts';
+import { failureName, formatDate, methodName } from './format.ts';
 import { Badge } from './ui.tsx';
 
 function resultBadge(e: SignInEntry): JSX.Element {
@@ -17,14 +17,13 @@ const REQUIREMENT: Record<string, string> = { single: 'Single-factor', multifact
 
 const duration = (ms: number) => (ms < 1000 ? `${ms} ms` : ms < 120_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 60_000)} min`);
 const timeOnly = new Intl.DateTimeFormat(undefined, { timeStyle: 'medium' });
+/** Short names for the table's narrow column; the detail pane and the timeline use the full ones. */
+const SHORT_METHOD: Record<string, string> = { authenticator: 'Push notification', passwordless: 'Passwordless (app)', tap: 'Access Pass (TAP)', sms: 'SMS code' };
+const shortMethod = (m: string) => SHORT_METHOD[m] ?? methodName(m);
 const STEP_RESULT: Record<string, string> = { success: 'Succeeded', failure: 'Failed', pending: 'Waiting' };
 
 /** The methods an attempt used, in order: those it completed and the one it failed at. */
-function methodsOf(e: SignInEntry): { names: string[]; stoppedAt: string | null } {
-  const names = [...new Set([...e.methods, ...e.steps.map((s) => s.method)])];
-  const last = e.steps.at(-1);
-  return { names, stoppedAt: e.result === 'failure' && last && names.length > 1 ? last.method : null };
-}
+const methodsOf = (e: SignInEntry): string[] => [...new Set([...e.methods, ...e.steps.map((s) => s.method)])];
 
 export function Timeline({ entry }: { entry: SignInEntry }): JSX.Element {
   if (entry.steps.length === 0) return <p class="small muted">No step was reached.</p>;
@@ -88,6 +87,8 @@ function SignInDetails({ entry: e }: { entry: SignInEntry }): JSX.Element {
         <dd>{e.location || 'Unknown'}</dd>
         <dt>Browser and OS</dt>
         <dd>{[e.browser, e.os].filter(Boolean).join(' on ') || 'Unknown'}</dd>
+        <dt>Methods</dt>
+        <dd>{methodsOf(e).map(methodName).join(' + ') || '—'}</dd>
         <dt>Correlation id</dt>
         <dd class="mono">{e.id}</dd>
         <dt>Duration</dt>
@@ -109,7 +110,10 @@ function SignInRow({ entry: e, showUser }: { entry: SignInEntry; showUser?: bool
   return (
     <>
       <tr data-id={e.id} class={open ? 'row-open' : undefined}>
-        <td class="nowrap">{formatDateTime(e.at)}</td>
+        <td class="nowrap">
+          {formatDate(e.at)}
+          <div class="small muted">{timeOnly.format(e.at)}</div>
+        </td>
         {showUser && <td>{e.upn}</td>}
         <td>{e.app}</td>
         <td>
@@ -117,8 +121,7 @@ function SignInRow({ entry: e, showUser }: { entry: SignInEntry; showUser?: bool
           {e.failureCode && <div class="small">{e.reason ?? failureName(e.failureCode)}</div>}
         </td>
         <td>
-          {methods.names.length ? methods.names.map(methodName).join(' + ') : <span class="muted">—</span>}
-          {methods.stoppedAt && <div class="small muted">stopped at {methodName(methods.stoppedAt)}</div>}
+          {methods.length ? methods.map(shortMethod).join(' + ') : <span class="muted">—</span>}
           {REQUIREMENT[e.requirement] && <div class="small muted">{REQUIREMENT[e.requirement]}</div>}
         </td>
         <td>

@@ -251,16 +251,16 @@ describe('logs and alerts, as an admin and a user would use them', () => {
       return e.id;
     };
     const expected: Array<[string, string[]]> = [
-      [find((e) => e.upn === alice.upn && e.ip === LISBON), [alice.upn, APP, 'Successful sign-in', 'Authenticator app (passwordless)', 'Multifactor', 'Lisbon, Portugal', LISBON, 'Chrome 131', 'macOS']],
-      [find((e) => e.upn === bob.upn && e.ip === TORONTO), [bob.upn, 'Successful sign-in', 'Password + Authenticator app (notification)', 'Multifactor', 'Toronto, Canada', TORONTO, 'Chrome Headless']],
+      [find((e) => e.upn === alice.upn && e.ip === LISBON), [alice.upn, APP, 'Successful sign-in', 'Passwordless (app)', 'Multifactor', 'Lisbon, Portugal', LISBON, 'Chrome 131', 'macOS']],
+      [find((e) => e.upn === bob.upn && e.ip === TORONTO), [bob.upn, 'Successful sign-in', 'Password + Push notification', 'Multifactor', 'Toronto, Canada', TORONTO, 'Chrome Headless']],
       [find((e) => e.upn === srv.users.dave!.upn && e.failureCode === 'invalid_credentials'), ['dave@pushkey.test', 'Unsuccessful sign-in', 'Wrong password, or no such user', 'Password', 'Toronto, Canada']],
-      [flows.wrongNumber!, [alice.upn, "The number typed in the authenticator didn't match", 'Authenticator app (passwordless)', 'Sydney, Australia', ATTACKER, 'Firefox 133', 'Windows']],
+      [flows.wrongNumber!, [alice.upn, "The number typed in the authenticator didn't match", 'Passwordless (app)', 'Sydney, Australia', ATTACKER, 'Firefox 133', 'Windows']],
       [flows.denied!, [alice.upn, 'The user denied the request', 'Sydney, Australia']],
       [flows.reported!, [alice.upn, 'The user reported the request as not theirs']],
       [flows.expired!, [alice.upn, 'The request timed out without an answer']],
-      [flows.refused!, [alice.upn, 'The policy does not allow this method for the user', 'Authenticator app (passwordless)']],
-      [flows.tap!, ['dave@pushkey.test', 'Successful sign-in', 'Temporary Access Pass', 'Multifactor', 'Toronto, Canada']],
-      [flows.burst4!, [carol.upn, 'The user denied the request', 'Password + Authenticator app (notification)', 'stopped at Authenticator app (notification)', 'Sydney, Australia']],
+      [flows.refused!, [alice.upn, 'The policy does not allow this method for the user', 'Passwordless (app)']],
+      [flows.tap!, ['dave@pushkey.test', 'Successful sign-in', 'Access Pass (TAP)', 'Multifactor', 'Toronto, Canada']],
+      [flows.burst4!, [carol.upn, 'The user denied the request', 'Password + Push notification', 'Sydney, Australia']],
     ];
     for (const [id, words] of expected) {
       const text = await rowText(page, id);
@@ -268,13 +268,15 @@ describe('logs and alerts, as an admin and a user would use them', () => {
     }
     // The chart counts attempts by result and by the method they ended with.
     const chart = await page.$eval('.chart', (e) => (e as HTMLElement).innerText);
-    for (const w of ['By result', 'By method', 'Temporary Access Pass', 'Authenticator app (passwordless)']) expect(chart).toContain(w);
+    for (const w of ['By result', 'By method', 'Counts by method', 'Temporary Access Pass', 'Passwordless (app)', 'Push notification']) expect(chart).toContain(w);
+    // Readable at 1280 px: the table fits without a horizontal scroll bar.
+    expect(await page.$eval('.table-wrap', (e) => e.scrollWidth - e.clientWidth)).toBeLessThanOrEqual(0);
     await snap(page, 'signins-all');
 
     // The wrong number's detail pane: the correlation id, the reason, and the steps as a timeline.
     await page.click(`tr[data-id="${flows.wrongNumber}"] button`);
     const pane = await (await page.waitForSelector(`#steps-${flows.wrongNumber}`))!.evaluate((e) => (e as HTMLElement).innerText);
-    for (const w of ['Correlation id', flows.wrongNumber!, 'Failure reason', "The number typed in the authenticator didn't match", 'number_mismatch', 'Application', APP, 'Firefox 133 on Windows', 'Steps']) expect(pane).toContain(w);
+    for (const w of ['Correlation id', flows.wrongNumber!, 'Failure reason', "The number typed in the authenticator didn't match", 'number_mismatch', 'Application', APP, 'Firefox 133 on Windows', 'Authenticator app (passwordless)', 'Steps']) expect(pane).toContain(w);
     const steps = await page.$$eval(`#steps-${flows.wrongNumber} .timeline li`, (lis) => lis.map((li) => (li as HTMLElement).innerText.replace(/\s+/g, ' ')));
     expect(steps).toHaveLength(2);
     expect(steps[0]).toMatch(/^Authenticator app \(passwordless\) Waiting request sent .* took \d+ ms/);
@@ -399,7 +401,7 @@ describe('logs and alerts, as an admin and a user would use them', () => {
     await Promise.all([page.waitForNavigation({ timeout: 15_000 }), alice.device.respond(await alice.device.nextPush(), 'approve', number)]);
     await page.waitForSelector(`tr[data-id="${flows.wrongNumber}"]`);
     const row = await rowText(page, flows.wrongNumber!);
-    for (const w of [APP, 'Unsuccessful sign-in', "The number typed in the authenticator didn't match", 'Authenticator app (passwordless)', 'Sydney, Australia', ATTACKER, 'Firefox 133', 'Windows']) expect(row).toContain(w);
+    for (const w of [APP, 'Unsuccessful sign-in', "The number typed in the authenticator didn't match", 'Passwordless (app)', 'Sydney, Australia', ATTACKER, 'Firefox 133', 'Windows']) expect(row).toContain(w);
     const mine = await page.$$eval('tbody tr[data-id]', (trs) => trs.length);
     expect(mine).toBe((await entries(`?upn=${encodeURIComponent(alice.upn)}`)).length);
     const success = await page.$eval('tbody tr[data-id]', (tr) => (tr as HTMLElement).innerText);
