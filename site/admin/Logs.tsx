@@ -57,12 +57,29 @@ function Select(props: { id: string; label: string; value: string; onChange: (v:
   );
 }
 
+/** Rows asked for at once; "Show more" asks for this many more. */
+const PAGE = 200;
+
+/** "Show more" when the page came back full: there may be older entries. */
+function ShowMore({ shown, limit, onMore, busy }: { shown: number; limit: number; onMore: () => void; busy: boolean }): JSX.Element | null {
+  if (shown < limit) return null;
+  return (
+    <div class="row">
+      <span class="small muted">Showing the newest {shown}.</span>
+      <Button onClick={onMore} busy={busy}>
+        Show more
+      </Button>
+    </div>
+  );
+}
+
 const EMPTY_SIGNIN = { upn: '', method: '', result: '', app: '', ip: '', from: '', to: '' };
 
 export function SignInsPage(): JSX.Element {
   const [draft, setDraft] = useState(EMPTY_SIGNIN);
   const [filter, setFilter] = useState<LogFilter>({});
-  const load = useLoad(() => admin.signIns(filter), [filter]);
+  const [limit, setLimit] = useState(PAGE);
+  const load = useLoad(() => admin.signIns({ ...filter, limit }), [filter, limit]);
   const set = (k: keyof typeof EMPTY_SIGNIN) => (v: string) => setDraft({ ...draft, [k]: v });
   const toFilter = (d: typeof EMPTY_SIGNIN): LogFilter => ({ upn: d.upn.trim(), method: d.method, result: d.result, app: d.app.trim(), ip: d.ip.trim(), from: dayStart(d.from), to: dayEnd(d.to) });
   return (
@@ -73,7 +90,10 @@ export function SignInsPage(): JSX.Element {
       </div>
       <section class="panel">
         <FilterBar
-          onApply={() => setFilter(toFilter(draft))}
+          onApply={() => {
+            setLimit(PAGE);
+            setFilter(toFilter(draft));
+          }}
           onReset={() => {
             setDraft(EMPTY_SIGNIN);
             setFilter({});
@@ -118,6 +138,7 @@ export function SignInsPage(): JSX.Element {
           <>
             <SignInChart entries={load.data.entries} />
             <SignInTable entries={load.data.entries} showUser />
+            <ShowMore shown={load.data.entries.length} limit={limit} onMore={() => setLimit(limit + PAGE)} busy={load.loading} />
           </>
         ) : (
           <Spinner label="Loading…" />
@@ -140,7 +161,8 @@ const EMPTY_AUDIT = { actor: '', action: '', target: '', ip: '', from: '', to: '
 export function AuditPage(): JSX.Element {
   const [draft, setDraft] = useState(EMPTY_AUDIT);
   const [filter, setFilter] = useState<LogFilter>({});
-  const load = useLoad(() => admin.audit(filter), [filter]);
+  const [limit, setLimit] = useState(PAGE);
+  const load = useLoad(() => admin.audit({ ...filter, limit }), [filter, limit]);
   const names = useUserNames();
   const set = (k: keyof typeof EMPTY_AUDIT) => (v: string) => setDraft({ ...draft, [k]: v });
   const [targetError, setTargetError] = useState<string | null>(null);
@@ -154,6 +176,7 @@ export function AuditPage(): JSX.Element {
     const target = targetId(draft.target);
     setTargetError(target === null ? `No user ${draft.target.trim()}.` : null);
     if (target === null) return;
+    setLimit(PAGE);
     setFilter({ actor: draft.actor.trim(), action: draft.action.trim(), targetId: target, ip: draft.ip.trim(), from: dayStart(draft.from), to: dayEnd(draft.to) });
   };
   return (
@@ -230,6 +253,7 @@ export function AuditPage(): JSX.Element {
                 })}
               </tbody>
             </table>
+            <ShowMore shown={load.data.entries.length} limit={limit} onMore={() => setLimit(limit + PAGE)} busy={load.loading} />
           </div>
         )}
       </section>

@@ -412,6 +412,20 @@ describe('logs and alerts, as an admin and a user would use them', () => {
     await snap(page, 'myaccount-recent-activity');
   });
 
+  it('pages through a long log: the newest 200, then "Show more"', async () => {
+    // 200 more attempts, abandoned after the user name (a scanner, say).
+    const scanner = client(ATTACKER);
+    for (let i = 0; i < 10; i++) await Promise.all(Array.from({ length: 20 }, () => scanner.post('/api/signin/start', { username: 'dave@pushkey.test' })));
+    const page = await portal('admin', 'signins');
+    await waitForText(page, 'Showing the newest 200.');
+    const total = (await entries('?limit=1000')).length;
+    expect(total).toBeGreaterThan(220);
+    expect(await page.$$eval('tbody tr[data-id]', (trs) => trs.length)).toBe(200);
+    await clickText(page, 'Show more');
+    await page.waitForFunction((n) => document.querySelectorAll('tbody tr[data-id]').length === n, { timeout: 5_000 }, total);
+    expect(await page.evaluate(() => document.body.innerText)).not.toContain('Show more');
+  });
+
   it('runs under the default CSP without refusals or script errors, every control named', () => {
     for (const p of pages) expect(problemsOf(p)).toEqual({ csp: [], errors: [], unlabelled: [] });
   });
