@@ -18,7 +18,7 @@ const NAV: NavItem[] = [
   { route: '', label: 'Home', icon: 'home' },
   { route: 'users', label: 'Users', icon: 'users', prefix: true },
   { route: 'authentication-methods', label: 'Authentication methods', icon: 'key', prefix: true },
-  { route: 'signins', label: 'Sign-in logs', icon: 'list' },
+  { route: 'signins', label: 'Sign-in logs', icon: 'list', prefix: true },
   { route: 'audit', label: 'Audit logs', icon: 'list' },
   { route: 'alerts', label: 'Alerts', icon: 'bell' },
   { route: 'monitoring', label: 'Monitoring settings', icon: 'shield' },
@@ -57,6 +57,7 @@ export function App(): JSX.Element {
   else if (route === 'authentication-methods/policies/sms') page = <SmsPolicyPage />;
   else if (route === 'authentication-methods/policies/registration') page = <RegistrationPolicyPage />;
   else if (route === 'signins') page = <SignInsPage />;
+  else if (route.startsWith('signins/user/')) page = <SignInsPage upn={decodeURIComponent(route.slice('signins/user/'.length))} key={route} />;
   else if (route === 'audit') page = <AuditPage />;
   else if (route === 'alerts') page = <AlertsPage />;
   else if (route === 'monitoring') page = <MonitoringPage />;

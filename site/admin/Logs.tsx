@@ -75,9 +75,10 @@ function ShowMore({ shown, limit, onMore, busy }: { shown: number; limit: number
 
 const EMPTY_SIGNIN = { upn: '', method: '', result: '', app: '', ip: '', from: '', to: '' };
 
-export function SignInsPage(): JSX.Element {
-  const [draft, setDraft] = useState(EMPTY_SIGNIN);
-  const [filter, setFilter] = useState<LogFilter>({});
+/** `upn`: opened from an alert (#/signins/user/<upn>), filtered to that person. */
+export function SignInsPage({ upn = '' }: { upn?: string }): JSX.Element {
+  const [draft, setDraft] = useState({ ...EMPTY_SIGNIN, upn });
+  const [filter, setFilter] = useState<LogFilter>(upn ? { upn } : {});
   const [limit, setLimit] = useState(PAGE);
   const load = useLoad(() => admin.signIns({ ...filter, limit }), [filter, limit]);
   const set = (k: keyof typeof EMPTY_SIGNIN) => (v: string) => setDraft({ ...draft, [k]: v });
@@ -314,6 +315,13 @@ export function AlertsPage(): JSX.Element {
                     </td>
                     <td>
                       <a href={`#/users/${a.userId}`}>{names.get(a.userId)?.upn ?? 'Open user'}</a>
+                      {names.get(a.userId) && (
+                        <div class="small">
+                          <a href={`#/signins/user/${encodeURIComponent(names.get(a.userId)!.upn)}`}>
+                            Sign-ins<span class="sr-only"> of {names.get(a.userId)!.upn}</span>
+                          </a>
+                        </div>
+                      )}
                     </td>
                     <td>{a.detail}</td>
                   </tr>

@@ -360,6 +360,12 @@ describe('logs and alerts, as an admin and a user would use them', () => {
     expect(await page.$$eval('tbody tr', (trs) => trs.length)).toBe(1);
     expect(await page.$eval('tbody tr', (tr) => (tr as HTMLElement).innerText)).toContain(carol.upn);
     await snap(page, 'alerts-push-fatigue');
+    // From the alert to what happened: Carol's sign-ins, the four denials from Sydney first.
+    await page.click(`a[href="#/signins/user/${encodeURIComponent(carol.upn)}"]`);
+    await page.waitForFunction((upn) => (document.querySelector('#f-upn') as HTMLInputElement | null)?.value === upn && document.querySelectorAll('tbody tr[data-id]').length > 0, { timeout: 5_000 }, carol.upn);
+    const rows = await page.$$eval('tbody tr[data-id]', (trs) => trs.map((tr) => (tr as HTMLElement).innerText));
+    expect(rows.every((r) => r.includes(carol.upn))).toBe(true);
+    expect(rows.slice(0, 4).every((r) => r.includes('The user denied the request') && r.includes(ATTACKER))).toBe(true);
   });
 
   it('filters the audit log by actor, activity, target and IP', async () => {
