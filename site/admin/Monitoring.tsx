@@ -163,7 +163,7 @@ export function MonitoringPage(): JSX.Element {
           )}
         </form>
       )}
-      {can('global_admin') && loaded.data && <PurgePanel retentionDays={loaded.data.retentionDays} />}
+      {can('global_admin') && texts && loaded.data && <PurgePanel retentionDays={loaded.data.retentionDays} />}
     </>
   );
 }

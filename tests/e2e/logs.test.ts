@@ -147,6 +147,7 @@ describe('logs and alerts, as an admin and a user would use them', () => {
     await snap(helpdesk, 'monitoring-helpdesk');
 
     const admin = await portal('admin', 'monitoring');
+    await admin.waitForSelector('#mon-fatigueCount');
     await clickText(admin, 'Purge now');
     await admin.waitForSelector('dialog[open] button');
     await waitForText(admin, 'Purge old records now?');
