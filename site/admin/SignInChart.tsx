@@ -23,9 +23,9 @@ function floorTo(ms: number, size: number): number {
   return new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
 }
 
-/** An attempt counts once, under the method it ended with (push MFA under the authenticator, not also the password). */
+/** An attempt counts once, under the method it ended with: push MFA under the push (not also the password), a denied push too. */
 export function attemptMethod(e: SignInEntry): string {
-  return e.methods.at(-1) ?? e.steps.at(-1)?.method ?? '(none)';
+  return e.steps.at(-1)?.method ?? e.methods.at(-1) ?? '(none)';
 }
 
 const METHOD_ORDER = ['password', 'authenticator', 'passwordless', 'tap', 'passkey', 'sms', '(none)'];

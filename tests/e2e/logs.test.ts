@@ -367,6 +367,9 @@ describe('logs and alerts, as an admin and a user would use them', () => {
     const rows = await page.$$eval('tbody tr[data-id]', (trs) => trs.map((tr) => (tr as HTMLElement).innerText));
     expect(rows.every((r) => r.includes(carol.upn))).toBe(true);
     expect(rows.slice(0, 4).every((r) => r.includes('The user denied the request') && r.includes(ATTACKER))).toBe(true);
+    // The chart counts the denials under the push they failed at, not the password before it.
+    expect(await page.$$eval('.chart-table tbody tr', (trs) => trs.map((tr) => (tr as HTMLElement).innerText.replace(/\s+/g, ' ').trim()))).toEqual(['Password 1 0', 'Push notification 0 4']);
+    await snap(page, 'signins-from-alert');
   });
 
   it('filters the audit log by actor, activity, target and IP', async () => {
