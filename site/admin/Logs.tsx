@@ -81,6 +81,9 @@ export function SignInsPage({ upn = '' }: { upn?: string }): JSX.Element {
   const [filter, setFilter] = useState<LogFilter>(upn ? { upn } : {});
   const [limit, setLimit] = useState(PAGE);
   const load = useLoad(() => admin.signIns({ ...filter, limit }), [filter, limit]);
+  /** Application names seen so far, offered in the Application field (the filter matches a name exactly). */
+  const [apps] = useState(() => new Set<string>());
+  for (const e of load.data?.entries ?? []) if (e.app) apps.add(e.app);
   const set = (k: keyof typeof EMPTY_SIGNIN) => (v: string) => setDraft({ ...draft, [k]: v });
   const toFilter = (d: typeof EMPTY_SIGNIN): LogFilter => ({ upn: d.upn.trim(), method: d.method, result: d.result, app: d.app.trim(), ip: d.ip.trim(), from: dayStart(d.from), to: dayEnd(d.to) });
   return (
@@ -129,7 +132,12 @@ export function SignInsPage({ upn = '' }: { upn?: string }): JSX.Element {
               ['in_progress', 'In progress'],
             ]}
           />
-          <Field id="f-app" label="Application" value={draft.app} onInput={set('app')} />
+          <Field id="f-app" label="Application" value={draft.app} onInput={set('app')} list="f-app-names" hint="The exact name, as the log shows it" />
+          <datalist id="f-app-names">
+            {[...apps].map((a) => (
+              <option value={a} key={a} />
+            ))}
+          </datalist>
           <Field id="f-ip" label="IP address" value={draft.ip} onInput={set('ip')} />
           <Field id="f-from" label="From" type="date" value={draft.from} onInput={set('from')} />
           <Field id="f-to" label="To" type="date" value={draft.to} onInput={set('to')} />

@@ -336,6 +336,13 @@ describe('logs and alerts, as an admin and a user would use them', () => {
     await clickText(page, 'Reset');
     await page.type('#f-ip', ATTACKER);
     await apply(9);
+    // Application: the exact name (offered in the field's list).
+    await clickText(page, 'Reset');
+    expect(await page.$$eval('#f-app-names option', (os) => os.map((o) => (o as HTMLOptionElement).value))).toEqual([APP]);
+    await page.type('#f-app', 'pushkey authenticator');
+    await apply(0);
+    await setInput(page, '#f-app', APP);
+    await apply((await entries()).length);
     // Dates: today holds them all; from tomorrow, none.
     const day = (offsetDays: number) => {
       const d = new Date(clock.now() + offsetDays * 86_400_000);
