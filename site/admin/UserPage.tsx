@@ -2,13 +2,13 @@
 // "Authentication methods" (devices to revoke, "Add Temporary Access Pass", shown once).
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { admin, ROLE_LIST, type DeviceView, type PublicUser, type Role } from '../shared/api.ts';
-import { formatDateTime, formatMinutes, roleName } from '../shared/format.ts';
+import { admin, type DeviceView, type PublicUser, type Role } from '../shared/api.ts';
+import { formatDateTime, formatMinutes } from '../shared/format.ts';
 import { useAction, useLoad } from '../shared/hooks.ts';
-import { Badge, Button, Checkbox, Dialog, ErrorNotice, Field, Heading, Icon, Notice, Spinner, Toggle } from '../shared/ui.tsx';
+import { Badge, Button, Checkbox, ConfirmDialog, Dialog, ErrorNotice, Field, Form, FormButtons, Heading, Icon, Notice, Spinner, Toggle } from '../shared/ui.tsx';
 import { useCan } from './can.ts';
 import { GroupsInput, useKnownGroups } from './GroupsInput.tsx';
-import { userStatus } from './Users.tsx';
+import { RoleCheckboxes, userStatus } from './Users.tsx';
 
 export function UserPage({ id }: { id: string }): JSX.Element {
   const can = useCan();
@@ -72,26 +72,14 @@ function Profile({ user, editable, onSaved }: { user: PublicUser; editable: bool
   });
   const locked = user.lockedUntil > Date.now();
   return (
-    <form
-      class="panel"
-      aria-labelledby="profile-title"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void save.run();
-      }}
-    >
+    <Form class="panel" aria-labelledby="profile-title" onSubmit={() => void save.run()}>
       <h2 id="profile-title">Profile</h2>
       {!editable && <p class="small muted">Changing the profile needs the Global administrator role.</p>}
       <fieldset class="stack radios" disabled={!editable}>
         <legend class="sr-only">Profile</legend>
         <Field id="display-name" label="Display name" value={displayName} onInput={setDisplayName} required />
         <GroupsInput id="groups" label="Groups" value={groups} onChange={setGroups} known={known} disabled={!editable} />
-        <fieldset class="radios">
-          <legend>Roles</legend>
-          {ROLE_LIST.filter((r) => r !== 'user').map((r) => (
-            <Checkbox key={r} id={`role-${r}`} label={roleName(r)} checked={roles.includes(r)} onChange={(on) => setRoles(on ? [...roles, r] : roles.filter((x) => x !== r))} />
-          ))}
-        </fieldset>
+        <RoleCheckboxes idPrefix="role" roles={roles} onChange={setRoles} />
         <Toggle id="block-sign-in" label="Block sign-in" checked={disabled} onChange={setDisabled} />
         {disabled && !user.disabled && <p class="small muted">Blocking sign-in also ends every session of this user.</p>}
       </fieldset>
@@ -114,7 +102,7 @@ function Profile({ user, editable, onSaved }: { user: PublicUser; editable: bool
           </Button>
         </div>
       )}
-    </form>
+    </Form>
   );
 }
 
@@ -128,14 +116,7 @@ function PasswordReset({ user }: { user: PublicUser }): JSX.Element {
     setDone(true);
   });
   return (
-    <form
-      class="panel"
-      aria-labelledby="reset-title"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void reset.run();
-      }}
-    >
+    <Form class="panel" aria-labelledby="reset-title" onSubmit={() => void reset.run()}>
       <h2 id="reset-title">Reset password</h2>
       <Field
         id="reset-password"
@@ -154,7 +135,7 @@ function PasswordReset({ user }: { user: PublicUser }): JSX.Element {
           Reset password
         </Button>
       </div>
-    </form>
+    </Form>
   );
 }
 
@@ -357,36 +338,21 @@ function Methods({ user }: { user: PublicUser }): JSX.Element {
         </Dialog>
       )}
       {open.kind === 'remove' && (
-        <Dialog title={open.what === 'passkey' ? 'Delete passkey?' : 'Delete phone?'} onClose={close}>
-          <p>
-            Delete <strong>{open.name}</strong> of {user.displayName}? {open.what === 'passkey' ? 'It will no longer sign them in.' : 'Codes will no longer be sent to it.'} The user gets a notice.
-          </p>
-          <ErrorNotice message={removeOther.error} />
-          <div class="row-end">
-            <Button onClick={close} autoFocus>
-              Cancel
-            </Button>
-            <Button kind="danger" onClick={() => void removeOther.run(open.what, open.id, open.name)} busy={removeOther.busy}>
-              Delete
-            </Button>
-          </div>
-        </Dialog>
+        <ConfirmDialog
+          title={open.what === 'passkey' ? 'Delete passkey?' : 'Delete phone?'}
+          confirm="Delete"
+          onClose={close}
+          onConfirm={() => void removeOther.run(open.what, open.id, open.name)}
+          busy={removeOther.busy}
+          error={removeOther.error}
+        >
+          Delete <strong>{open.name}</strong> of {user.displayName}? {open.what === 'passkey' ? 'It will no longer sign them in.' : 'Codes will no longer be sent to it.'} The user gets a notice.
+        </ConfirmDialog>
       )}
       {open.kind === 'revoke' && (
-        <Dialog title="Revoke Authenticator app?" onClose={close}>
-          <p>
-            Revoke <strong>{open.device.name}</strong> of {user.displayName}? Its approvals stop working at once and it leaves every list of methods. Use this for a lost or stolen device.
-          </p>
-          <ErrorNotice message={revoke.error} />
-          <div class="row-end">
-            <Button onClick={close} autoFocus>
-              Cancel
-            </Button>
-            <Button kind="danger" onClick={() => void revoke.run(open.device)} busy={revoke.busy}>
-              Revoke
-            </Button>
-          </div>
-        </Dialog>
+        <ConfirmDialog title="Revoke Authenticator app?" confirm="Revoke" onClose={close} onConfirm={() => void revoke.run(open.device)} busy={revoke.busy} error={revoke.error}>
+          Revoke <strong>{open.device.name}</strong> of {user.displayName}? Its approvals stop working at once and it leaves every list of methods. Use this for a lost or stolen device.
+        </ConfirmDialog>
       )}
     </section>
   );
@@ -408,13 +374,7 @@ function IssueTapDialog({ user, onClose, onIssued }: { user: PublicUser; onClose
   const p = policy.data;
   return (
     <Dialog title="Add Temporary Access Pass" onClose={onClose}>
-      <form
-        class="stack"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void issue.run();
-        }}
-      >
+      <Form class="stack" onSubmit={() => void issue.run()}>
         <p>
           For <strong>{user.displayName}</strong> ({user.upn}). A new pass replaces any earlier one.
         </p>
@@ -434,13 +394,8 @@ function IssueTapDialog({ user, onClose, onIssued }: { user: PublicUser; onClose
         />
         <Checkbox id="tap-one-time" label="One-time use" checked={oneTime} onChange={setOneTime} />
         <ErrorNotice message={issue.error} />
-        <div class="row-end">
-          <Button onClick={onClose}>Cancel</Button>
-          <Button kind="primary" type="submit" busy={issue.busy} disabled={!p || !p.enabled}>
-            Add
-          </Button>
-        </div>
-      </form>
+        <FormButtons submit="Add" onCancel={onClose} busy={issue.busy} disabled={!p || !p.enabled} />
+      </Form>
     </Dialog>
   );
 }

@@ -4,7 +4,7 @@ import { useState } from 'preact/hooks';
 import { admin, ROLE_LIST, type PublicUser, type Role } from '../shared/api.ts';
 import { roleName } from '../shared/format.ts';
 import { navigate, useAction, useLoad } from '../shared/hooks.ts';
-import { Badge, Button, Checkbox, Dialog, ErrorNotice, Field, Heading, Spinner } from '../shared/ui.tsx';
+import { Badge, Button, Checkbox, Dialog, ErrorNotice, Field, Form, FormButtons, Heading, Spinner } from '../shared/ui.tsx';
 import { useCan } from './can.ts';
 
 export function userStatus(u: PublicUser): JSX.Element {
@@ -27,17 +27,10 @@ export function UsersPage(): JSX.Element {
       </div>
       <section class="panel">
         <div class="panel-head">
-          <form
-            class="row grow"
-            role="search"
-            onSubmit={(e) => {
-              e.preventDefault();
-              setSearch(query.trim());
-            }}
-          >
+          <Form class="row grow" role="search" onSubmit={() => setSearch(query.trim())}>
             <Field id="user-search" label="Search users" hideLabel placeholder="Search by name or email" value={query} onInput={setQuery} class="grow" type="search" />
             <Button type="submit">Search</Button>
-          </form>
+          </Form>
           {can('global_admin') && (
             <Button kind="primary" onClick={() => setCreating(true)}>
               + New user
@@ -102,31 +95,27 @@ function NewUser({ onClose }: { onClose: () => void }): JSX.Element {
   });
   return (
     <Dialog title="New user" onClose={onClose}>
-      <form
-        class="stack"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void create.run();
-        }}
-      >
+      <Form class="stack" onSubmit={() => void create.run()}>
         <Field id="new-display-name" label="Display name" value={displayName} onInput={setDisplayName} required autoFocus />
         <Field id="new-upn" label="User name" type="email" value={upn} onInput={setUpn} hint="Like name@pushkey.test" required spellcheck={false} />
         <Field id="new-password" label="Password" type="password" autoComplete="new-password" value={password} onInput={setPassword} hint="At least 8 characters. Give it to the user over a channel you trust." required />
         <Field id="new-groups" label="Groups" value={groups} onInput={setGroups} hint="Comma-separated, e.g. Pilot, Staff" />
-        <fieldset class="radios">
-          <legend>Roles</legend>
-          {ROLE_LIST.filter((r) => r !== 'user').map((r) => (
-            <Checkbox key={r} id={`new-role-${r}`} label={roleName(r)} checked={roles.includes(r)} onChange={(on) => setRoles(on ? [...roles, r] : roles.filter((x) => x !== r))} />
-          ))}
-        </fieldset>
+        <RoleCheckboxes idPrefix="new-role" roles={roles} onChange={setRoles} />
         <ErrorNotice message={create.error} />
-        <div class="row-end">
-          <Button onClick={onClose}>Cancel</Button>
-          <Button kind="primary" type="submit" busy={create.busy}>
-            Create
-          </Button>
-        </div>
-      </form>
+        <FormButtons submit="Create" onCancel={onClose} busy={create.busy} />
+      </Form>
     </Dialog>
+  );
+}
+
+/** "Roles": a checkbox for each role beyond "User" (everyone has that one). */
+export function RoleCheckboxes({ idPrefix, roles, onChange }: { idPrefix: string; roles: Role[]; onChange: (roles: Role[]) => void }): JSX.Element {
+  return (
+    <fieldset class="radios">
+      <legend>Roles</legend>
+      {ROLE_LIST.filter((r) => r !== 'user').map((r) => (
+        <Checkbox key={r} id={`${idPrefix}-${r}`} label={roleName(r)} checked={roles.includes(r)} onChange={(on) => onChange(on ? [...roles, r] : roles.filter((x) => x !== r))} />
+      ))}
+    </fieldset>
   );
 }

@@ -5,7 +5,7 @@ import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { me, messageOf, type TestChallenge } from '../shared/api.ts';
 import { usePoll } from '../shared/hooks.ts';
-import { BigNumber, Button, Countdown, Dialog, ErrorNotice, Heading, Icon, LiveRegion, Notice, Spinner } from '../shared/ui.tsx';
+import { BigNumber, Button, Countdown, Dialog, DoneStep, ErrorNotice, Heading, Icon, LiveRegion, Notice, Spinner } from '../shared/ui.tsx';
 
 type Activation = Awaited<ReturnType<typeof me.startActivation>>;
 type Step = 'get-app' | 'set-up' | 'scan' | 'try' | 'done';
@@ -68,19 +68,13 @@ export function AddAuthenticator({ onClose, onRegistered }: { onClose: () => voi
       )}
       {step === 'try' && <TryStep deviceId={deviceId} onDone={() => setStep('done')} />}
       {step === 'done' && (
-        <div class="stack" key="done">
-          <Notice kind="success" title="Authenticator app was successfully registered" />
+        <DoneStep key="done" title="Authenticator app was successfully registered" onDone={onClose}>
           <Heading level={2}>You're all set</Heading>
           <p>Sign-ins with your password will now ask you to approve a notification in the extension.</p>
           <p>
             To sign in without a password, open the extension, choose your account, then “Set up passwordless sign-in”. My Account shows the number it asks for.
           </p>
-          <div class="row-end">
-            <Button kind="primary" onClick={onClose} autoFocus>
-              Done
-            </Button>
-          </div>
-        </div>
+        </DoneStep>
       )}
     </Dialog>
   );

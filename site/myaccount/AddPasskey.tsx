@@ -2,7 +2,7 @@
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { me, messageOf, type PasskeyView } from '../shared/api.ts';
-import { Button, Dialog, ErrorNotice, Field, Heading, Icon, Notice } from '../shared/ui.tsx';
+import { Dialog, DoneStep, ErrorNotice, Field, Form, FormButtons, Heading, Icon, Notice } from '../shared/ui.tsx';
 import { createPasskey, passkeysSupported } from '../shared/webauthn.ts';
 
 const guessName = (): string => {
@@ -37,24 +37,12 @@ export function AddPasskey({ onClose, onAdded }: { onClose: () => void; onAdded:
   return (
     <Dialog title="Passkey" onClose={onClose}>
       {added ? (
-        <div class="stack">
-          <Notice kind="success" title="Passkey added" />
+        <DoneStep title="Passkey added" onDone={onClose}>
           <Heading level={2}>You can sign in with “{added.name}”</Heading>
           <p>On the sign-in page choose “Sign in with a passkey”, or pick it under “Other ways to sign in”.</p>
-          <div class="row-end">
-            <Button kind="primary" onClick={onClose} autoFocus>
-              Done
-            </Button>
-          </div>
-        </div>
+        </DoneStep>
       ) : (
-        <form
-          class="stack"
-          onSubmit={(e) => {
-            e.preventDefault();
-            void create();
-          }}
-        >
+        <Form class="stack" onSubmit={() => void create()}>
           <div class="wizard-art">
             <Icon name="key" />
           </div>
@@ -63,13 +51,8 @@ export function AddPasskey({ onClose, onAdded }: { onClose: () => void; onAdded:
           {!passkeysSupported() && <Notice kind="warning">This browser does not support passkeys.</Notice>}
           <Field id="passkey-name" label="Name" value={name} onInput={setName} hint="So you can tell your passkeys apart, e.g. “Work laptop”." required autoFocus />
           <ErrorNotice message={error} />
-          <div class="row-end">
-            <Button onClick={onClose}>Cancel</Button>
-            <Button kind="primary" type="submit" busy={busy} disabled={!passkeysSupported() || !name.trim()}>
-              Next
-            </Button>
-          </div>
-        </form>
+          <FormButtons submit="Next" onCancel={onClose} busy={busy} disabled={!passkeysSupported() || !name.trim()} />
+        </Form>
       )}
     </Dialog>
   );

@@ -3,7 +3,7 @@ import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { me, type PhoneView, type SentCode } from '../shared/api.ts';
 import { useAction } from '../shared/hooks.ts';
-import { Button, Dialog, ErrorNotice, Field, Heading, Notice } from '../shared/ui.tsx';
+import { Button, Dialog, DoneStep, ErrorNotice, Field, Form, FormButtons, Heading } from '../shared/ui.tsx';
 
 export function AddPhone({ onClose, onAdded }: { onClose: () => void; onAdded: () => void }): JSX.Element {
   const [number, setNumber] = useState('+');
@@ -22,44 +22,21 @@ export function AddPhone({ onClose, onAdded }: { onClose: () => void; onAdded: (
   return (
     <Dialog title="Phone" onClose={onClose}>
       {verified ? (
-        <div class="stack">
-          <Notice kind="success" title="Phone verified" />
+        <DoneStep title="Phone verified" onDone={onClose}>
           <p>
             <strong>{verified.masked}</strong> can now receive sign-in codes by text message.
           </p>
-          <div class="row-end">
-            <Button kind="primary" onClick={onClose} autoFocus>
-              Done
-            </Button>
-          </div>
-        </div>
+        </DoneStep>
       ) : !sent ? (
-        <form
-          class="stack"
-          onSubmit={(e) => {
-            e.preventDefault();
-            void send.run();
-          }}
-        >
+        <Form class="stack" onSubmit={() => void send.run()}>
           <Heading level={2}>Add a phone number</Heading>
           <p>You can sign in, or confirm a sign-in, with a code sent to your phone by text message.</p>
           <Field id="phone-number" label="Phone number" type="tel" autoComplete="tel" value={number} onInput={setNumber} hint="In international form, e.g. +44 7700 900123." required autoFocus />
           <ErrorNotice message={send.error} />
-          <div class="row-end">
-            <Button onClick={onClose}>Cancel</Button>
-            <Button kind="primary" type="submit" busy={send.busy}>
-              Next
-            </Button>
-          </div>
-        </form>
+          <FormButtons submit="Next" onCancel={onClose} busy={send.busy} />
+        </Form>
       ) : (
-        <form
-          class="stack"
-          onSubmit={(e) => {
-            e.preventDefault();
-            void verify.run();
-          }}
-        >
+        <Form class="stack" onSubmit={() => void verify.run()}>
           <Heading level={2}>Enter the code</Heading>
           <p role="status">We just sent a 6-digit code to {sent.to}. Enter it below.</p>
           <Field id="phone-code" label="Code" inputMode="numeric" autoComplete="one-time-code" value={code} onInput={(v) => setCode(v.replace(/\D/g, ''))} required autoFocus />
@@ -74,7 +51,7 @@ export function AddPhone({ onClose, onAdded }: { onClose: () => void; onAdded: (
               Verify
             </Button>
           </div>
-        </form>
+        </Form>
       )}
     </Dialog>
   );

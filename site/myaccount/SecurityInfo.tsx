@@ -5,7 +5,7 @@ import { useState } from 'preact/hooks';
 import { me, type DefaultMethod } from '../shared/api.ts';
 import { formatDateTime } from '../shared/format.ts';
 import { useAction, useLoad } from '../shared/hooks.ts';
-import { Badge, Button, Dialog, ErrorNotice, Heading, Icon, Notice, Spinner } from '../shared/ui.tsx';
+import { Badge, Button, ConfirmDialog, Dialog, ErrorNotice, Form, FormButtons, Heading, Icon, Notice, Spinner } from '../shared/ui.tsx';
 import { AddAuthenticator } from './AddAuthenticator.tsx';
 import { AddPasskey } from './AddPasskey.tsx';
 import { AddPhone } from './AddPhone.tsx';
@@ -240,13 +240,7 @@ export function SecurityInfo(): JSX.Element {
 
       {open.kind === 'choose' && (
         <Dialog title="Add a method" onClose={close}>
-          <form
-            class="stack"
-            onSubmit={(e) => {
-              e.preventDefault();
-              setOpen({ kind: 'add', choice });
-            }}
-          >
+          <Form class="stack" onSubmit={() => setOpen({ kind: 'add', choice })}>
             <div class="field">
               <label for="method-choice">Which method would you like to add?</label>
               <select id="method-choice" value={choice} onChange={(e) => setChoice(e.currentTarget.value as Choice)}>
@@ -268,13 +262,8 @@ export function SecurityInfo(): JSX.Element {
             ) : (
               !rights[choice] && <Notice kind="warning">Your organization does not allow this method for your account{choice === 'phone' && extra?.phone ? ', or you already have a phone' : ''}.</Notice>
             )}
-            <div class="row-end">
-              <Button onClick={close}>Cancel</Button>
-              <Button kind="primary" type="submit" disabled={!rights[choice] || !!refusal} autoFocus>
-                Add
-              </Button>
-            </div>
-          </form>
+            <FormButtons submit="Add" onCancel={close} disabled={!rights[choice] || !!refusal} autoFocus />
+          </Form>
         </Dialog>
       )}
       {open.kind === 'add' && open.choice === 'authenticator' && (
@@ -290,13 +279,7 @@ export function SecurityInfo(): JSX.Element {
       {open.kind === 'add' && open.choice === 'phone' && <AddPhone onClose={close} onAdded={() => void reload()} />}
       {open.kind === 'default' && (
         <Dialog title="Change default method" onClose={close}>
-          <form
-            class="stack"
-            onSubmit={(e) => {
-              e.preventDefault();
-              void saveDefault.run();
-            }}
-          >
+          <Form class="stack" onSubmit={() => void saveDefault.run()}>
             <div class="field">
               <label for="default-method">Which method do you want to use to sign in?</label>
               <select id="default-method" value={newDefault} onChange={(e) => setNewDefault(e.currentTarget.value as DefaultMethod)}>
@@ -308,35 +291,26 @@ export function SecurityInfo(): JSX.Element {
               </select>
             </div>
             <ErrorNotice message={saveDefault.error} />
-            <div class="row-end">
-              <Button onClick={close}>Cancel</Button>
-              <Button kind="primary" type="submit" busy={saveDefault.busy} autoFocus>
-                Confirm
-              </Button>
-            </div>
-          </form>
+            <FormButtons submit="Confirm" onCancel={close} busy={saveDefault.busy} autoFocus />
+          </Form>
         </Dialog>
       )}
       {open.kind === 'delete' && (
-        <Dialog title={open.item.what === 'device' ? 'Delete Authenticator app?' : open.item.what === 'passkey' ? 'Delete passkey?' : 'Delete phone?'} onClose={close}>
-          <p>
-            Delete <strong>{open.item.name}</strong>?{' '}
-            {open.item.what === 'device'
-              ? 'It will no longer receive or approve sign-in requests. If you still have the extension, remove the account there too.'
-              : open.item.what === 'passkey'
-                ? 'It will no longer sign you in. Remove it from the device or password manager too.'
-                : 'Codes will no longer be sent to it.'}
-          </p>
-          <ErrorNotice message={remove.error} />
-          <div class="row-end">
-            <Button onClick={close} autoFocus>
-              Cancel
-            </Button>
-            <Button kind="danger" onClick={() => void remove.run(open.item)} busy={remove.busy}>
-              Delete
-            </Button>
-          </div>
-        </Dialog>
+        <ConfirmDialog
+          title={open.item.what === 'device' ? 'Delete Authenticator app?' : open.item.what === 'passkey' ? 'Delete passkey?' : 'Delete phone?'}
+          confirm="Delete"
+          onClose={close}
+          onConfirm={() => void remove.run(open.item)}
+          busy={remove.busy}
+          error={remove.error}
+        >
+          Delete <strong>{open.item.name}</strong>?{' '}
+          {open.item.what === 'device'
+            ? 'It will no longer receive or approve sign-in requests. If you still have the extension, remove the account there too.'
+            : open.item.what === 'passkey'
+              ? 'It will no longer sign you in. Remove it from the device or password manager too.'
+              : 'Codes will no longer be sent to it.'}
+        </ConfirmDialog>
       )}
     </>
   );

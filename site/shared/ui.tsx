@@ -4,7 +4,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import { formatSeconds } from './format.ts';
 import { useSecondsLeft } from './hooks.ts';
 
-type IconName = 'sms' | 'key' | 'app' | 'password' | 'pass' | 'back' | 'check' | 'cross' | 'warn' | 'info' | 'home' | 'shield' | 'clock' | 'users' | 'list' | 'bell' | 'out';
+export type IconName = 'sms' | 'key' | 'app' | 'password' | 'pass' | 'back' | 'check' | 'cross' | 'warn' | 'info' | 'home' | 'shield' | 'clock' | 'users' | 'list' | 'bell' | 'out';
 
 const PATHS: Record<IconName, string> = {
   sms: 'M4 5h16v11H9l-5 4Zm4 5h.01M12 10h.01M16 10h.01',
@@ -76,6 +76,33 @@ export function Button({ kind = 'secondary', autoFocus, busy, class: cls, disabl
     <button {...rest} type={type ?? 'button'} ref={ref} class={`btn btn-${kind} ${cls ?? ''}`} disabled={disabled || busy} aria-busy={busy ? 'true' : undefined}>
       {children}
     </button>
+  );
+}
+
+/** A form that stays on the page: the browser's submit is prevented and `onSubmit` runs instead. */
+export function Form({ onSubmit, children, ...rest }: Omit<JSX.HTMLAttributes<HTMLFormElement>, 'onSubmit'> & { onSubmit: () => void }): JSX.Element {
+  return (
+    <form
+      {...rest}
+      onSubmit={(e) => {
+        e.preventDefault();
+        onSubmit();
+      }}
+    >
+      {children}
+    </form>
+  );
+}
+
+/** A dialog form's "Cancel" and its primary submit button, at the end of the row. */
+export function FormButtons(props: { submit: string; onCancel: () => void; busy?: boolean; disabled?: boolean; autoFocus?: boolean }): JSX.Element {
+  return (
+    <div class="row-end">
+      <Button onClick={props.onCancel}>Cancel</Button>
+      <Button kind="primary" type="submit" busy={props.busy} disabled={props.disabled} autoFocus={props.autoFocus}>
+        {props.submit}
+      </Button>
+    </div>
   );
 }
 
@@ -277,6 +304,39 @@ export function Dialog({ title, onClose, children, wide }: { title: string; onCl
       </div>
       <div class="dialog-body">{children}</div>
     </dialog>
+  );
+}
+
+/** "Delete …?" or "Revoke …?": the consequence in a sentence, Cancel (focused) and the danger button. */
+export function ConfirmDialog(props: { title: string; confirm: string; onClose: () => void; onConfirm: () => void; busy: boolean; error: string | null; children: ComponentChildren }): JSX.Element {
+  return (
+    <Dialog title={props.title} onClose={props.onClose}>
+      <p>{props.children}</p>
+      <ErrorNotice message={props.error} />
+      <div class="row-end">
+        <Button onClick={props.onClose} autoFocus>
+          Cancel
+        </Button>
+        <Button kind="danger" onClick={props.onConfirm} busy={props.busy}>
+          {props.confirm}
+        </Button>
+      </div>
+    </Dialog>
+  );
+}
+
+/** The last step of an "add a method" wizard: what was added, and "Done". */
+export function DoneStep({ title, onDone, children }: { title: string; onDone: () => void; children: ComponentChildren }): JSX.Element {
+  return (
+    <div class="stack">
+      <Notice kind="success" title={title} />
+      {children}
+      <div class="row-end">
+        <Button kind="primary" onClick={onDone} autoFocus>
+          Done
+        </Button>
+      </div>
+    </div>
   );
 }
 
