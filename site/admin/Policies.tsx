@@ -1,11 +1,11 @@
 // Authentication methods → Policies: the list, the Authenticator settings ("Enable and
 // Target", "Configure") and the Temporary Access Pass settings. Only a policy admin saves.
-import type { JSX } from 'preact';
+import type { ComponentChildren, JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { admin, type AuthenticatorPolicy, type PasskeyPolicy, type RegistrationPolicy, type SmsPolicy, type TapPolicy } from '../shared/api.ts';
 import { formatMinutes } from '../shared/format.ts';
 import { useAction, useLoad } from '../shared/hooks.ts';
-import { Badge, Button, Checkbox, ErrorNotice, Field, Heading, Icon, Notice, RadioGroup, Spinner, Toggle } from '../shared/ui.tsx';
+import { Badge, Button, Checkbox, ErrorNotice, Field, Form, Heading, Icon, Notice, RadioGroup, Spinner, Toggle, type IconName } from '../shared/ui.tsx';
 import { useCan } from './can.ts';
 import { GroupsInput, useKnownGroups } from './GroupsInput.tsx';
 
@@ -63,42 +63,10 @@ export function PoliciesPage(): JSX.Element {
               </tr>
             </thead>
             <tbody>
-              <tr>
-                <td>
-                  <a href="#/authentication-methods/policies/authenticator" class="method-cell">
-                    <Icon name="app" /> Authenticator
-                  </a>
-                </td>
-                <td>{auth.data ? `${target(auth.data)} · mode ${auth.data.mode}` : '…'}</td>
-                <td>{auth.data ? auth.data.enabled ? <Badge kind="ok">Yes</Badge> : <Badge>No</Badge> : '…'}</td>
-              </tr>
-              <tr>
-                <td>
-                  <a href="#/authentication-methods/policies/tap" class="method-cell">
-                    <Icon name="pass" /> Temporary Access Pass
-                  </a>
-                </td>
-                <td>Issued per user by the helpdesk</td>
-                <td>{tap.data ? tap.data.enabled ? <Badge kind="ok">Yes</Badge> : <Badge>No</Badge> : '…'}</td>
-              </tr>
-              <tr>
-                <td>
-                  <a href="#/authentication-methods/policies/passkey" class="method-cell">
-                    <Icon name="key" /> Passkey (FIDO2)
-                  </a>
-                </td>
-                <td>{passkey.data ? target(passkey.data) : '…'}</td>
-                <td>{passkey.data ? passkey.data.enabled ? <Badge kind="ok">Yes</Badge> : <Badge>No</Badge> : '…'}</td>
-              </tr>
-              <tr>
-                <td>
-                  <a href="#/authentication-methods/policies/sms" class="method-cell">
-                    <Icon name="sms" /> SMS
-                  </a>
-                </td>
-                <td>{sms.data ? `${target(sms.data)}${sms.data.useForSignIn ? ' · sign-in and second factor' : ' · second factor only'}` : '…'}</td>
-                <td>{sms.data ? sms.data.enabled ? <Badge kind="ok">Yes</Badge> : <Badge>No</Badge> : '…'}</td>
-              </tr>
+              <PolicyRow slug="authenticator" icon="app" name="Authenticator" policy={auth.data} target={(p) => `${target(p)} · mode ${p.mode}`} />
+              <PolicyRow slug="tap" icon="pass" name="Temporary Access Pass" policy={tap.data} target={() => 'Issued per user by the helpdesk'} />
+              <PolicyRow slug="passkey" icon="key" name="Passkey (FIDO2)" policy={passkey.data} target={target} />
+              <PolicyRow slug="sms" icon="sms" name="SMS" policy={sms.data} target={(p) => `${target(p)}${p.useForSignIn ? ' · sign-in and second factor' : ' · second factor only'}`} />
               <tr>
                 <td>
                   <span class="method-cell">
@@ -128,6 +96,23 @@ export function PoliciesPage(): JSX.Element {
         </p>
       </section>
     </>
+  );
+}
+
+/** A row of the policies list: the method (a link to its settings), whom it targets, whether it is on. */
+function PolicyRow<T extends { enabled: boolean }>(props: { slug: string; icon: IconName; name: string; policy: T | undefined; target: (p: T) => string }): JSX.Element {
+  const p = props.policy;
+  return (
+    <tr>
+      <td>
+        <a href={`#/authentication-methods/policies/${props.slug}`} class="method-cell">
+          <Icon name={props.icon} />
+          {` ${props.name}`}
+        </a>
+      </td>
+      <td>{p ? props.target(p) : '…'}</td>
+      <td>{p ? p.enabled ? <Badge kind="ok">Yes</Badge> : <Badge>No</Badge> : '…'}</td>
+    </tr>
   );
 }
 
@@ -186,40 +171,23 @@ function TargetFields({ name, target, onChange, editable }: { name: string; targ
 }
 
 export function AuthenticatorPolicyPage(): JSX.Element {
-  const can = useCan();
-  const editable = can('policy_admin');
-  const { loaded, draft: p, update, action, saved, discard } = useDraft(admin.authenticatorPolicy, admin.saveAuthenticatorPolicy);
-
   return (
-    <>
-      <div class="page-head">
-        <Breadcrumb here="Authenticator" />
-        <Heading>Authenticator settings</Heading>
-        <p class="muted">The pushkey Authenticator extension: push notifications with number matching, and passwordless sign-in.</p>
-      </div>
-      {!editable && <Notice kind="info">You can view this policy. Changing it needs the Authentication policy administrator role.</Notice>}
-      <ErrorNotice message={loaded.error} />
-      {!p ? (
-        <Spinner label="Loading the policy…" />
-      ) : (
-        <form
-          class="stack"
-          onSubmit={(e) => {
-            e.preventDefault();
-            void action.run();
-          }}
-        >
-          <fieldset class="panel" disabled={!editable}>
-            <legend class="sr-only">Enable and Target</legend>
-            <h2>Enable and Target</h2>
+    <MethodPolicyPage<AuthenticatorPolicy>
+      here="Authenticator"
+      title="Authenticator settings"
+      intro="The pushkey Authenticator extension: push notifications with number matching, and passwordless sign-in."
+      savedText="Authenticator policy saved."
+      load={admin.authenticatorPolicy}
+      save={admin.saveAuthenticatorPolicy}
+      fields={(p, update, editable) => (
+        <>
+          <PolicyFieldset legend="Enable and Target" heading editable={editable}>
             <Toggle id="enabled" label="Enable" checked={p.enabled} onChange={(enabled) => update({ enabled })} />
             <TargetFields name="auth" target={p.target} onChange={(target) => update({ target })} editable={editable} />
             <RadioGroup name="mode" legend="Authentication mode" value={p.mode} onChange={(mode) => update({ mode })} options={MODES} />
-          </fieldset>
+          </PolicyFieldset>
 
-          <fieldset class="panel" disabled={!editable}>
-            <legend class="sr-only">Configure</legend>
-            <h2>Configure</h2>
+          <PolicyFieldset legend="Configure" heading editable={editable}>
             <div class="form-grid">
               <div class="field">
                 <label for="number-length">Number length</label>
@@ -263,61 +231,37 @@ export function AuthenticatorPolicyPage(): JSX.Element {
             </div>
             <Toggle id="show-app" label="Show application name" checked={p.showApplication} onChange={(showApplication) => update({ showApplication })} />
             <Toggle id="show-location" label="Show geographic location" checked={p.showLocation} onChange={(showLocation) => update({ showLocation })} />
-          </fieldset>
-          <ErrorNotice message={action.error} />
-          {saved && <Notice kind="success">Authenticator policy saved.</Notice>}
-          {editable && (
-            <div class="row">
-              <Button kind="primary" type="submit" busy={action.busy}>
-                Save
-              </Button>
-              <Button onClick={discard}>Discard</Button>
-            </div>
-          )}
-        </form>
+          </PolicyFieldset>
+        </>
       )}
-    </>
+    />
   );
 }
 
 export function TapPolicyPage(): JSX.Element {
-  const can = useCan();
-  const editable = can('policy_admin');
-  const { loaded, draft: p, update, action, saved, discard } = useDraft(admin.tapPolicy, admin.saveTapPolicy);
-  const minutes = (id: keyof TapPolicy, label: string) =>
-    p && (
-      <Field
-        id={`tap-${id}`}
-        label={label}
-        type="number"
-        min={10}
-        max={43200}
-        value={String(p[id])}
-        onInput={(v) => update({ [id]: Number(v) } as Partial<TapPolicy>)}
-        hint={formatMinutes(Number(p[id]))}
-      />
-    );
   return (
-    <>
-      <div class="page-head">
-        <Breadcrumb here="Temporary Access Pass" />
-        <Heading>Temporary Access Pass settings</Heading>
-        <p class="muted">A time-limited pass the helpdesk issues to let someone sign in and set up a new authenticator, or sign in when the app is unavailable.</p>
-      </div>
-      {!editable && <Notice kind="info">You can view this policy. Changing it needs the Authentication policy administrator role.</Notice>}
-      <ErrorNotice message={loaded.error} />
-      {!p ? (
-        <Spinner label="Loading the policy…" />
-      ) : (
-        <form
-          class="stack"
-          onSubmit={(e) => {
-            e.preventDefault();
-            void action.run();
-          }}
-        >
-          <fieldset class="panel" disabled={!editable}>
-            <legend class="sr-only">Temporary Access Pass</legend>
+    <MethodPolicyPage<TapPolicy>
+      here="Temporary Access Pass"
+      title="Temporary Access Pass settings"
+      intro="A time-limited pass the helpdesk issues to let someone sign in and set up a new authenticator, or sign in when the app is unavailable."
+      savedText="Temporary Access Pass policy saved."
+      load={admin.tapPolicy}
+      save={admin.saveTapPolicy}
+      fields={(p, update, editable) => {
+        const minutes = (id: keyof TapPolicy, label: string) => (
+          <Field
+            id={`tap-${id}`}
+            label={label}
+            type="number"
+            min={10}
+            max={43200}
+            value={String(p[id])}
+            onInput={(v) => update({ [id]: Number(v) } as Partial<TapPolicy>)}
+            hint={formatMinutes(Number(p[id]))}
+          />
+        );
+        return (
+          <PolicyFieldset legend="Temporary Access Pass" editable={editable}>
             <Toggle id="tap-enabled" label="Enable" checked={p.enabled} onChange={(enabled) => update({ enabled })} />
             <div class="form-grid">
               {minutes('minLifetimeMinutes', 'Minimum lifetime (minutes)')}
@@ -326,24 +270,25 @@ export function TapPolicyPage(): JSX.Element {
               <Field id="tap-length" label="Length (characters)" type="number" min={8} max={48} value={String(p.length)} onInput={(v) => update({ length: Number(v) })} />
             </div>
             <Checkbox id="tap-one-time" label="One-time use" hint="New passes work for a single sign-in unless the helpdesk chooses otherwise." checked={p.oneTimeByDefault} onChange={(oneTimeByDefault) => update({ oneTimeByDefault })} />
-          </fieldset>
-          <ErrorNotice message={action.error} />
-          {saved && <Notice kind="success">Temporary Access Pass policy saved.</Notice>}
-          {editable && (
-            <div class="row">
-              <Button kind="primary" type="submit" busy={action.busy}>
-                Save
-              </Button>
-              <Button onClick={discard}>Discard</Button>
-            </div>
-          )}
-        </form>
-      )}
-    </>
+          </PolicyFieldset>
+        );
+      }}
+    />
   );
 }
 
-/** A policy page of the methods a tenant falls back to: load, edit, "Save" (policy admins only). */
+/** One fieldset of a policy form, named for screen readers (and on the page, with `heading`). */
+function PolicyFieldset({ legend, heading, editable, children }: { legend: string; heading?: boolean; editable: boolean; children: ComponentChildren }): JSX.Element {
+  return (
+    <fieldset class="panel" disabled={!editable}>
+      <legend class="sr-only">{legend}</legend>
+      {heading && <h2>{legend}</h2>}
+      {children}
+    </fieldset>
+  );
+}
+
+/** A method's policy page: load, edit in `fields` (its fieldsets), "Save" and "Discard" (policy admins only). */
 function MethodPolicyPage<T extends object>(props: {
   here: string;
   title: string;
@@ -368,17 +313,8 @@ function MethodPolicyPage<T extends object>(props: {
       {!p ? (
         <Spinner label="Loading the policy…" />
       ) : (
-        <form
-          class="stack"
-          onSubmit={(e) => {
-            e.preventDefault();
-            void action.run();
-          }}
-        >
-          <fieldset class="panel" disabled={!editable}>
-            <legend class="sr-only">{props.title}</legend>
-            {props.fields(p, update, editable)}
-          </fieldset>
+        <Form class="stack" onSubmit={() => void action.run()}>
+          {props.fields(p, update, editable)}
           <ErrorNotice message={action.error} />
           {saved && <Notice kind="success">{props.savedText}</Notice>}
           {editable && (
@@ -389,7 +325,7 @@ function MethodPolicyPage<T extends object>(props: {
               <Button onClick={discard}>Discard</Button>
             </div>
           )}
-        </form>
+        </Form>
       )}
     </>
   );
@@ -405,7 +341,7 @@ export function PasskeyPolicyPage(): JSX.Element {
       load={admin.passkeyPolicy}
       save={admin.savePasskeyPolicy}
       fields={(p, update, editable) => (
-        <>
+        <PolicyFieldset legend="Passkey (FIDO2) settings" editable={editable}>
           <Toggle id="passkey-enabled" label="Enable" checked={p.enabled} onChange={(enabled) => update({ enabled })} />
           <TargetFields name="passkey" target={p.target} onChange={(target) => update({ target })} editable={editable} />
           <RadioGroup
@@ -428,7 +364,7 @@ export function PasskeyPolicyPage(): JSX.Element {
               { value: 'direct', label: 'Direct', hint: 'Registration asks the authenticator to prove its make and model.' },
             ]}
           />
-        </>
+        </PolicyFieldset>
       )}
     />
   );
@@ -444,7 +380,7 @@ export function SmsPolicyPage(): JSX.Element {
       load={admin.smsPolicy}
       save={admin.saveSmsPolicy}
       fields={(p, update, editable) => (
-        <>
+        <PolicyFieldset legend="SMS settings" editable={editable}>
           <Toggle id="sms-enabled" label="Enable" checked={p.enabled} onChange={(enabled) => update({ enabled })} />
           <TargetFields name="sms" target={p.target} onChange={(target) => update({ target })} editable={editable} />
           <Checkbox
@@ -454,7 +390,7 @@ export function SmsPolicyPage(): JSX.Element {
             checked={p.useForSignIn}
             onChange={(useForSignIn) => update({ useForSignIn })}
           />
-        </>
+        </PolicyFieldset>
       )}
     />
   );
@@ -469,17 +405,19 @@ export function RegistrationPolicyPage(): JSX.Element {
       savedText="Registration protection saved."
       load={admin.registrationPolicy}
       save={admin.saveRegistrationPolicy}
-      fields={(p, update) => (
-        <RadioGroup
-          name="registration"
-          legend="Adding a sign-in method needs"
-          value={p.strict ? 'strict' : 'first'}
-          onChange={(v) => update({ strict: v === 'strict' })}
-          options={[
-            { value: 'first', label: 'A password alone may add the first method', hint: 'The usual onboarding: sign in with the password, then add the Authenticator app. Later methods need a stronger sign-in.' },
-            { value: 'strict', label: 'Multifactor or a Temporary Access Pass', hint: 'Every method, even the first, needs a multifactor sign-in or a pass from the helpdesk.' },
-          ]}
-        />
+      fields={(p, update, editable) => (
+        <PolicyFieldset legend="Registration protection" editable={editable}>
+          <RadioGroup
+            name="registration"
+            legend="Adding a sign-in method needs"
+            value={p.strict ? 'strict' : 'first'}
+            onChange={(v) => update({ strict: v === 'strict' })}
+            options={[
+              { value: 'first', label: 'A password alone may add the first method', hint: 'The usual onboarding: sign in with the password, then add the Authenticator app. Later methods need a stronger sign-in.' },
+              { value: 'strict', label: 'Multifactor or a Temporary Access Pass', hint: 'Every method, even the first, needs a multifactor sign-in or a pass from the helpdesk.' },
+            ]}
+          />
+        </PolicyFieldset>
       )}
     />
   );
