@@ -14,6 +14,7 @@ import { postgresBus } from './transport/push/pg-bus.ts';
 import { buildDeps } from './wiring.ts';
 import { serveStatic } from './transport/http/static.ts';
 import { purgeOldRecords } from './domain/monitoring.ts';
+import { sweepExpiredRequests } from './domain/signin.ts';
 import { loadGeoCsv } from './geo/locator.ts';
 import { webhookSink } from './transport/alerts/webhook.ts';
 import { webhookSmsProvider } from './transport/sms/webhook.ts';
@@ -50,6 +51,9 @@ const purge = () => purgeOldRecords(deps).then((counts) => log.info(counts, 'ret
 void purge();
 const purgeTimer = setInterval(purge, 3_600_000);
 purgeTimer.unref();
+// Requests that ran out of time with nobody asking end their sign-in attempt in the log.
+const sweepTimer = setInterval(() => void sweepExpiredRequests(deps).catch((err: unknown) => log.error({ err }, 'expiry sweep failed')), 30_000);
+sweepTimer.unref();
 server.listen(config.port, config.host, () => {
   const extension = path.resolve('dist/extension');
   const lines = [

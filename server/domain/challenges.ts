@@ -145,8 +145,8 @@ export async function resolveResponse(d: Deps, r: DeviceResponse): Promise<{ out
   // A revoked device answers nothing.
   if (device.revokedAt !== null) throw new PushkeyError('device_revoked', 'This authenticator was removed from the account.');
   // Answered already (replays land here) or out of time.
+  if (effectiveStatus(c, now) === 'expired') throw new PushkeyError('challenge_expired', 'This request has expired.');
   if (c.status !== 'pending') throw new PushkeyError('challenge_consumed', 'This request was already answered.');
-  if (now >= c.expiresAt) throw new PushkeyError('challenge_expired', 'This request has expired.');
   const policy = await getAuthenticatorPolicy(d.repo);
   await d.repo.updateDevice(device.id, { lastUsedAt: now, clientVersion: r.clientVersion, capabilities: r.capabilities });
   // Refusing is always safe: a deny or a report is honoured whatever the client's version,

@@ -245,6 +245,20 @@ async function logFailedRequest(d: Deps, c: Challenge, status: string): Promise<
 }
 
 /**
+ * Ends, in the sign-in log, the attempts whose request ran out of time with nobody asking
+ * (a script that never polls, a closed tab), so none stays "in progress" and push fatigue
+ * counts them. main.ts runs it every 30 s; it is idempotent and bounded per run.
+ */
+export async function sweepExpiredRequests(d: Deps, limit = 500): Promise<number> {
+  const expired = await d.repo.expirePending(d.clock.now(), limit);
+  for (const c of expired) {
+    d.bus.publish({ type: 'challenge', challengeId: c.id, status: 'expired' });
+    await logFailedRequest(d, c, 'expired');
+  }
+  return expired.length;
+}
+
+/**
  * A device's answer to a request. A sign-in request it refuses (denied, reported, wrong
  * number, app too old) ends the attempt in the sign-in log at once, not only when the
  * browser next asks: a push-bombing script that never polls still leaves each failure and

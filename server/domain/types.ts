@@ -84,7 +84,9 @@ export type ChallengeStatus =
   | Outcome // approved | denied | reported
   | 'number_mismatch'
   | 'update_required'
-  | 'cancelled';
+  | 'cancelled'
+  /** Set by the sweep once a request ran out of time unanswered (before that, it is derived). */
+  | 'expired';
 
 export interface Challenge {
   id: string;

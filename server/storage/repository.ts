@@ -75,6 +75,8 @@ export interface Repository {
   consumeChallenge(id: string, update: { status: ChallengeStatus; answeredAt: number; answeredBy: string | null }, now: number): Promise<boolean>;
   /** Pending, unexpired challenges a device may answer (targeted at it or at any of its user's devices). */
   listPendingForDevice(device: Pick<Device, 'id' | 'userId'>, now: number): Promise<Challenge[]>;
+  /** Marks pending challenges whose time ran out as expired (at most `limit`); returns them. */
+  expirePending(now: number, limit: number): Promise<Challenge[]>;
   /** Cancels every pending challenge of a user; returns the ids cancelled. */
   cancelPendingForUser(userId: string, now: number): Promise<Challenge[]>;
 

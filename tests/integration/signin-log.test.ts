@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SignInEntry } from '../../server/domain/types.ts';
 import { rangesLocator } from '../../server/geo/locator.ts';
+import { sweepExpiredRequests } from '../../server/domain/signin.ts';
 import { enrollUser, flowStatus, startPasswordless, startPasswordThenPush, startSignIn, upgradeToPasswordless, wrongNumber, type EnrolledUser } from '../support/flows.ts';
 import { signIn, startServer, type HttpClient, type ManualClock, type TestServer } from '../support/server.ts';
 
@@ -159,6 +160,28 @@ describe('sign-in log', () => {
     expect(text).toContain('number matched');
     const json = await admin.get('/api/admin/signins?format=json&result=success');
     expect((json.body as SignInEntry[]).every((e) => e.result === 'success')).toBe(true);
+  });
+
+  it('ends an attempt whose request expired with nobody asking, once, and counts it towards push fatigue', async () => {
+    await sweepExpiredRequests(srv.deps); // requests that earlier tests left to expire
+    const p = await startPasswordless(srv, alice.upn);
+    await alice.device.nextPush();
+    clock().set(p.expiresAt - 1);
+    expect(await sweepExpiredRequests(srv.deps)).toBe(0); // 1 ms before: still pending
+    expect((await entry(p.flowId)).result).toBe('in_progress');
+    clock().set(p.expiresAt);
+    expect(await sweepExpiredRequests(srv.deps)).toBe(1); // at expiresAt: expired, without any poll
+    const e = await entry(p.flowId);
+    expect(e).toMatchObject({ result: 'failure', failureCode: 'expired', reason: 'The request timed out without an answer' });
+    expect(await sweepExpiredRequests(srv.deps)).toBe(0);
+    // The browser that comes back later sees "expired", and the log gains no second step.
+    expect((await flowStatus(p)).status).toBe('expired');
+    expect((await entry(p.flowId)).steps).toHaveLength(e.steps.length);
+    // The device that answers late is told the request expired, not that it was answered.
+    const late = await alice.device.respond({ challengeId: p.challengeId, nonce: (await srv.repo.getChallenge(p.challengeId))!.nonce }, 'approve', p.number);
+    expect(late.body.error).toBe('challenge_expired');
+    const stats = await srv.repo.challengeStats((await srv.repo.getUserByUpn(alice.upn))!.id, p.expiresAt - 120_000, clock().now());
+    expect(stats.unanswered).toBe(1);
   });
 
   it('refuses the logs to a plain user', async () => {

@@ -223,6 +223,16 @@ class PostgresRepository implements Repository {
       )
     ).map(rows.toChallenge);
   }
+  async expirePending(now: number, limit: number) {
+    return (
+      await this.all(
+        `UPDATE challenges SET status = 'expired', answered_at = expires_at
+         WHERE id IN (SELECT id FROM challenges WHERE status = 'pending' AND expires_at <= $1 ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+         AND status = 'pending' RETURNING *`,
+        [now, limit],
+      )
+    ).map(rows.toChallenge);
+  }
   async cancelPendingForUser(userId: string, now: number) {
     return (
       await this.all(`UPDATE challenges SET status = 'cancelled', answered_at = $1 WHERE user_id = $2 AND status = 'pending' AND expires_at > $1 RETURNING *`, [
@@ -318,7 +328,7 @@ class PostgresRepository implements Repository {
       `SELECT count(*)::int AS created,
          count(*) FILTER (WHERE status = 'pending' AND expires_at > $3)::int AS outstanding,
          count(*) FILTER (WHERE status IN ('denied', 'reported'))::int AS denied,
-         count(*) FILTER (WHERE status = 'pending' AND expires_at <= $3)::int AS unanswered
+         count(*) FILTER (WHERE status = 'expired' OR (status = 'pending' AND expires_at <= $3))::int AS unanswered
        FROM challenges WHERE user_id = $1 AND created_at > $2 AND kind IN ('mfa', 'passwordless')`,
       [userId, since, now],
     ))!;

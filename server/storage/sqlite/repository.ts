@@ -223,6 +223,14 @@ class SqliteRepository implements Repository {
       device.id,
     ).map(rows.toChallenge);
   }
+  async expirePending(now: number, limit: number) {
+    return this.all(
+      `UPDATE challenges SET status = 'expired', answered_at = expires_at
+       WHERE id IN (SELECT id FROM challenges WHERE status = 'pending' AND expires_at <= ? ORDER BY expires_at LIMIT ?) RETURNING *`,
+      now,
+      limit,
+    ).map(rows.toChallenge);
+  }
   async cancelPendingForUser(userId: string, now: number) {
     return this.all(
       `UPDATE challenges SET status = 'cancelled', answered_at = ? WHERE user_id = ? AND status = 'pending' AND expires_at > ? RETURNING *`,
@@ -331,7 +339,7 @@ class SqliteRepository implements Repository {
       `SELECT count(*) AS created,
          coalesce(sum(status = 'pending' AND expires_at > @now), 0) AS outstanding,
          coalesce(sum(status IN ('denied', 'reported')), 0) AS denied,
-         coalesce(sum(status = 'pending' AND expires_at <= @now), 0) AS unanswered
+         coalesce(sum(status = 'expired' OR (status = 'pending' AND expires_at <= @now)), 0) AS unanswered
        FROM challenges WHERE user_id = @userId AND created_at > @since AND kind IN ('mfa', 'passwordless')`,
       { userId, since, now },
     )!;
