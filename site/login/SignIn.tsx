@@ -7,7 +7,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError, messageOf, signin, tenant, type ChallengeView, type FlowStatus, type SecondFactor, type SentCode, type SignInMethod, type StepAnswer } from '../shared/api.ts';
 import { passkeysSupported, assertPasskey } from '../shared/webauthn.ts';
 import { safeNext } from '../shared/hooks.ts';
-import { BigNumber, Button, Countdown, Field, Heading, Icon, Logo, Spinner } from '../shared/ui.tsx';
+import { BigNumber, Button, Countdown, Field, Form, Heading, Icon, Logo, Spinner } from '../shared/ui.tsx';
 
 interface Flow {
   flowId: string;
@@ -233,15 +233,36 @@ function useTenantName(): string {
   return name;
 }
 
+/** What every step after the user name gets: the account it is for (with "Back"), the pending call, its error. */
+interface StepProps {
+  identity: JSX.Element | null;
+  busy: boolean;
+  error: string | null;
+}
+
+/** A step's primary button, at the foot of the card. */
+function SubmitButton({ label, busy, disabled }: { label: string; busy: boolean; disabled?: boolean }): JSX.Element {
+  return (
+    <div class="signin-actions">
+      <Button kind="primary" type="submit" busy={busy} disabled={disabled}>
+        {label}
+      </Button>
+    </div>
+  );
+}
+
+/** An error of a step with no field to attach it to. */
+function StepError({ message }: { message: string | null }): JSX.Element | null {
+  return message ? (
+    <p class="field-error" role="alert">
+      {message}
+    </p>
+  ) : null;
+}
+
 function UsernameStep(props: { username: string; setUsername: (v: string) => void; error: string | null; busy: boolean; onNext: () => void; onPasskey: () => void }): JSX.Element {
   return (
-    <form
-      class="stack"
-      onSubmit={(e) => {
-        e.preventDefault();
-        props.onNext();
-      }}
-    >
+    <Form class="stack" onSubmit={() => props.onNext()}>
       <Heading focus={false}>Sign in</Heading>
       <Field
         id="username"
@@ -265,20 +286,13 @@ function UsernameStep(props: { username: string; setUsername: (v: string) => voi
           </Button>
         </div>
       )}
-      <div class="signin-actions">
-        <Button kind="primary" type="submit" busy={props.busy}>
-          Next
-        </Button>
-      </div>
-    </form>
+      <SubmitButton label="Next" busy={props.busy} />
+    </Form>
   );
 }
 
-function PasswordStep(props: {
+function PasswordStep(props: StepProps & {
   flow: Flow;
-  identity: JSX.Element | null;
-  busy: boolean;
-  error: string | null;
   onPassword: (password: string) => void;
   onUseApp: () => void;
   onOther: () => void;
@@ -287,13 +301,7 @@ function PasswordStep(props: {
   const passwordless = props.flow.methods.includes('passwordless');
   const others = props.flow.methods.some((m) => m === 'tap' || m === 'passkey' || m === 'sms');
   return (
-    <form
-      class="stack"
-      onSubmit={(e) => {
-        e.preventDefault();
-        props.onPassword(password);
-      }}
-    >
+    <Form class="stack" onSubmit={() => props.onPassword(password)}>
       {props.identity}
       <Heading focus={false}>Enter password</Heading>
       <Field id="password" label="Password" hideLabel placeholder="Password" type="password" autoComplete="current-password" value={password} onInput={setPassword} error={props.error} autoFocus required />
@@ -309,12 +317,8 @@ function PasswordStep(props: {
           </Button>
         )}
       </div>
-      <div class="signin-actions">
-        <Button kind="primary" type="submit" busy={props.busy}>
-          Sign in
-        </Button>
-      </div>
-    </form>
+      <SubmitButton label="Sign in" busy={props.busy} />
+    </Form>
   );
 }
 
@@ -330,12 +334,9 @@ const OUTCOMES: Record<Exclude<FlowStatus, 'pending' | 'signed_in'>, { title: st
   cancelled: { title: 'Request cancelled', text: 'This request was cancelled or replaced by a newer one.' },
 };
 
-function PushStep(props: {
+function PushStep(props: StepProps & {
   step: Extract<Step, { kind: 'push' }>;
   flow: Flow;
-  identity: JSX.Element | null;
-  busy: boolean;
-  error: string | null;
   onStatus: (s: FlowStatus) => void;
   onResend: () => void;
   onCantUse: () => void;
@@ -393,11 +394,7 @@ function PushStep(props: {
           <p class="small muted">No numbers in your app? Make sure to update to the latest version.</p>
         </>
       )}
-      {props.error && (
-        <p class="field-error" role="alert">
-          {props.error}
-        </p>
-      )}
+      <StepError message={props.error} />
       <div class="signin-links">
         {outcome && (
           <Button kind="primary" class="align-start" onClick={props.onResend} busy={props.busy} autoFocus>
@@ -439,11 +436,8 @@ const WAYS: Record<Way, { icon: Parameters<typeof Icon>[0]['name']; label: strin
   password: { icon: 'password', label: 'Use your password' },
 };
 
-function OtherMethods(props: {
+function OtherMethods(props: StepProps & {
   flow: Flow;
-  identity: JSX.Element | null;
-  busy: boolean;
-  error: string | null;
   onPassword: () => void;
   onTap: () => void;
   onApp: () => void;
@@ -457,11 +451,7 @@ function OtherMethods(props: {
     <div class="stack">
       {props.identity}
       <Heading>Verify your identity</Heading>
-      {props.error && (
-        <p class="field-error" role="alert">
-          {props.error}
-        </p>
-      )}
+      <StepError message={props.error} />
       <ul class="method-list">
         {ways.map((w) => (
           <li key={w}>
@@ -478,11 +468,8 @@ function OtherMethods(props: {
 }
 
 /** A code sent by text message: sent when the step opens, "Send a new code" sends another. */
-function SmsStep(props: {
+function SmsStep(props: StepProps & {
   flow: Flow;
-  identity: JSX.Element | null;
-  busy: boolean;
-  error: string | null;
   setError: (m: string | null) => void;
   onBack: () => void;
   onCode: (codeId: string, code: string) => void;
@@ -506,10 +493,9 @@ function SmsStep(props: {
     void send();
   }, []);
   return (
-    <form
+    <Form
       class="stack"
-      onSubmit={(e) => {
-        e.preventDefault();
+      onSubmit={() => {
         if (sent) props.onCode(sent.codeId, code);
       }}
     >
@@ -537,25 +523,15 @@ function SmsStep(props: {
           Other ways to sign in
         </Button>
       </div>
-      <div class="signin-actions">
-        <Button kind="primary" type="submit" busy={props.busy} disabled={!sent}>
-          Verify
-        </Button>
-      </div>
-    </form>
+      <SubmitButton label="Verify" busy={props.busy} disabled={!sent} />
+    </Form>
   );
 }
 
-function TapStep(props: { identity: JSX.Element | null; busy: boolean; error: string | null; onBack: () => void; onPass: (pass: string) => void }): JSX.Element {
+function TapStep(props: StepProps & { onBack: () => void; onPass: (pass: string) => void }): JSX.Element {
   const [pass, setPass] = useState('');
   return (
-    <form
-      class="stack"
-      onSubmit={(e) => {
-        e.preventDefault();
-        props.onPass(pass);
-      }}
-    >
+    <Form class="stack" onSubmit={() => props.onPass(pass)}>
       {props.identity}
       <Heading focus={false}>Enter Temporary Access Pass</Heading>
       <p>Enter the pass your helpdesk gave you.</p>
@@ -565,11 +541,7 @@ function TapStep(props: { identity: JSX.Element | null; busy: boolean; error: st
           Other ways to sign in
         </Button>
       </div>
-      <div class="signin-actions">
-        <Button kind="primary" type="submit" busy={props.busy}>
-          Sign in
-        </Button>
-      </div>
-    </form>
+      <SubmitButton label="Sign in" busy={props.busy} />
+    </Form>
   );
 }
