@@ -3,9 +3,10 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { admin, type DeviceView, type PublicUser, type Role } from '../shared/api.ts';
-import { formatDateTime, formatMinutes } from '../shared/format.ts';
+import { formatDateTime, formatLastUsed, formatMinutes } from '../shared/format.ts';
+import { DeleteCell, MethodCell, MethodsTable, PasskeyDetailCell } from '../shared/methods.tsx';
 import { useAction, useLoad } from '../shared/hooks.ts';
-import { Badge, Button, Checkbox, ConfirmDialog, Dialog, ErrorNotice, Field, Form, FormButtons, Heading, Icon, Notice, Spinner, Toggle } from '../shared/ui.tsx';
+import { Badge, Button, Checkbox, ConfirmDialog, Dialog, ErrorNotice, Field, Form, FormButtons, Heading, Notice, Spinner, Toggle } from '../shared/ui.tsx';
 import { useCan } from './can.ts';
 import { GroupsInput, useKnownGroups } from './GroupsInput.tsx';
 import { RoleCheckboxes, userStatus } from './Users.tsx';
@@ -184,126 +185,75 @@ function Methods({ user }: { user: PublicUser }): JSX.Element {
       {!data ? (
         <Spinner label="Loading methods…" />
       ) : (
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Method</th>
-                <th scope="col">Detail</th>
-                <th scope="col">Added</th>
-                <th scope="col">Last used</th>
-                <th scope="col">Status</th>
-                <th scope="col">
-                  <span class="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              <tr>
-                <td>
-                  <span class="method-cell">
-                    <Icon name="password" /> Password
-                  </span>
-                </td>
-                <td class="muted">—</td>
-                <td>{formatDateTime(user.createdAt)}</td>
-                <td class="muted">—</td>
-                <td>
-                  <Badge kind="ok">Active</Badge>
-                </td>
-                <td />
-              </tr>
-              {data.devices.map((d) => (
-                <tr key={d.id} data-device={d.id}>
-                  <td>
-                    <span class="method-cell">
-                      <Icon name="app" /> Authenticator app
-                    </span>
-                  </td>
-                  <td>
-                    {d.name}
-                    <div class="small muted">
-                      {d.passwordless ? 'Passwordless sign-in' : 'Push notifications'} · version {d.clientVersion}
-                    </div>
-                  </td>
-                  <td>{formatDateTime(d.createdAt)}</td>
-                  <td>{d.lastUsedAt ? formatDateTime(d.lastUsedAt) : 'Never'}</td>
-                  <td>{d.revokedAt ? <Badge kind="bad">Revoked {formatDateTime(d.revokedAt)}</Badge> : <Badge kind="ok">Active</Badge>}</td>
-                  <td>
-                    {!d.revokedAt && (
-                      <Button kind="link" onClick={() => setOpen({ kind: 'revoke', device: d })} aria-label={`Revoke ${d.name}`}>
-                        Revoke
-                      </Button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-              {more.data?.passkeys.map((p) => (
-                <tr key={p.id} data-passkey={p.id}>
-                  <td>
-                    <span class="method-cell">
-                      <Icon name="key" /> Passkey
-                    </span>
-                  </td>
-                  <td>
-                    {p.name}
-                    {p.backedUp && <div class="small muted">Synced passkey</div>}
-                  </td>
-                  <td>{formatDateTime(p.createdAt)}</td>
-                  <td>{p.lastUsedAt ? formatDateTime(p.lastUsedAt) : 'Never'}</td>
-                  <td>
-                    <Badge kind="ok">Active</Badge>
-                  </td>
-                  <td>
-                    <Button kind="link" onClick={() => setOpen({ kind: 'remove', what: 'passkey', id: p.id, name: p.name })} aria-label={`Delete ${p.name}`}>
-                      Delete
-                    </Button>
-                  </td>
-                </tr>
-              ))}
-              {more.data?.phone && (
-                <tr data-phone>
-                  <td>
-                    <span class="method-cell">
-                      <Icon name="sms" /> Phone
-                    </span>
-                  </td>
-                  <td class="mono">{more.data.phone.number}</td>
-                  <td>{formatDateTime(more.data.phone.createdAt)}</td>
-                  <td>{more.data.phone.lastUsedAt ? formatDateTime(more.data.phone.lastUsedAt) : 'Never'}</td>
-                  <td>{more.data.phone.verified ? <Badge kind="ok">Verified</Badge> : <Badge kind="warn">Not verified</Badge>}</td>
-                  <td>
-                    <Button kind="link" onClick={() => setOpen({ kind: 'remove', what: 'phone', id: 'phone', name: more.data!.phone!.masked })} aria-label="Delete phone">
-                      Delete
-                    </Button>
-                  </td>
-                </tr>
-              )}
-              {data.tap && (
-                <tr>
-                  <td>
-                    <span class="method-cell">
-                      <Icon name="pass" /> Temporary Access Pass
-                    </span>
-                  </td>
-                  <td>
-                    {data.tap.oneTime ? 'One-time use' : 'Multi-use'} · expires {formatDateTime(data.tap.expiresAt)}
-                  </td>
-                  <td>{formatDateTime(data.tap.createdAt)}</td>
-                  <td>{data.tap.usedAt ? formatDateTime(data.tap.usedAt) : 'Never'}</td>
-                  <td>
-                    <Badge kind={data.tap.state === 'active' ? 'ok' : 'neutral'}>{data.tap.state === 'active' ? 'Active' : data.tap.state.replace(/_/g, ' ')}</Badge>
-                  </td>
-                  <td>
-                    <Button kind="link" onClick={() => void deleteTap.run()} aria-label="Delete Temporary Access Pass">
-                      Delete
-                    </Button>
-                  </td>
-                </tr>
-              )}
-            </tbody>
-          </table>
-        </div>
+        <MethodsTable columns={['Detail', 'Added', 'Last used', 'Status']}>
+          <tr>
+            <MethodCell icon="password" name="Password" />
+            <td class="muted">—</td>
+            <td>{formatDateTime(user.createdAt)}</td>
+            <td class="muted">—</td>
+            <td>
+              <Badge kind="ok">Active</Badge>
+            </td>
+            <td />
+          </tr>
+          {data.devices.map((d) => (
+            <tr key={d.id} data-device={d.id}>
+              <MethodCell icon="app" name="Authenticator app" />
+              <td>
+                {d.name}
+                <div class="small muted">
+                  {d.passwordless ? 'Passwordless sign-in' : 'Push notifications'} · version {d.clientVersion}
+                </div>
+              </td>
+              <td>{formatDateTime(d.createdAt)}</td>
+              <td>{formatLastUsed(d.lastUsedAt)}</td>
+              <td>{d.revokedAt ? <Badge kind="bad">Revoked {formatDateTime(d.revokedAt)}</Badge> : <Badge kind="ok">Active</Badge>}</td>
+              <td>
+                {!d.revokedAt && (
+                  <Button kind="link" onClick={() => setOpen({ kind: 'revoke', device: d })} aria-label={`Revoke ${d.name}`}>
+                    Revoke
+                  </Button>
+                )}
+              </td>
+            </tr>
+          ))}
+          {more.data?.passkeys.map((p) => (
+            <tr key={p.id} data-passkey={p.id}>
+              <MethodCell icon="key" name="Passkey" />
+              <PasskeyDetailCell passkey={p} />
+              <td>{formatDateTime(p.createdAt)}</td>
+              <td>{formatLastUsed(p.lastUsedAt)}</td>
+              <td>
+                <Badge kind="ok">Active</Badge>
+              </td>
+              <DeleteCell label={`Delete ${p.name}`} onClick={() => setOpen({ kind: 'remove', what: 'passkey', id: p.id, name: p.name })} />
+            </tr>
+          ))}
+          {more.data?.phone && (
+            <tr data-phone>
+              <MethodCell icon="sms" name="Phone" />
+              <td class="mono">{more.data.phone.number}</td>
+              <td>{formatDateTime(more.data.phone.createdAt)}</td>
+              <td>{formatLastUsed(more.data.phone.lastUsedAt)}</td>
+              <td>{more.data.phone.verified ? <Badge kind="ok">Verified</Badge> : <Badge kind="warn">Not verified</Badge>}</td>
+              <DeleteCell label="Delete phone" onClick={() => setOpen({ kind: 'remove', what: 'phone', id: 'phone', name: more.data!.phone!.masked })} />
+            </tr>
+          )}
+          {data.tap && (
+            <tr>
+              <MethodCell icon="pass" name="Temporary Access Pass" />
+              <td>
+                {data.tap.oneTime ? 'One-time use' : 'Multi-use'} · expires {formatDateTime(data.tap.expiresAt)}
+              </td>
+              <td>{formatDateTime(data.tap.createdAt)}</td>
+              <td>{formatLastUsed(data.tap.usedAt)}</td>
+              <td>
+                <Badge kind={data.tap.state === 'active' ? 'ok' : 'neutral'}>{data.tap.state === 'active' ? 'Active' : data.tap.state.replace(/_/g, ' ')}</Badge>
+              </td>
+              <DeleteCell label="Delete Temporary Access Pass" onClick={() => void deleteTap.run()} />
+            </tr>
+          )}
+        </MethodsTable>
       )}
       {open.kind === 'tap' && (
         <IssueTapDialog

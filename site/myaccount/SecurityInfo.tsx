@@ -3,9 +3,10 @@
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { me, type DefaultMethod } from '../shared/api.ts';
-import { formatDateTime } from '../shared/format.ts';
+import { formatDateTime, formatLastUsed } from '../shared/format.ts';
+import { DeleteCell, MethodCell, MethodsTable, PasskeyDetailCell } from '../shared/methods.tsx';
 import { useAction, useLoad } from '../shared/hooks.ts';
-import { Badge, Button, ConfirmDialog, Dialog, ErrorNotice, Form, FormButtons, Heading, Icon, Notice, Spinner } from '../shared/ui.tsx';
+import { Badge, Button, ConfirmDialog, Dialog, ErrorNotice, Form, FormButtons, Heading, Notice, Spinner } from '../shared/ui.tsx';
 import { AddAuthenticator } from './AddAuthenticator.tsx';
 import { AddPasskey } from './AddPasskey.tsx';
 import { AddPhone } from './AddPhone.tsx';
@@ -116,114 +117,63 @@ export function SecurityInfo(): JSX.Element {
         {!data ? (
           <Spinner label="Loading your sign-in methods…" />
         ) : (
-          <div class="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Method</th>
-                  <th scope="col">Device or detail</th>
-                  <th scope="col">Use</th>
-                  <th scope="col">Added</th>
-                  <th scope="col">Last used</th>
-                  <th scope="col">
-                    <span class="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                <tr>
-                  <td>
-                    <span class="method-cell">
-                      <Icon name="password" /> Password
-                    </span>
-                  </td>
-                  <td class="muted">••••••••</td>
-                  <td>Sign in</td>
-                  <td class="muted">—</td>
-                  <td class="muted">—</td>
-                  <td />
-                </tr>
-                {devices.map((d) => (
-                  <tr key={d.id} data-device={d.id}>
-                    <td>
-                      <span class="method-cell">
-                        <Icon name="app" /> Authenticator app
-                      </span>
-                    </td>
-                    <td>
-                      {d.name}
-                      <div class="small muted">Version {d.clientVersion}</div>
-                    </td>
-                    <td>{d.passwordless ? <Badge kind="accent">Passwordless sign-in</Badge> : <Badge>Push notifications (multi-factor)</Badge>}</td>
-                    <td>{formatDateTime(d.createdAt)}</td>
-                    <td>{d.lastUsedAt ? formatDateTime(d.lastUsedAt) : 'Never'}</td>
-                    <td>
-                      <Button kind="link" onClick={() => setOpen({ kind: 'delete', item: { what: 'device', id: d.id, name: d.name } })} aria-label={`Delete ${d.name}`}>
-                        Delete
-                      </Button>
-                    </td>
-                  </tr>
-                ))}
-                {extra?.passkeys.map((p) => (
-                  <tr key={p.id} data-passkey={p.id}>
-                    <td>
-                      <span class="method-cell">
-                        <Icon name="key" /> Passkey
-                      </span>
-                    </td>
-                    <td>
-                      {p.name}
-                      {p.backedUp && <div class="small muted">Synced passkey</div>}
-                    </td>
-                    <td>
-                      <Badge kind="accent">Sign in, phishing-resistant</Badge>
-                    </td>
-                    <td>{formatDateTime(p.createdAt)}</td>
-                    <td>{p.lastUsedAt ? formatDateTime(p.lastUsedAt) : 'Never'}</td>
-                    <td>
-                      <Button kind="link" onClick={() => setOpen({ kind: 'delete', item: { what: 'passkey', id: p.id, name: p.name } })} aria-label={`Delete ${p.name}`}>
-                        Delete
-                      </Button>
-                    </td>
-                  </tr>
-                ))}
-                {extra?.phone && (
-                  <tr data-phone>
-                    <td>
-                      <span class="method-cell">
-                        <Icon name="sms" /> Phone
-                      </span>
-                    </td>
-                    <td>{extra.phone.masked}</td>
-                    <td>{extra.phone.verified ? <Badge>Text message codes</Badge> : <Badge kind="warn">Not verified</Badge>}</td>
-                    <td>{formatDateTime(extra.phone.createdAt)}</td>
-                    <td>{extra.phone.lastUsedAt ? formatDateTime(extra.phone.lastUsedAt) : 'Never'}</td>
-                    <td>
-                      <Button kind="link" onClick={() => setOpen({ kind: 'delete', item: { what: 'phone', id: 'phone', name: extra.phone!.masked } })} aria-label="Delete phone">
-                        Delete
-                      </Button>
-                    </td>
-                  </tr>
-                )}
-                {data.tap && (
-                  <tr>
-                    <td>
-                      <span class="method-cell">
-                        <Icon name="pass" /> Temporary Access Pass
-                      </span>
-                    </td>
-                    <td>
-                      {data.tap.oneTime ? 'One-time use' : 'Multi-use'}, {data.tap.state === 'active' ? 'usable now' : data.tap.state.replace(/_/g, ' ')}
-                    </td>
-                    <td>Sign in</td>
-                    <td>{formatDateTime(data.tap.createdAt)}</td>
-                    <td>{data.tap.usedAt ? formatDateTime(data.tap.usedAt) : 'Never'}</td>
-                    <td class="small muted">Expires {formatDateTime(data.tap.expiresAt)}</td>
-                  </tr>
-                )}
-              </tbody>
-            </table>
-          </div>
+          <MethodsTable columns={['Device or detail', 'Use', 'Added', 'Last used']}>
+            <tr>
+              <MethodCell icon="password" name="Password" />
+              <td class="muted">••••••••</td>
+              <td>Sign in</td>
+              <td class="muted">—</td>
+              <td class="muted">—</td>
+              <td />
+            </tr>
+            {devices.map((d) => (
+              <tr key={d.id} data-device={d.id}>
+                <MethodCell icon="app" name="Authenticator app" />
+                <td>
+                  {d.name}
+                  <div class="small muted">Version {d.clientVersion}</div>
+                </td>
+                <td>{d.passwordless ? <Badge kind="accent">Passwordless sign-in</Badge> : <Badge>Push notifications (multi-factor)</Badge>}</td>
+                <td>{formatDateTime(d.createdAt)}</td>
+                <td>{formatLastUsed(d.lastUsedAt)}</td>
+                <DeleteCell label={`Delete ${d.name}`} onClick={() => setOpen({ kind: 'delete', item: { what: 'device', id: d.id, name: d.name } })} />
+              </tr>
+            ))}
+            {extra?.passkeys.map((p) => (
+              <tr key={p.id} data-passkey={p.id}>
+                <MethodCell icon="key" name="Passkey" />
+                <PasskeyDetailCell passkey={p} />
+                <td>
+                  <Badge kind="accent">Sign in, phishing-resistant</Badge>
+                </td>
+                <td>{formatDateTime(p.createdAt)}</td>
+                <td>{formatLastUsed(p.lastUsedAt)}</td>
+                <DeleteCell label={`Delete ${p.name}`} onClick={() => setOpen({ kind: 'delete', item: { what: 'passkey', id: p.id, name: p.name } })} />
+              </tr>
+            ))}
+            {extra?.phone && (
+              <tr data-phone>
+                <MethodCell icon="sms" name="Phone" />
+                <td>{extra.phone.masked}</td>
+                <td>{extra.phone.verified ? <Badge>Text message codes</Badge> : <Badge kind="warn">Not verified</Badge>}</td>
+                <td>{formatDateTime(extra.phone.createdAt)}</td>
+                <td>{formatLastUsed(extra.phone.lastUsedAt)}</td>
+                <DeleteCell label="Delete phone" onClick={() => setOpen({ kind: 'delete', item: { what: 'phone', id: 'phone', name: extra.phone!.masked } })} />
+              </tr>
+            )}
+            {data.tap && (
+              <tr>
+                <MethodCell icon="pass" name="Temporary Access Pass" />
+                <td>
+                  {data.tap.oneTime ? 'One-time use' : 'Multi-use'}, {data.tap.state === 'active' ? 'usable now' : data.tap.state.replace(/_/g, ' ')}
+                </td>
+                <td>Sign in</td>
+                <td>{formatDateTime(data.tap.createdAt)}</td>
+                <td>{formatLastUsed(data.tap.usedAt)}</td>
+                <td class="small muted">Expires {formatDateTime(data.tap.expiresAt)}</td>
+              </tr>
+            )}
+          </MethodsTable>
         )}
       </section>
       {data && pushOnly.length > 0 && data.rights.upgradePasswordless && (

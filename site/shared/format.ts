@@ -4,6 +4,8 @@ const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeS
 const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
 
 export const formatDateTime = (ms: number | null | undefined): string => (ms ? dateTime.format(ms) : '—');
+/** When a method was last used: "Never" until it has been. */
+export const formatLastUsed = (ms: number | null | undefined): string => (ms ? formatDateTime(ms) : 'Never');
 export const formatDate = (ms: number | null | undefined): string => (ms ? dateOnly.format(ms) : '—');
 
 /** 83 → "1:23". */
