@@ -2,7 +2,7 @@
 import type { JSX } from 'preact';
 import type { Me } from '../shared/api.ts';
 import { roleName } from '../shared/format.ts';
-import { Heading, Icon } from '../shared/ui.tsx';
+import { Card, Heading } from '../shared/ui.tsx';
 
 export function Home({ me }: { me: Me }): JSX.Element {
   return (
@@ -14,28 +14,19 @@ export function Home({ me }: { me: Me }): JSX.Element {
         </p>
       </div>
       <div class="cards">
-        <section class="card" aria-labelledby="home-methods">
-          <Icon name="key" class="card-icon" />
-          <h2 id="home-methods">Authentication methods</h2>
-          <p class="muted grow">Turn the Authenticator on, choose who it targets and how it may be used, and set the Temporary Access Pass rules.</p>
+        <Card id="home-methods" icon="key" title="Authentication methods" text="Turn the Authenticator on, choose who it targets and how it may be used, and set the Temporary Access Pass rules.">
           <a href="#/authentication-methods/policies">Policies</a>
-        </section>
-        <section class="card" aria-labelledby="home-users">
-          <Icon name="users" class="card-icon" />
-          <h2 id="home-users">Users</h2>
-          <p class="muted grow">Find people, create accounts, reset passwords, issue a Temporary Access Pass, revoke a lost device.</p>
+        </Card>
+        <Card id="home-users" icon="users" title="Users" text="Find people, create accounts, reset passwords, issue a Temporary Access Pass, revoke a lost device.">
           <a href="#/users">Manage users</a>
-        </section>
-        <section class="card" aria-labelledby="home-logs">
-          <Icon name="list" class="card-icon" />
-          <h2 id="home-logs">Monitoring</h2>
-          <p class="muted grow">Every sign-in attempt and every change, with who, when and from where.</p>
+        </Card>
+        <Card id="home-logs" icon="list" title="Monitoring" text="Every sign-in attempt and every change, with who, when and from where.">
           <span class="row">
             <a href="#/signins">Sign-in logs</a>
             <a href="#/audit">Audit logs</a>
             <a href="#/alerts">Alerts</a>
           </span>
-        </section>
+        </Card>
       </div>
     </>
   );

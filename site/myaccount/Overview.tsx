@@ -4,7 +4,7 @@ import { useState } from 'preact/hooks';
 import { signin, type Me } from '../shared/api.ts';
 import { formatDateTime, methodName } from '../shared/format.ts';
 import { useAction } from '../shared/hooks.ts';
-import { Button, Dialog, ErrorNotice, Heading, Icon, Initials } from '../shared/ui.tsx';
+import { Button, Card, Dialog, ErrorNotice, Heading, Initials } from '../shared/ui.tsx';
 
 export function Overview({ me }: { me: Me }): JSX.Element {
   const [confirming, setConfirming] = useState(false);
@@ -34,26 +34,17 @@ export function Overview({ me }: { me: Me }): JSX.Element {
         </div>
       </section>
       <div class="cards">
-        <section class="card" aria-labelledby="card-security">
-          <Icon name="shield" class="card-icon" />
-          <h2 id="card-security">Security info</h2>
-          <p class="muted grow">Keep your sign-in methods up to date: add the Authenticator app, see and remove devices.</p>
+        <Card id="card-security" icon="shield" title="Security info" text="Keep your sign-in methods up to date: add the Authenticator app, see and remove devices.">
           <a href="#/security-info">Update info</a>
-        </section>
-        <section class="card" aria-labelledby="card-activity">
-          <Icon name="clock" class="card-icon" />
-          <h2 id="card-activity">Recent activity</h2>
-          <p class="muted grow">See when and where you signed in, and check for anything unusual.</p>
+        </Card>
+        <Card id="card-activity" icon="clock" title="Recent activity" text="See when and where you signed in, and check for anything unusual.">
           <a href="#/recent-activity">Review recent activity</a>
-        </section>
-        <section class="card" aria-labelledby="card-signout">
-          <Icon name="out" class="card-icon" />
-          <h2 id="card-signout">Sign out everywhere</h2>
-          <p class="muted grow">Lost a computer or left yourself signed in somewhere? Sign out of every browser at once.</p>
+        </Card>
+        <Card id="card-signout" icon="out" title="Sign out everywhere" text="Lost a computer or left yourself signed in somewhere? Sign out of every browser at once.">
           <div>
             <Button onClick={() => setConfirming(true)}>Sign out everywhere</Button>
           </div>
-        </section>
+        </Card>
       </div>
       {confirming && (
         <Dialog title="Sign out everywhere?" onClose={() => setConfirming(false)}>

@@ -349,6 +349,18 @@ export function LiveRegion({ children }: { children: ComponentChildren }): JSX.E
   );
 }
 
+/** A start-page card: an icon, what the page behind it is for, and the way there (`children`). */
+export function Card({ id, icon, title, text, children }: { id: string; icon: IconName; title: string; text: string; children: ComponentChildren }): JSX.Element {
+  return (
+    <section class="card" aria-labelledby={id}>
+      <Icon name={icon} class="card-icon" />
+      <h2 id={id}>{title}</h2>
+      <p class="muted grow">{text}</p>
+      {children}
+    </section>
+  );
+}
+
 export function Badge({ kind = 'neutral', children }: { kind?: 'neutral' | 'ok' | 'bad' | 'warn' | 'accent'; children: ComponentChildren }): JSX.Element {
   return <span class={`badge badge-${kind}`}>{children}</span>;
 }
