@@ -5,7 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { admin, type AuthenticatorPolicy, type PasskeyPolicy, type RegistrationPolicy, type SmsPolicy, type TapPolicy } from '../shared/api.ts';
 import { formatMinutes } from '../shared/format.ts';
 import { useAction, useLoad } from '../shared/hooks.ts';
-import { Badge, Button, Checkbox, ErrorNotice, Field, Form, Heading, Icon, Notice, RadioGroup, Spinner, Toggle, type IconName } from '../shared/ui.tsx';
+import { Badge, Breadcrumb, Button, Checkbox, ErrorNotice, Field, Form, Heading, Icon, Notice, RadioGroup, Spinner, Toggle, type IconName } from '../shared/ui.tsx';
 import { useCan } from './can.ts';
 import { GroupsInput, useKnownGroups } from './GroupsInput.tsx';
 
@@ -15,19 +15,18 @@ const MODES: { value: AuthenticatorPolicy['mode']; label: string; hint: string }
   { value: 'passwordless', label: 'Passwordless', hint: 'Only passwordless sign-in; no push notification after a password.' },
 ];
 
-function Breadcrumb({ here }: { here?: string }): JSX.Element {
-  return (
-    <nav class="breadcrumb" aria-label="Breadcrumb">
-      <a href="#/">Home</a>
-      <span aria-hidden="true">›</span>
-      {here ? <a href="#/authentication-methods/policies">Authentication methods</a> : <span>Authentication methods</span>}
-      {here && (
-        <>
-          <span aria-hidden="true">›</span>
-          <span>{here}</span>
-        </>
-      )}
-    </nav>
+/** Home › Authentication methods, and › the policy `here` when on one. */
+function PoliciesBreadcrumb({ here }: { here?: string }): JSX.Element {
+  return here ? (
+    <Breadcrumb
+      trail={[
+        ['#/', 'Home'],
+        ['#/authentication-methods/policies', 'Authentication methods'],
+      ]}
+      here={here}
+    />
+  ) : (
+    <Breadcrumb trail={[['#/', 'Home']]} here="Authentication methods" />
   );
 }
 
@@ -41,7 +40,7 @@ export function PoliciesPage(): JSX.Element {
   return (
     <>
       <div class="page-head">
-        <Breadcrumb />
+        <PoliciesBreadcrumb />
         <Heading>Authentication methods</Heading>
       </div>
       <div class="tabs" role="presentation">
@@ -304,7 +303,7 @@ function MethodPolicyPage<T extends object>(props: {
   return (
     <>
       <div class="page-head">
-        <Breadcrumb here={props.here} />
+        <PoliciesBreadcrumb here={props.here} />
         <Heading>{props.title}</Heading>
         <p class="muted">{props.intro}</p>
       </div>

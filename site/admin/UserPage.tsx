@@ -6,7 +6,7 @@ import { admin, type DeviceView, type PublicUser, type Role } from '../shared/ap
 import { formatDateTime, formatLastUsed, formatMinutes } from '../shared/format.ts';
 import { DeleteCell, MethodCell, MethodsTable, PasskeyDetailCell } from '../shared/methods.tsx';
 import { useAction, useLoad } from '../shared/hooks.ts';
-import { Badge, Button, Checkbox, ConfirmDialog, Dialog, ErrorNotice, Field, Form, FormButtons, Heading, Notice, Spinner, Toggle } from '../shared/ui.tsx';
+import { Badge, Breadcrumb, Button, Checkbox, ConfirmDialog, Dialog, ErrorNotice, Field, Form, FormButtons, Heading, Notice, Spinner, Toggle } from '../shared/ui.tsx';
 import { useCan } from './can.ts';
 import { GroupsInput, useKnownGroups } from './GroupsInput.tsx';
 import { RoleCheckboxes, userStatus } from './Users.tsx';
@@ -18,13 +18,13 @@ export function UserPage({ id }: { id: string }): JSX.Element {
   return (
     <>
       <div class="page-head">
-        <nav class="breadcrumb" aria-label="Breadcrumb">
-          <a href="#/">Home</a>
-          <span aria-hidden="true">›</span>
-          <a href="#/users">Users</a>
-          <span aria-hidden="true">›</span>
-          <span>{u?.displayName ?? '…'}</span>
-        </nav>
+        <Breadcrumb
+          trail={[
+            ['#/', 'Home'],
+            ['#/users', 'Users'],
+          ]}
+          here={u?.displayName ?? '…'}
+        />
         <Heading>{u ? u.displayName : 'User'}</Heading>
         {u && (
           <p class="row muted">

@@ -4,7 +4,7 @@ import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { me, type PasswordlessSetup } from '../shared/api.ts';
 import { usePoll } from '../shared/hooks.ts';
-import { BigNumber, Countdown, Heading, LiveRegion, Notice, Spinner } from '../shared/ui.tsx';
+import { BigNumber, Breadcrumb, Countdown, Heading, LiveRegion, Notice, Spinner } from '../shared/ui.tsx';
 
 type Pending = NonNullable<PasswordlessSetup['pending']>;
 
@@ -62,11 +62,7 @@ export function PasswordlessSetupPage(): JSX.Element {
   return (
     <>
       <div class="page-head">
-        <nav class="breadcrumb" aria-label="Breadcrumb">
-          <a href="#/security-info">Security info</a>
-          <span aria-hidden="true">›</span>
-          <span>Passwordless sign-in</span>
-        </nav>
+        <Breadcrumb trail={[['#/security-info', 'Security info']]} here="Passwordless sign-in" />
         <Heading>Set up passwordless sign-in</Heading>
       </div>
       <section class="panel">

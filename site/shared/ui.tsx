@@ -1,5 +1,5 @@
 // The site's building blocks: every page uses these, so forms, notices and focus behave alike.
-import type { ComponentChildren, JSX } from 'preact';
+import { Fragment, type ComponentChildren, type JSX } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 import { formatSeconds } from './format.ts';
 import { useSecondsLeft } from './hooks.ts';
@@ -50,6 +50,21 @@ export function useFocusOnMount<T extends HTMLElement>(on = false) {
     if (on) ref.current?.focus();
   }, []);
   return ref;
+}
+
+/** Where a page sits: links to the pages above it (`trail`, as [href, label]), then its own name. */
+export function Breadcrumb({ trail, here }: { trail: [href: string, label: string][]; here: string }): JSX.Element {
+  return (
+    <nav class="breadcrumb" aria-label="Breadcrumb">
+      {trail.map(([href, label]) => (
+        <Fragment key={href}>
+          <a href={href}>{label}</a>
+          <span aria-hidden="true">›</span>
+        </Fragment>
+      ))}
+      <span>{here}</span>
+    </nav>
+  );
 }
 
 /** A page or step heading; a new screen moves focus here so screen readers announce it. */
