@@ -1,14 +1,34 @@
 import { defineConfig } from 'vitest/config';
 
-// Unit tests sit beside the code; tests that cross parts live in tests/.
-// End-to-end tests start real Chromium instances, so they run one file at a time.
+// Unit tests sit beside the code; tests that cross parts live in tests/. Two groups run one
+// after the other: first everything without a browser, then the end-to-end files, which
+// start real Chromium instances and should not compete with the integration suites for
+// the two cores.
 export default defineConfig({
   test: {
-    include: ['{protocol,server,extension,site,tests}/**/*.test.{ts,tsx}'],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
-    fileParallelism: true,
     maxWorkers: 2,
     reporters: ['default', './tests/support/summary-reporter.ts'],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit+integration',
+          include: ['{protocol,server,extension,site}/**/*.test.{ts,tsx}', 'tests/integration/**/*.test.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['tests/e2e/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });
