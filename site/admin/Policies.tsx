@@ -5,7 +5,8 @@ import { useEffect, useState } from 'preact/hooks';
 import { admin, type AuthenticatorPolicy, type PasskeyPolicy, type RegistrationPolicy, type SmsPolicy, type TapPolicy } from '../shared/api.ts';
 import { formatMinutes } from '../shared/format.ts';
 import { useAction, useLoad } from '../shared/hooks.ts';
-import { Badge, Breadcrumb, Button, Checkbox, ErrorNotice, Field, Form, Heading, Icon, Notice, RadioGroup, Spinner, Toggle, type IconName } from '../shared/ui.tsx';
+import { MethodCell } from '../shared/methods.tsx';
+import { Badge, Breadcrumb, Button, Checkbox, ErrorNotice, Field, Form, Heading, Icon, Notice, RadioGroup, Spinner, Table, Toggle, type IconName } from '../shared/ui.tsx';
 import { useCan } from './can.ts';
 import { GroupsInput, useKnownGroups } from './GroupsInput.tsx';
 
@@ -52,34 +53,19 @@ export function PoliciesPage(): JSX.Element {
         <h2 id="policies-title">Policies</h2>
         <p class="muted">Choose which methods people may use to sign in, and who each one targets.</p>
         <ErrorNotice message={auth.error ?? tap.error} />
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Method</th>
-                <th scope="col">Target</th>
-                <th scope="col">Enabled</th>
-              </tr>
-            </thead>
-            <tbody>
-              <PolicyRow slug="authenticator" icon="app" name="Authenticator" policy={auth.data} target={(p) => `${target(p)} · mode ${p.mode}`} />
-              <PolicyRow slug="tap" icon="pass" name="Temporary Access Pass" policy={tap.data} target={() => 'Issued per user by the helpdesk'} />
-              <PolicyRow slug="passkey" icon="key" name="Passkey (FIDO2)" policy={passkey.data} target={target} />
-              <PolicyRow slug="sms" icon="sms" name="SMS" policy={sms.data} target={(p) => `${target(p)}${p.useForSignIn ? ' · sign-in and second factor' : ' · second factor only'}`} />
-              <tr>
-                <td>
-                  <span class="method-cell">
-                    <Icon name="password" /> Password
-                  </span>
-                </td>
-                <td>All users</td>
-                <td>
-                  <Badge kind="ok">Yes</Badge>
-                </td>
-              </tr>
-            </tbody>
-          </table>
-        </div>
+        <Table columns={['Method', 'Target', 'Enabled']}>
+          <PolicyRow slug="authenticator" icon="app" name="Authenticator" policy={auth.data} target={(p) => `${target(p)} · mode ${p.mode}`} />
+          <PolicyRow slug="tap" icon="pass" name="Temporary Access Pass" policy={tap.data} target={() => 'Issued per user by the helpdesk'} />
+          <PolicyRow slug="passkey" icon="key" name="Passkey (FIDO2)" policy={passkey.data} target={target} />
+          <PolicyRow slug="sms" icon="sms" name="SMS" policy={sms.data} target={(p) => `${target(p)}${p.useForSignIn ? ' · sign-in and second factor' : ' · second factor only'}`} />
+          <tr>
+            <MethodCell icon="password" name="Password" />
+            <td>All users</td>
+            <td>
+              <Badge kind="ok">Yes</Badge>
+            </td>
+          </tr>
+        </Table>
       </section>
       <section class="panel" aria-labelledby="registration-title">
         <div class="panel-head">

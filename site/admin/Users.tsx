@@ -4,7 +4,7 @@ import { useState } from 'preact/hooks';
 import { admin, ROLE_LIST, type PublicUser, type Role } from '../shared/api.ts';
 import { roleName } from '../shared/format.ts';
 import { navigate, useAction, useLoad } from '../shared/hooks.ts';
-import { Badge, Button, Checkbox, Dialog, ErrorNotice, Field, Form, FormButtons, Heading, Spinner } from '../shared/ui.tsx';
+import { Badge, Button, Checkbox, Dialog, ErrorNotice, Field, Form, FormButtons, Heading, Spinner, Table } from '../shared/ui.tsx';
 import { useCan } from './can.ts';
 
 export function userStatus(u: PublicUser): JSX.Element {
@@ -43,32 +43,19 @@ export function UsersPage(): JSX.Element {
         ) : users.data.users.length === 0 ? (
           <p class="muted">No users match “{search}”.</p>
         ) : (
-          <div class="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Display name</th>
-                  <th scope="col">User name</th>
-                  <th scope="col">Roles</th>
-                  <th scope="col">Groups</th>
-                  <th scope="col">Status</th>
-                </tr>
-              </thead>
-              <tbody>
-                {users.data.users.map((u) => (
-                  <tr key={u.id}>
-                    <td>
-                      <a href={`#/users/${u.id}`}>{u.displayName}</a>
-                    </td>
-                    <td>{u.upn}</td>
-                    <td>{u.roles.filter((r) => r !== 'user').map(roleName).join(', ') || 'User'}</td>
-                    <td>{u.groups.join(', ') || <span class="muted">—</span>}</td>
-                    <td>{userStatus(u)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table columns={['Display name', 'User name', 'Roles', 'Groups', 'Status']}>
+            {users.data.users.map((u) => (
+              <tr key={u.id}>
+                <td>
+                  <a href={`#/users/${u.id}`}>{u.displayName}</a>
+                </td>
+                <td>{u.upn}</td>
+                <td>{u.roles.filter((r) => r !== 'user').map(roleName).join(', ') || 'User'}</td>
+                <td>{u.groups.join(', ') || <span class="muted">—</span>}</td>
+                <td>{userStatus(u)}</td>
+              </tr>
+            ))}
+          </Table>
         )}
       </section>
       {creating && <NewUser onClose={() => setCreating(false)} />}

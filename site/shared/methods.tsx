@@ -2,30 +2,11 @@
 // the admin portal list the same methods with the same cells.
 import type { ComponentChildren, JSX } from 'preact';
 import type { PasskeyView } from './api.ts';
-import { Button, Icon, type IconName } from './ui.tsx';
+import { Button, Icon, Table, type IconName } from './ui.tsx';
 
 /** The table: "Method", then `columns`, then an actions column named only for screen readers. */
 export function MethodsTable({ columns, children }: { columns: string[]; children: ComponentChildren }): JSX.Element {
-  return (
-    <div class="table-wrap">
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Method</th>
-            {columns.map((c) => (
-              <th scope="col" key={c}>
-                {c}
-              </th>
-            ))}
-            <th scope="col">
-              <span class="sr-only">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>{children}</tbody>
-      </table>
-    </div>
-  );
+  return <Table columns={['Method', ...columns, <span class="sr-only">Actions</span>]}>{children}</Table>;
 }
 
 /** A row's first cell: the method's icon and name. */

@@ -376,6 +376,26 @@ export function Card({ id, icon, title, text, children }: { id: string; icon: Ic
   );
 }
 
+/** A table that scrolls sideways on a narrow screen, with a column header (scope="col") for each of `columns`. */
+export function Table({ columns, children }: { columns: ComponentChildren[]; children: ComponentChildren }): JSX.Element {
+  return (
+    <div class="table-wrap">
+      <table>
+        <thead>
+          <tr>
+            {columns.map((c, i) => (
+              <th scope="col" key={i}>
+                {c}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
+  );
+}
+
 export function Badge({ kind = 'neutral', children }: { kind?: 'neutral' | 'ok' | 'bad' | 'warn' | 'accent'; children: ComponentChildren }): JSX.Element {
   return <span class={`badge badge-${kind}`}>{children}</span>;
 }
