@@ -237,6 +237,9 @@ describe('passkeys in Chromium with a virtual authenticator', () => {
       const response = await createInPage(page, started.body.options);
       const added = await bob.post('/api/me/passkeys', { ceremonyId: started.body.ceremonyId, name: 'Bob key', response });
       expect(added.status, JSON.stringify(added.body)).toBe(201);
+      // The virtual authenticator keeps Bob's resident key: the server must not know it either,
+      // or a later ceremony with no user name may pick it and sign Bob in.
+      expect((await bob.del(`/api/me/passkeys/${added.body.id}`)).status).toBe(200);
     } finally {
       await setPasskeyPolicy(srv.repo, DEFAULT_PASSKEY_POLICY);
     }
