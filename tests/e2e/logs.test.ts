@@ -100,6 +100,8 @@ beforeAll(async () => {
       ]),
     }),
   ]);
+  // A fresh clone has no artifacts folder yet.
+  mkdirSync(ARTIFACTS, { recursive: true });
   for (const f of readdirSync(ARTIFACTS, { withFileTypes: true })) if (f.name.startsWith('logs-')) rmSync(path.join(ARTIFACTS, f.name), { recursive: true, force: true });
   [alice, bob, carol] = await Promise.all([
     enrollUser(srv, 'alice', { deviceName: 'Alice laptop' }),
