@@ -92,6 +92,8 @@ describe('site: passkeys, SMS and registration protection', () => {
     await clickText(page, 'Add');
     await page.waitForSelector('#phone-number');
     await page.type('#phone-number', PHONE.slice(1));
+    // The field takes focus as the dialog opens; wait until every digit landed before going on.
+    await page.waitForFunction((digits) => (document.querySelector('#phone-number') as HTMLInputElement).value.replace(/\D/g, '') === digits, {}, PHONE.slice(1));
     await clickText(page, 'Next');
     await page.waitForSelector('#phone-code');
     await shot(page, 'methods-phone-code');
