@@ -163,6 +163,8 @@ describe('site: admin portal', () => {
   it('lets a global admin create a user, set groups and roles, block sign-in and reset the password', async () => {
     const page = await adminPage('admin');
     await page.goto(`${srv.origin}/admin/#/users`);
+    // Open the dialog once the list has loaded: the list's first render replaces the page under it.
+    await waitForText(page, 'alice@pushkey.test');
     await clickText(page, '+ New user');
     await page.waitForSelector('#new-display-name');
     await page.type('#new-display-name', 'Erin Evans');

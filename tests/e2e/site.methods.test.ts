@@ -91,9 +91,13 @@ describe('site: passkeys, SMS and registration protection', () => {
     await page.select('#method-choice', 'phone');
     await clickText(page, 'Add');
     await page.waitForSelector('#phone-number');
-    await page.type('#phone-number', PHONE.slice(1));
-    // The field takes focus as the dialog opens; wait until every digit landed before going on.
-    await page.waitForFunction((digits) => (document.querySelector('#phone-number') as HTMLInputElement).value.replace(/\D/g, '') === digits, {}, PHONE.slice(1));
+    // On a busy machine keystrokes into the freshly focused, controlled field can be lost:
+    // type at a person's pace, and again if the field does not hold the whole number.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      await page.click('#phone-number', { count: 3 });
+      await page.type('#phone-number', PHONE, { delay: 40 });
+      if ((await page.$eval('#phone-number', (el) => (el as HTMLInputElement).value.replace(/\D/g, ''))) === PHONE.slice(1)) break;
+    }
     await clickText(page, 'Next');
     await page.waitForSelector('#phone-code');
     await shot(page, 'methods-phone-code');

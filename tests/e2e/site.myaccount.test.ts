@@ -150,7 +150,8 @@ describe('site: My Account', () => {
     await shot(page, 'myaccount-delete-confirm');
     await page.click('dialog .btn-danger');
     await waitForText(page, 'was deleted');
-    expect(await page.$('tr[data-device]')).toBeNull();
+    // The notice comes first; the list reloads right after it.
+    await page.waitForFunction(() => document.querySelector('tr[data-device]') === null, { timeout: 10_000 });
     expect((await device.command('poll')).body.error).toBe('device_revoked');
   });
 
