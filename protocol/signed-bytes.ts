@@ -121,3 +121,16 @@ const COMMAND_PREFIX: Record<DeviceCommandType, string> = {
 export function commandBytes(m: { type: DeviceCommandType; origin: string; deviceId: string; timestamp: number }): Uint8Array {
   return join(COMMAND_PREFIX[m.type], { origin: m.origin, deviceId: m.deviceId, timestamp: m.timestamp });
 }
+
+/** The push bytes of a received request, as the device rebuilds them to check the server's signature. */
+export function pushBytesOf(origin: string, r: {
+  deviceId: string;
+  challengeId: string;
+  nonce: string;
+  kind: string;
+  app: string;
+  context: { ip: string; location: string; browser: string; time: number };
+  expiresAt: number;
+}): Uint8Array {
+  return pushBytes({ origin, deviceId: r.deviceId, challengeId: r.challengeId, nonce: r.nonce, kind: r.kind, app: r.app, ...r.context, expiresAt: r.expiresAt });
+}

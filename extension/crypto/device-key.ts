@@ -1,7 +1,7 @@
 // The device's keys. Generation and signing go through protocol/webcrypto.ts; this file
 // adds the extension's rules: one non-extractable key per account, and pinned server keys
 // imported once and cached.
-import { exportPublicKey, generateDeviceKey, importPublicKey, pushBytes, sign, verify, type PushRequest } from '../../protocol/index.ts';
+import { exportPublicKey, generateDeviceKey, importPublicKey, pushBytesOf, sign, verify, type PushRequest } from '../../protocol/index.ts';
 
 export interface DeviceKey {
   privateKey: CryptoKey;
@@ -31,19 +31,7 @@ function serverKey(b64u: string): Promise<CryptoKey> {
 /** True when the push was signed by the server key pinned for this account. Never throws. */
 export async function verifyPush(request: PushRequest, origin: string, serverPublicKey: string): Promise<boolean> {
   try {
-    const bytes = pushBytes({
-      origin,
-      deviceId: request.deviceId,
-      challengeId: request.challengeId,
-      nonce: request.nonce,
-      kind: request.kind,
-      app: request.app,
-      ip: request.context.ip,
-      location: request.context.location,
-      browser: request.context.browser,
-      time: request.context.time,
-      expiresAt: request.expiresAt,
-    });
+    const bytes = pushBytesOf(origin, request);
     return await verify(await serverKey(serverPublicKey), request.serverSignature, bytes);
   } catch {
     return false;

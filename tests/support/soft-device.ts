@@ -5,7 +5,7 @@ import WebSocket from 'ws';
 import { readErrorAnswer } from '../../protocol/parse.ts';
 import type { Enrolled, PushRequest, ServerFrame, DeviceCommand } from '../../protocol/messages.ts';
 import { parseServerFrame, parseJson } from '../../protocol/parse.ts';
-import { channelAuthBytes, commandBytes, enrollBytes, pushBytes, respondBytes, type DeviceCommandType } from '../../protocol/signed-bytes.ts';
+import { channelAuthBytes, commandBytes, enrollBytes, pushBytesOf, respondBytes, type DeviceCommandType } from '../../protocol/signed-bytes.ts';
 import { exportPublicKey, generateDeviceKey, importPublicKey, sign, verify } from '../../protocol/webcrypto.ts';
 
 export const SOFT_VERSION = '1.0.0';
@@ -111,8 +111,7 @@ export class SoftDevice {
   }
 
   verifyPush(p: PushRequest): Promise<boolean> {
-    const bytes = pushBytes({ origin: this.origin, ...p, ...p.context, time: p.context.time });
-    return verify(this.serverKey, p.serverSignature, bytes);
+    return verify(this.serverKey, p.serverSignature, pushBytesOf(this.origin, p));
   }
 
   /** Frames received but not consumed yet. */
