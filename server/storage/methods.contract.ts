@@ -4,7 +4,7 @@
 // the exact millisecond, and records round-trip.
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OutboxMessage, Passkey, Phone, SmsCode, User, WebAuthnChallenge } from '../domain/types.ts';
-import { makeUser, type RepositoryHarness } from './repository.contract.ts';
+import { makeUser, useRepositoryWithUser, type RepositoryHarness } from './repository.contract.ts';
 import type { Repository } from './repository.ts';
 
 const T0 = Date.UTC(2026, 10, 28, 12, 0, 0);
@@ -56,19 +56,11 @@ async function winners(n: number, fn: () => Promise<unknown>): Promise<number> {
 
 export function describeMethodsContract(name: string, makeHarness: () => RepositoryHarness): void {
   describe(`Repository contract, sign-in methods: ${name}`, () => {
-    const harness = makeHarness();
+    const ctx = useRepositoryWithUser(makeHarness);
     let repo: Repository;
     let user: User;
-    beforeEach(async () => {
-      repo = await harness.open();
-      user = makeUser();
-      await repo.createUser(user);
-    });
-    afterEach(async () => {
-      await repo.close();
-    });
-    afterAll(async () => {
-      await harness.cleanup?.();
+    beforeEach(() => {
+      ({ repo, user } = ctx);
     });
 
     describe('passkeys', () => {
@@ -223,7 +215,7 @@ export function describeMethodsContract(name: string, makeHarness: () => Reposit
       const s = makeSmsCode(user.id);
       await repo.createPasskey(p);
       await repo.createSmsCode(s);
-      repo = await harness.reopen(repo);
+      repo = ctx.repo = await ctx.harness.reopen(repo);
       expect(await repo.getPasskeyByCredentialId(p.credentialId)).toEqual(p);
       expect(await repo.getSmsCode(s.id)).toEqual(s);
     });

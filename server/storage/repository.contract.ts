@@ -127,22 +127,30 @@ async function winners(n: number, fn: () => Promise<unknown>): Promise<number> {
   return (await Promise.all(Array.from({ length: n }, fn))).filter(Boolean).length;
 }
 
+/** Registers hooks that open a fresh repository with one user before each test; read them from the returned object. */
+export function useRepositoryWithUser(makeHarness: () => RepositoryHarness): { harness: RepositoryHarness; repo: Repository; user: User } {
+  const state = { harness: makeHarness() } as { harness: RepositoryHarness; repo: Repository; user: User };
+  beforeEach(async () => {
+    state.repo = await state.harness.open();
+    state.user = makeUser();
+    await state.repo.createUser(state.user);
+  });
+  afterEach(async () => {
+    await state.repo.close();
+  });
+  afterAll(async () => {
+    await state.harness.cleanup?.();
+  });
+  return state;
+}
+
 export function describeRepositoryContract(name: string, makeHarness: () => RepositoryHarness): void {
   describe(`Repository contract: ${name}`, () => {
-    const harness = makeHarness();
+    const ctx = useRepositoryWithUser(makeHarness);
     let repo: Repository;
     let user: User;
-
-    beforeEach(async () => {
-      repo = await harness.open();
-      user = makeUser();
-      await repo.createUser(user);
-    });
-    afterEach(async () => {
-      await repo.close();
-    });
-    afterAll(async () => {
-      await harness.cleanup?.();
+    beforeEach(() => {
+      ({ repo, user } = ctx);
     });
 
     describe('settings', () => {
@@ -394,8 +402,8 @@ export function describeRepositoryContract(name: string, makeHarness: () => Repo
         await repo.createDevice(d);
         await repo.createChallenge(c);
         await repo.setSetting('k', 'v');
-        repo = await harness.reopen(repo);
-        repo = await harness.reopen(repo);
+        repo = ctx.repo = await ctx.harness.reopen(repo);
+        repo = ctx.repo = await ctx.harness.reopen(repo);
         expect(await repo.getUser(user.id)).toEqual(user);
         expect(await repo.getDevice(d.id)).toEqual(d);
         expect(await repo.getChallenge(c.id)).toEqual(c);
