@@ -8,7 +8,7 @@ import { Browsers, type Profile } from '../support/browser.ts';
 import { HttpClient, signIn, type TestServer } from '../support/server.ts';
 import { enrollUser, type EnrolledUser } from '../support/flows.ts';
 import { DEFAULT_SMS_POLICY, setSmsPolicy } from '../../server/domain/method-policy.ts';
-import { clickText, enterEmail, newSitePage, problemsOf, shot, signInWithPassword, startSiteServer, waitForText } from '../support/site.ts';
+import { clickText, enterEmail, newSitePage, problemsOf, shot, signInWithPassword, signOut, startSiteServer, waitForText } from '../support/site.ts';
 
 let browsers: Browsers;
 let profile: Profile;
@@ -31,10 +31,6 @@ async function codeFromLabPhone(admin: Page, number: string): Promise<string> {
   const code = /(\d{6}) is your pushkey/.exec(text)?.[1];
   if (!code) throw new Error(`no code on the lab phone: ${text}`);
   return code;
-}
-
-async function signOut(p: Page): Promise<void> {
-  await p.evaluate(() => fetch('/api/signin/signout', { method: 'POST' }));
 }
 
 beforeAll(async () => {
@@ -118,7 +114,7 @@ describe('fallback methods, as a new user tries them', { timeout: 60_000 }, () =
   });
 
   it('lists every other way in, passkey first, and signs in with the passkey from there', async () => {
-    await signOut(page);
+    await signOut(page, srv.origin);
     await enterEmail(page, srv.origin, dave().upn);
     await clickText(page, 'Other ways to sign in');
     await waitForText(page, 'Verify your identity');
@@ -131,7 +127,7 @@ describe('fallback methods, as a new user tries them', { timeout: 60_000 }, () =
   });
 
   it('signs in with "Sign in with a passkey" before typing any name', async () => {
-    await signOut(page);
+    await signOut(page, srv.origin);
     await page.goto(`${srv.origin}/login/`);
     await page.waitForSelector('#username');
     await Promise.all([page.waitForNavigation({ timeout: 15_000 }), clickText(page, 'Sign in with a passkey')]);
@@ -139,7 +135,7 @@ describe('fallback methods, as a new user tries them', { timeout: 60_000 }, () =
   });
 
   it('signs in with a texted code from the fallback list', async () => {
-    await signOut(page);
+    await signOut(page, srv.origin);
     const adminPage = await newSitePage(await profile.browser.createBrowserContext());
     await signInWithPassword(adminPage, srv.origin, srv.users.admin!.upn, srv.users.admin!.password, '/admin/');
     await enterEmail(page, srv.origin, dave().upn);
@@ -162,7 +158,7 @@ describe('fallback methods, as a new user tries them', { timeout: 60_000 }, () =
       expect((await bob.me.post('/api/me/phone/verify', { codeId: add.body.codeId, code: text!.text.slice(0, 6) })).status).toBe(200);
       expect((await bob.me.put('/api/me/default-method', { method: 'authenticator' })).status).toBe(200);
       await setSmsPolicy(srv.repo, { ...DEFAULT_SMS_POLICY, useForSignIn: false });
-      await signOut(page);
+      await signOut(page, srv.origin);
       await enterEmail(page, srv.origin, bob.upn);
       await page.type('#password', bob.password);
       await clickText(page, 'Sign in');
@@ -185,7 +181,7 @@ describe('fallback methods, as a new user tries them', { timeout: 60_000 }, () =
   });
 
   it('deletes the passkey in My Account; "Sign in with a passkey" then says it is not registered', async () => {
-    await signOut(page);
+    await signOut(page, srv.origin);
     await page.goto(`${srv.origin}/login/?next=${encodeURIComponent('/myaccount/#/security-info')}`);
     await page.waitForSelector('#username');
     await Promise.all([page.waitForNavigation({ timeout: 15_000 }), clickText(page, 'Sign in with a passkey')]);
@@ -197,7 +193,7 @@ describe('fallback methods, as a new user tries them', { timeout: 60_000 }, () =
     await waitForText(page, '“Dave’s laptop” was deleted.');
     // The notice comes first; the list reloads right after it.
     await page.waitForFunction(() => ![...document.querySelectorAll('tbody tr')].some((tr) => (tr as HTMLElement).innerText.includes('Passkey')), { timeout: 10_000 });
-    await signOut(page);
+    await signOut(page, srv.origin);
     await page.goto(`${srv.origin}/login/`);
     await page.waitForSelector('#username');
     await clickText(page, 'Sign in with a passkey');
@@ -222,7 +218,7 @@ describe('fallback methods, as a new user tries them', { timeout: 60_000 }, () =
   it('refuses a password-only session to add a method once registration protection is strict', async () => {
     const policy = await signIn(srv.origin, srv.users.policy!.upn, srv.users.policy!.password);
     expect((await policy.put('/api/admin/policies/registration', { strict: true })).status).toBe(200);
-    await signOut(page);
+    await signOut(page, srv.origin);
     const carol = srv.users.carol!;
     await signInWithPassword(page, srv.origin, carol.upn, carol.password, '/myaccount/#/security-info');
     await clickText(page, '+ Add sign-in method');

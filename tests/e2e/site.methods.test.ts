@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CDPSession, Page } from 'puppeteer-core';
 import { Browsers, type Profile } from '../support/browser.ts';
 import type { TestServer } from '../support/server.ts';
-import { clickText, enterEmail, newSitePage, problemsOf, shot, signInWithPassword, startSiteServer, waitForText } from '../support/site.ts';
+import { clickText, enterEmail, newSitePage, problemsOf, shot, signInWithPassword, signOut, startSiteServer, waitForText } from '../support/site.ts';
 
 let browsers: Browsers;
 let a: Profile;
@@ -23,10 +23,6 @@ async function lastCode(to: string): Promise<string> {
   const code = /\b(\d{6,8})\b/.exec(message?.text ?? '')?.[1];
   if (!code) throw new Error(`no code in the outbox for ${to}: ${message?.text}`);
   return code;
-}
-
-async function signOut(): Promise<void> {
-  await page.evaluate(() => fetch('/api/signin/signout', { method: 'POST' }));
 }
 
 beforeAll(async () => {
@@ -69,7 +65,7 @@ describe('site: passkeys, SMS and registration protection', () => {
   });
 
   it('signs in with "Sign in with a passkey", no user name typed', async () => {
-    await signOut();
+    await signOut(page, srv.origin);
     await page.goto(`${srv.origin}/login/`);
     await page.waitForSelector('#username');
     await Promise.all([
@@ -110,7 +106,7 @@ describe('site: passkeys, SMS and registration protection', () => {
   });
 
   it('after the password offers the preferred second factors, and a texted code completes the sign-in', async () => {
-    await signOut();
+    await signOut(page, srv.origin);
     await enterEmail(page, srv.origin, carol().upn);
     await waitForText(page, 'Other ways to sign in');
     await page.type('#password', carol().password);
@@ -128,7 +124,7 @@ describe('site: passkeys, SMS and registration protection', () => {
   });
 
   it('"Other ways to sign in" lists the passkey and SMS; SMS alone signs in', async () => {
-    await signOut();
+    await signOut(page, srv.origin);
     await enterEmail(page, srv.origin, carol().upn);
     await clickText(page, 'Other ways to sign in');
     await waitForText(page, 'Verify your identity');
@@ -147,7 +143,7 @@ describe('site: passkeys, SMS and registration protection', () => {
   });
 
   it('shows the lab phone in the admin portal, and strict registration protection refuses a password-only session', async () => {
-    await signOut();
+    await signOut(page, srv.origin);
     const admin = await newSitePage(await a.browser.createBrowserContext());
     await signInWithPassword(admin, srv.origin, srv.users.admin!.upn, srv.users.admin!.password, '/admin/#/outbox');
     await waitForText(admin, 'Lab phones (SMS)');

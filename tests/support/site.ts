@@ -89,6 +89,18 @@ export async function enterEmail(page: Page, origin: string, upn: string, next?:
   await page.waitForSelector('#password');
 }
 
+/**
+ * Ends the page's session on the server. It first leaves whatever page it is on for the sign-in
+ * page: a signed-in page with loads still in flight would get a 401 after the sign-out and
+ * redirect itself, racing (and aborting) the test's next `goto`.
+ */
+export async function signOut(page: Page, origin: string): Promise<void> {
+  // The sign-in page's own redirect after a success (900 ms after "done") may still abort this.
+  await page.goto(`${origin}/login/`).catch(() => page.goto(`${origin}/login/`));
+  const status = await page.evaluate(async () => (await fetch('/api/signin/signout', { method: 'POST' })).status);
+  if (status !== 200) throw new Error(`sign-out answered ${status}`);
+}
+
 /** Signs in with the password where no push follows, and waits for the page it lands on. */
 export async function signInWithPassword(page: Page, origin: string, upn: string, password: string, next?: string): Promise<void> {
   await enterEmail(page, origin, upn, next);
