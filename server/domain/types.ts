@@ -195,6 +195,15 @@ export interface SignInFilter {
   offset?: number;
 }
 
+/** One finished attempt as the sign-in chart counts it: when, how it ended, the method it ended with. */
+export type SignInPoint = [at: number, result: 'success' | 'failure', method: string];
+export interface SignInChartData {
+  /** Newest first. */
+  points: SignInPoint[];
+  /** True when more attempts matched than the chart reads (CHART_LIMIT): it then shows the newest. */
+  capped: boolean;
+}
+
 export const ALERT_KINDS = ['report', 'push_fatigue', 'push_throttled', 'new_location', 'lockout', 'tap_issued'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 

@@ -81,6 +81,7 @@ export function SignInsPage({ upn = '' }: { upn?: string }): JSX.Element {
   const [filter, setFilter] = useState<LogFilter>(upn ? { upn } : {});
   const [limit, setLimit] = useState(PAGE);
   const load = useLoad(() => admin.signIns({ ...filter, limit }), [filter, limit]);
+  const chart = useLoad(() => admin.signInChart(filter), [filter]);
   /** Application names seen so far, offered in the Application field (the filter matches a name exactly). */
   const [apps] = useState(() => new Set<string>());
   for (const e of load.data?.entries ?? []) if (e.app) apps.add(e.app);
@@ -142,10 +143,10 @@ export function SignInsPage({ upn = '' }: { upn?: string }): JSX.Element {
           <Field id="f-from" label="From" type="date" value={draft.from} onInput={set('from')} />
           <Field id="f-to" label="To" type="date" value={draft.to} onInput={set('to')} />
         </FilterBar>
-        <ErrorNotice message={load.error} />
+        <ErrorNotice message={load.error ?? chart.error} />
         {load.data ? (
           <>
-            <SignInChart entries={load.data.entries} />
+            {chart.data && <SignInChart data={chart.data} />}
             <SignInTable entries={load.data.entries} showUser />
             <ShowMore shown={load.data.entries.length} limit={limit} onMore={() => setLimit(limit + PAGE)} busy={load.loading} />
           </>

@@ -1,8 +1,9 @@
 // Sign-ins over time, by result and by method: two stacked bar charts over the same time
-// buckets, drawn from the entries the page already has (the same filter), with a table of
+// buckets, drawn from every finished attempt the log's filter matches (the server sends one
+// point per attempt; the buckets are cut here, in the reader's time zone), with a table of
 // the counts for screen readers and for reading exact numbers.
 import type { JSX } from 'preact';
-import type { SignInEntry } from '../shared/api.ts';
+import type { SignInChartData } from '../shared/api.ts';
 import { methodName } from '../shared/format.ts';
 
 const MIN = 60_000;
@@ -21,11 +22,6 @@ function floorTo(ms: number, size: number): number {
   if (size < DAY) return Math.floor(ms / size) * size;
   const d = new Date(ms);
   return new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
-}
-
-/** An attempt counts once, under the method it ended with: push MFA under the push (not also the password), a denied push too. */
-export function attemptMethod(e: SignInEntry): string {
-  return e.steps.at(-1)?.method ?? e.methods.at(-1) ?? '(none)';
 }
 
 const METHOD_ORDER = ['password', 'authenticator', 'passwordless', 'tap', 'passkey', 'sms', '(none)'];
@@ -87,11 +83,11 @@ function Bars({ title, buckets, series, counts, labelOf }: { title: string; buck
   );
 }
 
-export function SignInChart({ entries }: { entries: SignInEntry[] }): JSX.Element | null {
-  const done = entries.filter((e) => e.result !== 'in_progress');
-  if (done.length === 0) return null;
-  const first = Math.min(...done.map((e) => e.at));
-  const last = Math.max(...done.map((e) => e.at));
+export function SignInChart({ data: { points, capped } }: { data: SignInChartData }): JSX.Element | null {
+  if (points.length === 0) return null;
+  // Newest first: no spreading of up to 20,000 values into Math.min/max.
+  const first = points.at(-1)![0];
+  const last = points[0]![0];
   const size = SIZES.find((s) => (last - first) / s < MAX_BARS) ?? SIZES.at(-1)!;
   const end = floorTo(last, size);
   const start = Math.min(floorTo(first, size), end - (MIN_BARS - 1) * size);
@@ -107,13 +103,12 @@ export function SignInChart({ entries }: { entries: SignInEntry[] }): JSX.Elemen
   const byResult = buckets.map(() => new Map<string, number>());
   const byMethod = buckets.map(() => new Map<string, number>());
   const totals = new Map<string, { success: number; failure: number }>();
-  for (const e of done) {
-    const i = index(e.at);
-    const m = attemptMethod(e);
-    byResult[i]!.set(e.result, (byResult[i]!.get(e.result) ?? 0) + 1);
+  for (const [at, result, m] of points) {
+    const i = index(at);
+    byResult[i]!.set(result, (byResult[i]!.get(result) ?? 0) + 1);
     byMethod[i]!.set(m, (byMethod[i]!.get(m) ?? 0) + 1);
     const t = totals.get(m) ?? { success: 0, failure: 0 };
-    if (e.result === 'success') t.success++;
+    if (result === 'success') t.success++;
     else t.failure++;
     totals.set(m, t);
   }
@@ -124,7 +119,9 @@ export function SignInChart({ entries }: { entries: SignInEntry[] }): JSX.Elemen
   return (
     <section class="chart" aria-labelledby="chart-title">
       <h2 id="chart-title" class="section-title">
-        Sign-ins over time, by result and by method <span class="small muted">({done.length} shown, one bar per {per})</span>
+        Sign-ins over time, by result and by method <span class="small muted">
+          ({capped ? `the newest ${points.length.toLocaleString()} of more finished attempts` : `${points.length.toLocaleString()} finished ${points.length === 1 ? 'attempt' : 'attempts'}`} matching the filter, one bar per {per})
+        </span>
       </h2>
       <div class="chart-pair">
         <Bars

@@ -7,7 +7,7 @@ import type { TapView } from '../../server/domain/tap.ts';
 import type { PublicUser } from '../../server/domain/users.ts';
 import type { ChallengeView, FlowStatus, SignInMethod } from '../../server/domain/signin.ts';
 import type { ActivationStatus, ActivationView } from '../../server/domain/enrollment.ts';
-import type { Alert, AlertKind, AuditEntry, ChallengeStatus, OutboxMessage, PurgeCounts, Role, SignInEntry } from '../../server/domain/types.ts';
+import type { Alert, AlertKind, AuditEntry, ChallengeStatus, OutboxMessage, PurgeCounts, Role, SignInChartData, SignInEntry } from '../../server/domain/types.ts';
 import type { MonitoringPolicy } from '../../server/domain/monitoring.ts';
 import type { PasskeyView } from '../../server/domain/passkeys.ts';
 import type { PhoneView, SentCode } from '../../server/domain/sms.ts';
@@ -15,7 +15,7 @@ import type { DefaultMethod, SecondFactor } from '../../server/domain/method-ord
 import type { PasskeyPolicy, RegistrationPolicy, SmsPolicy } from '../../server/domain/method-policy.ts';
 
 export type { AuthenticatorPolicy, AuthenticatorRights, TapPolicy, DeviceView, TapView, PublicUser, ChallengeView, FlowStatus, SignInMethod };
-export type { ActivationStatus, Alert, AlertKind, AuditEntry, ChallengeStatus, MonitoringPolicy, PurgeCounts, Role, SignInEntry };
+export type { ActivationStatus, Alert, AlertKind, AuditEntry, ChallengeStatus, MonitoringPolicy, PurgeCounts, Role, SignInChartData, SignInEntry };
 export type { DefaultMethod, OutboxMessage, PasskeyPolicy, PasskeyView, PhoneView, RegistrationPolicy, SecondFactor, SentCode, SmsPolicy };
 
 export class ApiError extends Error {
@@ -203,6 +203,8 @@ export const admin = {
   revokeDevice: (id: string) => del<{ status: 'revoked' }>(`/api/admin/devices/${q(id)}`),
   audit: (filter: LogFilter = {}) => get<{ entries: AuditEntry[] }>(`/api/admin/audit${query(filter)}`),
   signIns: (filter: LogFilter = {}) => get<{ entries: SignInEntry[] }>(`/api/admin/signins${query(filter)}`),
+  /** Every finished attempt the filter matches, for the chart (the rows are paged; the chart is not). */
+  signInChart: (filter: LogFilter = {}) => get<SignInChartData>(`/api/admin/signins/chart${query(filter)}`),
   /** A link that downloads the filtered log as a file. */
   exportUrl: (log: 'signins' | 'audit', filter: LogFilter, format: 'csv' | 'json') => `/api/admin/${log}${query({ ...filter, format })}`,
   alerts: (filter: { kind?: AlertKind | ''; from?: number } = {}) => get<{ alerts: Alert[] }>(`/api/admin/alerts${query(filter)}`),

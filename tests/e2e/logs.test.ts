@@ -448,9 +448,16 @@ describe('logs and alerts, as an admin and a user would use them', { timeout: 60
     for (let i = 0; i < 10; i++) await Promise.all(Array.from({ length: 20 }, () => scanner.post('/api/signin/start', { username: 'dave@pushkey.test' })));
     const page = await portal('admin', 'signins');
     await waitForText(page, 'Showing the newest 200.');
-    const total = (await entries('?limit=1000')).length;
+    const all = await entries('?limit=1000');
+    const total = all.length;
     expect(total).toBeGreaterThan(220);
     expect(await page.$$eval('tbody tr[data-id]', (trs) => trs.length)).toBe(200);
+    // The chart counts every finished attempt, including those older than the 200 rows shown.
+    const finished = all.filter((e) => e.result !== 'in_progress');
+    expect(finished.at(-1)!.at).toBeLessThan(all[199]!.at);
+    const heading = `(${finished.length} finished attempts matching the filter`;
+    await page.waitForFunction((t) => document.getElementById('chart-title')?.textContent?.includes(t), { timeout: 10_000 }, heading);
+    await snap(page, 'long-log-chart');
     await clickText(page, 'Show more');
     await page.waitForFunction((n) => document.querySelectorAll('tbody tr[data-id]').length === n, { timeout: 5_000 }, total);
     expect(await page.evaluate(() => document.body.innerText)).not.toContain('Show more');

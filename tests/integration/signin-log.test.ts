@@ -1,6 +1,6 @@
 // The sign-in log: every field filled for each kind of attempt; filters; export.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SignInEntry } from '../../server/domain/types.ts';
+import type { SignInChartData, SignInEntry, SignInPoint } from '../../server/domain/types.ts';
 import { rangesLocator } from '../../server/geo/locator.ts';
 import { sweepExpiredRequests } from '../../server/domain/signin.ts';
 import { enrollUser, flowStatus, startPasswordless, startPasswordThenPush, startSignIn, upgradeToPasswordless, wrongNumber, type EnrolledUser } from '../support/flows.ts';
@@ -182,6 +182,51 @@ describe('sign-in log', () => {
     expect(late.body.error).toBe('challenge_expired');
     const stats = await srv.repo.challengeStats((await srv.repo.getUserByUpn(alice.upn))!.id, p.expiresAt - 120_000, clock().now());
     expect(stats.unanswered).toBe(1);
+  });
+
+  it('charts every finished attempt the filter matches, not only the page of rows', async () => {
+    // 250 attempts of one application straight into the log: more than a page (200) of rows.
+    const app = 'Chart lab app';
+    const base = clock().now() - 3_600_000;
+    const step = (method: string, result: 'success' | 'failure') => ({ at: base, method, detail: 'x', result, durationMs: 0 });
+    for (let i = 0; i < 250; i++) {
+      const result = i % 5 === 0 ? 'failure' : i === 249 ? 'in_progress' : 'success';
+      const methods = i % 2 ? ['password', 'authenticator'] : ['passwordless'];
+      await srv.repo.upsertSignIn({
+        id: `chart-${i}`,
+        at: base + i * 1000,
+        userId: null,
+        upn: 'chart@pushkey.test',
+        app,
+        ip: '127.0.0.1',
+        location: '',
+        browser: '',
+        os: '',
+        result,
+        failureCode: result === 'failure' ? 'denied' : null,
+        reason: null,
+        requirement: 'multifactor',
+        methods,
+        steps: methods.map((m) => step(m, result === 'failure' ? 'failure' : 'success')),
+      });
+    }
+    const chart = async (q: string) => (await admin.get(`/api/admin/signins/chart?app=${encodeURIComponent(app)}${q}`)).body as SignInChartData;
+    expect((await admin.get(`/api/admin/signins?app=${encodeURIComponent(app)}`)).body.entries).toHaveLength(200);
+    const all = await chart('');
+    expect(all.capped).toBe(false);
+    expect(all.points).toHaveLength(249); // the one still in progress is not charted
+    expect(all.points[0]![0]).toBe(base + 248_000); // newest first
+    const count = (points: SignInPoint[], f: (p: SignInPoint) => boolean) => points.filter(f).length;
+    // Push MFA counts under the push it ended with, not the password before it.
+    expect(count(all.points, ([, , m]) => m === 'authenticator')).toBe(124);
+    expect(count(all.points, ([, , m]) => m === 'passwordless')).toBe(125);
+    expect(count(all.points, ([, r]) => r === 'failure')).toBe(50);
+    expect((await chart('&result=failure')).points).toHaveLength(50);
+    expect((await chart('&result=in_progress')).points).toEqual([]);
+    expect((await chart(`&from=${base + 200_000}`)).points).toHaveLength(49);
+    expect((await chart('&method=passwordless&result=success')).points.every(([, r, m]) => r === 'success' && m === 'passwordless')).toBe(true);
+    expect((await admin.get('/api/admin/signins/chart?result=maybe')).body.error).toBe('bad_request');
+    expect((await alice.me.get('/api/admin/signins/chart')).status).toBe(403);
   });
 
   it('refuses the logs to a plain user', async () => {

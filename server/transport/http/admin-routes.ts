@@ -20,6 +20,7 @@ import {
 import { deleteTap, IssueTap, issueTap, tapView } from '../../domain/tap.ts';
 import { ALERT_KINDS, ROLES, type AuditEntry, type SignInEntry } from '../../domain/types.ts';
 import { getMonitoringPolicy, MonitoringPolicy, purgeOldRecords, setMonitoringPolicy } from '../../domain/monitoring.ts';
+import { signInChart } from '../../domain/signin-log.ts';
 import { toCsv } from './csv.ts';
 import { createUser, NewPassword, NewUser, publicUser, requireUser } from '../../domain/users.ts';
 import { assertMayManage, callerWithRole } from './auth.ts';
@@ -66,6 +67,8 @@ const SignInQuery = v.object({
   app: v.optional(QText(128)),
   ip: v.optional(QText(64)),
 });
+/** The chart takes the log's filter and reads every match itself. */
+const SignInChartQuery = v.omit(SignInQuery, ['limit', 'offset', 'format']);
 const AuditQuery = v.object({
   ...Page,
   actor: v.optional(QText(254)),
@@ -213,6 +216,10 @@ export function adminRoutes(d: HttpDeps): Router {
     if (q.format === 'csv') return sendCsv(res, 'sign-in-log', signInCsv(entries));
     if (q.format === 'json') return sendJsonFile(res, 'sign-in-log', entries);
     res.json({ entries });
+  });
+  r.get('/signins/chart', async (req, res) => {
+    await callerWithRole(d, req, 'global_admin', 'policy_admin', 'helpdesk');
+    res.json(await signInChart(d, parseWith(SignInChartQuery, req.query, 'sign-in chart query')));
   });
   r.get('/signins/:id', async (req, res) => {
     await callerWithRole(d, req, 'global_admin', 'policy_admin', 'helpdesk');
