@@ -8,7 +8,7 @@ import { startPasskeySignIn, verifyPasskeySignIn } from './passkeys.ts';
 import { finish, flowUser, requireFlow, startFlow, step, type StepResult } from './signin.ts';
 import { logStep } from './signin-log.ts';
 import { checkSignInCode, sendSignInCode, type SentCode } from './sms.ts';
-import { assertCanSignIn } from './users.ts';
+import { assertCanSignIn, assertNotLocked } from './users.ts';
 import type { AuthenticationResponse, RequestOptions } from './webauthn.ts';
 
 /**
@@ -51,8 +51,9 @@ export async function sendSmsCode(d: Deps, flowId: string, secret: string | unde
   const flow = await requireFlow(d, flowId, secret);
   return step(d, flow, 'sms', async () => {
     const user = await flowUser(d, flow);
-    if (!user) throw new PushkeyError('method_not_allowed', 'SMS sign-in is not available for this account.');
-    assertCanSignIn(d, user);
+    // A disabled account answers like an unknown one: no secret has been proved yet.
+    if (!user || user.disabled) throw new PushkeyError('method_not_allowed', 'SMS sign-in is not available for this account.');
+    assertNotLocked(d, user);
     const sent = await sendSignInCode(d, user, flow.id, flow.methods.includes('password'));
     await logStep(d, flow.id, { method: 'sms', detail: `code sent to ${sent.to}`, result: 'pending' });
     return sent;
@@ -64,8 +65,9 @@ export async function signInWithSms(d: Deps, flowId: string, secret: string | un
   return step(d, flow, 'sms', async () => {
     const user = await flowUser(d, flow);
     if (!user) throw new PushkeyError('code_invalid', 'That code has expired, was already used, or had too many wrong tries. Send a new code.');
-    assertCanSignIn(d, user);
+    assertNotLocked(d, user);
     await checkSignInCode(d, user, flow.id, codeId, code);
+    assertCanSignIn(d, user); // disabled since the code was sent
     const methods = flow.methods.includes('password') ? ['password', 'sms'] : ['sms'];
     return finish(d, flow, user, methods, { method: 'sms', detail: 'code accepted', result: 'success' });
   });

@@ -11,7 +11,7 @@ import { hasUsableTap, redeemTap } from './tap.ts';
 import type { Challenge, Flow, User } from './types.ts';
 import { beginSignIn, logStep, type StepInput } from './signin-log.ts';
 import { checkNewPlace, checkPushFatigue } from './monitoring.ts';
-import { assertCanSignIn, checkPassword } from './users.ts';
+import { assertCanSignIn, assertNotLocked, checkPassword } from './users.ts';
 import { extraSignInMethods, getDefaultMethod, orderSignInMethods, secondFactorsFor, type SecondFactor } from './method-order.ts';
 
 export type SignInMethod = 'password' | 'passwordless' | 'tap' | 'passkey' | 'sms';
@@ -154,8 +154,9 @@ export async function signInWithApp(d: Deps, flowId: string, secret: string | un
   const flow = await requireFlow(d, flowId, secret);
   return step(d, flow, 'passwordless', async () => {
     const user = await flowUser(d, flow);
-    if (!user) throw new PushkeyError('method_not_allowed', 'Passwordless sign-in is not set up for this account.');
-    assertCanSignIn(d, user);
+    // A disabled account answers like an unknown one: no secret has been proved yet.
+    if (!user || user.disabled) throw new PushkeyError('method_not_allowed', 'Passwordless sign-in is not set up for this account.');
+    assertNotLocked(d, user);
     const policy = await getAuthenticatorPolicy(d.repo);
     if (!authenticatorRights(policy, user, await d.repo.listUserDevices(user.id)).passwordless) {
       throw new PushkeyError('method_not_allowed', 'Passwordless sign-in is not available for this account.');

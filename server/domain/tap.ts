@@ -9,7 +9,7 @@ import { newId, type Deps } from './deps.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import { getTapPolicy } from './policy.ts';
 import type { Tap, User } from './types.ts';
-import { assertCanSignIn, recordPasswordFailure } from './users.ts';
+import { assertCanSignIn, assertNotLocked, recordPasswordFailure } from './users.ts';
 
 // No 0/O, 1/l/I: the pass is read aloud by a helpdesk and typed by hand.
 const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
@@ -76,7 +76,7 @@ export async function hasUsableTap(d: Deps, userId: string): Promise<boolean> {
 
 /** Signs in with a pass: checks it, then consumes a one-time pass in one conditional write. */
 export async function redeemTap(d: Deps, user: User, pass: string, signIn: { flowId: string; ip: string }): Promise<void> {
-  assertCanSignIn(d, user);
+  assertNotLocked(d, user);
   const invalid = new PushkeyError('tap_invalid', 'That Temporary Access Pass is not valid. Ask your helpdesk for a new one.');
   const policy = await getTapPolicy(d.repo);
   const tap = await d.repo.getUserTap(user.id);
@@ -86,6 +86,7 @@ export async function redeemTap(d: Deps, user: User, pass: string, signIn: { flo
     if (await recordPasswordFailure(d, user)) throw new PushkeyError('locked_out', 'Too many failed attempts. Try again later.');
     throw invalid;
   }
+  assertCanSignIn(d, user);
   if (tap.oneTime) {
     if (!(await d.repo.consumeTap(tap.id, now))) throw invalid;
   }

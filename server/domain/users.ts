@@ -73,12 +73,24 @@ export async function requireUser(d: Deps, id: string): Promise<User> {
   return user;
 }
 
-/** Refuses a disabled or locked-out user. */
-export function assertCanSignIn(d: Deps, user: User): void {
-  if (user.disabled) throw new PushkeyError('user_disabled', 'This account is disabled. Contact your helpdesk.');
+/**
+ * Refuses a locked-out user. Said before any secret is checked, so that a locked account takes
+ * no more guesses; the guesser learns only what their own failures caused.
+ */
+export function assertNotLocked(d: Deps, user: User): void {
   if (user.lockedUntil > d.clock.now()) {
     throw new PushkeyError('locked_out', 'Too many failed attempts. Try again later.', { lockedUntil: user.lockedUntil });
   }
+}
+
+/**
+ * Refuses a disabled or locked-out user. Call it once the person has proved a secret (password,
+ * pass, code, passkey, device): before that a disabled account answers like any other, as the
+ * user-name step already does, so that its state is not told to whoever types the name.
+ */
+export function assertCanSignIn(d: Deps, user: User): void {
+  if (user.disabled) throw new PushkeyError('user_disabled', 'This account is disabled. Contact your helpdesk.');
+  assertNotLocked(d, user);
 }
 
 /**
@@ -91,7 +103,7 @@ export async function checkPassword(d: Deps, user: User | null, password: string
     await verifyPassword(password, DUMMY_HASH);
     throw new PushkeyError('invalid_credentials', 'Your account or password is incorrect.');
   }
-  assertCanSignIn(d, user);
+  assertNotLocked(d, user);
   if (await verifyPassword(password, user.passwordHash)) {
     // Guesses sent in parallel may have locked the account while this one was hashing.
     const fresh = (await d.repo.getUser(user.id)) ?? user;

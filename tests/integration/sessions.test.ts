@@ -153,6 +153,37 @@ describe('sessions', () => {
     await expect(login('carol')).rejects.toThrow(/user_disabled/);
   });
 
+  it("tells a disabled account's state only to someone who proves a secret; before that it answers like an unknown name", async () => {
+    const admin = await login('admin');
+    const id = await userId(admin, srv.users.bob!.upn);
+    const { pass } = (await admin.post(`/api/admin/users/${id}/tap`, { oneTime: true })).body as { pass: string };
+    expect((await admin.patch(`/api/admin/users/${id}`, { disabled: true })).body.disabled).toBe(true);
+    /** What a browser that typed `upn` is answered at `path`. */
+    const answer = async (upn: string, path: string, body: Record<string, string> = {}) => {
+      const c = new HttpClient(srv.origin);
+      const start = await c.post('/api/signin/start', { username: upn });
+      const res = await c.post(`/api/signin/${path}`, { flowId: start.body.flowId, ...body });
+      return { methods: start.body.methods, status: res.status, error: res.body.error, message: res.body.message };
+    };
+    const bob = srv.users.bob!.upn;
+    const nobody = 'nobody@pushkey.test';
+    for (const [path, body] of [
+      ['password', { password: 'a-wrong-guess' }],
+      ['passwordless', {}],
+      ['sms/send', {}],
+      ['tap', { pass: 'WRONG-PASS-1234' }],
+    ] as const) {
+      const disabled = await answer(bob, path, body);
+      expect(disabled, path).toEqual(await answer(nobody, path, body));
+      expect(disabled.error, path).not.toBe('user_disabled');
+    }
+    // The right secret learns why it cannot sign in, and a one-time pass is not spent on it.
+    expect(await answer(bob, 'password', { password: srv.users.bob!.password })).toMatchObject({ status: 403, error: 'user_disabled' });
+    expect(await answer(bob, 'tap', { pass })).toMatchObject({ status: 403, error: 'user_disabled' });
+    await admin.patch(`/api/admin/users/${id}`, { disabled: false });
+    expect(await answer(bob, 'tap', { pass })).toMatchObject({ status: 200 });
+  });
+
   it("ends a user's sessions when the helpdesk resets the password", async () => {
     const dave = await login('dave');
     const helpdesk = await login('helpdesk');
