@@ -193,7 +193,7 @@ export function SecurityInfo(): JSX.Element {
           <Form class="stack" onSubmit={() => setOpen({ kind: 'add', choice })}>
             <div class="field">
               <label for="method-choice">Which method would you like to add?</label>
-              <select id="method-choice" value={choice} onChange={(e) => setChoice(e.currentTarget.value as Choice)}>
+              <select id="method-choice" autofocus value={choice} onChange={(e) => setChoice(e.currentTarget.value as Choice)}>
                 <option value="authenticator" disabled={!rights.authenticator}>
                   Authenticator app
                 </option>

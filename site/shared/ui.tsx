@@ -43,7 +43,12 @@ export function Logo({ tenant }: { tenant?: string }): JSX.Element {
   );
 }
 
-/** Focuses `ref` once when the component appears (the `autofocus` attribute only works on load). */
+/**
+ * Focuses `ref` once when the component appears: the `autofocus` attribute alone acts only on a
+ * page's first load. The components render the attribute too, because a <dialog> opened by
+ * showModal() (after its children's effects ran, while it was closed) focuses its first
+ * `autofocus` descendant, and without one its first control: the Close button.
+ */
 export function useFocusOnMount<T extends HTMLElement>(on = false) {
   const ref = useRef<T>(null);
   useEffect(() => {
@@ -88,7 +93,7 @@ type ButtonProps = JSX.ButtonHTMLAttributes<HTMLButtonElement> & { kind?: 'prima
 export function Button({ kind = 'secondary', autoFocus, busy, class: cls, disabled, children, type, ...rest }: ButtonProps): JSX.Element {
   const ref = useFocusOnMount<HTMLButtonElement>(autoFocus);
   return (
-    <button {...rest} type={type ?? 'button'} ref={ref} class={`btn btn-${kind} ${cls ?? ''}`} disabled={disabled || busy} aria-busy={busy ? 'true' : undefined}>
+    <button {...rest} type={type ?? 'button'} ref={ref} autofocus={autoFocus} class={`btn btn-${kind} ${cls ?? ''}`} disabled={disabled || busy} aria-busy={busy ? 'true' : undefined}>
       {children}
     </button>
   );
@@ -151,6 +156,7 @@ export function Field(props: {
       </label>
       <input
         ref={ref}
+        autofocus={props.autoFocus}
         id={props.id}
         name={props.id}
         type={props.type ?? 'text'}
