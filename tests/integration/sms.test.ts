@@ -120,6 +120,21 @@ describe('SMS', () => {
       expect((await again.browser.post('/api/signin/sms', { flowId: again.flowId, codeId: s.sent.body.codeId, code })).body.error).toBe('code_invalid');
     });
 
+    it("never shows the helpdesk an administrator's texts: a code it could read would sign it in as the policy admin", async () => {
+      const number = '+15551230009';
+      await addVerifiedPhone('policy', number);
+      const s = await sendSignInCode('policy');
+      expect(s.sent.status).toBe(200);
+      const helpdesk = await signIn(srv.origin, srv.users.helpdesk!.upn, srv.users.helpdesk!.password);
+      const seen = await helpdesk.get(`/api/admin/outbox?channel=sms&to=${encodeURIComponent(number)}`);
+      expect(seen).toMatchObject({ status: 200, body: { messages: [] } });
+      const all = (await helpdesk.get('/api/admin/outbox')).body.messages as { to: string; userId: string }[];
+      expect(all.some((m) => m.to === number || m.to === srv.users.policy!.upn)).toBe(false);
+      // Users the helpdesk may manage stay readable; a global admin reads everything.
+      expect(all.some((m) => m.to === NUMBERS.alice)).toBe(true);
+      expect(codeIn(await lastText(number))).toMatch(/^\d{6}$/);
+    });
+
     it('accepts a code 1 ms before it expires, and not at 5 minutes', async () => {
       const a = await sendSignInCode('alice');
       const codeA = codeIn(await lastText(NUMBERS.alice!));
@@ -211,7 +226,7 @@ describe('SMS', () => {
         const res = await a.browser.post('/api/signin/sms', { flowId: a.flowId, ...body });
         expect(res.status, JSON.stringify(body)).toBe(400);
       }
-      const nobody = await sendSignInCode('policy');
+      const nobody = await sendSignInCode('carol');
       expect(nobody.sent).toMatchObject({ status: 403, body: { error: 'method_not_allowed' } });
       expect(nobody.methods).toEqual(['password']);
     });

@@ -40,9 +40,11 @@ export async function callerWithRole(d: HttpDeps, req: Request, ...roles: Role[]
  * account: over an administrator, that would let the helpdesk become one. Only a global
  * admin acts on users who hold an admin role (Entra: privileged authentication admin).
  */
-export function assertMayManage(c: Caller, target: Pick<User, 'roles'>): void {
+export function mayManage(c: Caller, target: Pick<User, 'roles'>): boolean {
   const privileged = target.roles.includes('global_admin') || target.roles.includes('policy_admin');
-  if (privileged && !c.user.roles.includes('global_admin')) {
-    throw new PushkeyError('forbidden', 'Only a global admin can manage the sign-in methods of an administrator.');
-  }
+  return !privileged || c.user.roles.includes('global_admin');
+}
+
+export function assertMayManage(c: Caller, target: Pick<User, 'roles'>): void {
+  if (!mayManage(c, target)) throw new PushkeyError('forbidden', 'Only a global admin can manage the sign-in methods of an administrator.');
 }

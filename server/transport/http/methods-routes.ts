@@ -26,7 +26,7 @@ import type { StepResult } from '../../domain/signin.ts';
 import { addPhone, PhoneNumber, phoneView, removePhone, SmsCodeInput, smsRights, verifyPhone } from '../../domain/sms.ts';
 import { requireUser } from '../../domain/users.ts';
 import { AuthenticationResponse, RegistrationResponse } from '../../domain/webauthn.ts';
-import { assertMayManage, caller, callerWithRole } from './auth.ts';
+import { assertMayManage, caller, callerWithRole, hasRole, mayManage } from './auth.ts';
 import { clientIp } from './client-info.ts';
 import { FLOW_COOKIE, readCookie, setFlowCookie } from './cookies.ts';
 import type { HttpDeps } from './http-deps.ts';
@@ -188,12 +188,23 @@ export function methodsAdminRoutes(d: HttpDeps): Router {
     res.json({ status: 'deleted' });
   });
 
-  /** The lab outbox: what the lab SMS provider "sent" and the email notices. Admins and instructors (helpdesk) read it. */
+  /**
+   * The lab outbox: what the lab SMS provider "sent" and the email notices. Admins and
+   * instructors (helpdesk) read it, each only the messages of users they may manage: a texted
+   * code read by the helpdesk would otherwise sign it in as an administrator.
+   */
   r.get('/outbox', async (req, res) => {
-    await callerWithRole(d, req, 'global_admin', 'helpdesk');
+    const c = await callerWithRole(d, req, 'global_admin', 'helpdesk');
     const q = parseWith(OutboxQuery, req.query, 'outbox query');
     if (q.to && q.channel === 'sms' && !/^\+[1-9]\d{7,14}$/.test(q.to)) throw new PushkeyError('bad_request', `"${q.to}" is not a phone number in international form`);
-    res.json({ messages: await d.repo.listOutbox({ ...q, limit: 200 }) });
+    const messages = await d.repo.listOutbox({ ...q, limit: 200 });
+    const readable = new Map<string | null, boolean>([[null, hasRole(c.user, 'global_admin')]]);
+    for (const m of messages) {
+      if (readable.has(m.userId)) continue;
+      const user = await d.repo.getUser(m.userId!);
+      readable.set(m.userId, user ? mayManage(c, user) : hasRole(c.user, 'global_admin'));
+    }
+    res.json({ messages: messages.filter((m) => readable.get(m.userId)) });
   });
   return r;
 }
