@@ -67,7 +67,7 @@ export async function signInWithSms(d: Deps, flowId: string, secret: string | un
     if (!user) throw new PushkeyError('code_invalid', 'That code has expired, was already used, or had too many wrong tries. Send a new code.');
     assertNotLocked(d, user);
     await checkSignInCode(d, user, flow.id, codeId, code);
-    assertCanSignIn(d, user); // disabled since the code was sent
+    assertCanSignIn(d, (await d.repo.getUser(user.id)) ?? user); // disabled, or locked by other guesses, since the code was sent
     const methods = flow.methods.includes('password') ? ['password', 'sms'] : ['sms'];
     return finish(d, flow, user, methods, { method: 'sms', detail: 'code accepted', result: 'success' });
   });

@@ -9,7 +9,7 @@ import { newId, type Deps } from './deps.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import { getTapPolicy } from './policy.ts';
 import type { Tap, User } from './types.ts';
-import { assertCanSignIn, assertNotLocked, recordPasswordFailure } from './users.ts';
+import { assertCanSignIn, assertNotLocked, guardedGuess } from './users.ts';
 
 // No 0/O, 1/l/I: the pass is read aloud by a helpdesk and typed by hand.
 const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
@@ -82,11 +82,9 @@ export async function redeemTap(d: Deps, user: User, pass: string, signIn: { flo
   const tap = await d.repo.getUserTap(user.id);
   const now = d.clock.now();
   if (!policy.enabled || !tap || tapView(tap, now).state !== 'active') throw invalid;
-  if (!(await verifyPassword(pass.trim(), tap.hash))) {
-    if (await recordPasswordFailure(d, user)) throw new PushkeyError('locked_out', 'Too many failed attempts. Try again later.');
-    throw invalid;
-  }
-  assertCanSignIn(d, user);
+  if (!(await guardedGuess(d, user, () => verifyPassword(pass.trim(), tap.hash)))) throw invalid;
+  // Disabled (now that the pass is proved), or locked by other guesses while this one hashed.
+  assertCanSignIn(d, (await d.repo.getUser(user.id)) ?? user);
   if (tap.oneTime) {
     if (!(await d.repo.consumeTap(tap.id, now))) throw invalid;
   }

@@ -6,6 +6,7 @@ import { audit, type Actor } from './audit.ts';
 import { newId, type Deps } from './deps.ts';
 import { DUMMY_HASH, hashPassword, verifyPassword } from './passwords.ts';
 import { ROLES, type Role, type User } from './types.ts';
+import { raiseAlert } from './monitoring.ts';
 
 export const Upn = v.pipe(
   v.string(),
@@ -93,6 +94,8 @@ export function assertCanSignIn(d: Deps, user: User): void {
   assertNotLocked(d, user);
 }
 
+const lockedOut = () => new PushkeyError('locked_out', 'Too many failed attempts. Try again later.');
+
 /**
  * Checks a password. Consecutive failures are counted on the user row (so a restart does
  * not reset them) and lock the account for `lockoutMs` at the limit.
@@ -103,16 +106,36 @@ export async function checkPassword(d: Deps, user: User | null, password: string
     await verifyPassword(password, DUMMY_HASH);
     throw new PushkeyError('invalid_credentials', 'Your account or password is incorrect.');
   }
-  assertNotLocked(d, user);
-  if (await verifyPassword(password, user.passwordHash)) {
-    // Guesses sent in parallel may have locked the account while this one was hashing.
-    const fresh = (await d.repo.getUser(user.id)) ?? user;
-    assertCanSignIn(d, fresh);
-    if (fresh.passwordFailures !== 0) await d.repo.updateUser(user.id, { passwordFailures: 0 });
-    return fresh;
+  if (!(await guardedGuess(d, user, () => verifyPassword(password, user.passwordHash)))) {
+    throw new PushkeyError('invalid_credentials', 'Your account or password is incorrect.');
   }
-  if (await recordPasswordFailure(d, user)) throw new PushkeyError('locked_out', 'Too many failed attempts. Try again later.');
-  throw new PushkeyError('invalid_credentials', 'Your account or password is incorrect.');
+  // Disabled (now that the password is proved), or locked by other guesses while this one hashed.
+  const fresh = (await d.repo.getUser(user.id)) ?? user;
+  assertCanSignIn(d, fresh);
+  return fresh;
+}
+
+/**
+ * Runs one guess at a password or pass within the account's lockout budget. The guess is
+ * counted before the slow hash, in one atomic write: guesses sent in parallel each take a
+ * slot, the one that takes the last slot locks the account, and later ones are refused
+ * without hashing. So no more than `passwordFailureLimit` guesses are ever checked per
+ * lockout period, however many arrive at once. A right guess gives its slot back, and the
+ * lock too when its own slot set it.
+ */
+export async function guardedGuess(d: Deps, user: User, check: () => Promise<boolean>): Promise<boolean> {
+  assertNotLocked(d, user);
+  const slot = await countFailure(d, user.id, 'password', d.limits.passwordFailureLimit);
+  if (slot.locked && !slot.newly) throw lockedOut();
+  if (await check()) {
+    await d.repo.updateUser(user.id, slot.newly ? { passwordFailures: 0, lockedUntil: 0 } : { passwordFailures: 0 });
+    return true;
+  }
+  if (slot.newly) {
+    await lockoutAlert(d, user);
+    throw lockedOut();
+  }
+  return false;
 }
 
 /** Counts one failure in one atomic write; at `cap` the user is locked for `lockoutMs`. */
@@ -121,9 +144,14 @@ function countFailure(d: Deps, userId: string, counter: 'password' | 'push', cap
   return d.repo.countFailure(userId, counter, cap, now, now + d.limits.lockoutMs);
 }
 
-/** A wrong password or pass: counted, and at the limit the account locks for `lockoutMs`. Returns true when it is locked. */
+const lockoutAlert = (d: Deps, user: Pick<User, 'id' | 'upn'>) =>
+  raiseAlert(d, 'lockout', user, `Locked out after ${d.limits.passwordFailureLimit} wrong passwords, passes or codes in a row`);
+
+/** A wrong code (checked elsewhere): counted, and at the limit the account locks for `lockoutMs`. Returns true when it is locked. */
 export async function recordPasswordFailure(d: Deps, user: User): Promise<boolean> {
-  return (await countFailure(d, user.id, 'password', d.limits.passwordFailureLimit)).locked;
+  const r = await countFailure(d, user.id, 'password', d.limits.passwordFailureLimit);
+  if (r.newly) await lockoutAlert(d, user);
+  return r.locked;
 }
 
 /** A wrong number: counted, and at the policy's cap the user is locked out. Returns true when this failure locked it. */

@@ -4,7 +4,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import type { PushkeyError } from '../../protocol/errors.ts';
+import { guardedGuess } from '../../server/domain/users.ts';
 import { DEFAULT_LIMITS } from '../../server/domain/deps.ts';
 import { enrollUser, startPasswordless, startSignIn, upgradeToPasswordless, userId, wrongNumber, type EnrolledUser } from '../support/flows.ts';
 import { ManualClock, signIn, startServer, type TestServer } from '../support/server.ts';
@@ -131,6 +133,45 @@ describe('lockout', () => {
     expect(codes.filter((c) => c === 'invalid_credentials')).toHaveLength(DEFAULT_LIMITS.passwordFailureLimit - 1);
     expect(codes.filter((c) => c === 'locked_out')).toHaveLength(30 - (DEFAULT_LIMITS.passwordFailureLimit - 1));
     expect((await passwordAttempt(srv, carol.upn, carol.password)).body.error).toBe('locked_out');
+  });
+
+  it('checks no more guesses than the limit when they arrive at once: each takes a slot before its hash', async () => {
+    const srv = await open(new ManualClock());
+    const user = (await srv.repo.getUserByUpn(srv.users.carol!.upn))!;
+    const LIMIT = DEFAULT_LIMITS.passwordFailureLimit;
+    // Every hash is held at a gate until all 40 guesses have either reached it or been refused.
+    let checked = 0;
+    let refused = 0;
+    let open_!: (right: boolean) => void;
+    const gate = new Promise<boolean>((r) => (open_ = r));
+    const guesses = Array.from({ length: 40 }, () =>
+      guardedGuess(srv.deps, user, () => {
+        checked++;
+        return gate;
+      }).then(
+        (right) => (right ? 'right' : 'wrong'),
+        (err: PushkeyError) => {
+          refused++;
+          return err.code;
+        },
+      ),
+    );
+    await vi.waitFor(() => expect(checked + refused).toBe(40));
+    expect(checked).toBe(LIMIT);
+    open_(false);
+    const answers = await Promise.all(guesses);
+    expect(answers.filter((a) => a === 'wrong')).toHaveLength(LIMIT - 1);
+    expect(answers.filter((a) => a === 'locked_out')).toHaveLength(40 - LIMIT + 1);
+    expect(await srv.repo.listAlerts({ limit: 5, userId: user.id, kind: 'lockout' })).toHaveLength(1);
+  });
+
+  it('gives the slot back to a right password, even the one that took the last slot', async () => {
+    const srv = await open(new ManualClock());
+    const user = (await srv.repo.getUserByUpn(srv.users.carol!.upn))!;
+    for (let i = 1; i < DEFAULT_LIMITS.passwordFailureLimit; i++) expect(await guardedGuess(srv.deps, user, async () => false)).toBe(false);
+    expect(await guardedGuess(srv.deps, user, async () => true)).toBe(true);
+    expect(await srv.repo.getUser(user.id)).toMatchObject({ passwordFailures: 0, lockedUntil: 0 });
+    expect(await srv.repo.listAlerts({ limit: 5, userId: user.id, kind: 'lockout' })).toEqual([]);
   });
 
   it('counts wrong numbers answered at once, one by one', async () => {
