@@ -22,22 +22,28 @@ async function registeredAt(d: Deps, userId: string): Promise<number[]> {
 /** Whether the session proves more than a password: multifactor, or a Temporary Access Pass. */
 export const isStrongSession = (s: Pick<Session, 'methods'>): boolean => s.methods.includes('tap') || requirementOf(s.methods) === 'multifactor';
 
-/** Why this session may not add a method, or null when it may. */
-export async function registrationRefusal(d: Deps, session: Session, user: User): Promise<string | null> {
+/**
+ * Why this session may not add (or remove) a method, or null when it may. Removing needs the
+ * same as adding: otherwise a password alone could delete the user's methods and then add
+ * its own as "the first".
+ */
+export async function registrationRefusal(d: Deps, session: Session, user: User, change: 'add' | 'remove' = 'add'): Promise<string | null> {
   if (isStrongSession(session)) return null;
   const policy = await getRegistrationPolicy(d.repo);
   if (policy.strict) {
-    return 'Adding a sign-in method needs a multifactor sign-in or a Temporary Access Pass. Sign out, then sign in with your Authenticator app, a passkey, or a pass from your helpdesk.';
+    return `${change === 'add' ? 'Adding' : 'Removing'} a sign-in method needs a multifactor sign-in or a Temporary Access Pass. Sign out, then sign in with your Authenticator app, a passkey, or a pass from your helpdesk.`;
   }
-  // A password alone may add the first method: the session began before the user had any.
+  // A password alone may change the methods it added itself: the session began before the user had any.
   const earlier = (await registeredAt(d, user.id)).filter((at) => at < session.createdAt);
   if (earlier.length === 0) return null;
-  return 'You already have a sign-in method: sign in with it (not only your password) to add another one.';
+  return change === 'add'
+    ? 'You already have a sign-in method: sign in with it (not only your password) to add another one.'
+    : 'Sign in with one of your sign-in methods (not only your password) to remove one, or ask your helpdesk for a Temporary Access Pass.';
 }
 
-/** Refuses with step_up_required, the first line of every "add a method" handler. */
-export async function assertMayRegister(d: Deps, session: Session, user: User): Promise<void> {
-  const why = await registrationRefusal(d, session, user);
+/** Refuses with step_up_required, the first line of every handler that adds or removes a method. */
+export async function assertMayRegister(d: Deps, session: Session, user: User, change: 'add' | 'remove' = 'add'): Promise<void> {
+  const why = await registrationRefusal(d, session, user, change);
   if (why) throw new PushkeyError('step_up_required', why);
 }
 

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_PASSKEY_POLICY, DEFAULT_REGISTRATION_POLICY, DEFAULT_SMS_POLICY, setPasskeyPolicy, setRegistrationPolicy, setSmsPolicy } from '../../server/domain/method-policy.ts';
 import { enrollUser, flowStatus, startPasswordThenPush, startSignIn, upgradeToPasswordless, userId, type EnrolledUser } from '../support/flows.ts';
 import { HttpClient, ManualClock, signIn, startServer, type TestServer } from '../support/server.ts';
+import { getAuthenticatorPolicy, setAuthenticatorPolicy } from '../../server/domain/policy.ts';
 
 describe('registration protection, notices and method order', () => {
   const clock = new ManualClock();
@@ -96,6 +97,50 @@ describe('registration protection, notices and method order', () => {
       // … but that session proves less than the method Bob already has.
       expect(await later.post('/api/me/passkeys/options', {})).toMatchObject({ status: 403, body: { error: 'step_up_required', message: expect.stringMatching(/already have a sign-in method/) } });
       expect((await later.post('/api/me/authenticator/activation', {})).body.error).toBe('step_up_required');
+    });
+
+    it('refuses a later password-only session the removal of a method too: it would then add its own as "the first"', async () => {
+      // Bob's phone (previous test) was verified before this session began; SMS is off as a second factor.
+      await setSmsPolicy(srv.repo, { ...DEFAULT_SMS_POLICY, enabled: false });
+      clock.advance(1000);
+      const later = await password('bob');
+      expect(await later.del('/api/me/phone')).toMatchObject({ status: 403, body: { error: 'step_up_required', message: expect.stringMatching(/to remove one/) } });
+      expect((await srv.repo.getUserPhone(ids.bob!))?.verifiedAt).toBeTruthy();
+      expect((await later.post('/api/me/authenticator/activation', {})).body.error).toBe('step_up_required');
+      // A Temporary Access Pass proves enough to remove it.
+      const strong = await tapSession('bob');
+      expect((await strong.del('/api/me/phone')).status).toBe(200);
+      expect(await srv.repo.getUserPhone(ids.bob!)).toBeNull();
+    });
+
+    it("lets a password-only session remove what it added itself, and not what came before it", async () => {
+      // Mode Passwordless: push MFA is off, so a password alone signs in a user with a device.
+      const before = await getAuthenticatorPolicy(srv.repo);
+      await setAuthenticatorPolicy(srv.repo, { ...before, mode: 'passwordless' });
+      try {
+        const first = await enrollUser(srv, 'alice', { connect: false, deviceName: 'Try 1' });
+        // enrollUser signed Alice in with her password and added the device in that session: the wizard, tried again.
+        expect((await first.me.del(`/api/me/devices/${first.device.deviceId}`)).status).toBe(200);
+        const second = await enrollUser(srv, 'alice', { connect: false, deviceName: 'Try 2' });
+        clock.advance(1000);
+        const later = await password('alice');
+        expect((await later.del(`/api/me/devices/${second.device.deviceId}`)).body).toMatchObject({ error: 'step_up_required', message: expect.stringMatching(/to remove one/) });
+        expect((await srv.repo.getDevice(second.device.deviceId))?.revokedAt).toBeNull();
+        expect((await later.post('/api/me/authenticator/activation', {})).body.error).toBe('step_up_required');
+        expect((await helpdesk.del(`/api/admin/devices/${second.device.deviceId}`)).status).toBe(200);
+      } finally {
+        await setAuthenticatorPolicy(srv.repo, before);
+      }
+    });
+  });
+
+  describe('strict: removing a method', () => {
+    beforeEach(() => setRegistrationPolicy(srv.repo, { strict: true }));
+
+    it('needs multifactor or a Temporary Access Pass, and says so', async () => {
+      const me = await password('policy');
+      expect(await me.del('/api/me/passkeys/AAAAAAAAAAAAAAAAAAAAAA')).toMatchObject({ status: 403, body: { error: 'step_up_required', message: expect.stringMatching(/^Removing a sign-in method needs a multifactor sign-in/) } });
+      expect((await (await mfaSession(carol)).del('/api/me/passkeys/AAAAAAAAAAAAAAAAAAAAAA')).body.error).toBe('not_found');
     });
   });
 

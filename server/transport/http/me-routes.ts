@@ -88,6 +88,7 @@ export function meRoutes(d: HttpDeps): Router {
     const id = parseWith(IdParam, req.params, 'device').id;
     const device = await d.repo.getDevice(id);
     if (!device || device.userId !== c.user.id) throw new PushkeyError('not_found', 'No such authenticator.');
+    if (device.revokedAt === null) await assertMayRegister(d, c.session, c.user, 'remove');
     await revokeDevice(d, c.actor, id);
     res.json({ status: 'deleted' });
   });

@@ -20,7 +20,7 @@ import {
 } from '../../domain/method-policy.ts';
 import { DefaultMethod, getDefaultMethod, setDefaultMethod, usableMethods } from '../../domain/method-order.ts';
 import { deletePasskey, finishPasskeyRegistration, passkeyRights, passkeyView, renamePasskey, startPasskeyRegistration } from '../../domain/passkeys.ts';
-import { registrationRefusal } from '../../domain/registration.ts';
+import { assertMayRegister, registrationRefusal } from '../../domain/registration.ts';
 import { passkeyOptions, sendSmsCode, signInWithPasskey, signInWithSms } from '../../domain/signin-methods.ts';
 import type { StepResult } from '../../domain/signin.ts';
 import { addPhone, PhoneNumber, phoneView, removePhone, SmsCodeInput, smsRights, verifyPhone } from '../../domain/sms.ts';
@@ -83,6 +83,7 @@ export function methodsMeRoutes(d: HttpDeps): Router {
   });
   r.delete('/passkeys/:id', async (req, res) => {
     const c = await caller(d, req);
+    await assertMayRegister(d, c.session, c.user, 'remove');
     await deletePasskey(d, c.actor, c.user, parseWith(IdParam, req.params, 'passkey').id);
     res.json({ status: 'deleted' });
   });
@@ -100,6 +101,8 @@ export function methodsMeRoutes(d: HttpDeps): Router {
   });
   r.delete('/phone', async (req, res) => {
     const c = await caller(d, req);
+    // An unverified number was never a method: taking it back needs nothing more.
+    if ((await d.repo.getUserPhone(c.user.id))?.verifiedAt) await assertMayRegister(d, c.session, c.user, 'remove');
     await removePhone(d, c.actor, c.user);
     res.json({ status: 'deleted' });
   });
