@@ -14,6 +14,9 @@ import { assertCanSignIn, assertNotLocked, guardedGuess } from './users.ts';
 // No 0/O, 1/l/I: the pass is read aloud by a helpdesk and typed by hand.
 const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
 
+/** How far ahead a pass may start: a pass for next month's onboarding, not for a year from now. */
+const MAX_START_AHEAD_MS = 30 * 24 * 3_600_000;
+
 export const IssueTap = v.object({
   lifetimeMinutes: v.optional(v.pipe(v.number(), v.integer())),
   oneTime: v.optional(v.boolean()),
@@ -46,6 +49,9 @@ export async function issueTap(d: Deps, actor: Actor, user: User, input: IssueTa
     throw new PushkeyError('bad_request', `The lifetime must be between ${policy.minLifetimeMinutes} and ${policy.maxLifetimeMinutes} minutes, got ${lifetime}`);
   }
   const now = d.clock.now();
+  if (input.startsAt !== undefined && input.startsAt > now + MAX_START_AHEAD_MS) {
+    throw new PushkeyError('bad_request', 'A Temporary Access Pass can start at most 30 days from now.');
+  }
   const startsAt = Math.max(now, input.startsAt ?? now);
   const pass = Array.from({ length: policy.length }, () => ALPHABET[d.random.int(0, ALPHABET.length)]).join('');
   const tap: Tap = {

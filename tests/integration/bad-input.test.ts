@@ -142,6 +142,21 @@ describe('bad input', () => {
     }
   });
 
+  it('refuses numbers past what a Date or a 64-bit column holds, in queries and bodies, before anything changes', async () => {
+    const admin = await signIn(srv.origin, srv.users.admin!.upn, srv.users.admin!.password);
+    for (const url of ['/api/admin/users?offset=1e20', '/api/admin/users?offset=100000000000000000000', '/api/admin/users?limit=99999', '/api/admin/signins?from=100000000000000000000', '/api/admin/audit?to=9000000000000000', '/api/admin/signins/chart?from=-5']) {
+      expect(await admin.get(url), url).toMatchObject({ status: 400, body: { error: 'bad_request' } });
+    }
+    const bob = (await admin.get(`/api/admin/users?q=${encodeURIComponent(srv.users.bob!.upn)}`)).body.users[0].id as string;
+    const issued = await admin.post(`/api/admin/users/${bob}/tap`, {});
+    expect(issued.status).toBe(201);
+    for (const startsAt of [9e15, Date.now() + 31 * 24 * 3_600_000]) {
+      expect(await admin.post(`/api/admin/users/${bob}/tap`, { startsAt }), String(startsAt)).toMatchObject({ status: 400, body: { error: 'bad_request' } });
+    }
+    // The refused requests replaced nothing: the pass issued first is still the user's.
+    expect((await admin.get(`/api/admin/users/${bob}/methods`)).body.tap.id).toBe(issued.body.tap.id);
+  });
+
   describe('field by field', () => {
     const samples: Record<string, Record<string, unknown>> = {
       '/api/device/enroll': {

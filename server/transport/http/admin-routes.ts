@@ -27,11 +27,7 @@ import { assertMayManage, callerWithRole } from './auth.ts';
 import type { HttpDeps } from './http-deps.ts';
 
 const IdParam = v.object({ id: Id });
-const ListQuery = v.object({
-  q: v.optional(v.pipe(v.string(), v.maxLength(100)), ''),
-  limit: v.optional(v.pipe(v.string(), v.transform(Number), v.integer(), v.minValue(1), v.maxValue(500)), '100'),
-  offset: v.optional(v.pipe(v.string(), v.transform(Number), v.integer(), v.minValue(0)), '0'),
-});
+
 const UserPatch = v.object({
   displayName: v.optional(v.pipe(Label(128), v.trim(), v.minLength(1))),
   groups: v.optional(v.pipe(v.array(v.pipe(Label(64), v.minLength(1))), v.maxLength(50))),
@@ -47,9 +43,17 @@ const QNum = (min: number, max: number) => v.pipe(v.string(), v.regex(/^\d{1,15}
 /** A date filter: epoch milliseconds or an ISO date (2026-11-28 or 2026-11-28T10:00Z). */
 const QTime = v.pipe(
   v.string(),
+  // Only these two forms: Date.parse alone also reads "-5" as a day in 2001.
+  v.regex(/^(\d{1,16}|\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})?)?)$/, 'a time is epoch milliseconds or an ISO date'),
   v.transform((s) => (/^\d+$/.test(s) ? Number(s) : Date.parse(s))),
-  v.check((n) => Number.isFinite(n), 'a time is epoch milliseconds or an ISO date'),
+  // Up to the largest time a Date holds (year 275760): fits both stores' 64-bit integers.
+  v.check((n) => Number.isFinite(n) && n >= 0 && n <= 8.64e15, 'a time is epoch milliseconds or an ISO date'),
 );
+const ListQuery = v.object({
+  q: v.optional(v.pipe(v.string(), v.maxLength(100)), ''),
+  limit: v.optional(QNum(1, 500), '100'),
+  offset: v.optional(QNum(0, 1_000_000), '0'),
+});
 const QText = (max: number) => v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(max));
 const Page = {
   limit: v.optional(QNum(1, 10_000)),
