@@ -9,6 +9,7 @@ import { deviceRoutes } from './transport/http/device-routes.ts';
 import { errorHandler, notFound } from './transport/http/errors.ts';
 import type { HttpDeps } from './transport/http/http-deps.ts';
 import { requestLogger } from './transport/http/logging.ts';
+import { refuseCrossOrigin } from './transport/http/cross-origin.ts';
 import { meRoutes } from './transport/http/me-routes.ts';
 import { defaultLimiters, type Limiters } from './transport/http/rate-limit.ts';
 import { signInRoutes } from './transport/http/signin-routes.ts';
@@ -49,6 +50,8 @@ export function createApp(deps: Deps, opts: AppOptions = {}): App {
   // http (a classroom lab on a LAN address) that would load no script or style at all, so the
   // directive is kept only when the public origin is https.
   app.use(helmet(d.secureCookies ? {} : { contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
+  // Every cookie-authenticated API, before its body is even read; /api/device is signed instead and called cross-origin.
+  app.use(['/api/tenant', '/api/signin', '/api/me', '/api/admin'], refuseCrossOrigin(deps.origin));
   app.use(express.json({ limit: '16kb' }));
 
   app.get('/api/health', (_req, res) => void res.json({ status: 'ok' }));
