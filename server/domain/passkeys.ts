@@ -131,8 +131,19 @@ export async function renamePasskey(d: Deps, actor: Actor, user: User, passkeyId
 
 // ---- Sign-in ----
 
+type SignInFlow = { id: string; userId: string | null; methods?: string[] };
+
+/**
+ * Whether the sign-in needs the authenticator to verify the user (PIN, biometric). Always when
+ * the passkey is the first factor: possession alone would be a single factor passing for two
+ * (NIST SP 800-63B-4 §3.1.7: a multi-factor cryptographic authenticator is one that verifies
+ * its user); after a password, the policy decides ("preferred" by default).
+ */
+const needsUserVerification = (policy: { userVerification: 'required' | 'preferred' }, flow: SignInFlow) =>
+  policy.userVerification === 'required' || !(flow.methods ?? []).includes('password');
+
 /** Options for a sign-in: the user's passkeys when the flow knows the user, any discoverable one otherwise. */
-export async function startPasskeySignIn(d: Deps, flow: { id: string; userId: string | null }): Promise<{ ceremonyId: string; options: RequestOptions }> {
+export async function startPasskeySignIn(d: Deps, flow: SignInFlow): Promise<{ ceremonyId: string; options: RequestOptions }> {
   const policy = await getPasskeyPolicy(d.repo);
   if (!policy.enabled) throw new PushkeyError('method_not_allowed', 'Passkey sign-in is turned off for this organization.');
   const mine = flow.userId ? await d.repo.listUserPasskeys(flow.userId) : [];
@@ -140,7 +151,7 @@ export async function startPasskeySignIn(d: Deps, flow: { id: string; userId: st
   const options = await authenticationOptions(await rp(d), {
     challenge: ceremony.bytes,
     allow: mine.map((p) => ({ credentialId: p.credentialId, transports: p.transports })),
-    userVerification: policy.userVerification,
+    userVerification: needsUserVerification(policy, flow) ? 'required' : 'preferred',
   });
   return { ceremonyId: ceremony.id, options };
 }
@@ -150,7 +161,7 @@ export async function startPasskeySignIn(d: Deps, flow: { id: string; userId: st
  * credential exists (a deleted passkey is refused), it belongs to the flow's user when the
  * flow has one, policy allows it, the signature and origin verify, the counter moves forward.
  */
-export async function verifyPasskeySignIn(d: Deps, flow: { id: string; userId: string | null }, ceremonyId: string, response: AuthenticationResponse): Promise<{ user: User; passkey: Passkey; userVerified: boolean }> {
+export async function verifyPasskeySignIn(d: Deps, flow: SignInFlow, ceremonyId: string, response: AuthenticationResponse): Promise<{ user: User; passkey: Passkey; userVerified: boolean }> {
   const ceremony = await takeCeremony(d, ceremonyId, 'authenticate', { flowId: flow.id });
   const passkey = await d.repo.getPasskeyByCredentialId(response.id);
   if (!passkey) throw new PushkeyError('device_unknown', 'This passkey is not registered here (it may have been deleted). Use another method.');
@@ -159,7 +170,7 @@ export async function verifyPasskeySignIn(d: Deps, flow: { id: string; userId: s
   if (!user) throw new PushkeyError('device_unknown', 'This passkey is not registered here. Use another method.');
   const policy = await getPasskeyPolicy(d.repo);
   if (!targets(policy, user)) throw new PushkeyError('method_not_allowed', 'Your organization does not allow passkeys for your account.');
-  const result = await verifyAuthentication(await rp(d), response, ceremony.challenge, passkey, policy.userVerification === 'required');
+  const result = await verifyAuthentication(await rp(d), response, ceremony.challenge, passkey, needsUserVerification(policy, flow));
   // A counter that does not move forward (when the authenticator counts) means a cloned key or a replay.
   if ((result.newCounter > 0 || passkey.counter > 0) && !(await d.repo.advancePasskeyCounter(passkey.id, result.newCounter))) {
     throw new PushkeyError('signature_invalid', `The passkey's signature counter did not move forward (got ${result.newCounter}, had ${passkey.counter}).`);

@@ -335,7 +335,7 @@ export function PasskeyPolicyPage(): JSX.Element {
             value={p.userVerification}
             onChange={(userVerification) => update({ userVerification })}
             options={[
-              { value: 'preferred', label: 'Preferred', hint: 'The device is asked to check the person (PIN, fingerprint, face), not forced to.' },
+              { value: 'preferred', label: 'Preferred', hint: 'After a password, the device is asked to check the person (PIN, fingerprint, face), not forced to. A passkey used alone must always check them.' },
               { value: 'required', label: 'Required', hint: 'A passkey that cannot verify the person is refused.' },
             ]}
           />

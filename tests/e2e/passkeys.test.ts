@@ -214,6 +214,24 @@ describe('passkeys in Chromium with a virtual authenticator', () => {
     }
   });
 
+  it('needs user verification when the passkey is the only factor, even under "preferred"; after the password, presence is enough', async () => {
+    const alone = await passkeyOptions(srv.users.alice!.upn);
+    expect(alone.options.userVerification).toBe('required');
+    const presenceOnly = await getInPage(page, { ...alone.options, userVerification: 'discouraged' });
+    const refused = await alone.browser.post('/api/signin/passkey', { flowId: alone.flowId, ceremonyId: alone.ceremonyId, response: presenceOnly });
+    expect(refused).toMatchObject({ status: 401, body: { error: 'signature_invalid', message: expect.stringMatching(/user could not be verified/i) } });
+
+    const b = new HttpClient(srv.origin);
+    const start = await b.post('/api/signin/start', { username: srv.users.alice!.upn });
+    expect((await b.post('/api/signin/password', { flowId: start.body.flowId, password: srv.users.alice!.password })).body.status).toBe('second_factor');
+    const second = await b.post('/api/signin/passkey/options', { flowId: start.body.flowId });
+    expect(second.body.options.userVerification).toBe('preferred');
+    const response = await getInPage(page, { ...second.body.options, userVerification: 'discouraged' });
+    expect((await b.post('/api/signin/passkey', { flowId: start.body.flowId, ceremonyId: second.body.ceremonyId, response })).body).toEqual({ status: 'signed_in' });
+    expect((await b.get('/api/me')).body.session.methods).toEqual(['password', 'passkey']);
+    expect((await srv.repo.getSignIn(start.body.flowId))!.steps.at(-1)!.detail).not.toMatch(/with user verification/);
+  });
+
   it('refuses a sign-in ceremony answered at its 5-minute timeout, and accepts one 1 ms before', async () => {
     const clock = srv.clock as ManualClock;
     const late = await passkeyOptions(srv.users.alice!.upn);
