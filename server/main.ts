@@ -5,6 +5,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
 import { createApp } from './app.ts';
+import { defaultLimiters } from './transport/http/rate-limit.ts';
 import { loadConfig } from './config.ts';
 import { seedDemoTenant } from './seed.ts';
 import { openSqlite } from './storage/sqlite/repository.ts';
@@ -25,9 +26,8 @@ const log = pino({ level: config.logLevel });
 // SQLite in DATA_DIR by default; PostgreSQL (and LISTEN/NOTIFY between instances) with DATABASE_URL.
 const storage = config.databaseUrl ? `PostgreSQL ${redactUrl(config.databaseUrl)}` : path.join(config.dataDir, 'pushkey.db');
 if (!config.databaseUrl) mkdirSync(config.dataDir, { recursive: true });
-const repo = config.databaseUrl
-  ? await openPostgres({ connectionString: config.databaseUrl })
-  : openSqlite({ filename: storage, synchronous: config.sqliteSynchronous });
+const postgres = config.databaseUrl ? await openPostgres({ connectionString: config.databaseUrl }) : null;
+const repo = postgres ?? openSqlite({ filename: storage, synchronous: config.sqliteSynchronous });
 const bus = config.databaseUrl ? await postgresBus(config.databaseUrl, log) : inProcessBus();
 const origin = config.publicOrigin ?? `http://localhost:${config.port}`;
 const deps = await buildDeps({
@@ -40,7 +40,9 @@ const deps = await buildDeps({
   ...(config.alertWebhookUrl ? { alertSink: webhookSink(config.alertWebhookUrl, log) } : {}),
   ...(config.smsWebhookUrl ? { sms: webhookSmsProvider(config.smsWebhookUrl, log) } : {}),
 });
-const app = createApp(deps, { trustProxy: config.trustProxy, extraRoutes: serveStatic });
+// Several instances on one PostgreSQL database share their rate limits there.
+const limiters = defaultLimiters(postgres ? { kind: 'postgres', pool: postgres.pool } : { kind: 'memory' });
+const app = createApp(deps, { trustProxy: config.trustProxy, extraRoutes: serveStatic, limiters });
 const server = createServer();
 app.attach(server);
 

@@ -3,6 +3,7 @@
 // either instance is consumed exactly once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoTenant } from '../../server/seed.ts';
+import type { PostgresRepository } from '../../server/storage/postgres/repository.ts';
 import { startCluster, type Cluster, type Instance } from '../support/postgres.ts';
 import { demoPassword, HttpClient, ManualClock, signIn } from '../support/server.ts';
 import { SoftDevice } from '../support/soft-device.ts';
@@ -61,5 +62,23 @@ describe('PostgreSQL with two instances', () => {
     expect((await me.del(`/api/me/devices/${device.deviceId}`)).status).toBe(200);
     expect((await device.next((f) => f.type === 'revoked')).type).toBe('revoked');
     expect(await closed).toBe(4003);
+  });
+});
+
+describe('PostgreSQL rate limits', () => {
+  let cluster: Cluster;
+  beforeAll(async () => {
+    cluster = await startCluster({ name: 'limits', clock: new ManualClock(), sharedLimits: true });
+  });
+  afterAll(async () => cluster?.close());
+
+  it('counts one limit for all instances: 30 sign-in starts a minute per address, wherever they land', async () => {
+    const start = (i: Instance) => new HttpClient(i.url).post('/api/signin/start', { username: 'alice@pushkey.test' });
+    const [one, two] = cluster.instances as [Instance, Instance];
+    for (let n = 0; n < 30; n++) expect((await start(n % 2 ? two : one)).status, `start ${n + 1}`).toBe(200);
+    for (const i of [one, two]) expect(await start(i)).toMatchObject({ status: 429, body: { error: 'rate_limited', message: expect.stringMatching(/^Too many requests/) } });
+    // The counts are rows of rate_limits, in the instances' schema.
+    const { rows } = await (one.deps.repo as PostgresRepository).pool.query("SELECT key, points FROM rate_limits WHERE key LIKE 'signin:%'");
+    expect(rows).toEqual([{ key: 'signin:127.0.0.1', points: 32 }]);
   });
 });

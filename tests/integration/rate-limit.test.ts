@@ -1,5 +1,5 @@
 // Rate limits, the first line of the handlers that guess-prone input reaches: activation
-// codes, passwords and passes, device answers. Answered 429 rate_limited, per IP.
+// codes, passwords and passes, device answers, sign-in status polls. Answered 429 rate_limited, per IP.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultLimiters } from '../../server/transport/http/rate-limit.ts';
 import { HttpClient, startServer, type TestServer } from '../support/server.ts';
@@ -42,5 +42,12 @@ describe('rate limits', () => {
     expect(s.slice(0, 120).every((x) => x === 400)).toBe(true);
     expect(s[120]).toBe(429);
     expect((await hammer(srv, '/api/device/command', 1))[0]).toBe(429);
+  });
+
+  it('allows 300 sign-in status polls a minute per IP', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 301; i++) statuses.push((await fetch(`${srv.origin}/api/signin/status?flowId=AAAAAAAAAAAAAAAAAAAAAA`)).status);
+    expect(statuses.slice(0, 300).every((x) => x === 400)).toBe(true); // flow_invalid: no such flow
+    expect(statuses[300]).toBe(429);
   });
 });

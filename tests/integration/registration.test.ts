@@ -266,7 +266,7 @@ describe('registration protection, notices and method order', () => {
       const s = new HttpClient(srv.origin);
       const started = await s.post('/api/signin/passkey/options', {});
       expect(started.status).toBe(200);
-      expect(started.body.options).toMatchObject({ rpId: new URL(srv.origin).hostname, allowCredentials: [], userVerification: 'preferred' });
+      expect(started.body.options).toMatchObject({ rpId: new URL(srv.origin).hostname, allowCredentials: [], userVerification: 'required' }); // the passkey alone: it must verify the user
       const assertion = { id: 'AAAA', rawId: 'AAAA', type: 'public-key', response: { clientDataJSON: b64('{}'), authenticatorData: b64('x'), signature: b64('sig') }, clientExtensionResults: {} };
       for (const response of [{}, { ...assertion, response: { ...assertion.response, signature: '' } }, { ...assertion, id: 'not/base64' }, 'text']) {
         const res = await s.post('/api/signin/passkey', { flowId: started.body.flowId, ceremonyId: started.body.ceremonyId, response });

@@ -9,7 +9,7 @@ import { createApp, type App } from '../../server/app.ts';
 import type { Clock, Deps } from '../../server/domain/deps.ts';
 import { seedDemoTenant } from '../../server/seed.ts';
 import { openPostgres } from '../../server/storage/postgres/repository.ts';
-import { noLimiters } from '../../server/transport/http/rate-limit.ts';
+import { defaultLimiters, noLimiters } from '../../server/transport/http/rate-limit.ts';
 import { postgresBus } from '../../server/transport/push/pg-bus.ts';
 import { buildDeps } from '../../server/wiring.ts';
 import { demoPassword } from './server.ts';
@@ -31,7 +31,8 @@ export interface Cluster {
   close(): Promise<void>;
 }
 
-export async function startCluster(opts: { name: string; count?: number; clock: Clock }): Promise<Cluster> {
+/** `sharedLimits`: the production rate limits, counted in the database for all instances; otherwise none. */
+export async function startCluster(opts: { name: string; count?: number; clock: Clock; sharedLimits?: boolean }): Promise<Cluster> {
   const schema = `pk_${opts.name}_${process.pid}_${Date.now().toString(36)}`;
   const instances: Instance[] = [];
   for (let i = 0; i < (opts.count ?? 2); i++) {
@@ -41,7 +42,7 @@ export async function startCluster(opts: { name: string; count?: number; clock: 
     const repo = await openPostgres({ connectionString: DATABASE_URL, schema });
     const bus = await postgresBus(DATABASE_URL, pino({ level: 'silent' }), schema);
     const deps = await buildDeps({ repo, bus, origin: instances[0]?.url ?? url, clock: opts.clock });
-    const app = createApp(deps, { limiters: noLimiters() });
+    const app = createApp(deps, { limiters: opts.sharedLimits ? defaultLimiters({ kind: 'postgres', pool: repo.pool }) : noLimiters() });
     app.attach(server);
     instances.push({ url, deps, app, server });
   }

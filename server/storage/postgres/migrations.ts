@@ -218,4 +218,13 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX outbox_recipient ON outbox(channel, recipient, at);
   `,
+  // 5: the rate limits shared by every instance: rate-limiter-flexible's RateLimiterPostgres
+  // table, created here (tableCreated: true) so that the schema has one owner.
+  `
+  CREATE TABLE rate_limits (
+    key VARCHAR(255) PRIMARY KEY,
+    points INTEGER NOT NULL DEFAULT 0,
+    expire BIGINT
+  );
+  `,
 ];

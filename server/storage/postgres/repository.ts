@@ -24,7 +24,7 @@ export interface PostgresOptions {
   max?: number;
 }
 
-export async function openPostgres(opts: PostgresOptions): Promise<Repository> {
+export async function openPostgres(opts: PostgresOptions): Promise<PostgresRepository> {
   if (opts.schema && !SCHEMA_RE.test(opts.schema)) throw new TypeError(`openPostgres: bad schema name "${opts.schema}"`);
   const pool = new pg.Pool({
     connectionString: opts.connectionString,
@@ -59,8 +59,9 @@ async function migrate(pool: pg.Pool): Promise<void> {
   }
 }
 
-class PostgresRepository implements Repository {
-  constructor(private readonly pool: pg.Pool) {}
+export class PostgresRepository implements Repository {
+  /** Public for the rate limiters, which keep their counts in the same database (rate_limits). */
+  constructor(readonly pool: pg.Pool) {}
 
   private async all(sql: string, params: unknown[] = []): Promise<Row[]> {
     return (await this.pool.query(sql, params)).rows as Row[];

@@ -89,6 +89,7 @@ export function methodsMeRoutes(d: HttpDeps): Router {
   });
 
   r.post('/phone', async (req, res) => {
+    await d.limiters.signIn.hit(clientIp(req)); // each one texts a code: per user and number too (sms.ts)
     const c = await caller(d, req);
     const body = parseWith(AddPhone, req.body, 'phone number');
     res.json(await addPhone(d, c.session, c.user, body.number));

@@ -1,6 +1,8 @@
-// Rate limits (rate-limiter-flexible, in memory per instance): the first line of the
-// handlers that guess-prone input reaches.
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+// Rate limits (rate-limiter-flexible): the first line of the handlers that guess-prone input
+// reaches. In memory for one instance on SQLite; in PostgreSQL (table rate_limits, created by
+// the storage migrations) when several instances share a database, so that the limits hold
+// for all of them together, with the memory limiter as insurance while the database is away.
+import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { PushkeyError } from '../../../protocol/errors.ts';
 
 export interface Limiter {
@@ -8,8 +10,15 @@ export interface Limiter {
   hit(key: string): Promise<void>;
 }
 
-export function limiter(points: number, durationSeconds: number): Limiter {
-  const rl = new RateLimiterMemory({ points, duration: durationSeconds });
+/** Where the counts live: this process, or the PostgreSQL pool the repository uses. */
+export type LimiterStore = { kind: 'memory' } | { kind: 'postgres'; pool: unknown };
+
+export function limiter(name: string, points: number, durationSeconds: number, store: LimiterStore = { kind: 'memory' }): Limiter {
+  const memory = new RateLimiterMemory({ keyPrefix: name, points, duration: durationSeconds });
+  const rl: RateLimiterAbstract =
+    store.kind === 'postgres'
+      ? new RateLimiterPostgres({ storeClient: store.pool, storeType: 'pool', tableName: 'rate_limits', tableCreated: true, keyPrefix: name, points, duration: durationSeconds, insuranceLimiter: memory })
+      : memory;
   return {
     async hit(key) {
       try {
@@ -28,16 +37,19 @@ export interface Limiters {
   signIn: Limiter;
   device: Limiter;
   enroll: Limiter;
+  poll: Limiter;
 }
 
-export const defaultLimiters = (): Limiters => ({
-  signIn: limiter(30, 60), // per IP: password, TAP and start attempts
-  device: limiter(120, 60), // per IP: device responses and commands
-  enroll: limiter(20, 60), // per IP: activation code guesses
+export const defaultLimiters = (store: LimiterStore = { kind: 'memory' }): Limiters => ({
+  signIn: limiter('signin', 30, 60, store), // per IP: password, TAP, code, start attempts and texts sent
+  device: limiter('device', 120, 60, store), // per IP: device responses and commands
+  enroll: limiter('enroll', 20, 60, store), // per IP: activation code guesses
+  // per IP: sign-in status long polls (about 3 a minute per waiting browser; a class behind one NAT address)
+  poll: limiter('poll', 300, 60, store),
 });
 
 /** No limits: tests that hammer one endpoint on purpose (50 parallel responses). */
 export const noLimiters = (): Limiters => {
   const none: Limiter = { hit: async () => {} };
-  return { signIn: none, device: none, enroll: none };
+  return { signIn: none, device: none, enroll: none, poll: none };
 };

@@ -59,6 +59,7 @@ export function signInRoutes(d: HttpDeps): Router {
   });
 
   r.get('/status', async (req, res) => {
+    await d.limiters.poll.hit(clientIp(req));
     const q = parseWith(Status, req.query, 'status query');
     const secret = readCookie(req, FLOW_COOKIE);
     let status = await flowStatus(d, q.flowId, secret);
