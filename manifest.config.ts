@@ -17,7 +17,8 @@ export default defineManifest({
   short_name: 'pushkey',
   description: 'Approve sign-ins with number matching. Open, self-hosted, passwordless.',
   version: pkg.version,
-  minimum_chrome_version: '116',
+  // 120: chrome.alarms down to 30 s (the wake-up period), and URL.canParse.
+  minimum_chrome_version: '120',
   icons: { 16: 'extension/ui/icons/icon-16.png', 32: 'extension/ui/icons/icon-32.png', 48: 'extension/ui/icons/icon-48.png', 128: 'extension/ui/icons/icon-128.png' },
   action: {
     default_title: 'pushkey Authenticator',

@@ -59,6 +59,18 @@ describe('enrollment link', () => {
     expect(parseEnrollUri(`  ${buildEnrollUri(local)}\n`)).toEqual(local);
   });
 
+  it('takes plain http only from this computer or a local network: elsewhere the pinned key could be swapped on the way', () => {
+    const at = (origin: string) => () => parseEnrollUri(buildEnrollUri({ ...link, origin }));
+    for (const origin of ['http://localhost:3000', 'http://127.0.0.1:8080', 'http://[::1]:3000', 'http://10.0.0.5', 'http://172.16.0.1', 'http://172.31.255.1', 'http://192.168.1.20:3000', 'http://169.254.1.1', 'http://lab.local', 'http://pc.home.arpa', 'http://[fd12:3456::1]', 'http://[fe80::1]', 'https://login.example.com']) {
+      expect(at(origin)(), origin).toMatchObject({ origin });
+    }
+    for (const origin of ['http://login.example.com', 'http://172.32.0.1', 'http://172.15.0.1', 'http://8.8.8.8', 'http://192.169.1.1', 'http://localhost.example.com', 'http://[2001:db8::1]']) {
+      const f = failure(at(origin));
+      expect(f.code, origin).toBe('bad_request');
+      expect(f.message, origin).toMatch(/must use https:\/\//);
+    }
+  });
+
   it('rejects another scheme or path with bad_request', () => {
     for (const text of ['https://login.example.com/enroll?v=1', 'otpauth://totp/x?secret=A', 'pushkey://setup?v=1', '', 'PUSHKEY://enroll?v=1']) {
       expect(failure(() => parseEnrollUri(text)).code, text).toBe('bad_request');

@@ -1,13 +1,13 @@
 // The enrollment link carried by the QR code and pasted by hand:
 // pushkey://enroll?v=1&origin=<server origin>&code=<activation code>&user=<upn>&tenant=<display name>
 import * as v from 'valibot';
-import { ActivationCode, Label, Origin } from './fields.ts';
+import { ActivationCode, Label, ServerOrigin } from './fields.ts';
 import { PushkeyError } from './errors.ts';
 import { parseWith } from './parse.ts';
 import { PROTOCOL_VERSION } from './version.ts';
 
 export const EnrollLink = v.object({
-  origin: Origin,
+  origin: ServerOrigin,
   code: ActivationCode,
   user: Label(254),
   tenant: Label(128),

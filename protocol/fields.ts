@@ -49,5 +49,30 @@ export const Origin = v.pipe(
     }
   }, 'an origin looks like https://host[:port] with no path'),
 );
+/**
+ * Where plain http may be trusted: this computer, or a local network (a classroom lab). On any
+ * other host, whoever sits on the path could swap the server key the device pins at
+ * enrollment and read the password sent for passwordless setup.
+ */
+export function isLocalHost(hostname: string): boolean {
+  const h = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  if (h === 'localhost' || /\.(localhost|local|lan|internal|home\.arpa)$/.test(h)) return true;
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.\d{1,3}\.\d{1,3}$/.exec(h);
+  if (v4) {
+    const [a, b] = [Number(v4[1]), Number(v4[2])];
+    // loopback, RFC 1918 private ranges, link-local
+    return a === 127 || a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254);
+  }
+  // IPv6 loopback, unique local (fc00::/7), link-local (fe80::/10)
+  return h === '::1' || /^f[cd][0-9a-f]{0,2}:/.test(h) || /^fe[89ab][0-9a-f]?:/.test(h);
+}
+
+/** A server a device may enroll with: https, or plain http only on a local host ({@link isLocalHost}). */
+export const ServerOrigin = v.pipe(
+  Origin,
+  // URL.canParse: valibot runs this check even when Origin's own check failed.
+  v.check((s) => !URL.canParse(s) || s.startsWith('https:') || isLocalHost(new URL(s).hostname), 'a server on the internet must use https:// (plain http only on this computer or a local network)'),
+);
+
 export const Kind = v.picklist(['passwordless', 'mfa', 'passwordless_setup', 'test']);
 export const Decision = v.picklist(['approve', 'deny', 'report']);

@@ -12,7 +12,7 @@ import {
   Label,
   MatchNumber,
   Nonce,
-  Origin,
+  ServerOrigin,
   PublicKey,
   Signature,
   Timestamp,
@@ -35,7 +35,7 @@ export type EnrollRequest = v.InferOutput<typeof EnrollRequest>;
 
 export const Enrolled = v.object({
   type: v.literal('enrolled'),
-  origin: Origin,
+  origin: ServerOrigin,
   deviceId: Id,
   accountId: Id,
   upn: Label(254),

@@ -24,6 +24,11 @@ describe('readManualInput', () => {
     }
   });
 
+  it('takes plain http only on this computer or a local network', () => {
+    expect(readManualInput(CODE, 'http://192.168.1.20:3000/myaccount/')).toEqual({ origin: 'http://192.168.1.20:3000', code: CODE });
+    expect(() => readManualInput(CODE, 'http://login.contoso.test')).toThrow(/http:\/\/ on the internet/);
+  });
+
   it('refuses a link of another protocol version with a message that says so', () => {
     expect(() => readManualInput(`pushkey://enroll?v=2&origin=https%3A%2F%2Fa.test&code=${CODE}&user=u&tenant=t`, '')).toThrow(/version "2" is not supported/);
   });

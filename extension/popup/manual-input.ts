@@ -1,6 +1,7 @@
 // What "Enter code manually" accepts: the code and the server URL shown under "Can't scan
 // image?", or the whole pushkey:// link pasted into the code field.
 import { parseEnrollUri } from '../../protocol/index.ts';
+import { isLocalHost } from '../../protocol/fields.ts';
 
 export interface ManualInput {
   origin: string;
@@ -21,6 +22,9 @@ export function readManualInput(code: string, url: string): ManualInput {
     origin = u.origin;
   } catch {
     throw new Error('Enter the URL shown with the code, like https://login.example.com');
+  }
+  if (origin.startsWith('http:') && !isLocalHost(new URL(origin).hostname)) {
+    throw new Error('This server uses http:// on the internet. Ask for its https:// address: plain http is only accepted on this computer or a local network.');
   }
   return { origin, code: trimmed };
 }
