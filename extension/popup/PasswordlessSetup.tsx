@@ -62,6 +62,9 @@ export function PasswordlessSetup({ account, onClose }: { account: AccountView; 
             <p>
               Sign in to <strong>{account.tenant}</strong> without a password. First confirm it's you with your password, once.
             </p>
+            <p class="muted">
+              Your password goes to <strong>{new URL(account.origin).host}</strong>, the server this account was added from.
+            </p>
             <Field id="password" label={`Password for ${account.upn}`} type="password" value={password} onInput={setPassword} autoFocus autoComplete="current-password" />
             <ErrorNote message={error} />
             <button type="submit" class="btn primary block" disabled={busy}>

@@ -167,6 +167,10 @@ function Ask(props: { request: RequestView; more: number; onSending: (on: boolea
           <strong>{request.tenant}</strong>
           <br />
           <span class="muted">{request.upn}</span>
+          <br />
+          <span class="muted" data-testid="server-host">
+            {new URL(request.origin).host}
+          </span>
         </p>
         {request.kind === 'test' && <p class="badge">Test request from My Account</p>}
       </header>

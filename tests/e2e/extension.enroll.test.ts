@@ -15,9 +15,9 @@ let aliceMe: HttpClient;
 const myAccount: Record<string, HttpClient> = {};
 
 /** B's tab shows the server's QR code the way My Account does (until the site's page lands). */
-async function showQr(svg: string): Promise<Page> {
+async function showQr(svg: string, pageOrigin = server.origin): Promise<Page> {
   const tab = await b.browser.newPage();
-  await tab.goto(`${server.origin}/api/health`);
+  await tab.goto(`${pageOrigin}/api/health`);
   await tab.setContent(
     `<main style="font-family:sans-serif;display:grid;place-items:center;gap:12px;padding:40px"><h1>Set up your authenticator</h1><div style="width:260px;height:260px">${svg}</div><p>Can't scan image?</p></main>`,
   );
@@ -34,6 +34,13 @@ async function scanFrom(tab: Page): Promise<Page> {
   await clickText(popup, 'Work or school account');
   await clickText(popup, 'Scan a QR code');
   return popup;
+}
+
+/** The popup shows the account and the server the code names; the person confirms. */
+async function confirmScan(popup: Page): Promise<void> {
+  await waitForText(popup, 'Add this account?');
+  expect(await popup.$eval('[data-testid=server-host]', (e) => e.textContent)).toBe(new URL(server.origin).host);
+  await clickText(popup, 'Add account');
 }
 
 beforeAll(async () => {
@@ -53,6 +60,10 @@ describe('extension: adding accounts', () => {
     const tab = await showQr(act.body.qrSvg);
     await screenshot(tab, 'qr-tab');
     const popup = await scanFrom(tab);
+    await waitForText(popup, 'Add this account?');
+    expect(await popup.evaluate(() => document.body.innerText)).not.toContain('This QR code was shown on');
+    await screenshot(popup, 'popup-confirm');
+    await confirmScan(popup);
     await waitForText(popup, server.users.alice!.upn);
     await waitForText(popup, 'Set up passwordless sign-in');
     await screenshot(popup, 'popup-after-scan');
@@ -79,9 +90,29 @@ describe('extension: adding accounts', () => {
     const act = await aliceMe.post('/api/me/authenticator/activation');
     const tab = await showQr(act.body.qrSvg);
     const popup = await scanFrom(tab);
+    await confirmScan(popup);
     await waitForText(popup, 'is already added');
     const status = await aliceMe.get(`/api/me/authenticator/activation/${act.body.activationId}`);
     expect(status.body.status).toBe('pending');
+    await popup.close();
+    await tab.close();
+  });
+
+  it('warns when the page that shows the code is of another origin, and adds nothing on Cancel', async () => {
+    const bob = server.users.bob!;
+    const bobMe = await signIn(server.origin, bob.upn, bob.password);
+    const act = await bobMe.post('/api/me/authenticator/activation');
+    // The same server reached under another origin (localhost instead of 127.0.0.1), as a copied page would be.
+    const elsewhere = server.origin.replace('127.0.0.1', 'localhost');
+    expect(elsewhere).not.toBe(server.origin);
+    const tab = await showQr(act.body.qrSvg, elsewhere);
+    const popup = await scanFrom(tab);
+    await waitForText(popup, `This QR code was shown on ${new URL(elsewhere).host} but adds an account on ${new URL(server.origin).host}`);
+    await screenshot(popup, 'popup-confirm-other-origin');
+    await clickText(popup, 'Cancel');
+    await waitForText(popup, 'Work or school account');
+    expect((await bobMe.get(`/api/me/authenticator/activation/${act.body.activationId}`)).body.status).toBe('pending');
+    expect((await listAccounts(popup)).some((x) => x.upn === bob.upn)).toBe(false);
     await popup.close();
     await tab.close();
   });

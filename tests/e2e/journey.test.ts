@@ -187,6 +187,9 @@ describe('journey: two browsers, one extension', () => {
     await clickText(popup, 'Work or school account');
     await snap(popup, 'b-popup-add');
     await clickText(popup, 'Scan a QR code');
+    await waitForText(popup, 'Add this account?');
+    await snap(popup, 'b-popup-confirm');
+    await clickText(popup, 'Add account');
     await waitForText(popup, alice().upn);
     await snap(popup, 'b-popup-added');
     lostDeviceId = (await listAccounts(popup)).find((x) => x.upn === alice().upn)!.deviceId;
