@@ -107,18 +107,28 @@ export async function markRevoked(deviceId: string): Promise<void> {
 }
 
 /** Pending and unexpired, oldest first: the prompt's queue. Expired ones are settled on the way. */
-export async function pendingRequests(): Promise<RequestView[]> {
+/**
+ * Settles the pending requests whose time is up and returns the others. The in-memory expiry
+ * timers die with the worker when Chrome stops it; every read goes through this instead.
+ */
+async function livePending(): Promise<RequestRecord[]> {
   const now = Date.now();
   const out: RequestRecord[] = [];
   for (const r of await requestsWithStatus('pending')) {
     if (r.expiresAt <= now) await settleRequest(r.key, 'expired');
     else out.push(r);
   }
+  return out;
+}
+
+export async function pendingRequests(): Promise<RequestView[]> {
+  const out = await livePending();
   out.sort((a, b) => a.receivedAt - b.receivedAt);
   return withAccounts(out);
 }
 
 export async function requestHistory(deviceId?: string): Promise<RequestView[]> {
+  await livePending();
   const all = await history();
   return withAccounts(deviceId ? all.filter((r) => r.deviceId === deviceId) : all);
 }

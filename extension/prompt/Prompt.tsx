@@ -41,7 +41,14 @@ export function Prompt(): JSX.Element {
     const t = setTimeout(() => {
       setOutcome(null);
       setSeen(null);
-      if (!queue || queue.length === 0) window.close();
+      // Drop what expired meanwhile without waiting for the worker to say so: its expiry timers
+      // are lost when Chrome stops it, and a stale queue would show "Expired" again and again.
+      const rest = (queue ?? []).filter((r) => r.expiresAt > Date.now());
+      if (rest.length === 0) window.close();
+      else {
+        setQueue(rest);
+        load();
+      }
     }, OUTCOME_MS);
     return () => clearTimeout(t);
   }, [outcome, queue]);

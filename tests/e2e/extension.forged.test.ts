@@ -90,6 +90,19 @@ describe('extension: pinned server key', () => {
     expect(server.responses.filter((r) => r.challengeId === short.challengeId)).toHaveLength(0);
   });
 
+  it('closes the prompt of a request that expires after Chrome stopped the worker (its timers gone)', async () => {
+    const short = server.push(deviceId, { expiresInMs: 5_000 });
+    const prompt = await waitForPrompt(b);
+    await waitForText(prompt, 'Are you trying to sign in?');
+    const cdp = await prompt.createCDPSession();
+    await cdp.send('ServiceWorker.enable');
+    await cdp.send('ServiceWorker.stopAllWorkers');
+    await waitForText(prompt, 'Expired', 10_000);
+    await waitForPromptClosed(b);
+    const statuses = new Map((await history(popup)).map((r) => [r.challengeId, r.status]));
+    expect(statuses.get(short.challengeId)).toBe('expired');
+  });
+
   it('does not take an unsigned "revoked" at its word: a signed poll must confirm it', async () => {
     const before = server.commands;
     server.send(deviceId, { type: 'revoked', deviceId });
