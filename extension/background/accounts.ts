@@ -100,7 +100,8 @@ export async function removeAccount(deviceId: string): Promise<{ serverNotified:
   if (!account.revoked) {
     await withCommandTimestamp(deviceId, (a, ts) => api.unenroll(a, ts)).catch((err: unknown) => {
       if (!(err instanceof PushkeyError)) throw err;
-      if (err.code === 'unavailable') serverNotified = false;
+      // The server could not be told (offline, a wrong clock, its rate limit): remove it here anyway.
+      if (['unavailable', 'clock_skew', 'rate_limited'].includes(err.code)) serverNotified = false;
       // Already gone on the server: nothing left to tell it.
       else if (!['device_revoked', 'device_unknown', 'signature_invalid'].includes(err.code)) throw err;
     });
@@ -142,7 +143,9 @@ export async function disablePasswordless(deviceId: string): Promise<AccountView
  */
 export async function wake(reason: string): Promise<void> {
   await syncChannels();
-  const accounts = (await listAccounts()).filter((a) => !a.revoked);
+  // A connected account needs no poll: the server sends its pending requests at every (re)connect.
+  // Polling them all on every alarm would spend the per-address limit of a lab behind one NAT.
+  const accounts = (await listAccounts()).filter((a) => !a.revoked && !isConnected(a));
   await Promise.all(
     accounts.map((a) =>
       pollAccount(a.deviceId).catch((err: unknown) => console.warn(`pushkey: poll on ${reason} failed for ${a.upn}`, err)),

@@ -13,7 +13,14 @@ export function withCommandTimestamp<T>(deviceId: string, run: (account: Account
     if (!current) throw new PushkeyError('device_unknown', 'This account was removed');
     const timestamp = Math.max(Date.now(), current.lastCommandAt + 1);
     const account = (await updateAccount(deviceId, () => ({ lastCommandAt: timestamp }))) ?? current;
-    return run(account, timestamp);
+    try {
+      return await run(account, timestamp);
+    } catch (err) {
+      // A timestamp the server refused for the clock was never accepted: forget it, or a clock
+      // that was once ahead would push every later command ahead too, long after it is fixed.
+      if (err instanceof PushkeyError && err.code === 'clock_skew') await updateAccount(deviceId, () => ({ lastCommandAt: current.lastCommandAt }));
+      throw err;
+    }
   });
   queues.set(deviceId, next);
   void next.finally(() => {

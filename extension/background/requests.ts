@@ -167,6 +167,9 @@ const FINAL_STATUS = {
   client_update_required: 'update_required',
 } as const;
 
+/** Answers the person may send again: nothing was decided on the server. */
+const RETRYABLE = new Set<string>(['unavailable', 'rate_limited']);
+
 /** Signs and sends the person's answer. The number is whatever they typed; nothing fills it in. */
 export async function answerRequest(key: string, decision: 'approve' | 'deny' | 'report', typed: string) {
   const record = await getRequest(key);
@@ -193,8 +196,8 @@ export async function answerRequest(key: string, decision: 'approve' | 'deny' | 
     }
     return { outcome: result.outcome };
   } catch (err) {
-    if (err instanceof PushkeyError && err.code !== 'unavailable') {
-      // Anything but a network failure ends the request; a network failure may be retried.
+    if (err instanceof PushkeyError && !RETRYABLE.has(err.code)) {
+      // Anything but a network failure or the server's rate limit ends the request; those may be retried.
       const status = (FINAL_STATUS as Record<string, RequestRecord['status']>)[err.code] ?? 'failed';
       await settleRequest(key, status, err.code);
       if (err.code === 'device_revoked') await markRevoked(account.deviceId);

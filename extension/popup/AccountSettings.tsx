@@ -97,7 +97,7 @@ export function AccountSettings({ account, go, onRemoved }: { account: AccountVi
                         onRemoved(
                           serverNotified
                             ? null
-                            : `${account.upn} was removed from this browser, but the server could not be reached. Remove this device from your My Account page too.`,
+                            : `${account.upn} was removed from this browser, but the server could not be told (unreachable, or this computer's clock is wrong). Remove this device from your My Account page too.`,
                         );
                       },
                       () => undefined,

@@ -165,6 +165,23 @@ describe('extension: someone else answering at the server origin', () => {
     }
   }, 60_000);
 
+  it('removes an account the server refuses to unregister for a wrong clock, and says the server was not told', async () => {
+    server.refuseCommands = { status: 400, error: 'clock_skew', message: 'The device clock is too far from the server clock' };
+    try {
+      const page = await openPopupTab(b);
+      const adele = (await listAccounts(page)).find((a) => a.upn === 'adele@contoso.test')!;
+      await clickText(page, adele.upn);
+      await clickText(page, 'Account settings');
+      await clickText(page, 'Remove account');
+      await clickText(page, 'Remove');
+      await waitForText(page, "the server could not be told (unreachable, or this computer's clock is wrong)");
+      expect((await listAccounts(page)).some((a) => a.upn === adele.upn)).toBe(false);
+      await page.close();
+    } finally {
+      server.refuseCommands = null;
+    }
+  });
+
   it('removes an account whose server is gone, and says the server was not told', async () => {
     // The server of the account added above is closed now.
     const page = await openPopupTab(b);
@@ -173,7 +190,7 @@ describe('extension: someone else answering at the server origin', () => {
     await clickText(page, 'Account settings');
     await clickText(page, 'Remove account');
     await clickText(page, 'Remove');
-    await waitForText(page, 'the server could not be reached');
+    await waitForText(page, 'the server could not be told');
     expect((await listAccounts(page)).some((a) => a.upn === carol.upn)).toBe(false);
     await page.close();
   });

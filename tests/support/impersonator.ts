@@ -34,6 +34,8 @@ export interface Impersonator {
   responses: DeviceResponse[];
   /** How many signed commands (polls, …) arrived. */
   readonly commands: number;
+  /** When set, every command is refused with this error (e.g. clock_skew, as the real server answers a wrong clock). */
+  refuseCommands: { status: number; error: string; message: string } | null;
   enrolled: { deviceId: string; upn: string }[];
   /** Sends a push signed with `signer` (the pinned key by default) on every bound socket. */
   push(deviceId: string, opts?: { signer?: ServerKey; kind?: PushRequest['kind']; app?: string; expiresInMs?: number }): PushRequest;
@@ -80,6 +82,7 @@ export async function startImpersonator(opts: { port?: number; key?: ServerKey; 
         if (req.url === '/api/device/command') {
           const cmd = parseDeviceCommand(body);
           commands++;
+          if (self.refuseCommands) return send(res, self.refuseCommands.status, { error: self.refuseCommands.error, message: self.refuseCommands.message });
           return send(res, 200, cmd.type === 'poll' ? { type: 'pending', requests: [] } : { type: 'ok' });
         }
         if (req.url === '/api/device/respond') {
@@ -122,13 +125,14 @@ export async function startImpersonator(opts: { port?: number; key?: ServerKey; 
   const port = (http.address() as AddressInfo).port;
   origin = `http://127.0.0.1:${port}`;
 
-  return {
+  const self: Impersonator = {
     origin,
     port,
     key,
     ready,
     responses,
     enrolled,
+    refuseCommands: null,
     get commands() {
       return commands;
     },
@@ -167,4 +171,5 @@ export async function startImpersonator(opts: { port?: number; key?: ServerKey; 
       await new Promise<void>((resolve) => http.close(() => resolve()));
     },
   };
+  return self;
 }
