@@ -120,7 +120,10 @@ export async function startPasswordlessSetup(deviceId: string, password: string)
   try {
     const request = await withCommandTimestamp(deviceId, (a, ts) => api.startPasswordlessSetup(a, ts, password)).catch(revokedCheck(deviceId));
     const record = await receiveRequest(account.origin, request, 'setup');
-    if (!record) throw new PushkeyError('signature_invalid', 'The setup request did not verify against the server key pinned at enrollment');
+    if (!record && request.expiresAt <= Date.now()) {
+      throw new PushkeyError('challenge_expired', "The request had already expired when it arrived. Check this computer's date and time, then try again.");
+    }
+    if (!record) throw new PushkeyError('signature_invalid', 'The setup request did not verify against the server key pinned at enrollment', { pinnedKey: true });
     return toRequestView(record, account);
   } finally {
     markSetupInPopup(deviceId, false);

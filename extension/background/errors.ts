@@ -26,6 +26,10 @@ const FOR_PEOPLE: Partial<Record<ErrorCode, string>> = {
 export function toErrorInfo(err: unknown): ErrorInfo {
   const info = errorInfoOf(err);
   if (info.code === 'internal') console.error('pushkey:', err);
-  const message = err instanceof PushkeyError && info.code !== 'bad_request' ? FOR_PEOPLE[err.code] : undefined;
+  // The server's own answer failed the key pinned at enrollment: re-adding would pin whatever key answers now.
+  if (err instanceof PushkeyError && err.details?.pinnedKey) {
+    return { code: info.code, message: "The server's answer was not signed with the key this browser pinned when the account was added. Do not remove and re-add the account: tell your administrator." };
+  }
+  const message = err instanceof PushkeyError && !['bad_request', 'challenge_expired'].includes(info.code) ? FOR_PEOPLE[err.code] : undefined;
   return { code: info.code, message: message ?? info.message };
 }
