@@ -80,6 +80,16 @@ export async function listAccounts(page: Page): Promise<AccountView[]> {
 }
 
 /** Polls until `check` returns true (works in hooks too, unlike expect.poll). */
+/** Removes the account from the popup's settings and waits until the popup says what it told the server. */
+export async function removeAccountIn(page: Page, upn: string, says: string): Promise<void> {
+  await clickText(page, upn);
+  await clickText(page, 'Account settings');
+  await clickText(page, 'Remove account');
+  await clickText(page, 'Remove');
+  await waitForText(page, says);
+  expect((await listAccounts(page)).some((a) => a.upn === upn)).toBe(false);
+}
+
 export async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
