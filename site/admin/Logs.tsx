@@ -146,7 +146,8 @@ export function SignInsPage({ upn = '' }: { upn?: string }): JSX.Element {
         <ErrorNotice message={load.error ?? chart.error} />
         {load.data ? (
           <>
-            {chart.data && <SignInChart data={chart.data} />}
+            {/* Hidden while a new filter loads: the old counts beside the new rows would mislead. */}
+            {chart.data && !chart.loading && <SignInChart data={chart.data} />}
             <SignInTable entries={load.data.entries} showUser />
             <ShowMore shown={load.data.entries.length} limit={limit} onMore={() => setLimit(limit + PAGE)} busy={load.loading} />
           </>

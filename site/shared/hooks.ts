@@ -42,18 +42,22 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[] = []): Loaded
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
   const alive = useRef(true);
+  /** Only the newest load may land: a slow answer for an older filter must not replace a newer one. */
+  const latest = useRef(0);
   const reload = useCallback(async () => {
+    const mine = ++latest.current;
+    const current = () => alive.current && mine === latest.current;
     setLoading(true);
     try {
       const value = await load();
-      if (!alive.current) return;
+      if (!current()) return;
       setData(value);
       setError(null);
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) return redirectToSignIn();
-      if (alive.current) setError(messageOf(err));
+      if (current()) setError(messageOf(err));
     } finally {
-      if (alive.current) setLoading(false);
+      if (current()) setLoading(false);
     }
   }, deps);
   useEffect(() => {

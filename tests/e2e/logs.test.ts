@@ -388,7 +388,10 @@ describe('logs and alerts, as an admin and a user would use them', { timeout: 60
     expect(rows.every((r) => r.includes(carol.upn))).toBe(true);
     expect(rows.slice(0, 4).every((r) => r.includes('The user denied the request') && r.includes(ATTACKER))).toBe(true);
     // The chart counts the denials under the push they failed at, not the password before it.
-    expect(await page.$$eval('.chart-table tbody tr', (trs) => trs.map((tr) => (tr as HTMLElement).innerText.replace(/\s+/g, ' ').trim()))).toEqual(['Password 1 0', 'Push notification 0 4']);
+    // (The chart loads on its own: wait for Carol's, then compare, so that a miss shows what was there.)
+    const rowsOfChart = () => [...document.querySelectorAll('.chart-table tbody tr')].map((tr) => (tr as HTMLElement).innerText.replace(/\s+/g, ' ').trim());
+    await page.waitForFunction(() => document.querySelectorAll('.chart-table tbody tr').length === 2, { timeout: 5_000 }).catch(() => undefined);
+    expect(await page.evaluate(rowsOfChart)).toEqual(['Password 1 0', 'Push notification 0 4']);
     await snap(page, 'signins-from-alert');
   });
 
