@@ -378,7 +378,11 @@ describe('logs and alerts, as an admin and a user would use them', { timeout: 60
     for (const w of ['Push fatigue', carol.upn, '4 sign-in requests denied or unanswered within 10 minutes', 'Reported as not me', alice.upn, 'Temporary Access Pass issued', 'New IP or location']) expect(text).toContain(w);
     await snap(page, 'alerts-all');
     await page.select('#alert-kind', 'push_fatigue');
-    await page.waitForFunction(() => [...document.querySelectorAll('tbody tr')].map((tr) => (tr as HTMLElement).innerText).every((t) => t.includes('Push fatigue')), { timeout: 5_000 });
+    // At least one row: while the filtered list loads there may be none, and none would pass `every`.
+    await page.waitForFunction(() => {
+      const rows = [...document.querySelectorAll('tbody tr')].map((tr) => (tr as HTMLElement).innerText);
+      return rows.length > 0 && rows.every((t) => t.includes('Push fatigue'));
+    }, { timeout: 10_000 });
     expect(await page.$$eval('tbody tr', (trs) => trs.length)).toBe(1);
     expect(await page.$eval('tbody tr', (tr) => (tr as HTMLElement).innerText)).toContain(carol.upn);
     await snap(page, 'alerts-push-fatigue');
@@ -391,7 +395,7 @@ describe('logs and alerts, as an admin and a user would use them', { timeout: 60
     // The chart counts the denials under the push they failed at, not the password before it.
     // (The chart loads on its own: wait for Carol's, then compare, so that a miss shows what was there.)
     const rowsOfChart = () => [...document.querySelectorAll('.chart-table tbody tr')].map((tr) => (tr as HTMLElement).innerText.replace(/\s+/g, ' ').trim());
-    await page.waitForFunction(() => document.querySelectorAll('.chart-table tbody tr').length === 2, { timeout: 5_000 }).catch(() => undefined);
+    await page.waitForFunction(() => document.querySelectorAll('.chart-table tbody tr').length === 2, { timeout: 10_000 }).catch(() => undefined);
     expect(await page.evaluate(rowsOfChart)).toEqual(['Password 1 0', 'Push notification 0 4']);
     await snap(page, 'signins-from-alert');
   });
