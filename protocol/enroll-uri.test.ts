@@ -5,7 +5,7 @@ import { PushkeyError, type ErrorCode } from './errors.ts';
 
 const link: EnrollLink = {
   origin: 'https://login.example.com',
-  code: 'QEFCQ0RFRkdISUpLTE1OTw',
+  code: '0123456789ABCDEFGHJKMNPQRSQ9',
   user: 'zoe@example.com',
   tenant: 'Example Corp',
 };
@@ -23,7 +23,7 @@ function failure(run: () => unknown): { code: ErrorCode; message: string } {
 describe('enrollment link', () => {
   it('builds the documented form', () => {
     expect(buildEnrollUri(link)).toBe(
-      'pushkey://enroll?v=1&origin=https%3A%2F%2Flogin.example.com&code=QEFCQ0RFRkdISUpLTE1OTw&user=zoe%40example.com&tenant=Example+Corp',
+      'pushkey://enroll?v=1&origin=https%3A%2F%2Flogin.example.com&code=0123456789ABCDEFGHJKMNPQRSQ9&user=zoe%40example.com&tenant=Example+Corp',
     );
   });
 
@@ -40,7 +40,7 @@ describe('enrollment link', () => {
   });
 
   it('reads a tenant percent-encoded with %20 as well as with +', () => {
-    const uri = 'pushkey://enroll?v=1&origin=https%3A%2F%2Flogin.example.com&code=QEFCQ0RFRkdISUpLTE1OTw&user=zoe%40example.com&tenant=Z%C3%BCrich%20Labs';
+    const uri = 'pushkey://enroll?v=1&origin=https%3A%2F%2Flogin.example.com&code=0123456789ABCDEFGHJKMNPQRSQ9&user=zoe%40example.com&tenant=Z%C3%BCrich%20Labs';
     expect(parseEnrollUri(uri).tenant).toBe('Zürich Labs');
   });
 
@@ -52,6 +52,12 @@ describe('enrollment link', () => {
         expect(parseEnrollUri(buildEnrollUri(l))).toEqual(l);
       }),
     );
+  });
+
+  it('carries the code in its canonical form, and reads a grouped lowercase one back to it', () => {
+    expect(buildEnrollUri(link)).toContain('&code=0123456789ABCDEFGHJKMNPQRSQ9&');
+    const grouped = buildEnrollUri({ ...link, code: '0123-4567-89ab-cdef-ghjk-mnpq-rsq9' });
+    expect(parseEnrollUri(grouped).code).toBe(link.code);
   });
 
   it('accepts an origin with a port and surrounding whitespace from a paste', () => {
@@ -90,6 +96,7 @@ describe('enrollment link', () => {
     const cases: [string, string][] = [
       [uri.replace(/&code=[^&]*/, ''), 'code'],
       [uri.replace(/code=[^&]*/, 'code=short'), 'code'],
+      [uri.replace(/code=[^&]*/, 'code=QEFCQ0RFRkdISUpLTE1OTw'), 'code'],
       [uri.replace(/origin=[^&]*/, 'origin=https%3A%2F%2Flogin.example.com%2Fpath'), 'origin'],
       [uri.replace(/origin=[^&]*/, 'origin=javascript%3Aalert(1)'), 'origin'],
       [uri.replace(/tenant=[^&]*/, 'tenant=a%0Ab'), 'tenant'],

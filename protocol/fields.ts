@@ -1,6 +1,7 @@
 // Field schemas shared by every message: one definition of what an id, a key, a
 // signature or an origin looks like on the wire.
 import * as v from 'valibot';
+import { readActivationCode } from './activation-code.ts';
 import { SEMVER_RE } from './version.ts';
 
 const b64u = (chars: number, what: string) =>
@@ -14,11 +15,19 @@ export const Nonce = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{22,43}$/, 'a non
 export const PublicKey = b64u(87, 'a public key');
 /** IEEE P1363 ECDSA P-256 signature, r||s (64 bytes). */
 export const Signature = b64u(86, 'a signature');
-/** Activation code: at least 128 random bits. */
+/**
+ * Activation code as typed or pasted (groups, case, O/I/L look-alikes); the output is the
+ * canonical form that is signed and hashed (activation-code.ts).
+ */
 export const ActivationCode = v.pipe(
   v.string(),
-  v.trim(),
-  v.regex(/^[A-Za-z0-9_-]{22,64}$/, 'an activation code is 22 to 64 base64url characters'),
+  v.maxLength(128, 'an activation code is at most 128 characters'),
+  v.rawTransform(({ dataset, addIssue, NEVER }) => {
+    const read = readActivationCode(dataset.value);
+    if ('code' in read) return read.code;
+    addIssue({ message: read.problem });
+    return NEVER;
+  }),
 );
 export const Timestamp = v.pipe(v.number(), v.safeInteger('a time must be whole milliseconds'), v.minValue(0));
 export const ClientVersion = v.pipe(v.string(), v.regex(SEMVER_RE, 'a version looks like 1.2.3'));

@@ -7,4 +7,5 @@ export * from './messages.ts';
 export * from './parse.ts';
 export * from './keys.ts';
 export * from './enroll-uri.ts';
+export * from './activation-code.ts';
 export * from './webcrypto.ts';

@@ -33,7 +33,7 @@ const publicKey = 'BGD-1LolWp0xyWHrdMY1bWjASbiSO2H6bOZpYi5g8p-2eQP-EAi4vJmkGunpV
  * last block checks that each one verifies, so the spec's examples double as test vectors.
  */
 const SIG = {
-  enroll: 'ov8ZJRUCvCwKJdZw4yzzh3GqxLKHk68Fs02nMDqdPLp3WjzPl7HCRrp68PyqIrPp86pJRrr6xQbWg2g8J8Pcmw',
+  enroll: 'DkpnkSnihacLOr3d7xjARuYWNsg1fQEZZkMBgO3QoulKHqb-W-zOd15lHAZ9eEXdO5jtiu5aSOkj_mQsZBdsyQ',
   auth: 'r_9t2DWEgRsyU4nNI4bSfy2UyZhRYsAzttmpJ9lGbLR2dNbCkDKCiy1bSYcDJ_trhKUpoPJwJxHyjo04YnMOAQ',
   push: 'HXdg-V6WoHLfBx9OABa7jjMNI3YxizboMKCAIugZwUg14MMGK-r-3sGBCTOTd8b0teLMeTNPhWTHLZyz8fde8A',
   pushSetup: 'u3FpwrMx4UioCEmrIc1TsJIsStxF9Cefu6XuJNC33sJvbmRK8sN2Aqeu6c3MtfD0mxBpgZ8tMCMzMjPukD8Zsg',
@@ -46,7 +46,7 @@ const SIG = {
 
 const enroll = {
   type: 'enroll',
-  code: 'QEFCQ0RFRkdISUpLTE1OTw',
+  code: '0123456789ABCDEFGHJKMNPQRSQ9',
   publicKey,
   deviceName: 'Chrome on Zoë’s laptop',
   clientVersion: '1.0.0',
@@ -146,8 +146,14 @@ describe('parsers accept the valid examples', () => {
     expect(parseDeviceResponse({ ...response, decision: 'report', number: '' }).decision).toBe('report');
   });
 
-  it('trims an activation code pasted with spaces around it', () => {
-    expect(parseEnrollRequest({ ...enroll, code: '  QEFCQ0RFRkdISUpLTE1OTw\n' }).code).toBe('QEFCQ0RFRkdISUpLTE1OTw');
+  it('reads an activation code as typed (spaces, groups, case, O for 0) into its canonical form', () => {
+    expect(parseEnrollRequest({ ...enroll, code: '  0123456789ABCDEFGHJKMNPQRSQ9\n' }).code).toBe('0123456789ABCDEFGHJKMNPQRSQ9');
+    expect(parseEnrollRequest({ ...enroll, code: 'o123-4567-89ab-cdef-ghjk-mnpq-rsq9' }).code).toBe('0123456789ABCDEFGHJKMNPQRSQ9');
+  });
+
+  it('rejects a mistyped or old-format activation code, naming the field', () => {
+    expectBadRequest(() => parseEnrollRequest({ ...enroll, code: '0123456789ABCDEFGHJKMNPQRSQ8' }), 'code');
+    expectBadRequest(() => parseEnrollRequest({ ...enroll, code: 'QEFCQ0RFRkdISUpLTE1OTw' }), 'code');
   });
 
   it('drops unknown fields instead of passing them on', () => {

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { buildEnrollUri } from '../../protocol/index.ts';
 import { readManualInput } from './manual-input.ts';
 
-const CODE = 'Q2hvb3NlIGEgY29kZSBvZiAxMjg';
+const CODE = '0123456789ABCDEFGHJKMNPQRSQ9';
+const SHOWN = '0123-4567-89AB-CDEF-GHJK-MNPQ-RSQ9';
 
 describe('readManualInput', () => {
   it('takes the code and the origin of the URL shown with it', () => {
@@ -12,6 +13,19 @@ describe('readManualInput', () => {
   it('takes a whole pushkey:// link pasted as the code, and ignores the URL field', () => {
     const link = buildEnrollUri({ origin: 'https://login.contoso.test', code: CODE, user: 'adele@contoso.test', tenant: 'Contoso' });
     expect(readManualInput(link, 'garbage')).toEqual({ origin: 'https://login.contoso.test', code: CODE, user: 'adele@contoso.test', tenant: 'Contoso' });
+  });
+
+  it('takes the code as shown or as typed by hand: groups, spaces, lowercase, O for 0, I or L for 1', () => {
+    const url = 'https://login.contoso.test';
+    for (const typed of [SHOWN, SHOWN.toLowerCase(), '0123 4567 89ab cdef ghjk mnpq rsq9', 'O123-4567-89AB-CDEF-GHJK-MNPQ-RSQ9', '0I23-4567-89AB-CDEF-GHJK-MNPQ-RSQ9', '0l23456789abcdefghjkmnpqrsq9']) {
+      expect(readManualInput(typed, url), typed).toEqual({ origin: url, code: CODE });
+    }
+  });
+
+  it('says what is wrong with a mistyped code before asking the server', () => {
+    expect(() => readManualInput('0123-4567-89AB-CDEF-GHJK-MNPQ-RSQ8', 'https://login.contoso.test')).toThrow(/^Check the code: .*typo/);
+    expect(() => readManualInput('0123-4567-89AB-CDEF-GHJK-MNPQ', 'https://login.contoso.test')).toThrow(/28 letters and digits, this one has 24/);
+    expect(() => readManualInput('U123-4567-89AB-CDEF-GHJK-MNPQ-RSQ9', 'https://login.contoso.test')).toThrow(/“U”/);
   });
 
   it('asks for the code when it is empty', () => {

@@ -1,6 +1,6 @@
 // What "Enter code manually" accepts: the code and the server URL shown under "Can't scan
 // image?", or the whole pushkey:// link pasted into the code field.
-import { parseEnrollUri } from '../../protocol/index.ts';
+import { parseEnrollUri, readActivationCode } from '../../protocol/index.ts';
 import { isLocalHost } from '../../protocol/fields.ts';
 
 export interface ManualInput {
@@ -15,6 +15,9 @@ export function readManualInput(code: string, url: string): ManualInput {
   const trimmed = code.trim();
   if (trimmed.startsWith('pushkey://')) return parseEnrollUri(trimmed);
   if (!trimmed) throw new Error('Enter the code.');
+  // Read before the URL: a typo is caught here, without spending a request on the server.
+  const read = readActivationCode(trimmed);
+  if ('problem' in read) throw new Error(`Check the code: ${read.problem}.`);
   let origin: string;
   try {
     const u = new URL(url.trim());
@@ -26,5 +29,5 @@ export function readManualInput(code: string, url: string): ManualInput {
   if (origin.startsWith('http:') && !isLocalHost(new URL(origin).hostname)) {
     throw new Error('This server uses http:// on the internet. Ask for its https:// address: plain http is only accepted on this computer or a local network.');
   }
-  return { origin, code: trimmed };
+  return { origin, code: read.code };
 }

@@ -1,11 +1,11 @@
 // Adding the authenticator: an activation code shown as a QR code, then the device's
 // enrollment with proof of possession of its new key.
+import { ACTIVATION_CODE_RANDOM_BYTES, activationCodeFrom, readActivationCode } from '../../protocol/activation-code.ts';
 import { PushkeyError } from '../../protocol/errors.ts';
 import { buildEnrollUri } from '../../protocol/enroll-uri.ts';
 import { parsePublicKey } from '../../protocol/keys.ts';
 import type { Enrolled, EnrollRequest } from '../../protocol/messages.ts';
 import { enrollBytes } from '../../protocol/signed-bytes.ts';
-import { toB64u } from '../../protocol/encoding.ts';
 import { compareVersions } from '../../protocol/version.ts';
 import { actorOf, audit } from './audit.ts';
 import { notifyUser } from './registration.ts';
@@ -21,7 +21,7 @@ export async function tenantName(d: Deps): Promise<string> {
 
 export interface ActivationView {
   activationId: string;
-  /** Shown once: the QR code and "Can't scan image?" carry it. Only its hash is stored. */
+  /** Shown once: the QR code and "Can't scan image?" carry it. Only its hash is stored. Canonical (ungrouped). */
   code: string;
   uri: string;
   serverUrl: string;
@@ -32,8 +32,8 @@ export async function createActivation(d: Deps, user: User): Promise<ActivationV
   const policy = await getAuthenticatorPolicy(d.repo);
   const rights = authenticatorRights(policy, user, await d.repo.listUserDevices(user.id));
   if (!rights.register) throw new PushkeyError('method_not_allowed', 'Your organization does not allow the authenticator for your account.');
-  // DESIGN: ≥128 random bits, single use, 10 minutes, stored hashed.
-  const code = toB64u(d.random.bytes(16));
+  // DESIGN: ≥128 random bits (130 here), single use, 10 minutes, stored hashed.
+  const code = activationCodeFrom(d.random.bytes(ACTIVATION_CODE_RANDOM_BYTES));
   const now = d.clock.now();
   const activation: Activation = {
     id: newId(d),
@@ -72,7 +72,9 @@ export async function enroll(d: Deps, req: EnrollRequest, ip: string): Promise<E
   }
   // The code is known, unused and unexpired: consumed in the same write.
   const now = d.clock.now();
-  const activation = await d.repo.consumeActivation(hashSecret(req.code), now);
+  // Hashed in its canonical form, however it was typed (the parser already reads it so).
+  const typed = readActivationCode(req.code);
+  const activation = 'code' in typed ? await d.repo.consumeActivation(hashSecret(typed.code), now) : null;
   if (!activation) throw new PushkeyError('code_invalid', 'This activation code has expired or was already used. Generate a new QR code.');
   const user = await d.repo.getUser(activation.userId);
   if (!user || user.disabled) throw new PushkeyError('code_invalid', 'This activation code is no longer valid.');

@@ -3,6 +3,7 @@
 // register → "Let's try it out" (a test notification with a number) → done.
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import { formatActivationCode } from '../../protocol/activation-code.ts';
 import { me, messageOf, type TestChallenge } from '../shared/api.ts';
 import { usePoll } from '../shared/hooks.ts';
 import { BigNumber, Button, Countdown, Dialog, DoneStep, ErrorNotice, Heading, Icon, LiveRegion, Notice, Spinner } from '../shared/ui.tsx';
@@ -152,19 +153,20 @@ function ManualCode({ code, url }: { code: string; url: string }): JSX.Element {
   return (
     <div class="manual" role="region" aria-label="Manual setup">
       <p>In the extension choose “Enter code manually”, then enter the following:</p>
-      <CopyField id="manual-code" label="Code" value={code} />
+      {/* Groups of four in an alphabet without I, L, O, U; the extension ignores case and dashes. */}
+      <CopyField id="manual-code" label="Code" value={formatActivationCode(code)} class="setup-code" hint="28 letters and digits (no I, L, O or U). Dashes and capitals don't matter." />
       <CopyField id="manual-url" label="URL" value={url} />
     </div>
   );
 }
 
-function CopyField({ id, label, value }: { id: string; label: string; value: string }): JSX.Element {
+function CopyField({ id, label, value, class: className, hint }: { id: string; label: string; value: string; class?: string; hint?: string }): JSX.Element {
   const [copied, setCopied] = useState(false);
   return (
     <div class="field">
       <label for={id}>{label}</label>
       <div class="copy-row">
-        <input id={id} readOnly value={value} onFocus={(e) => e.currentTarget.select()} />
+        <input id={id} class={className} readOnly value={value} onFocus={(e) => e.currentTarget.select()} aria-describedby={hint ? `${id}-hint` : undefined} />
         <Button
           onClick={() => {
             void navigator.clipboard?.writeText(value).then(() => setCopied(true), () => setCopied(false));
@@ -174,6 +176,11 @@ function CopyField({ id, label, value }: { id: string; label: string; value: str
           {copied ? 'Copied' : 'Copy'}
         </Button>
       </div>
+      {hint && (
+        <p class="hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      )}
     </div>
   );
 }

@@ -161,7 +161,7 @@ describe('bad input', () => {
     const samples: Record<string, Record<string, unknown>> = {
       '/api/device/enroll': {
         type: 'enroll',
-        code: 'C'.repeat(22),
+        code: '0123456789ABCDEFGHJKMNPQRSQ9',
         publicKey: 'A'.repeat(87),
         deviceName: 'Device',
         clientVersion: '1.0.0',

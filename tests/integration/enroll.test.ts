@@ -1,6 +1,7 @@
 // Adding the authenticator: activation codes (single use, 10 minutes, stored hashed) and
 // enrollment with proof of possession, over real HTTP.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { activationCodeFrom, formatActivationCode } from '../../protocol/activation-code.ts';
 import { toB64u } from '../../protocol/encoding.ts';
 import { enrollBytes } from '../../protocol/signed-bytes.ts';
 import { exportPublicKey, generateDeviceKey, sign } from '../../protocol/webcrypto.ts';
@@ -9,7 +10,7 @@ import { SoftDevice } from '../support/soft-device.ts';
 
 const TEN_MINUTES = 10 * 60_000;
 
-async function enrollBody(srv: TestServer, code: string, opts: { clientVersion?: string; capabilities?: string[] } = {}) {
+async function enrollBody(srv: TestServer, code: string, opts: { clientVersion?: string; capabilities?: string[]; sent?: string } = {}) {
   const keys = await generateDeviceKey();
   const fields = {
     code,
@@ -19,7 +20,8 @@ async function enrollBody(srv: TestServer, code: string, opts: { clientVersion?:
     capabilities: opts.capabilities ?? ['number_match', 'passwordless', 'report'],
   };
   const proof = await sign(keys.privateKey, enrollBytes({ origin: srv.origin, ...fields }));
-  return { type: 'enroll', ...fields, proof };
+  // `sent`: the code as a person typed it, while the proof covers the canonical form.
+  return { type: 'enroll', ...fields, code: opts.sent ?? code, proof };
 }
 
 async function post(srv: TestServer, path: string, body: unknown) {
@@ -41,8 +43,9 @@ describe('enrollment', () => {
 
   it('hands out a QR link with a ≥128-bit code that expires in 10 minutes, and stores only its hash', async () => {
     const a = await activation();
-    expect(a.code.length).toBeGreaterThanOrEqual(22);
-    expect(a.uri).toContain(`code=${a.code}`);
+    // 26 random Crockford base32 symbols (130 bits) and 2 check symbols, ungrouped in the link.
+    expect(a.code).toMatch(/^[0-9A-HJKMNP-TV-Z]{28}$/);
+    expect(a.uri).toContain(`code=${a.code}&`);
     expect(a.expiresAt).toBe(clock.now() + TEN_MINUTES);
     const stored = await srv.repo.getActivation(a.activationId);
     expect(JSON.stringify(stored)).not.toContain(a.code);
@@ -89,7 +92,27 @@ describe('enrollment', () => {
   });
 
   it('refuses an unknown code with code_invalid', async () => {
-    await expect(SoftDevice.enroll(srv.origin, toB64u(new Uint8Array(16).fill(7)))).rejects.toMatchObject({ code: 'code_invalid' });
+    await expect(SoftDevice.enroll(srv.origin, activationCodeFrom(new Uint8Array(26).fill(7)))).rejects.toMatchObject({ code: 'code_invalid' });
+  });
+
+  it('takes the code as a person types it (groups, spaces, lowercase, O for 0, I for 1) and hashes its canonical form', async () => {
+    const a = await activation();
+    const typed = ` ${formatActivationCode(a.code).toLowerCase().replace(/-/g, ' - ').replace(/0/g, 'o').replace(/1/g, 'I')} `;
+    const res = await post(srv, '/api/device/enroll', await enrollBody(srv, a.code, { sent: typed }));
+    expect(res.status).toBe(200);
+    expect((await me.get(`/api/me/authenticator/activation/${a.activationId}`)).body).toMatchObject({ status: 'registered' });
+  });
+
+  it('refuses a mistyped code with bad_request naming the field, without spending it', async () => {
+    const a = await activation();
+    const last = a.code.at(-1) === '0' ? '1' : '0';
+    const typo = a.code.slice(0, -1) + last;
+    const res = await post(srv, '/api/device/enroll', await enrollBody(srv, typo));
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ error: 'bad_request', message: expect.stringMatching(/"code".*typo/) });
+    const old = await post(srv, '/api/device/enroll', await enrollBody(srv, toB64u(new Uint8Array(16).fill(7))));
+    expect(old.body).toMatchObject({ error: 'bad_request', message: expect.stringContaining('"code"') });
+    expect((await post(srv, '/api/device/enroll', await enrollBody(srv, a.code))).status).toBe(200);
   });
 
   it('refuses a proof signed by another key, without spending the code', async () => {

@@ -2,6 +2,7 @@
 // protocol v1 to the real server over real HTTP and WebSocket. It does everything the
 // extension does except show a window, so integration tests can drive every path.
 import WebSocket from 'ws';
+import { readActivationCode } from '../../protocol/activation-code.ts';
 import { readErrorAnswer } from '../../protocol/parse.ts';
 import type { Enrolled, PushRequest, ServerFrame, DeviceCommand } from '../../protocol/messages.ts';
 import { parseServerFrame, parseJson } from '../../protocol/parse.ts';
@@ -50,8 +51,10 @@ export class SoftDevice {
   ): Promise<SoftDevice> {
     const keys = await generateDeviceKey();
     const publicKey = await exportPublicKey(keys.publicKey);
+    // Like the extension: the code as typed (grouped, lowercase) is read to its canonical form before signing.
+    const read = readActivationCode(code);
     const fields = {
-      code,
+      code: 'code' in read ? read.code : code,
       publicKey,
       deviceName: opts.deviceName ?? 'Soft device',
       clientVersion: opts.clientVersion ?? SOFT_VERSION,
