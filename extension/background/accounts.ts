@@ -8,7 +8,7 @@ import { bindAccount, isConnected, restartChannel, syncChannels } from './channe
 import { withCommandTimestamp } from './commands.ts';
 import * as api from './device-api.ts';
 import { pollAccount, revokedCheck } from './poll.ts';
-import { markSetupInPopup, receiveRequest, toRequestView } from './requests.ts';
+import { markSetupInPopup, receiveRequest, settlePendingWhere, toRequestView } from './requests.ts';
 
 export function toAccountView(a: AccountRecord): AccountView {
   return {
@@ -134,6 +134,8 @@ export async function disablePasswordless(deviceId: string): Promise<AccountView
   await activeAccount(deviceId);
   await withCommandTimestamp(deviceId, (a, ts) => api.disablePasswordless(a, ts)).catch(revokedCheck(deviceId));
   const updated = await updateAccount(deviceId, () => ({ passwordless: false }));
+  // This device can no longer answer its waiting passwordless requests: they end here at once.
+  await settlePendingWhere(deviceId, (r) => r.kind === 'passwordless', 'passwordless sign-in was turned off');
   broadcast({ type: 'accountsChanged' });
   if (!updated) throw new PushkeyError('device_unknown', 'This account was removed');
   return toAccountView(updated);

@@ -1,7 +1,7 @@
 // What a person reads when something fails. One table from protocol error codes to
 // sentences; the server's own message is kept only where we have nothing better.
 import { PushkeyError, type ErrorCode } from '../../protocol/index.ts';
-import { errorInfoOf, type ErrorInfo } from '../messaging/index.ts';
+import { errorInfoOf, extensionVersion, type ErrorInfo } from '../messaging/index.ts';
 
 const FOR_PEOPLE: Partial<Record<ErrorCode, string>> = {
   code_invalid: 'This code has expired or was already used. Get a new QR code from your My Account page.',
@@ -29,6 +29,11 @@ export function toErrorInfo(err: unknown): ErrorInfo {
   // The server's own answer failed the key pinned at enrollment: re-adding would pin whatever key answers now.
   if (err instanceof PushkeyError && err.details?.pinnedKey) {
     return { code: info.code, message: "The server's answer was not signed with the key this browser pinned when the account was added. Do not remove and re-add the account: tell your administrator." };
+  }
+  // Name both versions: the one the organization needs and the one installed here.
+  const needed = err instanceof PushkeyError ? err.details?.minClientVersion : undefined;
+  if (info.code === 'client_update_required' && typeof needed === 'string') {
+    return { code: info.code, message: `Your organization needs pushkey ${needed} or later; this browser has ${extensionVersion()}. Update the extension (chrome://extensions → Update), then sign in again.` };
   }
   const message = err instanceof PushkeyError && !['bad_request', 'challenge_expired'].includes(info.code) ? FOR_PEOPLE[err.code] : undefined;
   return { code: info.code, message: message ?? info.message };

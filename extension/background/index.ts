@@ -3,7 +3,7 @@
 import { browser, handleMessages, onPageClosed } from '../messaging/index.ts';
 import { accountViews, addAccount, disablePasswordless, removeAccount, startPasswordlessSetup, wake } from './accounts.ts';
 import { toErrorInfo } from './errors.ts';
-import { showPrompt, watchPromptWindow } from './prompt-window.ts';
+import { closePromptIfIdle, queueForPrompt, showPrompt, watchPromptWindow } from './prompt-window.ts';
 import { answerRequest, pendingRequests, requestHistory, resumeSetupOutsidePopup } from './requests.ts';
 
 const WAKE_ALARM = 'wake';
@@ -20,13 +20,15 @@ handleMessages(
     disablePasswordless: ({ deviceId }) => disablePasswordless(deviceId),
     listPending: () => pendingRequests(),
     openPrompt: () => showPrompt().then(() => null),
+    promptQueue: () => queueForPrompt(pendingRequests),
+    closePrompt: () => closePromptIfIdle(pendingRequests),
     listHistory: ({ deviceId }) => requestHistory(deviceId),
     answerRequest: ({ key, decision, number }) => answerRequest(key, decision, number),
   },
   toErrorInfo,
 );
 
-watchPromptWindow();
+watchPromptWindow(pendingRequests);
 onPageClosed('popup', () => void resumeSetupOutsidePopup());
 
 browser.alarms.onAlarm.addListener((alarm) => {

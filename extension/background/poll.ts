@@ -4,7 +4,7 @@ import { PushkeyError } from '../../protocol/index.ts';
 import { getAccount } from '../storage/db.ts';
 import { withCommandTimestamp } from './commands.ts';
 import * as api from './device-api.ts';
-import { markRevoked, receiveRequest } from './requests.ts';
+import { markRevoked, receiveRequest, settlePendingWhere } from './requests.ts';
 
 /** Rethrows, after marking the account revoked when the server says it no longer serves it. */
 export const revokedCheck = (deviceId: string) => async (err: unknown): Promise<never> => {
@@ -16,8 +16,14 @@ export const revokedCheck = (deviceId: string) => async (err: unknown): Promise<
 export async function pollAccount(deviceId: string): Promise<void> {
   const account = await getAccount(deviceId);
   if (!account || account.revoked) return;
+  const askedAt = Date.now();
   const requests = await withCommandTimestamp(deviceId, (a, ts) => api.poll(a, ts)).catch(revokedCheck(deviceId));
   for (const request of requests) await receiveRequest(account.origin, request, 'poll');
+  // The poll lists every request still open on the server for this device. One pending here
+  // that it leaves out ended there (answered elsewhere, replaced, withdrawn) while its cancel
+  // went unheard. Only requests received before the poll are judged: a newer push may be missing.
+  const open = new Set(requests.map((r) => r.challengeId));
+  await settlePendingWhere(deviceId, (r) => r.receivedAt < askedAt && !open.has(r.challengeId), 'ended on the server');
 }
 
 /**

@@ -106,7 +106,6 @@ export async function markRevoked(deviceId: string): Promise<void> {
   broadcast({ type: 'requestsChanged' });
 }
 
-/** Pending and unexpired, oldest first: the prompt's queue. Expired ones are settled on the way. */
 /**
  * Settles the pending requests whose time is up and returns the others. The in-memory expiry
  * timers die with the worker when Chrome stops it; every read goes through this instead.
@@ -121,10 +120,24 @@ async function livePending(): Promise<RequestRecord[]> {
   return out;
 }
 
+/**
+ * Pending and unexpired, newest first: the prompt shows the newest unless the person is
+ * already looking at another. The newest is the sign-in the person most likely just started;
+ * an older one left over (a browser that sent another request) must not stand in its way.
+ */
 export async function pendingRequests(): Promise<RequestView[]> {
   const out = await livePending();
-  out.sort((a, b) => a.receivedAt - b.receivedAt);
+  out.sort((a, b) => b.receivedAt - a.receivedAt);
   return withAccounts(out);
+}
+
+/** Ends the device's pending requests that `ended` picks (they ended elsewhere, or may no longer be answered). */
+export async function settlePendingWhere(deviceId: string, ended: (r: RequestRecord) => boolean, detail: string): Promise<void> {
+  let changed = false;
+  for (const r of await requestsWithStatus('pending')) {
+    if (r.deviceId === deviceId && ended(r) && (await settleRequest(r.key, 'cancelled', detail))) changed = true;
+  }
+  if (changed) broadcast({ type: 'requestsChanged' });
 }
 
 export async function requestHistory(deviceId?: string): Promise<RequestView[]> {

@@ -65,14 +65,21 @@ export const Answer = v.picklist(['approve', 'deny', 'report']);
 export const CALLS = {
   listAccounts: { args: v.object({}), reply: v.array(AccountView) },
   addAccount: {
-    args: v.object({ origin: Text, code: Text, user: v.optional(Text), tenant: v.optional(Text) }),
+    /** deviceName: as the person confirmed it; the worker's suggestion when absent. */
+    args: v.object({ origin: Text, code: Text, user: v.optional(Text), tenant: v.optional(Text), deviceName: v.optional(Text) }),
     reply: AccountView,
   },
+  /** The name the add-account screen proposes for this device on that server, e.g. "Chromium on Linux 2". */
+  suggestDeviceName: { args: v.object({ origin: Text }), reply: Text },
   removeAccount: { args: v.object({ deviceId: Text }), reply: v.object({ serverNotified: v.boolean() }) },
   startPasswordlessSetup: { args: v.object({ deviceId: Text, password: Text }), reply: RequestView },
   disablePasswordless: { args: v.object({ deviceId: Text }), reply: AccountView },
   listPending: { args: v.object({}), reply: v.array(RequestView) },
   openPrompt: { args: v.object({}), reply: v.null() },
+  /** The prompt window's queue, newest first; the worker notes that the window has them. */
+  promptQueue: { args: v.object({}), reply: v.array(RequestView) },
+  /** The prompt window has nothing left: closed by the worker unless requests wait, which come back instead. */
+  closePrompt: { args: v.object({}), reply: v.array(RequestView) },
   listHistory: { args: v.object({ deviceId: v.optional(Text) }), reply: v.array(RequestView) },
   answerRequest: {
     args: v.object({ key: Text, decision: Answer, number: Text }),

@@ -3,6 +3,7 @@ import { call, type AccountView } from '../messaging/index.ts';
 import { usePending } from './use-accounts.ts';
 import { Avatar, Bar, ErrorNote, Spinner } from '../ui/components.tsx';
 import { Icon } from '../ui/icons.tsx';
+import { waitingText } from '../ui/format.ts';
 import type { Go } from './App.tsx';
 
 export function AccountList(props: { accounts: AccountView[] | null; error: string | null; go: Go; notice?: string | null }): JSX.Element {
@@ -25,7 +26,7 @@ export function AccountList(props: { accounts: AccountView[] | null; error: stri
         {pending.length > 0 && (
           <div class="note info actions" role="status" style="align-items:center">
             <span style="flex:1">
-              {pending.length === 1 ? 'A sign-in request is waiting for you.' : `${pending.length} sign-in requests are waiting for you.`}
+              {waitingText(pending)}
             </span>
             <button type="button" class="btn primary" style="flex:none" onClick={() => void call('openPrompt', {})}>
               Review

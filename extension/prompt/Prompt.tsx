@@ -1,87 +1,117 @@
-// The prompt window: one request at a time from the worker's queue. The person reads the
-// context, types the number shown on their sign-in screen, and answers. Nothing fills the
-// number in. After the outcome is shown the next request comes, or the window closes.
+// The prompt window: one request at a time from the worker's queue (newest first). The
+// person reads the context, types the number shown on their sign-in screen, and answers.
+// Nothing fills the number in. The request on screen stays there until it ends; then the
+// newest waiting one comes, under a line that says how the previous one ended, or, when
+// none waits, the outcome alone until the worker closes the window (it refuses while a
+// request waits, which then shows here).
 import { Fragment, type JSX } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { call, onBroadcast, type RequestView } from '../messaging/index.ts';
 import { ErrorNote, Field, Spinner, Button } from '../ui/components.tsx';
 import { formatTime, secondsLeft } from '../ui/format.ts';
 import { Icon } from '../ui/icons.tsx';
 
-/** How long an outcome stays on screen before the next request or the window closes. */
+/** How long an outcome stays on screen before the window closes, or its line above the next request goes. */
 const OUTCOME_MS = 2_500;
 
 type Outcome = { tone: 'ok' | 'error'; title: string; text: string };
 
 export function Prompt(): JSX.Element {
   const [queue, setQueue] = useState<RequestView[] | null>(null);
-  const [outcome, setOutcome] = useState<Outcome | null>(null);
-  const [seen, setSeen] = useState<RequestView | null>(null);
+  // The request the person is looking at: it stays on screen while it is open.
+  const [selected, setSelected] = useState<RequestView | null>(null);
+  // Requests that ended in this window: a reload that has not caught up never shows them again.
+  const [ended, setEnded] = useState<ReadonlySet<string>>(new Set());
   // The request being answered here leaves the queue before its answer comes back: not "closed elsewhere".
   const [answering, setAnswering] = useState<string | null>(null);
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
 
-  const load = () => void call('listPending', {}).then(setQueue, () => setQueue([]));
+  const load = () => void call('promptQueue', {}).then(setQueue, () => setQueue([]));
   useEffect(() => {
     load();
     return onBroadcast((m) => m.type === 'requestsChanged' && load());
   }, []);
 
-  const current = queue?.[0];
-  // A request that vanished while it was on screen was answered or withdrawn elsewhere.
-  useEffect(() => {
-    if (current) setSeen(current);
-    else if (seen && !outcome && queue && answering !== seen.key) {
-      setSeen(null);
-      setOutcome(Date.now() >= seen.expiresAt ? OUTCOMES.challenge_expired! : { tone: 'error', title: 'Request closed', text: 'This request was cancelled or answered elsewhere.' });
-    }
-  }, [current?.key, queue]);
+  // What expired while nobody looked is dropped (the worker's timers die when Chrome stops it);
+  // the request on screen stays until its own countdown says it expired.
+  const live = (queue ?? []).filter((r) => !ended.has(r.key) && (r.key === selected?.key || r.expiresAt > Date.now()));
+  const onScreen = live.find((r) => r.key === selected?.key);
+  const current = onScreen ?? (answering ? undefined : live[0]);
+  const liveCount = useRef(0);
+  liveCount.current = live.length;
+
+  const finish = (key: string, o: Outcome) => {
+    setEnded((prev) => new Set(prev).add(key));
+    setSelected(null);
+    setAnswering(null);
+    setOutcome(o);
+  };
 
   useEffect(() => {
-    if (!outcome) return;
-    const t = setTimeout(() => {
+    if (!queue || !selected || selected.key === answering || ended.has(selected.key)) return;
+    // The request on screen left the queue without an answer from here: it ended elsewhere. Say so
+    // before anything else is shown, so a number is never typed into another sign-in unawares.
+    if (!queue.some((r) => r.key === selected.key)) {
+      finish(selected.key, Date.now() >= selected.expiresAt ? OUTCOMES.challenge_expired! : { tone: 'error', title: 'Request closed', text: 'This request was cancelled, replaced or answered elsewhere.' });
+    }
+  }, [queue]);
+
+  useEffect(() => {
+    if (current && current.key !== selected?.key) setSelected(current);
+  }, [current?.key]);
+
+  /** The worker closes the window unless requests wait; those come back and are shown. */
+  const requestClose = async () => {
+    const rest = await call('closePrompt', {}).catch(() => null);
+    if (rest === null) window.close();
+    else if (rest.length > 0) {
+      setQueue(rest);
       setOutcome(null);
-      setSeen(null);
-      // Drop what expired meanwhile without waiting for the worker to say so: its expiry timers
-      // are lost when Chrome stops it, and a stale queue would show "Expired" again and again.
-      const rest = (queue ?? []).filter((r) => r.expiresAt > Date.now());
-      if (rest.length === 0) window.close();
-      else {
-        setQueue(rest);
-        load();
-      }
-    }, OUTCOME_MS);
+    }
+  };
+
+  useEffect(() => {
+    if (!outcome) return undefined;
+    const t = setTimeout(() => (liveCount.current > 0 ? setOutcome(null) : void requestClose()), OUTCOME_MS);
     return () => clearTimeout(t);
-  }, [outcome, queue]);
+  }, [outcome]);
+
+  // Opened with nothing to show (everything ended before it loaded): say so, then close.
+  const idle = queue !== null && live.length === 0 && !outcome && !answering;
+  useEffect(() => {
+    if (!idle) return undefined;
+    const t = setTimeout(() => void requestClose(), OUTCOME_MS);
+    return () => clearTimeout(t);
+  }, [idle]);
 
   let body: JSX.Element;
-  if (outcome) body = <OutcomeView outcome={outcome} />;
-  else if (answering && current?.key !== answering) body = <Spinner label="Sending your answer…" />;
+  if (answering && !onScreen) body = <Spinner label="Sending your answer…" />;
   else if (!queue) body = <Spinner label="Loading…" />;
-  else if (!current) body = <Spinner label="No pending requests. This window closes." />;
+  else if (!current) body = outcome ? <OutcomeView outcome={outcome} /> : <Spinner label="No pending requests. This window closes." />;
   else
     body = (
-      <Ask
-        key={current.key}
-        request={current}
-        more={queue.length - 1}
-        onSending={(on) => setAnswering(on ? current.key : null)}
-        onOutcome={(o) => {
-          setSeen(null);
-          setAnswering(null);
-          setOutcome(o);
-        }}
-      />
+      <>
+        {outcome && <OutcomeLine outcome={outcome} />}
+        <Ask
+          key={current.key}
+          request={current}
+          more={live.length - 1}
+          onSending={(on) => setAnswering(on ? current.key : null)}
+          onOutcome={(o) => finish(current.key, o)}
+        />
+      </>
     );
 
-  useEffect(() => {
-    if (queue && queue.length === 0 && !outcome && !seen && !answering) {
-      const t = setTimeout(() => window.close(), OUTCOME_MS);
-      return () => clearTimeout(t);
-    }
-    return undefined;
-  }, [queue, outcome, seen, answering]);
-
   return <div class="app prompt">{body}</div>;
+}
+
+/** How the previous request ended, above the next one. */
+function OutcomeLine({ outcome }: { outcome: Outcome }): JSX.Element {
+  return (
+    <p class={`note ${outcome.tone === 'ok' ? 'ok' : 'error'} outcome-line`} role="status" aria-live="assertive" data-outcome={outcome.title}>
+      <strong>{outcome.title}.</strong> {outcome.text} The request below is another one.
+    </p>
+  );
 }
 
 function OutcomeView({ outcome }: { outcome: Outcome }): JSX.Element {
@@ -102,7 +132,11 @@ const OUTCOMES: Record<string, Outcome> = {
   approved: { tone: 'ok', title: 'Approved', text: 'You approved the sign-in.' },
   approved_setup: { tone: 'ok', title: 'Approved', text: 'Passwordless sign-in is set up.' },
   denied: { tone: 'error', title: 'Denied', text: 'The sign-in was blocked.' },
-  reported: { tone: 'error', title: 'Reported', text: 'The sign-in was blocked and your organization was alerted.' },
+  reported: {
+    tone: 'error',
+    title: 'Reported',
+    text: 'The sign-in was blocked and your organization was alerted. Someone else may be trying to sign in as you: if you use a password, change it in My Account, and tell your administrator.',
+  },
   number_mismatch: { tone: 'error', title: "The number didn't match", text: 'The sign-in was denied. Start it again if it was you.' },
   challenge_expired: { tone: 'error', title: 'Expired', text: 'This request has expired. Start the sign-in again.' },
   client_update_required: { tone: 'error', title: 'Update required', text: 'Your organization needs a newer version of pushkey. Update the extension, then sign in again.' },
@@ -139,6 +173,8 @@ function Ask(props: { request: RequestView; more: number; onSending: (on: boolea
     } catch (err) {
       const code = (err as { code?: string }).code ?? '';
       const known = OUTCOMES[code];
+      // The worker's words name the versions; the fixed text is for a server that did not say.
+      if (code === 'client_update_required') return onOutcome({ ...known!, text: (err as Error).message });
       if (known) return onOutcome(known);
       if (code === 'unavailable' || code === 'bad_request') {
         // Nothing was decided: let the person try again.
@@ -164,7 +200,7 @@ function Ask(props: { request: RequestView; more: number; onSending: (on: boolea
   if (stage === 'sending') return <Spinner label="Sending your answer…" />;
 
   return (
-    <main class="content">
+    <main class="content" data-challenge={request.challengeId}>
       <header class="hero">
         <span class="avatar big" aria-hidden="true">
           {(request.tenant || request.upn || '?')[0]!.toUpperCase()}

@@ -35,3 +35,10 @@ export function statusTone(s: RequestView['status']): 'ok' | 'danger' | 'muted' 
   if (s === 'reported' || s === 'number_mismatch' || s === 'rejected' || s === 'failed' || s === 'update_required') return 'danger';
   return 'muted';
 }
+
+/** "A sign-in request is waiting", named for what waits: a passwordless setup is not a sign-in. */
+export function waitingText(pending: readonly Pick<RequestView, 'kind'>[]): string {
+  const setups = pending.filter((r) => r.kind === 'passwordless_setup').length;
+  const what = setups === pending.length ? 'passwordless setup request' : setups === 0 ? 'sign-in request' : 'request';
+  return pending.length === 1 ? `A ${what} is waiting for you.` : `${pending.length} ${what}s are waiting for you.`;
+}
