@@ -62,6 +62,23 @@ export function orderSignInMethods<T extends string>(methods: T[], preferred: De
   return [...methods].sort((a, b) => rank(a) - rank(b));
 }
 
+/**
+ * The methods a sign-in can open on: a secret the person types. The others start something
+ * on their behalf (a push to the app, a passkey prompt, a text message), so they wait in
+ * "Other ways to sign in" until asked for.
+ */
+export const OPENING_STEPS = ['tap', 'password'] as const;
+export type OpeningStep = (typeof OPENING_STEPS)[number];
+
+/**
+ * The step the sign-in opens on: the first opening step in the ordered methods, so a usable
+ * TAP comes before the password. It is read from the list the user-name step already
+ * answers, so it tells an anonymous caller nothing that list does not.
+ */
+export function openingStep(ordered: readonly string[]): OpeningStep {
+  return ordered.find((m): m is OpeningStep => (OPENING_STEPS as readonly string[]).includes(m)) ?? 'password';
+}
+
 /** Orders second factors the same way: the user's default if offered, then passkey > authenticator > SMS. */
 export function orderSecondFactors(methods: SecondFactor[], preferred: DefaultMethod | null): SecondFactor[] {
   const rank = (m: SecondFactor) => (preferred === m ? -1 : SECOND_FACTOR_ORDER.indexOf(m));

@@ -1,5 +1,6 @@
 // A browser's sign-in: start with a user name, then password (and push MFA where the
-// policy wants it), passwordless with the app, or a Temporary Access Pass. The flow is
+// policy wants it), passwordless with the app, or a Temporary Access Pass (the first step
+// when the user has a usable one: method-order.ts). The flow is
 // bound to the browser that started it by a secret cookie; only that browser gets the session.
 import { PushkeyError } from '../../protocol/errors.ts';
 import type { DeviceResponse } from '../../protocol/messages.ts';
@@ -12,7 +13,7 @@ import type { Challenge, Flow, User } from './types.ts';
 import { beginSignIn, logStep, type StepInput } from './signin-log.ts';
 import { checkNewPlace, checkPushFatigue } from './monitoring.ts';
 import { assertCanSignIn, assertNotLocked, checkPassword } from './users.ts';
-import { extraSignInMethods, getDefaultMethod, orderSignInMethods, secondFactorsFor, type SecondFactor } from './method-order.ts';
+import { extraSignInMethods, getDefaultMethod, openingStep, orderSignInMethods, secondFactorsFor, type OpeningStep, type SecondFactor } from './method-order.ts';
 
 export type SignInMethod = 'password' | 'passwordless' | 'tap' | 'passkey' | 'sms';
 
@@ -45,7 +46,12 @@ async function methodsFor(d: Deps, user: User | null): Promise<SignInMethod[]> {
   return orderSignInMethods(methods, await getDefaultMethod(d, user.id));
 }
 
-export async function startFlow(d: Deps, upn: string, ctx: RequestContext): Promise<{ flowId: string; secret: string; upn: string; methods: SignInMethod[] }> {
+/** `methods`: every way in, ordered; `firstStep`: the one the page asks for first, the others wait under "Other ways to sign in". */
+export async function startFlow(
+  d: Deps,
+  upn: string,
+  ctx: RequestContext,
+): Promise<{ flowId: string; secret: string; upn: string; methods: SignInMethod[]; firstStep: OpeningStep }> {
   const user = await d.repo.getUserByUpn(upn);
   const now = d.clock.now();
   const secret = newSecret(d);
@@ -66,7 +72,8 @@ export async function startFlow(d: Deps, upn: string, ctx: RequestContext): Prom
   };
   await d.repo.createFlow(flow);
   await beginSignIn(d, flow, ctx);
-  return { flowId: flow.id, secret, upn, methods: await methodsFor(d, user) };
+  const methods = await methodsFor(d, user);
+  return { flowId: flow.id, secret, upn, methods, firstStep: openingStep(methods) };
 }
 
 /** The flow, if it exists, is unexpired, unfinished, and this browser holds its secret. */

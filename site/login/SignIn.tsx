@@ -1,7 +1,7 @@
 // Sign-in: email → password (or "Use an app instead") → the number to match, or a
-// Temporary Access Pass, a passkey, or a code sent by SMS. Each step is one screen of the
-// same card; the flow id and its cookie bind the attempt to this browser, so only this
-// browser receives the result.
+// Temporary Access Pass (asked for first when the user has one), a passkey, or a code sent
+// by SMS. Each step is one screen of the same card; the flow id and its cookie bind the
+// attempt to this browser, so only this browser receives the result.
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, messageOf, signin, tenant, type ChallengeView, type FlowStatus, type SecondFactor, type SentCode, type SignInMethod, type StepAnswer } from '../shared/api.ts';
@@ -79,7 +79,8 @@ export function SignIn(): JSX.Element {
     act(async () => {
       const s = await signin.start(username);
       setFlow({ flowId: s.flowId, username: s.username, methods: s.methods, passwordDone: false });
-      go({ kind: 'password' });
+      // The server names the first step (a usable TAP before the password); the rest are under "Other ways to sign in".
+      go({ kind: s.firstStep });
     });
 
   const useApp = () => act(async () => answer(await signin.passwordless(flow!.flowId), flow!));

@@ -11,12 +11,12 @@ import type { Alert, AlertKind, AuditEntry, ChallengeStatus, OutboxMessage, Purg
 import type { MonitoringPolicy } from '../../server/domain/monitoring.ts';
 import type { PasskeyView } from '../../server/domain/passkeys.ts';
 import type { PhoneView, SentCode } from '../../server/domain/sms.ts';
-import type { DefaultMethod, SecondFactor } from '../../server/domain/method-order.ts';
+import type { DefaultMethod, OpeningStep, SecondFactor } from '../../server/domain/method-order.ts';
 import type { PasskeyPolicy, RegistrationPolicy, SmsPolicy } from '../../server/domain/method-policy.ts';
 
 export type { AuthenticatorPolicy, AuthenticatorRights, TapPolicy, DeviceView, TapView, PublicUser, ChallengeView, FlowStatus, SignInMethod };
 export type { ActivationStatus, Alert, AlertKind, AuditEntry, ChallengeStatus, MonitoringPolicy, PurgeCounts, Role, SignInChartData, SignInEntry };
-export type { DefaultMethod, OutboxMessage, PasskeyPolicy, PasskeyView, PhoneView, RegistrationPolicy, SecondFactor, SentCode, SmsPolicy };
+export type { DefaultMethod, OpeningStep, OutboxMessage, PasskeyPolicy, PasskeyView, PhoneView, RegistrationPolicy, SecondFactor, SentCode, SmsPolicy };
 
 export class ApiError extends Error {
   override readonly name = 'ApiError';
@@ -109,7 +109,7 @@ export interface PasswordlessSetup {
 }
 
 export const signin = {
-  start: (username: string) => post<{ flowId: string; username: string; methods: SignInMethod[] }>('/api/signin/start', { username }),
+  start: (username: string) => post<{ flowId: string; username: string; methods: SignInMethod[]; firstStep: OpeningStep }>('/api/signin/start', { username }),
   password: (flowId: string, password: string) => post<StepAnswer>('/api/signin/password', { flowId, password }),
   passwordless: (flowId: string) => post<StepAnswer>('/api/signin/passwordless', { flowId }),
   resend: (flowId: string) => post<StepAnswer>('/api/signin/resend', { flowId }),

@@ -163,11 +163,52 @@ describe('site: sign-in', () => {
     }
   }, 60_000);
 
+  it('opens on "Enter Temporary Access Pass" while the user has a usable pass; the password and the app stay under "Other ways to sign in"', async () => {
+    const helpdesk = await signIn(srv.origin, srv.users.helpdesk!.upn, srv.users.helpdesk!.password);
+    const issued = await helpdesk.post(`/api/admin/users/${await userId(helpdesk, alice.upn)}/tap`, { lifetimeMinutes: 60, oneTime: true });
+    expect(issued.status).toBe(201);
+    const p = await page();
+    await p.goto(`${srv.origin}/login/`);
+    await p.waitForSelector('#username');
+    await p.type('#username', alice.upn);
+    await clickText(p, 'Next');
+    await p.waitForSelector('#tap');
+    await waitForText(p, 'Enter Temporary Access Pass');
+    await p.waitForFunction(() => document.activeElement?.id === 'tap', { timeout: 5_000 });
+    expect(await p.$('#password')).toBeNull();
+    await shot(p, 'signin-tap-first');
+
+    await clickText(p, 'Other ways to sign in');
+    await waitForText(p, 'Verify your identity');
+    const ways = await p.$$eval('.method-list button', (els) => els.map((e) => (e as HTMLElement).innerText.trim()));
+    expect(ways).toEqual(['Use a Temporary Access Pass', 'Approve a request on my Authenticator app', 'Use your password']);
+    await shot(p, 'signin-tap-first-other-ways');
+    await clickText(p, 'Use your password');
+    await p.waitForSelector('#password');
+
+    await clickText(p, 'Other ways to sign in');
+    await clickText(p, 'Use a Temporary Access Pass');
+    await p.waitForSelector('#tap');
+    await p.type('#tap', issued.body.pass);
+    await Promise.all([p.waitForNavigation({ timeout: 15_000 }), clickText(p, 'Sign in')]);
+    await waitForText(p, 'Alice Adams');
+  });
+
   it('"I can\'t use my Authenticator app right now" lists the other methods, and a Temporary Access Pass signs in', async () => {
     const admin = await signIn(srv.origin, srv.users.helpdesk!.upn, srv.users.helpdesk!.password);
     const issued = await admin.post(`/api/admin/users/${await userId(admin, alice.upn)}/tap`, { lifetimeMinutes: 60, oneTime: true });
     expect(issued.status).toBe(201);
-    const { p } = await useApp(alice.upn);
+    // With the pass, the page opens on it: the app is one of the other ways.
+    const p = await page();
+    await p.goto(`${srv.origin}/login/`);
+    await p.waitForSelector('#username');
+    await p.type('#username', alice.upn);
+    await clickText(p, 'Next');
+    await p.waitForSelector('#tap');
+    await clickText(p, 'Other ways to sign in');
+    await clickText(p, 'Approve a request on my Authenticator app');
+    await waitForText(p, 'Open your Authenticator app, and enter the number shown to sign in');
+    await alice.device.nextPush();
     await clickText(p, "I can't use my Authenticator app right now");
     await waitForText(p, 'Verify your identity');
     await waitForText(p, 'Use your password');

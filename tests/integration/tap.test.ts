@@ -147,4 +147,55 @@ describe('Temporary Access Pass', () => {
       await admin.put('/api/admin/policies/tap', policy);
     }
   });
+
+  describe('as the first step of the sign-in', () => {
+    const opening = async (upn: string) => {
+      const res = await new HttpClient(srv.origin).post('/api/signin/start', { username: upn });
+      expect(res.status).toBe(200);
+      return { firstStep: res.body.firstStep as string, methods: res.body.methods as string[] };
+    };
+    const dave = () => srv.users.dave!.upn;
+
+    it('opens on the pass only while it is usable: started, not expired, not used up', async () => {
+      expect((await opening(dave())).firstStep).toBe('password');
+      const startsAt = clock.now() + 60 * 60_000;
+      const later = await issue('dave', { startsAt, lifetimeMinutes: 10 });
+      expect(await opening(dave())).toEqual({ firstStep: 'password', methods: ['password'] });
+      clock.set(startsAt);
+      expect(await opening(dave())).toEqual({ firstStep: 'tap', methods: ['tap', 'password'] });
+      expect((await useTap('dave', later.pass)).body.status).toBe('signed_in');
+      expect((await opening(dave())).firstStep).toBe('password'); // used up
+
+      const { tap } = await issue('dave', { lifetimeMinutes: 10 });
+      expect((await opening(dave())).firstStep).toBe('tap');
+      clock.set(tap.expiresAt);
+      expect((await opening(dave())).firstStep).toBe('password'); // expired
+    });
+
+    it('keeps the password first with the TAP policy disabled, even with a pass issued', async () => {
+      const admin = await signIn(srv.origin, srv.users.admin!.upn, srv.users.admin!.password);
+      await issue('dave');
+      const policy = (await admin.get('/api/admin/policies/tap')).body;
+      expect((await admin.put('/api/admin/policies/tap', { ...policy, enabled: false })).status).toBe(200);
+      try {
+        expect(await opening(dave())).toEqual({ firstStep: 'password', methods: ['password'] });
+      } finally {
+        await admin.put('/api/admin/policies/tap', policy);
+      }
+      expect((await opening(dave())).firstStep).toBe('tap');
+    });
+
+    it('tells an anonymous caller nothing more: a disabled user with a pass opens like an unknown user', async () => {
+      const admin = await signIn(srv.origin, srv.users.admin!.upn, srv.users.admin!.password);
+      await issue('dave');
+      const unknown = await opening('nobody@pushkey.test');
+      expect(unknown).toEqual({ firstStep: 'password', methods: ['password'] });
+      expect((await admin.patch(`/api/admin/users/${ids.dave}`, { disabled: true })).status).toBe(200);
+      try {
+        expect(await opening(dave())).toEqual(unknown);
+      } finally {
+        await admin.patch(`/api/admin/users/${ids.dave}`, { disabled: false });
+      }
+    });
+  });
 });

@@ -31,7 +31,7 @@ export function signInRoutes(d: HttpDeps): Router {
     const body = parseWith(Start, req.body, 'sign-in');
     const flow = await startFlow(d, body.username, ctx(req));
     setFlowCookie(res, d.secureCookies, flow.secret, d.limits.flowLifetimeMs);
-    res.json({ flowId: flow.flowId, username: flow.upn, methods: flow.methods });
+    res.json({ flowId: flow.flowId, username: flow.upn, methods: flow.methods, firstStep: flow.firstStep });
   });
 
   r.post('/password', async (req, res) => {
