@@ -7,6 +7,9 @@ import { Button, Dialog, DoneStep, ErrorNotice, Field, Form, FormButtons, Headin
 
 export function AddPhone({ onClose, onAdded }: { onClose: () => void; onAdded: () => void }): JSX.Element {
   const [number, setNumber] = useState('+');
+  // The person just typed the number: this dialog shows it back in full (the server's answer
+  // masks it, as every list of methods does), so a typo is seen before the code is awaited.
+  const typed = number.trim();
   const [code, setCode] = useState('');
   const [sent, setSent] = useState<SentCode | null>(null);
   const [verified, setVerified] = useState<PhoneView | null>(null);
@@ -24,7 +27,7 @@ export function AddPhone({ onClose, onAdded }: { onClose: () => void; onAdded: (
       {verified ? (
         <DoneStep title="Phone verified" onDone={onClose}>
           <p>
-            <strong>{verified.masked}</strong> can now receive sign-in codes by text message.
+            <strong>{typed}</strong> can now receive sign-in codes by text message.
           </p>
         </DoneStep>
       ) : !sent ? (
@@ -38,7 +41,9 @@ export function AddPhone({ onClose, onAdded }: { onClose: () => void; onAdded: (
       ) : (
         <Form class="stack" onSubmit={() => void verify.run()}>
           <Heading level={2}>Enter the code</Heading>
-          <p role="status">We just sent a 6-digit code to {sent.to}. Enter it below.</p>
+          <p role="status">
+            We just sent a 6-digit code to <strong>{typed}</strong>. Enter it below.
+          </p>
           <Field id="phone-code" label="Code" inputMode="numeric" autoComplete="one-time-code" value={code} onInput={(v) => setCode(v.replace(/\D/g, ''))} required autoFocus />
           <ErrorNotice message={verify.error ?? send.error} />
           <div class="row-end">

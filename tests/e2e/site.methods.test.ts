@@ -93,12 +93,20 @@ describe('site: passkeys, SMS and registration protection', () => {
     expect(await page.$eval('#phone-number', (el) => (el as HTMLInputElement).value)).toBe(PHONE);
     await clickText(page, 'Next');
     await page.waitForSelector('#phone-code');
+    // The person just typed it: the dialog shows the number in full, not masked.
+    expect(await page.$eval('dialog [role=status]', (el) => (el as HTMLElement).innerText)).toContain(`We just sent a 6-digit code to ${PHONE}.`);
     await shot(page, 'methods-phone-code');
     await page.type('#phone-code', await lastCode(PHONE));
     await clickText(page, 'Verify');
     await waitForText(page, 'Phone verified');
+    await waitForText(page, `${PHONE} can now receive sign-in codes by text message.`);
+    await shot(page, 'methods-phone-verified');
     await clickText(page, 'Done');
     await page.waitForSelector('tr[data-phone]');
+    // The list of methods keeps it masked.
+    const listed = await page.$eval('tr[data-phone]', (el) => (el as HTMLElement).innerText);
+    expect(listed).not.toContain(PHONE);
+    expect(listed).toContain('•');
     await shot(page, 'methods-phone-listed');
   });
 
