@@ -63,6 +63,47 @@ describe('site: My Account', () => {
     await shot(page, 'myaccount-overview');
   });
 
+  it('keeps the wizard\'s title and Close button in view at 150 % and 200 % zoom, scrolling only its body', async () => {
+    await page.goto(`${srv.origin}/myaccount/#/security-info`);
+    await waitForText(page, 'Default sign-in method');
+    await clickText(page, '+ Add sign-in method');
+    await clickText(page, 'Add');
+    await clickText(page, 'Next');
+    await clickText(page, 'Next');
+    await page.waitForSelector('.qr img');
+    await clickText(page, "Can't scan image?"); // the wizard's tallest step
+    await page.waitForSelector('#manual-code');
+    try {
+      // Zooming a 1280×800 window: the page gets fewer CSS pixels at a higher device scale factor.
+      for (const zoom of [1.5, 2]) {
+        const viewport = { width: Math.floor(1280 / zoom), height: Math.floor(800 / zoom) };
+        await page.setViewport({ ...viewport, deviceScaleFactor: zoom });
+        // Read to the end, as a person would: whatever scrolls is scrolled down.
+        const scrolled = await page.$eval('dialog[open]', (dialog) => {
+          const body = dialog.querySelector('.dialog-body')!;
+          dialog.scrollTop = dialog.scrollHeight;
+          body.scrollTop = body.scrollHeight;
+          return { dialog: dialog.scrollTop, body: body.scrollTop };
+        });
+        await shot(page, `myaccount-wizard-zoom-${zoom * 100}`);
+        expect(scrolled.body, `${zoom}: the body scrolls`).toBeGreaterThan(0);
+        expect(scrolled.dialog, `${zoom}: the dialog itself does not`).toBe(0);
+        const inView = (b: { x: number; y: number; width: number; height: number } | null) =>
+          b !== null && b.x >= 0 && b.y >= 0 && b.x + b.width <= viewport.width && b.y + b.height <= viewport.height;
+        const box = await (await page.$('dialog[open]'))!.boundingBox();
+        expect(inView(box), `${zoom}: dialog ${JSON.stringify(box)} in ${JSON.stringify(viewport)}`).toBe(true);
+        for (const selector of ['dialog[open] #dialog-title', 'dialog[open] [aria-label=Close]']) {
+          const b = await (await page.$(selector))!.boundingBox();
+          expect(inView(b), `${zoom}: ${selector} ${JSON.stringify(b)}`).toBe(true);
+        }
+      }
+      await clickText(page, 'Close');
+      await page.waitForFunction(() => !document.querySelector('dialog[open]'));
+    } finally {
+      await page.setViewport({ width: 1280, height: 800, deviceScaleFactor: 1 });
+    }
+  });
+
   it('adds the Authenticator app: the wizard, "Can\'t scan image?", registration, "Let\'s try it out"', async () => {
     await page.goto(`${srv.origin}/myaccount/#/security-info`);
     await waitForText(page, 'Security info');
