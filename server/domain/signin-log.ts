@@ -28,6 +28,7 @@ export const FAILURE_REASONS: Record<string, string> = {
   challenge_consumed: 'The passkey request was already used (a replay?) or expired',
   challenge_unknown: 'The passkey request belongs to another sign-in',
   bad_request: 'The answer could not be read',
+  abandoned: 'The sign-in was left unfinished until it expired',
 };
 
 export const reasonFor = (code: string): string => FAILURE_REASONS[code] ?? code;
@@ -51,6 +52,7 @@ export async function beginSignIn(d: Deps, flow: Flow, ctx: RequestContext): Pro
     browser: ctx.browserName ?? ctx.browser,
     os: ctx.os ?? '',
     result: 'in_progress',
+    expiresAt: flow.expiresAt,
     failureCode: null,
     reason: null,
     requirement: 'none',
@@ -81,6 +83,34 @@ export async function logStep(d: Deps, flowId: string, step: StepInput, end?: En
   return next;
 }
 
+const ABANDONED = { failureCode: 'abandoned', reason: reasonFor('abandoned') };
+
+/**
+ * An attempt still in progress when its flow expires can never finish: it was abandoned.
+ * Every read shows it so, even before a write has ended it (at the same instant the flow
+ * stops being accepted: requireFlow refuses at expiresAt).
+ */
+export function asOf(e: SignInEntry, now: number): SignInEntry {
+  return e.result === 'in_progress' && now >= e.expiresAt ? { ...e, result: 'failure', ...ABANDONED } : e;
+}
+
+/** Ends as abandoned the attempts left in progress past their flow's expiry (only `flowId`'s, when given). */
+export async function endAbandoned(d: Deps, flowId?: string): Promise<number> {
+  return d.repo.endExpiredSignIns(d.clock.now(), ABANDONED, flowId);
+}
+
+/** The log as people read it: abandoned attempts are ended first, so that the filters (a result, the chart) see them ended too. */
+export async function listSignIns(d: Deps, filter: SignInFilter): Promise<SignInEntry[]> {
+  await endAbandoned(d);
+  const now = d.clock.now();
+  return (await d.repo.listSignIns(filter)).map((e) => asOf(e, now));
+}
+
+export async function getSignIn(d: Deps, id: string): Promise<SignInEntry | null> {
+  const entry = await d.repo.getSignIn(id);
+  return entry && asOf(entry, d.clock.now());
+}
+
 /** An attempt counts once, under the method it ended with: push MFA under the push (not also the password), a denied push too. */
 export function attemptMethod(e: SignInEntry): string {
   return e.steps.at(-1)?.method ?? e.methods.at(-1) ?? '(none)';
@@ -92,7 +122,7 @@ export const CHART_LIMIT = 20_000;
 /** The chart's data for a filter: every finished attempt it matches (not only the page of rows shown), newest first. */
 export async function signInChart(d: Deps, filter: Omit<SignInFilter, 'limit' | 'offset'>): Promise<SignInChartData> {
   if (filter.result === 'in_progress') return { points: [], capped: false };
-  const entries = await d.repo.listSignIns({ ...filter, limit: CHART_LIMIT + 1 });
+  const entries = await listSignIns(d, { ...filter, limit: CHART_LIMIT + 1 });
   const points: SignInPoint[] = [];
   for (const e of entries.slice(0, CHART_LIMIT)) if (e.result !== 'in_progress') points.push([e.at, e.result, attemptMethod(e)]);
   return { points, capped: entries.length > CHART_LIMIT };

@@ -10,7 +10,7 @@ import { authenticatorRights, getAuthenticatorPolicy } from './policy.ts';
 import { createSession } from './sessions.ts';
 import { hasUsableTap, redeemTap } from './tap.ts';
 import type { Challenge, Flow, User } from './types.ts';
-import { beginSignIn, logStep, type StepInput } from './signin-log.ts';
+import { beginSignIn, endAbandoned, logStep, type StepInput } from './signin-log.ts';
 import { checkNewPlace, checkPushFatigue } from './monitoring.ts';
 import { assertCanSignIn, assertNotLocked, checkPassword } from './users.ts';
 import { extraSignInMethods, getDefaultMethod, openingStep, orderSignInMethods, secondFactorsFor, type OpeningStep, type SecondFactor } from './method-order.ts';
@@ -79,6 +79,8 @@ export async function startFlow(
 /** The flow, if it exists, is unexpired, unfinished, and this browser holds its secret. */
 export async function requireFlow(d: Deps, flowId: string, secret: string | undefined): Promise<Flow> {
   const flow = await d.repo.getFlow(flowId);
+  // Found expired: its attempt, if still in progress, ends in the log now as abandoned.
+  if (flow && d.clock.now() >= flow.expiresAt) await endAbandoned(d, flow.id);
   if (!flow || !secret || flow.secretHash !== hashSecret(secret) || d.clock.now() >= flow.expiresAt) {
     throw new PushkeyError('flow_invalid', 'This sign-in has expired or belongs to another browser. Start again.');
   }
@@ -255,7 +257,8 @@ async function logFailedRequest(d: Deps, c: Challenge, status: string): Promise<
 /**
  * Ends, in the sign-in log, the attempts whose request ran out of time with nobody asking
  * (a script that never polls, a closed tab), so none stays "in progress" and push fatigue
- * counts them. main.ts runs it every 30 s; it is idempotent and bounded per run.
+ * counts them; then those whose whole flow expired unfinished, as abandoned. main.ts runs
+ * it every 30 s; it is idempotent and bounded per run.
  */
 export async function sweepExpiredRequests(d: Deps, limit = 500): Promise<number> {
   const expired = await d.repo.expirePending(d.clock.now(), limit);
@@ -263,6 +266,7 @@ export async function sweepExpiredRequests(d: Deps, limit = 500): Promise<number
     d.bus.publish({ type: 'challenge', challengeId: c.id, status: 'expired' });
     await logFailedRequest(d, c, 'expired');
   }
+  await endAbandoned(d);
   return expired.length;
 }
 

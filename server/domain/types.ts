@@ -173,6 +173,8 @@ export interface SignInEntry {
   browser: string;
   os: string;
   result: 'success' | 'failure' | 'in_progress';
+  /** When the attempt's flow expires: an attempt still in progress then was abandoned (failure code "abandoned"). */
+  expiresAt: number;
   failureCode: string | null;
   /** A person's explanation of failureCode. */
   reason: string | null;

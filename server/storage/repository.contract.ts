@@ -3,7 +3,7 @@
 // limits hold at the exact millisecond, JSON fields come back as they went in, and
 // reopening the same database (migrations run again) loses nothing.
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Activation, Challenge, Device, Flow, Session, Tap, User } from '../domain/types.ts';
+import type { Activation, Challenge, Device, Flow, Session, SignInEntry, Tap, User } from '../domain/types.ts';
 import type { Repository } from './repository.ts';
 
 export interface RepositoryHarness {
@@ -108,6 +108,26 @@ const makeFlow = (userId: string | null, over: Partial<Flow> = {}): Flow => ({
   ip: '192.0.2.1',
   browser: 'Firefox',
   app: 'App',
+  ...over,
+});
+
+const makeSignIn = (userId: string | null, over: Partial<SignInEntry> = {}): SignInEntry => ({
+  id: id('f'),
+  at: T0,
+  userId,
+  upn: 'someone@example.test',
+  app: 'App',
+  ip: '192.0.2.1',
+  location: 'Somewhere',
+  browser: 'Firefox',
+  os: 'Linux',
+  result: 'in_progress',
+  expiresAt: T0 + 900_000,
+  failureCode: null,
+  reason: null,
+  requirement: 'none',
+  methods: [],
+  steps: [{ method: 'password', detail: 'password verified', result: 'success', at: T0, durationMs: 0 }],
   ...over,
 });
 
@@ -281,6 +301,17 @@ export function describeRepositoryContract(name: string, makeHarness: () => Repo
         expect(await repo.getDevice(d1.id)).toEqual({ ...d1, passwordless: false, capabilities: ['number_match'], clientVersion: '2.0.0' });
       });
 
+      it('renames a device and records its last use, changing nothing else', async () => {
+        const d = makeDevice(user.id, { name: 'Chromium on Linux' });
+        const other = makeDevice(user.id, { name: 'Chromium on Linux 2' });
+        await repo.createDevice(d);
+        await repo.createDevice(other);
+        await repo.updateDevice(d.id, { name: 'Zoë’s laptop – profile B' });
+        await repo.updateDevice(d.id, { lastUsedAt: T0 + 7 });
+        expect(await repo.getDevice(d.id)).toEqual({ ...d, name: 'Zoë’s laptop – profile B', lastUsedAt: T0 + 7 });
+        expect(await repo.getDevice(other.id)).toEqual(other);
+      });
+
       it('advances the command timestamp only forward, once per value under concurrency', async () => {
         const d = makeDevice(user.id);
         await repo.createDevice(d);
@@ -380,6 +411,43 @@ export function describeRepositoryContract(name: string, makeHarness: () => Repo
         await repo.replaceTap(makeTap(user.id));
         await repo.deleteUserTap(user.id);
         expect(await repo.getUserTap(user.id)).toBeNull();
+      });
+    });
+
+    describe('sign-ins', () => {
+      const ABANDONED = { failureCode: 'abandoned', reason: 'Left unfinished' };
+
+      it('round-trips every field, the flow expiry included', async () => {
+        const e = makeSignIn(user.id, { methods: ['password'], requirement: 'single', result: 'success' });
+        await repo.upsertSignIn(e);
+        expect(await repo.getSignIn(e.id)).toEqual(e);
+        expect(await repo.listSignIns({ limit: 10 })).toEqual([e]);
+      });
+
+      it('ends the attempts still in progress at their flow expiry, not 1 ms before, once, and no finished one', async () => {
+        const open = makeSignIn(user.id);
+        const later = makeSignIn(user.id, { expiresAt: T0 + 1_000_000 });
+        const done = makeSignIn(user.id, { result: 'success', methods: ['password'], requirement: 'single' });
+        const failed = makeSignIn(user.id, { result: 'failure', failureCode: 'denied', reason: 'Denied' });
+        for (const e of [open, later, done, failed]) await repo.upsertSignIn(e);
+        expect(await repo.endExpiredSignIns(open.expiresAt - 1, ABANDONED)).toBe(0);
+        expect(await repo.endExpiredSignIns(open.expiresAt, ABANDONED)).toBe(1);
+        expect(await repo.getSignIn(open.id)).toEqual({ ...open, result: 'failure', ...ABANDONED });
+        expect(await repo.endExpiredSignIns(open.expiresAt, ABANDONED)).toBe(0);
+        expect(await repo.getSignIn(later.id)).toEqual(later);
+        expect(await repo.getSignIn(done.id)).toEqual(done);
+        expect(await repo.getSignIn(failed.id)).toEqual(failed);
+        expect((await repo.listSignIns({ result: 'in_progress', limit: 10 })).map((e) => e.id)).toEqual([later.id]);
+      });
+
+      it('ends only the one attempt named, when one is', async () => {
+        const a = makeSignIn(user.id);
+        const b = makeSignIn(user.id);
+        await repo.upsertSignIn(a);
+        await repo.upsertSignIn(b);
+        expect(await repo.endExpiredSignIns(a.expiresAt, ABANDONED, a.id)).toBe(1);
+        expect((await repo.getSignIn(a.id))!.failureCode).toBe('abandoned');
+        expect((await repo.getSignIn(b.id))!.result).toBe('in_progress');
       });
     });
 

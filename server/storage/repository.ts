@@ -92,6 +92,11 @@ export interface Repository {
   upsertSignIn(entry: SignInEntry): Promise<void>;
   getSignIn(id: string): Promise<SignInEntry | null>;
   listSignIns(filter: SignInFilter): Promise<SignInEntry[]>;
+  /**
+   * Ends as failures, with `end`, the attempts still in progress whose flow expired by `now`
+   * (only `id`'s, when given), in one conditional write; returns how many it ended.
+   */
+  endExpiredSignIns(now: number, end: { failureCode: string; reason: string }, id?: string): Promise<number>;
   /** Whether the user signed in successfully (in any attempt but `exceptId`) from this IP, from this location, at all. */
   signInHistory(userId: string, ip: string, location: string, exceptId: string): Promise<{ any: boolean; ip: boolean; location: boolean }>;
   appendAlert(alert: Alert): Promise<void>;

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SignInChartData, SignInEntry, SignInPoint } from '../../server/domain/types.ts';
 import { rangesLocator } from '../../server/geo/locator.ts';
 import { sweepExpiredRequests } from '../../server/domain/signin.ts';
+import { DEFAULT_LIMITS } from '../../server/domain/deps.ts';
 import { enrollUser, flowStatus, startPasswordless, startPasswordThenPush, startSignIn, upgradeToPasswordless, wrongNumber, type EnrolledUser } from '../support/flows.ts';
 import { signIn, startServer, type HttpClient, type ManualClock, type TestServer } from '../support/server.ts';
 
@@ -184,6 +185,30 @@ describe('sign-in log', () => {
     expect(stats.unanswered).toBe(1);
   });
 
+  it('lists only the methods that succeeded: an SMS sign-in after an unanswered push is SMS alone, single-factor', async () => {
+    const number = '+15551239901';
+    const aliceId = (await srv.repo.getUserByUpn(alice.upn))!.id;
+    await srv.repo.replacePhone({ userId: aliceId, number, createdAt: clock().now(), verifiedAt: clock().now(), lastUsedAt: null });
+    // "Use an app instead": the push goes out and nobody answers it; then "Text me a code".
+    const p = await startPasswordless(srv, alice.upn);
+    await alice.device.nextPush();
+    const sent = await p.browser.post('/api/signin/sms/send', { flowId: p.flowId });
+    expect(sent.status, JSON.stringify(sent.body)).toBe(200);
+    const text = (await admin.get(`/api/admin/outbox?channel=sms&to=${encodeURIComponent(number)}`)).body.messages[0].text as string;
+    const done = await p.browser.post('/api/signin/sms', { flowId: p.flowId, codeId: sent.body.codeId, code: /^(\d{6})/.exec(text)![1] });
+    expect(done.body.status).toBe('signed_in');
+    const e = await entry(p.flowId);
+    expect(e).toMatchObject({ result: 'success', requirement: 'single', methods: ['sms'] });
+    // The push is still there, as a step: an attempt, not a method used.
+    expect(e.steps.map((s) => [s.method, s.result])).toEqual([
+      ['passwordless', 'pending'],
+      ['sms', 'pending'],
+      ['sms', 'success'],
+    ]);
+    expect(await (await admin.fetchRaw(`/api/admin/signins?format=csv&upn=${encodeURIComponent(alice.upn)}`)).text()).toContain(',success,,,single,sms,"passwordless: request sent (pending');
+    await srv.repo.deleteUserPhone(aliceId);
+  });
+
   it('charts every finished attempt the filter matches, not only the page of rows', async () => {
     // 250 attempts of one application straight into the log: more than a page (200) of rows.
     const app = 'Chart lab app';
@@ -203,6 +228,7 @@ describe('sign-in log', () => {
         browser: '',
         os: '',
         result,
+        expiresAt: clock().now() + 900_000,
         failureCode: result === 'failure' ? 'denied' : null,
         reason: null,
         requirement: 'multifactor',
@@ -231,6 +257,43 @@ describe('sign-in log', () => {
 
   it('refuses the logs to a plain user', async () => {
     expect((await alice.me.get('/api/admin/signins')).status).toBe(403);
+  });
+
+  // These two move the clock past a flow's lifetime (15 minutes): last, so that the sessions the tests above use stay alive.
+  it('ends an attempt left unfinished as abandoned exactly when its flow expires, even before anything writes', async () => {
+    const s = await startSignIn(srv, srv.users.carol!.upn); // typed the name, then closed the tab
+    const started = await entry(s.flowId);
+    expect(started).toMatchObject({ result: 'in_progress', expiresAt: started.at + DEFAULT_LIMITS.flowLifetimeMs });
+    const listed = async (result: string) => ((await admin.get(`/api/admin/signins?result=${result}&limit=1000`)).body.entries as SignInEntry[]).some((e) => e.id === s.flowId);
+    clock().set(started.expiresAt - 1);
+    expect(await entry(s.flowId)).toMatchObject({ result: 'in_progress', failureCode: null });
+    expect(await listed('in_progress')).toBe(true);
+    clock().set(started.expiresAt);
+    // The detail is honest at once, while the stored row still says "in progress"…
+    expect((await srv.repo.getSignIn(s.flowId))!.result).toBe('in_progress');
+    expect(await entry(s.flowId)).toMatchObject({ result: 'failure', failureCode: 'abandoned', reason: 'The sign-in was left unfinished until it expired' });
+    // …and reading the list ends it for good, so that the result filters agree with the rows.
+    expect(await listed('in_progress')).toBe(false);
+    expect(await listed('failure')).toBe(true);
+    expect(await srv.repo.getSignIn(s.flowId)).toMatchObject({ result: 'failure', failureCode: 'abandoned', steps: [] });
+    // The browser that comes back later is told to start again; the entry gains no step.
+    expect((await s.browser.post('/api/signin/password', { flowId: s.flowId, password: srv.users.carol!.password })).body.error).toBe('flow_invalid');
+    expect((await entry(s.flowId)).steps).toEqual([]);
+  });
+
+  it('stores the abandonment where the expired flow is touched and in the sweep, and leaves finished attempts alone', async () => {
+    const touched = await startSignIn(srv, srv.users.carol!.upn);
+    const swept = await startSignIn(srv, srv.users.dave!.upn);
+    const finished = await signInFlow('carol', srv.users.carol!.password);
+    const expiresAt = (await srv.repo.getSignIn(touched.flowId))!.expiresAt;
+    clock().set(expiresAt + 1_000); // past all three flows' expiry
+    // The browser that comes back finds its flow expired: the stored row ends there, with nobody reading the log.
+    expect((await flowStatus(touched)).error).toBe('flow_invalid');
+    expect(await srv.repo.getSignIn(touched.flowId)).toMatchObject({ result: 'failure', failureCode: 'abandoned' });
+    expect((await srv.repo.getSignIn(swept.flowId))!.result).toBe('in_progress');
+    await sweepExpiredRequests(srv.deps);
+    expect(await srv.repo.getSignIn(swept.flowId)).toMatchObject({ result: 'failure', failureCode: 'abandoned', reason: 'The sign-in was left unfinished until it expired' });
+    expect(await entry(finished.flowId)).toMatchObject({ result: 'success', failureCode: null, methods: ['password'] });
   });
 });
 

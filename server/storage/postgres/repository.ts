@@ -303,6 +303,13 @@ export class PostgresRepository implements Repository {
       )
     ).map(rows.toSignIn);
   }
+  async endExpiredSignIns(now: number, end: { failureCode: string; reason: string }, id?: string) {
+    return this.run(
+      `UPDATE signins SET result = 'failure', failure_code = $2, reason = $3
+       WHERE result = 'in_progress' AND expires_at <= $1 AND ($4::text IS NULL OR id = $4)`,
+      [now, end.failureCode, end.reason, id ?? null],
+    );
+  }
   async signInHistory(userId: string, ip: string, location: string, exceptId: string) {
     const r = (await this.one(
       `SELECT count(*)::int AS n, count(*) FILTER (WHERE ip = $2)::int AS ip, count(*) FILTER (WHERE location = $3)::int AS loc

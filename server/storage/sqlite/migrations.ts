@@ -212,4 +212,12 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX outbox_recipient ON outbox(channel, recipient, at);
   `,
+  // 5: each sign-in keeps its flow's expiry, so that one left unfinished ends as abandoned
+  // even after the flow itself is purged. Older rows take it from their flow, or (flow gone,
+  // hence expired) their start.
+  `
+  ALTER TABLE signins ADD COLUMN expires_at INTEGER NOT NULL DEFAULT 0;
+  UPDATE signins SET expires_at = coalesce((SELECT f.expires_at FROM flows f WHERE f.id = signins.id), at);
+  CREATE INDEX signins_open ON signins(expires_at) WHERE result = 'in_progress';
+  `,
 ];

@@ -315,6 +315,13 @@ class SqliteRepository implements Repository {
       },
     ).map(rows.toSignIn);
   }
+  async endExpiredSignIns(now: number, end: { failureCode: string; reason: string }, id?: string) {
+    return this.run(
+      `UPDATE signins SET result = 'failure', failure_code = @failureCode, reason = @reason
+       WHERE result = 'in_progress' AND expires_at <= @now AND (@id IS NULL OR id = @id)`,
+      { now, failureCode: end.failureCode, reason: end.reason, id: id ?? null },
+    );
+  }
   async signInHistory(userId: string, ip: string, location: string, exceptId: string) {
     const r = this.get(
       `SELECT count(*) AS n, coalesce(sum(ip = @ip), 0) AS ip, coalesce(sum(location = @location), 0) AS loc

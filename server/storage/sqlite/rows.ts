@@ -127,6 +127,7 @@ export const toSignIn = (r: Row): SignInEntry => ({
   browser: String(r.browser),
   os: String(r.os ?? ''),
   result: String(r.result) as SignInEntry['result'],
+  expiresAt: num(r.expires_at),
   failureCode: strOrNull(r.failure_code),
   reason: strOrNull(r.reason),
   requirement: String(r.requirement ?? 'none') as SignInEntry['requirement'],

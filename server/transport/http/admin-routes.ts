@@ -20,7 +20,7 @@ import {
 import { deleteTap, IssueTap, issueTap, tapView } from '../../domain/tap.ts';
 import { ALERT_KINDS, ROLES, type AuditEntry, type SignInEntry } from '../../domain/types.ts';
 import { getMonitoringPolicy, MonitoringPolicy, purgeOldRecords, setMonitoringPolicy } from '../../domain/monitoring.ts';
-import { signInChart } from '../../domain/signin-log.ts';
+import { getSignIn, listSignIns, signInChart } from '../../domain/signin-log.ts';
 import { toCsv } from './csv.ts';
 import { createUser, NewPassword, NewUser, publicUser, requireUser } from '../../domain/users.ts';
 import { assertMayManage, callerWithRole } from './auth.ts';
@@ -216,7 +216,7 @@ export function adminRoutes(d: HttpDeps): Router {
   r.get('/signins', async (req, res) => {
     await callerWithRole(d, req, 'global_admin', 'policy_admin', 'helpdesk');
     const q = parseWith(SignInQuery, req.query, 'sign-in log query');
-    const entries = await d.repo.listSignIns({ ...q, limit: q.limit ?? (q.format ? 10_000 : 200) });
+    const entries = await listSignIns(d, { ...q, limit: q.limit ?? (q.format ? 10_000 : 200) });
     if (q.format === 'csv') return sendCsv(res, 'sign-in-log', signInCsv(entries));
     if (q.format === 'json') return sendJsonFile(res, 'sign-in-log', entries);
     res.json({ entries });
@@ -227,7 +227,7 @@ export function adminRoutes(d: HttpDeps): Router {
   });
   r.get('/signins/:id', async (req, res) => {
     await callerWithRole(d, req, 'global_admin', 'policy_admin', 'helpdesk');
-    const entry = await d.repo.getSignIn(parseWith(IdParam, req.params, 'sign-in').id);
+    const entry = await getSignIn(d, parseWith(IdParam, req.params, 'sign-in').id);
     if (!entry) throw new PushkeyError('not_found', 'No such sign-in.');
     res.json(entry);
   });

@@ -8,6 +8,7 @@ import { createChallenge, effectiveStatus } from '../../domain/challenges.ts';
 import { deviceView, revokeDevice } from '../../domain/devices.ts';
 import { activationStatus, createActivation, tenantName } from '../../domain/enrollment.ts';
 import { authenticatorRights, getAuthenticatorPolicy } from '../../domain/policy.ts';
+import { listSignIns } from '../../domain/signin-log.ts';
 import { tapView } from '../../domain/tap.ts';
 import { publicUser } from '../../domain/users.ts';
 import { assertMayRegister } from '../../domain/registration.ts';
@@ -95,7 +96,7 @@ export function meRoutes(d: HttpDeps): Router {
 
   r.get('/activity', async (req, res) => {
     const c = await caller(d, req);
-    res.json({ signIns: await d.repo.listSignIns({ userId: c.user.id, limit: 50 }) });
+    res.json({ signIns: await listSignIns(d, { userId: c.user.id, limit: 50 }) });
   });
   return r;
 }
