@@ -194,6 +194,25 @@ export async function resolveResponse(d: Deps, r: DeviceResponse): Promise<{ out
   return { outcome: 'approved', challenge: c, device };
 }
 
+/**
+ * A device (as it is now stored) stopped being able to answer some of its user's pending
+ * requests (passwordless turned off): each one no other device of the user may answer ends now, and its waiting
+ * browser is told, instead of waiting for an answer that can only fail.
+ */
+export async function withdrawUnanswerable(d: Deps, device: Device): Promise<void> {
+  const now = d.clock.now();
+  const policy = await getAuthenticatorPolicy(d.repo);
+  const devices = await d.repo.listUserDevices(device.userId);
+  for (const c of await d.repo.listPendingForDevice(device, now)) {
+    if (mayAnswer(policy, device, c.kind)) continue;
+    d.bus.publish({ type: 'cancel', deviceId: device.id, challengeId: c.id });
+    if (devices.some((dev) => (c.deviceId === null || c.deviceId === dev.id) && mayAnswer(policy, dev, c.kind))) continue;
+    if (await d.repo.consumeChallenge(c.id, { status: 'cancelled', answeredAt: now, answeredBy: null }, now)) {
+      d.bus.publish({ type: 'challenge', challengeId: c.id, status: 'cancelled' });
+    }
+  }
+}
+
 /** "No, it's not me": cancel every other pending request of the user and raise an alert. */
 async function reportFraud(d: Deps, c: Challenge, device: Device): Promise<void> {
   const now = d.clock.now();

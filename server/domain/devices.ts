@@ -4,7 +4,7 @@ import { notifyUser } from './registration.ts';
 import type { DeviceCommand, Pending, SetupStarted } from '../../protocol/messages.ts';
 import { commandBytes } from '../../protocol/signed-bytes.ts';
 import { actorOf, audit, type Actor } from './audit.ts';
-import { buildPush, createChallenge, pendingFor, type RequestContext } from './challenges.ts';
+import { buildPush, createChallenge, pendingFor, withdrawUnanswerable, type RequestContext } from './challenges.ts';
 import type { Deps } from './deps.ts';
 import { forgetDeviceKey, verifyDeviceSignature } from './device-keys.ts';
 import { authenticatorRights, getAuthenticatorPolicy } from './policy.ts';
@@ -71,6 +71,7 @@ export async function runCommand(d: Deps, cmd: DeviceCommand, ctx: RequestContex
       const user = await d.repo.getUser(device.userId);
       if (device.passwordless) {
         await d.repo.updateDevice(device.id, { passwordless: false });
+        await withdrawUnanswerable(d, { ...device, passwordless: false });
         if (user) await audit(d, actorOf(user, ctx.ip), 'device.passwordless_disabled', { type: 'device', id: device.id }, { passwordless: true }, { passwordless: false });
       }
       return { type: 'ok' };

@@ -85,12 +85,15 @@ describe('extension: approving sign-ins', () => {
     expect(pw.body.status, JSON.stringify(pw.body)).toBe('mfa_required');
     const prompt = await waitForPrompt(b);
     await waitForText(prompt, '1 more waiting');
-    await prompt.type('#number', first.number);
+    // Whichever came first on screen stays there; the other follows in the same window.
+    const numbers = new Map([first, pw.body.challenge as typeof first].map((c) => [c.challengeId, c.number]));
+    const shown = () => prompt.$eval('main[data-challenge]', (el) => el.getAttribute('data-challenge')!);
+    const onScreen = await shown();
+    await prompt.type('#number', numbers.get(onScreen)!);
     await clickText(prompt, 'Yes');
     await waitForText(prompt, 'Approved');
-    // The same window moves on to the next request.
-    await prompt.waitForSelector('#number', { timeout: 10_000 });
-    await prompt.type('#number', pw.body.challenge.number);
+    await prompt.waitForFunction((id) => document.querySelector(`main[data-challenge]:not([data-challenge="${id}"]) #number`), { timeout: 10_000 }, onScreen);
+    await prompt.type('#number', numbers.get(await shown())!);
     await clickText(prompt, 'Yes');
     await waitForText(prompt, 'Approved');
     expect(await site.status(first.flowId)).toBe('signed_in');
