@@ -213,6 +213,20 @@ export async function withdrawUnanswerable(d: Deps, device: Device): Promise<voi
   }
 }
 
+/**
+ * The person left My Account's "Let's try it out" (or asked for another) before answering:
+ * the test notification ends, and the devices close its prompt. Only the user's own test
+ * requests can be withdrawn this way; a sign-in request ends by its own rules.
+ */
+export async function withdrawTestRequest(d: Deps, user: User, challengeId: string): Promise<void> {
+  const c = await d.repo.getChallenge(challengeId);
+  if (!c || c.userId !== user.id || c.kind !== 'test') throw new PushkeyError('not_found', 'No such test notification.');
+  const now = d.clock.now();
+  if (!(await d.repo.consumeChallenge(c.id, { status: 'cancelled', answeredAt: now, answeredBy: null }, now))) return;
+  d.bus.publish({ type: 'challenge', challengeId: c.id, status: 'cancelled' });
+  for (const dev of await d.repo.listUserDevices(user.id)) d.bus.publish({ type: 'cancel', deviceId: dev.id, challengeId: c.id });
+}
+
 /** "No, it's not me": cancel every other pending request of the user and raise an alert. */
 async function reportFraud(d: Deps, c: Challenge, device: Device): Promise<void> {
   const now = d.clock.now();

@@ -2,7 +2,7 @@
 // your account" → the QR code (with "Can't scan image?") → wait for the extension to
 // register → "Let's try it out" (a test notification with a number) → done.
 import type { JSX } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { formatActivationCode } from '../../protocol/activation-code.ts';
 import { me, messageOf, type TestChallenge } from '../shared/api.ts';
 import { usePoll } from '../shared/hooks.ts';
@@ -189,24 +189,35 @@ function TryStep({ deviceId, onDone }: { deviceId: string | null; onDone: () => 
   const [challenge, setChallenge] = useState<TestChallenge | null>(null);
   const [status, setStatus] = useState<string>('pending');
   const [error, setError] = useState<string | null>(null);
+  // The notification still waiting on the device: it ends when this step is left or replaced.
+  const waiting = useRef<string | null>(null);
+  const withdraw = () => {
+    if (waiting.current) void me.withdrawTestNotification(waiting.current).catch(() => undefined);
+    waiting.current = null;
+  };
 
   const send = async () => {
+    withdraw();
     setError(null);
     setStatus('pending');
     setChallenge(null);
     try {
-      setChallenge(await me.testNotification(deviceId ?? undefined));
+      const sent = await me.testNotification(deviceId ?? undefined);
+      waiting.current = sent.challengeId;
+      setChallenge(sent);
     } catch (err) {
       setError(messageOf(err));
     }
   };
   useEffect(() => {
     void send();
+    return withdraw;
   }, []);
 
   usePoll(challenge !== null && status === 'pending', 1000, async () => {
     const s = await me.challenge(challenge!.challengeId);
     if (s.status !== 'pending') {
+      waiting.current = null;
       setStatus(s.status);
       return true;
     }

@@ -136,6 +136,7 @@ export const me = {
   startActivation: () => post<ActivationView & { qrSvg: string }>('/api/me/authenticator/activation'),
   activation: (id: string) => get<ActivationStatus>(`/api/me/authenticator/activation/${q(id)}`),
   testNotification: (deviceId?: string) => post<TestChallenge>('/api/me/authenticator/test', deviceId ? { deviceId } : {}),
+  withdrawTestNotification: (challengeId: string) => del<null>(`/api/me/authenticator/test/${q(challengeId)}`),
   challenge: (id: string) => get<{ challengeId: string; status: ChallengeStatus | 'expired' }>(`/api/me/challenges/${q(id)}`),
   passwordlessSetup: () => get<PasswordlessSetup>('/api/me/passwordless-setup'),
   deleteDevice: (id: string) => del<{ status: 'deleted' }>(`/api/me/devices/${q(id)}`),

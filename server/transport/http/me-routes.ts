@@ -4,7 +4,7 @@ import * as v from 'valibot';
 import { PushkeyError } from '../../../protocol/errors.ts';
 import { Id } from '../../../protocol/fields.ts';
 import { parseWith } from '../../../protocol/parse.ts';
-import { createChallenge, effectiveStatus } from '../../domain/challenges.ts';
+import { createChallenge, effectiveStatus, withdrawTestRequest } from '../../domain/challenges.ts';
 import { deviceView, revokeDevice } from '../../domain/devices.ts';
 import { activationStatus, createActivation, tenantName } from '../../domain/enrollment.ts';
 import { authenticatorRights, getAuthenticatorPolicy } from '../../domain/policy.ts';
@@ -62,6 +62,13 @@ export function meRoutes(d: HttpDeps): Router {
     const body = parseWith(TestBody, req.body ?? {}, 'test notification');
     const challenge = await createChallenge(d, c.user, 'test', requestContext(d, req), { deviceId: body.deviceId ?? null });
     res.json({ challengeId: challenge.id, number: challenge.number, expiresAt: challenge.expiresAt });
+  });
+
+  /** Leaving "Let's try it out" unanswered ends the test notification on the devices too. */
+  r.delete('/authenticator/test/:id', async (req, res) => {
+    const c = await caller(d, req);
+    await withdrawTestRequest(d, c.user, parseWith(IdParam, req.params, 'test notification').id);
+    res.status(204).end();
   });
 
   r.get('/challenges/:id', async (req, res) => {
