@@ -1,14 +1,20 @@
 // Sign-in log entries as people read them: My Account's "Recent activity" and the admin's sign-in logs.
-// Each row opens to a detail pane: the result and its reason, the correlation id, and the
-// attempt's steps as a timeline (method, what happened, result, how long it took).
+// Each row opens to a detail pane: the result and its reason, the correlation id, each
+// method tried and how it ended, and the attempt's steps as a timeline (method, what
+// happened, result, how long it took). "Methods" are only those that succeeded.
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import type { SignInEntry } from './api.ts';
+import { attemptsOf, stepOutcome, triedWithoutSuccess, type Outcome } from './attempts.ts';
 import { failureName, formatDate, methodName } from './format.ts';
 import { Badge } from './ui.tsx';
 
+/** Left unfinished until its flow expired: the server ends it with this failure code. */
+const isAbandoned = (e: SignInEntry) => e.result === 'failure' && e.failureCode === 'abandoned';
+
 function resultBadge(e: SignInEntry): JSX.Element {
   if (e.result === 'success') return <Badge kind="ok">Successful sign-in</Badge>;
+  if (isAbandoned(e)) return <Badge kind="warn">Abandoned</Badge>;
   if (e.result === 'failure') return <Badge kind="bad">Unsuccessful sign-in</Badge>;
   return <Badge>In progress</Badge>;
 }
@@ -20,34 +26,50 @@ const timeOnly = new Intl.DateTimeFormat(undefined, { timeStyle: 'medium' });
 /** Short names for the table's narrow column; the detail pane and the timeline use the full ones. */
 const SHORT_METHOD: Record<string, string> = { authenticator: 'Push notification', passwordless: 'Passwordless (app)', tap: 'Access Pass (TAP)', sms: 'SMS code' };
 const shortMethod = (m: string) => SHORT_METHOD[m] ?? methodName(m);
-const STEP_RESULT: Record<string, string> = { success: 'Succeeded', failure: 'Failed', pending: 'Waiting' };
-
-/** The methods an attempt used, in order: those it completed and the one it failed at. */
-const methodsOf = (e: SignInEntry): string[] => [...new Set([...e.methods, ...e.steps.map((s) => s.method)])];
+const STEP_RESULT: Record<Outcome, string> = { success: 'Succeeded', failure: 'Failed', pending: 'Waiting', unanswered: 'No answer' };
 
 export function Timeline({ entry }: { entry: SignInEntry }): JSX.Element {
   if (entry.steps.length === 0) return <p class="small muted">No step was reached.</p>;
   return (
     <ol class="timeline" aria-label="Steps">
-      {entry.steps.map((s, i) => (
-        <li key={i} class={`timeline-${s.result}`}>
-          <span class="timeline-head">
-            <span class="timeline-method">{methodName(s.method)}</span>
-            <span class={`timeline-result timeline-result-${s.result}`}>{STEP_RESULT[s.result] ?? s.result}</span>
-          </span>
-          <span>{failureName(s.detail) || s.detail}</span>
-          <span class="small muted">
-            {timeOnly.format(s.at)} · took {duration(s.durationMs)}
-            {s.challengeId && (
-              <>
-                {' · request '}
-                <span class="mono">{s.challengeId}</span>
-              </>
-            )}
-          </span>
+      {entry.steps.map((s, i) => {
+        const outcome = stepOutcome(entry, i);
+        return (
+          <li key={i} class={`timeline-${outcome}`}>
+            <span class="timeline-head">
+              <span class="timeline-method">{methodName(s.method)}</span>
+              <span class={`timeline-result timeline-result-${outcome}`}>{STEP_RESULT[outcome]}</span>
+            </span>
+            <span>{failureName(s.detail) || s.detail}</span>
+            <span class="small muted">
+              {timeOnly.format(s.at)} · took {duration(s.durationMs)}
+              {s.challengeId && (
+                <>
+                  {' · request '}
+                  <span class="mono">{s.challengeId}</span>
+                </>
+              )}
+            </span>
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
+
+/** Each method tried and how it ended, apart from the methods that got the person in. */
+function Attempts({ entry }: { entry: SignInEntry }): JSX.Element {
+  const attempts = attemptsOf(entry);
+  if (attempts.length === 0) return <>—</>;
+  return (
+    <ul class="attempts" aria-label="Methods tried">
+      {attempts.map((a) => (
+        <li key={a.method}>
+          {methodName(a.method)}: <span class={`timeline-result timeline-result-${a.outcome}`}>{STEP_RESULT[a.outcome]}</span>
+          {a.outcome === 'failure' && <span class="muted"> ({failureName(a.detail) || a.detail})</span>}
         </li>
       ))}
-    </ol>
+    </ul>
   );
 }
 
@@ -59,7 +81,7 @@ function SignInDetails({ entry: e }: { entry: SignInEntry }): JSX.Element {
       <dl class="kv">
         <dt>Result</dt>
         <dd>
-          {e.result === 'success' ? 'Success' : e.result === 'failure' ? 'Failure' : 'In progress'}
+          {e.result === 'success' ? 'Success' : isAbandoned(e) ? 'Abandoned' : e.result === 'failure' ? 'Failure' : 'In progress'}
           {e.failureCode && (
             <>
               {' · '}
@@ -87,8 +109,12 @@ function SignInDetails({ entry: e }: { entry: SignInEntry }): JSX.Element {
         <dd>{e.location || 'Unknown'}</dd>
         <dt>Browser and OS</dt>
         <dd>{[e.browser, e.os].filter(Boolean).join(' on ') || 'Unknown'}</dd>
-        <dt>Methods</dt>
-        <dd>{methodsOf(e).map(methodName).join(' + ') || '—'}</dd>
+        <dt>Methods used</dt>
+        <dd>{e.methods.map(methodName).join(' + ') || 'None'}</dd>
+        <dt>Attempts</dt>
+        <dd>
+          <Attempts entry={e} />
+        </dd>
         <dt>Correlation id</dt>
         <dd class="mono">{e.id}</dd>
         <dt>Duration</dt>
@@ -106,7 +132,7 @@ function SignInDetails({ entry: e }: { entry: SignInEntry }): JSX.Element {
 function SignInRow({ entry: e, showUser }: { entry: SignInEntry; showUser?: boolean }): JSX.Element {
   const [open, setOpen] = useState(false);
   const columns = showUser ? 8 : 7;
-  const methods = methodsOf(e);
+  const tried = triedWithoutSuccess(e);
   return (
     <>
       <tr data-id={e.id} class={open ? 'row-open' : undefined}>
@@ -121,8 +147,14 @@ function SignInRow({ entry: e, showUser }: { entry: SignInEntry; showUser?: bool
           {e.failureCode && <div class="small">{e.reason ?? failureName(e.failureCode)}</div>}
         </td>
         <td>
-          {methods.length ? methods.map(shortMethod).join(' + ') : <span class="muted">—</span>}
+          {e.methods.length ? e.methods.map(shortMethod).join(' + ') : tried.length === 0 && <span class="muted">—</span>}
           {REQUIREMENT[e.requirement] && <div class="small muted">{REQUIREMENT[e.requirement]}</div>}
+          {tried.length > 0 && (
+            <div class="small muted">
+              {e.methods.length ? 'Also tried: ' : 'Tried: '}
+              {tried.map(shortMethod).join(', ')}
+            </div>
+          )}
         </td>
         <td>
           {e.location || 'Unknown location'}

@@ -48,6 +48,7 @@ const FAILURES: Record<string, string> = {
   signature_invalid: 'Passkey signature did not verify',
   rate_limited: 'Too many attempts',
   step_up_required: 'A stronger sign-in was needed',
+  abandoned: 'Left unfinished until the sign-in expired',
 };
 export const failureName = (code: string | null): string => (code ? (FAILURES[code] ?? code) : '');
 
