@@ -1,4 +1,5 @@
 // The audit log: who changed what, with the state before and after. Never holds a secret.
+import type { AuditAction } from '../../protocol/audit-actions.ts';
 import { newId, type Deps } from './deps.ts';
 import type { User } from './types.ts';
 
@@ -15,7 +16,8 @@ export const actorOf = (user: Pick<User, 'id' | 'upn'>, ip: string): Actor => ({
 export async function audit(
   d: Deps,
   actor: Actor,
-  action: string,
+  /** One of the identifiers the portal has words for (protocol/audit-actions.ts). */
+  action: AuditAction,
   target: { type: string; id: string },
   before: unknown = null,
   after: unknown = null,

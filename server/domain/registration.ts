@@ -2,6 +2,7 @@
 // default, a password alone may add the first method (the seed's flow); strict, adding any
 // method needs a multifactor session or a Temporary Access Pass. Every added or removed
 // method lands in the audit log and sends the user a notice through the email outbox.
+import type { AuditAction } from '../../protocol/audit-actions.ts';
 import { PushkeyError } from '../../protocol/errors.ts';
 import { audit, type Actor } from './audit.ts';
 import { newId, type Deps } from './deps.ts';
@@ -52,7 +53,7 @@ export async function methodChanged(
   d: Deps,
   actor: Actor,
   user: Pick<User, 'id' | 'upn'>,
-  change: { action: string; target: { type: string; id: string }; before?: unknown; after?: unknown; notice: string },
+  change: { action: AuditAction; target: { type: string; id: string }; before?: unknown; after?: unknown; notice: string },
 ): Promise<void> {
   await audit(d, actor, change.action, change.target, change.before ?? null, change.after ?? null);
   await notifyUser(d, actor, user, change.notice);

@@ -1,6 +1,7 @@
 // Monitoring: sign-in logs and audit logs (with filters and CSV/JSON export), and alerts.
 import type { ComponentChildren, JSX } from 'preact';
 import { useState } from 'preact/hooks';
+import { activityName, AUDIT_ACTIONS } from '../../protocol/audit-actions.ts';
 import { SignInTable } from '../shared/activity.tsx';
 import { SignInChart } from './SignInChart.tsx';
 import { admin, type Alert, type LogFilter, type PublicUser } from '../shared/api.ts';
@@ -207,7 +208,12 @@ export function AuditPage(): JSX.Element {
           exports={{ csv: admin.exportUrl('audit', filter, 'csv'), json: admin.exportUrl('audit', filter, 'json') }}
         >
           <Field id="a-actor" label="Initiated by" value={draft.actor} onInput={set('actor')} placeholder="name@domain" />
-          <Field id="a-action" label="Activity" value={draft.action} onInput={set('action')} placeholder="e.g. device.revoked" />
+          <Field id="a-action" label="Activity" value={draft.action} onInput={set('action')} list="a-action-names" placeholder="e.g. device.revoked" hint="An identifier, or its start (device.)" />
+          <datalist id="a-action-names">
+            {Object.entries(AUDIT_ACTIONS).map(([action, words]) => (
+              <option value={action} label={words} key={action} />
+            ))}
+          </datalist>
           <Field id="a-target" label="Target" value={draft.target} onInput={set('target')} placeholder="name@domain or an id" error={targetError} />
           <Field id="a-ip" label="IP address" value={draft.ip} onInput={set('ip')} />
           <Field id="a-from" label="From" type="date" value={draft.from} onInput={set('from')} />
@@ -236,7 +242,7 @@ export function AuditPage(): JSX.Element {
                   return (
                     <tr key={e.id}>
                       <td class="nowrap">{formatDateTime(e.at)}</td>
-                      <td class="mono">{e.action}</td>
+                      <td data-action={e.action}>{activityName(e.action)}</td>
                       <td>
                         {e.actorUpn}
                         {e.ip && <div class="small muted mono">{e.ip}</div>}
@@ -253,6 +259,8 @@ export function AuditPage(): JSX.Element {
                       <td>
                         <details>
                           <summary>Before and after</summary>
+                          <p class="small muted">Activity</p>
+                          <p class="mono">{e.action}</p>
                           <p class="small muted">Before</p>
                           <pre class="json">{json(e.before)}</pre>
                           <p class="small muted">After</p>

@@ -13,7 +13,7 @@ import type { BrowserContext, Page } from 'puppeteer-core';
 import type { Clock } from '../../server/domain/deps.ts';
 import type { Alert, SignInEntry } from '../../server/domain/types.ts';
 import { rangesLocator } from '../../server/geo/locator.ts';
-import { Browsers, type Profile } from '../support/browser.ts';
+import { Browsers, screenshot, type Profile } from '../support/browser.ts';
 import { enrollUser, startSignIn, upgradeToPasswordless, userId, wrongNumber, type EnrolledUser } from '../support/flows.ts';
 import { HttpClient, signIn, type TestServer } from '../support/server.ts';
 import { clickText, enterEmail, newSitePage, noteUnlabelled, problemsOf, shownNumber, startSiteServer, waitForText } from '../support/site.ts';
@@ -264,7 +264,8 @@ describe('logs and alerts, as an admin and a user would use them', { timeout: 60
       [flows.expired!, [alice.upn, 'The request timed out without an answer']],
       [flows.refused!, [alice.upn, 'The policy does not allow this method for the user', 'Passwordless (app)']],
       [flows.tap!, ['dave@pushkey.test', 'Successful sign-in', 'Access Pass (TAP)', 'Multifactor', 'Toronto, Canada']],
-      [flows.burst4!, [carol.upn, 'The user denied the request', 'Password + Push notification', 'Sydney, Australia']],
+      // The push failed: only the password is a method used; the push is listed as tried.
+      [flows.burst4!, [carol.upn, 'The user denied the request', 'Password\nAlso tried: Push notification', 'Sydney, Australia']],
     ];
     for (const [id, words] of expected) {
       const text = await rowText(page, id);
@@ -407,8 +408,13 @@ describe('logs and alerts, as an admin and a user would use them', { timeout: 60
     await page.type('#a-target', 'dave@pushkey.test');
     await clickText(page, 'Apply');
     await page.waitForFunction(() => [...document.querySelectorAll('tbody tr td:nth-child(4)')].every((td) => (td as HTMLElement).innerText.includes('dave@pushkey.test')), { timeout: 5_000 });
-    const actions = await page.$$eval('tbody tr td:nth-child(2)', (tds) => tds.map((td) => td.textContent).sort());
-    expect(actions).toEqual(['tap.issued', 'tap.used', 'user.created']);
+    // Activities read in words; the identifier the log keeps stays on the cell and in the details.
+    const actions = await page.$$eval('tbody tr td:nth-child(2)', (tds) => tds.map((td) => [td.textContent, td.getAttribute('data-action')]).sort());
+    expect(actions).toEqual([
+      ['Temporary Access Pass issued', 'tap.issued'],
+      ['Temporary Access Pass used', 'tap.used'],
+      ['User created', 'user.created'],
+    ]);
     const targets = await page.$$eval('tbody tr td:nth-child(4)', (tds) => [...new Set(tds.map((td) => (td as HTMLElement).innerText.trim()))]);
     expect(targets).toEqual(['dave@pushkey.test']);
     await snap(page, 'audit-target');
@@ -417,14 +423,18 @@ describe('logs and alerts, as an admin and a user would use them', { timeout: 60
     await page.type('#a-actor', 'alice@');
     await clickText(page, 'Apply');
     await page.waitForFunction(() => [...document.querySelectorAll('tbody tr td:nth-child(3)')].every((td) => td.firstChild?.textContent === 'alice@pushkey.test'), { timeout: 5_000 });
-    await waitForText(page, 'device.registered');
+    await waitForText(page, 'Authenticator added');
     expect(new Set(await page.$$eval('tbody tr td:nth-child(3)', (tds) => tds.map((td) => td.firstChild?.textContent)))).toEqual(new Set([alice.upn]));
     await clickText(page, 'Reset');
     await page.type('#a-ip', OFFICE);
     await page.type('#a-action', 'policy.monitoring');
     await clickText(page, 'Apply');
-    await page.waitForFunction(() => [...document.querySelectorAll('tbody tr td:nth-child(2)')].every((td) => td.textContent === 'policy.monitoring.updated') && document.querySelectorAll('tbody tr').length === 1, { timeout: 5_000 });
+    await page.waitForFunction(() => [...document.querySelectorAll('tbody tr td:nth-child(2)')].every((td) => td.textContent === 'Alert and retention settings updated') && document.querySelectorAll('tbody tr').length === 1, { timeout: 5_000 });
     expect(await page.$eval('tbody tr', (tr) => (tr as HTMLElement).innerText)).toContain('policy@pushkey.test');
+    await page.click('tbody tr details summary');
+    expect((await page.$eval('tbody tr details', (d) => (d as HTMLElement).innerText)).replace(/\s+/g, ' ')).toContain('Activity policy.monitoring.updated Before');
+    await snap(page, 'audit-activity-words');
+    await screenshot(page, 'logs-view-audit-activity');
     await page.type('#a-target', 'nobody@pushkey.test');
     await clickText(page, 'Apply');
     await waitForText(page, 'No user nobody@pushkey.test.');
@@ -469,6 +479,63 @@ describe('logs and alerts, as an admin and a user would use them', { timeout: 60
     await clickText(page, 'Show more');
     await page.waitForFunction((n) => document.querySelectorAll('tbody tr[data-id]').length === n, { timeout: 5_000 }, total);
     expect(await page.evaluate(() => document.body.innerText)).not.toContain('Show more');
+  });
+
+  it('lists only the methods that succeeded: an SMS sign-in after an unanswered push reads SMS, the push as tried', async () => {
+    const number = '+15551239902';
+    await srv.repo.replacePhone({ userId: await userId(api, alice.upn), number, createdAt: clock.now(), verifiedAt: clock.now(), lastUsedAt: null });
+    const browser = client(LISBON);
+    const start = await browser.post('/api/signin/start', { username: alice.upn });
+    expect((await browser.post('/api/signin/passwordless', { flowId: start.body.flowId })).status).toBe(200);
+    await alice.device.nextPush(); // nobody answers it: the person asks for a text instead
+    const sent = await browser.post('/api/signin/sms/send', { flowId: start.body.flowId });
+    const text = (await api.get(`/api/admin/outbox?channel=sms&to=${encodeURIComponent(number)}`)).body.messages[0].text as string;
+    expect((await browser.post('/api/signin/sms', { flowId: start.body.flowId, codeId: sent.body.codeId, code: /^(\d{6})/.exec(text)![1] })).body.status).toBe('signed_in');
+    const id = start.body.flowId as string;
+
+    const page = await portal('admin', 'signins');
+    await page.waitForSelector(`tr[data-id="${id}"]`);
+    const methodsCell = await page.$eval(`tr[data-id="${id}"] td:nth-child(5)`, (td) => (td as HTMLElement).innerText);
+    expect(methodsCell.split('\n')).toEqual(['SMS code', 'Single-factor', 'Also tried: Passwordless (app)']);
+    await page.click(`tr[data-id="${id}"] button`);
+    const pane = await (await page.waitForSelector(`#steps-${id}`))!.evaluate((e) => (e as HTMLElement).innerText);
+    expect(pane).toContain('Methods used\nText message (SMS)\n');
+    const attempts = await page.$$eval(`#steps-${id} .attempts li`, (lis) => lis.map((li) => (li as HTMLElement).innerText));
+    expect(attempts).toEqual(['Authenticator app (passwordless): No answer', 'Text message (SMS): Succeeded']);
+    const steps = await page.$$eval(`#steps-${id} .timeline li`, (lis) => lis.map((li) => (li as HTMLElement).innerText.replace(/\s+/g, ' ')));
+    expect(steps).toHaveLength(3);
+    expect(steps[0]).toMatch(/^Authenticator app \(passwordless\) No answer request sent /);
+    expect(steps[1]).toMatch(/^Text message \(SMS\) Waiting code sent to \+•+02 /);
+    expect(steps[2]).toMatch(/^Text message \(SMS\) Succeeded code accepted /);
+    await page.evaluate((x) => document.getElementById(`steps-${x}`)!.scrollIntoView({ block: 'center' }), id);
+    await snap(page, 'signins-sms-after-push');
+    await screenshot(page, 'logs-view-sms-after-push'); // the row and its pane, as the window shows them
+    await srv.repo.deleteUserPhone(await userId(api, alice.upn));
+  });
+
+  it('shows an attempt left unfinished as abandoned once its flow expires, not in progress', async () => {
+    // The 200 scanner attempts above stopped after the user name; the server clock passes their flows' lifetime (15 minutes).
+    const scanner = (await entries('?limit=1000&ip=' + ATTACKER)).find((e) => e.result === 'in_progress' && e.upn === 'dave@pushkey.test')!;
+    expect(scanner).toBeTruthy();
+    skew += scanner.expiresAt - clock.now();
+    const page = await portal('admin', 'signins');
+    await page.waitForSelector(`tr[data-id="${scanner.id}"]`);
+    const row = await rowText(page, scanner.id);
+    for (const w of ['Abandoned', 'The sign-in was left unfinished until it expired']) expect(row).toContain(w);
+    expect(row).not.toContain('In progress');
+    await page.select('#f-result', 'in_progress');
+    await clickText(page, 'Apply');
+    await waitForText(page, 'No sign-ins.');
+    await page.select('#f-result', 'failure');
+    await clickText(page, 'Apply');
+    await page.waitForSelector(`tr[data-id="${scanner.id}"]`);
+    await page.click(`tr[data-id="${scanner.id}"] button`);
+    const pane = await (await page.waitForSelector(`#steps-${scanner.id}`))!.evaluate((e) => (e as HTMLElement).innerText);
+    for (const w of ['Abandoned · abandoned', 'Failure reason', 'The sign-in was left unfinished until it expired', 'No step was reached.']) expect(pane).toContain(w);
+    await page.evaluate((x) => document.getElementById(`steps-${x}`)!.scrollIntoView({ block: 'center' }), scanner.id);
+    await snap(page, 'signins-abandoned');
+    await screenshot(page, 'logs-view-abandoned');
+    expect((await entries('?result=in_progress')).length).toBe(0);
   });
 
   it('runs under the default CSP without refusals or script errors, every control named', () => {

@@ -1,5 +1,6 @@
 // The audit log: every change, with who, what, before, after, when and from where.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AUDIT_ACTIONS } from '../../protocol/audit-actions.ts';
 import type { AuditEntry } from '../../server/domain/types.ts';
 import { enrollUser, startSignIn, upgradeToPasswordless } from '../support/flows.ts';
 import { signIn, startServer, type HttpClient, type TestServer } from '../support/server.ts';
@@ -82,5 +83,11 @@ describe('audit log', () => {
     const csv = await (await admin.fetchRaw('/api/admin/audit?format=csv&action=tap.')).text();
     expect(csv.split('\n')[0]).toBe('time,actor,action,targetType,targetId,ip,before,after');
     expect(csv).toContain('tap.issued');
+  });
+
+  it('writes only activities the portal has words for', async () => {
+    const actions = new Set(((await admin.get('/api/admin/audit?limit=1000')).body.entries as AuditEntry[]).map((e) => e.action));
+    expect(actions.size).toBeGreaterThanOrEqual(9);
+    expect([...actions].filter((a) => !(a in AUDIT_ACTIONS))).toEqual([]);
   });
 });

@@ -152,9 +152,9 @@ export function methodsSignInRoutes(d: HttpDeps): Router {
 export function methodsAdminRoutes(d: HttpDeps): Router {
   const r = Router();
   const policies = [
-    { name: 'passkey', label: 'Passkey (FIDO2) policy', schema: PasskeyPolicy, get: getPasskeyPolicy, set: setPasskeyPolicy },
-    { name: 'sms', label: 'SMS policy', schema: SmsPolicy, get: getSmsPolicy, set: setSmsPolicy },
-    { name: 'registration', label: 'registration protection', schema: RegistrationPolicy, get: getRegistrationPolicy, set: setRegistrationPolicy },
+    { name: 'passkey', action: 'policy.passkey.updated', label: 'Passkey (FIDO2) policy', schema: PasskeyPolicy, get: getPasskeyPolicy, set: setPasskeyPolicy },
+    { name: 'sms', action: 'policy.sms.updated', label: 'SMS policy', schema: SmsPolicy, get: getSmsPolicy, set: setSmsPolicy },
+    { name: 'registration', action: 'policy.registration.updated', label: 'registration protection', schema: RegistrationPolicy, get: getRegistrationPolicy, set: setRegistrationPolicy },
   ] as const;
   for (const p of policies) {
     r.get(`/policies/${p.name}`, async (req, res) => {
@@ -166,7 +166,7 @@ export function methodsAdminRoutes(d: HttpDeps): Router {
       const next = parseWith(p.schema, req.body, p.label);
       const before = await p.get(d.repo);
       await (p.set as (repo: typeof d.repo, value: typeof next) => Promise<void>)(d.repo, next);
-      await audit(d, c.actor, `policy.${p.name}.updated`, { type: 'policy', id: p.name }, before, next);
+      await audit(d, c.actor, p.action, { type: 'policy', id: p.name }, before, next);
       res.json(next);
     });
   }
