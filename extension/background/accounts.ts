@@ -1,12 +1,14 @@
 // Accounts: add (enroll a fresh key), remove (unenroll), passwordless on and off, and the
 // signed poll that fetches whatever was pushed while the worker slept.
 import { EnrollLink, PushkeyError, parseWith } from '../../protocol/index.ts';
+import { DeviceName } from '../../protocol/fields.ts';
 import { createDeviceKey } from '../crypto/device-key.ts';
-import { broadcast, deviceName, type AccountView, type RequestView } from '../messaging/index.ts';
+import { broadcast, browser, type AccountView, type RequestView } from '../messaging/index.ts';
 import { accountsOf, deleteAccount, deleteRequestsOf, getAccount, listAccounts, putAccount, updateAccount, type AccountRecord } from '../storage/db.ts';
 import { bindAccount, isConnected, restartChannel, syncChannels } from './channel.ts';
 import { withCommandTimestamp } from './commands.ts';
 import * as api from './device-api.ts';
+import { defaultDeviceName, firstFreeName } from './device-name.ts';
 import { pollAccount, revokedCheck } from './poll.ts';
 import { markSetupInPopup, receiveRequest, settlePendingWhere, toRequestView } from './requests.ts';
 
@@ -39,16 +41,28 @@ async function activeAccount(deviceId: string): Promise<AccountRecord> {
   return account;
 }
 
-/** Enrolls a fresh key with an activation code (from a QR code or typed by hand). */
-export async function addAccount(input: { origin: string; code: string; user?: string | undefined; tenant?: string | undefined }): Promise<AccountView> {
+type UaData = { brands?: readonly { brand: string }[] };
+
+/** "Chromium on Linux", numbered when another account of this server here has that name. */
+export async function suggestDeviceName(origin: string): Promise<string> {
+  const { os } = await browser.runtime.getPlatformInfo();
+  const hints = { brands: (navigator as Navigator & { userAgentData?: UaData }).userAgentData?.brands, userAgent: navigator.userAgent, os };
+  const taken = (await accountsOf(origin.trim().replace(/\/+$/, ''))).filter((a) => !a.revoked).map((a) => a.deviceName ?? '');
+  return firstFreeName(defaultDeviceName(hints), taken);
+}
+
+/** Enrolls a fresh key with an activation code (from a QR code or typed by hand) under the name the person confirmed. */
+export async function addAccount(input: { origin: string; code: string; user?: string | undefined; tenant?: string | undefined; deviceName?: string | undefined }): Promise<AccountView> {
   const link = parseWith(EnrollLink, { origin: input.origin.trim().replace(/\/+$/, ''), code: input.code, user: input.user ?? '', tenant: input.tenant ?? '' }, 'setup code');
+  // Signed as the server will read it: trimmed, 1 to 64 printable characters.
+  const name = parseWith(DeviceName, input.deviceName ?? (await suggestDeviceName(link.origin)), 'device name');
   const existing = await accountsOf(link.origin);
   // Caught before spending the one-time code when the link names the user.
   if (link.user && existing.some((a) => !a.revoked && sameUser(a, link.origin, link.user))) {
     throw new PushkeyError('conflict', `${link.user} is already added`);
   }
   const key = await createDeviceKey();
-  const enrolled = await api.enroll(link.origin, link.code, key, await deviceName());
+  const enrolled = await api.enroll(link.origin, link.code, key, name);
   const now = Date.now();
   const account: AccountRecord = {
     deviceId: enrolled.deviceId,
@@ -65,6 +79,7 @@ export async function addAccount(input: { origin: string; code: string; user?: s
     createdAt: now,
     updatedAt: now,
     lastCommandAt: 0,
+    deviceName: name,
   };
   const same = (await accountsOf(link.origin)).filter((a) => sameUser(a, link.origin, enrolled.upn));
   if (same.some((a) => !a.revoked)) {

@@ -1,7 +1,7 @@
 // The service worker: owns the keys, the channels and the pending requests. Everything
 // the pages can ask is in the one table below.
 import { browser, handleMessages, onPageClosed } from '../messaging/index.ts';
-import { accountViews, addAccount, disablePasswordless, removeAccount, startPasswordlessSetup, wake } from './accounts.ts';
+import { accountViews, addAccount, disablePasswordless, removeAccount, startPasswordlessSetup, suggestDeviceName, wake } from './accounts.ts';
 import { toErrorInfo } from './errors.ts';
 import { closePromptIfIdle, queueForPrompt, showPrompt, watchPromptWindow } from './prompt-window.ts';
 import { answerRequest, pendingRequests, requestHistory, resumeSetupOutsidePopup } from './requests.ts';
@@ -15,6 +15,7 @@ handleMessages(
   {
     listAccounts: () => accountViews(),
     addAccount: (a) => addAccount(a),
+    suggestDeviceName: ({ origin }) => suggestDeviceName(origin),
     removeAccount: ({ deviceId }) => removeAccount(deviceId),
     startPasswordlessSetup: ({ deviceId, password }) => startPasswordlessSetup(deviceId, password),
     disablePasswordless: ({ deviceId }) => disablePasswordless(deviceId),

@@ -23,6 +23,8 @@ export interface AccountRecord {
   updatedAt: number;
   /** Last timestamp signed into a device command; the next one must be larger. */
   lastCommandAt: number;
+  /** The name sent at enrollment (absent on accounts added before names were chosen). */
+  deviceName?: string;
 }
 
 export interface RequestRecord {
