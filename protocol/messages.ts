@@ -137,7 +137,16 @@ export type Result = v.InferOutput<typeof Result>;
 // ---- Device commands signed over a timestamp (HTTPS POST /api/device/command) ----
 
 const commandFields = { deviceId: Id, timestamp: Timestamp, signature: Signature };
-export const Poll = v.object({ type: v.literal('poll'), ...commandFields });
+export const Poll = v.object({
+  type: v.literal('poll'),
+  ...commandFields,
+  /**
+   * The version and capabilities running now (an update restarts the worker, which polls):
+   * the server refuses to push to an outdated client. Not signed, like passwordless_setup's.
+   */
+  clientVersion: v.optional(ClientVersion),
+  capabilities: v.optional(Capabilities),
+});
 export const PasswordlessSetup = v.object({
   type: v.literal('passwordless_setup'),
   ...commandFields,

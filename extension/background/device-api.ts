@@ -102,7 +102,7 @@ async function command<S extends v.GenericSchema>(
   return post(account.origin, '/api/device/command', { type, deviceId: account.deviceId, timestamp, signature, ...extra }, answer);
 }
 
-export const poll = (a: Signer, ts: number): Promise<PushRequest[]> => command(a, 'poll', ts, {}, Pending).then((p) => p.requests);
+export const poll = (a: Signer, ts: number): Promise<PushRequest[]> => command(a, 'poll', ts, { clientVersion: extensionVersion(), capabilities: capabilities() }, Pending).then((p) => p.requests);
 export const startPasswordlessSetup = (a: Signer, ts: number, password: string): Promise<PushRequest> =>
   command(a, 'passwordless_setup', ts, { password, clientVersion: extensionVersion() }, SetupStarted).then((s) => s.request);
 export const disablePasswordless = (a: Signer, ts: number) => command(a, 'passwordless_disable', ts, {}, Ok);

@@ -63,6 +63,16 @@ export async function createChallenge(
   const policy = await getAuthenticatorPolicy(d.repo);
   const devices = (await d.repo.listUserDevices(user.id)).filter((dev) => (opts.deviceId ? dev.id === opts.deviceId : true) && mayAnswer(policy, dev, kind));
   if (devices.length === 0) throw new PushkeyError('no_device', 'No authenticator can take this request.');
+  // A device the policy would refuse for its version answers only after the person typed the
+  // number, and then in vain: refuse now instead, naming both versions.
+  if (!devices.some((dev) => isUpToDate(policy, dev))) {
+    const newest = devices.map((dev) => dev.clientVersion).sort(compareVersions).at(-1)!;
+    const why = compareVersions(newest, policy.minClientVersion) < 0 ? `is pushkey ${newest}, and your organization requires ${policy.minClientVersion} or later` : 'cannot match numbers';
+    throw new PushkeyError('client_update_required', `Update required: the authenticator on this account ${why}. Update the pushkey extension, then try again.`, {
+      minClientVersion: policy.minClientVersion,
+      clientVersion: newest,
+    });
+  }
   const now = d.clock.now();
   const challenge: Challenge = {
     id: newId(d),
@@ -89,6 +99,10 @@ export async function createChallenge(
   }
   return challenge;
 }
+
+/** Number matching, and at least the policy's minimum version, as the device last said. */
+const isUpToDate = (policy: AuthenticatorPolicy, dev: Pick<Device, 'capabilities' | 'clientVersion'>): boolean =>
+  dev.capabilities.includes('number_match') && compareVersions(dev.clientVersion, policy.minClientVersion) >= 0;
 
 /** Pending requests a device may answer, freshly signed (the signed poll after a wake-up). */
 export async function pendingFor(d: Deps, device: Device): Promise<PushRequest[]> {
@@ -155,7 +169,7 @@ export async function resolveResponse(d: Deps, r: DeviceResponse): Promise<{ out
     // The policy still lets this device answer this kind (mode or passwordless may have changed since the push).
     if (!mayAnswer(policy, device, c.kind)) throw new PushkeyError('method_not_allowed', 'This authenticator may not answer this request.');
     // Old clients that cannot number-match, or below the minimum version, are refused (and the browser is told).
-    if (!r.capabilities.includes('number_match') || compareVersions(r.clientVersion, policy.minClientVersion) < 0) {
+    if (!isUpToDate(policy, r)) {
       await settle(d, c, 'update_required', device.id);
       throw new PushkeyError('client_update_required', `Update required: this server needs authenticator version ${policy.minClientVersion} or later.`, {
         minClientVersion: policy.minClientVersion,

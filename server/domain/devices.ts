@@ -55,6 +55,10 @@ export async function runCommand(d: Deps, cmd: DeviceCommand, ctx: RequestContex
   }
   switch (cmd.type) {
     case 'poll':
+      // What the device runs now, so that pushes are refused, or resumed, on what is true today.
+      if (cmd.clientVersion || cmd.capabilities) {
+        await d.repo.updateDevice(device.id, { clientVersion: cmd.clientVersion ?? device.clientVersion, capabilities: cmd.capabilities ?? device.capabilities });
+      }
       return { type: 'pending', requests: await pendingFor(d, device) };
     case 'passwordless_setup': {
       const user = await d.repo.getUser(device.userId);

@@ -145,6 +145,10 @@ export function SignIn(): JSX.Element {
           error={error}
           onStatus={(status) => setStep({ ...step, status })}
           onResend={resend}
+          onRestart={() => {
+            setFlow(null);
+            go({ kind: 'username' });
+          }}
           onCantUse={() => go({ kind: 'other' })}
           onUsePassword={() => go({ kind: 'password' })}
           onDone={() => go({ kind: 'done' })}
@@ -327,11 +331,14 @@ const OUTCOMES: Record<Exclude<FlowStatus, 'pending' | 'signed_in'>, { title: st
   denied: { title: 'Request denied', text: 'The sign-in request was denied in your Authenticator app, so you are not signed in.' },
   reported: {
     title: 'Request denied',
-    text: "You reported this request as not you. We didn't sign you in, cancelled your other pending requests and alerted your administrator.",
+    text: "You reported this request as not you. We didn't sign you in, cancelled your other pending requests and alerted your administrator. If someone else tried to sign in as you, they may know your password: once you are signed in, change it in My Account (Security info), and tell your administrator what happened. If it was you after all, start over.",
   },
   number_mismatch: { title: "The number didn't match", text: 'The number entered in your Authenticator app was not the one shown here. Send another request and enter the number this page shows.' },
   expired: { title: 'Request timed out', text: "We didn't hear from your Authenticator app in time." },
-  update_required: { title: 'Update your authenticator', text: 'Your Authenticator app is too old to approve sign-ins here. Update it to the latest version, then send another request.' },
+  update_required: {
+    title: 'Update your authenticator',
+    text: 'Your organization now requires a newer version of the pushkey extension than the one that answered. Update it (chrome://extensions → Update), then send another request.',
+  },
   cancelled: { title: 'Request cancelled', text: 'This request was cancelled or replaced by a newer one.' },
 };
 
@@ -340,6 +347,7 @@ function PushStep(props: StepProps & {
   flow: Flow;
   onStatus: (s: FlowStatus) => void;
   onResend: () => void;
+  onRestart: () => void;
   onCantUse: () => void;
   onUsePassword: () => void;
   onDone: () => void;
@@ -397,9 +405,10 @@ function PushStep(props: StepProps & {
       )}
       <StepError message={props.error} />
       <div class="signin-links">
+        {/* After a report another request would only ask the same person again: start over instead. */}
         {outcome && (
-          <Button kind="primary" class="align-start" onClick={props.onResend} busy={props.busy} autoFocus>
-            Send another request
+          <Button kind="primary" class="align-start" onClick={status === 'reported' ? props.onRestart : props.onResend} busy={props.busy} autoFocus>
+            {status === 'reported' ? 'Start over' : 'Send another request'}
           </Button>
         )}
         <Button kind="link" onClick={props.onCantUse}>

@@ -1,8 +1,10 @@
 // Two browsers at once against the real server: A (no extension) signs in through the
 // site API; B (with the extension) gets the prompt and the person types the number.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
-import { Browsers, clickText, openPopupTab, screenshot, waitForPrompt, waitForPromptClosed, waitForText, type Profile } from '../support/browser.ts';
+import { Browsers, EXTENSION_DIST, clickText, openPopupTab, promptIsOpen, screenshot, waitForPrompt, waitForPromptClosed, waitForText, type Profile } from '../support/browser.ts';
 import { HttpClient, signIn, startServer, type TestServer } from '../support/server.ts';
 import { SitePage, addAccountByCode, listAccounts, otherNumber, waitConnected, wallClock } from './flows.ts';
 
@@ -120,15 +122,32 @@ describe('extension: approving sign-ins', () => {
     }
   });
 
-  it('shows "Update required" when the server needs a newer extension', async () => {
+  it('refuses before any prompt when the server needs a newer extension, naming both versions', async () => {
     await server.setPolicy({ minClientVersion: '99.0.0' });
     try {
-      const flow = await site.passwordThenPush(alice.upn, alice.password);
-      const prompt = await waitForPrompt(b);
-      await prompt.waitForSelector('#number');
+      const start = await site.call('POST', '/api/signin/start', { username: alice.upn });
+      const pw = await site.call('POST', '/api/signin/password', { flowId: start.body.flowId, password: alice.password });
+      expect(pw.status).toBe(426);
+      expect(pw.body.message).toContain('99.0.0');
+      // The version the extension enrolled with, as its manifest says.
+      expect(pw.body.message).toContain(`pushkey ${JSON.parse(readFileSync(path.join(EXTENSION_DIST, 'manifest.json'), 'utf8')).version}`);
+      await new Promise((r) => setTimeout(r, 500));
+      expect(promptIsOpen(b)).toBe(false);
+    } finally {
+      await server.setPolicy({ minClientVersion: '0.0.0' });
+    }
+  });
+
+  it('names both versions when the minimum was raised after the prompt opened', async () => {
+    const flow = await site.passwordThenPush(alice.upn, alice.password);
+    const prompt = await waitForPrompt(b);
+    await prompt.waitForSelector('#number');
+    await server.setPolicy({ minClientVersion: '99.0.0' });
+    try {
       await prompt.type('#number', flow.number);
       await clickText(prompt, 'Yes');
       await waitForText(prompt, 'Update required');
+      await waitForText(prompt, 'needs pushkey 99.0.0 or later');
       await screenshot(prompt, 'prompt-update-required');
       expect(await site.status(flow.flowId)).toBe('update_required');
       await waitForPromptClosed(b);

@@ -139,16 +139,42 @@ describe('site: sign-in', () => {
     await shot(p, 'signin-number-mismatch');
   });
 
-  it('says "Update your authenticator" when the app is below the minimum version', async () => {
+  it('says "Update your authenticator" when the minimum version was raised after the request went out', async () => {
+    const { p, number, push } = await useApp(alice.upn);
     await srv.setPolicy({ minClientVersion: '9.0.0' });
     try {
-      const { p, number, push } = await useApp(alice.upn);
       await alice.device.respond(push, 'approve', number);
       await waitForText(p, 'Update your authenticator');
+      await waitForText(p, 'chrome://extensions');
       await shot(p, 'signin-update-required');
     } finally {
       await srv.setPolicy({ minClientVersion: '0.0.0' });
     }
+  });
+
+  it('names both versions, before any request, when the app on record is below the minimum', async () => {
+    await srv.setPolicy({ minClientVersion: '9.0.0' });
+    try {
+      const p = await page();
+      await enterEmail(p, srv.origin, alice.upn);
+      await clickText(p, 'Use an app instead');
+      await waitForText(p, 'the authenticator on this account is pushkey 1.0.0, and your organization requires 9.0.0 or later');
+      await shot(p, 'signin-update-required-before');
+      await expect(alice.device.nextPush(300)).rejects.toThrow();
+    } finally {
+      await srv.setPolicy({ minClientVersion: '0.0.0' });
+    }
+  });
+
+  it('after "No, it\'s not me" says what to do and offers to start over, not another request', async () => {
+    const { p, push } = await useApp(alice.upn);
+    await alice.device.respond(push, 'report');
+    await waitForText(p, 'change it in My Account');
+    await p.waitForFunction(() => (document.activeElement as HTMLElement | null)?.innerText === 'Start over', { timeout: 5_000 });
+    expect(await p.evaluate(() => document.body.innerText.includes('Send another request'))).toBe(false);
+    await shot(p, 'signin-reported');
+    await clickText(p, 'Start over');
+    await p.waitForSelector('#username');
   });
 
   it('says "Request timed out" when nobody answers before the request expires', async () => {

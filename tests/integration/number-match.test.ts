@@ -9,6 +9,7 @@ import {
   enrollUser,
   flowStatus,
   startPasswordless,
+  startSignIn,
   startPasswordThenPush,
   upgradeToPasswordless,
   userId,
@@ -363,15 +364,38 @@ describe('number matching', () => {
   });
 
   describe('client versions', () => {
+    // The soft device enrolled as 1.0.0; the policy is raised after the push, as an admin may do.
     it('refuses a client below minClientVersion with client_update_required, and the browser sees update_required', async () => {
-      await srv.setPolicy({ minClientVersion: '2.0.0' });
       const flow = await startPasswordless(srv, alice.upn);
       const push = await alice.device.nextPush();
+      await srv.setPolicy({ minClientVersion: '2.0.0' });
       const res = await alice.device.respond(push, 'approve', flow.number, { clientVersion: '1.9.9' });
       expect(res.status).toBe(426);
       expect(res.body).toMatchObject({ error: 'client_update_required', details: { minClientVersion: '2.0.0' } });
       expect(await flowStatus(flow)).toEqual({ status: 'update_required' });
       expect(flow.browser.hasCookie('pk_session')).toBe(false);
+    });
+
+    it('refuses before pushing when the device on record is below minClientVersion, naming both versions', async () => {
+      expect((await alice.device.command('poll', { clientVersion: '1.9.9' })).status).toBe(200);
+      await srv.setPolicy({ minClientVersion: '2.0.0' });
+      const s = await startSignIn(srv, alice.upn);
+      const res = await s.browser.post('/api/signin/passwordless', { flowId: s.flowId });
+      expect(res.status).toBe(426);
+      expect(res.body).toMatchObject({ error: 'client_update_required', details: { minClientVersion: '2.0.0', clientVersion: '1.9.9' } });
+      expect(res.body.message).toContain('1.9.9');
+      expect(res.body.message).toContain('2.0.0');
+      // Nothing reached the device: the person is never asked for a number that cannot succeed.
+      await expect(alice.device.nextPush(200)).rejects.toThrow();
+    });
+
+    it('pushes again once the updated device says its version in a poll', async () => {
+      await srv.setPolicy({ minClientVersion: '2.0.0' });
+      const poll = await alice.device.command('poll', { clientVersion: '2.0.0' });
+      expect(poll.status, JSON.stringify(poll.body)).toBe(200);
+      const flow = await startPasswordless(srv, alice.upn);
+      const res = await alice.device.respond(await alice.device.nextPush(), 'approve', flow.number, { clientVersion: '2.0.0' });
+      expect(res.body.outcome).toBe('approved');
     });
 
     it('accepts a client exactly at minClientVersion', async () => {
@@ -382,21 +406,33 @@ describe('number matching', () => {
     });
 
     it('honours a report from a client below minClientVersion: reported, other requests cancelled, alert raised', async () => {
-      await srv.setPolicy({ minClientVersion: '2.0.0' });
       const other = await startPasswordless(srv, alice.upn);
       await alice.device.nextPush();
       const flow = await startPasswordless(srv, alice.upn);
-      const res = await alice.device.respond(await alice.device.nextPush(), 'report', '', { clientVersion: '1.0.0', capabilities: ['report'] });
+      const push = await alice.device.nextPush();
+      await srv.setPolicy({ minClientVersion: '3.0.0' });
+      const res = await alice.device.respond(push, 'report', '', { clientVersion: '1.0.0', capabilities: ['report'] });
       expect(res.body).toMatchObject({ outcome: 'reported' });
       expect(await flowStatus(flow)).toEqual({ status: 'reported' });
       expect(await flowStatus(other)).toEqual({ status: 'cancelled' });
+      // The old client's answer is on record now; the current one says so again.
+      expect((await alice.device.command('poll', { clientVersion: '1.0.0', capabilities: ['number_match', 'passwordless', 'report'] })).status).toBe(200);
     });
 
     it('honours a deny from a client below minClientVersion', async () => {
-      await srv.setPolicy({ minClientVersion: '2.0.0' });
       const flow = await startPasswordless(srv, alice.upn);
-      expect((await alice.device.respond(await alice.device.nextPush(), 'deny', '', { clientVersion: '1.0.0' })).body.outcome).toBe('denied');
+      const push = await alice.device.nextPush();
+      await srv.setPolicy({ minClientVersion: '3.0.0' });
+      expect((await alice.device.respond(push, 'deny', '', { clientVersion: '1.0.0' })).body.outcome).toBe('denied');
       expect(await flowStatus(flow)).toEqual({ status: 'denied' });
+    });
+
+    it('refuses before pushing to a device on record without number matching', async () => {
+      expect((await alice.device.command('poll', { clientVersion: '2.0.0', capabilities: ['passwordless'] })).status).toBe(200);
+      const s = await startSignIn(srv, alice.upn);
+      const res = await s.browser.post('/api/signin/passwordless', { flowId: s.flowId });
+      expect(res.body).toMatchObject({ error: 'client_update_required', message: expect.stringContaining('cannot match numbers') });
+      expect((await alice.device.command('poll', { capabilities: ['number_match', 'passwordless', 'report'] })).status).toBe(200);
     });
 
     it('refuses a client that does not announce number_match', async () => {
