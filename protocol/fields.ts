@@ -42,7 +42,18 @@ export const Label = (max: number) =>
     v.regex(/^[^\p{Cc}]*$/u, 'no control characters allowed'),
     v.maxLength(max, `at most ${max} characters`),
   );
-export const DeviceName = v.pipe(Label(64), v.minLength(1, 'a device name is required'));
+/**
+ * What a person calls a device (chosen at enrollment, renamed in My Account): trimmed, 1 to 64
+ * printable characters. Beyond a label's rule, no line separators, private-use or unpaired
+ * surrogate characters and no direction controls, which could make one name pass for another.
+ */
+export const DeviceName = v.pipe(
+  v.string(),
+  v.trim(),
+  v.minLength(1, 'a device name is required'),
+  v.maxLength(64, 'a device name is at most 64 characters'),
+  v.regex(/^[^\p{Cc}\p{Co}\p{Cs}\p{Zl}\p{Zp}\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]*$/u, 'a device name has only printable characters'),
+);
 /** The number the person types: digits only, 2 to 8 of them. */
 export const MatchNumber = v.pipe(v.string(), v.regex(/^\d{2,8}$/, 'the number is 2 to 8 digits'));
 /** A web origin exactly as URL#origin prints it: scheme, host and optional port, no path. */

@@ -222,6 +222,15 @@ describe('parsers reject malformed input with bad_request naming the field', () 
     expectBadRequest(() => parseEnrolled({ ...enrolled, tenant: 'x'.repeat(129) }), 'tenant');
   });
 
+  it('reads a device name trimmed, 1 to 64 printable characters', () => {
+    expect(parseEnrollRequest({ ...enroll, deviceName: '  Chromium on Linux 2 ' }).deviceName).toBe('Chromium on Linux 2');
+    expect(parseEnrollRequest({ ...enroll, deviceName: 'é'.repeat(64) }).deviceName).toHaveLength(64);
+    expect(parseEnrollRequest({ ...enroll, deviceName: 'Zoë’s 👩‍💻 laptop' }).deviceName).toBe('Zoë’s 👩‍💻 laptop');
+    for (const name of ['   ', 'x'.repeat(65), 'a\u2028b', 'evil\u202Egnp.exe', 'a\u2066b', '\uE000', '\uD800']) {
+      expectBadRequest(() => parseEnrollRequest({ ...enroll, deviceName: name }), 'deviceName');
+    }
+  });
+
   it('rejects an origin with a path, a trailing slash or another scheme', () => {
     for (const origin of ['https://login.example.com/', 'https://login.example.com/path', 'ftp://login.example.com', 'login.example.com', 'HTTPS://LOGIN.example.com']) {
       expectBadRequest(() => parseEnrolled({ ...enrolled, origin }), 'origin');

@@ -5,7 +5,8 @@ import { useState } from 'preact/hooks';
 import { call } from '../messaging/index.ts';
 import { Bar, ErrorNote, Field } from '../ui/components.tsx';
 import type { Go } from './App.tsx';
-import { readManualInput } from './manual-input.ts';
+import { DeviceNameField, useDeviceName } from './DeviceNameField.tsx';
+import { originTyped, readManualInput } from './manual-input.ts';
 
 export function ManualCode({ go, onAdded }: { go: Go; onAdded: (deviceId: string) => void }): JSX.Element {
   const [code, setCode] = useState('');
@@ -13,13 +14,14 @@ export function ManualCode({ go, onAdded }: { go: Go; onAdded: (deviceId: string
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const isLink = code.trim().startsWith('pushkey://');
+  const device = useDeviceName(originTyped(code, url));
 
   async function submit(e: Event) {
     e.preventDefault();
     setError(null);
     setBusy(true);
     try {
-      const account = await call('addAccount', readManualInput(code, url));
+      const account = await call('addAccount', { ...readManualInput(code, url), deviceName: device.chosen });
       onAdded(account.deviceId);
     } catch (err) {
       setError((err as Error).message);
@@ -33,8 +35,9 @@ export function ManualCode({ go, onAdded }: { go: Go; onAdded: (deviceId: string
       <Bar title="Enter code manually" onBack={() => go({ name: 'add' })} />
       <main class="content">
         <form class="stack" onSubmit={(e) => void submit(e)}>
-          <Field id="code" label="Code" value={code} onInput={setCode} autoFocus hint="Or paste the whole pushkey:// link here." />
+          <Field id="code" label="Code" class={isLink ? undefined : 'code-input'} value={code} onInput={setCode} autoFocus hint="Like XXXX-XXXX-…: capitals and dashes don't matter. Or paste the whole pushkey:// link here." />
           {!isLink && <Field id="url" label="URL" value={url} onInput={setUrl} inputMode="url" hint="The server address shown with the code." />}
+          <DeviceNameField value={device.name} onInput={device.setName} />
           <ErrorNote message={error} />
           <button type="submit" class="btn primary block" disabled={busy}>
             {busy ? 'Adding…' : 'Add account'}

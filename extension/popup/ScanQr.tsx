@@ -10,6 +10,7 @@ import { browser, call } from '../messaging/index.ts';
 import { dataUrlToBlob, decodeQrCodes, NO_QR, pickEnrollLink } from '../qr/decode.ts';
 import { Bar, ErrorNote, Spinner, Button } from '../ui/components.tsx';
 import type { Go } from './App.tsx';
+import { DeviceNameField, useDeviceName } from './DeviceNameField.tsx';
 
 type State =
   | { name: 'scanning' }
@@ -48,9 +49,9 @@ export function ScanQr({ go, onAdded }: { go: Go; onAdded: (deviceId: string) =>
     };
   }, [attempt]);
 
-  const add = (link: EnrollLink) => {
+  const add = (link: EnrollLink, deviceName: string | undefined) => {
     setState({ name: 'adding', user: link.user, tenant: link.tenant });
-    call('addAccount', link).then(
+    call('addAccount', { ...link, deviceName }).then(
       (account) => onAdded(account.deviceId),
       (err: unknown) => setState({ name: 'failed', message: (err as Error).message }),
     );
@@ -61,7 +62,7 @@ export function ScanQr({ go, onAdded }: { go: Go; onAdded: (deviceId: string) =>
       <Bar title="Scan a QR code" onBack={() => go({ name: 'add' })} />
       <main class="content">
         {state.name === 'scanning' && <Spinner label="Looking for a QR code in the current tab…" />}
-        {state.name === 'confirm' && <Confirm link={state.link} pageOrigin={state.pageOrigin} onAdd={() => add(state.link)} onCancel={() => go({ name: 'add' })} />}
+        {state.name === 'confirm' && <Confirm link={state.link} pageOrigin={state.pageOrigin} onAdd={(deviceName) => add(state.link, deviceName)} onCancel={() => go({ name: 'add' })} />}
         {state.name === 'adding' && <Spinner label={`Adding ${state.user || 'your account'}${state.tenant ? ` (${state.tenant})` : ''}…`} />}
         {state.name === 'failed' && (
           <div class="stack">
@@ -79,10 +80,17 @@ export function ScanQr({ go, onAdded }: { go: Go; onAdded: (deviceId: string) =>
   );
 }
 
-function Confirm({ link, pageOrigin, onAdd, onCancel }: { link: EnrollLink; pageOrigin: string | null; onAdd: () => void; onCancel: () => void }): JSX.Element {
+function Confirm({ link, pageOrigin, onAdd, onCancel }: { link: EnrollLink; pageOrigin: string | null; onAdd: (deviceName: string | undefined) => void; onCancel: () => void }): JSX.Element {
   const host = hostOf(link.origin);
+  const { name, chosen, setName } = useDeviceName(link.origin);
   return (
-    <div class="stack">
+    <form
+      class="stack"
+      onSubmit={(e) => {
+        e.preventDefault();
+        onAdd(chosen);
+      }}
+    >
       <h2>Add this account?</h2>
       <dl class="details card" aria-label="Account to add">
         <dt>Organization</dt>
@@ -100,12 +108,13 @@ function Confirm({ link, pageOrigin, onAdd, onCancel }: { link: EnrollLink; page
         </p>
       )}
       {link.origin.startsWith('http:') && <p class="note info">This server does not use encryption (http). That is fine on this computer or a lab network only.</p>}
-      <Button type="button" class="btn primary" onClick={onAdd} autoFocus>
+      <DeviceNameField value={name} onInput={setName} />
+      <Button type="submit" class="btn primary" autoFocus>
         Add account
       </Button>
       <button type="button" class="btn" onClick={onCancel}>
         Cancel
       </button>
-    </div>
+    </form>
   );
 }

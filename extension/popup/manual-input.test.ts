@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildEnrollUri } from '../../protocol/index.ts';
-import { readManualInput } from './manual-input.ts';
+import { originTyped, readManualInput } from './manual-input.ts';
 
 const CODE = '0123456789ABCDEFGHJKMNPQRSQ9';
 const SHOWN = '0123-4567-89AB-CDEF-GHJK-MNPQ-RSQ9';
@@ -45,5 +45,13 @@ describe('readManualInput', () => {
 
   it('refuses a link of another protocol version with a message that says so', () => {
     expect(() => readManualInput(`pushkey://enroll?v=2&origin=https%3A%2F%2Fa.test&code=${CODE}&user=u&tenant=t`, '')).toThrow(/version "2" is not supported/);
+  });
+
+  it('knows the server typed so far, from the URL or a pasted link, for the device name proposal', () => {
+    expect(originTyped(SHOWN, ' https://login.contoso.test/myaccount/')).toBe('https://login.contoso.test');
+    const link = buildEnrollUri({ origin: 'https://login.contoso.test', code: CODE, user: 'adele@contoso.test', tenant: 'Contoso' });
+    expect(originTyped(link, '')).toBe('https://login.contoso.test');
+    expect(originTyped(SHOWN, 'https://log')).toBe('https://log');
+    expect(originTyped(SHOWN, 'login.contoso')).toBeNull();
   });
 });

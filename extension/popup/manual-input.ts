@@ -31,3 +31,9 @@ export function readManualInput(code: string, url: string): ManualInput {
   }
   return { origin, code: read.code };
 }
+
+/** The server the person has typed so far (link or URL), for the device name proposal; null while unknown. */
+export function originTyped(code: string, url: string): string | null {
+  const text = code.trim().startsWith('pushkey://') ? new URLSearchParams(code.trim().slice('pushkey://enroll?'.length)).get('origin') ?? '' : url.trim();
+  return URL.canParse(text) ? new URL(text).origin : null;
+}

@@ -8,7 +8,7 @@ import { buildPush, createChallenge, pendingFor, withdrawUnanswerable, type Requ
 import type { Deps } from './deps.ts';
 import { forgetDeviceKey, verifyDeviceSignature } from './device-keys.ts';
 import { authenticatorRights, getAuthenticatorPolicy } from './policy.ts';
-import type { Device } from './types.ts';
+import type { Device, User } from './types.ts';
 import { checkPassword } from './users.ts';
 
 export interface DeviceView {
@@ -99,4 +99,22 @@ export async function revokeDevice(d: Deps, actor: Actor, deviceId: string): Pro
   await audit(d, actor, 'device.revoked', { type: 'device', id: device.id }, deviceView(device), null);
   const owner = await d.repo.getUser(device.userId);
   if (owner) await notifyUser(d, actor, owner, `The Authenticator app “${device.name}” was removed from your account`);
+}
+
+/**
+ * Renames one of the user's own authenticators, so that two of them can be told apart. The
+ * name is already parsed (fields.ts DeviceName); two active ones may not share it.
+ */
+export async function renameDevice(d: Deps, actor: Actor, user: User, deviceId: string, name: string): Promise<DeviceView> {
+  const devices = await d.repo.listUserDevices(user.id);
+  const device = devices.find((x) => x.id === deviceId);
+  if (!device) throw new PushkeyError('not_found', 'No such authenticator.');
+  if (device.revokedAt !== null) throw new PushkeyError('device_revoked', 'This authenticator was removed from the account.');
+  // Case aside, the same name would not tell the two apart.
+  const clash = devices.find((x) => x.id !== device.id && x.revokedAt === null && x.name.localeCompare(name, undefined, { sensitivity: 'accent' }) === 0);
+  if (clash) throw new PushkeyError('conflict', `Another of your authenticators is already named “${clash.name}”. Choose a name that tells them apart.`);
+  if (device.name === name) return deviceView(device);
+  await d.repo.updateDevice(device.id, { name });
+  await audit(d, actor, 'device.renamed', { type: 'device', id: device.id }, { name: device.name }, { name });
+  return deviceView({ ...device, name });
 }

@@ -2,7 +2,7 @@
 // "+ Add sign-in method" opens the Authenticator wizard.
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
-import { me, type DefaultMethod } from '../shared/api.ts';
+import { me, type DefaultMethod, type DeviceView } from '../shared/api.ts';
 import { formatDateTime, formatLastUsed } from '../shared/format.ts';
 import { DeleteCell, MethodCell, MethodsTable, PasskeyDetailCell } from '../shared/methods.tsx';
 import { useAction, useLoad } from '../shared/hooks.ts';
@@ -10,11 +10,12 @@ import { Badge, Button, ConfirmDialog, Dialog, ErrorNotice, Form, FormButtons, H
 import { AddAuthenticator } from './AddAuthenticator.tsx';
 import { AddPasskey } from './AddPasskey.tsx';
 import { AddPhone } from './AddPhone.tsx';
+import { RenameDevice } from './RenameDevice.tsx';
 
 type Choice = 'authenticator' | 'passkey' | 'phone';
 /** What "Delete" removes: an authenticator, a passkey, or the phone. */
 type Removable = { what: 'device' | 'passkey' | 'phone'; id: string; name: string };
-type Open = { kind: 'none' } | { kind: 'choose' } | { kind: 'add'; choice: Choice } | { kind: 'delete'; item: Removable } | { kind: 'default' };
+type Open = { kind: 'none' } | { kind: 'choose' } | { kind: 'add'; choice: Choice } | { kind: 'delete'; item: Removable } | { kind: 'rename'; device: DeviceView } | { kind: 'default' };
 
 const DEFAULT_NAMES: Record<DefaultMethod, string> = {
   passkey: 'Passkey',
@@ -130,8 +131,13 @@ export function SecurityInfo(): JSX.Element {
               <tr key={d.id} data-device={d.id}>
                 <MethodCell icon="app" name="Authenticator app" />
                 <td>
-                  {d.name}
-                  <div class="small muted">Version {d.clientVersion}</div>
+                  <span data-device-name>{d.name}</span>
+                  <div class="small muted">
+                    Version {d.clientVersion} ·{' '}
+                    <Button kind="link" class="small" onClick={() => setOpen({ kind: 'rename', device: d })} aria-label={`Rename ${d.name}`}>
+                      Rename
+                    </Button>
+                  </div>
                 </td>
                 <td>{d.passwordless ? <Badge kind="accent">Passwordless sign-in</Badge> : <Badge>Push notifications (multi-factor)</Badge>}</td>
                 <td>{formatDateTime(d.createdAt)}</td>
@@ -244,6 +250,17 @@ export function SecurityInfo(): JSX.Element {
             <FormButtons submit="Confirm" onCancel={close} busy={saveDefault.busy} autoFocus />
           </Form>
         </Dialog>
+      )}
+      {open.kind === 'rename' && (
+        <RenameDevice
+          device={open.device}
+          onClose={close}
+          onRenamed={(renamed) => {
+            close();
+            setDone(renamed.name === open.device.name ? `The name stays “${renamed.name}”.` : `“${open.device.name}” is now called “${renamed.name}”.`);
+            void reload();
+          }}
+        />
       )}
       {open.kind === 'delete' && (
         <ConfirmDialog

@@ -140,6 +140,7 @@ export const me = {
   challenge: (id: string) => get<{ challengeId: string; status: ChallengeStatus | 'expired' }>(`/api/me/challenges/${q(id)}`),
   passwordlessSetup: () => get<PasswordlessSetup>('/api/me/passwordless-setup'),
   deleteDevice: (id: string) => del<{ status: 'deleted' }>(`/api/me/devices/${q(id)}`),
+  renameDevice: (id: string, name: string) => patch<DeviceView>(`/api/me/devices/${q(id)}`, { name }),
   activity: () => get<{ signIns: SignInEntry[] }>('/api/me/activity'),
   signInMethods: () => get<MySignInMethods>('/api/me/sign-in-methods'),
   passkeyOptions: () => post<{ ceremonyId: string; options: unknown }>('/api/me/passkeys/options'),

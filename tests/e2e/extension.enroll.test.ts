@@ -5,12 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { Browsers, clickText, openActionPopup, openPopupTab, screenshot, waitForText, type Profile } from '../support/browser.ts';
 import { signIn, startServer, type HttpClient, type TestServer } from '../support/server.ts';
+import { formatActivationCode } from '../../protocol/activation-code.ts';
 import { addAccountByCode, listAccounts, wallClock } from './flows.ts';
 
 let browsers: Browsers;
 let server: TestServer;
 let b: Profile;
 let aliceMe: HttpClient;
+/** What the confirmation screen proposed for the first account (the browser and the OS). */
+let firstName = '';
 /** My Account sessions kept from before each user had an authenticator (after that, signing in asks for it). */
 const myAccount: Record<string, HttpClient> = {};
 
@@ -62,6 +65,10 @@ describe('extension: adding accounts', () => {
     const popup = await scanFrom(tab);
     await waitForText(popup, 'Add this account?');
     expect(await popup.evaluate(() => document.body.innerText)).not.toContain('This QR code was shown on');
+    // The device name proposed from the browser and the OS, before anything is sent.
+    await popup.waitForFunction(() => (document.querySelector('#device-name') as HTMLInputElement | null)?.value !== '');
+    firstName = await popup.$eval('#device-name', (e) => (e as HTMLInputElement).value);
+    expect(firstName).toMatch(/^(Chromium|Chrome) on Linux$/);
     await screenshot(popup, 'popup-confirm');
     await confirmScan(popup);
     await waitForText(popup, server.users.alice!.upn);
@@ -69,6 +76,7 @@ describe('extension: adding accounts', () => {
     await screenshot(popup, 'popup-after-scan');
     const status = await aliceMe.get(`/api/me/authenticator/activation/${act.body.activationId}`);
     expect(status.body.status).toBe('registered');
+    expect((await aliceMe.get('/api/me/methods')).body.devices.map((d: { name: string }) => d.name)).toEqual([firstName]);
     // zxing's .wasm came from the extension itself (never its default CDN).
     expect(popupRequests.some((u) => u.endsWith('.wasm'))).toBe(true);
     expect(popupRequests.filter((u) => !u.startsWith(`chrome-extension://${b.extensionId}/`) && !u.startsWith('data:'))).toEqual([]);
@@ -123,6 +131,8 @@ describe('extension: adding accounts', () => {
     const act = await me.post('/api/me/authenticator/activation');
     const popup = await addAccountByCode(b, act.body.code, act.body.serverUrl, bob.upn);
     expect((await listAccounts(popup)).map((a) => a.upn).sort()).toEqual([server.users.alice!.upn, bob.upn]);
+    // Alice's account on this server here already has the proposed name: Bob's device gets the next number.
+    expect((await me.get('/api/me/methods')).body.devices.map((d: { name: string }) => d.name)).toEqual([`${firstName} 2`]);
     await clickText(popup, 'Back');
     await screenshot(popup, 'popup-two-accounts');
     await popup.close();
@@ -140,15 +150,31 @@ describe('extension: adding accounts', () => {
     const dave = server.users.dave!;
     const me = await signIn(server.origin, dave.upn, dave.password);
     const act = await me.post('/api/me/authenticator/activation');
-    const first = await addAccountByCode(b, act.body.code, act.body.serverUrl, dave.upn);
+    // Typed as a person reads it off the screen: lowercase, spaces for dashes, O for 0; and a name of their own.
+    const typed = formatActivationCode(act.body.code).toLowerCase().replace(/-/g, ' ').replace(/0/g, 'o');
+    const first = await addAccountByCode(b, typed, act.body.serverUrl, dave.upn, {
+      deviceName: 'Dave’s work profile',
+      before: (popup) => screenshot(popup, 'popup-manual-code'),
+    });
+    expect((await me.get('/api/me/methods')).body.devices.map((d: { name: string }) => d.name)).toEqual(['Dave’s work profile']);
     await first.close();
     // Same code again, typed by hand: the server refuses it and the person is told why.
     const popup = await addAccountByCode(b, act.body.code, act.body.serverUrl, 'expired or was already used');
     await popup.close();
   });
 
+  it('names a mistyped code at once, without spending it', async () => {
+    const act = await aliceMe.post('/api/me/authenticator/activation');
+    const shown = formatActivationCode(act.body.code);
+    const typo = shown.slice(0, -1) + (shown.endsWith('7') ? '8' : '7');
+    const popup = await addAccountByCode(b, typo, act.body.serverUrl, 'Check the code: this activation code has a typo');
+    await screenshot(popup, 'popup-code-typo');
+    expect((await aliceMe.get(`/api/me/authenticator/activation/${act.body.activationId}`)).body.status).toBe('pending');
+    await popup.close();
+  });
+
   it('explains a server that cannot be reached', async () => {
-    const popup = await addAccountByCode(b, 'AAAAAAAAAAAAAAAAAAAAAA', 'http://127.0.0.1:9', 'The server is unreachable');
+    const popup = await addAccountByCode(b, '0123-4567-89AB-CDEF-GHJK-MNPQ-RSQ9', 'http://127.0.0.1:9', 'The server is unreachable');
     await screenshot(popup, 'popup-unreachable');
     await popup.close();
   });

@@ -55,13 +55,20 @@ export class SitePage {
 }
 
 /** Popup → Add account → Work or school account → Enter code manually. */
-export async function addAccountByCode(b: Profile, code: string, url: string, expectText: string): Promise<Page> {
+export async function addAccountByCode(b: Profile, code: string, url: string, expectText: string, opts: { deviceName?: string; before?: (popup: Page) => Promise<void> } = {}): Promise<Page> {
   const popup = await openPopupTab(b);
   await clickText(popup, 'Add account');
   await clickText(popup, 'Work or school account');
   await clickText(popup, 'Enter code manually');
   await popup.type('#code', code);
   if (url) await popup.type('#url', url);
+  if (opts.deviceName !== undefined) {
+    // Replaces the proposal once it is shown, as a person selecting the field's text and typing would.
+    await popup.waitForFunction(() => (document.querySelector('#device-name') as HTMLInputElement | null)?.value !== '');
+    await popup.$eval('#device-name', (e) => (e as HTMLInputElement).select());
+    await popup.type('#device-name', opts.deviceName);
+  }
+  await opts.before?.(popup);
   await clickText(popup, 'Add account');
   await waitForText(popup, expectText).catch(async (err: Error) => {
     throw new Error(

@@ -13,6 +13,8 @@ let browsers: Browsers;
 let a: Profile;
 let srv: TestServer;
 let bob: EnrolledUser;
+/** Bob's second browser profile: named apart at enrollment, never used. */
+let bobWork: EnrolledUser;
 const pages: Page[] = [];
 
 /** A fresh browser context signed in as `name`, on the admin portal. */
@@ -36,6 +38,10 @@ beforeAll(async () => {
   browsers = new Browsers();
   [a, srv] = await Promise.all([browsers.launch({ extension: false }), startSiteServer()]);
   bob = await enrollUser(srv, 'bob', { deviceName: 'Bob laptop' });
+  bobWork = await enrollUser(srv, 'bob', { me: bob.me, deviceName: 'Bob laptop – work profile', connect: false });
+  // The first one answers a test notification: its last use is shown, the other's is "Never".
+  const test = await bob.me.post('/api/me/authenticator/test', { deviceId: bob.device.deviceId });
+  await bob.device.respond(await bob.device.nextPush(), 'approve', test.body.number);
 });
 
 afterAll(async () => {
@@ -135,6 +141,12 @@ describe('site: admin portal', () => {
     await clickText(page, 'Bob Brown', 'a');
     await waitForText(page, 'Authentication methods');
     await waitForText(page, 'Bob laptop');
+    await waitForText(page, 'Bob laptop – work profile');
+    // Two devices told apart by name, each with its own last use.
+    const row = (id: string) => page.$eval(`tr[data-device="${id}"]`, (e) => (e as HTMLElement).innerText);
+    expect(await row(bobWork.device.deviceId)).toContain('Never');
+    expect(await row(bob.device.deviceId)).not.toContain('Never');
+    expect(await row(bob.device.deviceId)).toMatch(/\d{4}|\d:\d\d/);
     await shot(page, 'admin-user');
 
     await clickText(page, 'Add Temporary Access Pass');

@@ -125,6 +125,8 @@ describe('site: My Account', () => {
     const code = await page.$eval('#manual-code', (e) => (e as HTMLInputElement).value);
     const url = await page.$eval('#manual-url', (e) => (e as HTMLInputElement).value);
     expect(url).toBe(srv.origin);
+    // Groups of four, without I, L, O or U: read off this screen and typed into another.
+    expect(code).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){6}$/);
     await shot(page, 'myaccount-wizard-manual');
 
     device = await SoftDevice.enroll(url, code, { deviceName: 'Chromium on Linux' });
@@ -181,6 +183,44 @@ describe('site: My Account', () => {
     await waitForText(page, 'Recent activity');
     expect(await page.evaluate(() => document.body.innerText)).not.toContain('alice@');
     await shot(page, 'myaccount-recent-activity');
+  });
+
+  it('tells two devices apart: each name, each last use, and "Rename" with the server\'s rules', async () => {
+    const act = await page.evaluate(async () => (await fetch('/api/me/authenticator/activation', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json() as Promise<{ code: string }>);
+    const second = await SoftDevice.enroll(srv.origin, act.code, { deviceName: 'Chromium on Linux 2' });
+    try {
+      await page.goto(`${srv.origin}/myaccount/#/security-info`);
+      await waitForText(page, 'Chromium on Linux 2');
+      const row = (id: string) => page.$eval(`tr[data-device="${id}"]`, (e) => (e as HTMLElement).innerText);
+      // The first answered the test notification and the setup; the second never answered anything.
+      expect(await row(second.deviceId)).toContain('Never');
+      expect(await row(device.deviceId)).not.toContain('Never');
+      await shot(page, 'myaccount-security-info-two-devices');
+
+      await clickText(page, 'Rename Chromium on Linux 2');
+      await waitForText(page, 'Rename Authenticator app');
+      await shot(page, 'myaccount-rename-device');
+      const setName = async (name: string) => {
+        await page.$eval('#device-name', (e) => (e as HTMLInputElement).select());
+        await page.keyboard.press('Backspace');
+        if (name) await page.type('#device-name', name);
+        await page.click('dialog button[type=submit]');
+      };
+      // Checked here first with the server's rule, then by the server (a name another device has).
+      await setName('   ');
+      await waitForText(page, 'A device name is required.');
+      await setName('chromium on linux');
+      await waitForText(page, 'Another of your authenticators is already named');
+      await shot(page, 'myaccount-rename-device-conflict');
+      await setName('  Carol’s work profile ');
+      await waitForText(page, '“Chromium on Linux 2” is now called “Carol’s work profile”.');
+      await page.waitForFunction((id) => document.querySelector(`tr[data-device="${id}"] [data-device-name]`)?.textContent === 'Carol’s work profile', {}, second.deviceId);
+      await shot(page, 'myaccount-security-info-renamed');
+    } finally {
+      // The next test deletes the only device left.
+      await second.command('unenroll');
+      second.close();
+    }
   });
 
   it('deletes the authenticator after a confirmation; it can no longer answer', async () => {

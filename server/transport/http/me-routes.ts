@@ -2,10 +2,10 @@
 import { Router } from 'express';
 import * as v from 'valibot';
 import { PushkeyError } from '../../../protocol/errors.ts';
-import { Id } from '../../../protocol/fields.ts';
+import { DeviceName, Id } from '../../../protocol/fields.ts';
 import { parseWith } from '../../../protocol/parse.ts';
 import { createChallenge, effectiveStatus, withdrawTestRequest } from '../../domain/challenges.ts';
-import { deviceView, revokeDevice } from '../../domain/devices.ts';
+import { deviceView, renameDevice, revokeDevice } from '../../domain/devices.ts';
 import { activationStatus, createActivation, tenantName } from '../../domain/enrollment.ts';
 import { authenticatorRights, getAuthenticatorPolicy } from '../../domain/policy.ts';
 import { listSignIns } from '../../domain/signin-log.ts';
@@ -19,6 +19,7 @@ import { qrSvg } from './qr.ts';
 
 const IdParam = v.object({ id: Id });
 const TestBody = v.object({ deviceId: v.optional(Id) });
+const Rename = v.object({ name: DeviceName });
 
 export function meRoutes(d: HttpDeps): Router {
   const r = Router();
@@ -89,6 +90,12 @@ export function meRoutes(d: HttpDeps): Router {
       .sort((a, b) => b.createdAt - a.createdAt)[0];
     const device = pending && devices.find((x) => x.id === pending.deviceId);
     res.json({ pending: pending ? { challengeId: pending.id, number: pending.number, expiresAt: pending.expiresAt, deviceName: device?.name ?? '' } : null });
+  });
+
+  r.patch('/devices/:id', async (req, res) => {
+    const c = await caller(d, req);
+    const id = parseWith(IdParam, req.params, 'device').id;
+    res.json(await renameDevice(d, c.actor, c.user, id, parseWith(Rename, req.body, 'device').name));
   });
 
   r.delete('/devices/:id', async (req, res) => {
