@@ -220,11 +220,21 @@ export async function withdrawUnanswerable(d: Deps, device: Device): Promise<voi
   for (const c of await d.repo.listPendingForDevice(device, now)) {
     if (mayAnswer(policy, device, c.kind)) continue;
     d.bus.publish({ type: 'cancel', deviceId: device.id, challengeId: c.id });
-    if (devices.some((dev) => (c.deviceId === null || c.deviceId === dev.id) && mayAnswer(policy, dev, c.kind))) continue;
-    if (await d.repo.consumeChallenge(c.id, { status: 'cancelled', answeredAt: now, answeredBy: null }, now)) {
-      d.bus.publish({ type: 'challenge', challengeId: c.id, status: 'cancelled' });
-    }
+    if (!devices.some((dev) => (c.deviceId === null || c.deviceId === dev.id) && mayAnswer(policy, dev, c.kind))) await withdrawRequest(d, c);
   }
+}
+
+/**
+ * Ends a pending request nobody needs any more (replaced, its sign-in finished another way,
+ * its test left): the browser that waits is told, and every device closes its prompt.
+ * False when it had already ended.
+ */
+export async function withdrawRequest(d: Deps, c: Pick<Challenge, 'id' | 'userId'>): Promise<boolean> {
+  const now = d.clock.now();
+  if (!(await d.repo.consumeChallenge(c.id, { status: 'cancelled', answeredAt: now, answeredBy: null }, now))) return false;
+  d.bus.publish({ type: 'challenge', challengeId: c.id, status: 'cancelled' });
+  for (const dev of await d.repo.listUserDevices(c.userId)) d.bus.publish({ type: 'cancel', deviceId: dev.id, challengeId: c.id });
+  return true;
 }
 
 /**
@@ -235,10 +245,7 @@ export async function withdrawUnanswerable(d: Deps, device: Device): Promise<voi
 export async function withdrawTestRequest(d: Deps, user: User, challengeId: string): Promise<void> {
   const c = await d.repo.getChallenge(challengeId);
   if (!c || c.userId !== user.id || c.kind !== 'test') throw new PushkeyError('not_found', 'No such test notification.');
-  const now = d.clock.now();
-  if (!(await d.repo.consumeChallenge(c.id, { status: 'cancelled', answeredAt: now, answeredBy: null }, now))) return;
-  d.bus.publish({ type: 'challenge', challengeId: c.id, status: 'cancelled' });
-  for (const dev of await d.repo.listUserDevices(user.id)) d.bus.publish({ type: 'cancel', deviceId: dev.id, challengeId: c.id });
+  await withdrawRequest(d, c);
 }
 
 /** "No, it's not me": cancel every other pending request of the user and raise an alert. */

@@ -4,7 +4,7 @@
 // bound to the browser that started it by a secret cookie; only that browser gets the session.
 import { PushkeyError } from '../../protocol/errors.ts';
 import type { DeviceResponse } from '../../protocol/messages.ts';
-import { createChallenge, effectiveStatus, resolveResponse, type RequestContext } from './challenges.ts';
+import { createChallenge, effectiveStatus, resolveResponse, withdrawRequest, type RequestContext } from './challenges.ts';
 import { hashSecret, newId, newSecret, type Deps } from './deps.ts';
 import { authenticatorRights, getAuthenticatorPolicy } from './policy.ts';
 import { createSession } from './sessions.ts';
@@ -99,6 +99,8 @@ export async function step<T>(d: Deps, flow: Flow, method: string, fn: () => Pro
 
 export async function finish(d: Deps, flow: Flow, user: User, methods: string[], last: StepInput): Promise<StepResult> {
   if (!(await d.repo.completeFlow(flow.id, d.clock.now()))) throw new PushkeyError('flow_invalid', 'This sign-in was already completed.');
+  // Finished another way (a pass, a code, a passkey): the push it also sent is no longer needed.
+  if (flow.challengeId && flow.challengeId !== last.challengeId) await withdrawRequest(d, { id: flow.challengeId, userId: user.id });
   const session = await createSession(d, user, methods, { ip: flow.ip, browser: flow.browser });
   const entry = await logStep(d, flow.id, last, { result: 'success' });
   if (entry) await checkNewPlace(d, user, entry.id, entry.ip, entry.location);
@@ -121,13 +123,7 @@ export async function flowUser(d: Deps, flow: Flow): Promise<User | null> {
 
 async function pushFor(d: Deps, flow: Flow, user: User, kind: 'mfa' | 'passwordless', ctx: RequestContext): Promise<Challenge> {
   // "Send another request" replaces the previous one.
-  if (flow.challengeId) {
-    const prev = await d.repo.getChallenge(flow.challengeId);
-    if (prev?.status === 'pending' && (await d.repo.consumeChallenge(prev.id, { status: 'cancelled', answeredAt: d.clock.now(), answeredBy: null }, d.clock.now()))) {
-      // The devices close the prompt of the request this one replaces.
-      for (const dev of await d.repo.listUserDevices(prev.userId)) d.bus.publish({ type: 'cancel', deviceId: dev.id, challengeId: prev.id });
-    }
-  }
+  if (flow.challengeId) await withdrawRequest(d, { id: flow.challengeId, userId: user.id });
   const challenge = await createChallenge(d, user, kind, ctx, { flowId: flow.id });
   await d.repo.updateFlow(flow.id, { challengeId: challenge.id, state: 'awaiting_push' });
   // A new request reopens an attempt whose previous request failed.

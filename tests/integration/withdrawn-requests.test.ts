@@ -1,8 +1,9 @@
-// My Account's "Let's try it out": a test notification the person leaves unanswered is
-// withdrawn, on the server and on the device, and only their own test can be withdrawn.
+// Requests nobody waits for any more end, on the server and on the devices: a test
+// notification left unanswered (only one's own), and the push of a sign-in that was
+// finished another way.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enrollUser, startPasswordThenPush, type EnrolledUser } from '../support/flows.ts';
-import { startServer, type TestServer } from '../support/server.ts';
+import { enrollUser, startPasswordThenPush, userId, type EnrolledUser } from '../support/flows.ts';
+import { signIn, startServer, type TestServer } from '../support/server.ts';
 
 let srv: TestServer;
 let alice: EnrolledUser;
@@ -49,5 +50,21 @@ describe('withdrawing a test notification', () => {
     const refused = await alice.me.del(`/api/me/authenticator/test/${signIn.challengeId}`);
     expect(refused.status).toBe(404);
     expect((await alice.me.get(`/api/me/challenges/${signIn.challengeId}`)).body.status).toBe('pending');
+  });
+});
+
+describe('a sign-in finished another way', () => {
+  it('withdraws the push it had sent: the device is told and a late approval finds nothing', async () => {
+    const helpdesk = await signIn(srv.origin, srv.users.helpdesk!.upn, srv.users.helpdesk!.password);
+    const issued = await helpdesk.post(`/api/admin/users/${await userId(helpdesk, bob.upn)}/tap`, { lifetimeMinutes: 60, oneTime: true });
+    expect(issued.status).toBe(201);
+    const flow = await startPasswordThenPush(srv, bob.upn, bob.password);
+    const push = await bob.device.nextPush();
+    expect(push.challengeId).toBe(flow.challengeId);
+
+    const tap = await flow.browser.post('/api/signin/tap', { flowId: flow.flowId, pass: issued.body.pass });
+    expect(tap.body.status, JSON.stringify(tap.body)).toBe('signed_in');
+    expect(await bob.device.next((f) => f.type === 'cancel')).toMatchObject({ type: 'cancel', challengeId: flow.challengeId });
+    expect((await bob.device.respond(push, 'approve', flow.number)).body.error).toBe('challenge_consumed');
   });
 });
