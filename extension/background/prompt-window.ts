@@ -61,15 +61,17 @@ export function showPrompt(): Promise<void> {
   return serialized(open);
 }
 
-/** The window's queue: `read` lists the requests, and the window is noted as having them. */
+/** Hands the window its queue, noting that it has these requests. */
+async function give<T extends Queued>(queue: T[]): Promise<T[]> {
+  const given = await givenKeys();
+  for (const r of queue) given.add(r.key);
+  await browser.storage.session.set({ [GIVEN_KEY]: [...given] });
+  return queue;
+}
+
+/** The window's queue, as `read` lists it. */
 export function queueForPrompt<T extends Queued>(read: () => Promise<T[]>): Promise<T[]> {
-  return serialized(async () => {
-    const queue = await read();
-    const given = await givenKeys();
-    for (const r of queue) given.add(r.key);
-    await browser.storage.session.set({ [GIVEN_KEY]: [...given] });
-    return queue;
-  });
+  return serialized(async () => give(await read()));
 }
 
 /**
@@ -80,7 +82,7 @@ export function queueForPrompt<T extends Queued>(read: () => Promise<T[]>): Prom
 export function closePromptIfIdle<T extends Queued>(read: () => Promise<T[]>): Promise<T[]> {
   return serialized(async () => {
     const queue = await read();
-    if (queue.length > 0) return queue;
+    if (queue.length > 0) return give(queue);
     const id = await storedWindow();
     await forgetWindow();
     if (id !== undefined) await browser.windows.remove(id).catch(() => undefined);

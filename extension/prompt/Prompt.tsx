@@ -63,11 +63,14 @@ export function Prompt(): JSX.Element {
   /** The worker closes the window unless requests wait; those come back and are shown. */
   const requestClose = async () => {
     const rest = await call('closePrompt', {}).catch(() => null);
-    if (rest === null) window.close();
-    else if (rest.length > 0) {
+    if (rest && rest.length > 0) {
       setQueue(rest);
       setOutcome(null);
+      return;
     }
+    // The worker closes it; if it could not (unreachable, or it had lost this window's id, so a
+    // new request opens a new window anyway), the window closes itself.
+    setTimeout(() => window.close(), rest ? 1_000 : 0);
   };
 
   useEffect(() => {
