@@ -8,11 +8,3 @@ export { browser };
 export const extensionVersion = (): string => browser.runtime.getManifest().version;
 
 export const extensionUrl = (path: string): string => browser.runtime.getURL(path);
-
-const OS_NAMES: Record<string, string> = { linux: 'Linux', mac: 'macOS', win: 'Windows', cros: 'ChromeOS', android: 'Android', openbsd: 'OpenBSD', fuchsia: 'Fuchsia' };
-
-/** The device name a server shows in My Account, e.g. "pushkey extension on Linux". */
-export async function deviceName(): Promise<string> {
-  const { os } = await browser.runtime.getPlatformInfo();
-  return `pushkey extension on ${OS_NAMES[os] ?? os}`;
-}

@@ -6,7 +6,7 @@ import { browser } from './browser.ts';
 import { Broadcast, CALLS, CallType, Envelope, type CallArgs, type CallName, type CallReply, type ErrorInfo } from './schema.ts';
 
 export * from './schema.ts';
-export { browser, extensionVersion, extensionUrl, deviceName } from './browser.ts';
+export { browser, extensionVersion, extensionUrl } from './browser.ts';
 
 /** A failed call as the page sees it: a code from protocol/errors.ts and a message for people. */
 export class CallError extends Error {

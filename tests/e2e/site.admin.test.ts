@@ -91,7 +91,7 @@ describe('site: admin portal', () => {
     });
     // Every change lands in the audit log.
     await page.goto(`${srv.origin}/admin/#/audit`);
-    await waitForText(page, 'policy.authenticator.updated');
+    await waitForText(page, 'Authenticator policy updated');
     await waitForText(page, 'policy@pushkey.test');
     await shot(page, 'admin-audit');
     await srv.setPolicy({ target: { allUsers: true, includeGroups: [], excludeGroups: [] }, mode: 'any', numberLength: 2, showLocation: true, minClientVersion: '0.0.0' });
