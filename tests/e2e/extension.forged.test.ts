@@ -2,7 +2,9 @@
 // impersonates the origin signs pushes with a key of its choosing: a push signed by any
 // other key shows nothing and lands in the history as rejected. The stored device key
 // cannot leave the extension.
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ACTIVATION_CODE_RANDOM_BYTES, activationCodeFrom, formatActivationCode } from '../../protocol/activation-code.ts';
 import type { Page } from 'puppeteer-core';
 import { Browsers, clickText, openPopupTab, promptIsOpen, waitForPrompt, waitForPromptClosed, waitForText, type Profile } from '../support/browser.ts';
 import { makeServerKey, randomId, startImpersonator, type Impersonator } from '../support/impersonator.ts';
@@ -27,7 +29,8 @@ beforeAll(async () => {
   await clickText(popup, 'Add account');
   await clickText(popup, 'Work or school account');
   await clickText(popup, 'Enter code manually');
-  await popup.type('#code', randomId());
+  // Any well-formed code: the impersonator enrolls whatever it is given.
+  await popup.type('#code', formatActivationCode(activationCodeFrom(randomBytes(ACTIVATION_CODE_RANDOM_BYTES))));
   await popup.type('#url', server.origin);
   await clickText(popup, 'Add account');
   await waitForText(popup, 'adele@contoso.test');

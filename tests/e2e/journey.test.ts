@@ -373,7 +373,7 @@ describe('journey: two browsers, one extension', () => {
     await snap(lostPrompt, 'b-lost-device-prompt');
     // …the person deletes the lost one in My Account…
     await myB2.bringToFront();
-    await myB2.click(`tr[data-device="${lostDeviceId}"] button`);
+    await myB2.click(`tr[data-device="${lostDeviceId}"] button[aria-label^="Delete"]`);
     await waitForText(myB2, 'Delete Authenticator app?');
     await snap(myB2, 'b2-delete-lost');
     await myB2.click('dialog .btn-danger');

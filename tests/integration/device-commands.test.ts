@@ -127,12 +127,30 @@ describe('device commands', () => {
       expect((await alice.device.command('passwordless_disable')).status).toBe(200);
     });
 
-    it('refuses to answer a passwordless request after passwordless was disabled', async () => {
+    it('withdraws a waiting passwordless request when passwordless is disabled, so it cannot be approved', async () => {
       await upgradeToPasswordless(alice);
       const flow = await startPasswordless(srv, alice.upn);
       const push = await alice.device.nextPush();
       await alice.device.command('passwordless_disable');
-      expect((await alice.device.respond(push, 'approve', flow.number)).body.error).toBe('method_not_allowed');
+      // The device is told to close the prompt, and the browser that waits learns it at once.
+      await alice.device.next((f) => f.type === 'cancel' && f.challengeId === push.challengeId);
+      expect(await flowStatus(flow)).toEqual({ status: 'cancelled' });
+      expect((await alice.device.respond(push, 'approve', flow.number)).body.error).toBe('challenge_consumed');
+    });
+
+    it('keeps a passwordless request that another passwordless device of the user can still answer', async () => {
+      await upgradeToPasswordless(alice);
+      const second = await enrollUser(srv, 'alice', { me: alice.me });
+      await upgradeToPasswordless(second);
+      const flow = await startPasswordless(srv, alice.upn);
+      await alice.device.nextPush();
+      const push = await second.device.nextPush();
+      await alice.device.command('passwordless_disable');
+      await alice.device.next((f) => f.type === 'cancel' && f.challengeId === push.challengeId);
+      expect(await flowStatus(flow)).toEqual({ status: 'pending' });
+      expect((await second.device.respond(push, 'approve', flow.number)).body.outcome).toBe('approved');
+      await second.me.del(`/api/me/devices/${second.device.deviceId}`);
+      second.device.close();
     });
   });
 
