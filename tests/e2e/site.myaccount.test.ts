@@ -223,6 +223,32 @@ describe('site: My Account', () => {
     }
   });
 
+  it('withdraws the test notification when the wizard is closed at "Let\'s try it out"', async () => {
+    await page.goto(`${srv.origin}/myaccount/#/security-info`);
+    await clickText(page, '+ Add sign-in method');
+    await clickText(page, 'Add');
+    await clickText(page, 'Next');
+    await clickText(page, 'Next');
+    await page.waitForSelector('.qr img');
+    await clickText(page, "Can't scan image?");
+    const code = await page.$eval('#manual-code', (e) => (e as HTMLInputElement).value);
+    const third = await SoftDevice.enroll(srv.origin, code, { deviceName: 'Chromium on Linux 3' });
+    try {
+      await third.connect();
+      await waitForText(page, "Let's try it out");
+      const push = await nextRequest(third);
+      expect(push.kind).toBe('test');
+      await clickText(page, 'Close');
+      await page.waitForFunction(() => !document.querySelector('dialog[open]'));
+      // The device is told to close its prompt; the request is over on the server too.
+      await third.next((f) => f.type === 'cancel' && f.challengeId === push.challengeId);
+      expect((await third.respond(push, 'approve', '00')).body.error).toBe('challenge_consumed');
+    } finally {
+      await third.command('unenroll');
+      third.close();
+    }
+  });
+
   it('deletes the authenticator after a confirmation; it can no longer answer', async () => {
     await page.goto(`${srv.origin}/myaccount/#/security-info`);
     await waitForText(page, 'Chromium on Linux');
