@@ -17,7 +17,7 @@ function nodeKeyPair() {
 }
 
 describe('public keys', () => {
-  const { raw, spki } = nodeKeyPair();
+  const { raw } = nodeKeyPair();
 
   it('accepts a valid uncompressed point', () => {
     expect(isValidPublicKey(raw)).toBe(true);

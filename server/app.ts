@@ -60,7 +60,7 @@ export function createApp(deps: Deps, opts: AppOptions = {}): App {
   app.use('/api/signin', signInRoutes(d));
   app.use('/api/me', meRoutes(d));
   app.use('/api/admin', adminRoutes(d));
-  // Passkeys, SMS, registration protection and the lab outbox (issue 5).
+  // Passkeys, SMS, registration protection and the lab outbox.
   app.use('/api/signin', methodsSignInRoutes(d));
   app.use('/api/me', methodsMeRoutes(d));
   app.use('/api/admin', methodsAdminRoutes(d));

@@ -38,7 +38,7 @@ browser.alarms.onAlarm.addListener((alarm) => {
 browser.runtime.onStartup.addListener(() => void wake('startup'));
 
 async function ensureAlarm(): Promise<void> {
-  if (!(await browser.alarms.get(WAKE_ALARM))) browser.alarms.create(WAKE_ALARM, { periodInMinutes: WAKE_PERIOD_MIN });
+  if (!(await browser.alarms.get(WAKE_ALARM))) await browser.alarms.create(WAKE_ALARM, { periodInMinutes: WAKE_PERIOD_MIN });
 }
 
 // Every time the worker starts (install, browser start, alarm, a message from a page).

@@ -1,4 +1,4 @@
-// The policies of the methods a tenant falls back to (issue 5): passkeys (FIDO2), SMS, and
+// The policies of the methods a tenant falls back to: passkeys (FIDO2), SMS, and
 // registration protection. Stored as JSON settings beside the Authenticator policy, with
 // the same targeting rules (all users or groups, exclusions win).
 import * as v from 'valibot';

@@ -1,4 +1,4 @@
-// Registration protection and change notices (issue 5). Who may add a sign-in method:
+// Registration protection and change notices. Who may add a sign-in method:
 // default, a password alone may add the first method (the seed's flow); strict, adding any
 // method needs a multifactor session or a Temporary Access Pass. Every added or removed
 // method lands in the audit log and sends the user a notice through the email outbox.

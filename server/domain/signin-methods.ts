@@ -1,4 +1,4 @@
-// Sign-in steps for the methods a tenant falls back to (issue 5): a passkey (alone, or as
+// Sign-in steps for the methods a tenant falls back to: a passkey (alone, or as
 // the second factor after a password) and an SMS code (SMS sign-in, or the second factor).
 // They run inside the same browser-bound flow as signin.ts and land in the same log.
 import { PushkeyError } from '../../protocol/errors.ts';

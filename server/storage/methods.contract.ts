@@ -1,8 +1,8 @@
 // The Repository contract for passkeys, WebAuthn challenges, phones, SMS codes and the lab
-// outbox (issue 5), run on SQLite and PostgreSQL beside repository.contract.ts: every
+// outbox, run on SQLite and PostgreSQL beside repository.contract.ts: every
 // single-use value is consumed by exactly one of many concurrent callers, limits hold at
 // the exact millisecond, and records round-trip.
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { OutboxMessage, Passkey, Phone, SmsCode, User, WebAuthnChallenge } from '../domain/types.ts';
 import { makeUser, useRepositoryWithUser, type RepositoryHarness } from './repository.contract.ts';
 import type { Repository } from './repository.ts';

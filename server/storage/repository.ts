@@ -107,7 +107,7 @@ export interface Repository {
   /** Retention: deletes log entries older than `cutoff` and spent transient rows (flows, challenges, codes, sessions). */
   purge(cutoff: number, now: number): Promise<PurgeCounts>;
 
-  // Passkeys (issue 5). A deleted passkey is gone: its credential id no longer resolves.
+  // Passkeys. A deleted passkey is gone: its credential id no longer resolves.
   createPasskey(passkey: Passkey): Promise<void>;
   getPasskeyByCredentialId(credentialId: string): Promise<Passkey | null>;
   listUserPasskeys(userId: string): Promise<Passkey[]>;

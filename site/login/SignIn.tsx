@@ -359,7 +359,7 @@ function PushStep(props: StepProps & {
   useEffect(() => {
     if (status !== 'pending') return;
     const aborted = new AbortController();
-    (async () => {
+    void (async () => {
       let failures = 0;
       while (!aborted.signal.aborted) {
         try {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTIVATION_CODE_RANDOM_BYTES, activationCodeFrom, formatActivationCode } from '../../protocol/activation-code.ts';
 import type { Page } from 'puppeteer-core';
 import { Browsers, clickText, openPopupTab, promptIsOpen, waitForPrompt, waitForPromptClosed, waitForText, type Profile } from '../support/browser.ts';
-import { makeServerKey, randomId, startImpersonator, type Impersonator } from '../support/impersonator.ts';
+import { makeServerKey, startImpersonator, type Impersonator } from '../support/impersonator.ts';
 import { signIn, startServer } from '../support/server.ts';
 import { addAccountByCode, listAccounts, removeAccountIn, waitConnected, wallClock } from './flows.ts';
 

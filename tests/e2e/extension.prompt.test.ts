@@ -3,7 +3,7 @@
 // never presents a request that has ended or another sign-in's request unannounced.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
-import { Browsers, PROMPT_PATH, clickText, openPopupTab, extensionUrl, screenshot, waitForPrompt, waitForPromptClosed, waitForText, type Profile } from '../support/browser.ts';
+import { Browsers, PROMPT_PATH, clickText, openPopupTab, extensionUrl, screenshot, waitForPromptClosed, waitForText, type Profile } from '../support/browser.ts';
 import { HttpClient, signIn, startServer, type TestServer } from '../support/server.ts';
 import { SitePage, addAccountByCode, listAccounts, until, waitConnected, wallClock } from './flows.ts';
 
@@ -82,7 +82,7 @@ describe('extension: every request reaches the person', () => {
     const other = new HttpClient(server.origin);
     const start = await other.post('/api/signin/start', { username: alice.upn });
     const older = (await other.post('/api/signin/password', { flowId: start.body.flowId, password: alice.password })).body.challenge;
-    (await waitShown(b, older.challengeId)).close();
+    await (await waitShown(b, older.challengeId)).close();
     await waitForPromptClosed(b);
 
     // The person now signs in in browser A: the prompt shows A's request, the older one waits behind.

@@ -14,7 +14,7 @@ import type { Clock } from '../../server/domain/deps.ts';
 import type { Alert, SignInEntry } from '../../server/domain/types.ts';
 import { rangesLocator } from '../../server/geo/locator.ts';
 import { Browsers, screenshot, type Profile } from '../support/browser.ts';
-import { enrollUser, startSignIn, upgradeToPasswordless, userId, wrongNumber, type EnrolledUser } from '../support/flows.ts';
+import { enrollUser, upgradeToPasswordless, userId, wrongNumber, type EnrolledUser } from '../support/flows.ts';
 import { HttpClient, signIn, type TestServer } from '../support/server.ts';
 import { clickText, enterEmail, newSitePage, noteUnlabelled, problemsOf, shownNumber, startSiteServer, waitForText } from '../support/site.ts';
 

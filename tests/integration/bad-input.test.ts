@@ -21,7 +21,7 @@ async function send(srv: TestServer, method: string, url: string, opts: { body?:
   if (opts.cookie) headers.cookie = opts.cookie;
   const res = await fetch(srv.origin + url, { method, headers, body: opts.body });
   const text = await res.text();
-  let body: any = null;
+  let body: any;
   try {
     body = text ? JSON.parse(text) : null;
   } catch {

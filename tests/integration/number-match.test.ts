@@ -88,6 +88,7 @@ describe('number matching', () => {
       expect((await browser.post('/api/signin/passwordless', { flowId: start.body.flowId })).status).toBe(200);
       const push = await alice.device.nextPush(); // parsed by the protocol's schema, and verified
       expect(push.context.browser.length).toBeLessThanOrEqual(128);
+      // eslint-disable-next-line no-control-regex -- the point is to find control characters
       expect(push.context.browser).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
       await alice.device.respond(push, 'deny');
     });

@@ -156,7 +156,7 @@ export const MIGRATIONS: readonly string[] = [
   `,
   // 3: audit entries carry the sign-in's or the request's correlation id.
   `ALTER TABLE audit ADD COLUMN correlation_id TEXT;`,
-  // 4: passkeys and their ceremonies' challenges, phones and SMS codes, the lab outbox (issue 5).
+  // 4: passkeys and their ceremonies' challenges, phones and SMS codes, the lab outbox.
   `
   CREATE TABLE passkeys (
     id TEXT PRIMARY KEY,

@@ -357,7 +357,7 @@ export class PostgresRepository implements Repository {
           (await del('DELETE FROM challenges WHERE expires_at < $1', cutoff)) +
           (await del('DELETE FROM activations WHERE expires_at < $1', now)) +
           (await del('DELETE FROM sessions WHERE last_seen_at < $1', cutoff)) +
-          // Issue 5: spent ceremonies and codes (kept past expiry only as long as the send limit looks back), old lab messages.
+          // Spent ceremonies and codes (kept past expiry only as long as the send limit looks back), old lab messages.
           (await del('DELETE FROM webauthn_challenges WHERE expires_at < $1', now)) +
           (await del('DELETE FROM sms_codes WHERE expires_at < $1', cutoff)) +
           (await del('DELETE FROM outbox WHERE at < $1', cutoff)),
@@ -372,7 +372,7 @@ export class PostgresRepository implements Repository {
     }
   }
 
-  // Passkeys, WebAuthn challenges, phones, SMS codes, the lab outbox (issue 5).
+  // Passkeys, WebAuthn challenges, phones, SMS codes, the lab outbox.
   async createPasskey(p: Passkey) {
     await this.insert('passkeys', p);
   }

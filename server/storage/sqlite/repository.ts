@@ -363,14 +363,14 @@ class SqliteRepository implements Repository {
         this.run('DELETE FROM challenges WHERE expires_at < ?', cutoff) +
         this.run('DELETE FROM activations WHERE expires_at < ?', now) +
         this.run('DELETE FROM sessions WHERE last_seen_at < ?', cutoff) +
-        // Issue 5: spent ceremonies and codes (kept past expiry only as long as the send limit looks back), old lab messages.
+        // Spent ceremonies and codes (kept past expiry only as long as the send limit looks back), old lab messages.
         this.run('DELETE FROM webauthn_challenges WHERE expires_at < ?', now) +
         this.run('DELETE FROM sms_codes WHERE expires_at < ?', cutoff) +
         this.run('DELETE FROM outbox WHERE at < ?', cutoff),
     }))();
   }
 
-  // Passkeys, WebAuthn challenges, phones, SMS codes, the lab outbox (issue 5).
+  // Passkeys, WebAuthn challenges, phones, SMS codes, the lab outbox.
   async createPasskey(p: Passkey) {
     this.insert('passkeys', p);
   }

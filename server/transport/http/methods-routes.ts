@@ -1,4 +1,4 @@
-// Routes for the methods a tenant falls back to (issue 5): passkeys and the phone in My
+// Routes for the methods a tenant falls back to: passkeys and the phone in My
 // Account, passkey and SMS steps at sign-in, and their policies and the lab outbox in the
 // admin API. Thin: parse with valibot, call one domain function, answer.
 import { Router, type Request, type Response } from 'express';
