@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ERROR_CODES, PushkeyError, isErrorCode, toErrorBody } from './errors.ts';
+import { ERROR_CODES, ERRORS, PushkeyError, isErrorCode, toErrorBody } from './errors.ts';
 
 describe('error codes', () => {
   it('are unique snake_case words', () => {
@@ -10,6 +10,27 @@ describe('error codes', () => {
   it('recognises exactly the listed codes', () => {
     for (const code of ERROR_CODES) expect(isErrorCode(code)).toBe(true);
     for (const value of ['', 'BAD_REQUEST', 'teapot', 'toString', '__proto__', 42, null, undefined]) expect(isErrorCode(value)).toBe(false);
+  });
+});
+
+describe('what each error code means', () => {
+  it('has exactly one entry per code', () => {
+    expect(Object.keys(ERRORS).sort()).toEqual([...ERROR_CODES].sort());
+  });
+
+  it('leaves a request open exactly when the answer may be sent again', () => {
+    for (const code of ERROR_CODES) expect(ERRORS[code].final === null, code).toBe(ERRORS[code].retryable);
+  });
+
+  it('retries only what the server did not get to decide', () => {
+    expect(ERROR_CODES.filter((code) => ERRORS[code].retryable).sort()).toEqual(['rate_limited', 'unavailable']);
+  });
+
+  it('gives people whole sentences', () => {
+    for (const code of ERROR_CODES) {
+      const words = ERRORS[code].words;
+      if (words !== null) expect(words, code).toMatch(/^[A-Z].*\.$/);
+    }
   });
 });
 

@@ -42,6 +42,55 @@ export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && CODE_SET.has(value);
 }
 
+/** How a pushed request ends when answering it fails with a code (the device's history shows it). */
+export type RequestEnd = 'number_mismatch' | 'expired' | 'cancelled' | 'update_required' | 'failed';
+
+/** What an error code means, to every part that meets it. */
+export interface ErrorMeaning {
+  /** The HTTP status the server answers with. */
+  readonly status: number;
+  /** Nothing was decided: the same call may be sent again. */
+  readonly retryable: boolean;
+  /** How a request ends when its answer fails with this code; null when the request stays open. */
+  readonly final: RequestEnd | null;
+  /** What a person reads; null where the message that comes with the error says more. */
+  readonly words: string | null;
+}
+
+/** The one table of what each error code means. docs/protocol.md documents the statuses. */
+export const ERRORS: Record<ErrorCode, ErrorMeaning> = {
+  bad_request: { status: 400, retryable: false, final: 'failed', words: null },
+  payload_too_large: { status: 413, retryable: false, final: 'failed', words: null },
+  unsupported_version: { status: 400, retryable: false, final: 'failed', words: null },
+  unauthenticated: { status: 401, retryable: false, final: 'failed', words: null },
+  forbidden: { status: 403, retryable: false, final: 'failed', words: null },
+  invalid_credentials: { status: 401, retryable: false, final: 'failed', words: 'The password is incorrect.' },
+  user_disabled: { status: 403, retryable: false, final: 'failed', words: 'This account is disabled.' },
+  locked_out: { status: 423, retryable: false, final: 'failed', words: 'Too many failed attempts. Try again later.' },
+  tap_invalid: { status: 401, retryable: false, final: 'failed', words: null },
+  flow_invalid: { status: 400, retryable: false, final: 'failed', words: null },
+  method_not_allowed: { status: 403, retryable: false, final: 'failed', words: 'Your organization does not allow this sign-in method for your account.' },
+  step_up_required: { status: 403, retryable: false, final: 'failed', words: null },
+  code_invalid: { status: 410, retryable: false, final: 'failed', words: 'This code has expired or was already used. Get a new QR code from your My Account page.' },
+  device_unknown: { status: 404, retryable: false, final: 'failed', words: 'The server no longer knows this device. Remove the account and add it again.' },
+  device_revoked: { status: 403, retryable: false, final: 'failed', words: 'This account was disabled by your organization. Remove it and add it again.' },
+  signature_invalid: { status: 401, retryable: false, final: 'failed', words: 'The server could not verify this device. Remove the account and add it again.' },
+  clock_skew: { status: 400, retryable: false, final: 'failed', words: "This computer's clock looks wrong. Check the date and time, then try again." },
+  challenge_unknown: { status: 404, retryable: false, final: 'cancelled', words: 'The server no longer knows this request.' },
+  // The message that comes with it says why (expired on arrival: the clock; or while open).
+  challenge_expired: { status: 410, retryable: false, final: 'expired', words: null },
+  challenge_consumed: { status: 409, retryable: false, final: 'cancelled', words: 'This request was already answered.' },
+  number_mismatch: { status: 422, retryable: false, final: 'number_mismatch', words: "The number didn't match. The sign-in was denied." },
+  client_update_required: { status: 426, retryable: false, final: 'update_required', words: 'Update required: your organization needs a newer version of pushkey. Update the extension and try again.' },
+  no_device: { status: 409, retryable: false, final: 'failed', words: null },
+  not_found: { status: 404, retryable: false, final: 'failed', words: null },
+  conflict: { status: 409, retryable: false, final: 'failed', words: 'This account is already added.' },
+  // The server did not get to decide anything: the network, or its rate limit.
+  rate_limited: { status: 429, retryable: true, final: null, words: 'Too many attempts. Wait a moment and try again.' },
+  unavailable: { status: 503, retryable: true, final: null, words: 'The server is unreachable. Check your connection and try again.' },
+  internal: { status: 500, retryable: false, final: 'failed', words: null },
+};
+
 /** The one error type. `message` is for people; `code` is for programs. */
 export class PushkeyError extends Error {
   override readonly name = 'PushkeyError';

@@ -1,27 +1,7 @@
-// What a person reads when something fails. One table from protocol error codes to
-// sentences; the server's own message is kept only where we have nothing better.
-import { PushkeyError, type ErrorCode } from '../../protocol/index.ts';
+// What a person reads when something fails: the words protocol/errors.ts gives each code;
+// the message that came with the error is kept only where the table has nothing better.
+import { ERRORS, PushkeyError } from '../../protocol/index.ts';
 import { errorInfoOf, extensionVersion, type ErrorInfo } from '../messaging/index.ts';
-
-const FOR_PEOPLE: Partial<Record<ErrorCode, string>> = {
-  code_invalid: 'This code has expired or was already used. Get a new QR code from your My Account page.',
-  number_mismatch: "The number didn't match. The sign-in was denied.",
-  challenge_expired: 'This request has expired.',
-  challenge_consumed: 'This request was already answered.',
-  challenge_unknown: 'The server no longer knows this request.',
-  client_update_required: 'Update required: your organization needs a newer version of pushkey. Update the extension and try again.',
-  device_revoked: 'This account was disabled by your organization. Remove it and add it again.',
-  device_unknown: 'The server no longer knows this device. Remove the account and add it again.',
-  unavailable: 'The server is unreachable. Check your connection and try again.',
-  conflict: 'This account is already added.',
-  invalid_credentials: 'The password is incorrect.',
-  locked_out: 'Too many failed attempts. Try again later.',
-  rate_limited: 'Too many attempts. Wait a moment and try again.',
-  method_not_allowed: 'Your organization does not allow this sign-in method for your account.',
-  clock_skew: "This computer's clock looks wrong. Check the date and time, then try again.",
-  signature_invalid: 'The server could not verify this device. Remove the account and add it again.',
-  user_disabled: 'This account is disabled.',
-};
 
 export function toErrorInfo(err: unknown): ErrorInfo {
   const info = errorInfoOf(err);
@@ -35,6 +15,6 @@ export function toErrorInfo(err: unknown): ErrorInfo {
   if (info.code === 'client_update_required' && typeof needed === 'string') {
     return { code: info.code, message: `Your organization needs pushkey ${needed} or later; this browser has ${extensionVersion()}. Update the extension (chrome://extensions → Update), then sign in again.` };
   }
-  const message = err instanceof PushkeyError && !['bad_request', 'challenge_expired'].includes(info.code) ? FOR_PEOPLE[err.code] : undefined;
-  return { code: info.code, message: message ?? info.message };
+  const words = err instanceof PushkeyError ? ERRORS[err.code].words : null;
+  return { code: info.code, message: words ?? info.message };
 }

@@ -1,33 +1,4 @@
-// The one table from error code to HTTP status.
-import type { ErrorCode } from '../../../protocol/errors.ts';
+// The HTTP status of each error code, read from protocol's one table of what a code means.
+import { ERROR_CODES, ERRORS, type ErrorCode } from '../../../protocol/errors.ts';
 
-export const HTTP_STATUS: Record<ErrorCode, number> = {
-  bad_request: 400,
-  payload_too_large: 413,
-  unsupported_version: 400,
-  unauthenticated: 401,
-  forbidden: 403,
-  invalid_credentials: 401,
-  user_disabled: 403,
-  locked_out: 423,
-  tap_invalid: 401,
-  flow_invalid: 400,
-  method_not_allowed: 403,
-  step_up_required: 403,
-  code_invalid: 410,
-  device_unknown: 404,
-  device_revoked: 403,
-  signature_invalid: 401,
-  clock_skew: 400,
-  challenge_unknown: 404,
-  challenge_expired: 410,
-  challenge_consumed: 409,
-  number_mismatch: 422,
-  client_update_required: 426,
-  no_device: 409,
-  not_found: 404,
-  conflict: 409,
-  rate_limited: 429,
-  unavailable: 503,
-  internal: 500,
-};
+export const HTTP_STATUS = Object.fromEntries(ERROR_CODES.map((code) => [code, ERRORS[code].status])) as Readonly<Record<ErrorCode, number>>;
