@@ -1,7 +1,7 @@
 // Requests pushed to this device: verify, queue, show, answer. Every request is stored
 // (pending, then how it ended), so the queue survives the worker being killed and the
 // popup can show a history. A push that does not verify is stored as rejected, never shown.
-import { PushkeyError, type PushRequest } from '../../protocol/index.ts';
+import { ERRORS, PushkeyError, type PushRequest } from '../../protocol/index.ts';
 import { verifyPush } from '../crypto/device-key.ts';
 import { broadcast, type RequestView } from '../messaging/index.ts';
 import {
@@ -172,17 +172,6 @@ export function toRequestView(r: RequestRecord, account: AccountRecord | undefin
   };
 }
 
-const FINAL_STATUS = {
-  number_mismatch: 'number_mismatch',
-  challenge_expired: 'expired',
-  challenge_consumed: 'cancelled',
-  challenge_unknown: 'cancelled',
-  client_update_required: 'update_required',
-} as const;
-
-/** Answers the person may send again: nothing was decided on the server. */
-const RETRYABLE = new Set<string>(['unavailable', 'rate_limited']);
-
 /** Signs and sends the person's answer. The number is whatever they typed; nothing fills it in. */
 export async function answerRequest(key: string, decision: 'approve' | 'deny' | 'report', typed: string) {
   const record = await getRequest(key);
@@ -209,10 +198,10 @@ export async function answerRequest(key: string, decision: 'approve' | 'deny' | 
     }
     return { outcome: result.outcome };
   } catch (err) {
-    if (err instanceof PushkeyError && !RETRYABLE.has(err.code)) {
-      // Anything but a network failure or the server's rate limit ends the request; those may be retried.
-      const status = (FINAL_STATUS as Record<string, RequestRecord['status']>)[err.code] ?? 'failed';
-      await settleRequest(key, status, err.code);
+    // protocol/errors.ts says how each code ends the request; a network failure or the server's rate limit leaves it open to answer again.
+    const ends = err instanceof PushkeyError ? ERRORS[err.code].final : null;
+    if (err instanceof PushkeyError && ends) {
+      await settleRequest(key, ends, err.code);
       if (err.code === 'device_revoked') await markRevoked(account.deviceId);
     }
     throw err;
