@@ -2,6 +2,7 @@
 // signed poll that fetches whatever was pushed while the worker slept.
 import { EnrollLink, PushkeyError, parseWith } from '../../protocol/index.ts';
 import { DeviceName } from '../../protocol/fields.ts';
+import { clock } from '../clock.ts';
 import { createDeviceKey } from '../crypto/device-key.ts';
 import { broadcast, browser, type AccountView, type RequestView } from '../messaging/index.ts';
 import { accountsOf, deleteAccount, deleteRequestsOf, getAccount, listAccounts, putAccount, updateAccount, type AccountRecord } from '../storage/db.ts';
@@ -63,7 +64,7 @@ export async function addAccount(input: { origin: string; code: string; user?: s
   }
   const key = await createDeviceKey();
   const enrolled = await api.enroll(link.origin, link.code, key, name);
-  const now = Date.now();
+  const now = clock.now();
   const account: AccountRecord = {
     deviceId: enrolled.deviceId,
     accountId: enrolled.accountId,
@@ -135,7 +136,7 @@ export async function startPasswordlessSetup(deviceId: string, password: string)
   try {
     const request = await withCommandTimestamp(deviceId, (a, ts) => api.startPasswordlessSetup(a, ts, password)).catch(revokedCheck(deviceId));
     const record = await receiveRequest(account.origin, request, 'setup');
-    if (!record && request.expiresAt <= Date.now()) {
+    if (!record && request.expiresAt <= clock.now()) {
       throw new PushkeyError('challenge_expired', "The request had already expired when it arrived. Check this computer's date and time, then try again.");
     }
     if (!record) throw new PushkeyError('signature_invalid', 'The setup request did not verify against the server key pinned at enrollment', { pinnedKey: true });

@@ -2,6 +2,7 @@
 // than the last one it accepted from the device. Commands of one device are therefore
 // serialized here, and the last timestamp is stored with the account.
 import { PushkeyError } from '../../protocol/index.ts';
+import { clock } from '../clock.ts';
 import { getAccount, updateAccount, type AccountRecord } from '../storage/db.ts';
 
 const queues = new Map<string, Promise<unknown>>();
@@ -11,7 +12,7 @@ export function withCommandTimestamp<T>(deviceId: string, run: (account: Account
   const next = previous.catch(() => undefined).then(async () => {
     const current = await getAccount(deviceId);
     if (!current) throw new PushkeyError('device_unknown', 'This account was removed');
-    const timestamp = Math.max(Date.now(), current.lastCommandAt + 1);
+    const timestamp = Math.max(clock.now(), current.lastCommandAt + 1);
     const account = (await updateAccount(deviceId, () => ({ lastCommandAt: timestamp }))) ?? current;
     try {
       return await run(account, timestamp);

@@ -1,6 +1,7 @@
 // The signed poll: fetches every pending request of a device, and is how the device learns,
 // from a signed exchange rather than an unsigned channel hint, that its registration is gone.
 import { PushkeyError } from '../../protocol/index.ts';
+import { clock } from '../clock.ts';
 import { getAccount } from '../storage/db.ts';
 import { withCommandTimestamp } from './commands.ts';
 import * as api from './device-api.ts';
@@ -16,7 +17,7 @@ export const revokedCheck = (deviceId: string) => async (err: unknown): Promise<
 export async function pollAccount(deviceId: string): Promise<void> {
   const account = await getAccount(deviceId);
   if (!account || account.revoked) return;
-  const askedAt = Date.now();
+  const askedAt = clock.now();
   const requests = await withCommandTimestamp(deviceId, (a, ts) => api.poll(a, ts)).catch(revokedCheck(deviceId));
   for (const request of requests) await receiveRequest(account.origin, request, 'poll');
   // The poll lists every request still open on the server for this device. One pending here

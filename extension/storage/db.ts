@@ -2,6 +2,7 @@
 // history of requests. The schema is one typed interface; migrations live in `upgrade`.
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { RequestKind } from '../../protocol/index.ts';
+import { clock } from '../clock.ts';
 import type { RequestStatus } from '../messaging/schema.ts';
 
 export interface AccountRecord {
@@ -85,7 +86,7 @@ export async function updateAccount(deviceId: string, change: (a: AccountRecord)
   const tx = (await db()).transaction('accounts', 'readwrite');
   const current = await tx.store.get(deviceId);
   if (!current) return undefined;
-  const next = { ...current, ...change(current), updatedAt: Date.now() };
+  const next = { ...current, ...change(current), updatedAt: clock.now() };
   await tx.store.put(next);
   await tx.done;
   return next;
