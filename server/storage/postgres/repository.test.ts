@@ -3,7 +3,7 @@ import pg from 'pg';
 import { type RepositoryHarness, describeRepositoryContract } from '../repository.contract.ts';
 import type { Repository } from '../repository.ts';
 import { describeMethodsContract } from '../methods.contract.ts';
-import { openPostgres } from './repository.ts';
+import { openPostgres } from './open.ts';
 
 const DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const prefix = `pk_contract_${process.pid}_${Date.now().toString(36)}`;

@@ -7,8 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { type RepositoryHarness, describeRepositoryContract, makeUser } from '../repository.contract.ts';
 import type { Repository } from '../repository.ts';
 import { describeMethodsContract } from '../methods.contract.ts';
-import { MIGRATIONS } from './migrations.ts';
-import { openSqlite } from './repository.ts';
+import { migrations } from '../migrations.ts';
+import { openSqlite } from './open.ts';
 
 const root = mkdtempSync(path.join(tmpdir(), 'pushkey-repo-'));
 const files = new WeakMap<Repository, string>();
@@ -46,7 +46,7 @@ describe('SQLite migrations', () => {
       repo = openSqlite({ filename });
       await repo.close();
       const db = new Database(filename, { readonly: true });
-      expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+      expect(db.pragma('user_version', { simple: true })).toBe(migrations('sqlite').length);
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
       db.close();
       repo = openSqlite({ filename });

@@ -1,0 +1,77 @@
+// PostgreSQL (pg), for many instances on one database. Only what is PostgreSQL's own lives
+// here: the pool, the schema, migrations under an advisory lock, and advisory locks for
+// count-then-insert. LISTEN/NOTIFY is the push bus's (server/transport/push/pg-bus.ts).
+import pg from 'pg';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import type { Repository } from '../repository.ts';
+import type { Schema } from '../schema.ts';
+import { migrations } from '../migrations.ts';
+import { composeRepository } from '../stores.ts';
+
+const SCHEMA_RE = /^[a-z_][a-z0-9_]*$/;
+/** Any constant will do; it only has to be the same for every instance. */
+const MIGRATION_LOCK = 7_146_011;
+
+export interface PostgresOptions {
+  connectionString: string;
+  /** A schema to use instead of public (tests isolate themselves this way). Created if missing. */
+  schema?: string;
+  max?: number;
+}
+
+/** The pool is public for the rate limiters, which keep their counts in the same database (rate_limits). */
+export type PostgresRepository = Repository & { readonly pool: pg.Pool };
+
+export async function openPostgres(opts: PostgresOptions): Promise<PostgresRepository> {
+  if (opts.schema && !SCHEMA_RE.test(opts.schema)) throw new TypeError(`openPostgres: bad schema name "${opts.schema}"`);
+  const pool = new pg.Pool({
+    connectionString: opts.connectionString,
+    max: opts.max ?? 10,
+    ...(opts.schema ? { options: `-c search_path=${opts.schema}` } : {}),
+  });
+  // An idle client that the server ends (restart, failover, idle timeout) must not crash the
+  // process; the next query takes a new one.
+  pool.on('error', () => {});
+  if (opts.schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${opts.schema}`);
+  await migrate(pool);
+  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+  const repo = composeRepository({
+    db,
+    // Transaction-scoped advisory locks, taken in the order given, serialise every instance.
+    serialized: (keys, fn) =>
+      db.transaction().execute(async (trx) => {
+        for (const key of keys) await sql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(trx);
+        return fn(trx);
+      }),
+    insertionOrder: 'seq',
+    skipLocked: true,
+    bytewise: 'C',
+    // Kysely's destroy ends the pool.
+    close: () => db.destroy(),
+  });
+  return { ...repo, pool };
+}
+
+async function migrate(pool: pg.Pool): Promise<void> {
+  const steps = migrations('postgres');
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)');
+    const { rows: done } = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM schema_migrations');
+    for (let i = done[0]!.n; i < steps.length; i++) {
+      await client.query('BEGIN');
+      try {
+        await client.query(steps[i]!);
+        await client.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [i + 1, Date.now()]);
+        await client.query('COMMIT');
+      } catch (err) {
+        await client.query('ROLLBACK');
+        throw err;
+      }
+    }
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => {});
+    client.release();
+  }
+}

@@ -1,0 +1,86 @@
+// SQLite (better-sqlite3 12, WAL, foreign keys): the default storage, one file, one process.
+// Only what is SQLite's own lives here: pragmas, the migration counter, the statement
+// cache, and the write lock for count-then-insert (BEGIN IMMEDIATE).
+import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect, sql, type SqliteDatabase } from 'kysely';
+import type { Repository } from '../repository.ts';
+import type { Db } from '../engine.ts';
+import type { Schema } from '../schema.ts';
+import { migrations } from '../migrations.ts';
+import { composeRepository } from '../stores.ts';
+
+export interface SqliteOptions {
+  /** A file path, or ':memory:'. */
+  filename: string;
+  /** FULL survives power loss; NORMAL is ~10× faster in WAL mode and loses at most the last commits on power loss. */
+  synchronous?: 'FULL' | 'NORMAL';
+}
+
+export function openSqlite(opts: SqliteOptions): Repository {
+  const db = new Database(opts.filename);
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${opts.synchronous ?? 'NORMAL'}`);
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+  // Kysely's driver holds the one connection for a whole transaction (its mutex), so the
+  // stores' transactions are atomic although better-sqlite3 itself is synchronous.
+  const kysely = new Kysely<Schema>({ dialect: new SqliteDialect({ database: cachingStatements(db) }) });
+  return composeRepository({
+    db: kysely,
+    serialized: (_keys, fn) => immediate(kysely, fn),
+    insertionOrder: 'rowid',
+    skipLocked: false,
+    bytewise: 'BINARY',
+    close: () => kysely.destroy(),
+  });
+}
+
+function migrate(db: Database.Database): void {
+  const steps = migrations('sqlite');
+  let current = db.pragma('user_version', { simple: true }) as number;
+  // Before the list was shared, SQLite's fifth step was the sign-in expiry, which is the
+  // sixth of the shared list (the fifth, PostgreSQL's rate limits, does nothing here).
+  if (current === 5 && hasColumn(db, 'signins', 'expires_at')) current = 6;
+  for (let i = current; i < steps.length; i++) {
+    db.transaction(() => {
+      db.exec(steps[i]!);
+      db.pragma(`user_version = ${i + 1}`);
+    })();
+  }
+}
+
+const hasColumn = (db: Database.Database, table: string, column: string): boolean =>
+  (db.pragma(`table_info(${table})`) as { name: string }[]).some((c) => c.name === column);
+
+/** The statements the stores build are few and repeat on every request: prepare each once (measured in bench/signin-storage.bench.ts). */
+function cachingStatements(db: Database.Database, max = 500): SqliteDatabase {
+  const cache = new Map<string, Database.Statement>();
+  return {
+    close: () => db.close(),
+    prepare(text) {
+      let s = cache.get(text);
+      if (!s) {
+        if (cache.size >= max) cache.clear();
+        s = db.prepare(text);
+        cache.set(text, s);
+      }
+      return s;
+    },
+  };
+}
+
+/** IMMEDIATE takes the write lock before the first read: another process on the same file waits. */
+function immediate<T>(kysely: Kysely<Schema>, fn: (db: Db) => Promise<T>): Promise<T> {
+  return kysely.connection().execute(async (conn) => {
+    await sql`begin immediate`.execute(conn);
+    try {
+      const result = await fn(conn);
+      await sql`commit`.execute(conn);
+      return result;
+    } catch (err) {
+      await sql`rollback`.execute(conn);
+      throw err;
+    }
+  });
+}

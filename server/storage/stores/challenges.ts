@@ -1,0 +1,138 @@
+// Number-match requests pushed to devices: consumed once, listed for the device, swept when
+// they run out of time, and counted for the throttle and the fatigue rule.
+import { sql } from 'kysely';
+import { Kind } from '../../../protocol/fields.ts';
+import type { Challenge, ChallengeStatus } from '../../domain/types.ts';
+import type { Repository } from '../repository.ts';
+import type { Engine } from '../engine.ts';
+import { memberOf, num, numOrNull, oneOf, str, strOrNull, type Row } from './parse.ts';
+import { countWhere } from './match.ts';
+
+const status = oneOf<ChallengeStatus>({ pending: true, approved: true, denied: true, reported: true, number_mismatch: true, update_required: true, cancelled: true, expired: true });
+const kind = memberOf(Kind.options);
+
+const toChallenge = (r: Row): Challenge => ({
+  id: str(r.id),
+  userId: str(r.user_id),
+  deviceId: strOrNull(r.device_id),
+  kind: kind(r.kind, 'challenges.kind'),
+  nonce: str(r.nonce),
+  number: str(r.number),
+  app: str(r.app),
+  ip: str(r.ip),
+  location: str(r.location),
+  browser: str(r.browser),
+  createdAt: num(r.created_at, 'challenges.created_at'),
+  expiresAt: num(r.expires_at, 'challenges.expires_at'),
+  status: status(r.status, 'challenges.status'),
+  answeredAt: numOrNull(r.answered_at, 'challenges.answered_at'),
+  answeredBy: strOrNull(r.answered_by),
+  flowId: strOrNull(r.flow_id),
+});
+
+type ChallengesStore = Pick<Repository, 'createChallenge' | 'getChallenge' | 'consumeChallenge' | 'listPendingForDevice' | 'expirePending' | 'cancelPendingForUser' | 'challengeStats'>;
+
+export function challengesStore({ db, insertionOrder, skipLocked }: Engine): ChallengesStore {
+  return {
+    async createChallenge(c) {
+      await db
+        .insertInto('challenges')
+        .values({
+          id: c.id,
+          user_id: c.userId,
+          device_id: c.deviceId,
+          kind: c.kind,
+          nonce: c.nonce,
+          number: c.number,
+          app: c.app,
+          ip: c.ip,
+          location: c.location,
+          browser: c.browser,
+          created_at: c.createdAt,
+          expires_at: c.expiresAt,
+          status: c.status,
+          answered_at: c.answeredAt,
+          answered_by: c.answeredBy,
+          flow_id: c.flowId,
+        })
+        .execute();
+    },
+    async getChallenge(id) {
+      const r = await db.selectFrom('challenges').selectAll().where('id', '=', id).executeTakeFirst();
+      return r ? toChallenge(r) : null;
+    },
+    async consumeChallenge(id, u, now) {
+      const r = await db
+        .updateTable('challenges')
+        .set({ status: u.status, answered_at: u.answeredAt, answered_by: u.answeredBy })
+        .where('id', '=', id)
+        .where('status', '=', 'pending')
+        .where('expires_at', '>', now)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
+    },
+    async listPendingForDevice(device, now) {
+      const rows = await db
+        .selectFrom('challenges')
+        .selectAll()
+        .where('user_id', '=', device.userId)
+        .where('status', '=', 'pending')
+        .where('expires_at', '>', now)
+        .where((eb) => eb.or([eb('device_id', 'is', null), eb('device_id', '=', device.id)]))
+        .orderBy('created_at')
+        .orderBy(sql.ref(insertionOrder))
+        .execute();
+      return rows.map(toChallenge);
+    },
+    async expirePending(now, limit) {
+      // The outer status check holds when another sweep ended the row between the two reads.
+      const due = db
+        .selectFrom('challenges')
+        .select('id')
+        .where('status', '=', 'pending')
+        .where('expires_at', '<=', now)
+        .orderBy('expires_at')
+        .limit(limit)
+        .$if(skipLocked, (qb) => qb.forUpdate().skipLocked());
+      const rows = await db
+        .updateTable('challenges')
+        .set({ status: 'expired', answered_at: sql<number>`expires_at` })
+        .where('id', 'in', due)
+        .where('status', '=', 'pending')
+        .returningAll()
+        .execute();
+      return rows.map(toChallenge);
+    },
+    async cancelPendingForUser(userId, now) {
+      const rows = await db
+        .updateTable('challenges')
+        .set({ status: 'cancelled', answered_at: now })
+        .where('user_id', '=', userId)
+        .where('status', '=', 'pending')
+        .where('expires_at', '>', now)
+        .returningAll()
+        .execute();
+      return rows.map(toChallenge);
+    },
+    async challengeStats(userId, since, now) {
+      const r = await db
+        .selectFrom('challenges')
+        .select((eb) => [
+          eb.fn.countAll<string | number>().as('created'),
+          countWhere(sql`status = 'pending' and expires_at > ${now}`).as('outstanding'),
+          countWhere(sql`status in ('denied', 'reported')`).as('denied'),
+          countWhere(sql`status = 'expired' or (status = 'pending' and expires_at <= ${now})`).as('unanswered'),
+        ])
+        .where('user_id', '=', userId)
+        .where('created_at', '>', since)
+        .where('kind', 'in', ['mfa', 'passwordless'])
+        .executeTakeFirstOrThrow();
+      return {
+        created: num(r.created, 'count'),
+        outstanding: num(r.outstanding, 'count'),
+        denied: num(r.denied, 'count'),
+        unanswered: num(r.unanswered, 'count'),
+      };
+    },
+  };
+}

@@ -1,0 +1,32 @@
+// Retention: old log entries and spent transient rows go, in one transaction.
+import type { DeleteResult } from 'kysely';
+import type { Repository } from '../repository.ts';
+import type { Engine } from '../engine.ts';
+
+const count = (r: DeleteResult): number => Number(r.numDeletedRows);
+
+export function retentionStore({ db }: Engine): Pick<Repository, 'purge'> {
+  return {
+    purge(cutoff, now) {
+      return db.transaction().execute(async (trx) => {
+        const older = async (table: 'signins' | 'audit' | 'alerts' | 'outbox', before: number) => count(await trx.deleteFrom(table).where('at', '<', before).executeTakeFirstOrThrow());
+        const expired = async (table: 'flows' | 'challenges' | 'activations' | 'webauthn_challenges' | 'sms_codes', before: number) =>
+          count(await trx.deleteFrom(table).where('expires_at', '<', before).executeTakeFirstOrThrow());
+        return {
+          signIns: await older('signins', cutoff),
+          audit: await older('audit', cutoff),
+          alerts: await older('alerts', cutoff),
+          transient:
+            (await expired('flows', now)) +
+            (await expired('challenges', cutoff)) +
+            (await expired('activations', now)) +
+            count(await trx.deleteFrom('sessions').where('last_seen_at', '<', cutoff).executeTakeFirstOrThrow()) +
+            // Spent ceremonies and codes (codes kept past expiry as long as the send limit looks back), old lab messages.
+            (await expired('webauthn_challenges', now)) +
+            (await expired('sms_codes', cutoff)) +
+            (await older('outbox', cutoff)),
+        };
+      });
+    },
+  };
+}

@@ -1,0 +1,23 @@
+// Key/value settings: tenant name, policies (JSON), the server key.
+import type { Repository } from '../repository.ts';
+import type { Engine } from '../engine.ts';
+
+export function settingsStore({ db }: Engine): Pick<Repository, 'getSetting' | 'setSetting' | 'initSetting'> {
+  const getSetting = async (key: string) => {
+    const r = await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
+    return r ? String(r.value) : null;
+  };
+  return {
+    getSetting,
+    async setSetting(key, value) {
+      await db.insertInto('settings').values({ key, value }).onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute();
+    },
+    async initSetting(key, value) {
+      // Only the first writer's value lands; every starter then reads the same one.
+      await db.insertInto('settings').values({ key, value }).onConflict((oc) => oc.column('key').doNothing()).execute();
+      const stored = await getSetting(key);
+      if (stored === null) throw new TypeError(`initSetting: "${key}" vanished after it was stored`);
+      return stored;
+    },
+  };
+}
