@@ -132,6 +132,7 @@ export async function removeAccount(deviceId: string): Promise<{ serverNotified:
 /** Password once; the answer is a number-match request the popup shows next. */
 export async function startPasswordlessSetup(deviceId: string, password: string): Promise<RequestView> {
   const account = await activeAccount(deviceId);
+  // The popup answers it: the prompt window leaves it alone until the popup closes.
   markSetupInPopup(deviceId, true);
   try {
     const request = await withCommandTimestamp(deviceId, (a, ts) => api.startPasswordlessSetup(a, ts, password)).catch(revokedCheck(deviceId));
@@ -141,8 +142,9 @@ export async function startPasswordlessSetup(deviceId: string, password: string)
     }
     if (!record) throw new PushkeyError('signature_invalid', 'The setup request did not verify against the server key pinned at enrollment', { pinnedKey: true });
     return toRequestView(record, account);
-  } finally {
+  } catch (err) {
     markSetupInPopup(deviceId, false);
+    throw err;
   }
 }
 

@@ -8,7 +8,7 @@ import { ServerFrame, channelAuthBytes, type DeviceFrame } from '../../protocol/
 import { signBytes } from '../crypto/device-key.ts';
 import { broadcast } from '../messaging/index.ts';
 import { accountsOf, listAccounts, type AccountRecord } from '../storage/db.ts';
-import { confirmRevoked } from './poll.ts';
+import { confirmRevoked, pollAccount } from './poll.ts';
 import { cancelRequest, receiveRequest } from './requests.ts';
 
 const BACKOFF_BASE_MS = 1_000;
@@ -23,6 +23,8 @@ class Channel {
   private retry: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
   readonly ready = new Set<string>();
+  /** Devices bound on an earlier socket of this worker: a later bind is a reconnect. */
+  private readonly boundBefore = new Set<string>();
 
   constructor(readonly origin: string) {}
 
@@ -117,6 +119,10 @@ class Channel {
         return;
       case 'ready':
         this.ready.add(frame.deviceId);
+        // Back after a drop: a cancel sent meanwhile was not heard, and the server re-sends only
+        // what is pending. A signed poll settles what ended while the socket was down.
+        if (this.boundBefore.has(frame.deviceId)) void pollAccount(frame.deviceId).catch(() => undefined);
+        this.boundBefore.add(frame.deviceId);
         this.attempts = 0;
         broadcast({ type: 'accountsChanged' });
         return;

@@ -13,7 +13,7 @@ export function toErrorInfo(err: unknown): ErrorInfo {
   // Name both versions: the one the organization needs and the one installed here.
   const needed = err instanceof PushkeyError ? err.details?.minClientVersion : undefined;
   if (info.code === 'client_update_required' && typeof needed === 'string') {
-    return { code: info.code, message: `Your organization needs pushkey ${needed} or later; this browser has ${extensionVersion()}. Update the extension (chrome://extensions → Update), then sign in again.` };
+    return { code: info.code, message: `Your organization needs pushkey ${needed} or later; this browser has ${extensionVersion()}. Update the extension (restarting the browser installs a store update; one loaded from a folder needs a new build there), then sign in again.` };
   }
   const words = err instanceof PushkeyError ? ERRORS[err.code].words : null;
   return { code: info.code, message: words ?? info.message };

@@ -3,8 +3,8 @@
 import { browser, handleMessages, onPageClosed } from '../messaging/index.ts';
 import { accountViews, addAccount, disablePasswordless, removeAccount, startPasswordlessSetup, suggestDeviceName, wake } from './accounts.ts';
 import { toErrorInfo } from './errors.ts';
-import { closePromptIfIdle, queueForPrompt, showPrompt, watchPromptWindow } from './prompt-window.ts';
-import { answerRequest, pendingRequests, requestHistory, resumeSetupOutsidePopup } from './requests.ts';
+import { closePromptIfIdle, notePromptShowing, queueForPrompt, showPrompt, watchPromptWindow } from './prompt-window.ts';
+import { answerRequest, pendingRequests, promptRequests, requestHistory, resumeSetupOutsidePopup } from './requests.ts';
 
 const WAKE_ALARM = 'wake';
 // Chrome's shortest period (30 s). Chrome kills an idle worker after 30 s; this alarm starts
@@ -21,15 +21,16 @@ handleMessages(
     disablePasswordless: ({ deviceId }) => disablePasswordless(deviceId),
     listPending: () => pendingRequests(),
     openPrompt: () => showPrompt().then(() => null),
-    promptQueue: () => queueForPrompt(pendingRequests),
-    closePrompt: () => closePromptIfIdle(pendingRequests),
+    promptQueue: () => queueForPrompt(promptRequests),
+    closePrompt: () => closePromptIfIdle(promptRequests),
+    promptShowing: ({ key }) => notePromptShowing(key).then(() => null),
     listHistory: ({ deviceId }) => requestHistory(deviceId),
     answerRequest: ({ key, decision, number }) => answerRequest(key, decision, number),
   },
   toErrorInfo,
 );
 
-watchPromptWindow(pendingRequests);
+watchPromptWindow(promptRequests);
 onPageClosed('popup', () => void resumeSetupOutsidePopup());
 
 browser.alarms.onAlarm.addListener((alarm) => {

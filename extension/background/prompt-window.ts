@@ -7,11 +7,11 @@
 //   and hands it the queue instead (a request stored before that check is shown there);
 // - once the worker has closed it, the id is gone, so a later request opens a new one;
 // - a window that disappears otherwise (the person closed it just as a request arrived)
-//   is reopened for the requests it was never given.
+//   is reopened for the requests it never showed.
 import { browser, extensionUrl } from '../messaging/index.ts';
 
 const WINDOW_KEY = 'promptWindowId';
-/** Keys of the requests handed to the open window: what the person has had in front of them. */
+/** Keys of the requests the open window has shown: what the person has had in front of them. */
 const GIVEN_KEY = 'promptGiven';
 export const PROMPT_PATH = 'extension/prompt/index.html';
 
@@ -61,17 +61,18 @@ export function showPrompt(): Promise<void> {
   return serialized(open);
 }
 
-/** Hands the window its queue, noting that it has these requests. */
-async function give<T extends Queued>(queue: T[]): Promise<T[]> {
-  const given = await givenKeys();
-  for (const r of queue) given.add(r.key);
-  await browser.storage.session.set({ [GIVEN_KEY]: [...given] });
-  return queue;
-}
-
 /** The window's queue, as `read` lists it. */
 export function queueForPrompt<T extends Queued>(read: () => Promise<T[]>): Promise<T[]> {
-  return serialized(async () => give(await read()));
+  return serialized(read);
+}
+
+/** The window shows this request now: the person has had it in front of them. */
+export function notePromptShowing(key: string): Promise<void> {
+  return serialized(async () => {
+    const given = await givenKeys();
+    given.add(key);
+    await browser.storage.session.set({ [GIVEN_KEY]: [...given] });
+  });
 }
 
 /**
@@ -82,7 +83,7 @@ export function queueForPrompt<T extends Queued>(read: () => Promise<T[]>): Prom
 export function closePromptIfIdle<T extends Queued>(read: () => Promise<T[]>): Promise<T[]> {
   return serialized(async () => {
     const queue = await read();
-    if (queue.length > 0) return give(queue);
+    if (queue.length > 0) return queue;
     const id = await storedWindow();
     await forgetWindow();
     if (id !== undefined) await browser.windows.remove(id).catch(() => undefined);
@@ -90,7 +91,7 @@ export function closePromptIfIdle<T extends Queued>(read: () => Promise<T[]>): P
   });
 }
 
-/** A prompt window that went away (closed by the person) reopens only for requests it never had. */
+/** A prompt window that went away (closed by the person) reopens only for requests it never showed. */
 export function watchPromptWindow(read: () => Promise<Queued[]>): void {
   browser.windows.onRemoved.addListener((windowId: number) => {
     void serialized(async () => {

@@ -67,7 +67,8 @@ export async function receiveRequest(origin: string, request: PushRequest, via: 
   scheduleExpiry(record);
   void pruneHistory();
   const answeredInPopup = via === 'setup' || (request.kind === 'passwordless_setup' && setupInPopup.has(request.deviceId));
-  if (!answeredInPopup) await showPrompt();
+  // A window the browser would not open must not stop a poll's other requests: the popup lists them.
+  if (!answeredInPopup) await showPrompt().catch((err: unknown) => console.warn('pushkey: cannot open the prompt window', err));
   broadcast({ type: 'requestsChanged' });
   return record;
 }
@@ -89,6 +90,7 @@ async function expireIfDue(key: string): Promise<void> {
  * number). A passwordless setup it was answering is still pending: offer it in the prompt window.
  */
 export async function resumeSetupOutsidePopup(): Promise<void> {
+  setupInPopup.clear();
   const now = Date.now();
   const open = (await requestsWithStatus('pending')).filter((r) => r.kind === 'passwordless_setup' && r.expiresAt > now);
   if (open.length > 0) await showPrompt();
@@ -138,6 +140,11 @@ export async function settlePendingWhere(deviceId: string, ended: (r: RequestRec
     if (r.deviceId === deviceId && ended(r) && (await settleRequest(r.key, 'cancelled', detail))) changed = true;
   }
   if (changed) broadcast({ type: 'requestsChanged' });
+}
+
+/** The prompt window's queue: every pending request but a passwordless setup the popup is answering. */
+export async function promptRequests(): Promise<RequestView[]> {
+  return (await pendingRequests()).filter((r) => !(r.kind === 'passwordless_setup' && setupInPopup.has(r.deviceId)));
 }
 
 export async function requestHistory(deviceId?: string): Promise<RequestView[]> {

@@ -80,6 +80,8 @@ export const CALLS = {
   promptQueue: { args: v.object({}), reply: v.array(RequestView) },
   /** The prompt window has nothing left: closed by the worker unless requests wait, which come back instead. */
   closePrompt: { args: v.object({}), reply: v.array(RequestView) },
+  /** The prompt window shows this request now (a window closed by hand reopens only for requests it never showed). */
+  promptShowing: { args: v.object({ key: Text }), reply: v.null() },
   listHistory: { args: v.object({ deviceId: v.optional(Text) }), reply: v.array(RequestView) },
   answerRequest: {
     args: v.object({ key: Text, decision: Answer, number: Text }),

@@ -36,7 +36,8 @@ export function Prompt(): JSX.Element {
   // the request on screen stays until its own countdown says it expired.
   const live = (queue ?? []).filter((r) => !ended.has(r.key) && (r.key === selected?.key || r.expiresAt > Date.now()));
   const onScreen = live.find((r) => r.key === selected?.key);
-  const current = onScreen ?? (answering ? undefined : live[0]);
+  // Nothing takes the place of the request on screen until it has ended here, with its outcome said.
+  const current = selected ? onScreen : live[0];
   const liveCount = useRef(0);
   liveCount.current = live.length;
 
@@ -44,7 +45,8 @@ export function Prompt(): JSX.Element {
     setEnded((prev) => new Set(prev).add(key));
     setSelected(null);
     setAnswering(null);
-    setOutcome(o);
+    // A fresh object: two requests that end alike each get their own time on screen.
+    setOutcome({ ...o });
   };
 
   useEffect(() => {
@@ -54,18 +56,27 @@ export function Prompt(): JSX.Element {
     if (!queue.some((r) => r.key === selected.key)) {
       finish(selected.key, Date.now() >= selected.expiresAt ? OUTCOMES.challenge_expired! : { tone: 'error', title: 'Request closed', text: 'This request was cancelled, replaced or answered elsewhere.' });
     }
-  }, [queue]);
+  }, [queue, answering]);
 
   useEffect(() => {
-    if (current && current.key !== selected?.key) setSelected(current);
+    if (!selected && current) setSelected(current);
+  }, [selected, current?.key]);
+
+  // The worker learns what the person has had in front of them: a window closed by hand reopens
+  // only for requests it never showed.
+  useEffect(() => {
+    if (current) void call('promptShowing', { key: current.key }).catch(() => undefined);
   }, [current?.key]);
 
+  // Each refused close counts, so that the idle close below is tried again after a refusal.
+  const [refusals, setRefusals] = useState(0);
   /** The worker closes the window unless requests wait; those come back and are shown. */
   const requestClose = async () => {
     const rest = await call('closePrompt', {}).catch(() => null);
     if (rest && rest.length > 0) {
       setQueue(rest);
       setOutcome(null);
+      setRefusals((n) => n + 1);
       return;
     }
     // The worker closes it; if it could not (unreachable, or it had lost this window's id, so a
@@ -85,13 +96,15 @@ export function Prompt(): JSX.Element {
     if (!idle) return undefined;
     const t = setTimeout(() => void requestClose(), OUTCOME_MS);
     return () => clearTimeout(t);
-  }, [idle]);
+  }, [idle, refusals]);
 
   let body: JSX.Element;
-  if (answering && !onScreen) body = <Spinner label="Sending your answer…" />;
-  else if (!queue) body = <Spinner label="Loading…" />;
-  else if (!current) body = outcome ? <OutcomeView outcome={outcome} /> : <Spinner label="No pending requests. This window closes." />;
-  else
+  if (!queue) body = <Spinner label="Loading…" />;
+  else if (!current) {
+    if (answering) body = <Spinner label="Sending your answer…" />;
+    else if (outcome) body = <OutcomeView outcome={outcome} />;
+    else body = <Spinner label={selected ? 'Checking this request…' : 'No pending requests. This window closes.'} />;
+  } else
     body = (
       <>
         {outcome && <OutcomeLine outcome={outcome} />}
@@ -160,7 +173,7 @@ function Ask(props: { request: RequestView; more: number; onSending: (on: boolea
   }, [request.expiresAt]);
   useEffect(() => {
     if (left === 0 && stage !== 'sending') onOutcome(OUTCOMES.challenge_expired!);
-  }, [left]);
+  }, [left, stage]);
 
   async function answer(decision: 'approve' | 'deny' | 'report') {
     if (decision === 'approve' && !/^\d{2,8}$/.test(number)) {
@@ -179,8 +192,10 @@ function Ask(props: { request: RequestView; more: number; onSending: (on: boolea
       // The worker's words name the versions; the fixed text is for a server that did not say.
       if (code === 'client_update_required') return onOutcome({ ...known!, text: (err as Error).message });
       if (known) return onOutcome(known);
-      if (code === 'unavailable' || code === 'bad_request') {
-        // Nothing was decided: let the person try again.
+      // The worker decides whether the request is still open (nothing was decided: offline, the
+      // rate limit): then the person may try again here; otherwise it has ended.
+      const stillOpen = await call('promptQueue', {}).then((q) => q.some((r) => r.key === request.key), () => false);
+      if (stillOpen) {
         props.onSending(false);
         setError((err as Error).message);
         setStage(decision === 'approve' ? 'ask' : 'report');

@@ -337,7 +337,7 @@ const OUTCOMES: Record<Exclude<FlowStatus, 'pending' | 'signed_in'>, { title: st
   expired: { title: 'Request timed out', text: "We didn't hear from your Authenticator app in time." },
   update_required: {
     title: 'Update your authenticator',
-    text: 'Your organization now requires a newer version of the pushkey extension than the one that answered. Update it (chrome://extensions → Update), then send another request.',
+    text: 'Your organization now requires a newer version of the pushkey extension than the one that answered. Update it (restarting the browser installs a store update; ask your administrator if you are not sure how), then send another request.',
   },
   cancelled: { title: 'Request cancelled', text: 'This request was cancelled or replaced by a newer one.' },
 };

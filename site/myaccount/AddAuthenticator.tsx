@@ -191,6 +191,7 @@ function TryStep({ deviceId, onDone }: { deviceId: string | null; onDone: () => 
   const [error, setError] = useState<string | null>(null);
   // The notification still waiting on the device: it ends when this step is left or replaced.
   const waiting = useRef<string | null>(null);
+  const left = useRef(false);
   const withdraw = () => {
     if (waiting.current) void me.withdrawTestNotification(waiting.current).catch(() => undefined);
     waiting.current = null;
@@ -204,6 +205,8 @@ function TryStep({ deviceId, onDone }: { deviceId: string | null; onDone: () => 
     try {
       const sent = await me.testNotification(deviceId ?? undefined);
       waiting.current = sent.challengeId;
+      // Left while it was being sent: it ends at once.
+      if (left.current) return withdraw();
       setChallenge(sent);
     } catch (err) {
       setError(messageOf(err));
@@ -211,7 +214,10 @@ function TryStep({ deviceId, onDone }: { deviceId: string | null; onDone: () => 
   };
   useEffect(() => {
     void send();
-    return withdraw;
+    return () => {
+      left.current = true;
+      withdraw();
+    };
   }, []);
 
   usePoll(challenge !== null && status === 'pending', 1000, async () => {

@@ -145,7 +145,7 @@ describe('site: sign-in', () => {
     try {
       await alice.device.respond(push, 'approve', number);
       await waitForText(p, 'Update your authenticator');
-      await waitForText(p, 'chrome://extensions');
+      await waitForText(p, 'restarting the browser installs a store update');
       await shot(p, 'signin-update-required');
     } finally {
       await srv.setPolicy({ minClientVersion: '0.0.0' });
