@@ -26,7 +26,7 @@ const timeOnly = new Intl.DateTimeFormat(undefined, { timeStyle: 'medium' });
 /** Short names for the table's narrow column; the detail pane and the timeline use the full ones. */
 const SHORT_METHOD: Record<string, string> = { authenticator: 'Push notification', passwordless: 'Passwordless (app)', tap: 'Access Pass (TAP)', sms: 'SMS code' };
 const shortMethod = (m: string) => SHORT_METHOD[m] ?? methodName(m);
-const STEP_RESULT: Record<Outcome, string> = { success: 'Succeeded', failure: 'Failed', pending: 'Waiting', unanswered: 'No answer' };
+const STEP_RESULT: Record<Outcome, string> = { success: 'Succeeded', failure: 'Failed', pending: 'Waiting', unanswered: 'No answer', continued: 'Continued' };
 
 export function Timeline({ entry }: { entry: SignInEntry }): JSX.Element {
   if (entry.steps.length === 0) return <p class="small muted">No step was reached.</p>;

@@ -33,7 +33,7 @@ describe('sign-in attempts', () => {
       { method: 'sms', outcome: 'success', detail: 'code accepted' },
     ]);
     expect(triedWithoutSuccess(e)).toEqual(['passwordless']);
-    expect(e.steps.map((_, i) => stepOutcome(e, i))).toEqual(['unanswered', 'pending', 'success']);
+    expect(e.steps.map((_, i) => stepOutcome(e, i))).toEqual(['unanswered', 'continued', 'success']);
   });
 
   it('keeps a request waiting while the attempt is in progress', () => {

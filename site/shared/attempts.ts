@@ -5,7 +5,8 @@
 // answer: it no longer reads "waiting".
 import type { SignInEntry } from './api.ts';
 
-export type Outcome = 'success' | 'failure' | 'pending' | 'unanswered';
+/** `continued`: a step a later step of its method took over (a code sent, then accepted; a request sent again). */
+export type Outcome = 'success' | 'failure' | 'pending' | 'unanswered' | 'continued';
 
 export interface MethodAttempt {
   method: string;
@@ -14,12 +15,12 @@ export interface MethodAttempt {
   detail: string;
 }
 
-/** How step `i` ended: pending only while a later step of its method may still follow. */
+/** How step `i` ended: pending only while it is its method's last step and the attempt goes on. */
 export function stepOutcome(e: SignInEntry, i: number): Outcome {
   const s = e.steps[i]!;
   if (s.result !== 'pending') return s.result;
-  const followed = e.steps.slice(i + 1).some((t) => t.method === s.method);
-  return followed || e.result === 'in_progress' ? 'pending' : 'unanswered';
+  if (e.steps.slice(i + 1).some((t) => t.method === s.method)) return 'continued';
+  return e.result === 'in_progress' ? 'pending' : 'unanswered';
 }
 
 /** Each method tried, in the order first tried, with how its last step ended; once a method succeeded, it stays succeeded. */

@@ -284,7 +284,7 @@ describe('logs and alerts, as an admin and a user would use them', { timeout: 60
     for (const w of ['Correlation id', flows.wrongNumber!, 'Failure reason', "The number typed in the authenticator didn't match", 'number_mismatch', 'Application', APP, 'Firefox 133 on Windows', 'Authenticator app (passwordless)', 'Steps']) expect(pane).toContain(w);
     const steps = await page.$$eval(`#steps-${flows.wrongNumber} .timeline li`, (lis) => lis.map((li) => (li as HTMLElement).innerText.replace(/\s+/g, ' ')));
     expect(steps).toHaveLength(2);
-    expect(steps[0]).toMatch(/^Authenticator app \(passwordless\) Waiting request sent .* took \d+ ms/);
+    expect(steps[0]).toMatch(/^Authenticator app \(passwordless\) Continued request sent .* took \d+ ms/);
     expect(steps[1]).toMatch(/^Authenticator app \(passwordless\) Failed wrong number .* took [\d.]+ m?s · request [\w-]{22}$/);
     await page.evaluate((id) => document.getElementById(`steps-${id}`)!.scrollIntoView({ block: 'center' }), flows.wrongNumber!);
     await snap(page, 'signins-details');
@@ -505,7 +505,7 @@ describe('logs and alerts, as an admin and a user would use them', { timeout: 60
     const steps = await page.$$eval(`#steps-${id} .timeline li`, (lis) => lis.map((li) => (li as HTMLElement).innerText.replace(/\s+/g, ' ')));
     expect(steps).toHaveLength(3);
     expect(steps[0]).toMatch(/^Authenticator app \(passwordless\) No answer request sent /);
-    expect(steps[1]).toMatch(/^Text message \(SMS\) Waiting code sent to \+•+02 /);
+    expect(steps[1]).toMatch(/^Text message \(SMS\) Continued code sent to \+•+02 /);
     expect(steps[2]).toMatch(/^Text message \(SMS\) Succeeded code accepted /);
     await page.evaluate((x) => document.getElementById(`steps-${x}`)!.scrollIntoView({ block: 'center' }), id);
     await snap(page, 'signins-sms-after-push');
