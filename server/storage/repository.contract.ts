@@ -463,6 +463,86 @@ export function describeRepositoryContract(name: string, makeHarness: () => Repo
       });
     });
 
+    // Cases where the two hand-written repositories used to answer differently.
+    describe('the same answer on every engine', () => {
+      it('finds a user by UPN whatever the case of its ASCII letters, and refuses a second one that differs only in case', async () => {
+        const mixed = makeUser({ upn: 'Mixed.Case@Example.TEST' });
+        await repo.createUser(mixed);
+        expect(await repo.getUserByUpn('mixed.case@example.test')).toEqual(mixed);
+        expect(await repo.getUserByUpn('MIXED.CASE@EXAMPLE.TEST')).toEqual(mixed);
+        await expect(repo.createUser(makeUser({ upn: 'mixed.case@example.test' }))).rejects.toThrow();
+        expect((await repo.listUsers({ search: 'MIXED.case', limit: 10, offset: 0 })).map((u) => u.id)).toEqual([mixed.id]);
+      });
+
+      it('lists users by name in byte order, then by id, so that pages neither repeat nor skip', async () => {
+        const names = ['bob', 'Bob', 'alice', 'Zed', 'Bob'];
+        const made = names.map((displayName) => makeUser({ displayName, upn: `${id('n')}@order.test` }));
+        for (const u of made) await repo.createUser(u);
+        const page = (offset: number) => repo.listUsers({ search: '@order.test', limit: 2, offset });
+        const listed = [...(await page(0)), ...(await page(2)), ...(await page(4))].map((u) => u.id);
+        const expected = [...made].sort((a, b) => (a.displayName < b.displayName ? -1 : a.displayName > b.displayName ? 1 : a.id < b.id ? -1 : 1)).map((u) => u.id);
+        expect(listed).toEqual(expected);
+      });
+
+      it('lists rows of the same millisecond in the order they were written: devices and requests oldest first, logs newest first', async () => {
+        // Ids in reverse order of writing, so that an order by id would show.
+        const d2 = makeDevice(user.id, { id: 'z'.repeat(22) });
+        const d1 = makeDevice(user.id, { id: 'a'.repeat(22) });
+        await repo.createDevice(d2);
+        await repo.createDevice(d1);
+        expect((await repo.listUserDevices(user.id)).map((d) => d.id)).toEqual([d2.id, d1.id]);
+        const c2 = makeChallenge(user.id, { id: 'y'.repeat(22) });
+        const c1 = makeChallenge(user.id, { id: 'b'.repeat(22) });
+        await repo.createChallenge(c2);
+        await repo.createChallenge(c1);
+        expect((await repo.listPendingForDevice(d1, T0 + 1)).map((c) => c.id)).toEqual([c2.id, c1.id]);
+        const e = { at: T0, actorId: null, actorUpn: 'system', action: 'thing.changed', targetType: 'user', targetId: user.id, before: null, after: null, ip: '', correlationId: null };
+        await repo.appendAudit({ ...e, id: 'x'.repeat(22) });
+        await repo.appendAudit({ ...e, id: 'c'.repeat(22) });
+        expect((await repo.listAudit({ limit: 10 })).map((a) => a.id)).toEqual(['c'.repeat(22), 'x'.repeat(22)]);
+        const s2 = makeSignIn(user.id, { id: 'w'.repeat(22) });
+        const s1 = makeSignIn(user.id, { id: 'd'.repeat(22) });
+        await repo.upsertSignIn(s2);
+        await repo.upsertSignIn(s1);
+        // Rewriting an entry keeps its place.
+        await repo.upsertSignIn({ ...s2, result: 'success' });
+        expect((await repo.listSignIns({ limit: 10 })).map((x) => x.id)).toEqual([s1.id, s2.id]);
+      });
+
+      it('lists passkeys of the same millisecond in the order they were added', async () => {
+        const p = { userId: user.id, publicKey: 'pk', counter: 0, transports: [], name: 'Key', aaguid: '', backedUp: false, createdAt: T0, lastUsedAt: null };
+        await repo.createPasskey({ ...p, id: 'v'.repeat(22), credentialId: 'cred-v' });
+        await repo.createPasskey({ ...p, id: 'e'.repeat(22), credentialId: 'cred-e' });
+        expect((await repo.listUserPasskeys(user.id)).map((k) => k.id)).toEqual(['v'.repeat(22), 'e'.repeat(22)]);
+      });
+
+      it('filters the audit log by actor and action prefix whatever their case', async () => {
+        const e = { id: id('e'), at: T0, actorId: user.id, actorUpn: 'Helpdesk@Example.test', action: 'device.renamed', targetType: 'device', targetId: 'd', before: null, after: null, ip: '', correlationId: null };
+        await repo.appendAudit(e);
+        expect(await repo.listAudit({ actor: 'helpdesk@', limit: 10 })).toEqual([e]);
+        expect(await repo.listAudit({ action: 'DEVICE.', limit: 10 })).toEqual([e]);
+        expect(await repo.listAudit({ action: 'evice.', limit: 10 })).toEqual([]);
+      });
+
+      it('replaces a used pass whole: the new one is unused and can be consumed, the old id is gone', async () => {
+        const first = makeTap(user.id, { createdBy: 'first@example.test' });
+        await repo.replaceTap(first);
+        expect(await repo.consumeTap(first.id, T0 + 1)).toBe(true);
+        const second = makeTap(user.id, { startsAt: T0 + 5, oneTime: false, createdBy: 'second@example.test' });
+        await repo.replaceTap(second);
+        expect(await repo.getUserTap(user.id)).toEqual(second);
+        expect(await repo.consumeTap(first.id, T0 + 2)).toBe(false);
+        expect(await repo.consumeTap(second.id, T0 + 6)).toBe(true);
+      });
+
+      it('keeps exactly one pass when many are issued at once, and it is one of them', async () => {
+        const taps = Array.from({ length: 10 }, () => makeTap(user.id));
+        await Promise.all(taps.map((t) => repo.replaceTap(t)));
+        const kept = await repo.getUserTap(user.id);
+        expect(taps).toContainEqual(kept);
+      });
+    });
+
     describe('reopening', () => {
       it('runs the migrations again without harm and keeps every record', async () => {
         const d = makeDevice(user.id);

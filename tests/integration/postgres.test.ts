@@ -3,7 +3,7 @@
 // either instance is consumed exactly once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoTenant } from '../../server/seed.ts';
-import type { PostgresRepository } from '../../server/storage/postgres/repository.ts';
+import type { PostgresRepository } from '../../server/storage/postgres/open.ts';
 import { startCluster, type Cluster, type Instance } from '../support/postgres.ts';
 import { demoPassword, HttpClient, ManualClock, signIn } from '../support/server.ts';
 import { SoftDevice } from '../support/soft-device.ts';

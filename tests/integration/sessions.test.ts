@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../server/app.ts';
 import { seedDemoTenant } from '../../server/seed.ts';
-import { openSqlite } from '../../server/storage/sqlite/repository.ts';
+import { openSqlite } from '../../server/storage/sqlite/open.ts';
 import { noLimiters } from '../../server/transport/http/rate-limit.ts';
 import { buildDeps } from '../../server/wiring.ts';
 import { demoPassword } from '../support/server.ts';

@@ -8,7 +8,7 @@ import pino from 'pino';
 import { createApp, type App } from '../../server/app.ts';
 import type { Clock, Deps } from '../../server/domain/deps.ts';
 import { seedDemoTenant } from '../../server/seed.ts';
-import { openPostgres } from '../../server/storage/postgres/repository.ts';
+import { openPostgres } from '../../server/storage/postgres/open.ts';
 import { defaultLimiters, noLimiters } from '../../server/transport/http/rate-limit.ts';
 import { postgresBus } from '../../server/transport/push/pg-bus.ts';
 import { buildDeps } from '../../server/wiring.ts';

@@ -11,7 +11,7 @@ import type { AlertSink, Clock, Deps, Limits, Locator, Random } from '../../serv
 import type { SmsProvider } from '../../server/domain/sms.ts';
 import { setAuthenticatorPolicy, getAuthenticatorPolicy, type AuthenticatorPolicy } from '../../server/domain/policy.ts';
 import { seedDemoTenant, DEMO_USERS, DEMO_DOMAIN } from '../../server/seed.ts';
-import { openSqlite } from '../../server/storage/sqlite/repository.ts';
+import { openSqlite } from '../../server/storage/sqlite/open.ts';
 import { noLimiters } from '../../server/transport/http/rate-limit.ts';
 import { buildDeps } from '../../server/wiring.ts';
 import type { Repository } from '../../server/storage/repository.ts';
@@ -48,6 +48,8 @@ export async function startServer(opts: {
   /** Listen on this host (default 127.0.0.1); the origin uses it too. */
   host?: string;
   sqliteSynchronous?: 'FULL' | 'NORMAL';
+  /** Opens the SQLite repository (default: openSqlite); the storage bench passes a baseline here. */
+  openRepository?: typeof openSqlite;
   locate?: Locator;
   alertSink?: AlertSink;
   /** Reuse this data directory (a restart); it is left in place on close. Default: a fresh temp dir, removed on close. */
@@ -62,7 +64,7 @@ export async function startServer(opts: {
   sms?: SmsProvider;
 } = {}): Promise<TestServer> {
   const dir = opts.dataDir ?? mkdtempSync(path.join(tmpdir(), 'pushkey-test-'));
-  const repo = openSqlite({ filename: path.join(dir, 'pushkey.db'), synchronous: opts.sqliteSynchronous });
+  const repo = (opts.openRepository ?? openSqlite)({ filename: path.join(dir, 'pushkey.db'), synchronous: opts.sqliteSynchronous });
   const server = createServer();
   const host = opts.host ?? '127.0.0.1';
   await new Promise<void>((resolve) => server.listen(opts.port ?? 0, host, resolve));

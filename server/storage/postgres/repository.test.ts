@@ -1,9 +1,13 @@
 // The Repository contract on PostgreSQL: one throwaway schema per test, reopened with a new pool.
+import { readFileSync } from 'node:fs';
 import pg from 'pg';
+import { describe, expect, it } from 'vitest';
 import { type RepositoryHarness, describeRepositoryContract } from '../repository.contract.ts';
 import type { Repository } from '../repository.ts';
 import { describeMethodsContract } from '../methods.contract.ts';
 import { openPostgres } from './open.ts';
+import { migrations } from '../migrations.ts';
+import { expectFixtureRecords } from '../fixtures/expect-records.ts';
 
 const DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const prefix = `pk_contract_${process.pid}_${Date.now().toString(36)}`;
@@ -38,3 +42,22 @@ const harness = (): RepositoryHarness => ({
 
 describeRepositoryContract('PostgreSQL', harness);
 describeMethodsContract('PostgreSQL', harness);
+
+describe('PostgreSQL migrations', () => {
+  it('upgrade a schema written by the previous repository at its last migration, losing nothing', async () => {
+    const schema = `${prefix}_upgrade`;
+    const admin = new pg.Client({ connectionString: DATABASE_URL });
+    await admin.connect();
+    try {
+      await admin.query(readFileSync(new URL('../fixtures/postgres-v6.sql', import.meta.url), 'utf8').replaceAll('__schema__', schema));
+      const repo = await openPostgres({ connectionString: DATABASE_URL, schema, max: 2 });
+      await expectFixtureRecords(repo);
+      await repo.close();
+      const { rows } = await admin.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${schema}.schema_migrations`);
+      expect(rows[0]!.n).toBe(migrations('postgres').length);
+    } finally {
+      await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await admin.end();
+    }
+  });
+});

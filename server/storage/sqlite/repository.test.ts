@@ -1,6 +1,6 @@
 // The Repository contract on SQLite: a fresh file per test, reopened in place.
 import Database from 'better-sqlite3';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import type { Repository } from '../repository.ts';
 import { describeMethodsContract } from '../methods.contract.ts';
 import { migrations } from '../migrations.ts';
 import { openSqlite } from './open.ts';
+import { expectFixtureRecords } from '../fixtures/expect-records.ts';
 
 const root = mkdtempSync(path.join(tmpdir(), 'pushkey-repo-'));
 const files = new WeakMap<Repository, string>();
@@ -63,5 +64,24 @@ describe('SQLite migrations', () => {
     await repo.createUser(user);
     expect(await repo.getUser(user.id)).toEqual(user);
     await repo.close();
+  });
+
+  it('upgrades a file written by the previous repository at its last migration, losing nothing', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'pushkey-upgrade-'));
+    const filename = path.join(dir, 'old.db');
+    try {
+      const old = new Database(filename);
+      old.exec(readFileSync(new URL('../fixtures/sqlite-v5.sql', import.meta.url), 'utf8'));
+      expect(old.pragma('user_version', { simple: true })).toBe(5);
+      old.close();
+      const repo = openSqlite({ filename });
+      await expectFixtureRecords(repo);
+      await repo.close();
+      const db = new Database(filename, { readonly: true });
+      expect(db.pragma('user_version', { simple: true })).toBe(migrations('sqlite').length);
+      db.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
