@@ -1,0 +1,97 @@
+// The sign-in path's storage, before and after storage was written once: the repository
+// that shipped with hand-written SQL (bench/baseline, the baseline) against today's shared
+// Kysely queries, both on SQLite synchronous=NORMAL in WAL mode. Measured twice: the
+// repository operations of one passwordless sign-in (10 writes, 20 reads, as the domain
+// issues them), and the whole sign-in end to end over HTTP and WebSocket.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { openSqlite } from '../server/storage/sqlite/open.ts';
+import type { Repository } from '../server/storage/repository.ts';
+import type { User } from '../server/domain/types.ts';
+import { enrollUser, flowStatus, startPasswordless, upgradeToPasswordless } from '../tests/support/flows.ts';
+import { ManualClock, startServer } from '../tests/support/server.ts';
+import { openSqlite as openBaseline } from './baseline/sqlite-repository.ts';
+import { durationMs, measure, printTable, type Row } from './lib.ts';
+
+type Open = typeof openSqlite;
+const BASELINE = 'hand-written SQL (before)';
+const SHARED = 'shared Kysely queries (after)';
+
+/** One passwordless sign-in as the domain drives the repository: policies re-read, flow, request, answer, session, logs. */
+async function oneSignIn(repo: Repository, user: User, deviceId: string, i: number): Promise<void> {
+  const now = 1_800_000_000_000 + i * 1000;
+  const id = (tag: string) => `${tag}${i.toString(36)}`.padEnd(22, '_');
+  const flowId = id('f');
+  const challengeId = id('c');
+  for (const key of ['policy.authenticator', 'policy.monitoring', 'policy.methods', 'tenant.name']) await repo.getSetting(key);
+  await repo.getUserByUpn(user.upn);
+  await repo.createFlow({ id: flowId, secretHash: 'h', userId: user.id, upn: user.upn, state: 'identified', createdAt: now, expiresAt: now + 900_000, challengeId: null, methods: [], completedAt: null, ip: '127.0.0.1', browser: 'Chrome', app: 'bench' });
+  const entry = { id: flowId, at: now, userId: user.id, upn: user.upn, app: 'bench', ip: '127.0.0.1', location: '', browser: 'Chrome', os: 'Linux', result: 'in_progress' as const, expiresAt: now + 900_000, failureCode: null, reason: null, requirement: 'none' as const, methods: [], steps: [] };
+  await repo.upsertSignIn(entry);
+  await repo.getFlow(flowId);
+  await repo.listUserDevices(user.id);
+  await repo.challengeStats(user.id, now - 600_000, now);
+  await repo.createChallenge({ id: challengeId, userId: user.id, deviceId: null, kind: 'passwordless', nonce: 'n'.repeat(22), number: '42', app: 'bench', ip: '127.0.0.1', location: '', browser: 'Chrome', createdAt: now, expiresAt: now + 90_000, status: 'pending', answeredAt: null, answeredBy: null, flowId });
+  await repo.updateFlow(flowId, { challengeId, state: 'awaiting_push' });
+  await repo.getDevice(deviceId);
+  await repo.getChallenge(challengeId);
+  await repo.getUser(user.id);
+  await repo.consumeChallenge(challengeId, { status: 'approved', answeredAt: now + 1, answeredBy: deviceId }, now + 1);
+  await repo.updateDevice(deviceId, { lastUsedAt: now + 1 });
+  await repo.getFlow(flowId);
+  await repo.getChallenge(challengeId);
+  await repo.getUser(user.id);
+  await repo.completeFlow(flowId, now + 2);
+  await repo.createSession({ idHash: id('s'), userId: user.id, createdAt: now + 2, lastSeenAt: now + 2, methods: ['passwordless'], ip: '127.0.0.1', browser: 'Chrome' });
+  await repo.signInHistory(user.id, '127.0.0.1', '', flowId);
+  await repo.upsertSignIn({ ...entry, result: 'success', requirement: 'multifactor', methods: ['passwordless'] });
+  await repo.listAlerts({ userId: user.id, kind: 'new_location', since: now - 3_600_000, limit: 1 });
+  await repo.getSession(id('s'));
+  await repo.touchSession(id('s'), now + 3);
+}
+
+async function repositoryLoop(name: string, open: Open): Promise<Row> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'pushkey-bench-'));
+  const repo = open({ filename: path.join(dir, 'bench.db'), synchronous: 'NORMAL' });
+  const user: User = { id: 'u'.repeat(22), upn: 'alice@bench.test', displayName: 'Alice', passwordHash: 'x', groups: [], roles: ['user'], disabled: false, createdAt: 0, passwordFailures: 0, pushFailures: 0, lockedUntil: 0 };
+  await repo.createUser(user);
+  const deviceId = 'd'.repeat(22);
+  await repo.createDevice({ id: deviceId, userId: user.id, publicKey: 'B'.repeat(87), name: 'bench', clientVersion: '1.0.0', capabilities: ['number_match'], passwordless: true, createdAt: 0, lastUsedAt: null, revokedAt: null, lastCommandAt: 0 });
+  let i = 0;
+  const row = await measure({ name, run: () => oneSignIn(repo, user, deviceId, i++) }, durationMs);
+  await repo.close();
+  rmSync(dir, { recursive: true, force: true });
+  return row;
+}
+
+async function httpLoop(name: string, open: Open): Promise<Row> {
+  const clock = new ManualClock();
+  const srv = await startServer({ clock, sqliteSynchronous: 'NORMAL', openRepository: open });
+  const alice = await enrollUser(srv, 'alice');
+  await upgradeToPasswordless(alice);
+  const run = async () => {
+    // Past the push throttle's and fatigue rule's windows: each sign-in is an ordinary one.
+    clock.advance(3_600_000);
+    const flow = await startPasswordless(srv, alice.upn);
+    const push = await alice.device.nextPush();
+    const res = await alice.device.respond(push, 'approve', flow.number);
+    if (res.status !== 200) throw new Error(JSON.stringify(res.body));
+    const status = await flowStatus(flow);
+    if (status.status !== 'signed_in') throw new Error(JSON.stringify(status));
+  };
+  const row = await measure({ name, run }, durationMs);
+  alice.device.close();
+  await srv.close();
+  return row;
+}
+
+export async function run(): Promise<void> {
+  // Alternated, so that neither side always runs on a warmer process.
+  const ops = [await repositoryLoop(BASELINE, openBaseline), await repositoryLoop(SHARED, openSqlite)];
+  ops.push(await repositoryLoop(`${BASELINE}, again`, openBaseline), await repositoryLoop(`${SHARED}, again`, openSqlite));
+  printTable('Storage of one passwordless sign-in (10 writes, 20 reads), SQLite NORMAL', ops, BASELINE);
+  const http = [await httpLoop(BASELINE, openBaseline), await httpLoop(SHARED, openSqlite)];
+  http.push(await httpLoop(`${BASELINE}, again`, openBaseline), await httpLoop(`${SHARED}, again`, openSqlite));
+  printTable('Passwordless sign-in end to end over HTTP (start, push, approve, status), SQLite NORMAL', http, BASELINE);
+}
