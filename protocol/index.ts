@@ -3,6 +3,8 @@ export * from './errors.ts';
 export * from './encoding.ts';
 export * from './version.ts';
 export * from './signed-bytes.ts';
+export * from './canonical-json.ts';
+export * from './push.ts';
 export * from './messages.ts';
 export * from './parse.ts';
 export * from './keys.ts';

@@ -1,4 +1,4 @@
-// Every message of wire protocol v1 (docs/protocol.md), as valibot schemas with the
+// Every message of the wire protocol (docs/protocol.md: v1, and the v2 push), as valibot schemas with the
 // TypeScript types derived from them. Each union is keyed by `type`.
 import * as v from 'valibot';
 import {
@@ -48,7 +48,8 @@ export type Enrolled = v.InferOutput<typeof Enrolled>;
 
 // ---- Requests pushed to a device (channel, poll, passwordless setup) ----
 
-export const Context = v.object({
+/** The context of a v1 push, fixed forever: the v1 push bytes cover these four fields and no other. */
+const ContextV1 = v.object({
   /** "" where the policy hides a field or the server does not know it. */
   ip: Label(64),
   location: Label(128),
@@ -56,11 +57,21 @@ export const Context = v.object({
   /** When the sign-in was started. */
   time: Timestamp,
 });
-export type Context = v.InferOutput<typeof Context>;
 
-/** A sign-in request for one device. It never carries the number. */
-export const PushRequest = v.object({
-  type: v.literal('request'),
+/**
+ * The sign-in context a push shows the person, defined here once: the server builds it, the
+ * device stores it and the prompt lists it, with one label per field (extension/ui/format.ts).
+ * A new field goes here, optional (v1 pushes and older servers lack it); v2 signs the context
+ * whole, and a device that does not know a field drops it after verifying.
+ */
+export const Context = v.object({
+  ...ContextV1.entries,
+});
+export type Context = v.InferOutput<typeof Context>;
+export type ContextField = keyof Context;
+
+/** What a push asks, whatever its wire version: what the server signs, the device trusts once verified. It never carries the number. */
+export const PushContent = v.object({
   deviceId: Id,
   challengeId: Id,
   nonce: Nonce,
@@ -69,11 +80,43 @@ export const PushRequest = v.object({
   app: Label(128),
   context: Context,
   expiresAt: Timestamp,
+});
+export type PushContent = v.InferOutput<typeof PushContent>;
+export type RequestKind = PushContent['kind'];
+
+/** v1 on the wire: the content's fields, signed positionally (pushBytes). Sent to devices that do not announce push_canonical. */
+export const PushRequestV1 = v.object({
+  type: v.literal('request'),
+  /** Absent in v1. */
+  v: v.optional(v.literal(1)),
+  ...PushContent.entries,
+  context: ContextV1,
   /** Server signature over pushBytes(); verified against the pinned key. */
   serverSignature: Signature,
 });
+export type PushRequestV1 = v.InferOutput<typeof PushRequestV1>;
+
+/**
+ * v2 on the wire: the content travels as the very text the server signed (RFC 8785 canonical
+ * JSON), so a device verifies the bytes it received, whatever fields it knows, then reads them.
+ * deviceId and challengeId are repeated outside it to route and de-duplicate; a device checks
+ * that they equal the signed ones.
+ */
+export const PushRequestV2 = v.object({
+  type: v.literal('request'),
+  v: v.literal(2),
+  deviceId: Id,
+  challengeId: Id,
+  /** canonicalJson(PushContent plus any fields this device may not know), one line. */
+  signed: v.pipe(v.string(), v.maxLength(16_384, 'signed is at most 16384 characters'), v.regex(/^\{[^\n]*\}$/, 'signed is one line of JSON, an object')),
+  /** Server signature over pushV2Bytes(); verified against the pinned key. */
+  serverSignature: Signature,
+});
+export type PushRequestV2 = v.InferOutput<typeof PushRequestV2>;
+
+/** A sign-in request for one device, as the server sends it (channel, poll, passwordless setup). */
+export const PushRequest = v.variant('v', [PushRequestV2, PushRequestV1]);
 export type PushRequest = v.InferOutput<typeof PushRequest>;
-export type RequestKind = PushRequest['kind'];
 
 // ---- The channel (WebSocket /api/device/channel) ----
 

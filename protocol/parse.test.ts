@@ -6,7 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { fromB64u } from './encoding.ts';
 import { PushkeyError, ERROR_CODES } from './errors.ts';
 import { parsePublicKey, verifyPortable } from './keys.ts';
-import { channelAuthBytes, commandBytes, enrollBytes, pushBytes, respondBytes, type DeviceCommandType } from './signed-bytes.ts';
+import { canonicalJson } from './canonical-json.ts';
+import { openPush } from './push.ts';
+import { channelAuthBytes, commandBytes, enrollBytes, respondBytes, type DeviceCommandType } from './signed-bytes.ts';
 import {
   parseDeviceAnswer,
   parseDeviceCommand,
@@ -35,8 +37,9 @@ const publicKey = 'BGD-1LolWp0xyWHrdMY1bWjASbiSO2H6bOZpYi5g8p-2eQP-EAi4vJmkGunpV
 const SIG = {
   enroll: 'DkpnkSnihacLOr3d7xjARuYWNsg1fQEZZkMBgO3QoulKHqb-W-zOd15lHAZ9eEXdO5jtiu5aSOkj_mQsZBdsyQ',
   auth: 'r_9t2DWEgRsyU4nNI4bSfy2UyZhRYsAzttmpJ9lGbLR2dNbCkDKCiy1bSYcDJ_trhKUpoPJwJxHyjo04YnMOAQ',
-  push: 'HXdg-V6WoHLfBx9OABa7jjMNI3YxizboMKCAIugZwUg14MMGK-r-3sGBCTOTd8b0teLMeTNPhWTHLZyz8fde8A',
-  pushSetup: 'u3FpwrMx4UioCEmrIc1TsJIsStxF9Cefu6XuJNC33sJvbmRK8sN2Aqeu6c3MtfD0mxBpgZ8tMCMzMjPukD8Zsg',
+  push: 'u8Wq8guouDA1aYzrGppeZyalIbRfQisglzQUy4bCX8dBU-7lX-8FVbzCvPzfLN8v_mcnyQ8PkRf1Ef5bRttOyQ',
+  pushSetup: 'C0YI3ClBDeN-s-nDTS09FBMpfr3n7olLJ382b_H-Q1koHkWUBh_H_gKjUaPUvC1JthRDZi5gdW9k6nFQ_QT2QQ',
+  pushV1: 'HXdg-V6WoHLfBx9OABa7jjMNI3YxizboMKCAIugZwUg14MMGK-r-3sGBCTOTd8b0teLMeTNPhWTHLZyz8fde8A',
   respond: 'EqSgFS2ltvLm38pFqc8ZJYyA4peIGwMvGIklpeCWHvs07pdXS6SP400fG78IoyA-if-FwkHnlvmliJ6HIpxk7w',
   poll: 'OoQjkkptwHfJmbhpJGbmluiY4rI0PGJgS_fqKiGmA6w26C_WK3v_wK1_oXAQ0DSggeoqFj2l9WKsEyDdzKASpw',
   setup: 'icFnSAe8UHKZj8JDzKYSyo40xyL7hAWugYf-Ru50RP1wIta7vtVQ66l-Mw9Xff8NlDRN9WHmaMJP45b3aB8v2g',
@@ -63,8 +66,8 @@ const enrolled = {
   tenant: 'Example Corp',
   serverPublicKey: publicKey,
 };
-const request = {
-  type: 'request',
+/** What the push examples ask: the request of the push golden vectors. */
+const pushContent = {
   deviceId,
   challengeId,
   nonce,
@@ -72,8 +75,15 @@ const request = {
   app: 'My Account',
   context: { ip: '203.0.113.7', location: 'Zürich, CH', browser: 'Firefox 140 on Linux', time: 1790000000000 },
   expiresAt: 1790000090000,
-  serverSignature: SIG.push,
 };
+/** A v2 push carries the canonical JSON of what it asks, as the very text signed. */
+const request = { type: 'request', v: 2, deviceId, challengeId, signed: canonicalJson(pushContent), serverSignature: SIG.push };
+const setupRequest = {
+  ...request,
+  signed: canonicalJson({ ...pushContent, kind: 'passwordless_setup', app: 'pushkey' }),
+  serverSignature: SIG.pushSetup,
+};
+const requestV1 = { type: 'request', ...pushContent, serverSignature: SIG.pushV1 };
 const response = {
   type: 'response',
   challengeId,
@@ -96,6 +106,7 @@ const EXAMPLES: Record<string, { parse: (input: unknown) => unknown; example: Re
   'ping': { parse: parseServerFrame, example: { type: 'ping', time: 1790000020000 } },
   'pong': { parse: parseDeviceFrame, example: { type: 'pong', time: 1790000020000 } },
   'request': { parse: parseServerFrame, example: request },
+  'request_v1': { parse: parseServerFrame, example: requestV1 },
   'cancel': { parse: parseServerFrame, example: { type: 'cancel', deviceId, challengeId } },
   'revoked': { parse: parseServerFrame, example: { type: 'revoked', deviceId } },
   'error': { parse: parseServerFrame, example: { type: 'error', error: 'signature_invalid', message: 'The channel signature does not verify', deviceId } },
@@ -109,7 +120,7 @@ const EXAMPLES: Record<string, { parse: (input: unknown) => unknown; example: Re
   'passwordless_disable': { parse: parseDeviceCommand, example: { type: 'passwordless_disable', deviceId, timestamp: 1790000000002, signature: SIG.disable } },
   'unenroll': { parse: parseDeviceCommand, example: { type: 'unenroll', deviceId, timestamp: 1790000000003, signature: SIG.unenroll } },
   'pending': { parse: parseDeviceAnswer, example: { type: 'pending', requests: [request] } },
-  'setup_started': { parse: parseDeviceAnswer, example: { type: 'setup_started', request: { ...request, kind: 'passwordless_setup', app: 'pushkey', serverSignature: SIG.pushSetup } } },
+  'setup_started': { parse: parseDeviceAnswer, example: { type: 'setup_started', request: setupRequest } },
   'ok': { parse: parseDeviceAnswer, example: { type: 'ok' } },
 };
 
@@ -137,6 +148,7 @@ describe('parsers accept the valid examples', () => {
 
   it('reads every server frame and every device answer through its union parser', () => {
     expect(parsePushRequest(request)).toEqual(request);
+    expect(parsePushRequest(requestV1)).toEqual(requestV1);
     expect(parseResult(EXAMPLES['result']!.example)).toEqual(EXAMPLES['result']!.example);
     expect(parseDeviceAnswer(enrolled)).toEqual(enrolled);
   });
@@ -167,6 +179,8 @@ describe('parsers reject malformed input with bad_request naming the field', () 
     expectBadRequest(() => parseEnrollRequest(without(enroll, 'proof')), 'proof');
     expectBadRequest(() => parseDeviceCommand(without(poll, 'timestamp')), 'timestamp');
     expectBadRequest(() => parseServerFrame(without(request, 'serverSignature')), 'serverSignature');
+    expectBadRequest(() => parseServerFrame(without(request, 'signed')), 'signed');
+    expectBadRequest(() => parseServerFrame(without(requestV1, 'nonce')), 'nonce');
     expectBadRequest(() => parseDeviceFrame({ type: 'auth', deviceId }), 'signature');
   });
 
@@ -176,7 +190,8 @@ describe('parsers reject malformed input with bad_request naming the field', () 
     expectBadRequest(() => parseDeviceCommand({ ...poll, timestamp: 1790000000000.5 }), 'timestamp');
     expectBadRequest(() => parseDeviceCommand({ ...poll, timestamp: -1 }), 'timestamp');
     expectBadRequest(() => parseEnrollRequest({ ...enroll, capabilities: 'number_match' }), 'capabilities');
-    expectBadRequest(() => parsePushRequest({ ...request, context: { ...request.context, time: null } }), 'context.time');
+    expectBadRequest(() => parsePushRequest({ ...requestV1, context: { ...requestV1.context, time: null } }), 'context.time');
+    expectBadRequest(() => parsePushRequest({ ...request, signed: { app: 'My Account' } }), 'signed');
   });
 
   it('rejects bad base64url', () => {
@@ -202,7 +217,8 @@ describe('parsers reject malformed input with bad_request naming the field', () 
 
   it('rejects an unknown decision, kind or error code', () => {
     expectBadRequest(() => parseDeviceResponse({ ...response, decision: 'maybe' }), 'decision');
-    expectBadRequest(() => parseServerFrame({ ...request, kind: 'sms' }), 'kind');
+    expectBadRequest(() => parseServerFrame({ ...requestV1, kind: 'sms' }), 'kind');
+    expectBadRequest(() => parseServerFrame({ ...request, v: 3 }), 'v');
     expectBadRequest(() => parseServerFrame({ type: 'error', error: 'oops', message: '' }), 'error');
   });
 
@@ -218,7 +234,8 @@ describe('parsers reject malformed input with bad_request naming the field', () 
   it('rejects control characters in labels (they would break the signed layout)', () => {
     expectBadRequest(() => parseEnrollRequest({ ...enroll, deviceName: 'two\nlines' }), 'deviceName');
     expectBadRequest(() => parseEnrollRequest({ ...enroll, deviceName: '' }), 'deviceName');
-    expectBadRequest(() => parsePushRequest({ ...request, app: 'tab\there' }), 'app');
+    expectBadRequest(() => parsePushRequest({ ...requestV1, app: 'tab\there' }), 'app');
+    expectBadRequest(() => parsePushRequest({ ...request, signed: request.signed + '\n' }), 'signed');
     expectBadRequest(() => parseEnrolled({ ...enrolled, tenant: 'x'.repeat(129) }), 'tenant');
   });
 
@@ -300,7 +317,7 @@ describe('readErrorAnswer', () => {
 
 describe('docs/protocol.md', () => {
   const doc = readFileSync(new URL('../docs/protocol.md', import.meta.url), 'utf8');
-  const blocks = [...doc.matchAll(/```json example=([a-z_-]+)\n([\s\S]*?)```/g)].map((m) => ({ name: m[1]!, json: m[2]! }));
+  const blocks = [...doc.matchAll(/```json example=([a-z0-9_-]+)\n([\s\S]*?)```/g)].map((m) => ({ name: m[1]!, json: m[2]! }));
 
   it('shows a JSON example for every message', () => {
     expect(new Set(blocks.map((b) => b.name))).toEqual(new Set([...Object.keys(EXAMPLES), 'error-answer']));
@@ -323,21 +340,23 @@ describe('docs/protocol.md', () => {
     expect(rows.sort()).toEqual([...ERROR_CODES].sort());
   });
 
-  it('signs every example for real: each signature verifies with the test key', () => {
+  it('signs every example for real: each signature verifies with the test key', async () => {
     const origin = 'https://login.example.com';
     const key = parsePublicKey(publicKey)!;
     const verifies = (sig: string, bytes: Uint8Array) => verifyPortable(fromB64u(sig)!, bytes, key);
-    const pushOf = (r: typeof request) => pushBytes({ origin, ...r, ...r.context });
+    const opens = async (r: unknown) => (await openPush(origin, parsePushRequest(r), (sig, bytes) => verifies(sig, bytes))) !== null;
     const byName = Object.fromEntries(blocks.map((b) => [b.name, JSON.parse(b.json)]));
 
     expect(verifies(byName['enroll'].proof, enrollBytes({ origin, ...byName['enroll'] }))).toBe(true);
     expect(verifies(byName['auth'].signature, channelAuthBytes({ origin, nonce: byName['hello'].nonce, deviceId: byName['auth'].deviceId }))).toBe(true);
-    for (const r of [byName['request'], byName['pending'].requests[0], byName['setup_started'].request]) {
-      expect(verifies(r.serverSignature, pushOf(r))).toBe(true);
+    for (const r of [byName['request'], byName['request_v1'], byName['pending'].requests[0], byName['setup_started'].request]) {
+      expect(await opens(r)).toBe(true);
     }
+    // The v2 examples sign what the v1 one carries: the same request, read back whole.
+    expect(await openPush(origin, parsePushRequest(byName['request']), verifies)).toEqual(pushContent);
     // The server rebuilds the response's bytes with the nonce it stored for the request.
     const answer = byName['response'];
-    expect(verifies(answer.signature, respondBytes({ origin, nonce: byName['request'].nonce, ...answer }))).toBe(true);
+    expect(verifies(answer.signature, respondBytes({ origin, nonce: pushContent.nonce, ...answer }))).toBe(true);
     for (const type of ['poll', 'passwordless_setup', 'passwordless_disable', 'unenroll'] as DeviceCommandType[]) {
       const cmd = byName[type];
       expect(verifies(cmd.signature, commandBytes({ type, origin, deviceId: cmd.deviceId, timestamp: cmd.timestamp })), type).toBe(true);

@@ -14,8 +14,10 @@ import {
   commandBytes,
   enrollBytes,
   pushBytes,
+  pushV2Bytes,
   respondBytes,
 } from './signed-bytes.ts';
+import { canonicalJson } from './canonical-json.ts';
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 const unhex = (text: string) => Uint8Array.from(Buffer.from(text, 'hex'));
@@ -35,6 +37,17 @@ const challengeId = toB64u(seq(0x10, 16)); // EBESExQVFhcYGRobHB0eHw
 const nonce = toB64u(seq(0x20, 32)); // ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8
 const code = activationCodeFrom(seq(0x40, 26)); // 0123456789ABCDEFGHJKMNPQRSQ9
 const publicKey = toB64u(unhex(PUBLIC_KEY_HEX));
+
+/** The v1 push's inputs as the request a v2 push signs. */
+const pushContent = {
+  deviceId,
+  challengeId,
+  nonce,
+  kind: 'passwordless',
+  app: 'My Account',
+  context: { ip: '203.0.113.7', location: 'Zürich, CH', browser: 'Firefox 140 on Linux', time: 1790000000000 },
+  expiresAt: 1790000090000,
+} as const;
 
 const built: Record<string, Uint8Array> = {
   'enroll': enrollBytes({
@@ -59,6 +72,9 @@ const built: Record<string, Uint8Array> = {
     time: 1790000000000,
     expiresAt: 1790000090000,
   }),
+  'push-v2': pushV2Bytes({ origin, signed: canonicalJson(pushContent) }),
+  // A context field this code does not know (as a newer server may add): signed like the others.
+  'push-v2-extra': pushV2Bytes({ origin, signed: canonicalJson({ ...pushContent, context: { ...pushContent.context, risk: 'low' } }) }),
   'respond-approve': respondBytes({ origin, challengeId, nonce, decision: 'approve', number: '42', deviceId, clientVersion: '1.0.0' }),
   'respond-deny': respondBytes({ origin, challengeId, nonce, decision: 'deny', number: '', deviceId, clientVersion: '1.0.0' }),
   'poll': commandBytes({ type: 'poll', origin, deviceId, timestamp: 1790000000000 }),
@@ -76,6 +92,10 @@ const GOLDEN: Record<string, string> = {
     '707573686b65792d76312f6368616e6e656c2d617574680a68747470733a2f2f6c6f67696e2e6578616d706c652e636f6d0a494345694979516c4a69636f4b536f724c4330754c7a41784d6a4d304e5459334f446b364f7a7739506a380a41414543417751464267634943516f4c4441304f4477',
   'push':
     '707573686b65792d76312f707573680a68747470733a2f2f6c6f67696e2e6578616d706c652e636f6d0a41414543417751464267634943516f4c4441304f44770a45424553457851564668635947526f624842306548770a494345694979516c4a69636f4b536f724c4330754c7a41784d6a4d304e5459334f446b364f7a7739506a380a70617373776f72646c6573730a4d79204163636f756e740a3230332e302e3131332e370a5ac3bc726963682c2043480a46697265666f7820313430206f6e204c696e75780a313739303030303030303030300a31373930303030303930303030',
+  'push-v2':
+    '707573686b65792d76322f707573680a68747470733a2f2f6c6f67696e2e6578616d706c652e636f6d0a7b22617070223a224d79204163636f756e74222c226368616c6c656e67654964223a2245424553457851564668635947526f62484230654877222c22636f6e74657874223a7b2262726f77736572223a2246697265666f7820313430206f6e204c696e7578222c226970223a223230332e302e3131332e37222c226c6f636174696f6e223a225ac3bc726963682c204348222c2274696d65223a313739303030303030303030307d2c226465766963654964223a2241414543417751464267634943516f4c4441304f4477222c22657870697265734174223a313739303030303039303030302c226b696e64223a2270617373776f72646c657373222c226e6f6e6365223a22494345694979516c4a69636f4b536f724c4330754c7a41784d6a4d304e5459334f446b364f7a7739506a38227d',
+  'push-v2-extra':
+    '707573686b65792d76322f707573680a68747470733a2f2f6c6f67696e2e6578616d706c652e636f6d0a7b22617070223a224d79204163636f756e74222c226368616c6c656e67654964223a2245424553457851564668635947526f62484230654877222c22636f6e74657874223a7b2262726f77736572223a2246697265666f7820313430206f6e204c696e7578222c226970223a223230332e302e3131332e37222c226c6f636174696f6e223a225ac3bc726963682c204348222c227269736b223a226c6f77222c2274696d65223a313739303030303030303030307d2c226465766963654964223a2241414543417751464267634943516f4c4441304f4477222c22657870697265734174223a313739303030303039303030302c226b696e64223a2270617373776f72646c657373222c226e6f6e6365223a22494345694979516c4a69636f4b536f724c4330754c7a41784d6a4d304e5459334f446b364f7a7739506a38227d',
   'respond-approve':
     '707573686b65792d76312f726573706f6e640a68747470733a2f2f6c6f67696e2e6578616d706c652e636f6d0a45424553457851564668635947526f624842306548770a494345694979516c4a69636f4b536f724c4330754c7a41784d6a4d304e5459334f446b364f7a7739506a380a617070726f76650a34320a41414543417751464267634943516f4c4441304f44770a312e302e30',
   'respond-deny':
@@ -99,6 +119,11 @@ const SIGNATURE_HIGH_S_HEX =
   '12a4a0152da5b6f2e6dfca45a9cf19258c80e297881b032f188925a5e0961efb' +
   'cb1168a7b45b701db2e0e440f75cdfc132e774eb6530078b4e312c3bd9c6c062';
 
+/** RFC 6979 deterministic signature of push-v2 by PRIVATE_KEY_HEX: the server's signature of that request. */
+const SIGNATURE_PUSH_V2_HEX =
+  'bbc5aaf20ba8b83035698ceb1a9a5e6726a521b45f422b20973414cb86c25fc7' +
+  '4153eee55fef0555bcc2bcfcdf2cdf2ffe6727c90f0f9117f511fe5b46db4ec9';
+
 const ORDER = p256.Point.Fn.ORDER;
 const toBig = (bytes: Uint8Array) => BigInt('0x' + (hex(bytes) || '0'));
 
@@ -119,6 +144,7 @@ describe('signed bytes', () => {
     expect(prefixOf(built['enroll']!)).toBe(PREFIX.enroll);
     expect(prefixOf(built['channel-auth']!)).toBe(PREFIX.channelAuth);
     expect(prefixOf(built['push']!)).toBe(PREFIX.push);
+    expect(prefixOf(built['push-v2']!)).toBe(PREFIX.pushV2);
     expect(prefixOf(built['respond-approve']!)).toBe(PREFIX.respond);
     expect(prefixOf(built['poll']!)).toBe(PREFIX.poll);
     expect(prefixOf(built['passwordless-setup']!)).toBe(PREFIX.passwordlessSetup);
@@ -145,6 +171,7 @@ describe('signed bytes', () => {
     expect(() => respondBytes({ ...base, deviceId: 'a\nb' })).toThrow(TypeError);
     expect(() => respondBytes({ ...base, deviceId: 'a\nb' })).toThrow(/"deviceId"/);
     expect(() => pushBytes({ origin, deviceId, challengeId, nonce, kind: 'mfa', app: 'x\ny', ip: '', location: '', browser: '', time: 0, expiresAt: 0 })).toThrow(/"app"/);
+    expect(() => pushV2Bytes({ origin, signed: '{"app":"x\ny"}' })).toThrow(/"signed"/);
     expect(() => channelAuthBytes({ origin: 'https://a\n', nonce, deviceId })).toThrow(/"origin"/);
     expect(() => commandBytes({ type: 'poll', origin, deviceId: '\n', timestamp: 1 })).toThrow(/"deviceId"/);
     expect(() => enrollBytes({ origin, code, publicKey, deviceName: 'two\nlines', clientVersion: '1.0.0', capabilities: [] })).toThrow(/"deviceName"/);
@@ -191,6 +218,17 @@ describe('signature vector', () => {
     expect(verifyPortable(unhex(SIGNATURE_HEX), elsewhere, rawPublicKey)).toBe(false);
   });
 
+  it('signs push-v2 into its pinned signature, which verifies over those bytes and no others', () => {
+    const pushV2 = unhex(GOLDEN['push-v2']!);
+    expect(hex(p256.sign(pushV2, privateKey))).toBe(SIGNATURE_PUSH_V2_HEX);
+    expect(verifyPortable(unhex(SIGNATURE_PUSH_V2_HEX), pushV2, rawPublicKey)).toBe(true);
+    expect(nodeVerifies(unhex(SIGNATURE_PUSH_V2_HEX), pushV2, rawPublicKey)).toBe(true);
+    // The same request with one more context field is other bytes: the field is signed too.
+    expect(verifyPortable(unhex(SIGNATURE_PUSH_V2_HEX), unhex(GOLDEN['push-v2-extra']!), rawPublicKey)).toBe(false);
+    // Nor does a v2 signature pass for the v1 push of the same request (the prefix differs).
+    expect(verifyPortable(unhex(SIGNATURE_PUSH_V2_HEX), unhex(GOLDEN['push']!), rawPublicKey)).toBe(false);
+  });
+
   it('rejects the signature over respond-deny', () => {
     const deny = unhex(GOLDEN['respond-deny']!);
     expect(verifyPortable(unhex(SIGNATURE_HEX), deny, rawPublicKey)).toBe(false);
@@ -211,6 +249,7 @@ describe('docs/protocol.md', () => {
       ['public-key', PUBLIC_KEY_HEX],
       ['signature', SIGNATURE_HEX],
       ['signature-high-s', SIGNATURE_HIGH_S_HEX],
+      ['signature-push-v2', SIGNATURE_PUSH_V2_HEX],
     ]);
     expect(Object.fromEntries(documented)).toEqual(Object.fromEntries(expected));
   });

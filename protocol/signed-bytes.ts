@@ -4,6 +4,8 @@
 // made for one kind can never be replayed as another.
 //
 // Layout: UTF-8 of prefix + "\n" + field + "\n" + field ... with no trailing newline.
+// The v2 push has two fields, the origin and the canonical JSON of the request (RFC 8785), so
+// its content can grow without changing the layout.
 // A field may not contain "\n" (that would let two field lists produce the same bytes);
 // passing one is a programming error and throws a TypeError naming the field.
 
@@ -13,6 +15,7 @@ export const PREFIX = {
   enroll: 'pushkey-v1/enroll',
   channelAuth: 'pushkey-v1/channel-auth',
   push: 'pushkey-v1/push',
+  pushV2: 'pushkey-v2/push',
   poll: 'pushkey-v1/poll',
   respond: 'pushkey-v1/respond',
   passwordlessSetup: 'pushkey-v1/passwordless-setup',
@@ -54,7 +57,7 @@ export function channelAuthBytes(m: { origin: string; nonce: string; deviceId: s
   return join(PREFIX.channelAuth, { origin: m.origin, nonce: m.nonce, deviceId: m.deviceId });
 }
 
-/** What the server signs for every push; the device verifies it against the key it pinned. */
+/** What the server signs for a v1 push; the device rebuilds it from the fields and verifies it against the key it pinned. */
 export function pushBytes(m: {
   origin: string;
   deviceId: string;
@@ -81,6 +84,14 @@ export function pushBytes(m: {
     time: m.time,
     expiresAt: m.expiresAt,
   });
+}
+
+/**
+ * What the server signs for a v2 push: `signed` is canonicalJson() of the request, and the
+ * device verifies the text it received, never a re-encoding of what it parsed.
+ */
+export function pushV2Bytes(m: { origin: string; signed: string }): Uint8Array {
+  return join(PREFIX.pushV2, { origin: m.origin, signed: m.signed });
 }
 
 /** The device's answer to a request. `number` is "" for deny and report. */
@@ -120,17 +131,4 @@ const COMMAND_PREFIX: Record<DeviceCommandType, string> = {
 
 export function commandBytes(m: { type: DeviceCommandType; origin: string; deviceId: string; timestamp: number }): Uint8Array {
   return join(COMMAND_PREFIX[m.type], { origin: m.origin, deviceId: m.deviceId, timestamp: m.timestamp });
-}
-
-/** The push bytes of a received request, as the device rebuilds them to check the server's signature. */
-export function pushBytesOf(origin: string, r: {
-  deviceId: string;
-  challengeId: string;
-  nonce: string;
-  kind: string;
-  app: string;
-  context: { ip: string; location: string; browser: string; time: number };
-  expiresAt: number;
-}): Uint8Array {
-  return pushBytes({ origin, deviceId: r.deviceId, challengeId: r.challengeId, nonce: r.nonce, kind: r.kind, app: r.app, ...r.context, expiresAt: r.expiresAt });
 }

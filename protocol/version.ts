@@ -1,10 +1,16 @@
 // Protocol and client versions.
 
-/** The wire protocol spoken by this code. Bumped only for incompatible changes. */
+/**
+ * The enrollment link's version (`v=` in pushkey://enroll). Bumped only for incompatible
+ * changes; the v2 push is negotiated per device with the push_canonical capability instead.
+ */
 export const PROTOCOL_VERSION = 1;
 
-/** Capabilities a client may announce. `number_match` is required by every server (DESIGN: old clients are refused). */
-export const CAPABILITIES = ['number_match', 'passwordless', 'report'] as const;
+/**
+ * Capabilities a client may announce. `number_match` is required by every server (DESIGN: old
+ * clients are refused); `push_canonical` asks for pushes in v2, whose context can grow (protocol/push.ts).
+ */
+export const CAPABILITIES = ['number_match', 'passwordless', 'report', 'push_canonical'] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
 export const SEMVER_RE = /^\d{1,6}\.\d{1,6}\.\d{1,6}$/;

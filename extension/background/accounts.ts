@@ -136,12 +136,12 @@ export async function startPasswordlessSetup(deviceId: string, password: string)
   markSetupInPopup(deviceId, true);
   try {
     const request = await withCommandTimestamp(deviceId, (a, ts) => api.startPasswordlessSetup(a, ts, password)).catch(revokedCheck(deviceId));
-    const record = await receiveRequest(account.origin, request, 'setup');
-    if (!record && request.expiresAt <= clock.now()) {
+    const received = await receiveRequest(account.origin, request, 'setup');
+    if (received === 'expired') {
       throw new PushkeyError('challenge_expired', "The request had already expired when it arrived. Check this computer's date and time, then try again.");
     }
-    if (!record) throw new PushkeyError('signature_invalid', 'The setup request did not verify against the server key pinned at enrollment', { pinnedKey: true });
-    return toRequestView(record, account);
+    if (typeof received === 'string') throw new PushkeyError('signature_invalid', 'The setup request did not verify against the server key pinned at enrollment', { pinnedKey: true });
+    return toRequestView(received, account);
   } catch (err) {
     markSetupInPopup(deviceId, false);
     throw err;

@@ -1,7 +1,7 @@
 // Requests pushed to this device: verify, queue, show, answer. Every request is stored
 // (pending, then how it ended), so the queue survives the worker being killed and the
 // popup can show a history. A push that does not verify is stored as rejected, never shown.
-import { ERRORS, PushkeyError, type PushRequest } from '../../protocol/index.ts';
+import { ERRORS, PushkeyError, claimedContent, type PushRequest } from '../../protocol/index.ts';
 import { verifyPush } from '../crypto/device-key.ts';
 import { broadcast, type RequestView } from '../messaging/index.ts';
 import {
@@ -28,45 +28,43 @@ export const markSetupInPopup = (deviceId: string, on: boolean): void => void (o
 
 export type Via = 'channel' | 'poll' | 'setup';
 
-/** Takes a push from the channel, a poll or the setup command. Returns the stored record when it verified. */
-export async function receiveRequest(origin: string, request: PushRequest, via: Via): Promise<RequestRecord | undefined> {
+/** How a push that was not queued ended: not for an account here, forged or unreadable, or already expired. */
+export type NotQueued = 'not_ours' | 'rejected' | 'expired';
+
+/** Takes a push from the channel, a poll or the setup command. Returns the stored record when it verified, else why not. */
+export async function receiveRequest(origin: string, request: PushRequest, via: Via): Promise<RequestRecord | NotQueued> {
   const account = await getAccount(request.deviceId);
   // Not ours (removed account, or another server's device id): nothing to verify it against.
   // A revoked registration answers nothing, so it is shown nothing.
-  if (!account || account.origin !== origin || account.revoked) return undefined;
-  const base = {
-    deviceId: request.deviceId,
-    challengeId: request.challengeId,
-    origin,
-    nonce: request.nonce,
-    kind: request.kind,
-    app: request.app,
-    ip: request.context.ip,
-    location: request.context.location,
-    browser: request.context.browser,
-    time: request.context.time,
-    expiresAt: request.expiresAt,
-    receivedAt: Date.now(),
-  };
+  if (!account || account.origin !== origin || account.revoked) return 'not_ours';
+  const receivedAt = Date.now();
   // The push must be signed by the key pinned at enrollment; anything else is shown to nobody.
-  if (!(await verifyPush(request, origin, account.serverPublicKey))) {
-    await addRequest({ ...base, key: `rejected/${crypto.randomUUID()}`, status: 'rejected', detail: 'The server signature did not verify against the pinned key' });
-    // A flood of forged pushes cannot grow the history without bound.
-    await pruneHistory();
-    broadcast({ type: 'requestsChanged' });
-    return undefined;
+  // What it asks is read from what was signed (v2: the fields this device knows, the others dropped).
+  const content = await verifyPush(request, origin, account.serverPublicKey);
+  if (!content || content.deviceId !== account.deviceId) {
+    // Kept in the history as what it claimed, when that can be read at all.
+    const claimed = claimedContent(request);
+    if (claimed) {
+      await addRequest({ ...claimed, origin, receivedAt, key: `rejected/${crypto.randomUUID()}`, status: 'rejected', detail: 'The server signature did not verify against the pinned key' });
+      // A flood of forged pushes cannot grow the history without bound.
+      await pruneHistory();
+      broadcast({ type: 'requestsChanged' });
+    }
+    return 'rejected';
   }
-  const key = requestKey(request.deviceId, request.challengeId);
-  if (request.expiresAt <= Date.now()) {
+  const key = requestKey(content.deviceId, content.challengeId);
+  if (content.expiresAt <= Date.now()) {
     await settleRequest(key, 'expired');
-    return undefined;
+    return 'expired';
   }
-  const isNew = await addRequest({ ...base, key, status: 'pending' });
+  const isNew = await addRequest({ ...content, origin, receivedAt, key, status: 'pending' });
   const record = await getRequest(key);
-  if (!isNew || !record) return record;
+  // Gone at once: its account was removed meanwhile.
+  if (!record) return 'not_ours';
+  if (!isNew) return record;
   scheduleExpiry(record);
   void pruneHistory();
-  const answeredInPopup = via === 'setup' || (request.kind === 'passwordless_setup' && setupInPopup.has(request.deviceId));
+  const answeredInPopup = via === 'setup' || (content.kind === 'passwordless_setup' && setupInPopup.has(content.deviceId));
   // A window the browser would not open must not stop a poll's other requests: the popup lists them.
   if (!answeredInPopup) await showPrompt().catch((err: unknown) => console.warn('pushkey: cannot open the prompt window', err));
   broadcast({ type: 'requestsChanged' });
@@ -159,24 +157,9 @@ async function withAccounts(records: RequestRecord[]): Promise<RequestView[]> {
 }
 
 export function toRequestView(r: RequestRecord, account: AccountRecord | undefined): RequestView {
-  return {
-    key: r.key,
-    deviceId: r.deviceId,
-    challengeId: r.challengeId,
-    origin: r.origin,
-    tenant: account?.tenant ?? '',
-    upn: account?.upn ?? '',
-    kind: r.kind,
-    app: r.app,
-    ip: r.ip,
-    location: r.location,
-    browser: r.browser,
-    time: r.time,
-    expiresAt: r.expiresAt,
-    receivedAt: r.receivedAt,
-    status: r.status,
-    ...(r.detail ? { detail: r.detail } : {}),
-  };
+  // The nonce stays in the worker: the pages never sign anything.
+  const { nonce: _nonce, ...view } = r;
+  return { ...view, tenant: account?.tenant ?? '', upn: account?.upn ?? '' };
 }
 
 /** Signs and sends the person's answer. The number is whatever they typed; nothing fills it in. */

@@ -1,7 +1,7 @@
 // The device's keys. Generation and signing go through protocol/webcrypto.ts; this file
 // adds the extension's rules: one non-extractable key per account, and pinned server keys
 // imported once and cached.
-import { exportPublicKey, generateDeviceKey, importPublicKey, pushBytesOf, sign, verify, type PushRequest } from '../../protocol/index.ts';
+import { exportPublicKey, generateDeviceKey, importPublicKey, openPush, sign, verify, type PushContent, type PushRequest } from '../../protocol/index.ts';
 
 export interface DeviceKey {
   privateKey: CryptoKey;
@@ -28,12 +28,15 @@ function serverKey(b64u: string): Promise<CryptoKey> {
   return key;
 }
 
-/** True when the push was signed by the server key pinned for this account. Never throws. */
-export async function verifyPush(request: PushRequest, origin: string, serverPublicKey: string): Promise<boolean> {
+/**
+ * What the push asks, when it was signed by the server key pinned for this account (v1 or v2,
+ * protocol/push.ts); null for a forged or unreadable push. Never throws.
+ */
+export async function verifyPush(request: PushRequest, origin: string, serverPublicKey: string): Promise<PushContent | null> {
   try {
-    const bytes = pushBytesOf(origin, request);
-    return await verify(await serverKey(serverPublicKey), request.serverSignature, bytes);
+    const key = await serverKey(serverPublicKey);
+    return await openPush(origin, request, (signature, bytes) => verify(key, signature, bytes));
   } catch {
-    return false;
+    return null;
   }
 }

@@ -2,8 +2,7 @@
 // worker's broadcasts back). Each is keyed by `type` and parsed with valibot on arrival,
 // so a page and the worker never trust each other's shapes blindly.
 import * as v from 'valibot';
-import { ERROR_CODES } from '../../protocol/index.ts';
-import { Kind } from '../../protocol/fields.ts';
+import { ERROR_CODES, PushContent } from '../../protocol/index.ts';
 
 const Text = v.string();
 const Time = v.number();
@@ -38,20 +37,13 @@ export const RequestStatus = v.picklist([
 ]);
 export type RequestStatus = v.InferOutput<typeof RequestStatus>;
 
+/** A request as the pages see it: the push's own fields (the protocol's, context included), the account, and how it went. Never the nonce. */
 export const RequestView = v.object({
+  ...v.omit(PushContent, ['nonce']).entries,
   key: Text,
-  deviceId: Text,
-  challengeId: Text,
   origin: Text,
   tenant: Text,
   upn: Text,
-  kind: Kind,
-  app: Text,
-  ip: Text,
-  location: Text,
-  browser: Text,
-  time: Time,
-  expiresAt: Time,
   receivedAt: Time,
   status: RequestStatus,
   /** Why it failed or was rejected, for the history. */

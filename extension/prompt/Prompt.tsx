@@ -8,7 +8,7 @@ import { Fragment, type JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { call, onBroadcast, type RequestView } from '../messaging/index.ts';
 import { ErrorNote, Field, Spinner, Button } from '../ui/components.tsx';
-import { formatTime, secondsLeft } from '../ui/format.ts';
+import { requestDetails, secondsLeft } from '../ui/format.ts';
 import { Icon } from '../ui/icons.tsx';
 
 /** How long an outcome stays on screen before the window closes, or its line above the next request goes. */
@@ -207,13 +207,7 @@ function Ask(props: { request: RequestView; more: number; onSending: (on: boolea
 
   const setup = request.kind === 'passwordless_setup';
   const title = setup ? 'Set up passwordless sign-in?' : 'Are you trying to sign in?';
-  const details: [string, string][] = [
-    ['App', request.app],
-    ['Location', request.location],
-    ['IP address', request.ip],
-    ['Browser', request.browser],
-    ['Time', request.time ? formatTime(request.time) : ''],
-  ].filter((d): d is [string, string] => d[1] !== '');
+  const details = requestDetails(request);
 
   if (stage === 'sending') return <Spinner label="Sending your answer…" />;
 

@@ -1,7 +1,7 @@
 // The extension's IndexedDB: accounts (with their non-extractable CryptoKey) and the
 // history of requests. The schema is one typed interface; migrations live in `upgrade`.
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { RequestKind } from '../../protocol/index.ts';
+import type { PushContent } from '../../protocol/index.ts';
 import { clock } from '../clock.ts';
 import type { RequestStatus } from '../messaging/schema.ts';
 
@@ -28,24 +28,21 @@ export interface AccountRecord {
   deviceName?: string;
 }
 
-export interface RequestRecord {
+/**
+ * A request as stored: what the verified push asked, in the protocol's own shape (its context
+ * is the protocol's Context, so a new context field needs nothing here), and how it went here.
+ */
+export type RequestRecord = PushContent & {
   /** `${deviceId}/${challengeId}` for verified pushes; `rejected/<random>` for forged ones. */
   key: string;
-  deviceId: string;
-  challengeId: string;
   origin: string;
-  nonce: string;
-  kind: RequestKind;
-  app: string;
-  ip: string;
-  location: string;
-  browser: string;
-  time: number;
-  expiresAt: number;
   receivedAt: number;
   status: RequestStatus;
   detail?: string;
-}
+};
+
+/** A request as version 1 of this database stored it: the context's four fields flat. */
+type FlatRequestRecord = Omit<RequestRecord, 'context'> & { ip: string; location: string; browser: string; time: number };
 
 interface PushkeyDB extends DBSchema {
   accounts: { key: string; value: AccountRecord; indexes: { byOrigin: string } };
@@ -53,7 +50,7 @@ interface PushkeyDB extends DBSchema {
 }
 
 const DB_NAME = 'pushkey';
-const DB_VERSION = 1;
+const DB_VERSION = 2;
 /** History is capped: the oldest finished entries go first. */
 export const HISTORY_LIMIT = 200;
 
@@ -61,7 +58,7 @@ let dbPromise: Promise<IDBPDatabase<PushkeyDB>> | undefined;
 
 export function db(): Promise<IDBPDatabase<PushkeyDB>> {
   dbPromise ??= openDB<PushkeyDB>(DB_NAME, DB_VERSION, {
-    upgrade(database, oldVersion) {
+    async upgrade(database, oldVersion, _newVersion, transaction) {
       // Each step takes the database from version n to n+1; add new steps below.
       if (oldVersion < 1) {
         const accounts = database.createObjectStore('accounts', { keyPath: 'deviceId' });
@@ -69,6 +66,15 @@ export function db(): Promise<IDBPDatabase<PushkeyDB>> {
         const requests = database.createObjectStore('requests', { keyPath: 'key' });
         requests.createIndex('byStatus', 'status');
         requests.createIndex('byReceived', 'receivedAt');
+      }
+      if (oldVersion < 2) {
+        // The context moves under `context`, as the protocol shapes it.
+        let cursor = await transaction.objectStore('requests').openCursor();
+        while (cursor) {
+          const { ip, location, browser, time, ...rest } = cursor.value as unknown as FlatRequestRecord;
+          await cursor.update({ ...rest, context: { ip, location, browser, time } });
+          cursor = await cursor.continue();
+        }
       }
     },
   });

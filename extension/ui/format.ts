@@ -1,4 +1,5 @@
 // How times and request fields read on screen.
+import type { Context, ContextField } from '../../protocol/index.ts';
 import type { RequestView } from '../messaging/index.ts';
 
 export const formatTime = (ms: number): string =>
@@ -42,3 +43,37 @@ export function waitingText(pending: readonly Pick<RequestView, 'kind'>[]): stri
   const what = setups === pending.length ? 'passwordless setup request' : setups === 0 ? 'sign-in request' : 'request';
   return pending.length === 1 ? `A ${what} is waiting for you.` : `${pending.length} ${what}s are waiting for you.`;
 }
+
+/**
+ * How each field of a push's context reads in the prompt, in the order shown: one entry per
+ * field of the protocol's Context, so adding a field there asks for its label here and nowhere
+ * else. Fields this extension does not know were dropped when the push was read.
+ */
+type Shown<F extends ContextField> = { label: string; text: (value: NonNullable<Context[F]>) => string };
+const CONTEXT_DETAILS: { [F in ContextField]: Shown<F> } = {
+  location: { label: 'Location', text: (s) => s },
+  ip: { label: 'IP address', text: (s) => s },
+  browser: { label: 'Browser', text: (s) => s },
+  time: { label: 'Time', text: (ms) => (ms ? formatTime(ms) : '') },
+};
+
+function contextDetail<F extends ContextField>(field: F, context: Context): [string, string] | null {
+  const value: Context[F] = context[field];
+  if (value === undefined || value === null) return null;
+  const shown: Shown<F> = CONTEXT_DETAILS[field];
+  const text = shown.text(value);
+  return text === '' ? null : [shown.label, text];
+}
+
+/** The prompt's "Sign-in details": the application, then the context; what is empty (hidden by the policy, or unknown) is left out. */
+export function requestDetails(r: Pick<RequestView, 'app' | 'context'>): [label: string, text: string][] {
+  const details: [string, string][] = r.app ? [['App', r.app]] : [];
+  for (const field of Object.keys(CONTEXT_DETAILS) as ContextField[]) {
+    const d = contextDetail(field, r.context);
+    if (d) details.push(d);
+  }
+  return details;
+}
+
+/** The fields the prompt has a label for (a test checks they are exactly the protocol's). */
+export const LABELLED_CONTEXT_FIELDS: readonly string[] = Object.keys(CONTEXT_DETAILS);

@@ -1,7 +1,8 @@
 // Number-match requests: createChallenge (server) → answerRequest (extension) → resolveResponse (server).
 import { PushkeyError } from '../../protocol/errors.ts';
-import type { DeviceResponse, PushRequest, RequestKind } from '../../protocol/messages.ts';
-import { pushBytes, respondBytes } from '../../protocol/signed-bytes.ts';
+import type { Context, DeviceResponse, PushContent, PushRequest, RequestKind } from '../../protocol/messages.ts';
+import { pushVersionFor, sealPush } from '../../protocol/push.ts';
+import { respondBytes } from '../../protocol/signed-bytes.ts';
 import { toB64u } from '../../protocol/encoding.ts';
 import { compareVersions } from '../../protocol/version.ts';
 import { actorOf, audit, systemActor } from './audit.ts';
@@ -26,24 +27,27 @@ export interface RequestContext {
 /** Signed fields may not hold newlines; a browser's user agent is outside our control. */
 const oneLine = (s: string, max: number) => s.replace(/[\p{Cc}]/gu, ' ').slice(0, max);
 
-/** The signed push for one device. The number is never part of it. */
-export function buildPush(d: Deps, c: Challenge, deviceId: string, policy: AuthenticatorPolicy): PushRequest {
-  const fields = {
-    deviceId,
+/**
+ * The signed push for one device, in the version it reads: v2 (the context signed whole, so it
+ * can grow) when it announced push_canonical, else v1. The number is never part of it.
+ */
+export function buildPush(d: Deps, c: Challenge, device: Pick<Device, 'id' | 'capabilities'>, policy: AuthenticatorPolicy): PushRequest {
+  const context: Context = {
+    ip: policy.showLocation ? c.ip : '',
+    location: policy.showLocation ? c.location : '',
+    browser: c.browser,
+    time: c.createdAt,
+  };
+  const content: PushContent = {
+    deviceId: device.id,
     challengeId: c.id,
     nonce: c.nonce,
     kind: c.kind,
     app: policy.showApplication ? c.app : '',
-    context: {
-      ip: policy.showLocation ? c.ip : '',
-      location: policy.showLocation ? c.location : '',
-      browser: c.browser,
-      time: c.createdAt,
-    },
+    context,
     expiresAt: c.expiresAt,
   };
-  const bytes = pushBytes({ origin: d.origin, ...fields, ...fields.context, time: c.createdAt });
-  return { type: 'request', ...fields, serverSignature: d.serverKey.sign(bytes) };
+  return sealPush(d.origin, content, pushVersionFor(device.capabilities), (bytes) => d.serverKey.sign(bytes));
 }
 
 /** Creates a request for `user`, pushes it to every device that may answer it, and returns it (with its number, for the browser). */
@@ -95,7 +99,7 @@ export async function createChallenge(
   await d.repo.createChallenge(challenge);
   // passwordless_setup is answered in the popup that asked for it; no prompt window.
   if (kind !== 'passwordless_setup') {
-    for (const dev of devices) d.bus.publish({ type: 'push', deviceId: dev.id, request: buildPush(d, challenge, dev.id, policy) });
+    for (const dev of devices) d.bus.publish({ type: 'push', deviceId: dev.id, request: buildPush(d, challenge, dev, policy) });
   }
   return challenge;
 }
@@ -108,7 +112,7 @@ const isUpToDate = (policy: AuthenticatorPolicy, dev: Pick<Device, 'capabilities
 export async function pendingFor(d: Deps, device: Device): Promise<PushRequest[]> {
   const policy = await getAuthenticatorPolicy(d.repo);
   const pending = await d.repo.listPendingForDevice(device, d.clock.now());
-  return pending.filter((c) => mayAnswer(policy, device, c.kind)).map((c) => buildPush(d, c, device.id, policy));
+  return pending.filter((c) => mayAnswer(policy, device, c.kind)).map((c) => buildPush(d, c, device, policy));
 }
 
 /** The state a waiting browser sees: pending turns into expired once the time is up. */

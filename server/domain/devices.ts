@@ -59,7 +59,8 @@ export async function runCommand(d: Deps, cmd: DeviceCommand, ctx: RequestContex
       if (cmd.clientVersion || cmd.capabilities) {
         await d.repo.updateDevice(device.id, { clientVersion: cmd.clientVersion ?? device.clientVersion, capabilities: cmd.capabilities ?? device.capabilities });
       }
-      return { type: 'pending', requests: await pendingFor(d, device) };
+      // Signed in the push version the device says it reads now.
+      return { type: 'pending', requests: await pendingFor(d, { ...device, capabilities: cmd.capabilities ?? device.capabilities }) };
     case 'passwordless_setup': {
       const user = await d.repo.getUser(device.userId);
       const checked = await checkPassword(d, user, cmd.password);
@@ -69,7 +70,7 @@ export async function runCommand(d: Deps, cmd: DeviceCommand, ctx: RequestContex
       }
       if (device.passwordless) throw new PushkeyError('conflict', 'Passwordless sign-in is already enabled on this authenticator.');
       const challenge = await createChallenge(d, checked, 'passwordless_setup', ctx, { deviceId: device.id });
-      return { type: 'setup_started', request: buildPush(d, challenge, device.id, policy) };
+      return { type: 'setup_started', request: buildPush(d, challenge, device, policy) };
     }
     case 'passwordless_disable': {
       const user = await d.repo.getUser(device.userId);

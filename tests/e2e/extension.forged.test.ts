@@ -46,7 +46,26 @@ afterAll(async () => {
 describe('extension: pinned server key', () => {
   it('ignores a push signed by another key and records it as rejected', async () => {
     const forged = server.push(deviceId, { signer: makeServerKey() });
+    expect(forged).toMatchObject({ v: 2 });
     await expect.poll(async () => (await history(popup)).find((r) => r.challengeId === forged.challengeId)?.status, { timeout: 5_000 }).toBe('rejected');
+    expect(promptIsOpen(b)).toBe(false);
+    expect(server.responses).toHaveLength(0);
+  });
+
+  it('ignores a v1 push signed by another key too', async () => {
+    const forged = server.push(deviceId, { signer: makeServerKey(), version: 1 });
+    expect(forged).not.toHaveProperty('signed');
+    await expect.poll(async () => (await history(popup)).find((r) => r.challengeId === forged.challengeId)?.status, { timeout: 5_000 }).toBe('rejected');
+    expect(promptIsOpen(b)).toBe(false);
+    expect(server.responses).toHaveLength(0);
+  });
+
+  it('ignores a v2 push signed by the pinned key over other text than it carries', async () => {
+    const genuine = server.push(deviceId, { app: 'Contoso Portal', expiresInMs: 60_000, send: false });
+    if (genuine.v !== 2) throw new Error('expected v2');
+    const altered = { ...genuine, signed: genuine.signed.replace('"app":"Contoso Portal"', '"app":"Payroll"') };
+    server.send(deviceId, altered);
+    await expect.poll(async () => (await history(popup)).find((r) => r.challengeId === genuine.challengeId)?.status, { timeout: 5_000 }).toBe('rejected');
     expect(promptIsOpen(b)).toBe(false);
     expect(server.responses).toHaveLength(0);
   });
@@ -58,8 +77,35 @@ describe('extension: pinned server key', () => {
     await waitForText(prompt, 'Contoso Portal');
     await prompt.type('#number', '42');
     await clickText(prompt, 'Yes');
-    await expect.poll(() => server.responses.length).toBe(1);
-    expect(server.responses[0]).toMatchObject({ challengeId: genuine.challengeId, decision: 'approve', number: '42', deviceId });
+    await expect.poll(() => server.responses.some((r) => r.challengeId === genuine.challengeId)).toBe(true);
+    expect(server.responses.find((r) => r.challengeId === genuine.challengeId)).toMatchObject({ decision: 'approve', number: '42', deviceId });
+    await waitForText(prompt, 'Approved');
+    await waitForPromptClosed(b);
+  });
+
+  it('shows a request whose context has a field it does not know, without that field', async () => {
+    const newer = server.push(deviceId, { app: 'Contoso Payroll', extraContext: { risk: 'Unfamiliar sign-in properties', score: 0.75 } });
+    const prompt = await waitForPrompt(b);
+    await waitForText(prompt, 'Are you trying to sign in?');
+    await waitForText(prompt, 'Contoso Payroll');
+    await waitForText(prompt, 'Paris, France');
+    const details = await prompt.$eval('dl.details', (e) => e.textContent ?? '');
+    expect(details).not.toContain('Unfamiliar');
+    expect(details).not.toContain('0.75');
+    await prompt.type('#number', '42');
+    await clickText(prompt, 'Yes');
+    await expect.poll(() => server.responses.some((r) => r.challengeId === newer.challengeId)).toBe(true);
+    await waitForText(prompt, 'Approved');
+    await waitForPromptClosed(b);
+  });
+
+  it('shows a v1 push, as a server from before v2 sends it', async () => {
+    const old = server.push(deviceId, { app: 'Contoso Legacy', version: 1 });
+    const prompt = await waitForPrompt(b);
+    await waitForText(prompt, 'Contoso Legacy');
+    await prompt.type('#number', '42');
+    await clickText(prompt, 'Yes');
+    await expect.poll(() => server.responses.find((r) => r.challengeId === old.challengeId)?.decision).toBe('approve');
     await waitForText(prompt, 'Approved');
     await waitForPromptClosed(b);
   });

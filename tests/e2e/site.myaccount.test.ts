@@ -7,7 +7,7 @@ import { Browsers, type Profile } from '../support/browser.ts';
 import { signIn, type TestServer } from '../support/server.ts';
 import { wrongNumber } from '../support/flows.ts';
 import { SoftDevice } from '../support/soft-device.ts';
-import type { PushRequest } from '../../protocol/messages.ts';
+import type { PushContent, PushRequest } from '../../protocol/messages.ts';
 import { clickText, newSitePage, problemsOf, shot, shownNumber, signInWithPassword, startSiteServer, waitForText } from '../support/site.ts';
 
 let browsers: Browsers;
@@ -18,14 +18,14 @@ let device: SoftDevice;
 const carol = () => srv.users.carol!;
 
 /** The next push; if the channel was not up when it was sent, the device fetches it with a signed poll. */
-async function nextRequest(d: SoftDevice): Promise<PushRequest> {
+async function nextRequest(d: SoftDevice): Promise<PushContent> {
   try {
     return await d.nextPush(3_000);
   } catch {
     const polled = await d.command('poll');
     const request = polled.body.requests?.[0] as PushRequest | undefined;
     if (!request) throw new Error(`no pending request: ${JSON.stringify(polled.body)}`);
-    return request;
+    return d.open(request);
   }
 }
 

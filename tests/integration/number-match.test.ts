@@ -4,6 +4,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { generateDeviceKey } from '../../protocol/webcrypto.ts';
+import { canonicalJson } from '../../protocol/canonical-json.ts';
+import type { Pending, PushRequest, PushRequestV2 } from '../../protocol/messages.ts';
 import { DEFAULT_AUTHENTICATOR_POLICY } from '../../server/domain/policy.ts';
 import {
   enrollUser,
@@ -17,6 +19,12 @@ import {
   type EnrolledUser,
 } from '../support/flows.ts';
 import { HttpClient, ManualClock, signIn, startServer, type TestServer } from '../support/server.ts';
+import { SOFT_CAPABILITIES, V1_CAPABILITIES } from '../support/soft-device.ts';
+
+function v2(frame: PushRequest): PushRequestV2 {
+  if (frame.v !== 2) throw new Error(`expected a v2 push, got ${JSON.stringify(frame)}`);
+  return frame;
+}
 
 async function postRaw(srv: TestServer, body: unknown) {
   const res = await fetch(`${srv.origin}/api/device/respond`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -50,10 +58,10 @@ describe('number matching', () => {
   describe('the push', () => {
     it('arrives signed by the server key the device pinned, with the sign-in context', async () => {
       const flow = await startPasswordless(srv, alice.upn);
-      const push = await alice.device.nextPush();
-      expect(alice.device.rejected).toHaveLength(0);
+      const frame = v2(await alice.device.nextFrame());
+      expect(frame).toMatchObject({ type: 'request', v: 2, deviceId: alice.device.deviceId, challengeId: flow.challengeId });
+      const push = await alice.device.open(frame);
       expect(push).toMatchObject({
-        type: 'request',
         deviceId: alice.device.deviceId,
         challengeId: flow.challengeId,
         kind: 'passwordless',
@@ -61,12 +69,43 @@ describe('number matching', () => {
         context: { ip: '127.0.0.1', location: 'This computer (loopback)', browser: 'Chrome 156 on Linux', time: clock.now() },
         expiresAt: flow.expiresAt,
       });
+      // What was signed is the request itself, in its canonical form (RFC 8785).
+      expect(frame.signed).toBe(canonicalJson(push));
       expect(flow.expiresAt).toBe(clock.now() + 90_000);
       // Any field changed after signing breaks the server signature.
-      expect(await alice.device.verifyPush({ ...push, app: 'Another app' })).toBe(false);
-      expect(await alice.device.verifyPush({ ...push, expiresAt: push.expiresAt + 1 })).toBe(false);
-      expect(await alice.device.verifyPush({ ...push, context: { ...push.context, location: 'Elsewhere' } })).toBe(false);
+      const tampered = (from: string, to: string) => ({ ...frame, signed: frame.signed.replace(from, to) });
+      expect(await alice.device.verifyPush(tampered('"app":"pushkey My Account"', '"app":"Another app"'))).toBe(false);
+      expect(await alice.device.verifyPush(tampered(`"expiresAt":${push.expiresAt}`, `"expiresAt":${push.expiresAt + 1}`))).toBe(false);
+      expect(await alice.device.verifyPush(tampered('"location":"This computer (loopback)"', '"location":"Elsewhere"'))).toBe(false);
+      // The ids outside what was signed only route it: they must name what was signed.
+      expect(await alice.device.verifyPush({ ...frame, challengeId: bob.device.deviceId })).toBe(false);
+      expect(await alice.device.verifyPush({ ...frame, deviceId: bob.device.deviceId })).toBe(false);
       await alice.device.respond(push, 'deny');
+    });
+
+    it('is sent in v1 to a device that does not announce push_canonical, which verifies it as before and answers it', async () => {
+      const old = await enrollUser(srv, 'carol', { capabilities: V1_CAPABILITIES });
+      try {
+        const flow = await startPasswordThenPush(srv, old.upn, old.password);
+        const frame = await old.device.nextFrame();
+        expect(frame).not.toHaveProperty('v');
+        expect(frame).not.toHaveProperty('signed');
+        expect(frame).toMatchObject({ type: 'request', challengeId: flow.challengeId, kind: 'mfa', context: { ip: '127.0.0.1', browser: 'Chrome 156 on Linux' } });
+        expect(await old.device.verifyPush(frame)).toBe(true);
+        // v1 signs the fields positionally: any one changed breaks it.
+        if (frame.v === 2) throw new Error('not v1');
+        expect(await old.device.verifyPush({ ...frame, context: { ...frame.context, location: 'Elsewhere' } })).toBe(false);
+        expect((await old.device.respond(await old.device.open(frame), 'approve', flow.number)).body.outcome).toBe('approved');
+        // A poll that announces push_canonical (an updated extension) gets v2 from then on.
+        const next = await startPasswordThenPush(srv, old.upn, old.password);
+        await old.device.nextFrame();
+        const poll = await old.device.command('poll', { clientVersion: '1.0.0', capabilities: SOFT_CAPABILITIES });
+        const polled = (poll.body as Pending).requests.find((r) => r.challengeId === next.challengeId)!;
+        expect(polled).toMatchObject({ v: 2 });
+        expect((await old.device.respond(polled, 'deny')).body.outcome).toBe('denied');
+      } finally {
+        old.device.close();
+      }
     });
 
     it('never contains the number the browser shows', async () => {
@@ -99,7 +138,6 @@ describe('number matching', () => {
       const push = await alice.device.nextPush();
       expect(push.app).toBe('');
       expect(push.context).toMatchObject({ ip: '', location: '', browser: 'Chrome 156 on Linux' });
-      expect(await alice.device.verifyPush(push)).toBe(true);
       await alice.device.respond(push, 'deny');
     });
   });

@@ -17,13 +17,13 @@ export interface EnrolledUser {
 export async function enrollUser(
   srv: TestServer,
   name: string,
-  opts: { connect?: boolean; deviceName?: string; me?: HttpClient } = {},
+  opts: { connect?: boolean; deviceName?: string; me?: HttpClient; capabilities?: string[] } = {},
 ): Promise<EnrolledUser> {
   const { upn, password } = srv.users[name]!;
   const me = opts.me ?? (await signIn(srv.origin, upn, password));
   const act = await me.post('/api/me/authenticator/activation');
   if (act.status !== 200) throw new Error(`activation: ${JSON.stringify(act.body)}`);
-  const device = await SoftDevice.enroll(srv.origin, act.body.code, { now: () => srv.clock.now(), deviceName: opts.deviceName });
+  const device = await SoftDevice.enroll(srv.origin, act.body.code, { now: () => srv.clock.now(), deviceName: opts.deviceName, capabilities: opts.capabilities });
   if (opts.connect !== false) await device.connect();
   return { name, upn, password, me, device };
 }

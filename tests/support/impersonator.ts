@@ -5,7 +5,21 @@ import { generateKeyPairSync, randomBytes, sign as nodeSign, type KeyObject } fr
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { parseDeviceCommand, parseDeviceFrame, parseDeviceResponse, parseEnrollRequest, pushBytes, spkiToRaw, toB64u, type DeviceResponse, type PushRequest } from '../../protocol/index.ts';
+import {
+  parseDeviceCommand,
+  parseDeviceFrame,
+  parseDeviceResponse,
+  parseEnrollRequest,
+  sealPush,
+  spkiToRaw,
+  toB64u,
+  type DeviceResponse,
+  type JsonValue,
+  type PushContent,
+  type PushRequest,
+  type PushVersion,
+  type RequestKind,
+} from '../../protocol/index.ts';
 
 export interface ServerKey {
   privateKey: KeyObject;
@@ -19,10 +33,23 @@ export function makeServerKey(): ServerKey {
 
 export const randomId = (): string => toB64u(randomBytes(16));
 
-export function signPush(key: ServerKey, origin: string, r: Omit<PushRequest, 'serverSignature' | 'type'>): PushRequest {
-  const bytes = pushBytes({ origin, deviceId: r.deviceId, challengeId: r.challengeId, nonce: r.nonce, kind: r.kind, app: r.app, ip: r.context.ip, location: r.context.location, browser: r.context.browser, time: r.context.time, expiresAt: r.expiresAt });
-  const serverSignature = toB64u(new Uint8Array(nodeSign('sha256', bytes, { key: key.privateKey, dsaEncoding: 'ieee-p1363' })));
-  return { type: 'request', ...r, serverSignature };
+/** The push frame for `content` in `version`, signed with `key`: sealPush, as the real server signs. */
+export function signPush(key: ServerKey, origin: string, content: PushContent, version: PushVersion = 2): PushRequest {
+  return sealPush(origin, content, version, (bytes) => toB64u(new Uint8Array(nodeSign('sha256', bytes, { key: key.privateKey, dsaEncoding: 'ieee-p1363' }))));
+}
+
+export interface PushOptions {
+  /** The key that signs (the pinned one by default; another makes a forged push). */
+  signer?: ServerKey;
+  kind?: RequestKind;
+  app?: string;
+  expiresInMs?: number;
+  /** The wire version (2 by default, as to a device that announces push_canonical). */
+  version?: PushVersion;
+  /** Context fields a newer server might add, which the device does not know; signed with the rest (v2). */
+  extraContext?: Record<string, JsonValue>;
+  /** false: only build the signed frame (to alter it, then send it with send()). */
+  send?: boolean;
 }
 
 export interface Impersonator {
@@ -37,8 +64,8 @@ export interface Impersonator {
   /** When set, every command is refused with this error (e.g. clock_skew, as the real server answers a wrong clock). */
   refuseCommands: { status: number; error: string; message: string } | null;
   enrolled: { deviceId: string; upn: string }[];
-  /** Sends a push signed with `signer` (the pinned key by default) on every bound socket. */
-  push(deviceId: string, opts?: { signer?: ServerKey; kind?: PushRequest['kind']; app?: string; expiresInMs?: number }): PushRequest;
+  /** Sends a push signed with `signer` (the pinned key by default) on the device's socket, v2 unless told otherwise. */
+  push(deviceId: string, opts?: PushOptions): PushRequest;
   /** Sends any frame (e.g. an unsigned `revoked`) on the device's socket. */
   send(deviceId: string, frame: unknown): void;
   waitReady(deviceId: string, timeoutMs?: number): Promise<void>;
@@ -138,15 +165,18 @@ export async function startImpersonator(opts: { port?: number; key?: ServerKey; 
     },
     push(deviceId, o = {}) {
       const now = Date.now();
-      const request = signPush(o.signer ?? key, origin, {
+      const context = { ip: '203.0.113.7', location: 'Paris, France', browser: 'Chrome on Linux', time: now, ...o.extraContext };
+      const content: PushContent = {
         deviceId,
         challengeId: randomId(),
         nonce: randomId(),
         kind: o.kind ?? 'mfa',
         app: o.app ?? 'Contoso Portal',
-        context: { ip: '203.0.113.7', location: 'Paris, France', browser: 'Chrome on Linux', time: now },
+        context,
         expiresAt: now + (o.expiresInMs ?? 90_000),
-      });
+      };
+      const request = signPush(o.signer ?? key, origin, content, o.version ?? 2);
+      if (o.send === false) return request;
       const ws = sockets.get(deviceId);
       if (!ws) throw new Error(`device ${deviceId} has no bound socket`);
       ws.send(JSON.stringify(request));

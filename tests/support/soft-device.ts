@@ -1,16 +1,20 @@
-// A software authenticator: WebCrypto in Node with a non-extractable key, speaking wire
-// protocol v1 to the real server over real HTTP and WebSocket. It does everything the
+// A software authenticator: WebCrypto in Node with a non-extractable key, speaking the wire
+// protocol (v2 pushes, or v1 when enrolled without the push_canonical capability) to the real server
+// over real HTTP and WebSocket. It does everything the
 // extension does except show a window, so integration tests can drive every path.
 import WebSocket from 'ws';
 import { readActivationCode } from '../../protocol/activation-code.ts';
 import { readErrorAnswer } from '../../protocol/parse.ts';
-import type { Enrolled, PushRequest, ServerFrame, DeviceCommand } from '../../protocol/messages.ts';
+import type { Enrolled, PushContent, PushRequest, ServerFrame, DeviceCommand } from '../../protocol/messages.ts';
 import { parseServerFrame, parseJson } from '../../protocol/parse.ts';
-import { channelAuthBytes, commandBytes, enrollBytes, pushBytesOf, respondBytes, type DeviceCommandType } from '../../protocol/signed-bytes.ts';
+import { openPush } from '../../protocol/push.ts';
+import { channelAuthBytes, commandBytes, enrollBytes, respondBytes, type DeviceCommandType } from '../../protocol/signed-bytes.ts';
 import { exportPublicKey, generateDeviceKey, importPublicKey, sign, verify } from '../../protocol/webcrypto.ts';
 
 export const SOFT_VERSION = '1.0.0';
-export const SOFT_CAPABILITIES = ['number_match', 'passwordless', 'report'];
+export const SOFT_CAPABILITIES = ['number_match', 'passwordless', 'report', 'push_canonical'];
+/** What a device from before the v2 push announces: the server sends it v1 pushes. */
+export const V1_CAPABILITIES = ['number_match', 'passwordless', 'report'];
 
 export interface HttpAnswer<T = unknown> {
   status: number;
@@ -103,18 +107,38 @@ export class SoftDevice {
     }
   }
 
-  /** The next push whose server signature verifies; forged ones are set aside in `rejected`. */
-  async nextPush(timeoutMs = 5000): Promise<PushRequest> {
+  /** What the next push whose server signature verifies asks; forged ones are set aside in `rejected`. */
+  async nextPush(timeoutMs = 5000): Promise<PushContent> {
     for (;;) {
       const f = await this.next((x) => x.type === 'request', timeoutMs);
       if (f.type !== 'request') continue;
-      if (await this.verifyPush(f)) return f;
+      const content = await this.read(f);
+      if (content) return content;
       this.rejected.push(f);
     }
   }
 
-  verifyPush(p: PushRequest): Promise<boolean> {
-    return verify(this.serverKey, p.serverSignature, pushBytesOf(this.origin, p));
+  /** The next push frame as it came on the wire, unverified (to see its version, or to tamper with it). */
+  async nextFrame(timeoutMs = 5000): Promise<PushRequest> {
+    const f = await this.next((x) => x.type === 'request', timeoutMs);
+    if (f.type !== 'request') throw new Error('not a request');
+    return f;
+  }
+
+  /** What a push asks, when its signature verifies with the pinned key; null otherwise. */
+  read(p: PushRequest): Promise<PushContent | null> {
+    return openPush(this.origin, p, (signature, bytes) => verify(this.serverKey, signature, bytes));
+  }
+
+  async verifyPush(p: PushRequest): Promise<boolean> {
+    return (await this.read(p)) !== null;
+  }
+
+  /** What a push from a poll or the setup answer asks; throws when it does not verify. */
+  async open(p: PushRequest): Promise<PushContent> {
+    const content = await this.read(p);
+    if (!content) throw new Error(`push ${p.challengeId} does not verify with the pinned key`);
+    return content;
   }
 
   /** Frames received but not consumed yet. */
@@ -123,11 +147,13 @@ export class SoftDevice {
   }
 
   async buildResponse(
-    push: Pick<PushRequest, 'challengeId' | 'nonce'>,
+    /** What a push asks, or the push as it came (a v2 push is read first: its nonce is inside what was signed). */
+    request: Pick<PushContent, 'challengeId' | 'nonce'> | PushRequest,
     decision: 'approve' | 'deny' | 'report',
     number = '',
     opts: { clientVersion?: string; capabilities?: string[]; key?: CryptoKey; deviceId?: string } = {},
   ) {
+    const push = 'signed' in request ? await this.open(request) : request;
     const clientVersion = opts.clientVersion ?? SOFT_VERSION;
     const deviceId = opts.deviceId ?? this.deviceId;
     const signature = await sign(
