@@ -4,17 +4,13 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Server } from 'node:http';
 import type { Deps } from './domain/deps.ts';
-import { adminRoutes } from './transport/http/admin-routes.ts';
+import { mountApi } from './transport/http/api.ts';
 import { deviceRoutes } from './transport/http/device-routes.ts';
 import { errorHandler, notFound } from './transport/http/errors.ts';
 import type { HttpDeps } from './transport/http/http-deps.ts';
 import { requestLogger } from './transport/http/logging.ts';
 import { refuseCrossOrigin } from './transport/http/cross-origin.ts';
-import { meRoutes } from './transport/http/me-routes.ts';
 import { defaultLimiters, type Limiters } from './transport/http/rate-limit.ts';
-import { signInRoutes } from './transport/http/signin-routes.ts';
-import { tenantRoutes } from './transport/http/tenant-routes.ts';
-import { methodsAdminRoutes, methodsMeRoutes, methodsSignInRoutes } from './transport/http/methods-routes.ts';
 import { attachChannel, createChannel, DEFAULT_CHANNEL_OPTIONS, type Channel, type ChannelOptions } from './transport/push/channel.ts';
 
 export interface AppOptions {
@@ -54,16 +50,8 @@ export function createApp(deps: Deps, opts: AppOptions = {}): App {
   app.use(['/api/tenant', '/api/signin', '/api/me', '/api/admin'], refuseCrossOrigin(deps.origin));
   app.use(express.json({ limit: '16kb' }));
 
-  app.get('/api/health', (_req, res) => void res.json({ status: 'ok' }));
-  app.use('/api/tenant', tenantRoutes(d));
   app.use('/api/device', deviceRoutes(d));
-  app.use('/api/signin', signInRoutes(d));
-  app.use('/api/me', meRoutes(d));
-  app.use('/api/admin', adminRoutes(d));
-  // Passkeys, SMS, registration protection and the lab outbox.
-  app.use('/api/signin', methodsSignInRoutes(d));
-  app.use('/api/me', methodsMeRoutes(d));
-  app.use('/api/admin', methodsAdminRoutes(d));
+  mountApi(app, d);
   opts.extraRoutes?.(app);
   app.use(notFound);
   app.use(errorHandler);

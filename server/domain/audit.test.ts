@@ -34,7 +34,7 @@ describe('audit activities', () => {
 
   it('finds the activities the server writes (the scan itself works)', () => {
     expect(emitted.size).toBeGreaterThanOrEqual(20);
-    expect(emitted.get('policy.authenticator.updated')).toBe('transport/http/admin-routes.ts');
+    expect(emitted.get('policy.authenticator.updated')).toBe('domain/policy-registry.ts');
   });
 
   it('has words for every activity the server writes', () => {

@@ -2,33 +2,29 @@
 // enrollment with proof of possession of its new key.
 import { ACTIVATION_CODE_RANDOM_BYTES, activationCodeFrom, readActivationCode } from '../../protocol/activation-code.ts';
 import { PushkeyError } from '../../protocol/errors.ts';
+import type { ActivationStatus, ActivationView } from '../../protocol/http/me.ts';
 import { buildEnrollUri } from '../../protocol/enroll-uri.ts';
 import { parsePublicKey } from '../../protocol/keys.ts';
 import type { Enrolled, EnrollRequest } from '../../protocol/messages.ts';
 import { enrollBytes } from '../../protocol/signed-bytes.ts';
 import { compareVersions } from '../../protocol/version.ts';
 import { actorOf, audit } from './audit.ts';
-import { notifyUser } from './registration.ts';
+import { assertMayRegister, notifyUser } from './registration.ts';
 import { hashSecret, newId, type Deps } from './deps.ts';
 import { verifyWithRawKey } from './device-keys.ts';
 import { authenticatorRights, getAuthenticatorPolicy } from './policy.ts';
-import type { Activation, Device, User } from './types.ts';
+import type { Activation, Device, Session, User } from './types.ts';
 
 export const TENANT_SETTING = 'tenant.name';
 export async function tenantName(d: Deps): Promise<string> {
   return (await d.repo.getSetting(TENANT_SETTING)) ?? 'pushkey';
 }
 
-export interface ActivationView {
-  activationId: string;
-  /** Shown once: the QR code and "Can't scan image?" carry it. Only its hash is stored. Canonical (ungrouped). */
-  code: string;
-  uri: string;
-  serverUrl: string;
-  expiresAt: number;
-}
+export type { ActivationStatus, ActivationView } from '../../protocol/http/me.ts';
 
-export async function createActivation(d: Deps, user: User): Promise<ActivationView> {
+/** A new activation for the signed-in user: the policy must allow the authenticator, and registration protection this session. */
+export async function createActivation(d: Deps, session: Session, user: User): Promise<ActivationView> {
+  await assertMayRegister(d, session, user);
   const policy = await getAuthenticatorPolicy(d.repo);
   const rights = authenticatorRights(policy, user, await d.repo.listUserDevices(user.id));
   if (!rights.register) throw new PushkeyError('method_not_allowed', 'Your organization does not allow the authenticator for your account.');
@@ -49,7 +45,6 @@ export async function createActivation(d: Deps, user: User): Promise<ActivationV
   return { activationId: activation.id, code, uri, serverUrl: d.origin, expiresAt: activation.expiresAt };
 }
 
-export type ActivationStatus = { status: 'pending' | 'expired' } | { status: 'registered'; deviceId: string };
 
 export async function activationStatus(d: Deps, user: User, activationId: string): Promise<ActivationStatus> {
   const a = await d.repo.getActivation(activationId);

@@ -3,6 +3,8 @@
 // chosen default first where the policy allows it (a usable TAP still comes first: the
 // helpdesk issued it because the usual method is lost).
 import * as v from 'valibot';
+import { DefaultMethod } from '../../protocol/http/methods.ts';
+import { OPENING_STEPS, SECOND_FACTOR_ORDER, type OpeningStep, type SecondFactor } from '../../protocol/http/signin.ts';
 import { PushkeyError } from '../../protocol/errors.ts';
 import { audit, type Actor } from './audit.ts';
 import type { Deps } from './deps.ts';
@@ -13,13 +15,9 @@ import type { User } from './types.ts';
 
 /** First-factor ways in, in the system's order. "passwordless" is the authenticator app. */
 export const SIGN_IN_ORDER = ['tap', 'passkey', 'passwordless', 'sms', 'password'] as const;
-/** Second factors after a password, in the system's order. */
-export const SECOND_FACTOR_ORDER = ['passkey', 'authenticator', 'sms'] as const;
-export type SecondFactor = (typeof SECOND_FACTOR_ORDER)[number];
-
-/** What a user may choose as the default in My Account. */
-export const DefaultMethod = v.picklist(['passkey', 'authenticator', 'sms', 'password']);
-export type DefaultMethod = v.InferOutput<typeof DefaultMethod>;
+/** Second factors after a password, in the system's order; what a user may choose as the default in My Account. */
+export { SECOND_FACTOR_ORDER, type SecondFactor, OPENING_STEPS, type OpeningStep } from '../../protocol/http/signin.ts';
+export { DefaultMethod } from '../../protocol/http/methods.ts';
 
 const key = (userId: string) => `user.default_method.${userId}`;
 export async function getDefaultMethod(d: Deps, userId: string): Promise<DefaultMethod | null> {
@@ -65,12 +63,8 @@ export function orderSignInMethods<T extends string>(methods: T[], preferred: De
 /**
  * The methods a sign-in can open on: a secret the person types. The others start something
  * on their behalf (a push to the app, a passkey prompt, a text message), so they wait in
- * "Other ways to sign in" until asked for.
- */
-export const OPENING_STEPS = ['tap', 'password'] as const;
-export type OpeningStep = (typeof OPENING_STEPS)[number];
-
-/**
+ * "Other ways to sign in" until asked for (OPENING_STEPS, in the contract).
+ *
  * The step the sign-in opens on: the first opening step in the ordered methods, so a usable
  * TAP comes before the password. It is read from the list the user-name step already
  * answers, so it tells an anonymous caller nothing that list does not.

@@ -1,49 +1,17 @@
 // What an admin is told: alerts (push fatigue, "No, it's not me" reports, a sign-in from a
 // new IP or location, a TAP issued, lockouts) and the push throttle that turns would-be
 // push bombing into a logged block. Thresholds live in one policy, editable in the portal.
-import * as v from 'valibot';
+import type { MonitoringPolicy } from '../../protocol/http/policies.ts';
 import { PushkeyError } from '../../protocol/errors.ts';
 import { newId, type Deps } from './deps.ts';
 import type { Repository } from '../storage/repository.ts';
+import { POLICY_DEFAULTS, readPolicy, writePolicy } from './policy-registry.ts';
 import type { AlertKind, User } from './types.ts';
 
-const Whole = (min: number, max: number) => v.pipe(v.number(), v.integer(), v.minValue(min), v.maxValue(max));
-
-export const MonitoringPolicy = v.object({
-  /** Push fatigue: this many denied or unanswered requests … */
-  fatigueCount: Whole(1, 100),
-  /** … within this many minutes raise an alert. */
-  fatigueWindowMinutes: Whole(1, 1440),
-  /** Throttle: at most this many requests waiting for an answer at once per user … */
-  throttleOutstanding: Whole(1, 20),
-  /** … and at most this many new requests per user per window. */
-  throttlePerWindow: Whole(1, 500),
-  throttleWindowMinutes: Whole(1, 1440),
-  /** Alert on a successful sign-in from an IP address or location the user never signed in from. */
-  alertNewLocation: v.boolean(),
-  /** Sign-in and audit logs older than this are purged. */
-  retentionDays: Whole(1, 3650),
-});
-export type MonitoringPolicy = v.InferOutput<typeof MonitoringPolicy>;
-
-export const DEFAULT_MONITORING_POLICY: MonitoringPolicy = {
-  fatigueCount: 3,
-  fatigueWindowMinutes: 10,
-  throttleOutstanding: 3,
-  throttlePerWindow: 10,
-  throttleWindowMinutes: 10,
-  alertNewLocation: true,
-  retentionDays: 30,
-};
-
-const KEY = 'policy.monitoring';
-export async function getMonitoringPolicy(repo: Repository): Promise<MonitoringPolicy> {
-  const text = await repo.getSetting(KEY);
-  return text ? { ...DEFAULT_MONITORING_POLICY, ...(JSON.parse(text) as MonitoringPolicy) } : DEFAULT_MONITORING_POLICY;
-}
-export async function setMonitoringPolicy(repo: Repository, policy: MonitoringPolicy): Promise<void> {
-  await repo.setSetting(KEY, JSON.stringify(policy));
-}
+export { MonitoringPolicy } from '../../protocol/http/policies.ts';
+export const DEFAULT_MONITORING_POLICY = POLICY_DEFAULTS.monitoring;
+export const getMonitoringPolicy = (repo: Repository): Promise<MonitoringPolicy> => readPolicy(repo, 'monitoring');
+export const setMonitoringPolicy = (repo: Repository, policy: MonitoringPolicy): Promise<void> => writePolicy(repo, 'monitoring', policy);
 
 /** Records an alert and hands it to the sink (the webhook). */
 export async function raiseAlert(d: Deps, kind: AlertKind, user: Pick<User, 'id' | 'upn'>, detail: string): Promise<void> {

@@ -3,6 +3,7 @@
 // ceremony's challenge comes from deps.random and is consumed by one conditional write, so
 // a replayed answer loses. The WebAuthn checks themselves live in webauthn.ts.
 import { PushkeyError } from '../../protocol/errors.ts';
+import type { PasskeyView } from '../../protocol/http/methods.ts';
 import { toB64u } from '../../protocol/encoding.ts';
 import { actorOf, type Actor } from './audit.ts';
 import { newId, type Deps } from './deps.ts';
@@ -23,15 +24,7 @@ import {
   type RequestOptions,
 } from './webauthn.ts';
 
-export interface PasskeyView {
-  id: string;
-  name: string;
-  createdAt: number;
-  lastUsedAt: number | null;
-  backedUp: boolean;
-  /** Authenticator model id; all zeros when the policy asks no attestation. */
-  aaguid: string;
-}
+export type { PasskeyView } from '../../protocol/http/methods.ts';
 export const passkeyView = (p: Passkey): PasskeyView => ({ id: p.id, name: p.name, createdAt: p.createdAt, lastUsedAt: p.lastUsedAt, backedUp: p.backedUp, aaguid: p.aaguid });
 
 const rp = async (d: Deps) => relyingParty(d.origin, await tenantName(d));

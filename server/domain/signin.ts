@@ -3,6 +3,7 @@
 // when the user has a usable one: method-order.ts). The flow is
 // bound to the browser that started it by a secret cookie; only that browser gets the session.
 import { PushkeyError } from '../../protocol/errors.ts';
+import type { ChallengeView, FlowStatus, SignInMethod } from '../../protocol/http/signin.ts';
 import type { DeviceResponse } from '../../protocol/messages.ts';
 import { createChallenge, effectiveStatus, resolveResponse, withdrawRequest, type RequestContext } from './challenges.ts';
 import { hashSecret, newId, newSecret, type Deps } from './deps.ts';
@@ -15,16 +16,8 @@ import { checkNewPlace, checkPushFatigue } from './monitoring.ts';
 import { assertCanSignIn, assertNotLocked, checkPassword } from './users.ts';
 import { extraSignInMethods, getDefaultMethod, openingStep, orderSignInMethods, secondFactorsFor, type OpeningStep, type SecondFactor } from './method-order.ts';
 
-export type SignInMethod = 'password' | 'passwordless' | 'tap' | 'passkey' | 'sms';
-
-export interface ChallengeView {
-  challengeId: string;
-  number: string;
-  expiresAt: number;
-}
+export type { ChallengeView, FlowStatus, SignInMethod } from '../../protocol/http/signin.ts';
 const challengeView = (c: Challenge): ChallengeView => ({ challengeId: c.id, number: c.number, expiresAt: c.expiresAt });
-
-export type FlowStatus = 'pending' | 'signed_in' | 'denied' | 'reported' | 'number_mismatch' | 'expired' | 'update_required' | 'cancelled';
 
 /** What a step returns to the browser. `session` is set only when the browser is signed in. */
 export type StepResult =
@@ -195,7 +188,7 @@ export async function signInWithTap(d: Deps, flowId: string, secret: string | un
  * What the browser that started the flow sees of its request. On approval it gets the
  * session (exactly once: completeFlow is a conditional write).
  */
-export async function flowStatus(d: Deps, flowId: string, secret: string | undefined): Promise<{ status: FlowStatus; session?: string; challengeId?: string }> {
+export async function flowStatus(d: Deps, flowId: string, secret: string | undefined): Promise<{ status: FlowStatus; session?: string; challengeId?: string; expiresAt?: number }> {
   const flow = await requireFlow(d, flowId, secret).catch(async (err: unknown) => {
     // A completed flow still answers its own browser "signed_in" (a repeated poll), without a new session.
     const f = await d.repo.getFlow(flowId);
@@ -208,7 +201,7 @@ export async function flowStatus(d: Deps, flowId: string, secret: string | undef
   if (!c) return { status: 'pending' };
   const status = effectiveStatus(c, d.clock.now());
   const base = { challengeId: c.id };
-  if (status === 'pending') return { status: 'pending', ...base };
+  if (status === 'pending') return { status: 'pending', ...base, expiresAt: c.expiresAt };
   if (status === 'approved') {
     const user = await flowUser(d, flow);
     if (!user) throw new PushkeyError('flow_invalid', 'Start again.');

@@ -4,7 +4,7 @@
 // capped per code and sends limited per user and per number. Delivery goes through a
 // provider: the lab outbox (default) or a webhook to a real gateway.
 import { timingSafeEqual } from 'node:crypto';
-import * as v from 'valibot';
+import type { PhoneView, SentCode } from '../../protocol/http/methods.ts';
 import { PushkeyError } from '../../protocol/errors.ts';
 import { actorOf, type Actor } from './audit.ts';
 import { hashSecret, newId, type Deps } from './deps.ts';
@@ -42,26 +42,12 @@ export const labSmsProvider = (d: Pick<Deps, 'repo' | 'clock' | 'random'>): SmsP
 
 const providerOf = (d: Deps): SmsProvider => d.sms ?? labSmsProvider(d);
 
-/** E.164 after removing the spaces, dashes, dots and brackets people type: +, then 8 to 15 digits. */
-export const PhoneNumber = v.pipe(
-  v.string(),
-  v.maxLength(32, 'a phone number is at most 32 characters'),
-  v.transform((s) => s.replace(/[\s\-.()]/g, '')),
-  v.regex(/^\+[1-9]\d{7,14}$/, 'a phone number in international form, starting with + and the country code, e.g. +1 555 123 4567'),
-);
-export const SmsCodeInput = v.pipe(v.string(), v.trim(), v.regex(/^\d{6,8}$/, 'the code is the 6 digits from the text message'));
+export { PhoneNumber, SmsCodeInput } from '../../protocol/http/methods.ts';
 
 /** "+•••••••••67": enough for a person to recognise the number, not to learn it. */
 export const maskNumber = (n: string): string => '+' + '•'.repeat(Math.max(0, n.length - 3)) + n.slice(-2);
 
-export interface PhoneView {
-  number: string;
-  masked: string;
-  verified: boolean;
-  createdAt: number;
-  verifiedAt: number | null;
-  lastUsedAt: number | null;
-}
+export type { PhoneView, SentCode } from '../../protocol/http/methods.ts';
 export const phoneView = (p: Phone): PhoneView => ({ number: p.number, masked: maskNumber(p.number), verified: p.verifiedAt !== null, createdAt: p.createdAt, verifiedAt: p.verifiedAt, lastUsedAt: p.lastUsedAt });
 
 /** Whether SMS may be used by this user at all (policy) and for sign-in on its own. */
@@ -75,11 +61,6 @@ export async function smsRights(d: Deps, user: User): Promise<{ register: boolea
 
 const hashCode = (codeId: string, code: string) => hashSecret(`${codeId}:${code}`);
 
-export interface SentCode {
-  codeId: string;
-  to: string;
-  expiresAt: number;
-}
 
 /** Creates a code and sends it: refuses past the per-user or per-number limit, before anything is sent. */
 async function sendCode(d: Deps, user: User, phone: string, purpose: SmsCode['purpose'], flowId: string | null): Promise<SentCode> {

@@ -1,6 +1,7 @@
 // Temporary Access Pass: issued by the helpdesk, shown once, stored hashed, bounded
 // lifetime, one-time by default, one active per user.
-import * as v from 'valibot';
+import type { IssueTap } from '../../protocol/http/admin.ts';
+import type { TapView } from '../../protocol/http/me.ts';
 import { PushkeyError } from '../../protocol/errors.ts';
 import { audit, type Actor } from './audit.ts';
 import { raiseAlert } from './monitoring.ts';
@@ -17,23 +18,9 @@ const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
 /** How far ahead a pass may start: a pass for next month's onboarding, not for a year from now. */
 const MAX_START_AHEAD_MS = 30 * 24 * 3_600_000;
 
-export const IssueTap = v.object({
-  lifetimeMinutes: v.optional(v.pipe(v.number(), v.integer())),
-  oneTime: v.optional(v.boolean()),
-  startsAt: v.optional(v.pipe(v.number(), v.safeInteger())),
-});
-export type IssueTap = v.InferOutput<typeof IssueTap>;
+export { IssueTap } from '../../protocol/http/admin.ts';
 
-export interface TapView {
-  id: string;
-  createdAt: number;
-  startsAt: number;
-  expiresAt: number;
-  oneTime: boolean;
-  usedAt: number | null;
-  /** usable now, not yet valid, used, or expired. */
-  state: 'active' | 'not_yet_valid' | 'used' | 'expired';
-}
+export type { TapView } from '../../protocol/http/me.ts';
 
 export function tapView(t: Tap, now: number): TapView {
   const state = t.usedAt !== null && t.oneTime ? 'used' : now >= t.expiresAt ? 'expired' : now < t.startsAt ? 'not_yet_valid' : 'active';

@@ -1,8 +1,9 @@
 // The records the domain works with. Storage maps them to rows; nothing here knows SQL.
 import type { Outcome, RequestKind } from '../../protocol/messages.ts';
+import type { AlertKind } from '../../protocol/http/logs.ts';
+import type { Role } from '../../protocol/http/users.ts';
 
-export const ROLES = ['user', 'helpdesk', 'policy_admin', 'global_admin'] as const;
-export type Role = (typeof ROLES)[number];
+export { ROLES, type Role } from '../../protocol/http/users.ts';
 
 export interface User {
   id: string;
@@ -206,8 +207,7 @@ export interface SignInChartData {
   capped: boolean;
 }
 
-export const ALERT_KINDS = ['report', 'push_fatigue', 'push_throttled', 'new_location', 'lockout', 'tap_issued'] as const;
-export type AlertKind = (typeof ALERT_KINDS)[number];
+export { ALERT_KINDS, type AlertKind } from '../../protocol/http/logs.ts';
 
 export interface Alert {
   id: string;

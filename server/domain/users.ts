@@ -1,41 +1,15 @@
 // Users: creation, the public view, password checks with a persisted lockout.
-import * as v from 'valibot';
 import { PushkeyError } from '../../protocol/errors.ts';
-import { Label } from '../../protocol/fields.ts';
+import type { NewUser, PublicUser } from '../../protocol/http/users.ts';
 import { audit, type Actor } from './audit.ts';
 import { newId, type Deps } from './deps.ts';
 import { DUMMY_HASH, hashPassword, verifyPassword } from './passwords.ts';
-import { ROLES, type Role, type User } from './types.ts';
+import type { User } from './types.ts';
 import { raiseAlert } from './monitoring.ts';
 
-export const Upn = v.pipe(
-  v.string(),
-  v.trim(),
-  v.toLowerCase(),
-  v.maxLength(254),
-  v.regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'a user name looks like name@domain'),
-);
-// NIST SP 800-63B-4 §3.1.1.2: at least 8 characters (15 when single-factor), at most 64 or more accepted.
-export const NewPassword = v.pipe(v.string(), v.minLength(8, 'a password has at least 8 characters'), v.maxLength(256));
-export const NewUser = v.object({
-  upn: Upn,
-  displayName: v.pipe(Label(128), v.trim(), v.minLength(1, 'a display name is required')),
-  password: NewPassword,
-  groups: v.optional(v.pipe(v.array(v.pipe(Label(64), v.minLength(1))), v.maxLength(50)), []),
-  roles: v.optional(v.array(v.picklist(ROLES)), ['user']),
-});
-export type NewUser = v.InferOutput<typeof NewUser>;
+export { NewPassword, NewUser, Upn } from '../../protocol/http/users.ts';
 
-export interface PublicUser {
-  id: string;
-  upn: string;
-  displayName: string;
-  groups: string[];
-  roles: Role[];
-  disabled: boolean;
-  createdAt: number;
-  lockedUntil: number;
-}
+export type { PublicUser } from '../../protocol/http/users.ts';
 
 export const publicUser = (u: User): PublicUser => ({
   id: u.id,

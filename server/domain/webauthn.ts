@@ -11,50 +11,14 @@ import {
   type PublicKeyCredentialRequestOptionsJSON,
   type RegistrationResponseJSON,
 } from '@simplewebauthn/server';
-import * as v from 'valibot';
+import type { AuthenticationResponse, RegistrationResponse } from '../../protocol/http/webauthn.ts';
 import { bufferOf, fromB64u, toB64u } from '../../protocol/encoding.ts';
 import { PushkeyError } from '../../protocol/errors.ts';
 
 export type CreationOptions = PublicKeyCredentialCreationOptionsJSON;
 export type RequestOptions = PublicKeyCredentialRequestOptionsJSON;
 
-const B64u = (max: number, what: string) =>
-  v.pipe(v.string(), v.minLength(1, `${what} is required`), v.maxLength(max, `${what} is at most ${max} characters`), v.regex(/^[A-Za-z0-9_-]+$/, `${what} must be base64url`));
-const Transports = v.optional(v.pipe(v.array(v.pipe(v.string(), v.maxLength(32))), v.maxLength(10)));
-const Attachment = v.optional(v.picklist(['platform', 'cross-platform']));
-const Extensions = v.optional(v.record(v.string(), v.unknown()), {});
-
-/** A registration answer as @simplewebauthn/browser's startRegistration returns it (the shape only; the bytes are checked below). */
-export const RegistrationResponse = v.object({
-  id: B64u(1400, 'id'),
-  rawId: B64u(1400, 'rawId'),
-  type: v.literal('public-key'),
-  response: v.object({
-    clientDataJSON: B64u(4096, 'clientDataJSON'),
-    attestationObject: B64u(12_000, 'attestationObject'),
-    transports: Transports,
-    publicKeyAlgorithm: v.optional(v.number()),
-    publicKey: v.optional(B64u(2048, 'publicKey')),
-    authenticatorData: v.optional(B64u(4096, 'authenticatorData')),
-  }),
-  authenticatorAttachment: Attachment,
-  clientExtensionResults: Extensions,
-});
-export const AuthenticationResponse = v.object({
-  id: B64u(1400, 'id'),
-  rawId: B64u(1400, 'rawId'),
-  type: v.literal('public-key'),
-  response: v.object({
-    clientDataJSON: B64u(4096, 'clientDataJSON'),
-    authenticatorData: B64u(4096, 'authenticatorData'),
-    signature: B64u(1024, 'signature'),
-    userHandle: v.optional(v.pipe(v.string(), v.maxLength(128), v.regex(/^[A-Za-z0-9_-]*$/, 'userHandle must be base64url'))),
-  }),
-  authenticatorAttachment: Attachment,
-  clientExtensionResults: Extensions,
-});
-export type RegistrationResponse = v.InferOutput<typeof RegistrationResponse>;
-export type AuthenticationResponse = v.InferOutput<typeof AuthenticationResponse>;
+export { AuthenticationResponse, RegistrationResponse } from '../../protocol/http/webauthn.ts';
 
 /** Where the ceremonies happen: the relying party is this server's origin. */
 export interface RelyingParty {

@@ -1,50 +1,26 @@
-// Who is calling: the session from the cookie, and role checks that the server enforces
-// whatever the page shows.
+// Who is calling: the session from the cookie, and the route's role requirement, which the
+// server enforces whatever the page shows. What a caller may do to whom is the domain's
+// (domain/caller.ts).
 import type { Request } from 'express';
-import { PushkeyError } from '../../../protocol/errors.ts';
+import type { Access } from '../../../protocol/http/route.ts';
+import { actorOf } from '../../domain/audit.ts';
+import { assertHasRole, type Caller } from '../../domain/caller.ts';
 import { requireSession } from '../../domain/sessions.ts';
-import type { Role, Session, User } from '../../domain/types.ts';
-import { actorOf, type Actor } from '../../domain/audit.ts';
+import { clientIp } from './client-info.ts';
 import { readCookie, SESSION_COOKIE } from './cookies.ts';
 import type { HttpDeps } from './http-deps.ts';
-import { clientIp } from './client-info.ts';
 
-export interface Caller {
-  user: User;
-  session: Session;
-  sessionSecret: string;
-  actor: Actor;
-}
+export type { Caller } from '../../domain/caller.ts';
 
 export async function caller(d: HttpDeps, req: Request): Promise<Caller> {
-  const secret = readCookie(req, SESSION_COOKIE);
-  const { session, user } = await requireSession(d, secret);
-  return { user, session, sessionSecret: secret!, actor: actorOf(user, clientIp(req)) };
+  const { session, user } = await requireSession(d, readCookie(req, SESSION_COOKIE));
+  return { user, session, actor: actorOf(user, clientIp(req)) };
 }
 
-/** global_admin holds every role. */
-export function hasRole(user: User, role: Role): boolean {
-  return user.roles.includes(role) || user.roles.includes('global_admin');
-}
-
-export async function callerWithRole(d: HttpDeps, req: Request, ...roles: Role[]): Promise<Caller> {
+/** The caller a route's access asks for; null for a public route. */
+export async function callerFor(d: HttpDeps, req: Request, access: Access): Promise<Caller | null> {
+  if (access === 'public') return null;
   const c = await caller(d, req);
-  if (!roles.some((r) => hasRole(c.user, r))) {
-    throw new PushkeyError('forbidden', `This needs the ${roles.join(' or ')} role.`);
-  }
+  if (access !== 'session') assertHasRole(c.user, access);
   return c;
-}
-
-/**
- * A password reset, a Temporary Access Pass or a removed authenticator hands over the
- * account: over an administrator, that would let the helpdesk become one. Only a global
- * admin acts on users who hold an admin role (Entra: privileged authentication admin).
- */
-export function mayManage(c: Caller, target: Pick<User, 'roles'>): boolean {
-  const privileged = target.roles.includes('global_admin') || target.roles.includes('policy_admin');
-  return !privileged || c.user.roles.includes('global_admin');
-}
-
-export function assertMayManage(c: Caller, target: Pick<User, 'roles'>): void {
-  if (!mayManage(c, target)) throw new PushkeyError('forbidden', 'Only a global admin can manage the sign-in methods of an administrator.');
 }
