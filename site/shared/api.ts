@@ -1,22 +1,28 @@
-// The site's one API client: every call goes through `call`, which parses the answer and
-// turns an HTTP error into an ApiError carrying the server's code and human message.
-// Shapes are the server's own types (type-only imports: nothing from server/ is bundled).
-import type { AuthenticatorPolicy, AuthenticatorRights, TapPolicy } from '../../server/domain/policy.ts';
-import type { DeviceView } from '../../server/domain/devices.ts';
-import type { TapView } from '../../server/domain/tap.ts';
-import type { PublicUser } from '../../server/domain/users.ts';
-import type { ChallengeView, FlowStatus, SignInMethod } from '../../server/domain/signin.ts';
-import type { ActivationStatus, ActivationView } from '../../server/domain/enrollment.ts';
-import type { Alert, AlertKind, AuditEntry, ChallengeStatus, OutboxMessage, PurgeCounts, Role, SignInChartData, SignInEntry } from '../../server/domain/types.ts';
-import type { MonitoringPolicy } from '../../server/domain/monitoring.ts';
-import type { PasskeyView } from '../../server/domain/passkeys.ts';
-import type { PhoneView, SentCode } from '../../server/domain/sms.ts';
-import type { DefaultMethod, OpeningStep, SecondFactor } from '../../server/domain/method-order.ts';
-import type { PasskeyPolicy, RegistrationPolicy, SmsPolicy } from '../../server/domain/method-policy.ts';
+// The site's one API client: every call goes through `call(route, input)` with a route of
+// the table in protocol/http, which fills the path and query, parses the answer with the
+// route's answer schema, and turns an HTTP error into an ApiError carrying the server's code
+// and human message. The named calls below are one line each over it.
+import * as v from 'valibot';
+import { api } from '../../protocol/http/index.ts';
+import { fillPath, queryString, type AnswerOut, type CallInput, type RouteDef } from '../../protocol/http/route.ts';
+import type { AuthenticatorPolicy, MonitoringPolicy, PasskeyPolicy, RegistrationPolicy, SmsPolicy, TapPolicy } from '../../protocol/http/policies.ts';
+import type { DefaultMethod } from '../../protocol/http/methods.ts';
+import type { AlertKind } from '../../protocol/http/logs.ts';
+import { AuthenticationResponse, RegistrationResponse } from '../../protocol/http/webauthn.ts';
+import type { NewUser, UserPatch as UserChange } from '../../protocol/http/users.ts';
 
-export type { AuthenticatorPolicy, AuthenticatorRights, TapPolicy, DeviceView, TapView, PublicUser, ChallengeView, FlowStatus, SignInMethod };
-export type { ActivationStatus, Alert, AlertKind, AuditEntry, ChallengeStatus, MonitoringPolicy, PurgeCounts, Role, SignInChartData, SignInEntry };
-export type { DefaultMethod, OpeningStep, OutboxMessage, PasskeyPolicy, PasskeyView, PhoneView, RegistrationPolicy, SecondFactor, SentCode, SmsPolicy };
+export type { AuthenticatorPolicy, MonitoringPolicy, PasskeyPolicy, RegistrationPolicy, SmsPolicy, TapPolicy } from '../../protocol/http/policies.ts';
+export type { ActivationStatus, ActivationView, AuthenticatorRights, ChallengeStatus, DeviceView, Me, MyMethods, PasswordlessSetup, TapView, TestChallenge } from '../../protocol/http/me.ts';
+export type { DefaultMethod, MySignInMethods, PasskeyView, PhoneView, SentCode } from '../../protocol/http/methods.ts';
+export type { Alert, AlertKind, AuditEntry, OutboxMessage, PurgeCounts, SignInChartData, SignInEntry } from '../../protocol/http/logs.ts';
+export type { ChallengeView, FlowStatus, OpeningStep, SecondFactor, SignInMethod, StepAnswer } from '../../protocol/http/signin.ts';
+export type { PublicUser, Role } from '../../protocol/http/users.ts';
+export type { UserMethods, UserSignInMethods } from '../../protocol/http/admin.ts';
+/** Every role, in the server's order. */
+export { ROLES as ROLE_LIST } from '../../protocol/http/users.ts';
+
+export type NewUserInput = v.InferInput<typeof NewUser>;
+export type UserPatch = v.InferInput<typeof UserChange>;
 
 export class ApiError extends Error {
   override readonly name = 'ApiError';
@@ -41,14 +47,22 @@ function noteServerTime(res: Response): void {
   clockOffset = Math.abs(offset) > 5_000 ? offset : 0;
 }
 
-async function call<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+const unreadable = (status: number) => new ApiError(status, 'bad_response', `The server sent an answer we could not read (HTTP ${status}).`);
+
+/** The URL of a route with these params and query. */
+export function urlOf<R extends RouteDef>(route: R, input: CallInput<R>): string {
+  return fillPath(route.path, input.params as Record<string, string> | undefined) + queryString(input.query);
+}
+
+export async function call<R extends RouteDef>(route: R, input: CallInput<R>, signal?: AbortSignal): Promise<AnswerOut<R>> {
+  const body = route.body ? JSON.stringify(input.body ?? {}) : route.method === 'GET' || route.method === 'DELETE' ? undefined : '{}';
   let res: Response;
   try {
-    res = await fetch(path, {
-      method,
+    res = await fetch(urlOf(route, input), {
+      method: route.method,
       credentials: 'same-origin',
       headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body,
       signal,
     });
   } catch (err) {
@@ -61,169 +75,117 @@ async function call<T>(method: string, path: string, body?: unknown, signal?: Ab
   try {
     data = text ? JSON.parse(text) : null;
   } catch {
-    throw new ApiError(res.status, 'bad_response', `The server sent an answer we could not read (HTTP ${res.status}).`);
+    throw unreadable(res.status);
   }
   if (!res.ok) {
-    const e = (data ?? {}) as { error?: unknown; message?: unknown };
+    const e = isRecord(data) ? data : {};
     throw new ApiError(
       res.status,
       typeof e.error === 'string' ? e.error : 'internal',
       typeof e.message === 'string' ? e.message : `Something went wrong (HTTP ${res.status}). Try again.`,
     );
   }
-  return data as T;
+  const answer = v.safeParse(route.answer, data);
+  if (!answer.success) throw unreadable(res.status);
+  return answer.output as AnswerOut<R>;
 }
 
-const get = <T>(path: string, signal?: AbortSignal) => call<T>('GET', path, undefined, signal);
-const post = <T>(path: string, body: unknown = {}) => call<T>('POST', path, body);
-const put = <T>(path: string, body: unknown) => call<T>('PUT', path, body);
-const patch = <T>(path: string, body: unknown) => call<T>('PATCH', path, body);
-const del = <T>(path: string) => call<T>('DELETE', path);
-const q = encodeURIComponent;
+/** The browser's passkey answer, read as the route's body needs it (the browser library's own type is wider). */
+function passkeyAnswer<S extends typeof AuthenticationResponse | typeof RegistrationResponse>(schema: S, response: unknown): v.InferOutput<S> {
+  const parsed = v.safeParse(schema, response);
+  if (!parsed.success) throw new ApiError(0, 'bad_request', 'The passkey answer could not be read. Try again.');
+  return parsed.output;
+}
 
-export type StepAnswer =
-  | { status: 'signed_in' }
-  /** `secondFactors`: what may stand in for the push (the push's first), for "I can't use my Authenticator app right now". */
-  | { status: 'mfa_required'; challenge: ChallengeView; secondFactors?: SecondFactor[] }
-  | { status: 'pending'; challenge: ChallengeView }
-  /** The password was right; one of these second factors (the preferred first) must follow. */
-  | { status: 'second_factor'; methods: SecondFactor[] };
-
-export interface Me {
-  user: PublicUser;
-  tenant: string;
-  session: { createdAt: number; methods: string[] };
-}
-export interface MyMethods {
-  devices: DeviceView[];
-  rights: AuthenticatorRights;
-  tap: TapView | null;
-}
-export interface TestChallenge {
-  challengeId: string;
-  number: string;
-  expiresAt: number;
-}
-export interface PasswordlessSetup {
-  pending: { challengeId: string; number: string; expiresAt: number; deviceName: string } | null;
-}
+const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null;
 
 export const signin = {
-  start: (username: string) => post<{ flowId: string; username: string; methods: SignInMethod[]; firstStep: OpeningStep }>('/api/signin/start', { username }),
-  password: (flowId: string, password: string) => post<StepAnswer>('/api/signin/password', { flowId, password }),
-  passwordless: (flowId: string) => post<StepAnswer>('/api/signin/passwordless', { flowId }),
-  resend: (flowId: string) => post<StepAnswer>('/api/signin/resend', { flowId }),
-  tap: (flowId: string, pass: string) => post<StepAnswer>('/api/signin/tap', { flowId, pass }),
+  start: (username: string) => call(api.signin.start, { body: { username } }),
+  password: (flowId: string, password: string) => call(api.signin.password, { body: { flowId, password } }),
+  passwordless: (flowId: string) => call(api.signin.passwordless, { body: { flowId } }),
+  resend: (flowId: string) => call(api.signin.resend, { body: { flowId } }),
+  tap: (flowId: string, pass: string) => call(api.signin.tap, { body: { flowId, pass } }),
   /** Long poll: answers when the request changes, or after at most 25 s. */
-  status: (flowId: string, signal?: AbortSignal) => get<{ status: FlowStatus }>(`/api/signin/status?flowId=${q(flowId)}&wait=1`, signal),
+  status: (flowId: string, signal?: AbortSignal) => call(api.signin.status, { query: { flowId, wait: '1' } }, signal),
   /** A passkey ceremony: within a flow (after the user name), or without one (the passkey names the user). */
-  passkeyOptions: (flowId?: string) => post<{ flowId: string; ceremonyId: string; options: unknown }>('/api/signin/passkey/options', flowId ? { flowId } : {}),
-  passkey: (flowId: string, ceremonyId: string, response: unknown) => post<StepAnswer>('/api/signin/passkey', { flowId, ceremonyId, response }),
-  sendSms: (flowId: string) => post<SentCode>('/api/signin/sms/send', { flowId }),
-  sms: (flowId: string, codeId: string, code: string) => post<StepAnswer>('/api/signin/sms', { flowId, codeId, code }),
-  signOut: () => post<{ status: 'signed_out' }>('/api/signin/signout'),
-  signOutEverywhere: () => post<{ status: 'signed_out'; sessionsEnded: number }>('/api/signin/signout-everywhere'),
+  passkeyOptions: (flowId?: string) => call(api.signin.passkeyOptions, { body: flowId ? { flowId } : {} }),
+  passkey: (flowId: string, ceremonyId: string, response: unknown) =>
+    call(api.signin.passkey, { body: { flowId, ceremonyId, response: passkeyAnswer(AuthenticationResponse, response) } }),
+  sendSms: (flowId: string) => call(api.signin.sendSms, { body: { flowId } }),
+  sms: (flowId: string, codeId: string, code: string) => call(api.signin.sms, { body: { flowId, codeId, code } }),
+  signOut: () => call(api.signin.signOut, {}),
+  signOutEverywhere: () => call(api.signin.signOutEverywhere, {}),
 };
 
 /** What the sign-in page may know before anyone signs in. */
 export const tenant = {
-  get: () => get<{ name: string }>('/api/tenant'),
+  get: () => call(api.tenant.tenant, {}),
 };
 
 export const me = {
-  get: () => get<Me>('/api/me'),
-  methods: () => get<MyMethods>('/api/me/methods'),
-  startActivation: () => post<ActivationView & { qrSvg: string }>('/api/me/authenticator/activation'),
-  activation: (id: string) => get<ActivationStatus>(`/api/me/authenticator/activation/${q(id)}`),
-  testNotification: (deviceId?: string) => post<TestChallenge>('/api/me/authenticator/test', deviceId ? { deviceId } : {}),
-  withdrawTestNotification: (challengeId: string) => del<null>(`/api/me/authenticator/test/${q(challengeId)}`),
-  challenge: (id: string) => get<{ challengeId: string; status: ChallengeStatus | 'expired' }>(`/api/me/challenges/${q(id)}`),
-  passwordlessSetup: () => get<PasswordlessSetup>('/api/me/passwordless-setup'),
-  deleteDevice: (id: string) => del<{ status: 'deleted' }>(`/api/me/devices/${q(id)}`),
-  renameDevice: (id: string, name: string) => patch<DeviceView>(`/api/me/devices/${q(id)}`, { name }),
-  activity: () => get<{ signIns: SignInEntry[] }>('/api/me/activity'),
-  signInMethods: () => get<MySignInMethods>('/api/me/sign-in-methods'),
-  passkeyOptions: () => post<{ ceremonyId: string; options: unknown }>('/api/me/passkeys/options'),
-  addPasskey: (ceremonyId: string, name: string, response: unknown) => post<PasskeyView>('/api/me/passkeys', { ceremonyId, name, response }),
-  renamePasskey: (id: string, name: string) => patch<PasskeyView>(`/api/me/passkeys/${q(id)}`, { name }),
-  deletePasskey: (id: string) => del<{ status: 'deleted' }>(`/api/me/passkeys/${q(id)}`),
-  addPhone: (number: string) => post<SentCode>('/api/me/phone', { number }),
-  verifyPhone: (codeId: string, code: string) => post<PhoneView>('/api/me/phone/verify', { codeId, code }),
-  deletePhone: () => del<{ status: 'deleted' }>('/api/me/phone'),
-  setDefaultMethod: (method: DefaultMethod) => put<{ defaultMethod: DefaultMethod }>('/api/me/default-method', { method }),
+  get: () => call(api.me.me, {}),
+  methods: () => call(api.me.methods, {}),
+  startActivation: () => call(api.me.startActivation, {}),
+  activation: (id: string) => call(api.me.activation, { params: { id } }),
+  testNotification: (deviceId?: string) => call(api.me.testNotification, { body: deviceId ? { deviceId } : {} }),
+  withdrawTestNotification: (id: string) => call(api.me.withdrawTestNotification, { params: { id } }),
+  challenge: (id: string) => call(api.me.challenge, { params: { id } }),
+  passwordlessSetup: () => call(api.me.passwordlessSetup, {}),
+  deleteDevice: (id: string) => call(api.me.deleteDevice, { params: { id } }),
+  renameDevice: (id: string, name: string) => call(api.me.renameDevice, { params: { id }, body: { name } }),
+  activity: () => call(api.me.activity, {}),
+  signInMethods: () => call(api.methods.signInMethods, {}),
+  passkeyOptions: () => call(api.methods.passkeyOptions, {}),
+  addPasskey: (ceremonyId: string, name: string, response: unknown) =>
+    call(api.methods.addPasskey, { body: { ceremonyId, name, response: passkeyAnswer(RegistrationResponse, response) } }),
+  renamePasskey: (id: string, name: string) => call(api.methods.renamePasskey, { params: { id }, body: { name } }),
+  deletePasskey: (id: string) => call(api.methods.deletePasskey, { params: { id } }),
+  addPhone: (number: string) => call(api.methods.addPhone, { body: { number } }),
+  verifyPhone: (codeId: string, code: string) => call(api.methods.verifyPhone, { body: { codeId, code } }),
+  deletePhone: () => call(api.methods.deletePhone, {}),
+  setDefaultMethod: (method: DefaultMethod) => call(api.methods.setDefaultMethod, { body: { method } }),
 };
-
-export interface MySignInMethods {
-  passkeys: PasskeyView[];
-  phone: PhoneView | null;
-  rights: { passkey: boolean; sms: boolean };
-  defaultMethod: DefaultMethod | null;
-  usable: string[];
-  /** Why this session may not add a method (registration protection), or null. */
-  registrationRefusal: string | null;
-}
-
-export interface UserMethods {
-  devices: DeviceView[];
-  tap: TapView | null;
-}
-export interface NewUserInput {
-  upn: string;
-  displayName: string;
-  password: string;
-  groups?: string[];
-  roles?: Role[];
-}
-export interface UserPatch {
-  displayName?: string;
-  groups?: string[];
-  roles?: Role[];
-  disabled?: boolean;
-  unlock?: boolean;
-}
 
 /** Filters of the admin logs (empty values are left out). Times are epoch milliseconds. */
 export type LogFilter = Record<string, string | number | undefined>;
-function query(filter: LogFilter): string {
-  const entries = Object.entries(filter).filter(([, v]) => v !== undefined && v !== '');
-  return entries.length ? `?${entries.map(([k, v]) => `${q(k)}=${q(String(v))}`).join('&')}` : '';
-}
 
+const policies = api.policies;
 export const admin = {
-  authenticatorPolicy: () => get<AuthenticatorPolicy>('/api/admin/policies/authenticator'),
-  saveAuthenticatorPolicy: (p: AuthenticatorPolicy) => put<AuthenticatorPolicy>('/api/admin/policies/authenticator', p),
-  tapPolicy: () => get<TapPolicy>('/api/admin/policies/tap'),
-  saveTapPolicy: (p: TapPolicy) => put<TapPolicy>('/api/admin/policies/tap', p),
-  users: (search = '') => get<{ users: PublicUser[] }>(`/api/admin/users?q=${q(search)}`),
-  createUser: (u: NewUserInput) => post<PublicUser>('/api/admin/users', u),
-  user: (id: string) => get<PublicUser>(`/api/admin/users/${q(id)}`),
-  updateUser: (id: string, p: UserPatch) => patch<PublicUser>(`/api/admin/users/${q(id)}`, p),
-  resetPassword: (id: string, password: string) => post<{ status: 'reset' }>(`/api/admin/users/${q(id)}/password`, { password }),
-  methods: (id: string) => get<UserMethods>(`/api/admin/users/${q(id)}/methods`),
-  issueTap: (id: string, input: { lifetimeMinutes?: number; oneTime?: boolean }) => post<{ pass: string; tap: TapView }>(`/api/admin/users/${q(id)}/tap`, input),
-  deleteTap: (id: string) => del<{ status: 'deleted' }>(`/api/admin/users/${q(id)}/tap`),
-  revokeDevice: (id: string) => del<{ status: 'revoked' }>(`/api/admin/devices/${q(id)}`),
-  audit: (filter: LogFilter = {}) => get<{ entries: AuditEntry[] }>(`/api/admin/audit${query(filter)}`),
-  signIns: (filter: LogFilter = {}) => get<{ entries: SignInEntry[] }>(`/api/admin/signins${query(filter)}`),
+  authenticatorPolicy: () => call(policies.authenticator.read, {}),
+  saveAuthenticatorPolicy: (p: AuthenticatorPolicy) => call(policies.authenticator.save, { body: p }),
+  tapPolicy: () => call(policies.tap.read, {}),
+  saveTapPolicy: (p: TapPolicy) => call(policies.tap.save, { body: p }),
+  users: (search = '') => call(api.admin.users, { query: { q: search } }),
+  createUser: (u: NewUserInput) => call(api.admin.createUser, { body: u }),
+  user: (id: string) => call(api.admin.user, { params: { id } }),
+  updateUser: (id: string, p: UserPatch) => call(api.admin.updateUser, { params: { id }, body: p }),
+  resetPassword: (id: string, password: string) => call(api.admin.resetPassword, { params: { id }, body: { password } }),
+  methods: (id: string) => call(api.admin.methods, { params: { id } }),
+  issueTap: (id: string, input: { lifetimeMinutes?: number; oneTime?: boolean }) => call(api.admin.issueTap, { params: { id }, body: input }),
+  deleteTap: (id: string) => call(api.admin.deleteTap, { params: { id } }),
+  revokeDevice: (id: string) => call(api.admin.revokeDevice, { params: { id } }),
+  audit: (filter: LogFilter = {}) => call(api.logs.audit, { query: filter }),
+  signIns: (filter: LogFilter = {}) => call(api.logs.signIns, { query: filter }),
   /** Every finished attempt the filter matches, for the chart (the rows are paged; the chart is not). */
-  signInChart: (filter: LogFilter = {}) => get<SignInChartData>(`/api/admin/signins/chart${query(filter)}`),
+  signInChart: (filter: LogFilter = {}) => call(api.logs.signInChart, { query: filter }),
   /** A link that downloads the filtered log as a file. */
-  exportUrl: (log: 'signins' | 'audit', filter: LogFilter, format: 'csv' | 'json') => `/api/admin/${log}${query({ ...filter, format })}`,
-  alerts: (filter: { kind?: AlertKind | ''; from?: number } = {}) => get<{ alerts: Alert[] }>(`/api/admin/alerts${query(filter)}`),
-  monitoringPolicy: () => get<MonitoringPolicy>('/api/admin/policies/monitoring'),
-  saveMonitoringPolicy: (p: MonitoringPolicy) => put<MonitoringPolicy>('/api/admin/policies/monitoring', p),
+  exportUrl: (log: 'signins' | 'audit', filter: LogFilter, format: 'csv' | 'json') =>
+    urlOf(log === 'signins' ? api.logs.signIns : api.logs.audit, { query: { ...filter, format } }),
+  alerts: (filter: { kind?: AlertKind | ''; from?: number } = {}) => call(api.logs.alerts, { query: filter }),
+  monitoringPolicy: () => call(policies.monitoring.read, {}),
+  saveMonitoringPolicy: (p: MonitoringPolicy) => call(policies.monitoring.save, { body: p }),
   /** Deletes what is older than the retention setting now (global admins); answers what went. */
-  purge: () => post<PurgeCounts>('/api/admin/purge'),
-  passkeyPolicy: () => get<PasskeyPolicy>('/api/admin/policies/passkey'),
-  savePasskeyPolicy: (p: PasskeyPolicy) => put<PasskeyPolicy>('/api/admin/policies/passkey', p),
-  smsPolicy: () => get<SmsPolicy>('/api/admin/policies/sms'),
-  saveSmsPolicy: (p: SmsPolicy) => put<SmsPolicy>('/api/admin/policies/sms', p),
-  registrationPolicy: () => get<RegistrationPolicy>('/api/admin/policies/registration'),
-  saveRegistrationPolicy: (p: RegistrationPolicy) => put<RegistrationPolicy>('/api/admin/policies/registration', p),
-  userSignInMethods: (id: string) => get<{ passkeys: PasskeyView[]; phone: PhoneView | null; defaultMethod: DefaultMethod | null }>(`/api/admin/users/${q(id)}/sign-in-methods`),
-  deleteUserPasskey: (id: string, passkeyId: string) => del<{ status: 'deleted' }>(`/api/admin/users/${q(id)}/passkeys/${q(passkeyId)}`),
-  deleteUserPhone: (id: string) => del<{ status: 'deleted' }>(`/api/admin/users/${q(id)}/phone`),
-  outbox: (filter: { channel?: 'sms' | 'email'; to?: string } = {}) => get<{ messages: OutboxMessage[] }>(`/api/admin/outbox${query(filter)}`),
+  purge: () => call(api.logs.purge, {}),
+  passkeyPolicy: () => call(policies.passkey.read, {}),
+  savePasskeyPolicy: (p: PasskeyPolicy) => call(policies.passkey.save, { body: p }),
+  smsPolicy: () => call(policies.sms.read, {}),
+  saveSmsPolicy: (p: SmsPolicy) => call(policies.sms.save, { body: p }),
+  registrationPolicy: () => call(policies.registration.read, {}),
+  saveRegistrationPolicy: (p: RegistrationPolicy) => call(policies.registration.save, { body: p }),
+  userSignInMethods: (id: string) => call(api.admin.signInMethods, { params: { id } }),
+  deleteUserPasskey: (id: string, passkeyId: string) => call(api.admin.deletePasskey, { params: { id, passkeyId } }),
+  deleteUserPhone: (id: string) => call(api.admin.deletePhone, { params: { id } }),
+  outbox: (filter: { channel?: 'sms' | 'email'; to?: string } = {}) => call(api.logs.outbox, { query: filter }),
 };
 
 /** The message to show a person for any failure. */
@@ -231,6 +193,3 @@ export function messageOf(err: unknown): string {
   if (err instanceof ApiError) return err.message;
   return 'Something went wrong. Try again.';
 }
-
-/** Every role, in the server's order (types.ts has no runtime imports, so this bundles alone). */
-export { ROLES as ROLE_LIST } from '../../server/domain/types.ts';
