@@ -6,6 +6,7 @@ import type { Server } from 'node:http';
 import type { Deps } from './domain/deps.ts';
 import { mountApi } from './transport/http/api.ts';
 import { deviceRoutes } from './transport/http/device-routes.ts';
+import { docsRoutes } from './transport/http/docs.ts';
 import { errorHandler, notFound } from './transport/http/errors.ts';
 import type { HttpDeps } from './transport/http/http-deps.ts';
 import { requestLogger } from './transport/http/logging.ts';
@@ -51,6 +52,7 @@ export function createApp(deps: Deps, opts: AppOptions = {}): App {
   app.use(express.json({ limit: '16kb' }));
 
   app.use('/api/device', deviceRoutes(d));
+  app.use('/api/docs', docsRoutes());
   mountApi(app, d);
   opts.extraRoutes?.(app);
   app.use(notFound);

@@ -20,13 +20,16 @@ export const api = {
   logs: logsRoutes,
 };
 
-/** Every route, in mounting order (a fixed path before a :param one beside it). */
-export const ROUTES: readonly RouteDef[] = [
-  ...Object.values(tenantRoutes),
-  ...Object.values(signInRoutes),
-  ...Object.values(meRoutes),
-  ...Object.values(methodsRoutes),
-  ...Object.values(adminRoutes),
-  ...Object.values(policyRoutesByName).flatMap((p) => [p.read, p.save]),
-  ...Object.values(logsRoutes),
+/** The routes by area, in mounting order (a fixed path before a :param one beside it); the reference groups them so. */
+export const AREAS: ReadonlyArray<{ name: string; description: string; routes: readonly RouteDef[] }> = [
+  { name: 'tenant', description: 'Before signing in, and the API itself', routes: Object.values(tenantRoutes) },
+  { name: 'sign-in', description: 'A browser signs in: user name, one step, status', routes: Object.values(signInRoutes) },
+  { name: 'my account', description: 'The signed-in user and the Authenticator app', routes: Object.values(meRoutes) },
+  { name: 'my methods', description: 'Passkeys, the phone for SMS, the default method', routes: Object.values(methodsRoutes) },
+  { name: 'admin: users', description: 'Users and what the helpdesk does to their methods', routes: Object.values(adminRoutes) },
+  { name: 'admin: policies', description: 'The tenant\'s policies', routes: Object.values(policyRoutesByName).flatMap((p) => [p.read, p.save]) },
+  { name: 'admin: logs', description: 'Sign-in and audit logs, alerts, the lab outbox, retention', routes: Object.values(logsRoutes) },
 ];
+
+/** Every route, in mounting order. */
+export const ROUTES: readonly RouteDef[] = AREAS.flatMap((a) => a.routes);

@@ -3,7 +3,7 @@
 import * as v from 'valibot';
 import { toJsonSchema, type ConversionConfig } from '@valibot/to-json-schema';
 import { ErrorAnswer } from '../messages.ts';
-import { ROUTES } from './index.ts';
+import { AREAS } from './index.ts';
 import type { RouteDef } from './route.ts';
 
 type Json = Record<string, unknown>;
@@ -32,7 +32,7 @@ function parameters(where: 'path' | 'query', s: v.GenericSchema | undefined): Js
 const accessText = (r: RouteDef): string =>
   r.access === 'public' ? 'Anyone.' : r.access === 'session' ? 'A signed-in user.' : `A signed-in user with the role ${r.access.join(' or ')} (global_admin holds every role).`;
 
-function operation(r: RouteDef): Json {
+function operation(r: RouteDef, tag: string): Json {
   const status = String(r.status ?? 200);
   const ok: Json = status === '204' ? { description: 'Done; no body.' } : { description: 'Done.', content: { 'application/json': { schema: schemaOf(r.answer, asAnswer) } } };
   if (r.download) {
@@ -40,6 +40,7 @@ function operation(r: RouteDef): Json {
   }
   const params = [...parameters('path', r.params), ...parameters('query', r.query)];
   return {
+    tags: [tag],
     summary: r.summary,
     description: `Who may call: ${accessText(r)}`,
     ...(params.length ? { parameters: params } : {}),
@@ -58,8 +59,8 @@ export const openApiPath = (path: string): string => path.replace(/:(\w+)/g, '{$
 
 export function openApiDocument(info: { version: string; serverUrl?: string }): Json {
   const paths: Record<string, Json> = {};
-  for (const r of ROUTES) {
-    (paths[openApiPath(r.path)] ??= {})[r.method.toLowerCase()] = operation(r);
+  for (const area of AREAS) {
+    for (const r of area.routes) (paths[openApiPath(r.path)] ??= {})[r.method.toLowerCase()] = operation(r, area.name);
   }
   return {
     openapi: '3.1.0',
@@ -71,6 +72,7 @@ export function openApiDocument(info: { version: string; serverUrl?: string }): 
         'every cookie-authenticated call must come from the same origin. The device protocol (/api/device/*) is signed instead and documented in docs/protocol.md.',
     },
     ...(info.serverUrl ? { servers: [{ url: info.serverUrl }] } : {}),
+    tags: AREAS.map((a) => ({ name: a.name, description: a.description })),
     paths,
     components: {
       securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'pk_session' } },
