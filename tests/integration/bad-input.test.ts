@@ -1,8 +1,8 @@
-// Bad input never yields a 500 and never crashes the server: every route in
-// server/transport/http/*.ts answers malformed JSON, wrong types, missing fields, oversized
-// bodies, unknown ids and bad base64url with a 4xx and `{ error, message }`, where error
-// is a code from protocol/errors.ts. The route list is read from the sources, so a new
-// route is covered the day it is written.
+// Bad input never yields a 500 and never crashes the server: every route (the browser API's
+// route table in protocol/http, and the device protocol's) answers malformed JSON, wrong
+// types, missing fields, oversized bodies, unknown ids and bad base64url with a 4xx and
+// `{ error, message }`, where error is a code from protocol/errors.ts. The route list comes
+// from the table, so a new route is covered the day it is added.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isErrorCode } from '../../protocol/errors.ts';
