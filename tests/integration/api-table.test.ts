@@ -1,9 +1,11 @@
 // The route table is the API: /api/openapi.json lists every route of it, and the Express app
 // answers no /api route the table lacks (besides the device protocol and the reference page).
+import * as v from 'valibot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '../../protocol/http/index.ts';
 import { openApiPath } from '../../protocol/http/openapi.ts';
-import { startServer, type TestServer } from '../support/server.ts';
+import { enrollUser } from '../support/flows.ts';
+import { signIn, startServer, type TestServer } from '../support/server.ts';
 
 let srv: TestServer;
 beforeAll(async () => {
@@ -40,6 +42,26 @@ describe('the API and its route table', () => {
   it('mounts routers under /api only for the device protocol and the reference page', () => {
     const routers = layers().filter((l) => l.name === 'router').map((l) => String(l.rawPath));
     expect(routers.filter((p) => p.startsWith('/api'))).toEqual(['/api/device', '/api/docs']);
+  });
+
+  it('answers every GET route of the table with what its answer schema describes', async () => {
+    const admin = await signIn(srv.origin, srv.users.admin!.upn, srv.users.admin!.password);
+    const bob = (await admin.get(`/api/admin/users?q=bob`)).body.users[0].id as string;
+    await enrollUser(srv, 'bob', { connect: false });
+    await admin.post(`/api/admin/users/${bob}/tap`, {});
+    const signInId = (await admin.get('/api/admin/signins')).body.entries[0].id as string;
+    const ids: Record<string, string> = { '/api/admin/signins/:id': signInId };
+    const checked: string[] = [];
+    for (const r of ROUTES.filter((x) => x.method === 'GET' && x.path !== '/api/signin/status')) {
+      const url = r.path.includes('/users/:id') ? r.path.replace(':id', bob) : r.path.replace(':id', ids[r.path] ?? ':id');
+      if (url.includes(':')) continue;
+      const res = await admin.get(url);
+      expect(res.status, `${url} → ${JSON.stringify(res.body)}`).toBe(200);
+      const parsed = v.safeParse(r.answer, res.body);
+      expect(parsed.success, `${url}: ${parsed.issues?.map((i) => `${v.getDotPath(i)} ${i.message}`).join('; ')}`).toBe(true);
+      checked.push(r.path);
+    }
+    expect(checked.length).toBeGreaterThanOrEqual(20);
   });
 
   it('serves the reference page and its assets from the package, under the app\'s CSP', async () => {
