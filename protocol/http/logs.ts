@@ -62,6 +62,7 @@ export type AuditEntry = v.InferOutput<typeof AuditEntry>;
 
 /** One finished attempt as the chart counts it: when, how it ended, the method it ended with. */
 export const SignInPoint = v.tuple([Time, v.picklist(['success', 'failure']), v.string()]);
+export type SignInPoint = v.InferOutput<typeof SignInPoint>;
 export const SignInChartData = v.object({
   /** Newest first. */
   points: v.array(SignInPoint),

@@ -1,6 +1,6 @@
 // The records the domain works with. Storage maps them to rows; nothing here knows SQL.
 import type { Outcome, RequestKind } from '../../protocol/messages.ts';
-import type { AlertKind } from '../../protocol/http/logs.ts';
+import type { AlertKind, SignInEntry } from '../../protocol/http/logs.ts';
 import type { Role } from '../../protocol/http/users.ts';
 
 export { ROLES, type Role } from '../../protocol/http/users.ts';
@@ -123,20 +123,8 @@ export interface Tap {
   createdBy: string;
 }
 
-export interface AuditEntry {
-  id: string;
-  at: number;
-  actorId: string | null;
-  actorUpn: string;
-  action: string;
-  targetType: string;
-  targetId: string;
-  before: unknown;
-  after: unknown;
-  ip: string;
-  /** Ties the change to a sign-in attempt (flow id) or a number-match request (challenge id), as the sign-in log and the extension's history show them. */
-  correlationId?: string | null;
-}
+/** An audit record as the admin log shows it (the contract's shape). */
+export type { AuditEntry } from '../../protocol/http/logs.ts';
 export interface AuditFilter {
   targetId?: string;
   actorId?: string;
@@ -151,39 +139,8 @@ export interface AuditFilter {
   offset?: number;
 }
 
-export interface SignInStep {
-  method: string;
-  /** What happened, e.g. "number matched", "wrong number", "request sent". Never a secret. */
-  detail: string;
-  result: 'success' | 'failure' | 'pending';
-  at: number;
-  /** Time since the previous step (or the start of the attempt). */
-  durationMs: number;
-  /** The number-match request this step concerns; the extension's history shows the same id. */
-  challengeId?: string;
-}
-export interface SignInEntry {
-  /** The flow id: also the correlation id. */
-  id: string;
-  at: number;
-  userId: string | null;
-  upn: string;
-  app: string;
-  ip: string;
-  location: string;
-  browser: string;
-  os: string;
-  result: 'success' | 'failure' | 'in_progress';
-  /** When the attempt's flow expires: an attempt still in progress then was abandoned (failure code "abandoned"). */
-  expiresAt: number;
-  failureCode: string | null;
-  /** A person's explanation of failureCode. */
-  reason: string | null;
-  /** single: one factor (a password alone); multifactor: password + authenticator, passwordless, TAP. */
-  requirement: 'single' | 'multifactor' | 'none';
-  methods: string[];
-  steps: SignInStep[];
-}
+/** A sign-in attempt and its steps as the logs show them (the contract's shapes). */
+export type { SignInEntry, SignInStep } from '../../protocol/http/logs.ts';
 export interface SignInFilter {
   userId?: string;
   /** Substring of the UPN. */
@@ -198,25 +155,12 @@ export interface SignInFilter {
   offset?: number;
 }
 
-/** One finished attempt as the sign-in chart counts it: when, how it ended, the method it ended with. */
-export type SignInPoint = [at: number, result: 'success' | 'failure', method: string];
-export interface SignInChartData {
-  /** Newest first. */
-  points: SignInPoint[];
-  /** True when more attempts matched than the chart reads (CHART_LIMIT): it then shows the newest. */
-  capped: boolean;
-}
+/** One finished attempt as the sign-in chart counts it, and the chart's data (the contract's shapes). */
+export type { SignInChartData, SignInPoint } from '../../protocol/http/logs.ts';
 
 export { ALERT_KINDS, type AlertKind } from '../../protocol/http/logs.ts';
 
-export interface Alert {
-  id: string;
-  at: number;
-  kind: AlertKind;
-  userId: string;
-  /** A person's one-line description; never a secret. */
-  detail: string;
-}
+export type { Alert } from '../../protocol/http/logs.ts';
 
 /** What the throttle and the fatigue rule need to know about a user's recent requests:
  * the window is (since, now], so a request exactly a window old no longer counts. */
@@ -231,12 +175,7 @@ export interface ChallengeStats {
   unanswered: number;
 }
 
-export interface PurgeCounts {
-  signIns: number;
-  audit: number;
-  alerts: number;
-  transient: number;
-}
+export type { PurgeCounts } from '../../protocol/http/logs.ts';
 
 /** A FIDO2 / WebAuthn credential (passkey). Deleting the row is what revokes it. */
 export interface Passkey {
@@ -294,12 +233,4 @@ export interface SmsCode {
 }
 
 /** A message the lab providers "sent": the SMS lab phone and the email outbox pages read these. */
-export interface OutboxMessage {
-  id: string;
-  at: number;
-  channel: 'sms' | 'email';
-  /** E.164 number or email address. */
-  to: string;
-  userId: string | null;
-  text: string;
-}
+export type { OutboxMessage } from '../../protocol/http/logs.ts';

@@ -71,7 +71,7 @@ export async function call<R extends RouteDef>(route: R, input: CallInput<R>, si
   }
   noteServerTime(res);
   const text = await res.text();
-  let data: unknown = null;
+  let data: unknown;
   try {
     data = text ? JSON.parse(text) : null;
   } catch {
