@@ -1,6 +1,6 @@
 // The records the domain works with. Storage maps them to rows; nothing here knows SQL.
 import type { Outcome, RequestKind } from '../../protocol/messages.ts';
-import type { AlertKind, SignInEntry } from '../../protocol/http/logs.ts';
+import type { SignInEntry } from '../../protocol/http/logs.ts';
 import type { Role } from '../../protocol/http/users.ts';
 
 export { ROLES, type Role } from '../../protocol/http/users.ts';
