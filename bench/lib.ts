@@ -30,6 +30,45 @@ export async function measure(c: Case, durationMs: number): Promise<Row> {
   return { name: c.name, ops: n / seconds, perOpUs: (seconds * 1e6) / n };
 }
 
+/**
+ * The cases in turn, a slice of `sliceMs` each, until each has run `durationMs`: load from
+ * other processes on a shared machine then falls on every case alike. Also returns the
+ * median, over the rounds, of each case's rate relative to the first case's.
+ */
+export async function measureInterleaved(cases: Case[], durationMs: number, sliceMs = 100): Promise<{ rows: Row[]; medianRatios: number[] }> {
+  for (const c of cases) {
+    const warmUntil = performance.now() + Math.min(200, durationMs / 5);
+    while (performance.now() < warmUntil) await c.run();
+  }
+  const totals = cases.map(() => ({ n: 0, ms: 0 }));
+  const ratios: number[][] = cases.map(() => []);
+  for (let round = 0; round * sliceMs < durationMs; round++) {
+    const rates: number[] = [];
+    // Every other round in reverse, so that no case always follows the same one.
+    const order = round % 2 ? [...cases.keys()].reverse() : [...cases.keys()];
+    for (const k of order) {
+      const c = cases[k]!;
+      let n = 0;
+      const start = performance.now();
+      let now = start;
+      while (now - start < sliceMs) {
+        await c.run();
+        n += c.batch ?? 1;
+        now = performance.now();
+      }
+      totals[k]!.n += n;
+      totals[k]!.ms += now - start;
+      rates[k] = n / (now - start);
+    }
+    rates.forEach((r, k) => ratios[k]!.push(r / rates[0]!));
+  }
+  const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
+  return {
+    rows: cases.map((c, k) => ({ name: c.name, ops: (totals[k]!.n * 1000) / totals[k]!.ms, perOpUs: (totals[k]!.ms * 1000) / totals[k]!.n })),
+    medianRatios: ratios.map(median),
+  };
+}
+
 export function printTable(title: string, rows: Row[], baseline: string): void {
   const base = rows.find((r) => r.name === baseline);
   if (!base) throw new TypeError(`printTable: no baseline row named "${baseline}"`);

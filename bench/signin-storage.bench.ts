@@ -1,25 +1,27 @@
 // The sign-in path's storage, before and after storage was written once: the repository
 // that shipped with hand-written SQL (bench/baseline, the baseline) against today's shared
 // Kysely queries, both on SQLite synchronous=NORMAL in WAL mode. Measured twice: the
-// repository operations of one passwordless sign-in (10 writes, 20 reads, as the domain
-// issues them), and the whole sign-in end to end over HTTP and WebSocket.
+// repository operations of one passwordless sign-in (10 writes, 17 reads, as the domain
+// issues them; the statements each side runs for them are counted too), and the whole
+// sign-in end to end over HTTP and WebSocket.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { openSqlite } from '../server/storage/sqlite/open.ts';
 import type { Repository } from '../server/storage/repository.ts';
 import type { User } from '../server/domain/types.ts';
 import { enrollUser, flowStatus, startPasswordless, upgradeToPasswordless } from '../tests/support/flows.ts';
 import { ManualClock, startServer } from '../tests/support/server.ts';
 import { openSqlite as openBaseline } from './baseline/sqlite-repository.ts';
-import { durationMs, measure, printTable, type Row } from './lib.ts';
+import { durationMs, measure, measureInterleaved, printTable, type Row } from './lib.ts';
 
 type Open = typeof openSqlite;
 const BASELINE = 'hand-written SQL (before)';
 const SHARED = 'shared Kysely queries (after)';
 
 /** One passwordless sign-in as the domain drives the repository: policies re-read, flow, request, answer, session, logs. */
-async function oneSignIn(repo: Repository, user: User, deviceId: string, i: number): Promise<void> {
+export async function oneSignIn(repo: Repository, user: User, deviceId: string, i: number): Promise<void> {
   const now = 1_800_000_000_000 + i * 1000;
   const id = (tag: string) => `${tag}${i.toString(36)}`.padEnd(22, '_');
   const flowId = id('f');
@@ -51,7 +53,12 @@ async function oneSignIn(repo: Repository, user: User, deviceId: string, i: numb
   await repo.touchSession(id('s'), now + 3);
 }
 
-async function repositoryLoop(name: string, open: Open): Promise<Row> {
+interface Bench {
+  signIn: () => Promise<void>;
+  done: () => Promise<void>;
+}
+
+async function setUp(open: Open): Promise<Bench> {
   const dir = mkdtempSync(path.join(tmpdir(), 'pushkey-bench-'));
   const repo = open({ filename: path.join(dir, 'bench.db'), synchronous: 'NORMAL' });
   const user: User = { id: 'u'.repeat(22), upn: 'alice@bench.test', displayName: 'Alice', passwordHash: 'x', groups: [], roles: ['user'], disabled: false, createdAt: 0, passwordFailures: 0, pushFailures: 0, lockedUntil: 0 };
@@ -59,10 +66,62 @@ async function repositoryLoop(name: string, open: Open): Promise<Row> {
   const deviceId = 'd'.repeat(22);
   await repo.createDevice({ id: deviceId, userId: user.id, publicKey: 'B'.repeat(87), name: 'bench', clientVersion: '1.0.0', capabilities: ['number_match'], passwordless: true, createdAt: 0, lastUsedAt: null, revokedAt: null, lastCommandAt: 0 });
   let i = 0;
-  const row = await measure({ name, run: () => oneSignIn(repo, user, deviceId, i++) }, durationMs);
-  await repo.close();
-  rmSync(dir, { recursive: true, force: true });
-  return row;
+  return {
+    signIn: () => oneSignIn(repo, user, deviceId, i++),
+    done: async () => {
+      await repo.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Both repositories in alternating slices, each for durationMs in all. */
+async function repositoryLoops(): Promise<void> {
+  const before = await setUp(openBaseline);
+  const after = await setUp(openSqlite);
+  const { rows, medianRatios } = await measureInterleaved(
+    [
+      { name: BASELINE, run: before.signIn },
+      { name: SHARED, run: after.signIn },
+    ],
+    durationMs,
+  );
+  await before.done();
+  await after.done();
+  printTable('Storage of one passwordless sign-in (10 writes, 17 reads), SQLite NORMAL, interleaved in 100 ms slices', rows, BASELINE);
+  process.stdout.write(`median over the slices: ${medianRatios[1]!.toFixed(2)} × baseline\n`);
+}
+
+type Execute = (this: Database.Statement, ...params: unknown[]) => unknown;
+const EXECUTES = ['run', 'get', 'all', 'iterate'] as const;
+
+/**
+ * Statements one sign-in runs (BEGIN and COMMIT included): every execution of a
+ * better-sqlite3 statement, which both repositories run everything through, counted outside
+ * the timed loops.
+ */
+async function statementsPerSignIn(open: Open, signIns = 20): Promise<number> {
+  const probe = new Database(':memory:');
+  const proto: Record<(typeof EXECUTES)[number], Execute> = Object.getPrototypeOf(probe.prepare('select 1'));
+  probe.close();
+  const originals = EXECUTES.map((m) => proto[m]);
+  const b = await setUp(open);
+  await b.signIn();
+  let count = 0;
+  EXECUTES.forEach((m, k) => {
+    const original = originals[k]!;
+    proto[m] = function (...params) {
+      count++;
+      return original.apply(this, params);
+    };
+  });
+  try {
+    for (let n = 0; n < signIns; n++) await b.signIn();
+  } finally {
+    EXECUTES.forEach((m, k) => (proto[m] = originals[k]!));
+    await b.done();
+  }
+  return count / signIns;
 }
 
 async function httpLoop(name: string, open: Open): Promise<Row> {
@@ -87,10 +146,13 @@ async function httpLoop(name: string, open: Open): Promise<Row> {
 }
 
 export async function run(): Promise<void> {
+  const before = await statementsPerSignIn(openBaseline);
+  const after = await statementsPerSignIn(openSqlite);
+  process.stdout.write(`\nStatements per passwordless sign-in: ${before} ${BASELINE}, ${after} ${SHARED}\n`);
+  // Each statement is a round trip on PostgreSQL: the shared queries must not add any.
+  if (after > before) throw new Error(`The shared stores run ${after} statements per sign-in, the baseline ${before}`);
+  await repositoryLoops();
   // Alternated, so that neither side always runs on a warmer process.
-  const ops = [await repositoryLoop(BASELINE, openBaseline), await repositoryLoop(SHARED, openSqlite)];
-  ops.push(await repositoryLoop(`${BASELINE}, again`, openBaseline), await repositoryLoop(`${SHARED}, again`, openSqlite));
-  printTable('Storage of one passwordless sign-in (10 writes, 20 reads), SQLite NORMAL', ops, BASELINE);
   const http = [await httpLoop(BASELINE, openBaseline), await httpLoop(SHARED, openSqlite)];
   http.push(await httpLoop(`${BASELINE}, again`, openBaseline), await httpLoop(`${SHARED}, again`, openSqlite));
   printTable('Passwordless sign-in end to end over HTTP (start, push, approve, status), SQLite NORMAL', http, BASELINE);

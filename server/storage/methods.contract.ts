@@ -171,6 +171,17 @@ export function describeMethodsContract(name: string, makeHarness: () => Reposit
         expect(await repo.countSmsCodes({ userId: user.id, since: T0 - 1 })).toBe(3);
       });
 
+      it('let the queries issued while their transactions are open wait for them, each answered once', async () => {
+        // The hot queries run past the query builder; on SQLite's one connection they wait
+        // for another caller's open transaction (through the driver) instead of joining it.
+        const sends = Array.from({ length: 6 }, () => repo.createSmsCodeWithin(makeSmsCode(user.id), limits));
+        const reads = Array.from({ length: 6 }, (_, k) => repo.updateUser(user.id, { pushFailures: k }).then(() => repo.getUser(user.id)));
+        const [got, users] = await Promise.all([Promise.all(sends), Promise.all(reads)]);
+        expect(got.filter((r) => r === null)).toHaveLength(3);
+        expect(users.every((u) => u?.id === user.id)).toBe(true);
+        expect((await repo.getUser(user.id))?.pushFailures).toBe(5);
+      });
+
       it('store at most the limit per number across users, and count only after `since`', async () => {
         const others = [makeUser(), makeUser(), makeUser()];
         for (const u of others) await repo.createUser(u);

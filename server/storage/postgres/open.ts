@@ -35,6 +35,8 @@ export async function openPostgres(opts: PostgresOptions): Promise<PostgresRepos
   if (opts.schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${opts.schema}`);
   await migrate(pool);
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+  // Each text gets a name, under which every connection parses and plans it once.
+  const names = new Map<string, string>();
   const repo = composeRepository({
     db,
     // Transaction-scoped advisory locks, taken in the order given, serialise every instance.
@@ -43,6 +45,12 @@ export async function openPostgres(opts: PostgresOptions): Promise<PostgresRepos
         for (const key of keys) await sql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(trx);
         return fn(trx);
       }),
+    async query(text, parameters) {
+      let name = names.get(text);
+      if (name === undefined) names.set(text, (name = `pushkey_${names.size + 1}`));
+      const r = await pool.query({ name, text, values: [...parameters] });
+      return { rows: r.rows, changes: r.rowCount ?? 0 };
+    },
     insertionOrder: 'seq',
     skipLocked: true,
     bytewise: 'C',

@@ -2,7 +2,7 @@
 // Only what is SQLite's own lives here: pragmas, the migration counter, the statement
 // cache, and the write lock for count-then-insert (BEGIN IMMEDIATE).
 import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect, sql, type SqliteDatabase } from 'kysely';
+import { CompiledQuery, Kysely, SqliteDialect, sql } from 'kysely';
 import type { Repository } from '../repository.ts';
 import type { Db } from '../engine.ts';
 import type { Schema } from '../schema.ts';
@@ -23,12 +23,26 @@ export function openSqlite(opts: SqliteOptions): Repository {
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   migrate(db);
+  const statements = cachingStatements(db);
   // Kysely's driver holds the one connection for a whole transaction (its mutex), so the
   // stores' transactions are atomic although better-sqlite3 itself is synchronous.
-  const kysely = new Kysely<Schema>({ dialect: new SqliteDialect({ database: cachingStatements(db) }) });
+  const kysely = new Kysely<Schema>({ dialect: new SqliteDialect({ database: statements }) });
   return composeRepository({
     db: kysely,
     serialized: (_keys, fn) => immediate(kysely, fn),
+    async query(text, parameters, first) {
+      // While a transaction holds the one connection, a statement run on it directly would
+      // join that transaction: wait for it through the driver's mutex like any other query.
+      if (db.inTransaction) {
+        const r = await kysely.executeQuery(CompiledQuery.raw(text, [...parameters]));
+        return { rows: r.rows, changes: Number(r.numAffectedRows ?? 0) };
+      }
+      const s = statements.prepare(text);
+      if (!s.reader) return { rows: [], changes: Number(s.run(parameters).changes) };
+      if (!first) return { rows: s.all(parameters), changes: 0 };
+      const row: unknown = s.get(parameters);
+      return { rows: row === undefined ? [] : [row], changes: 0 };
+    },
     insertionOrder: 'rowid',
     skipLocked: false,
     bytewise: 'BINARY',
@@ -53,12 +67,12 @@ function migrate(db: Database.Database): void {
 const hasColumn = (db: Database.Database, table: string, column: string): boolean =>
   (db.pragma(`table_info(${table})`) as { name: string }[]).some((c) => c.name === column);
 
-/** The statements the stores build are few and repeat on every request: prepare each once (measured in bench/signin-storage.bench.ts). */
-function cachingStatements(db: Database.Database, max = 500): SqliteDatabase {
+/** The statements the stores build are few and repeat on every request: prepare each once, for Kysely and Engine.query alike (measured in bench/signin-storage.bench.ts). */
+function cachingStatements(db: Database.Database, max = 500): { close(): void; prepare(text: string): Database.Statement } {
   const cache = new Map<string, Database.Statement>();
   return {
     close: () => db.close(),
-    prepare(text) {
+    prepare(text: string) {
       let s = cache.get(text);
       if (!s) {
         if (cache.size >= max) cache.clear();

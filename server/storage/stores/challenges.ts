@@ -5,6 +5,8 @@ import { Kind } from '../../../protocol/fields.ts';
 import type { Challenge, ChallengeStatus } from '../../domain/types.ts';
 import type { Repository } from '../repository.ts';
 import type { Engine } from '../engine.ts';
+import type { ChallengesTable } from '../schema.ts';
+import { prepared } from '../prepared.ts';
 import { memberOf, num, numOrNull, oneOf, str, strOrNull, type Row } from './parse.ts';
 import { countWhere } from './match.ts';
 
@@ -32,44 +34,59 @@ const toChallenge = (r: Row): Challenge => ({
 
 type ChallengesStore = Pick<Repository, 'createChallenge' | 'getChallenge' | 'consumeChallenge' | 'listPendingForDevice' | 'expirePending' | 'cancelPendingForUser' | 'challengeStats'>;
 
-export function challengesStore({ db, insertionOrder, skipLocked }: Engine): ChallengesStore {
+export function challengesStore(engine: Engine): ChallengesStore {
+  const { db, insertionOrder, skipLocked } = engine;
+  // Every sign-in by push creates, reads and consumes one, after counting the user's recent ones.
+  const insert = prepared(engine, (row: ChallengesTable) => db.insertInto('challenges').values(row));
+  const byId = prepared(engine, (id: string) => db.selectFrom('challenges').selectAll().where('id', '=', id));
+  const consume = prepared(engine, (id: string, status: string, answeredAt: number, answeredBy: string | null, now: number) =>
+    db
+      .updateTable('challenges')
+      .set({ status, answered_at: answeredAt, answered_by: answeredBy })
+      .where('id', '=', id)
+      .where('status', '=', 'pending')
+      .where('expires_at', '>', now),
+  );
+  const stats = prepared(engine, (userId: string, since: number, now: number) =>
+    db
+      .selectFrom('challenges')
+      .select((eb) => [
+        eb.fn.countAll<string | number>().as('created'),
+        countWhere(sql`status = 'pending' and expires_at > ${now}`).as('outstanding'),
+        countWhere(sql`status in ('denied', 'reported')`).as('denied'),
+        countWhere(sql`status = 'expired' or (status = 'pending' and expires_at <= ${now})`).as('unanswered'),
+      ])
+      .where('user_id', '=', userId)
+      .where('created_at', '>', since)
+      .where('kind', 'in', ['mfa', 'passwordless']),
+  );
   return {
     async createChallenge(c) {
-      await db
-        .insertInto('challenges')
-        .values({
-          id: c.id,
-          user_id: c.userId,
-          device_id: c.deviceId,
-          kind: c.kind,
-          nonce: c.nonce,
-          number: c.number,
-          app: c.app,
-          ip: c.ip,
-          location: c.location,
-          browser: c.browser,
-          created_at: c.createdAt,
-          expires_at: c.expiresAt,
-          status: c.status,
-          answered_at: c.answeredAt,
-          answered_by: c.answeredBy,
-          flow_id: c.flowId,
-        })
-        .execute();
+      await insert.changes({
+        id: c.id,
+        user_id: c.userId,
+        device_id: c.deviceId,
+        kind: c.kind,
+        nonce: c.nonce,
+        number: c.number,
+        app: c.app,
+        ip: c.ip,
+        location: c.location,
+        browser: c.browser,
+        created_at: c.createdAt,
+        expires_at: c.expiresAt,
+        status: c.status,
+        answered_at: c.answeredAt,
+        answered_by: c.answeredBy,
+        flow_id: c.flowId,
+      });
     },
     async getChallenge(id) {
-      const r = await db.selectFrom('challenges').selectAll().where('id', '=', id).executeTakeFirst();
+      const r = await byId.first(id);
       return r ? toChallenge(r) : null;
     },
     async consumeChallenge(id, u, now) {
-      const r = await db
-        .updateTable('challenges')
-        .set({ status: u.status, answered_at: u.answeredAt, answered_by: u.answeredBy })
-        .where('id', '=', id)
-        .where('status', '=', 'pending')
-        .where('expires_at', '>', now)
-        .executeTakeFirst();
-      return Number(r.numUpdatedRows) === 1;
+      return (await consume.changes(id, u.status, u.answeredAt, u.answeredBy, now)) === 1;
     },
     async listPendingForDevice(device, now) {
       const rows = await db
@@ -115,18 +132,8 @@ export function challengesStore({ db, insertionOrder, skipLocked }: Engine): Cha
       return rows.map(toChallenge);
     },
     async challengeStats(userId, since, now) {
-      const r = await db
-        .selectFrom('challenges')
-        .select((eb) => [
-          eb.fn.countAll<string | number>().as('created'),
-          countWhere(sql`status = 'pending' and expires_at > ${now}`).as('outstanding'),
-          countWhere(sql`status in ('denied', 'reported')`).as('denied'),
-          countWhere(sql`status = 'expired' or (status = 'pending' and expires_at <= ${now})`).as('unanswered'),
-        ])
-        .where('user_id', '=', userId)
-        .where('created_at', '>', since)
-        .where('kind', 'in', ['mfa', 'passwordless'])
-        .executeTakeFirstOrThrow();
+      const r = await stats.first(userId, since, now);
+      if (!r) throw new TypeError('challengeStats: a count returned no row');
       return {
         created: num(r.created, 'count'),
         outstanding: num(r.outstanding, 'count'),

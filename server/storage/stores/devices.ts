@@ -3,6 +3,7 @@ import { sql, type Updateable } from 'kysely';
 import type { Device } from '../../domain/types.ts';
 import type { Repository } from '../repository.ts';
 import type { Engine } from '../engine.ts';
+import { prepared } from '../prepared.ts';
 import type { DevicesTable } from '../schema.ts';
 import { isEmptyPatch } from './users.ts';
 import { flag, num, numOrNull, str, stringList, toFlag, type Row } from './parse.ts';
@@ -34,7 +35,15 @@ const devicePatch = (p: Partial<Omit<Device, 'id' | 'userId' | 'publicKey'>>): U
 
 type DevicesStore = Pick<Repository, 'createDevice' | 'getDevice' | 'listUserDevices' | 'updateDevice' | 'advanceCommandTimestamp'>;
 
-export function devicesStore({ db, insertionOrder }: Engine): DevicesStore {
+export function devicesStore(engine: Engine): DevicesStore {
+  const { db, insertionOrder } = engine;
+  // On every sign-in and every answer from a device.
+  const byId = prepared(engine, (id: string) => db.selectFrom('devices').selectAll().where('id', '=', id));
+  // Oldest first; devices added in the same millisecond in the order they were added.
+  const ofUser = prepared(engine, (userId: string) =>
+    db.selectFrom('devices').selectAll().where('user_id', '=', userId).orderBy('created_at').orderBy(sql.ref(insertionOrder)),
+  );
+  const update = prepared(engine, (id: string, set: Updateable<DevicesTable>) => db.updateTable('devices').set(set).where('id', '=', id));
   return {
     async createDevice(d) {
       await db
@@ -55,18 +64,16 @@ export function devicesStore({ db, insertionOrder }: Engine): DevicesStore {
         .execute();
     },
     async getDevice(id) {
-      const r = await db.selectFrom('devices').selectAll().where('id', '=', id).executeTakeFirst();
+      const r = await byId.first(id);
       return r ? toDevice(r) : null;
     },
     async listUserDevices(userId) {
-      // Oldest first; devices added in the same millisecond in the order they were added.
-      const rows = await db.selectFrom('devices').selectAll().where('user_id', '=', userId).orderBy('created_at').orderBy(sql.ref(insertionOrder)).execute();
-      return rows.map(toDevice);
+      return (await ofUser.all(userId)).map(toDevice);
     },
     async updateDevice(id, patch) {
       const set = devicePatch(patch);
       if (isEmptyPatch(set)) return;
-      await db.updateTable('devices').set(set).where('id', '=', id).execute();
+      await update.changes(id, set);
     },
     async advanceCommandTimestamp(deviceId, timestamp) {
       const r = await db

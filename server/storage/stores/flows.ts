@@ -1,8 +1,9 @@
 // Sign-in flows: one browser's attempt, bound to it by a secret cookie.
-import type { Updateable } from 'kysely';
+import type { Insertable, Updateable } from 'kysely';
 import type { Flow, FlowState } from '../../domain/types.ts';
 import type { Repository } from '../repository.ts';
 import type { Engine } from '../engine.ts';
+import { prepared } from '../prepared.ts';
 import type { FlowsTable } from '../schema.ts';
 import { isEmptyPatch } from './users.ts';
 import { num, numOrNull, oneOf, str, stringList, strOrNull, type Row } from './parse.ts';
@@ -40,40 +41,44 @@ const flowPatch = (p: Partial<Omit<Flow, 'id'>>): Updateable<FlowsTable> => ({
   app: p.app,
 });
 
-export function flowsStore({ db }: Engine): Pick<Repository, 'createFlow' | 'getFlow' | 'updateFlow' | 'completeFlow'> {
+export function flowsStore(engine: Engine): Pick<Repository, 'createFlow' | 'getFlow' | 'updateFlow' | 'completeFlow'> {
+  const { db } = engine;
+  // Every query here is on the sign-in path.
+  const insert = prepared(engine, (row: Insertable<FlowsTable>) => db.insertInto('flows').values(row));
+  const byId = prepared(engine, (id: string) => db.selectFrom('flows').selectAll().where('id', '=', id));
+  const update = prepared(engine, (id: string, set: Updateable<FlowsTable>) => db.updateTable('flows').set(set).where('id', '=', id));
+  const complete = prepared(engine, (id: string, at: number) =>
+    db.updateTable('flows').set({ completed_at: at, state: 'completed' }).where('id', '=', id).where('completed_at', 'is', null),
+  );
   return {
     async createFlow(f) {
-      await db
-        .insertInto('flows')
-        .values({
-          id: f.id,
-          secret_hash: f.secretHash,
-          user_id: f.userId,
-          upn: f.upn,
-          state: f.state,
-          created_at: f.createdAt,
-          expires_at: f.expiresAt,
-          challenge_id: f.challengeId,
-          methods_json: JSON.stringify(f.methods),
-          completed_at: f.completedAt,
-          ip: f.ip,
-          browser: f.browser,
-          app: f.app,
-        })
-        .execute();
+      await insert.changes({
+        id: f.id,
+        secret_hash: f.secretHash,
+        user_id: f.userId,
+        upn: f.upn,
+        state: f.state,
+        created_at: f.createdAt,
+        expires_at: f.expiresAt,
+        challenge_id: f.challengeId,
+        methods_json: JSON.stringify(f.methods),
+        completed_at: f.completedAt,
+        ip: f.ip,
+        browser: f.browser,
+        app: f.app,
+      });
     },
     async getFlow(id) {
-      const r = await db.selectFrom('flows').selectAll().where('id', '=', id).executeTakeFirst();
+      const r = await byId.first(id);
       return r ? toFlow(r) : null;
     },
     async updateFlow(id, patch) {
       const set = flowPatch(patch);
       if (isEmptyPatch(set)) return;
-      await db.updateTable('flows').set(set).where('id', '=', id).execute();
+      await update.changes(id, set);
     },
     async completeFlow(id, at) {
-      const r = await db.updateTable('flows').set({ completed_at: at, state: 'completed' }).where('id', '=', id).where('completed_at', 'is', null).executeTakeFirst();
-      return Number(r.numUpdatedRows) === 1;
+      return (await complete.changes(id, at)) === 1;
     },
   };
 }

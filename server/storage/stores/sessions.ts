@@ -1,7 +1,9 @@
 // Browser sessions, keyed by the hash of their cookie.
 import type { Session } from '../../domain/types.ts';
+import type { SessionsTable } from '../schema.ts';
 import type { Repository } from '../repository.ts';
 import type { Engine } from '../engine.ts';
+import { prepared } from '../prepared.ts';
 import { num, str, stringList, type Row } from './parse.ts';
 
 const toSession = (r: Row): Session => ({
@@ -16,20 +18,22 @@ const toSession = (r: Row): Session => ({
 
 type SessionsStore = Pick<Repository, 'createSession' | 'getSession' | 'touchSession' | 'deleteSession' | 'deleteUserSessions'>;
 
-export function sessionsStore({ db }: Engine): SessionsStore {
+export function sessionsStore(engine: Engine): SessionsStore {
+  const { db } = engine;
+  // A session is read and touched on every signed-in request.
+  const insert = prepared(engine, (row: SessionsTable) => db.insertInto('sessions').values(row));
+  const byId = prepared(engine, (idHash: string) => db.selectFrom('sessions').selectAll().where('id_hash', '=', idHash));
+  const touch = prepared(engine, (idHash: string, lastSeenAt: number) => db.updateTable('sessions').set({ last_seen_at: lastSeenAt }).where('id_hash', '=', idHash));
   return {
     async createSession(s) {
-      await db
-        .insertInto('sessions')
-        .values({ id_hash: s.idHash, user_id: s.userId, created_at: s.createdAt, last_seen_at: s.lastSeenAt, methods_json: JSON.stringify(s.methods), ip: s.ip, browser: s.browser })
-        .execute();
+      await insert.changes({ id_hash: s.idHash, user_id: s.userId, created_at: s.createdAt, last_seen_at: s.lastSeenAt, methods_json: JSON.stringify(s.methods), ip: s.ip, browser: s.browser });
     },
     async getSession(idHash) {
-      const r = await db.selectFrom('sessions').selectAll().where('id_hash', '=', idHash).executeTakeFirst();
+      const r = await byId.first(idHash);
       return r ? toSession(r) : null;
     },
     async touchSession(idHash, lastSeenAt) {
-      await db.updateTable('sessions').set({ last_seen_at: lastSeenAt }).where('id_hash', '=', idHash).execute();
+      await touch.changes(idHash, lastSeenAt);
     },
     async deleteSession(idHash) {
       await db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();

@@ -1,10 +1,14 @@
 // Key/value settings: tenant name, policies (JSON), the server key.
 import type { Repository } from '../repository.ts';
 import type { Engine } from '../engine.ts';
+import { prepared } from '../prepared.ts';
 
-export function settingsStore({ db }: Engine): Pick<Repository, 'getSetting' | 'setSetting' | 'initSetting'> {
+export function settingsStore(engine: Engine): Pick<Repository, 'getSetting' | 'setSetting' | 'initSetting'> {
+  const { db } = engine;
+  // Read on every request (policies, tenant name).
+  const byKey = prepared(engine, (key: string) => db.selectFrom('settings').select('value').where('key', '=', key));
   const getSetting = async (key: string) => {
-    const r = await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
+    const r = await byKey.first(key);
     return r ? String(r.value) : null;
   };
   return {

@@ -3,6 +3,7 @@ import { sql, type Updateable } from 'kysely';
 import { ROLES, type User } from '../../domain/types.ts';
 import type { Repository } from '../repository.ts';
 import type { Engine } from '../engine.ts';
+import { prepared } from '../prepared.ts';
 import type { UsersTable } from '../schema.ts';
 import { contains, flag, memberOf, num, str, stringList, toFlag, type Row } from './parse.ts';
 import { likeIgnoringCase } from './match.ts';
@@ -44,7 +45,14 @@ export const isEmptyPatch = (patch: object): boolean => Object.values(patch).eve
 
 type UsersStore = Pick<Repository, 'createUser' | 'getUser' | 'getUserByUpn' | 'listUsers' | 'updateUser' | 'countFailure'>;
 
-export function usersStore({ db, bytewise }: Engine): UsersStore {
+export function usersStore(engine: Engine): UsersStore {
+  const { db, bytewise } = engine;
+  // On every sign-in.
+  const byId = prepared(engine, (id: string) => db.selectFrom('users').selectAll().where('id', '=', id));
+  // A UPN is one name whatever its case: both engines index lower(upn) (ASCII letters fold
+  // on both; PostgreSQL folds the rest too).
+  const byUpn = prepared(engine, (upn: string) => db.selectFrom('users').selectAll().where(sql`lower(upn)`, '=', sql`lower(${upn})`));
+  const update = prepared(engine, (id: string, set: Updateable<UsersTable>) => db.updateTable('users').set(set).where('id', '=', id));
   return {
     async createUser(u) {
       await db
@@ -65,13 +73,11 @@ export function usersStore({ db, bytewise }: Engine): UsersStore {
         .execute();
     },
     async getUser(id) {
-      const r = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+      const r = await byId.first(id);
       return r ? toUser(r) : null;
     },
     async getUserByUpn(upn) {
-      // A UPN is one name whatever its case: both engines index lower(upn) (ASCII letters
-      // fold on both; PostgreSQL folds the rest too).
-      const r = await db.selectFrom('users').selectAll().where(sql`lower(upn)`, '=', sql`lower(${upn})`).executeTakeFirst();
+      const r = await byUpn.first(upn);
       return r ? toUser(r) : null;
     },
     async listUsers(q) {
@@ -90,7 +96,7 @@ export function usersStore({ db, bytewise }: Engine): UsersStore {
     async updateUser(id, patch) {
       const set = userPatch(patch);
       if (isEmptyPatch(set)) return;
-      await db.updateTable('users').set(set).where('id', '=', id).execute();
+      await update.changes(id, set);
     },
     async countFailure(userId, counter, cap, now, lockUntil) {
       const col = sql.ref(counter === 'password' ? 'password_failures' : 'push_failures');
