@@ -1,7 +1,7 @@
 // The whole answer path through the real HTTP server: a device's signed response is
 // parsed, verified, consumed atomically and settled. Baseline: SQLite synchronous=FULL
 // (durable against power loss); the default NORMAL in WAL mode is the comparison.
-import { createChallenge } from '../server/domain/challenges.ts';
+import { createChallenge } from '../server/domain/authenticator/challenges.ts';
 import { signIn, startServer } from '../tests/support/server.ts';
 import { SoftDevice } from '../tests/support/soft-device.ts';
 import { durationMs, measure, printTable } from './lib.ts';

@@ -6,7 +6,7 @@ import { fromB64u } from '../protocol/encoding.ts';
 import { rawToSpki, verifyPortable } from '../protocol/keys.ts';
 import { respondBytes } from '../protocol/signed-bytes.ts';
 import { exportPublicKey, generateDeviceKey, sign } from '../protocol/webcrypto.ts';
-import { verifyDeviceSignature } from '../server/domain/device-keys.ts';
+import { verifyDeviceSignature } from '../server/domain/authenticator/device-keys.ts';
 import { durationMs, measure, printTable } from './lib.ts';
 
 export async function run(): Promise<void> {

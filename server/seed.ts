@@ -1,12 +1,12 @@
 // The demo tenant, created on first start: an admin of each kind and users in two groups.
 // Passwords are random and returned once so that main.ts can print them; tests pass their own.
 import { toB64u } from '../protocol/encoding.ts';
-import { systemActor } from './domain/audit.ts';
+import { systemActor } from './domain/monitoring/audit.ts';
 import type { Deps } from './domain/deps.ts';
-import { TENANT_SETTING } from './domain/enrollment.ts';
-import { DEFAULT_AUTHENTICATOR_POLICY, DEFAULT_TAP_POLICY, setAuthenticatorPolicy, setTapPolicy } from './domain/policy.ts';
+import { TENANT_SETTING } from './domain/authenticator/enrollment.ts';
+import { DEFAULT_AUTHENTICATOR_POLICY, DEFAULT_TAP_POLICY, setAuthenticatorPolicy, setTapPolicy } from './domain/policies/policy.ts';
 import type { Role } from './domain/types.ts';
-import { createUser } from './domain/users.ts';
+import { createUser } from './domain/users/users.ts';
 
 export const DEMO_DOMAIN = 'pushkey.test';
 export const DEMO_TENANT = 'pushkey Lab';

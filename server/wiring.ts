@@ -4,9 +4,9 @@ import { randomBytes, randomInt } from 'node:crypto';
 import pino, { type Logger } from 'pino';
 import { DEFAULT_LIMITS, type AlertSink, type Clock, type Deps, type Limits, type Locator, type Random } from './domain/deps.ts';
 import { privateLocator } from './geo/locator.ts';
-import type { PushBus } from './domain/push-bus.ts';
-import type { SmsProvider } from './domain/sms.ts';
-import { loadServerKey } from './domain/server-key.ts';
+import type { PushBus } from './domain/authenticator/push-bus.ts';
+import type { SmsProvider } from './domain/methods/sms.ts';
+import { loadServerKey } from './domain/authenticator/server-key.ts';
 import type { Repository } from './storage/repository.ts';
 import { inProcessBus } from './transport/push/in-process-bus.ts';
 

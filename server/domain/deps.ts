@@ -4,10 +4,10 @@ import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { toB64u } from '../../protocol/encoding.ts';
 import type { Repository } from '../storage/repository.ts';
-import type { PushBus } from './push-bus.ts';
-import type { ServerKey } from './server-key.ts';
+import type { PushBus } from './authenticator/push-bus.ts';
+import type { ServerKey } from './authenticator/server-key.ts';
 import type { Alert } from './types.ts';
-import type { SmsProvider } from './sms.ts';
+import type { SmsProvider } from './methods/sms.ts';
 
 /** Where an IP address is, as a label ("Lisbon, Portugal", "Private network", or ""). */
 export type Locator = (ip: string) => string;

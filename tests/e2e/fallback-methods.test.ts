@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Browsers, type Profile } from '../support/browser.ts';
 import { HttpClient, signIn, type TestServer } from '../support/server.ts';
 import { enrollUser, type EnrolledUser } from '../support/flows.ts';
-import { DEFAULT_SMS_POLICY, setSmsPolicy } from '../../server/domain/method-policy.ts';
+import { DEFAULT_SMS_POLICY, setSmsPolicy } from '../../server/domain/methods/method-policy.ts';
 import { clickText, enterEmail, newSitePage, problemsOf, shot, signInWithPassword, signOut, startSiteServer, waitForText } from '../support/site.ts';
 
 let browsers: Browsers;

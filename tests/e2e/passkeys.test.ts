@@ -10,8 +10,8 @@ import type { CDPSession, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browsers, type Profile } from '../support/browser.ts';
 import { HttpClient, startServer, type TestServer } from '../support/server.ts';
-import { DEFAULT_PASSKEY_POLICY, setPasskeyPolicy } from '../../server/domain/method-policy.ts';
-import { CEREMONY_TIMEOUT_MS } from '../../server/domain/webauthn.ts';
+import { DEFAULT_PASSKEY_POLICY, setPasskeyPolicy } from '../../server/domain/methods/method-policy.ts';
+import { CEREMONY_TIMEOUT_MS } from '../../server/domain/methods/webauthn.ts';
 import type { ManualClock } from '../support/clock.ts';
 
 let browsers: Browsers;

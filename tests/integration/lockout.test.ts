@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import type { PushkeyError } from '../../protocol/errors.ts';
-import { guardedGuess } from '../../server/domain/users.ts';
+import { guardedGuess } from '../../server/domain/users/users.ts';
 import { DEFAULT_LIMITS } from '../../server/domain/deps.ts';
 import { enrollUser, startPasswordless, startSignIn, upgradeToPasswordless, userId, wrongNumber, type EnrolledUser } from '../support/flows.ts';
 import { ManualClock, signIn, startServer, type TestServer } from '../support/server.ts';

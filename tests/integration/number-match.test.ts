@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { generateDeviceKey } from '../../protocol/webcrypto.ts';
 import { canonicalJson } from '../../protocol/canonical-json.ts';
 import type { Pending, PushRequest, PushRequestV2 } from '../../protocol/messages.ts';
-import { DEFAULT_AUTHENTICATOR_POLICY } from '../../server/domain/policy.ts';
+import { DEFAULT_AUTHENTICATOR_POLICY } from '../../server/domain/policies/policy.ts';
 import {
   enrollUser,
   flowStatus,

@@ -1,7 +1,7 @@
 // The Authenticator policy as a signing-in user meets it: push MFA after a password,
 // passwordless only where the mode allows it, nothing when disabled or not targeted.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_AUTHENTICATOR_POLICY, type AuthenticatorPolicy } from '../../server/domain/policy.ts';
+import { DEFAULT_AUTHENTICATOR_POLICY, type AuthenticatorPolicy } from '../../server/domain/policies/policy.ts';
 import { enrollUser, flowStatus, startPasswordless, startPasswordThenPush, startSignIn, upgradeToPasswordless, type EnrolledUser } from '../support/flows.ts';
 import { ManualClock, startServer, type TestServer } from '../support/server.ts';
 

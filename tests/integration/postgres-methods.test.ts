@@ -2,7 +2,7 @@
 // is checked by the other, racing sends through both never pass the limit, and a passkey
 // ceremony started on one is consumed once whichever instance the answers reach.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SMS_LIMITS } from '../../server/domain/sms.ts';
+import { SMS_LIMITS } from '../../server/domain/methods/sms.ts';
 import { startCluster, type Cluster, type Instance } from '../support/postgres.ts';
 import { demoPassword, demoUpn, HttpClient, ManualClock, signIn } from '../support/server.ts';
 

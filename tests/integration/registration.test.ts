@@ -2,10 +2,10 @@
 // that never parses into a 500. Passkey ceremonies with a real authenticator run in
 // Chromium (tests/e2e/passkeys.test.ts); here the server's side of every refusal.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_PASSKEY_POLICY, DEFAULT_REGISTRATION_POLICY, DEFAULT_SMS_POLICY, setPasskeyPolicy, setRegistrationPolicy, setSmsPolicy } from '../../server/domain/method-policy.ts';
+import { DEFAULT_PASSKEY_POLICY, DEFAULT_REGISTRATION_POLICY, DEFAULT_SMS_POLICY, setPasskeyPolicy, setRegistrationPolicy, setSmsPolicy } from '../../server/domain/methods/method-policy.ts';
 import { enrollUser, flowStatus, startPasswordThenPush, startSignIn, upgradeToPasswordless, userId, type EnrolledUser } from '../support/flows.ts';
 import { HttpClient, ManualClock, signIn, startServer, type TestServer } from '../support/server.ts';
-import { getAuthenticatorPolicy, setAuthenticatorPolicy } from '../../server/domain/policy.ts';
+import { getAuthenticatorPolicy, setAuthenticatorPolicy } from '../../server/domain/policies/policy.ts';
 
 describe('registration protection, notices and method order', () => {
   const clock = new ManualClock();

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SignInChartData, SignInEntry, SignInPoint } from '../../server/domain/types.ts';
 import { rangesLocator } from '../../server/geo/locator.ts';
-import { sweepExpiredRequests } from '../../server/domain/signin.ts';
+import { sweepExpiredRequests } from '../../server/domain/signin/signin.ts';
 import { DEFAULT_LIMITS } from '../../server/domain/deps.ts';
 import { enrollUser, flowStatus, startPasswordless, startPasswordThenPush, startSignIn, upgradeToPasswordless, wrongNumber, type EnrolledUser } from '../support/flows.ts';
 import { signIn, startServer, type HttpClient, type ManualClock, type TestServer } from '../support/server.ts';

@@ -5,8 +5,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { maskNumber, SMS_LIMITS } from '../../server/domain/sms.ts';
-import { DEFAULT_SMS_POLICY, setSmsPolicy } from '../../server/domain/method-policy.ts';
+import { maskNumber, SMS_LIMITS } from '../../server/domain/methods/sms.ts';
+import { DEFAULT_SMS_POLICY, setSmsPolicy } from '../../server/domain/methods/method-policy.ts';
 import { webhookSmsProvider } from '../../server/transport/sms/webhook.ts';
 import pino from 'pino';
 import { startSignIn } from '../support/flows.ts';

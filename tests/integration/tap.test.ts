@@ -1,7 +1,7 @@
 // Temporary Access Pass: issued by the helpdesk, shown once, stored hashed, one-time by
 // default, bounded lifetime, one active per user.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_TAP_POLICY } from '../../server/domain/policy.ts';
+import { DEFAULT_TAP_POLICY } from '../../server/domain/policies/policy.ts';
 import { startSignIn, userId } from '../support/flows.ts';
 import { HttpClient, ManualClock, signIn, startServer, type TestServer } from '../support/server.ts';
 

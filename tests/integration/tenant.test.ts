@@ -1,6 +1,6 @@
 // GET /api/tenant: the tenant's display name for the sign-in page, to anyone, and nothing else.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TENANT_SETTING } from '../../server/domain/enrollment.ts';
+import { TENANT_SETTING } from '../../server/domain/authenticator/enrollment.ts';
 import { HttpClient, startServer, type TestServer } from '../support/server.ts';
 
 let srv: TestServer;

@@ -8,15 +8,15 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { createApp, type AppOptions, type App } from '../../server/app.ts';
 import type { AlertSink, Clock, Deps, Limits, Locator, Random } from '../../server/domain/deps.ts';
-import type { SmsProvider } from '../../server/domain/sms.ts';
-import { setAuthenticatorPolicy, getAuthenticatorPolicy, type AuthenticatorPolicy } from '../../server/domain/policy.ts';
+import type { SmsProvider } from '../../server/domain/methods/sms.ts';
+import { setAuthenticatorPolicy, getAuthenticatorPolicy, type AuthenticatorPolicy } from '../../server/domain/policies/policy.ts';
 import { seedDemoTenant, DEMO_USERS, DEMO_DOMAIN } from '../../server/seed.ts';
 import { openSqlite } from '../../server/storage/sqlite/open.ts';
 import { noLimiters } from '../../server/transport/http/rate-limit.ts';
 import { buildDeps } from '../../server/wiring.ts';
 import type { Repository } from '../../server/storage/repository.ts';
 import { ManualClock } from './clock.ts';
-import { DEFAULT_MONITORING_POLICY, setMonitoringPolicy, type MonitoringPolicy } from '../../server/domain/monitoring.ts';
+import { DEFAULT_MONITORING_POLICY, setMonitoringPolicy, type MonitoringPolicy } from '../../server/domain/monitoring/monitoring.ts';
 
 export { ManualClock };
 

@@ -1,5 +1,5 @@
 // The admin API's users. Roles are the route's (protocol/http/admin.ts); whom a caller may
-// manage is checked by the domain functions (domain/admin.ts).
+// manage is checked by the domain functions (domain/admin/admin.ts).
 import { api } from '../../../protocol/http/index.ts';
 import {
   assertMayManageUser,
@@ -13,8 +13,8 @@ import {
   updateUser,
   userMethods,
   userSignInMethods,
-} from '../../domain/admin.ts';
-import { createUser, publicUser, requireUser } from '../../domain/users.ts';
+} from '../../domain/admin/admin.ts';
+import { createUser, publicUser, requireUser } from '../../domain/users/users.ts';
 import type { Handlers } from './mount.ts';
 
 export const adminHandlers: Handlers<typeof api.admin> = {

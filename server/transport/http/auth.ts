@@ -1,16 +1,16 @@
 // Who is calling: the session from the cookie, and the route's role requirement, which the
 // server enforces whatever the page shows. What a caller may do to whom is the domain's
-// (domain/caller.ts).
+// (domain/admin/caller.ts).
 import type { Request } from 'express';
 import type { Access } from '../../../protocol/http/route.ts';
-import { actorOf } from '../../domain/audit.ts';
-import { assertHasRole, type Caller } from '../../domain/caller.ts';
-import { requireSession } from '../../domain/sessions.ts';
+import { actorOf } from '../../domain/monitoring/audit.ts';
+import { assertHasRole, type Caller } from '../../domain/admin/caller.ts';
+import { requireSession } from '../../domain/signin/sessions.ts';
 import { clientIp } from './client-info.ts';
 import { readCookie, SESSION_COOKIE } from './cookies.ts';
 import type { HttpDeps } from './http-deps.ts';
 
-export type { Caller } from '../../domain/caller.ts';
+export type { Caller } from '../../domain/admin/caller.ts';
 
 export async function caller(d: HttpDeps, req: Request): Promise<Caller> {
   const { session, user } = await requireSession(d, readCookie(req, SESSION_COOKIE));

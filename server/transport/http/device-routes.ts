@@ -2,9 +2,9 @@
 // (the extension needs no host permission). Routes parse, call one domain function, answer.
 import { Router } from 'express';
 import { parseDeviceCommand, parseDeviceResponse, parseEnrollRequest } from '../../../protocol/parse.ts';
-import { runCommand } from '../../domain/devices.ts';
-import { enroll } from '../../domain/enrollment.ts';
-import { resolveSignInResponse } from '../../domain/signin.ts';
+import { runCommand } from '../../domain/authenticator/devices.ts';
+import { enroll } from '../../domain/authenticator/enrollment.ts';
+import { resolveSignInResponse } from '../../domain/signin/signin.ts';
 import type { HttpDeps } from './http-deps.ts';
 import { clientInfo, clientIp } from './client-info.ts';
 

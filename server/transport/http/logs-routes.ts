@@ -2,9 +2,9 @@
 import type { Response } from 'express';
 import { api } from '../../../protocol/http/index.ts';
 import type { AuditEntry, SignInEntry } from '../../../protocol/http/logs.ts';
-import { readOutbox } from '../../domain/admin.ts';
-import { listAlerts, listAuditLog, purgeNow } from '../../domain/logs.ts';
-import { getSignIn, listSignIns, signInChart } from '../../domain/signin-log.ts';
+import { readOutbox } from '../../domain/admin/admin.ts';
+import { listAlerts, listAuditLog, purgeNow } from '../../domain/monitoring/logs.ts';
+import { getSignIn, listSignIns, signInChart } from '../../domain/monitoring/signin-log.ts';
 import { PushkeyError } from '../../../protocol/errors.ts';
 import { toCsv } from './csv.ts';
 import { SENT, type Handlers } from './mount.ts';

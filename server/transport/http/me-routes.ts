@@ -1,10 +1,10 @@
 // My Account: the signed-in user's Authenticator app, activations, requests and activity.
 import { api } from '../../../protocol/http/index.ts';
-import { createChallenge, withdrawTestRequest } from '../../domain/challenges.ts';
-import { renameDevice } from '../../domain/devices.ts';
-import { activationStatus, createActivation } from '../../domain/enrollment.ts';
-import { accountOverview, myAuthenticators, myChallengeStatus, pendingPasswordlessSetup, removeMyDevice } from '../../domain/my-account.ts';
-import { listSignIns } from '../../domain/signin-log.ts';
+import { createChallenge, withdrawTestRequest } from '../../domain/authenticator/challenges.ts';
+import { renameDevice } from '../../domain/authenticator/devices.ts';
+import { activationStatus, createActivation } from '../../domain/authenticator/enrollment.ts';
+import { accountOverview, myAuthenticators, myChallengeStatus, pendingPasswordlessSetup, removeMyDevice } from '../../domain/users/my-account.ts';
+import { listSignIns } from '../../domain/monitoring/signin-log.ts';
 import type { Handlers } from './mount.ts';
 import { qrSvg } from './qr.ts';
 import { requestContext } from './steps.ts';

@@ -1,9 +1,9 @@
 // My Account's other methods: passkeys, the phone for SMS, and the default method.
 import { api } from '../../../protocol/http/index.ts';
-import { setDefaultMethod } from '../../domain/method-order.ts';
-import { mySignInMethods, removeMyPasskey, removeMyPhone } from '../../domain/my-account.ts';
-import { finishPasskeyRegistration, renamePasskey, startPasskeyRegistration } from '../../domain/passkeys.ts';
-import { addPhone, verifyPhone } from '../../domain/sms.ts';
+import { setDefaultMethod } from '../../domain/signin/method-order.ts';
+import { mySignInMethods, removeMyPasskey, removeMyPhone } from '../../domain/users/my-account.ts';
+import { finishPasskeyRegistration, renamePasskey, startPasskeyRegistration } from '../../domain/methods/passkeys.ts';
+import { addPhone, verifyPhone } from '../../domain/methods/sms.ts';
 import type { Handlers } from './mount.ts';
 
 export const methodsHandlers: Handlers<typeof api.methods> = {

@@ -4,7 +4,7 @@
 import type { Express, Request, Response } from 'express';
 import { parseWith } from '../../../protocol/parse.ts';
 import type { AnswerIn, ParsedInput, RouteDef } from '../../../protocol/http/route.ts';
-import type { Caller } from '../../domain/caller.ts';
+import type { Caller } from '../../domain/admin/caller.ts';
 import { callerFor } from './auth.ts';
 import { clientIp } from './client-info.ts';
 import type { HttpDeps } from './http-deps.ts';

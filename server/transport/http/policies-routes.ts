@@ -1,7 +1,7 @@
 // The policy routes, one pair per policy of the registry: read, and replace (audited).
 import { api } from '../../../protocol/http/index.ts';
 import type { PolicyName } from '../../../protocol/http/policies.ts';
-import { readPolicy, savePolicy } from '../../domain/policy-registry.ts';
+import { readPolicy, savePolicy } from '../../domain/policies/policy-registry.ts';
 import type { Handlers } from './mount.ts';
 
 type PolicyRoutes = typeof api.policies;

@@ -1,9 +1,9 @@
 // Sign-in for browsers: start → password | passwordless (app) | TAP | passkey | SMS → status.
 // The flow cookie binds the attempt to this browser; a new session goes into its cookie.
 import { api } from '../../../protocol/http/index.ts';
-import { flowStatus, resendPush, signInWithApp, signInWithPassword, signInWithTap, startFlow } from '../../domain/signin.ts';
-import { passkeyOptions, sendSmsCode, signInWithPasskey, signInWithSms } from '../../domain/signin-methods.ts';
-import { endAllSessions, endSession } from '../../domain/sessions.ts';
+import { flowStatus, resendPush, signInWithApp, signInWithPassword, signInWithTap, startFlow } from '../../domain/signin/signin.ts';
+import { passkeyOptions, sendSmsCode, signInWithPasskey, signInWithSms } from '../../domain/signin/signin-methods.ts';
+import { endAllSessions, endSession } from '../../domain/signin/sessions.ts';
 import { clearFlowCookie, clearSessionCookie, FLOW_COOKIE, readCookie, SESSION_COOKIE, setFlowCookie, setSessionCookie } from './cookies.ts';
 import type { Handlers } from './mount.ts';
 import { answerStep, requestContext } from './steps.ts';

@@ -2,8 +2,8 @@
 // the answer to a step, where a new session id goes into the cookie, never into the body.
 import type { Request, Response } from 'express';
 import type { StepAnswer } from '../../../protocol/http/signin.ts';
-import type { RequestContext } from '../../domain/challenges.ts';
-import type { StepResult } from '../../domain/signin.ts';
+import type { RequestContext } from '../../domain/authenticator/challenges.ts';
+import type { StepResult } from '../../domain/signin/signin.ts';
 import { clientInfo } from './client-info.ts';
 import { clearFlowCookie, setSessionCookie } from './cookies.ts';
 import type { HttpDeps } from './http-deps.ts';

@@ -3,7 +3,7 @@
 // and the API's own description.
 import { api } from '../../../protocol/http/index.ts';
 import { openApiDocument } from '../../../protocol/http/openapi.ts';
-import { tenantName } from '../../domain/enrollment.ts';
+import { tenantName } from '../../domain/authenticator/enrollment.ts';
 import type { Handlers } from './mount.ts';
 
 import pkg from '../../../package.json' with { type: 'json' };

@@ -1,5 +1,5 @@
 // Long polling: resolves when the bus says a challenge changed, or after `ms`.
-import type { PushBus } from '../../domain/push-bus.ts';
+import type { PushBus } from '../../domain/authenticator/push-bus.ts';
 
 export function waitForChallenge(bus: PushBus, challengeId: string, ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {

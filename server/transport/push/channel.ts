@@ -10,10 +10,10 @@ import { toB64u } from '../../../protocol/encoding.ts';
 import type { ServerFrame } from '../../../protocol/messages.ts';
 import { parseDeviceFrame, parseJson } from '../../../protocol/parse.ts';
 import { channelAuthBytes } from '../../../protocol/signed-bytes.ts';
-import { pendingFor } from '../../domain/challenges.ts';
+import { pendingFor } from '../../domain/authenticator/challenges.ts';
 import type { Deps } from '../../domain/deps.ts';
-import { authenticateDevice } from '../../domain/devices.ts';
-import type { BusEvent } from '../../domain/push-bus.ts';
+import { authenticateDevice } from '../../domain/authenticator/devices.ts';
+import type { BusEvent } from '../../domain/authenticator/push-bus.ts';
 
 export const CHANNEL_PATH = '/api/device/channel';
 

@@ -1,6 +1,6 @@
 // The push bus for a single instance: an EventEmitter. (PostgreSQL LISTEN/NOTIFY replaces it for many.)
 import { EventEmitter } from 'node:events';
-import type { BusEvent, PushBus } from '../../domain/push-bus.ts';
+import type { BusEvent, PushBus } from '../../domain/authenticator/push-bus.ts';
 
 export function inProcessBus(): PushBus {
   const emitter = new EventEmitter();

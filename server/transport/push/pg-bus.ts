@@ -3,7 +3,7 @@
 // its own sockets and waiting browsers. A sign-in handled by instance 1 thus reaches a
 // device connected to instance 2.
 import pg from 'pg';
-import type { BusEvent, PushBus } from '../../domain/push-bus.ts';
+import type { BusEvent, PushBus } from '../../domain/authenticator/push-bus.ts';
 import type { Logger } from 'pino';
 
 

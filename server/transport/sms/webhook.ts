@@ -3,7 +3,7 @@
 // does not leave is a failed sign-in step: a refusal or a timeout answers `unavailable`.
 import type { Logger } from 'pino';
 import { PushkeyError } from '../../../protocol/errors.ts';
-import type { SmsProvider } from '../../domain/sms.ts';
+import type { SmsProvider } from '../../domain/methods/sms.ts';
 
 export function webhookSmsProvider(url: string, log: Logger, timeoutMs = 5000): SmsProvider {
   return {

@@ -1,0 +1,129 @@
+// The sign-in log: one entry per attempt (a flow), its steps with how long each took,
+// the result with a code and a person's reason, and the authentication requirement met.
+// The flow id is the correlation id; steps about a push carry the request's id, which
+// the extension's history shows too.
+import type { Deps } from '../deps.ts';
+import type { Flow, SignInChartData, SignInEntry, SignInFilter, SignInPoint, SignInStep } from '../types.ts';
+import type { RequestContext } from '../authenticator/challenges.ts';
+
+/** Why an attempt failed, in words an admin can act on. */
+export const FAILURE_REASONS: Record<string, string> = {
+  invalid_credentials: 'Wrong password, or no such user',
+  locked_out: 'Account locked after too many failed attempts',
+  user_disabled: 'Account disabled',
+  tap_invalid: 'Temporary Access Pass wrong, expired or used',
+  method_not_allowed: 'The policy does not allow this method for the user',
+  no_device: 'The user has no authenticator that can take the request',
+  rate_limited: 'Blocked by the push throttle',
+  denied: 'The user denied the request',
+  reported: 'The user reported the request as not theirs',
+  number_mismatch: "The number typed in the authenticator didn't match",
+  expired: 'The request timed out without an answer',
+  update_required: 'The authenticator app is too old for the policy',
+  cancelled: 'The request was replaced or cancelled',
+  flow_invalid: 'The sign-in expired or came from another browser',
+  code_invalid: 'SMS code wrong, expired, used or out of tries',
+  signature_invalid: 'The passkey did not verify (wrong origin, signature or counter)',
+  device_unknown: 'Passkey not registered (deleted?)',
+  challenge_consumed: 'The passkey request was already used (a replay?) or expired',
+  challenge_unknown: 'The passkey request belongs to another sign-in',
+  bad_request: 'The answer could not be read',
+  abandoned: 'The sign-in was left unfinished until it expired',
+};
+
+export const reasonFor = (code: string): string => FAILURE_REASONS[code] ?? code;
+
+/** A password alone is single-factor; every other way in proves possession of something. */
+export function requirementOf(methods: string[]): SignInEntry['requirement'] {
+  if (methods.length === 0) return 'none';
+  // A password or an SMS code alone is one factor (SMS sign-in, NIST SP 800-63B-4 §3.1.3: a restricted authenticator).
+  return methods.length === 1 && (methods[0] === 'password' || methods[0] === 'sms') ? 'single' : 'multifactor';
+}
+
+export async function beginSignIn(d: Deps, flow: Flow, ctx: RequestContext): Promise<void> {
+  await d.repo.upsertSignIn({
+    id: flow.id,
+    at: flow.createdAt,
+    userId: flow.userId,
+    upn: flow.upn,
+    app: ctx.app,
+    ip: ctx.ip,
+    location: ctx.location,
+    browser: ctx.browserName ?? ctx.browser,
+    os: ctx.os ?? '',
+    result: 'in_progress',
+    expiresAt: flow.expiresAt,
+    failureCode: null,
+    reason: null,
+    requirement: 'none',
+    methods: [],
+    steps: [],
+  });
+}
+
+export type StepInput = Omit<SignInStep, 'at' | 'durationMs'>;
+export type Ending = { result: 'success' } | { result: 'failure'; failureCode: string } | { result: 'in_progress' };
+
+/** Appends a step and, with `end`, sets the attempt's result. */
+export async function logStep(d: Deps, flowId: string, step: StepInput, end?: Ending): Promise<SignInEntry | null> {
+  const entry = await d.repo.getSignIn(flowId);
+  if (!entry) return null;
+  const now = d.clock.now();
+  const last = entry.steps.at(-1)?.at ?? entry.at;
+  const methods = step.result === 'success' && !entry.methods.includes(step.method) ? [...entry.methods, step.method] : entry.methods;
+  const next: SignInEntry = {
+    ...entry,
+    steps: [...entry.steps, { ...step, at: now, durationMs: now - last }],
+    methods,
+    ...(end?.result === 'success' ? { result: 'success', failureCode: null, reason: null, requirement: requirementOf(methods) } : {}),
+    ...(end?.result === 'failure' ? { result: 'failure', failureCode: end.failureCode, reason: reasonFor(end.failureCode) } : {}),
+    ...(end?.result === 'in_progress' ? { result: 'in_progress', failureCode: null, reason: null } : {}),
+  };
+  await d.repo.upsertSignIn(next);
+  return next;
+}
+
+const ABANDONED = { failureCode: 'abandoned', reason: reasonFor('abandoned') };
+
+/**
+ * An attempt still in progress when its flow expires can never finish: it was abandoned.
+ * Every read shows it so, even before a write has ended it (at the same instant the flow
+ * stops being accepted: requireFlow refuses at expiresAt).
+ */
+export function asOf(e: SignInEntry, now: number): SignInEntry {
+  return e.result === 'in_progress' && now >= e.expiresAt ? { ...e, result: 'failure', ...ABANDONED } : e;
+}
+
+/** Ends as abandoned the attempts left in progress past their flow's expiry (only `flowId`'s, when given). */
+export async function endAbandoned(d: Deps, flowId?: string): Promise<number> {
+  return d.repo.endExpiredSignIns(d.clock.now(), ABANDONED, flowId);
+}
+
+/** The log as people read it: abandoned attempts are ended first, so that the filters (a result, the chart) see them ended too. */
+export async function listSignIns(d: Deps, filter: SignInFilter): Promise<SignInEntry[]> {
+  await endAbandoned(d);
+  const now = d.clock.now();
+  return (await d.repo.listSignIns(filter)).map((e) => asOf(e, now));
+}
+
+export async function getSignIn(d: Deps, id: string): Promise<SignInEntry | null> {
+  const entry = await d.repo.getSignIn(id);
+  return entry && asOf(entry, d.clock.now());
+}
+
+/** An attempt counts once, under the method it ended with: push MFA under the push (not also the password), a denied push too. */
+export function attemptMethod(e: SignInEntry): string {
+  return e.steps.at(-1)?.method ?? e.methods.at(-1) ?? '(none)';
+}
+
+/** How many attempts the chart reads at most: with 30 days' retention a lab tenant stays far below it. */
+export const CHART_LIMIT = 20_000;
+
+/** The chart's data for a filter: every finished attempt it matches (not only the page of rows shown), newest first. */
+export async function signInChart(d: Deps, filter: Omit<SignInFilter, 'limit' | 'offset'>): Promise<SignInChartData> {
+  if (filter.result === 'in_progress') return { points: [], capped: false };
+  const entries = await listSignIns(d, { ...filter, limit: CHART_LIMIT + 1 });
+  const points: SignInPoint[] = [];
+  for (const e of entries.slice(0, CHART_LIMIT)) if (e.result !== 'in_progress') points.push([e.at, e.result, attemptMethod(e)]);
+  return { points, capped: entries.length > CHART_LIMIT };
+}

@@ -1,0 +1,276 @@
+// A browser's sign-in: start with a user name, then password (and push MFA where the
+// policy wants it), passwordless with the app, or a Temporary Access Pass (the first step
+// when the user has a usable one: method-order.ts). The flow is
+// bound to the browser that started it by a secret cookie; only that browser gets the session.
+import { PushkeyError } from '../../../protocol/errors.ts';
+import type { ChallengeView, FlowStatus, SignInMethod } from '../../../protocol/http/signin.ts';
+import type { DeviceResponse } from '../../../protocol/messages.ts';
+import { createChallenge, effectiveStatus, resolveResponse, withdrawRequest, type RequestContext } from '../authenticator/challenges.ts';
+import { hashSecret, newId, newSecret, type Deps } from '../deps.ts';
+import { authenticatorRights, getAuthenticatorPolicy } from '../policies/policy.ts';
+import { createSession } from './sessions.ts';
+import { hasUsableTap, redeemTap } from '../methods/tap.ts';
+import type { Challenge, Flow, User } from '../types.ts';
+import { beginSignIn, endAbandoned, logStep, type StepInput } from '../monitoring/signin-log.ts';
+import { checkNewPlace, checkPushFatigue } from '../monitoring/monitoring.ts';
+import { assertCanSignIn, assertNotLocked, checkPassword } from '../users/users.ts';
+import { extraSignInMethods, getDefaultMethod, openingStep, orderSignInMethods, secondFactorsFor, type OpeningStep, type SecondFactor } from './method-order.ts';
+
+export type { ChallengeView, FlowStatus, SignInMethod } from '../../../protocol/http/signin.ts';
+const challengeView = (c: Challenge): ChallengeView => ({ challengeId: c.id, number: c.number, expiresAt: c.expiresAt });
+
+/** What a step returns to the browser. `session` is set only when the browser is signed in. */
+export type StepResult =
+  | { status: 'signed_in'; session: string }
+  /** `secondFactors`: every second factor the user may use instead of the push, in order (for "I can't use my Authenticator app"). */
+  | { status: 'mfa_required'; challenge: ChallengeView; secondFactors?: SecondFactor[] }
+  | { status: 'pending'; challenge: ChallengeView }
+  /** The password was right; one of these (ordered, the preferred first) must follow. */
+  | { status: 'second_factor'; methods: SecondFactor[] };
+
+async function methodsFor(d: Deps, user: User | null): Promise<SignInMethod[]> {
+  if (!user || user.disabled) return ['password'];
+  const policy = await getAuthenticatorPolicy(d.repo);
+  const rights = authenticatorRights(policy, user, await d.repo.listUserDevices(user.id));
+  const methods: SignInMethod[] = ['password'];
+  if (rights.passwordless) methods.push('passwordless');
+  if (await hasUsableTap(d, user.id)) methods.push('tap');
+  methods.push(...(await extraSignInMethods(d, user)));
+  return orderSignInMethods(methods, await getDefaultMethod(d, user.id));
+}
+
+/** `methods`: every way in, ordered; `firstStep`: the one the page asks for first, the others wait under "Other ways to sign in". */
+export async function startFlow(
+  d: Deps,
+  upn: string,
+  ctx: RequestContext,
+): Promise<{ flowId: string; secret: string; upn: string; methods: SignInMethod[]; firstStep: OpeningStep }> {
+  const user = await d.repo.getUserByUpn(upn);
+  const now = d.clock.now();
+  const secret = newSecret(d);
+  const flow: Flow = {
+    id: newId(d),
+    secretHash: hashSecret(secret),
+    userId: user?.id ?? null,
+    upn,
+    state: 'identified',
+    createdAt: now,
+    expiresAt: now + d.limits.flowLifetimeMs,
+    challengeId: null,
+    methods: [],
+    completedAt: null,
+    ip: ctx.ip,
+    browser: ctx.browser,
+    app: ctx.app,
+  };
+  await d.repo.createFlow(flow);
+  await beginSignIn(d, flow, ctx);
+  const methods = await methodsFor(d, user);
+  return { flowId: flow.id, secret, upn, methods, firstStep: openingStep(methods) };
+}
+
+/** The flow, if it exists, is unexpired, unfinished, and this browser holds its secret. */
+export async function requireFlow(d: Deps, flowId: string, secret: string | undefined): Promise<Flow> {
+  const flow = await d.repo.getFlow(flowId);
+  // Found expired: its attempt, if still in progress, ends in the log now as abandoned.
+  if (flow && d.clock.now() >= flow.expiresAt) await endAbandoned(d, flow.id);
+  if (!flow || !secret || flow.secretHash !== hashSecret(secret) || d.clock.now() >= flow.expiresAt) {
+    throw new PushkeyError('flow_invalid', 'This sign-in has expired or belongs to another browser. Start again.');
+  }
+  return flow;
+}
+
+/** Runs a step; a PushkeyError it throws is logged as the attempt's failure, then rethrown. */
+export async function step<T>(d: Deps, flow: Flow, method: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof PushkeyError) await logStep(d, flow.id, { method, detail: err.code, result: 'failure' }, { result: 'failure', failureCode: err.code });
+    throw err;
+  }
+}
+
+export async function finish(d: Deps, flow: Flow, user: User, methods: string[], last: StepInput): Promise<StepResult> {
+  if (!(await d.repo.completeFlow(flow.id, d.clock.now()))) throw new PushkeyError('flow_invalid', 'This sign-in was already completed.');
+  // Finished another way (a pass, a code, a passkey): the push it also sent is no longer needed.
+  if (flow.challengeId && flow.challengeId !== last.challengeId) await withdrawRequest(d, { id: flow.challengeId, userId: user.id });
+  const session = await createSession(d, user, methods, { ip: flow.ip, browser: flow.browser });
+  const entry = await logStep(d, flow.id, last, { result: 'success' });
+  if (entry) await checkNewPlace(d, user, entry.id, entry.ip, entry.location);
+  return { status: 'signed_in', session };
+}
+
+const methodOf = (kind: Challenge['kind']) => (kind === 'mfa' ? 'authenticator' : 'passwordless');
+const STEP_DETAIL: Record<string, string> = {
+  denied: 'denied in the app',
+  reported: "reported as not me",
+  number_mismatch: 'wrong number',
+  expired: 'no answer before the request expired',
+  update_required: 'authenticator app too old',
+  cancelled: 'request cancelled',
+};
+
+export async function flowUser(d: Deps, flow: Flow): Promise<User | null> {
+  return flow.userId ? d.repo.getUser(flow.userId) : null;
+}
+
+async function pushFor(d: Deps, flow: Flow, user: User, kind: 'mfa' | 'passwordless', ctx: RequestContext): Promise<Challenge> {
+  // "Send another request" replaces the previous one.
+  if (flow.challengeId) await withdrawRequest(d, { id: flow.challengeId, userId: user.id });
+  const challenge = await createChallenge(d, user, kind, ctx, { flowId: flow.id });
+  await d.repo.updateFlow(flow.id, { challengeId: challenge.id, state: 'awaiting_push' });
+  // A new request reopens an attempt whose previous request failed.
+  await logStep(d, flow.id, { method: methodOf(kind), detail: 'request sent', result: 'pending', challengeId: challenge.id }, { result: 'in_progress' });
+  return challenge;
+}
+
+export async function signInWithPassword(d: Deps, flowId: string, secret: string | undefined, password: string, ctx: RequestContext): Promise<StepResult> {
+  const flow = await requireFlow(d, flowId, secret);
+  return step(d, flow, 'password', async () => {
+    const user = await checkPassword(d, await flowUser(d, flow), password);
+    const verified: StepInput = { method: 'password', detail: 'password verified', result: 'success' };
+    const policy = await getAuthenticatorPolicy(d.repo);
+    const pushMfa = authenticatorRights(policy, user, await d.repo.listUserDevices(user.id)).pushMfa;
+    const second = await secondFactorsFor(d, user, pushMfa);
+    if (second.length > 0 && second[0] !== 'authenticator') {
+      // A passkey or an SMS code is preferred over the push: the browser asks for it next.
+      await logStep(d, flow.id, verified);
+      await d.repo.updateFlow(flow.id, { methods: ['password'] });
+      return { status: 'second_factor', methods: second };
+    }
+    if (pushMfa) {
+      await logStep(d, flow.id, verified);
+      await d.repo.updateFlow(flow.id, { methods: ['password'] });
+      const challenge = await pushFor(d, { ...flow, methods: ['password'] }, user, 'mfa', ctx);
+      return { status: 'mfa_required', challenge: challengeView(challenge), secondFactors: second };
+    }
+    return finish(d, flow, user, ['password'], verified);
+  });
+}
+
+export async function signInWithApp(d: Deps, flowId: string, secret: string | undefined, ctx: RequestContext): Promise<StepResult> {
+  const flow = await requireFlow(d, flowId, secret);
+  return step(d, flow, 'passwordless', async () => {
+    const user = await flowUser(d, flow);
+    // A disabled account answers like an unknown one: no secret has been proved yet.
+    if (!user || user.disabled) throw new PushkeyError('method_not_allowed', 'Passwordless sign-in is not set up for this account.');
+    assertNotLocked(d, user);
+    const policy = await getAuthenticatorPolicy(d.repo);
+    if (!authenticatorRights(policy, user, await d.repo.listUserDevices(user.id)).passwordless) {
+      throw new PushkeyError('method_not_allowed', 'Passwordless sign-in is not available for this account.');
+    }
+    return { status: 'pending', challenge: challengeView(await pushFor(d, flow, user, 'passwordless', ctx)) };
+  });
+}
+
+/** "Send another request" after a push MFA that failed or timed out. */
+export async function resendPush(d: Deps, flowId: string, secret: string | undefined, ctx: RequestContext): Promise<StepResult> {
+  const flow = await requireFlow(d, flowId, secret);
+  if (!flow.methods.includes('password')) return signInWithApp(d, flowId, secret, ctx);
+  return step(d, flow, 'authenticator', async () => {
+    const user = await flowUser(d, flow);
+    if (!user) throw new PushkeyError('flow_invalid', 'Start again.');
+    return { status: 'mfa_required', challenge: challengeView(await pushFor(d, flow, user, 'mfa', ctx)) };
+  });
+}
+
+export async function signInWithTap(d: Deps, flowId: string, secret: string | undefined, pass: string): Promise<StepResult> {
+  const flow = await requireFlow(d, flowId, secret);
+  return step(d, flow, 'tap', async () => {
+    const user = await flowUser(d, flow);
+    if (!user) throw new PushkeyError('tap_invalid', 'That Temporary Access Pass is not valid. Ask your helpdesk for a new one.');
+    await redeemTap(d, user, pass, { flowId: flow.id, ip: flow.ip });
+    return finish(d, flow, user, ['tap'], { method: 'tap', detail: 'pass accepted', result: 'success' });
+  });
+}
+
+/**
+ * What the browser that started the flow sees of its request. On approval it gets the
+ * session (exactly once: completeFlow is a conditional write).
+ */
+export async function flowStatus(d: Deps, flowId: string, secret: string | undefined): Promise<{ status: FlowStatus; session?: string; challengeId?: string; expiresAt?: number }> {
+  const flow = await requireFlow(d, flowId, secret).catch(async (err: unknown) => {
+    // A completed flow still answers its own browser "signed_in" (a repeated poll), without a new session.
+    const f = await d.repo.getFlow(flowId);
+    if (f?.completedAt && secret && f.secretHash === hashSecret(secret)) return f;
+    throw err;
+  });
+  if (flow.completedAt) return { status: 'signed_in' };
+  if (!flow.challengeId) return { status: 'pending' };
+  const c = await d.repo.getChallenge(flow.challengeId);
+  if (!c) return { status: 'pending' };
+  const status = effectiveStatus(c, d.clock.now());
+  const base = { challengeId: c.id };
+  if (status === 'pending') return { status: 'pending', ...base, expiresAt: c.expiresAt };
+  if (status === 'approved') {
+    const user = await flowUser(d, flow);
+    if (!user) throw new PushkeyError('flow_invalid', 'Start again.');
+    // An account locked or disabled since the request was sent is not signed in by its approval.
+    if (user.disabled || user.lockedUntil > d.clock.now()) {
+      const code = user.disabled ? 'user_disabled' : 'locked_out';
+      await logStep(d, flow.id, { method: methodOf(c.kind), detail: code, result: 'failure', challengeId: c.id }, { result: 'failure', failureCode: code });
+      assertCanSignIn(d, user);
+    }
+    const methods = c.kind === 'mfa' ? ['password', 'authenticator'] : ['passwordless'];
+    try {
+      const done = await finish(d, flow, user, methods, { method: methodOf(c.kind), detail: 'number matched', result: 'success', challengeId: c.id });
+      return { status: 'signed_in', session: done.status === 'signed_in' ? done.session : undefined, ...base };
+    } catch (err) {
+      // A concurrent poll of the same browser completed the flow first: it holds the session.
+      if (err instanceof PushkeyError && err.code === 'flow_invalid') return { status: 'signed_in', ...base };
+      throw err;
+    }
+  }
+  const failure: Record<Exclude<typeof status, 'pending' | 'approved'>, FlowStatus> = {
+    denied: 'denied',
+    reported: 'reported',
+    number_mismatch: 'number_mismatch',
+    expired: 'expired',
+    update_required: 'update_required',
+    cancelled: 'cancelled',
+  };
+  await logFailedRequest(d, c, status);
+  return { status: failure[status], ...base };
+}
+
+/** Ends the sign-in log entry of a request that failed (once: a later call finds it ended). */
+async function logFailedRequest(d: Deps, c: Challenge, status: string): Promise<void> {
+  if (!c.flowId) return;
+  const entry = await d.repo.getSignIn(c.flowId);
+  if (entry?.result !== 'in_progress') return;
+  await logStep(d, c.flowId, { method: methodOf(c.kind), detail: STEP_DETAIL[status] ?? status, result: 'failure', challengeId: c.id }, { result: 'failure', failureCode: status });
+  const user = await d.repo.getUser(c.userId);
+  if (user && (status === 'denied' || status === 'reported' || status === 'expired')) await checkPushFatigue(d, user);
+}
+
+/**
+ * Ends, in the sign-in log, the attempts whose request ran out of time with nobody asking
+ * (a script that never polls, a closed tab), so none stays "in progress" and push fatigue
+ * counts them; then those whose whole flow expired unfinished, as abandoned. main.ts runs
+ * it every 30 s; it is idempotent and bounded per run.
+ */
+export async function sweepExpiredRequests(d: Deps, limit = 500): Promise<number> {
+  const expired = await d.repo.expirePending(d.clock.now(), limit);
+  for (const c of expired) {
+    d.bus.publish({ type: 'challenge', challengeId: c.id, status: 'expired' });
+    await logFailedRequest(d, c, 'expired');
+  }
+  await endAbandoned(d);
+  return expired.length;
+}
+
+/**
+ * A device's answer to a request. A sign-in request it refuses (denied, reported, wrong
+ * number, app too old) ends the attempt in the sign-in log at once, not only when the
+ * browser next asks: a push-bombing script that never polls still leaves each failure and
+ * its reason in the log.
+ */
+export async function resolveSignInResponse(d: Deps, r: DeviceResponse): ReturnType<typeof resolveResponse> {
+  try {
+    return await resolveResponse(d, r);
+  } finally {
+    const c = await d.repo.getChallenge(r.challengeId);
+    const status = c && effectiveStatus(c, d.clock.now());
+    if (c && status !== 'pending' && status !== 'approved') await logFailedRequest(d, c, status!);
+  }
+}
