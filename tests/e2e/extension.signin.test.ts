@@ -97,9 +97,10 @@ describe('extension: approving sign-ins', () => {
     await prompt.waitForFunction((id) => document.querySelector(`main[data-challenge]:not([data-challenge="${id}"]) #number`), { timeout: 10_000 }, onScreen);
     await prompt.type('#number', numbers.get(await shown())!);
     await clickText(prompt, 'Yes');
-    await waitForText(prompt, 'Approved');
+    // The first one's "Approved." line may still show above: wait for the second's own outcome.
+    await prompt.waitForFunction(() => !document.querySelector('main[data-challenge]') && document.body.innerText.includes('Approved'), { timeout: 10_000 });
     expect(await site.status(first.flowId)).toBe('signed_in');
-    expect((await other.get(`/api/signin/status?flowId=${start.body.flowId}`)).body.status).toBe('signed_in');
+    expect((await other.get(`/api/signin/status?flowId=${start.body.flowId}&wait=1`)).body.status).toBe('signed_in');
     await waitForPromptClosed(b);
   });
 
