@@ -2,6 +2,7 @@
 // (pending, then how it ended), so the queue survives the worker being killed and the
 // popup can show a history. A push that does not verify is stored as rejected, never shown.
 import { ERRORS, PushkeyError, claimedContent, type PushRequest } from '../../protocol/index.ts';
+import { clock } from '../clock.ts';
 import { verifyPush } from '../crypto/device-key.ts';
 import { broadcast, type RequestView } from '../messaging/index.ts';
 import {
@@ -37,7 +38,7 @@ export async function receiveRequest(origin: string, request: PushRequest, via: 
   // Not ours (removed account, or another server's device id): nothing to verify it against.
   // A revoked registration answers nothing, so it is shown nothing.
   if (!account || account.origin !== origin || account.revoked) return 'not_ours';
-  const receivedAt = Date.now();
+  const receivedAt = clock.now();
   // The push must be signed by the key pinned at enrollment; anything else is shown to nobody.
   // What it asks is read from what was signed (v2: the fields this device knows, the others dropped).
   const content = await verifyPush(request, origin, account.serverPublicKey);
@@ -53,7 +54,7 @@ export async function receiveRequest(origin: string, request: PushRequest, via: 
     return 'rejected';
   }
   const key = requestKey(content.deviceId, content.challengeId);
-  if (content.expiresAt <= Date.now()) {
+  if (content.expiresAt <= clock.now()) {
     await settleRequest(key, 'expired');
     return 'expired';
   }
@@ -72,12 +73,12 @@ export async function receiveRequest(origin: string, request: PushRequest, via: 
 }
 
 function scheduleExpiry(record: RequestRecord): void {
-  setTimeout(() => void expireIfDue(record.key), Math.max(0, record.expiresAt - Date.now()) + 50);
+  setTimeout(() => void expireIfDue(record.key), Math.max(0, record.expiresAt - clock.now()) + 50);
 }
 
 async function expireIfDue(key: string): Promise<void> {
   const record = await getRequest(key);
-  if (record?.status === 'pending' && record.expiresAt <= Date.now()) {
+  if (record?.status === 'pending' && record.expiresAt <= clock.now()) {
     await settleRequest(key, 'expired');
     broadcast({ type: 'requestsChanged' });
   }
@@ -89,7 +90,7 @@ async function expireIfDue(key: string): Promise<void> {
  */
 export async function resumeSetupOutsidePopup(): Promise<void> {
   setupInPopup.clear();
-  const now = Date.now();
+  const now = clock.now();
   const open = (await requestsWithStatus('pending')).filter((r) => r.kind === 'passwordless_setup' && r.expiresAt > now);
   if (open.length > 0) await showPrompt();
 }
@@ -111,7 +112,7 @@ export async function markRevoked(deviceId: string): Promise<void> {
  * timers die with the worker when Chrome stops it; every read goes through this instead.
  */
 async function livePending(): Promise<RequestRecord[]> {
-  const now = Date.now();
+  const now = clock.now();
   const out: RequestRecord[] = [];
   for (const r of await requestsWithStatus('pending')) {
     if (r.expiresAt <= now) await settleRequest(r.key, 'expired');
@@ -167,7 +168,7 @@ export async function answerRequest(key: string, decision: 'approve' | 'deny' | 
   const record = await getRequest(key);
   if (!record) throw new PushkeyError('challenge_unknown', 'This request is no longer here');
   if (record.status !== 'pending') throw new PushkeyError(record.status === 'expired' ? 'challenge_expired' : 'challenge_consumed', 'Already answered');
-  if (record.expiresAt <= Date.now()) {
+  if (record.expiresAt <= clock.now()) {
     await settleRequest(key, 'expired');
     broadcast({ type: 'requestsChanged' });
     throw new PushkeyError('challenge_expired', 'This request has expired');
