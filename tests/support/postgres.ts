@@ -31,20 +31,24 @@ export interface Cluster {
   close(): Promise<void>;
 }
 
-/** `sharedLimits`: the production rate limits, counted in the database for all instances; otherwise none. */
-export async function startCluster(opts: { name: string; count?: number; clock: Clock; sharedLimits?: boolean }): Promise<Cluster> {
+/**
+ * `sharedLimits`: the production rate limits, counted in the database for all instances; otherwise none.
+ * `applicationName`: every connection of the cluster says it (pg_stat_activity), so a test can end exactly its own.
+ */
+export async function startCluster(opts: { name: string; count?: number; clock: Clock; sharedLimits?: boolean; applicationName?: string }): Promise<Cluster> {
   const schema = `pk_${opts.name}_${process.pid}_${Date.now().toString(36)}`;
+  const url = opts.applicationName ? `${DATABASE_URL}${DATABASE_URL.includes('?') ? '&' : '?'}application_name=${opts.applicationName}` : DATABASE_URL;
   const instances: Instance[] = [];
   for (let i = 0; i < (opts.count ?? 2); i++) {
     const server = createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const repo = await openPostgres({ connectionString: DATABASE_URL, schema });
-    const bus = await postgresBus(DATABASE_URL, pino({ level: 'silent' }), schema);
-    const deps = await buildDeps({ repo, bus, origin: instances[0]?.url ?? url, clock: opts.clock });
+    const at = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const repo = await openPostgres({ connectionString: url, schema });
+    const bus = await postgresBus(url, pino({ level: 'silent' }), schema);
+    const deps = await buildDeps({ repo, bus, origin: instances[0]?.url ?? at, clock: opts.clock });
     const app = createApp(deps, { limiters: opts.sharedLimits ? defaultLimiters({ kind: 'postgres', pool: repo.pool }) : noLimiters() });
     app.attach(server);
-    instances.push({ url, deps, app, server });
+    instances.push({ url: at, deps, app, server });
   }
   await seedDemoTenant(instances[0]!.deps, demoPassword);
   return {

@@ -12,6 +12,9 @@ export async function postgresBus(connectionString: string, log: Logger, channel
   if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new TypeError(`postgresBus: bad channel name "${channel}"`);
   const listener = new pg.Client({ connectionString });
   const publisher = new pg.Pool({ connectionString, max: 2 });
+  // An idle client the database ends (restart, failover, idle timeout) would otherwise crash the
+  // process with an unhandled 'error'; the next publish takes a new one.
+  publisher.on('error', (err) => log.warn({ err }, 'bus: an idle publisher connection was closed by the database'));
   const handlers = new Set<(e: BusEvent) => void>();
   let closing = false;
 
