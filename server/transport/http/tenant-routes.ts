@@ -4,6 +4,7 @@
 import { api } from '../../../protocol/http/index.ts';
 import { openApiDocument } from '../../../protocol/http/openapi.ts';
 import { tenantName } from '../../domain/authenticator/enrollment.ts';
+import { PushkeyError } from '../../../protocol/errors.ts';
 import type { Handlers } from './mount.ts';
 
 import pkg from '../../../package.json' with { type: 'json' };
@@ -13,7 +14,11 @@ const documents = new Map<string, Record<string, unknown>>();
 const documentFor = (origin: string) => documents.get(origin) ?? documents.set(origin, openApiDocument({ version: pkg.version, serverUrl: origin })).get(origin)!;
 
 export const tenantHandlers: Handlers<typeof api.tenant> = {
-  health: async () => ({ status: 'ok' }),
+  // Unhealthy while the bus is cut off: this instance would miss pushes and answers handled by the others.
+  health: async ({ d }) => {
+    if (!d.bus.listening()) throw new PushkeyError('unavailable', 'This instance is reconnecting to the database to hear other instances.');
+    return { status: 'ok' as const };
+  },
   tenant: async ({ d }) => ({ name: await tenantName(d) }),
   openapi: async ({ d }) => documentFor(d.origin),
 };

@@ -11,7 +11,7 @@ export function waitForChallenge(bus: PushBus, challengeId: string, ms: number, 
     };
     const timer = setTimeout(done, Math.max(0, ms));
     const unsubscribe = bus.subscribe((e) => {
-      if (e.type === 'challenge' && e.challengeId === challengeId) done();
+      if ((e.type === 'challenge' && e.challengeId === challengeId) || e.type === 'resync') done();
     });
     signal.addEventListener('abort', done);
   });

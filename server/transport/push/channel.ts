@@ -51,8 +51,18 @@ export function createChannel(d: Deps, opts: ChannelOptions = DEFAULT_CHANNEL_OP
     if (set?.size === 0) byDevice.delete(deviceId);
   };
 
+  /** After the bus was cut off: every connected device gets what is pending for it, in case a push was missed. */
+  async function resend(): Promise<void> {
+    for (const [deviceId, sockets] of byDevice) {
+      const device = await d.repo.getDevice(deviceId);
+      if (!device || device.revokedAt !== null) continue;
+      for (const request of await pendingFor(d, device)) for (const ws of sockets) send(ws, request);
+    }
+  }
+
   const unsubscribe = d.bus.subscribe((e: BusEvent) => {
     if (e.type === 'challenge') return;
+    if (e.type === 'resync') return void resend().catch((err: unknown) => d.log.error({ err }, 'channel: re-sending pending requests failed'));
     const sockets = byDevice.get(e.deviceId);
     if (!sockets) return;
     for (const ws of sockets) {

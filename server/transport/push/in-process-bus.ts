@@ -11,6 +11,7 @@ export function inProcessBus(): PushBus {
       emitter.on('event', handler);
       return () => void emitter.off('event', handler);
     },
+    listening: () => true,
     close: async () => void emitter.removeAllListeners(),
   };
 }

@@ -10,15 +10,20 @@ import type { Logger } from 'pino';
 /** `channel` separates tenants (or test runs) that share one database. */
 export async function postgresBus(connectionString: string, log: Logger, channel = 'pushkey_bus'): Promise<PushBus> {
   if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new TypeError(`postgresBus: bad channel name "${channel}"`);
-  const listener = new pg.Client({ connectionString });
   const publisher = new pg.Pool({ connectionString, max: 2 });
   // An idle client the database ends (restart, failover, idle timeout) would otherwise crash the
   // process with an unhandled 'error'; the next publish takes a new one.
   publisher.on('error', (err) => log.warn({ err }, 'bus: an idle publisher connection was closed by the database'));
   const handlers = new Set<(e: BusEvent) => void>();
+  const deliver = (event: BusEvent) => {
+    for (const h of handlers) h(event);
+  };
   let closing = false;
+  let listener: pg.Client | undefined;
+  let attempts = 0;
+  let retry: ReturnType<typeof setTimeout> | undefined;
 
-  listener.on('notification', (msg) => {
+  function onNotification(msg: pg.Notification): void {
     if (msg.channel !== channel || !msg.payload) return;
     let event: BusEvent;
     try {
@@ -26,13 +31,53 @@ export async function postgresBus(connectionString: string, log: Logger, channel
     } catch {
       return log.warn('bus: unreadable notification');
     }
-    for (const h of handlers) h(event);
-  });
-  listener.on('error', (err) => {
-    if (!closing) log.error({ err }, 'bus: listener connection failed');
-  });
-  await listener.connect();
-  await listener.query(`LISTEN ${channel}`);
+    deliver(event);
+  }
+
+  /** One LISTEN connection; when the database ends it, another is opened (see reconnect). */
+  async function listen(): Promise<void> {
+    const client = new pg.Client({ connectionString });
+    client.on('notification', onNotification);
+    client.on('error', (err) => {
+      if (!closing) log.warn({ err }, 'bus: the LISTEN connection failed');
+    });
+    client.on('end', () => {
+      if (closing || listener !== client) return;
+      listener = undefined;
+      reconnect();
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${channel}`);
+    } catch (err) {
+      await client.end().catch(() => {});
+      throw err;
+    }
+    listener = client;
+  }
+
+  // Exponential backoff with full jitter (at most 5 s), so a restarted database is not met by
+  // every instance in the same instant. Once listening again, anything published meanwhile may
+  // have been missed: the local subscribers resync.
+  function reconnect(): void {
+    const delay = Math.random() * Math.min(5_000, 100 * 2 ** attempts++);
+    retry = setTimeout(() => {
+      if (closing) return;
+      listen().then(
+        () => {
+          attempts = 0;
+          log.info('bus: listening again');
+          deliver({ type: 'resync' });
+        },
+        (err: unknown) => {
+          log.warn({ err }, 'bus: reconnecting failed, trying again');
+          reconnect();
+        },
+      );
+    }, delay);
+  }
+
+  await listen();
 
   return {
     publish(event) {
@@ -43,10 +88,13 @@ export async function postgresBus(connectionString: string, log: Logger, channel
       handlers.add(handler);
       return () => void handlers.delete(handler);
     },
+    /** False while the LISTEN connection is down: this instance would miss other instances' pushes. */
+    listening: () => listener !== undefined,
     async close() {
       closing = true;
+      clearTimeout(retry);
       handlers.clear();
-      await listener.end().catch(() => {});
+      await listener?.end().catch(() => {});
       await publisher.end().catch(() => {});
     },
   };
