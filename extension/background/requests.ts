@@ -102,7 +102,7 @@ export async function cancelRequest(deviceId: string, challengeId: string): Prom
 
 export async function markRevoked(deviceId: string): Promise<void> {
   await updateAccount(deviceId, () => ({ revoked: true, passwordless: false }));
-  for (const r of await requestsWithStatus('pending')) if (r.deviceId === deviceId) await settleRequest(r.key, 'cancelled', 'device revoked');
+  await settlePendingWhere(deviceId, () => true, 'device revoked');
   broadcast({ type: 'accountsChanged' });
   broadcast({ type: 'requestsChanged' });
 }

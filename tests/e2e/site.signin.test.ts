@@ -35,6 +35,20 @@ async function useApp(upn: string) {
   return { p, number, push };
 }
 
+/** The helpdesk issues Alice a pass; a new page types her name and opens on "Enter Temporary Access Pass". */
+async function passFirst(): Promise<{ p: Page; pass: string }> {
+  const helpdesk = await signIn(srv.origin, srv.users.helpdesk!.upn, srv.users.helpdesk!.password);
+  const issued = await helpdesk.post(`/api/admin/users/${await userId(helpdesk, alice.upn)}/tap`, { lifetimeMinutes: 60, oneTime: true });
+  expect(issued.status).toBe(201);
+  const p = await page();
+  await p.goto(`${srv.origin}/login/`);
+  await p.waitForSelector('#username');
+  await p.type('#username', alice.upn);
+  await clickText(p, 'Next');
+  await p.waitForSelector('#tap');
+  return { p, pass: issued.body.pass };
+}
+
 beforeAll(async () => {
   browsers = new Browsers();
   [a, srv] = await Promise.all([browsers.launch({ extension: false }), startSiteServer()]);
@@ -190,15 +204,7 @@ describe('site: sign-in', () => {
   }, 60_000);
 
   it('opens on "Enter Temporary Access Pass" while the user has a usable pass; the password and the app stay under "Other ways to sign in"', async () => {
-    const helpdesk = await signIn(srv.origin, srv.users.helpdesk!.upn, srv.users.helpdesk!.password);
-    const issued = await helpdesk.post(`/api/admin/users/${await userId(helpdesk, alice.upn)}/tap`, { lifetimeMinutes: 60, oneTime: true });
-    expect(issued.status).toBe(201);
-    const p = await page();
-    await p.goto(`${srv.origin}/login/`);
-    await p.waitForSelector('#username');
-    await p.type('#username', alice.upn);
-    await clickText(p, 'Next');
-    await p.waitForSelector('#tap');
+    const { p, pass } = await passFirst();
     await waitForText(p, 'Enter Temporary Access Pass');
     await p.waitForFunction(() => document.activeElement?.id === 'tap', { timeout: 5_000 });
     expect(await p.$('#password')).toBeNull();
@@ -215,22 +221,14 @@ describe('site: sign-in', () => {
     await clickText(p, 'Other ways to sign in');
     await clickText(p, 'Use a Temporary Access Pass');
     await p.waitForSelector('#tap');
-    await p.type('#tap', issued.body.pass);
+    await p.type('#tap', pass);
     await Promise.all([p.waitForNavigation({ timeout: 15_000 }), clickText(p, 'Sign in')]);
     await waitForText(p, 'Alice Adams');
   });
 
   it('"I can\'t use my Authenticator app right now" lists the other methods, and a Temporary Access Pass signs in', async () => {
-    const admin = await signIn(srv.origin, srv.users.helpdesk!.upn, srv.users.helpdesk!.password);
-    const issued = await admin.post(`/api/admin/users/${await userId(admin, alice.upn)}/tap`, { lifetimeMinutes: 60, oneTime: true });
-    expect(issued.status).toBe(201);
     // With the pass, the page opens on it: the app is one of the other ways.
-    const p = await page();
-    await p.goto(`${srv.origin}/login/`);
-    await p.waitForSelector('#username');
-    await p.type('#username', alice.upn);
-    await clickText(p, 'Next');
-    await p.waitForSelector('#tap');
+    const { p, pass } = await passFirst();
     await clickText(p, 'Other ways to sign in');
     await clickText(p, 'Approve a request on my Authenticator app');
     await waitForText(p, 'Open your Authenticator app, and enter the number shown to sign in');
@@ -242,7 +240,7 @@ describe('site: sign-in', () => {
     await shot(p, 'signin-other-methods');
     await clickText(p, 'Use a Temporary Access Pass');
     await p.waitForSelector('#tap');
-    await p.type('#tap', issued.body.pass);
+    await p.type('#tap', pass);
     await shot(p, 'signin-tap');
     await Promise.all([p.waitForNavigation({ timeout: 15_000 }), clickText(p, 'Sign in')]);
     await waitForText(p, 'Alice Adams');
