@@ -10,4 +10,5 @@ export * from './parse.ts';
 export * from './keys.ts';
 export * from './enroll-uri.ts';
 export * from './activation-code.ts';
+export * from './failure-reasons.ts';
 export * from './webcrypto.ts';

@@ -8,13 +8,15 @@ import { Fragment, type JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { call, onBroadcast, type RequestView } from '../messaging/index.ts';
 import { ErrorNote, Field, Spinner, Button } from '../ui/components.tsx';
-import { requestDetails, secondsLeft } from '../ui/format.ts';
+import { requestDetails, secondsLeft, statusText } from '../ui/format.ts';
+import { ERRORS, isErrorCode } from '../../protocol/errors.ts';
 import { Icon } from '../ui/icons.tsx';
 
 /** How long an outcome stays on screen before the window closes, or its line above the next request goes. */
 const OUTCOME_MS = 2_500;
 
 type Outcome = { tone: 'ok' | 'error'; title: string; text: string };
+const EXPIRED: Outcome = { tone: 'error', title: statusText('expired'), text: 'This request has expired. Start the sign-in again.' };
 
 export function Prompt(): JSX.Element {
   const [queue, setQueue] = useState<RequestView[] | null>(null);
@@ -54,7 +56,7 @@ export function Prompt(): JSX.Element {
     // The request on screen left the queue without an answer from here: it ended elsewhere. Say so
     // before anything else is shown, so a number is never typed into another sign-in unawares.
     if (!queue.some((r) => r.key === selected.key)) {
-      finish(selected.key, Date.now() >= selected.expiresAt ? OUTCOMES.challenge_expired! : { tone: 'error', title: 'Request closed', text: 'This request was cancelled, replaced or answered elsewhere.' });
+      finish(selected.key, Date.now() >= selected.expiresAt ? EXPIRED : { tone: 'error', title: 'Request closed', text: 'This request was cancelled, replaced or answered elsewhere.' });
     }
   }, [queue, answering]);
 
@@ -144,7 +146,8 @@ function OutcomeView({ outcome }: { outcome: Outcome }): JSX.Element {
   );
 }
 
-const OUTCOMES: Record<string, Outcome> = {
+/** How the person's own decision ends a request; an error's outcome comes from protocol/errors.ts. */
+const OUTCOMES: Record<'approved' | 'approved_setup' | 'denied' | 'reported', Outcome> = {
   approved: { tone: 'ok', title: 'Approved', text: 'You approved the sign-in.' },
   approved_setup: { tone: 'ok', title: 'Approved', text: 'Passwordless sign-in is set up.' },
   denied: { tone: 'error', title: 'Denied', text: 'The sign-in was blocked.' },
@@ -153,9 +156,6 @@ const OUTCOMES: Record<string, Outcome> = {
     title: 'Reported',
     text: 'The sign-in was blocked and your organization was alerted. Someone else may be trying to sign in as you: if you use a password, change it in My Account, and tell your administrator.',
   },
-  number_mismatch: { tone: 'error', title: "The number didn't match", text: 'The sign-in was denied. Start it again if it was you.' },
-  challenge_expired: { tone: 'error', title: 'Expired', text: 'This request has expired. Start the sign-in again.' },
-  client_update_required: { tone: 'error', title: 'Update required', text: 'Your organization needs a newer version of pushkey. Update the extension, then sign in again.' },
 };
 
 type Stage = 'ask' | 'report' | 'sending';
@@ -172,7 +172,7 @@ function Ask(props: { request: RequestView; more: number; onSending: (on: boolea
     return () => clearInterval(t);
   }, [request.expiresAt]);
   useEffect(() => {
-    if (left === 0 && stage !== 'sending') onOutcome(OUTCOMES.challenge_expired!);
+    if (left === 0 && stage !== 'sending') onOutcome(EXPIRED);
   }, [left, stage]);
 
   async function answer(decision: 'approve' | 'deny' | 'report') {
@@ -185,13 +185,13 @@ function Ask(props: { request: RequestView; more: number; onSending: (on: boolea
     props.onSending(true);
     try {
       const { outcome } = await call('answerRequest', { key: request.key, decision, number: decision === 'approve' ? number : '' });
-      onOutcome(OUTCOMES[outcome === 'approved' && request.kind === 'passwordless_setup' ? 'approved_setup' : outcome]!);
+      onOutcome(OUTCOMES[outcome === 'approved' && request.kind === 'passwordless_setup' ? 'approved_setup' : outcome]);
     } catch (err) {
-      const code = (err as { code?: string }).code ?? '';
-      const known = OUTCOMES[code];
-      // The worker's words name the versions; the fixed text is for a server that did not say.
-      if (code === 'client_update_required') return onOutcome({ ...known!, text: (err as Error).message });
-      if (known) return onOutcome(known);
+      const code = (err as { code?: string }).code;
+      // protocol/errors.ts says which codes end the request; the worker's message is the
+      // table's words for the code (or the server's, naming versions or the clock).
+      const ends = isErrorCode(code) ? ERRORS[code].final : null;
+      if (ends && ends !== 'failed') return onOutcome({ tone: 'error', title: statusText(ends), text: (err as Error).message });
       // The worker decides whether the request is still open (nothing was decided: offline, the
       // rate limit): then the person may try again here; otherwise it has ended.
       const stillOpen = await call('promptQueue', {}).then((q) => q.some((r) => r.key === request.key), () => false);

@@ -7,6 +7,7 @@ import { formatActivationCode } from '../../protocol/activation-code.ts';
 import { me, messageOf, type TestChallenge } from '../shared/api.ts';
 import { usePoll } from '../shared/hooks.ts';
 import { BigNumber, Button, Countdown, Dialog, DoneStep, ErrorNotice, Heading, Icon, LiveRegion, Notice, Spinner } from '../shared/ui.tsx';
+import { requestEnd } from './request-ends.ts';
 
 type Activation = Awaited<ReturnType<typeof me.startActivation>>;
 type Step = 'get-app' | 'set-up' | 'scan' | 'try' | 'done';
@@ -230,14 +231,7 @@ function TryStep({ deviceId, onDone }: { deviceId: string | null; onDone: () => 
   });
 
   const failed = status !== 'pending' && status !== 'approved';
-  const failure: Record<string, string> = {
-    denied: 'The notification was denied.',
-    reported: 'The notification was reported as not you.',
-    number_mismatch: "The number didn't match. Enter the number shown here.",
-    expired: 'The notification timed out.',
-    update_required: 'Update your authenticator: this version cannot approve requests.',
-    cancelled: 'The notification was cancelled.',
-  };
+
   return (
     <div class="stack" key="try">
       <Heading level={2}>Let's try it out</Heading>
@@ -250,8 +244,8 @@ function TryStep({ deviceId, onDone }: { deviceId: string | null; onDone: () => 
         </>
       )}
       {status === 'approved' && <Notice kind="success" title="Notification approved" />}
-      {failed && <Notice kind="error" title={failure[status] ?? 'The notification was not approved.'} />}
-      <LiveRegion>{status === 'approved' ? 'Notification approved' : failed ? (failure[status] ?? '') : ''}</LiveRegion>
+      {failed && <Notice kind="error" title={status === 'number_mismatch' ? `${requestEnd(status)} Enter the number shown here.` : requestEnd(status)} />}
+      <LiveRegion>{status === 'approved' ? 'Notification approved' : failed ? requestEnd(status) : ''}</LiveRegion>
       <div class="row-end">
         {(failed || error) && (
           <>

@@ -5,17 +5,9 @@ import { useState } from 'preact/hooks';
 import { me, type PasswordlessSetup } from '../shared/api.ts';
 import { usePoll } from '../shared/hooks.ts';
 import { BigNumber, Breadcrumb, Countdown, Heading, LiveRegion, Notice, Spinner } from '../shared/ui.tsx';
+import { requestEnd } from './request-ends.ts';
 
 type Pending = NonNullable<PasswordlessSetup['pending']>;
-
-const FAILED: Record<string, string> = {
-  number_mismatch: "The number didn't match.",
-  expired: 'The request timed out.',
-  denied: 'The request was denied.',
-  reported: 'The request was reported as not you.',
-  cancelled: 'The request was cancelled.',
-  update_required: 'Your Authenticator app needs an update.',
-};
 
 /** Polls for a pending setup request; remembers the last one so the page can say what became of it. */
 function usePendingSetup(): { pending: Pending | null; last: Pending | null } {
@@ -57,7 +49,7 @@ export function PasswordlessSetupPage(): JSX.Element {
   });
   const done = !pending && last && outcome?.challengeId === last.challengeId ? outcome.status : null;
   const upgraded = done === 'approved' ? last : null;
-  const failed = done && done !== 'approved' ? (FAILED[done] ?? 'The request was not approved.') : null;
+  const failed = done && done !== 'approved' ? requestEnd(done) : null;
 
   return (
     <>

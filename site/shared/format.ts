@@ -1,4 +1,5 @@
 // How times, methods and results read on the site.
+import { failureReason } from '../../protocol/failure-reasons.ts';
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
@@ -31,26 +32,8 @@ const METHOD_NAMES: Record<string, string> = {
 };
 export const methodName = (m: string): string => METHOD_NAMES[m] ?? m;
 
-const FAILURES: Record<string, string> = {
-  invalid_credentials: 'Wrong user name or password',
-  denied: 'Request denied in the Authenticator app',
-  reported: 'Reported as not the user ("No, it\'s not me")',
-  number_mismatch: "The number didn't match",
-  expired: 'Request timed out',
-  update_required: 'Authenticator app needs an update',
-  cancelled: 'Request cancelled (another was sent)',
-  locked_out: 'Account locked after too many attempts',
-  user_disabled: 'Account disabled',
-  tap_invalid: 'Temporary Access Pass not valid',
-  method_not_allowed: 'Method not allowed by policy',
-  flow_invalid: 'Sign-in expired',
-  code_invalid: 'Wrong or expired code',
-  signature_invalid: 'Passkey signature did not verify',
-  rate_limited: 'Too many attempts',
-  step_up_required: 'A stronger sign-in was needed',
-  abandoned: 'Left unfinished until the sign-in expired',
-};
-export const failureName = (code: string | null): string => (code ? (FAILURES[code] ?? code) : '');
+/** Why something failed, in the words the sign-in log uses (protocol/failure-reasons.ts). */
+export const failureName = (code: string | null): string => (code ? failureReason(code) : '');
 
 const ROLE_NAMES: Record<string, string> = {
   user: 'User',

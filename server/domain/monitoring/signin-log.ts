@@ -5,33 +5,7 @@
 import type { Deps } from '../deps.ts';
 import type { Flow, SignInChartData, SignInEntry, SignInFilter, SignInPoint, SignInStep } from '../types.ts';
 import type { RequestContext } from '../authenticator/challenges.ts';
-
-/** Why an attempt failed, in words an admin can act on. */
-export const FAILURE_REASONS: Record<string, string> = {
-  invalid_credentials: 'Wrong password, or no such user',
-  locked_out: 'Account locked after too many failed attempts',
-  user_disabled: 'Account disabled',
-  tap_invalid: 'Temporary Access Pass wrong, expired or used',
-  method_not_allowed: 'The policy does not allow this method for the user',
-  no_device: 'The user has no authenticator that can take the request',
-  rate_limited: 'Blocked by the push throttle',
-  denied: 'The user denied the request',
-  reported: 'The user reported the request as not theirs',
-  number_mismatch: "The number typed in the authenticator didn't match",
-  expired: 'The request timed out without an answer',
-  update_required: 'The authenticator app is too old for the policy',
-  cancelled: 'The request was replaced or cancelled',
-  flow_invalid: 'The sign-in expired or came from another browser',
-  code_invalid: 'SMS code wrong, expired, used or out of tries',
-  signature_invalid: 'The passkey did not verify (wrong origin, signature or counter)',
-  device_unknown: 'Passkey not registered (deleted?)',
-  challenge_consumed: 'The passkey request was already used (a replay?) or expired',
-  challenge_unknown: 'The passkey request belongs to another sign-in',
-  bad_request: 'The answer could not be read',
-  abandoned: 'The sign-in was left unfinished until it expired',
-};
-
-export const reasonFor = (code: string): string => FAILURE_REASONS[code] ?? code;
+import { failureReason } from '../../../protocol/failure-reasons.ts';
 
 /** A password alone is single-factor; every other way in proves possession of something. */
 export function requirementOf(methods: string[]): SignInEntry['requirement'] {
@@ -76,14 +50,14 @@ export async function logStep(d: Deps, flowId: string, step: StepInput, end?: En
     steps: [...entry.steps, { ...step, at: now, durationMs: now - last }],
     methods,
     ...(end?.result === 'success' ? { result: 'success', failureCode: null, reason: null, requirement: requirementOf(methods) } : {}),
-    ...(end?.result === 'failure' ? { result: 'failure', failureCode: end.failureCode, reason: reasonFor(end.failureCode) } : {}),
+    ...(end?.result === 'failure' ? { result: 'failure', failureCode: end.failureCode, reason: failureReason(end.failureCode) } : {}),
     ...(end?.result === 'in_progress' ? { result: 'in_progress', failureCode: null, reason: null } : {}),
   };
   await d.repo.upsertSignIn(next);
   return next;
 }
 
-const ABANDONED = { failureCode: 'abandoned', reason: reasonFor('abandoned') };
+const ABANDONED = { failureCode: 'abandoned', reason: failureReason('abandoned') };
 
 /**
  * An attempt still in progress when its flow expires can never finish: it was abandoned.
