@@ -33,7 +33,7 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
 export function MonitoringPage(): JSX.Element {
   const can = useCan();
   const editable = can('policy_admin');
-  const loaded = useLoad(admin.monitoringPolicy);
+  const loaded = useLoad(() => admin.policy('monitoring'));
   const [texts, setTexts] = useState<Texts | null>(null);
   const [alertNewLocation, setAlertNewLocation] = useState(true);
   const [errors, setErrors] = useState<Partial<Record<string, string>>>({});
@@ -68,7 +68,7 @@ export function MonitoringPage(): JSX.Element {
     const next = { ...(Object.fromEntries(NUMBER_KEYS.map((k) => [k, Number(texts[k])])) as Record<NumberKey, number>), alertNewLocation };
     setBusy(true);
     try {
-      reset(await admin.saveMonitoringPolicy(next));
+      reset(await admin.savePolicy('monitoring', next));
       setSaved(true);
     } catch (err) {
       const f = fieldError(err);

@@ -2,7 +2,8 @@
 // Target", "Configure") and the Temporary Access Pass settings. Only a policy admin saves.
 import type { ComponentChildren, JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { admin, type AuthenticatorPolicy, type PasskeyPolicy, type RegistrationPolicy, type SmsPolicy, type TapPolicy } from '../shared/api.ts';
+import { admin, type AuthenticatorPolicy, type TapPolicy } from '../shared/api.ts';
+import { POLICIES, type Policies, type PolicyName } from '../../protocol/http/policies.ts';
 import { formatMinutes } from '../shared/format.ts';
 import { useAction, useLoad } from '../shared/hooks.ts';
 import { MethodCell } from '../shared/methods.tsx';
@@ -32,11 +33,11 @@ function PoliciesBreadcrumb({ here }: { here?: string }): JSX.Element {
 }
 
 export function PoliciesPage(): JSX.Element {
-  const auth = useLoad(admin.authenticatorPolicy);
-  const tap = useLoad(admin.tapPolicy);
-  const passkey = useLoad(admin.passkeyPolicy);
-  const sms = useLoad(admin.smsPolicy);
-  const registration = useLoad(admin.registrationPolicy);
+  const auth = useLoad(() => admin.policy('authenticator'));
+  const tap = useLoad(() => admin.policy('tap'));
+  const passkey = useLoad(() => admin.policy('passkey'));
+  const sms = useLoad(() => admin.policy('sms'));
+  const registration = useLoad(() => admin.policy('registration'));
   const target = (p: Pick<AuthenticatorPolicy, 'target'>) => (p.target.allUsers ? 'All users' : p.target.includeGroups.join(', ') || 'No groups');
   return (
     <>
@@ -157,13 +158,11 @@ function TargetFields({ name, target, onChange, editable }: { name: string; targ
 
 export function AuthenticatorPolicyPage(): JSX.Element {
   return (
-    <MethodPolicyPage<AuthenticatorPolicy>
+    <MethodPolicyPage
+      name="authenticator"
       here="Authenticator"
       title="Authenticator settings"
       intro="The pushkey Authenticator extension: push notifications with number matching, and passwordless sign-in."
-      savedText="Authenticator policy saved."
-      load={admin.authenticatorPolicy}
-      save={admin.saveAuthenticatorPolicy}
       fields={(p, update, editable) => (
         <>
           <PolicyFieldset legend="Enable and Target" heading editable={editable}>
@@ -225,13 +224,11 @@ export function AuthenticatorPolicyPage(): JSX.Element {
 
 export function TapPolicyPage(): JSX.Element {
   return (
-    <MethodPolicyPage<TapPolicy>
+    <MethodPolicyPage
+      name="tap"
       here="Temporary Access Pass"
       title="Temporary Access Pass settings"
       intro="A time-limited pass the helpdesk issues to let someone sign in and set up a new authenticator, or sign in when the app is unavailable."
-      savedText="Temporary Access Pass policy saved."
-      load={admin.tapPolicy}
-      save={admin.saveTapPolicy}
       fields={(p, update, editable) => {
         const minutes = (id: keyof TapPolicy, label: string) => (
           <Field
@@ -274,18 +271,20 @@ function PolicyFieldset({ legend, heading, editable, children }: { legend: strin
 }
 
 /** A method's policy page: load, edit in `fields` (its fieldsets), "Save" and "Discard" (policy admins only). */
-function MethodPolicyPage<T extends object>(props: {
+function MethodPolicyPage<N extends PolicyName>(props: {
+  name: N;
   here: string;
   title: string;
   intro: string;
-  savedText: string;
-  load: () => Promise<T>;
-  save: (p: T) => Promise<T>;
-  fields: (p: T, update: (patch: Partial<T>) => void, editable: boolean) => JSX.Element;
+  fields: (p: Policies[N], update: (patch: Partial<Policies[N]>) => void, editable: boolean) => JSX.Element;
 }): JSX.Element {
   const can = useCan();
   const editable = can('policy_admin');
-  const { loaded, draft: p, update, action, saved, discard } = useDraft(props.load, props.save);
+  const { loaded, draft: p, update, action, saved, discard } = useDraft(
+    () => admin.policy(props.name),
+    (next) => admin.savePolicy(props.name, next),
+  );
+  const label = POLICIES[props.name].label;
   return (
     <>
       <div class="page-head">
@@ -301,7 +300,7 @@ function MethodPolicyPage<T extends object>(props: {
         <Form class="stack" onSubmit={() => void action.run()}>
           {props.fields(p, update, editable)}
           <ErrorNotice message={action.error} />
-          {saved && <Notice kind="success">{props.savedText}</Notice>}
+          {saved && <Notice kind="success">{`${label[0]!.toUpperCase()}${label.slice(1)} saved.`}</Notice>}
           {editable && (
             <div class="row">
               <Button kind="primary" type="submit" busy={action.busy}>
@@ -318,13 +317,11 @@ function MethodPolicyPage<T extends object>(props: {
 
 export function PasskeyPolicyPage(): JSX.Element {
   return (
-    <MethodPolicyPage<PasskeyPolicy>
+    <MethodPolicyPage
+      name="passkey"
       here="Passkey (FIDO2)"
       title="Passkey (FIDO2) settings"
       intro="Passkeys sign people in with a device's screen lock or a security key: phishing-resistant, as NIST SP 800-63B-4 §2.2.2 asks to offer."
-      savedText="Passkey policy saved."
-      load={admin.passkeyPolicy}
-      save={admin.savePasskeyPolicy}
       fields={(p, update, editable) => (
         <PolicyFieldset legend="Passkey (FIDO2) settings" editable={editable}>
           <Toggle id="passkey-enabled" label="Enable" checked={p.enabled} onChange={(enabled) => update({ enabled })} />
@@ -357,13 +354,11 @@ export function PasskeyPolicyPage(): JSX.Element {
 
 export function SmsPolicyPage(): JSX.Element {
   return (
-    <MethodPolicyPage<SmsPolicy>
+    <MethodPolicyPage
+      name="sms"
       here="SMS"
       title="SMS settings"
       intro="A code sent by text message: as a second factor after the password, and, if allowed, to sign in on its own."
-      savedText="SMS policy saved."
-      load={admin.smsPolicy}
-      save={admin.saveSmsPolicy}
       fields={(p, update, editable) => (
         <PolicyFieldset legend="SMS settings" editable={editable}>
           <Toggle id="sms-enabled" label="Enable" checked={p.enabled} onChange={(enabled) => update({ enabled })} />
@@ -383,13 +378,11 @@ export function SmsPolicyPage(): JSX.Element {
 
 export function RegistrationPolicyPage(): JSX.Element {
   return (
-    <MethodPolicyPage<RegistrationPolicy>
+    <MethodPolicyPage
+      name="registration"
       here="Registration protection"
       title="Registration protection"
       intro="Who may add a sign-in method. Every method added or removed lands in the audit log and sends the user a notice."
-      savedText="Registration protection saved."
-      load={admin.registrationPolicy}
-      save={admin.saveRegistrationPolicy}
       fields={(p, update, editable) => (
         <PolicyFieldset legend="Registration protection" editable={editable}>
           <RadioGroup

@@ -309,7 +309,7 @@ function Methods({ user }: { user: PublicUser }): JSX.Element {
 }
 
 function IssueTapDialog({ user, onClose, onIssued }: { user: PublicUser; onClose: () => void; onIssued: (pass: string, expiresAt: number, oneTime: boolean) => void }): JSX.Element {
-  const policy = useLoad(admin.tapPolicy);
+  const policy = useLoad(() => admin.policy('tap'));
   const [lifetime, setLifetime] = useState('');
   const [oneTime, setOneTime] = useState(true);
   useEffect(() => {

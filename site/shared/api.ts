@@ -5,7 +5,7 @@
 import * as v from 'valibot';
 import { api } from '../../protocol/http/index.ts';
 import { fillPath, queryString, type AnswerOut, type CallInput, type RouteDef } from '../../protocol/http/route.ts';
-import type { AuthenticatorPolicy, MonitoringPolicy, PasskeyPolicy, RegistrationPolicy, SmsPolicy, TapPolicy } from '../../protocol/http/policies.ts';
+import type { Policies, PolicyName } from '../../protocol/http/policies.ts';
 import type { DefaultMethod } from '../../protocol/http/methods.ts';
 import type { AlertKind } from '../../protocol/http/logs.ts';
 import { AuthenticationResponse, RegistrationResponse } from '../../protocol/http/webauthn.ts';
@@ -149,12 +149,11 @@ export const me = {
 /** Filters of the admin logs (empty values are left out). Times are epoch milliseconds. */
 export type LogFilter = Record<string, string | number | undefined>;
 
-const policies = api.policies;
 export const admin = {
-  authenticatorPolicy: () => call(policies.authenticator.read, {}),
-  saveAuthenticatorPolicy: (p: AuthenticatorPolicy) => call(policies.authenticator.save, { body: p }),
-  tapPolicy: () => call(policies.tap.read, {}),
-  saveTapPolicy: (p: TapPolicy) => call(policies.tap.save, { body: p }),
+  /** Any policy of the registry (protocol/http/policies.ts), by name. */
+  policy: <N extends PolicyName>(name: N) => call(api.policies[name].read, {}) as Promise<Policies[N]>,
+  /** Replaces a policy; the server audits the change. (The route of `name` takes Policies[N]; TypeScript cannot follow the index, hence the cast.) */
+  savePolicy: <N extends PolicyName>(name: N, p: Policies[N]) => call(api.policies[name].save, { body: p } as never) as Promise<Policies[N]>,
   users: (search = '') => call(api.admin.users, { query: { q: search } }),
   createUser: (u: NewUserInput) => call(api.admin.createUser, { body: u }),
   user: (id: string) => call(api.admin.user, { params: { id } }),
@@ -172,16 +171,8 @@ export const admin = {
   exportUrl: (log: 'signins' | 'audit', filter: LogFilter, format: 'csv' | 'json') =>
     urlOf(log === 'signins' ? api.logs.signIns : api.logs.audit, { query: { ...filter, format } }),
   alerts: (filter: { kind?: AlertKind | ''; from?: number } = {}) => call(api.logs.alerts, { query: filter }),
-  monitoringPolicy: () => call(policies.monitoring.read, {}),
-  saveMonitoringPolicy: (p: MonitoringPolicy) => call(policies.monitoring.save, { body: p }),
   /** Deletes what is older than the retention setting now (global admins); answers what went. */
   purge: () => call(api.logs.purge, {}),
-  passkeyPolicy: () => call(policies.passkey.read, {}),
-  savePasskeyPolicy: (p: PasskeyPolicy) => call(policies.passkey.save, { body: p }),
-  smsPolicy: () => call(policies.sms.read, {}),
-  saveSmsPolicy: (p: SmsPolicy) => call(policies.sms.save, { body: p }),
-  registrationPolicy: () => call(policies.registration.read, {}),
-  saveRegistrationPolicy: (p: RegistrationPolicy) => call(policies.registration.save, { body: p }),
   userSignInMethods: (id: string) => call(api.admin.signInMethods, { params: { id } }),
   deleteUserPasskey: (id: string, passkeyId: string) => call(api.admin.deletePasskey, { params: { id, passkeyId } }),
   deleteUserPhone: (id: string) => call(api.admin.deletePhone, { params: { id } }),
