@@ -2,7 +2,7 @@
 // things SQLite and PostgreSQL cannot share (how to take a write lock, which column keeps
 // insertion order, whether a sweep may skip rows others locked, which collation is bytewise,
 // how to run an already compiled statement).
-import type { Kysely } from 'kysely';
+import { CompiledQuery, type Kysely } from 'kysely';
 import type { Schema } from './schema.ts';
 
 export type Db = Kysely<Schema>;
@@ -10,9 +10,13 @@ export type Db = Kysely<Schema>;
 export interface Engine {
   readonly db: Db;
   /**
-   * Runs `fn` in one transaction that excludes every other writer of the same `keys` until it
-   * ends, on any instance: count-then-insert inside it cannot be raced.
+   * Runs `fn` over one transaction, with an engine whose every query runs in it: all of its
+   * writes commit together, or none when `fn` throws. Until it ends it excludes every other
+   * transaction naming one of the same `keys`, on any instance: count-then-insert inside it
+   * cannot be raced. Inside a transaction this joins it, taking the keys there.
    */
+  transaction<T>(keys: readonly string[], fn: (tx: Engine) => Promise<T>): Promise<T>;
+  /** `transaction` for a store that needs only the transaction's query builder. */
   serialized<T>(keys: readonly string[], fn: (db: Db) => Promise<T>): Promise<T>;
   /** Orders rows as they were inserted, for ties between equal timestamps: SQLite's rowid, PostgreSQL's seq. */
   readonly insertionOrder: 'rowid' | 'seq';
@@ -21,10 +25,34 @@ export interface Engine {
   /** Byte order, the same on every engine and locale (SQLite's default; PostgreSQL's follows the database locale). */
   readonly bytewise: 'BINARY' | 'C';
   /**
-   * Runs SQL that prepared.ts compiled, outside any transaction, without the query builder:
-   * SQLite's cached statement, PostgreSQL's named prepared statement. With `first`, only
-   * the first row is wanted (SQLite stops there).
+   * Runs SQL that prepared.ts compiled, without the query builder: outside a transaction
+   * SQLite's cached statement, PostgreSQL's named prepared statement; inside one, on its
+   * connection. With `first`, only the first row is wanted (SQLite stops there).
    */
   query(sql: string, parameters: readonly unknown[], first?: boolean): Promise<{ rows: unknown[]; changes: number }>;
   close(): Promise<void>;
+}
+
+/**
+ * The engine of one open transaction `trx` of `root`. `lock` takes one key's lock for the rest
+ * of the transaction (SQLite's transaction already holds the only write lock there is).
+ */
+export function transactionEngine(root: Pick<Engine, 'insertionOrder' | 'skipLocked' | 'bytewise'>, trx: Db, lock: (trx: Db, key: string) => Promise<void>): Engine {
+  const tx: Engine = {
+    insertionOrder: root.insertionOrder,
+    skipLocked: root.skipLocked,
+    bytewise: root.bytewise,
+    db: trx,
+    async transaction(keys, fn) {
+      for (const key of keys) await lock(trx, key);
+      return fn(tx);
+    },
+    serialized: (keys, fn) => tx.transaction(keys, (t) => fn(t.db)),
+    async query(text, parameters) {
+      const r = await trx.executeQuery(CompiledQuery.raw(text, [...parameters]));
+      return { rows: r.rows as unknown[], changes: Number(r.numAffectedRows ?? 0) };
+    },
+    close: () => Promise.reject(new TypeError('close: a transaction is not the repository; close the repository itself')),
+  };
+  return tx;
 }

@@ -543,6 +543,63 @@ export function describeRepositoryContract(name: string, makeHarness: () => Repo
       });
     });
 
+    describe('units of work', () => {
+      it('commits every write of a unit together, and reads its own writes before that', async () => {
+        const d = makeDevice(user.id);
+        const c = makeChallenge(user.id);
+        const seen = await repo.atomically(async (tx) => {
+          await tx.createDevice(d);
+          await tx.createChallenge(c);
+          await tx.appendAudit({ id: id('e'), at: T0, actorId: user.id, actorUpn: user.upn, action: 'device.registered', targetType: 'device', targetId: d.id, before: null, after: null, ip: '', correlationId: null });
+          return { device: await tx.getDevice(d.id), pending: await tx.listPendingForDevice(d, T0) };
+        });
+        expect(seen).toEqual({ device: d, pending: [c] });
+        expect(await repo.getDevice(d.id)).toEqual(d);
+        expect(await repo.getChallenge(c.id)).toEqual(c);
+        expect(await repo.listAudit({ limit: 10, targetId: d.id })).toHaveLength(1);
+      });
+
+      it('writes nothing when the unit throws half-way, however deep in nested units', async () => {
+        const d = makeDevice(user.id);
+        const c = makeChallenge(user.id);
+        const failure = new Error('disk on fire');
+        await expect(
+          repo.atomically(async (tx) => {
+            await tx.createDevice(d);
+            await tx.atomically(async (inner) => {
+              await inner.createChallenge(c);
+              await inner.updateUser(user.id, { displayName: 'Changed' });
+            });
+            await tx.replaceTap(makeTap(user.id));
+            throw failure;
+          }),
+        ).rejects.toBe(failure);
+        expect(await repo.getDevice(d.id)).toBeNull();
+        expect(await repo.getChallenge(c.id)).toBeNull();
+        expect(await repo.getUserTap(user.id)).toBeNull();
+        expect(await repo.getUser(user.id)).toEqual(user);
+        // The repository is still usable afterwards.
+        await repo.createDevice(d);
+        expect(await repo.getDevice(d.id)).toEqual(d);
+      });
+
+      it('lets exactly the limit through when many units count and then insert under one key', async () => {
+        const limit = 3;
+        const admitted = await winners(30, () =>
+          repo.atomically(
+            async (tx) => {
+              if ((await tx.challengeStats(user.id, 0, T0)).created >= limit) return false;
+              await tx.createChallenge(makeChallenge(user.id));
+              return true;
+            },
+            { exclusive: [`test.throttle:${user.id}`] },
+          ),
+        );
+        expect(admitted).toBe(limit);
+        expect((await repo.challengeStats(user.id, 0, T0)).created).toBe(limit);
+      });
+    });
+
     describe('reopening', () => {
       it('runs the migrations again without harm and keeps every record', async () => {
         const d = makeDevice(user.id);

@@ -144,5 +144,15 @@ export interface Repository {
   appendOutbox(message: OutboxMessage): Promise<void>;
   listOutbox(filter: { channel?: OutboxMessage['channel']; to?: string; limit: number }): Promise<OutboxMessage[]>;
 
+  /**
+   * A unit of work: runs `fn` with these stores over one transaction, so that its writes commit
+   * together, or none of them when `fn` throws (a crash mid-way leaves nothing half-written).
+   * With `exclusive`, no other unit of work naming one of those keys runs at the same time on
+   * any instance, so a count and the write it allows cannot be raced. Inside `fn` use `tx` only
+   * (on SQLite the repository itself waits for the transaction to end); `tx.atomically` joins
+   * the same transaction and takes its keys there.
+   */
+  atomically<T>(fn: (tx: Repository) => Promise<T>, opts?: { exclusive?: readonly string[] }): Promise<T>;
+
   close(): Promise<void>;
 }

@@ -1,5 +1,6 @@
 // The Repository, composed of one store per noun over one engine. The stores share every
-// query; the engine brings what SQLite and PostgreSQL cannot share (engine.ts).
+// query; the engine brings what SQLite and PostgreSQL cannot share (engine.ts). A unit of
+// work composes the same stores over the engine of one transaction.
 import type { Repository } from './repository.ts';
 import type { Engine } from './engine.ts';
 import { settingsStore } from './stores/settings.ts';
@@ -39,6 +40,7 @@ export function composeRepository(engine: Engine): Repository {
     ...smsCodesStore(engine),
     ...outboxStore(engine),
     ...retentionStore(engine),
+    atomically: (fn, opts) => engine.transaction(opts?.exclusive ?? [], (tx) => fn(composeRepository(tx))),
     close: () => engine.close(),
   };
 }

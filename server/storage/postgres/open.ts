@@ -7,6 +7,7 @@ import type { Repository } from '../repository.ts';
 import type { Schema } from '../schema.ts';
 import { migrations } from '../migrations.ts';
 import { composeRepository } from '../stores.ts';
+import { transactionEngine, type Db, type Engine } from '../engine.ts';
 
 const SCHEMA_RE = /^[a-z_][a-z0-9_]*$/;
 /** Any constant will do; it only has to be the same for every instance. */
@@ -37,23 +38,23 @@ export async function openPostgres(opts: PostgresOptions): Promise<PostgresRepos
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   // Each text gets a name, under which every connection parses and plans it once.
   const names = new Map<string, string>();
+  const shared = { insertionOrder: 'seq', skipLocked: true, bytewise: 'C' } as const;
+  // Transaction-scoped advisory locks, taken in the order given, serialise every instance.
+  const lock = async (trx: Db, key: string) => {
+    await sql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(trx);
+  };
+  const transaction: Engine['transaction'] = (keys, fn) => db.transaction().execute((trx) => transactionEngine(shared, trx, lock).transaction(keys, fn));
   const repo = composeRepository({
+    ...shared,
     db,
-    // Transaction-scoped advisory locks, taken in the order given, serialise every instance.
-    serialized: (keys, fn) =>
-      db.transaction().execute(async (trx) => {
-        for (const key of keys) await sql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(trx);
-        return fn(trx);
-      }),
+    transaction,
+    serialized: (keys, fn) => transaction(keys, (tx) => fn(tx.db)),
     async query(text, parameters) {
       let name = names.get(text);
       if (name === undefined) names.set(text, (name = `pushkey_${names.size + 1}`));
       const r = await pool.query({ name, text, values: [...parameters] });
       return { rows: r.rows, changes: r.rowCount ?? 0 };
     },
-    insertionOrder: 'seq',
-    skipLocked: true,
-    bytewise: 'C',
     // Kysely's destroy ends the pool.
     close: () => db.destroy(),
   });

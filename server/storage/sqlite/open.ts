@@ -4,7 +4,7 @@
 import Database from 'better-sqlite3';
 import { CompiledQuery, Kysely, SqliteDialect, sql } from 'kysely';
 import type { Repository } from '../repository.ts';
-import type { Db } from '../engine.ts';
+import { transactionEngine, type Db, type Engine } from '../engine.ts';
 import type { Schema } from '../schema.ts';
 import { migrations } from '../migrations.ts';
 import { composeRepository } from '../stores.ts';
@@ -27,9 +27,15 @@ export function openSqlite(opts: SqliteOptions): Repository {
   // Kysely's driver holds the one connection for a whole transaction (its mutex), so the
   // stores' transactions are atomic although better-sqlite3 itself is synchronous.
   const kysely = new Kysely<Schema>({ dialect: new SqliteDialect({ database: statements }) });
+  const shared = { insertionOrder: 'rowid', skipLocked: false, bytewise: 'BINARY' } as const;
+  // One file has one write lock, and every transaction takes it first (BEGIN IMMEDIATE): the
+  // keys need no lock of their own.
+  const transaction: Engine['transaction'] = (keys, fn) => immediate(kysely, (trx) => transactionEngine(shared, trx, async () => {}).transaction(keys, fn));
   return composeRepository({
+    ...shared,
     db: kysely,
-    serialized: (_keys, fn) => immediate(kysely, fn),
+    transaction,
+    serialized: (keys, fn) => transaction(keys, (tx) => fn(tx.db)),
     async query(text, parameters, first) {
       // While a transaction holds the one connection, a statement run on it directly would
       // join that transaction: wait for it through the driver's mutex like any other query.
@@ -43,9 +49,6 @@ export function openSqlite(opts: SqliteOptions): Repository {
       const row: unknown = s.get(parameters);
       return { rows: row === undefined ? [] : [row], changes: 0 };
     },
-    insertionOrder: 'rowid',
-    skipLocked: false,
-    bytewise: 'BINARY',
     close: () => kysely.destroy(),
   });
 }

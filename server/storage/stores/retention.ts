@@ -5,10 +5,10 @@ import type { Engine } from '../engine.ts';
 
 const count = (r: DeleteResult): number => Number(r.numDeletedRows);
 
-export function retentionStore({ db }: Engine): Pick<Repository, 'purge'> {
+export function retentionStore({ transaction }: Engine): Pick<Repository, 'purge'> {
   return {
     purge(cutoff, now) {
-      return db.transaction().execute(async (trx) => {
+      return transaction([], async ({ db: trx }) => {
         const older = async (table: 'signins' | 'audit' | 'alerts' | 'outbox', before: number) => count(await trx.deleteFrom(table).where('at', '<', before).executeTakeFirstOrThrow());
         const expired = async (table: 'flows' | 'challenges' | 'activations' | 'webauthn_challenges' | 'sms_codes', before: number) =>
           count(await trx.deleteFrom(table).where('expires_at', '<', before).executeTakeFirstOrThrow());
