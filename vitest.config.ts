@@ -26,9 +26,6 @@ export default defineConfig({
           include: ['tests/e2e/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
-          // A browser test that times out on a loaded 2-core machine gets one more try; a
-          // real failure fails twice. Every retry is printed in the run's output.
-          retry: 1,
           sequence: { groupOrder: 1 },
         },
       },

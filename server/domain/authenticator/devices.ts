@@ -9,17 +9,10 @@ import type { Deps } from '../deps.ts';
 import { forgetDeviceKey, verifyDeviceSignature } from './device-keys.ts';
 import { authenticatorRights, getAuthenticatorPolicy } from '../policies/policy.ts';
 import type { Device, User } from '../types.ts';
+import type { DeviceView } from '../../../protocol/http/me.ts';
 import { checkPassword } from '../users/users.ts';
 
-export interface DeviceView {
-  id: string;
-  name: string;
-  passwordless: boolean;
-  clientVersion: string;
-  createdAt: number;
-  lastUsedAt: number | null;
-  revokedAt: number | null;
-}
+/** A device as people see it (the API's DeviceView): never its key. */
 export const deviceView = (dev: Device): DeviceView => ({
   id: dev.id,
   name: dev.name,
