@@ -17,7 +17,13 @@ describe('configuration', () => {
       sqliteSynchronous: 'NORMAL',
       sessionIdleMs: 30 * 60_000,
       sessionAbsoluteMs: 12 * 3_600_000,
+      channelOrigins: ['chrome-extension://*', 'moz-extension://*'],
     });
+  });
+
+  it('reads the device channel origins, and names an entry that is not one', () => {
+    expect(loadConfig({ CHANNEL_ORIGINS: 'chrome-extension://abcdefghijklmnopabcdefghijklmnop' }).channelOrigins).toEqual(['chrome-extension://abcdefghijklmnopabcdefghijklmnop']);
+    expect(() => loadConfig({ CHANNEL_ORIGINS: 'https://evil.example/path' })).toThrow(/CHANNEL_ORIGINS: "https:\/\/evil.example\/path"/);
   });
 
   it('reads each key from the environment', () => {

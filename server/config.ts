@@ -3,6 +3,7 @@
 import * as v from 'valibot';
 import path from 'node:path';
 import { Origin } from '../protocol/fields.ts';
+import { DEFAULT_CHANNEL_ORIGINS, parseChannelOrigins } from './transport/push/channel-origins.ts';
 
 // Decimal digits only: Number() would also take " " (0: a random port), "0x10" and "1e3".
 const Digits = (name: string) => v.pipe(v.string(), v.regex(/^\d{1,9}$/, `${name} must be a whole number`), v.transform(Number));
@@ -24,6 +25,7 @@ const Env = v.object({
   ALERT_WEBHOOK_URL: v.optional(v.pipe(v.string(), v.url('ALERT_WEBHOOK_URL must be a URL'))),
   SMS_WEBHOOK_URL: v.optional(v.pipe(v.string(), v.url('SMS_WEBHOOK_URL must be a URL'))),
   GEOIP_CSV: v.optional(v.string()),
+  CHANNEL_ORIGINS: v.optional(v.string()),
 });
 
 export interface Config {
@@ -44,6 +46,8 @@ export interface Config {
   smsWebhookUrl: string | null;
   /** A "cidr,label" file mapping IP ranges to locations. */
   geoIpCsv: string | null;
+  /** Origins besides the server's own that may open the device channel (exact, or scheme://*). */
+  channelOrigins: readonly string[];
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -69,5 +73,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     alertWebhookUrl: e.ALERT_WEBHOOK_URL ?? null,
     smsWebhookUrl: e.SMS_WEBHOOK_URL ?? null,
     geoIpCsv: e.GEOIP_CSV ? path.resolve(e.GEOIP_CSV) : null,
+    channelOrigins: e.CHANNEL_ORIGINS ? parseChannelOrigins(e.CHANNEL_ORIGINS) : DEFAULT_CHANNEL_ORIGINS,
   };
 }

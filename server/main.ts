@@ -42,7 +42,7 @@ const deps = await buildDeps({
 });
 // Several instances on one PostgreSQL database share their rate limits there.
 const limiters = defaultLimiters(postgres ? { kind: 'postgres', pool: postgres.pool } : { kind: 'memory' });
-const app = createApp(deps, { trustProxy: config.trustProxy, extraRoutes: serveStatic, limiters });
+const app = createApp(deps, { trustProxy: config.trustProxy, extraRoutes: serveStatic, limiters, channel: { allowedOrigins: config.channelOrigins } });
 const server = createServer();
 app.attach(server);
 

@@ -14,6 +14,7 @@ import { pendingFor } from '../../domain/authenticator/challenges.ts';
 import type { Deps } from '../../domain/deps.ts';
 import { authenticateDevice } from '../../domain/authenticator/devices.ts';
 import type { BusEvent } from '../../domain/authenticator/push-bus.ts';
+import { channelOriginAllowed, DEFAULT_CHANNEL_ORIGINS } from './channel-origins.ts';
 
 export const CHANNEL_PATH = '/api/device/channel';
 
@@ -23,8 +24,10 @@ export interface ChannelOptions {
   authTimeoutMs: number;
   /** Devices per socket (accounts of one server in one extension). */
   maxDevicesPerSocket: number;
+  /** Origins besides the server's own that may open the channel (channel-origins.ts). */
+  allowedOrigins: readonly string[];
 }
-export const DEFAULT_CHANNEL_OPTIONS: ChannelOptions = { pingIntervalMs: 20_000, authTimeoutMs: 10_000, maxDevicesPerSocket: 20 };
+export const DEFAULT_CHANNEL_OPTIONS: ChannelOptions = { pingIntervalMs: 20_000, authTimeoutMs: 10_000, maxDevicesPerSocket: 20, allowedOrigins: DEFAULT_CHANNEL_ORIGINS };
 
 export interface Channel {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
@@ -126,6 +129,11 @@ export function createChannel(d: Deps, opts: ChannelOptions = DEFAULT_CHANNEL_OP
 
   return {
     handleUpgrade(req, socket, head) {
+      if (!channelOriginAllowed(req.headers.origin, d.origin, opts.allowedOrigins)) {
+        const body = JSON.stringify({ error: 'forbidden', message: `The device channel does not accept connections from ${req.headers.origin}.` });
+        socket.end(`HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+        return;
+      }
       wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
     },
     connectedDevices: () => byDevice.size,
