@@ -1,7 +1,6 @@
 // createApp(deps) builds the HTTP app and the device channel; it never listens.
 // main.ts (and tests, on port 0) own the server.
 import express, { type Express } from 'express';
-import helmet from 'helmet';
 import type { Server } from 'node:http';
 import type { Deps } from './domain/deps.ts';
 import { mountApi } from './transport/http/api.ts';
@@ -12,6 +11,7 @@ import type { HttpDeps } from './transport/http/http-deps.ts';
 import { requestLogger } from './transport/http/logging.ts';
 import { refuseCrossOrigin } from './transport/http/cross-origin.ts';
 import { defaultLimiters, type Limiters } from './transport/http/rate-limit.ts';
+import { noStore, securityHeaders } from './transport/http/security-headers.ts';
 import { attachChannel, createChannel, DEFAULT_CHANNEL_OPTIONS, type Channel, type ChannelOptions } from './transport/push/channel.ts';
 
 export interface AppOptions {
@@ -43,10 +43,8 @@ export function createApp(deps: Deps, opts: AppOptions = {}): App {
   app.disable('x-powered-by');
   app.set('trust proxy', opts.trustProxy ?? false);
   app.use(requestLogger(deps.log));
-  // helmet's default CSP asks browsers to upgrade every request to https. Served over plain
-  // http (a classroom lab on a LAN address) that would load no script or style at all, so the
-  // directive is kept only when the public origin is https.
-  app.use(helmet(d.secureCookies ? {} : { contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
+  app.use(securityHeaders(d.secureCookies));
+  app.use('/api', noStore);
   // Every cookie-authenticated API, before its body is even read; /api/device is signed instead and called cross-origin.
   app.use(['/api/tenant', '/api/signin', '/api/me', '/api/admin'], refuseCrossOrigin(deps.origin));
   app.use(express.json({ limit: '16kb' }));
