@@ -4,6 +4,9 @@ import { expect } from 'vitest';
 import { HttpClient, signIn, type TestServer } from './server.ts';
 import { SoftDevice } from './soft-device.ts';
 
+/** What these steps need of a server: a test server, or one instance of a cluster. */
+export type Served = Pick<TestServer, 'origin' | 'users' | 'clock'>;
+
 export interface EnrolledUser {
   name: string;
   upn: string;
@@ -15,7 +18,7 @@ export interface EnrolledUser {
 
 /** Signs `name` in, creates an activation and enrolls a SoftDevice on the server clock. */
 export async function enrollUser(
-  srv: TestServer,
+  srv: Served,
   name: string,
   opts: { connect?: boolean; deviceName?: string; me?: HttpClient; capabilities?: string[] } = {},
 ): Promise<EnrolledUser> {
@@ -44,7 +47,7 @@ export interface BrowserSignIn {
 }
 
 /** A fresh browser types the user name. */
-export async function startSignIn(srv: TestServer, upn: string): Promise<BrowserSignIn> {
+export async function startSignIn(srv: Served, upn: string): Promise<BrowserSignIn> {
   const browser = new HttpClient(srv.origin);
   const start = await browser.post('/api/signin/start', { username: upn });
   expect(start.status).toBe(200);
@@ -59,7 +62,7 @@ export interface PendingPush extends BrowserSignIn {
 }
 
 /** "Use an app instead": the browser gets a number, the device a push. */
-export async function startPasswordless(srv: TestServer, upn: string): Promise<PendingPush> {
+export async function startPasswordless(srv: Served, upn: string): Promise<PendingPush> {
   const s = await startSignIn(srv, upn);
   const pl = await s.browser.post('/api/signin/passwordless', { flowId: s.flowId });
   expect(pl.status, JSON.stringify(pl.body)).toBe(200);
@@ -67,7 +70,7 @@ export async function startPasswordless(srv: TestServer, upn: string): Promise<P
 }
 
 /** Password, then the push MFA the policy asks for. */
-export async function startPasswordThenPush(srv: TestServer, upn: string, password: string): Promise<PendingPush> {
+export async function startPasswordThenPush(srv: Served, upn: string, password: string): Promise<PendingPush> {
   const s = await startSignIn(srv, upn);
   const pw = await s.browser.post('/api/signin/password', { flowId: s.flowId, password });
   expect(pw.body.status, JSON.stringify(pw.body)).toBe('mfa_required');

@@ -9,6 +9,7 @@ import { createApp, type App } from '../../server/app.ts';
 import type { Clock, Deps } from '../../server/domain/deps.ts';
 import { seedDemoTenant } from '../../server/seed.ts';
 import { openPostgres } from '../../server/storage/postgres/open.ts';
+import type { Repository } from '../../server/storage/repository.ts';
 import { defaultLimiters, noLimiters } from '../../server/transport/http/rate-limit.ts';
 import { postgresBus } from '../../server/transport/push/pg-bus.ts';
 import { buildDeps } from '../../server/wiring.ts';
@@ -35,7 +36,15 @@ export interface Cluster {
  * `sharedLimits`: the production rate limits, counted in the database for all instances; otherwise none.
  * `applicationName`: every connection of the cluster says it (pg_stat_activity), so a test can end exactly its own.
  */
-export async function startCluster(opts: { name: string; count?: number; clock: Clock; sharedLimits?: boolean; applicationName?: string }): Promise<Cluster> {
+export async function startCluster(opts: {
+  name: string;
+  count?: number;
+  clock: Clock;
+  sharedLimits?: boolean;
+  applicationName?: string;
+  /** What each instance's domain gets instead of its repository (a test's fault injector). */
+  wrapRepository?: (repo: Repository) => Repository;
+}): Promise<Cluster> {
   const schema = `pk_${opts.name}_${process.pid}_${Date.now().toString(36)}`;
   const url = opts.applicationName ? `${DATABASE_URL}${DATABASE_URL.includes('?') ? '&' : '?'}application_name=${opts.applicationName}` : DATABASE_URL;
   const instances: Instance[] = [];
@@ -45,7 +54,7 @@ export async function startCluster(opts: { name: string; count?: number; clock: 
     const at = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const repo = await openPostgres({ connectionString: url, schema });
     const bus = await postgresBus(url, pino({ level: 'silent' }), schema);
-    const deps = await buildDeps({ repo, bus, origin: instances[0]?.url ?? at, clock: opts.clock });
+    const deps = await buildDeps({ repo: opts.wrapRepository?.(repo) ?? repo, bus, origin: instances[0]?.url ?? at, clock: opts.clock });
     const app = createApp(deps, { limiters: opts.sharedLimits ? defaultLimiters({ kind: 'postgres', pool: repo.pool }) : noLimiters() });
     app.attach(server);
     instances.push({ url: at, deps, app, server });

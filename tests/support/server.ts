@@ -21,6 +21,9 @@ import { DEFAULT_MONITORING_POLICY, setMonitoringPolicy, type MonitoringPolicy }
 export { ManualClock };
 
 export const demoPassword = (name: string) => `${name}-Passw0rd!`;
+/** The seeded demo users by short name, with their known passwords. */
+export const demoUsers = (): Record<string, { upn: string; password: string }> =>
+  Object.fromEntries(DEMO_USERS.map((u) => [u.name, { upn: demoUpn(u.name), password: demoPassword(u.name) }]));
 export type DemoName = (typeof DEMO_USERS)[number]['name'];
 export const demoUpn = (name: string) => `${name}@${DEMO_DOMAIN}`;
 
@@ -77,7 +80,7 @@ export async function startServer(opts: {
     setAuthenticatorPolicy(repo, { ...(await getAuthenticatorPolicy(repo)), ...patch });
   if (opts.policy) await setPolicy(opts.policy);
   await setMonitoringPolicy(repo, { ...DEFAULT_MONITORING_POLICY, throttleOutstanding: 20, throttlePerWindow: 500, ...opts.monitoring });
-  const users = Object.fromEntries(DEMO_USERS.map((u) => [u.name, { upn: demoUpn(u.name), password: demoPassword(u.name) }]));
+  const users = demoUsers();
   return {
     origin,
     repo,

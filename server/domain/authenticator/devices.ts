@@ -6,6 +6,7 @@ import { commandBytes } from '../../../protocol/signed-bytes.ts';
 import { actorOf, audit, type Actor } from '../monitoring/audit.ts';
 import { buildPush, createChallenge, pendingFor, withdrawUnanswerable, type RequestContext } from './challenges.ts';
 import type { Deps } from '../deps.ts';
+import { atomically } from '../unit-of-work.ts';
 import { forgetDeviceKey, verifyDeviceSignature } from './device-keys.ts';
 import { authenticatorRights, getAuthenticatorPolicy } from '../policies/policy.ts';
 import type { Device, User } from '../types.ts';
@@ -84,15 +85,18 @@ export async function runCommand(d: Deps, cmd: DeviceCommand, ctx: RequestContex
 
 /** Revokes a device: its key stops verifying, its socket is closed, and it leaves every list of active methods. */
 export async function revokeDevice(d: Deps, actor: Actor, deviceId: string): Promise<void> {
-  const device = await d.repo.getDevice(deviceId);
-  if (!device) throw new PushkeyError('not_found', 'No such authenticator.');
-  if (device.revokedAt !== null) return;
-  await d.repo.updateDevice(device.id, { revokedAt: d.clock.now(), passwordless: false });
-  forgetDeviceKey(device.id);
-  d.bus.publish({ type: 'revoked', deviceId: device.id });
-  await audit(d, actor, 'device.revoked', { type: 'device', id: device.id }, deviceView(device), null);
-  const owner = await d.repo.getUser(device.userId);
-  if (owner) await notifyUser(d, actor, owner, `The Authenticator app “${device.name}” was removed from your account`);
+  // The socket closes (bus) once revocation, audit entry and notice are committed together.
+  await atomically(d, async (tx) => {
+    const device = await tx.repo.getDevice(deviceId);
+    if (!device) throw new PushkeyError('not_found', 'No such authenticator.');
+    if (device.revokedAt !== null) return;
+    await tx.repo.updateDevice(device.id, { revokedAt: d.clock.now(), passwordless: false });
+    tx.bus.publish({ type: 'revoked', deviceId: device.id });
+    await audit(tx, actor, 'device.revoked', { type: 'device', id: device.id }, deviceView(device), null);
+    const owner = await tx.repo.getUser(device.userId);
+    if (owner) await notifyUser(tx, actor, owner, `The Authenticator app “${device.name}” was removed from your account`);
+  });
+  forgetDeviceKey(deviceId);
 }
 
 /**
@@ -108,7 +112,9 @@ export async function renameDevice(d: Deps, actor: Actor, user: User, deviceId: 
   const clash = devices.find((x) => x.id !== device.id && x.revokedAt === null && x.name.localeCompare(name, undefined, { sensitivity: 'accent' }) === 0);
   if (clash) throw new PushkeyError('conflict', `Another of your authenticators is already named “${clash.name}”. Choose a name that tells them apart.`);
   if (device.name === name) return deviceView(device);
-  await d.repo.updateDevice(device.id, { name });
-  await audit(d, actor, 'device.renamed', { type: 'device', id: device.id }, { name: device.name }, { name });
+  await atomically(d, async (tx) => {
+    await tx.repo.updateDevice(device.id, { name });
+    await audit(tx, actor, 'device.renamed', { type: 'device', id: device.id }, { name: device.name }, { name });
+  });
   return deviceView({ ...device, name });
 }

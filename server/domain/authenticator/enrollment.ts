@@ -11,6 +11,7 @@ import { compareVersions } from '../../../protocol/version.ts';
 import { actorOf, audit } from '../monitoring/audit.ts';
 import { assertMayRegister, notifyUser } from '../methods/registration.ts';
 import { hashSecret, newId, type Deps } from '../deps.ts';
+import { atomically } from '../unit-of-work.ts';
 import { verifyWithRawKey } from './device-keys.ts';
 import { authenticatorRights, getAuthenticatorPolicy } from '../policies/policy.ts';
 import type { Activation, Device, Session, User } from '../types.ts';
@@ -69,27 +70,32 @@ export async function enroll(d: Deps, req: EnrollRequest, ip: string): Promise<E
   const now = d.clock.now();
   // Hashed in its canonical form, however it was typed (the parser already reads it so).
   const typed = readActivationCode(req.code);
-  const activation = 'code' in typed ? await d.repo.consumeActivation(hashSecret(typed.code), now) : null;
-  if (!activation) throw new PushkeyError('code_invalid', 'This activation code has expired or was already used. Generate a new QR code.');
-  const user = await d.repo.getUser(activation.userId);
-  if (!user || user.disabled) throw new PushkeyError('code_invalid', 'This activation code is no longer valid.');
-  const device: Device = {
-    id: newId(d),
-    userId: user.id,
-    publicKey: req.publicKey,
-    name: req.deviceName,
-    clientVersion: req.clientVersion,
-    capabilities: req.capabilities,
-    passwordless: false,
-    createdAt: now,
-    lastUsedAt: null,
-    revokedAt: null,
-    lastCommandAt: 0,
-  };
-  await d.repo.createDevice(device);
-  await d.repo.setActivationDevice(activation.id, device.id);
-  await audit(d, actorOf(user, ip), 'device.registered', { type: 'device', id: device.id }, null, { name: device.name, clientVersion: device.clientVersion }, activation.id);
-  await notifyUser(d, actorOf(user, ip), user, `The Authenticator app “${device.name}” was added to your account`);
+  // Code spent, device, its link to the code, audit entry and notice: all or nothing, so a crash
+  // mid-way never leaves an active device the user was not told of.
+  const { user, device } = await atomically(d, async (tx) => {
+    const activation = 'code' in typed ? await tx.repo.consumeActivation(hashSecret(typed.code), now) : null;
+    if (!activation) throw new PushkeyError('code_invalid', 'This activation code has expired or was already used. Generate a new QR code.');
+    const user = await tx.repo.getUser(activation.userId);
+    if (!user || user.disabled) throw new PushkeyError('code_invalid', 'This activation code is no longer valid.');
+    const device: Device = {
+      id: newId(d),
+      userId: user.id,
+      publicKey: req.publicKey,
+      name: req.deviceName,
+      clientVersion: req.clientVersion,
+      capabilities: req.capabilities,
+      passwordless: false,
+      createdAt: now,
+      lastUsedAt: null,
+      revokedAt: null,
+      lastCommandAt: 0,
+    };
+    await tx.repo.createDevice(device);
+    await tx.repo.setActivationDevice(activation.id, device.id);
+    await audit(tx, actorOf(user, ip), 'device.registered', { type: 'device', id: device.id }, null, { name: device.name, clientVersion: device.clientVersion }, activation.id);
+    await notifyUser(tx, actorOf(user, ip), user, `The Authenticator app “${device.name}” was added to your account`);
+    return { user, device };
+  });
   return {
     type: 'enrolled',
     origin: d.origin,

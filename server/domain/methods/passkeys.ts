@@ -7,6 +7,7 @@ import type { PasskeyView } from '../../../protocol/http/methods.ts';
 import { toB64u } from '../../../protocol/encoding.ts';
 import { actorOf, type Actor } from '../monitoring/audit.ts';
 import { newId, type Deps } from '../deps.ts';
+import { atomically } from '../unit-of-work.ts';
 import { tenantName } from '../authenticator/enrollment.ts';
 import { getPasskeyPolicy, targets } from './method-policy.ts';
 import { assertMayRegister, methodChanged } from './registration.ts';
@@ -76,7 +77,6 @@ export async function finishPasskeyRegistration(d: Deps, session: Session, user:
   if (!targets(policy, user)) throw new PushkeyError('method_not_allowed', 'Your organization does not allow passkeys for your account.');
   const ceremony = await takeCeremony(d, input.ceremonyId, 'register', { userId: user.id });
   const cred = await verifyRegistration(await rp(d), input.response, ceremony.challenge, policy.userVerification === 'required');
-  if (await d.repo.getPasskeyByCredentialId(cred.credentialId)) throw new PushkeyError('conflict', 'This passkey is already registered.');
   const passkey: Passkey = {
     id: newId(d),
     userId: user.id,
@@ -90,35 +90,42 @@ export async function finishPasskeyRegistration(d: Deps, session: Session, user:
     createdAt: d.clock.now(),
     lastUsedAt: null,
   };
-  await d.repo.createPasskey(passkey);
   const view = passkeyView(passkey);
-  await methodChanged(d, actorOf(user, ip), user, {
-    action: 'passkey.added',
-    target: { type: 'passkey', id: passkey.id },
-    after: view,
-    notice: `A passkey named “${passkey.name}” was added to your account`,
+  await atomically(d, async (tx) => {
+    if (await tx.repo.getPasskeyByCredentialId(cred.credentialId)) throw new PushkeyError('conflict', 'This passkey is already registered.');
+    await tx.repo.createPasskey(passkey);
+    await methodChanged(tx, actorOf(user, ip), user, {
+      action: 'passkey.added',
+      target: { type: 'passkey', id: passkey.id },
+      after: view,
+      notice: `A passkey named “${passkey.name}” was added to your account`,
+    });
   });
   return view;
 }
 
 export async function deletePasskey(d: Deps, actor: Actor, user: User, passkeyId: string): Promise<void> {
-  const passkey = (await d.repo.listUserPasskeys(user.id)).find((p) => p.id === passkeyId);
-  if (!passkey) throw new PushkeyError('not_found', 'No such passkey.');
-  if (!(await d.repo.deletePasskey(passkey.id))) return;
-  await methodChanged(d, actor, user, {
-    action: 'passkey.deleted',
-    target: { type: 'passkey', id: passkey.id },
-    before: passkeyView(passkey),
-    notice: `The passkey “${passkey.name}” was deleted from your account`,
+  await atomically(d, async (tx) => {
+    const passkey = (await tx.repo.listUserPasskeys(user.id)).find((p) => p.id === passkeyId);
+    if (!passkey) throw new PushkeyError('not_found', 'No such passkey.');
+    if (!(await tx.repo.deletePasskey(passkey.id))) return;
+    await methodChanged(tx, actor, user, {
+      action: 'passkey.deleted',
+      target: { type: 'passkey', id: passkey.id },
+      before: passkeyView(passkey),
+      notice: `The passkey “${passkey.name}” was deleted from your account`,
+    });
   });
 }
 
 export async function renamePasskey(d: Deps, actor: Actor, user: User, passkeyId: string, name: string): Promise<PasskeyView> {
   const passkey = (await d.repo.listUserPasskeys(user.id)).find((p) => p.id === passkeyId);
   if (!passkey) throw new PushkeyError('not_found', 'No such passkey.');
-  await d.repo.updatePasskey(passkey.id, { name });
   const after = passkeyView({ ...passkey, name });
-  await methodChanged(d, actor, user, { action: 'passkey.renamed', target: { type: 'passkey', id: passkey.id }, before: passkeyView(passkey), after, notice: `Your passkey “${passkey.name}” was renamed “${name}”` });
+  await atomically(d, async (tx) => {
+    await tx.repo.updatePasskey(passkey.id, { name });
+    await methodChanged(tx, actor, user, { action: 'passkey.renamed', target: { type: 'passkey', id: passkey.id }, before: passkeyView(passkey), after, notice: `Your passkey “${passkey.name}” was renamed “${name}”` });
+  });
   return after;
 }
 

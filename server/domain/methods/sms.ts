@@ -8,6 +8,7 @@ import type { PhoneView, SentCode } from '../../../protocol/http/methods.ts';
 import { PushkeyError } from '../../../protocol/errors.ts';
 import { actorOf, type Actor } from '../monitoring/audit.ts';
 import { hashSecret, newId, type Deps } from '../deps.ts';
+import { atomically } from '../unit-of-work.ts';
 import { getSmsPolicy, targets } from './method-policy.ts';
 import { assertMayRegister, methodChanged } from './registration.ts';
 import type { OutboxMessage, Phone, Session, SmsCode, User } from '../types.ts';
@@ -128,27 +129,31 @@ export async function verifyPhone(d: Deps, session: Session, user: User, codeId:
   const row = await checkCode(d, user, codeId, code, { purpose: 'verify', flowId: null });
   if (row.phone !== phone.number) throw new PushkeyError('code_invalid', 'That code was sent to another number. Send a new code.');
   const now = d.clock.now();
-  await d.repo.updatePhone(user.id, { verifiedAt: now });
   const view = phoneView({ ...phone, verifiedAt: now });
-  await methodChanged(d, actorOf(user, ip), user, {
-    action: 'phone.added',
-    target: { type: 'user', id: user.id },
-    after: { number: view.masked },
-    notice: `The phone number ${view.masked} was added to your account as a sign-in method`,
+  await atomically(d, async (tx) => {
+    await tx.repo.updatePhone(user.id, { verifiedAt: now });
+    await methodChanged(tx, actorOf(user, ip), user, {
+      action: 'phone.added',
+      target: { type: 'user', id: user.id },
+      after: { number: view.masked },
+      notice: `The phone number ${view.masked} was added to your account as a sign-in method`,
+    });
   });
   return view;
 }
 
 export async function removePhone(d: Deps, actor: Actor, user: User): Promise<void> {
-  const phone = await d.repo.getUserPhone(user.id);
-  if (!phone) throw new PushkeyError('not_found', 'There is no phone number on this account.');
-  if (!(await d.repo.deleteUserPhone(user.id))) return;
-  if (!phone.verifiedAt) return; // an unverified number was never a method: nothing to announce
-  await methodChanged(d, actor, user, {
-    action: 'phone.removed',
-    target: { type: 'user', id: user.id },
-    before: { number: maskNumber(phone.number) },
-    notice: `The phone number ${maskNumber(phone.number)} was removed from your account`,
+  await atomically(d, async (tx) => {
+    const phone = await tx.repo.getUserPhone(user.id);
+    if (!phone) throw new PushkeyError('not_found', 'There is no phone number on this account.');
+    if (!(await tx.repo.deleteUserPhone(user.id))) return;
+    if (!phone.verifiedAt) return; // an unverified number was never a method: nothing to announce
+    await methodChanged(tx, actor, user, {
+      action: 'phone.removed',
+      target: { type: 'user', id: user.id },
+      before: { number: maskNumber(phone.number) },
+      notice: `The phone number ${maskNumber(phone.number)} was removed from your account`,
+    });
   });
 }
 

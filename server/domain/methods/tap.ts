@@ -7,6 +7,7 @@ import { audit, type Actor } from '../monitoring/audit.ts';
 import { raiseAlert } from '../monitoring/monitoring.ts';
 import { notifyUser } from './registration.ts';
 import { newId, type Deps } from '../deps.ts';
+import { atomically } from '../unit-of-work.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import { getTapPolicy } from '../policies/policy.ts';
 import type { Tap, User } from '../types.ts';
@@ -52,11 +53,14 @@ export async function issueTap(d: Deps, actor: Actor, user: User, input: IssueTa
     usedAt: null,
     createdBy: actor.upn,
   };
-  await d.repo.replaceTap(tap);
   const view = tapView(tap, now);
-  await audit(d, actor, 'tap.issued', { type: 'user', id: user.id }, null, view);
-  await raiseAlert(d, 'tap_issued', user, `Temporary Access Pass issued by ${actor.upn}, valid until ${new Date(tap.expiresAt).toISOString()}`);
-  await notifyUser(d, actor, user, `A Temporary Access Pass valid until ${new Date(tap.expiresAt).toISOString().replace('T', ' ').slice(0, 16)} UTC was issued for your account`);
+  // The pass, its audit entry, the alert and the notice: a pass nobody was told of never exists.
+  await atomically(d, async (tx) => {
+    await tx.repo.replaceTap(tap);
+    await audit(tx, actor, 'tap.issued', { type: 'user', id: user.id }, null, view);
+    await raiseAlert(tx, 'tap_issued', user, `Temporary Access Pass issued by ${actor.upn}, valid until ${new Date(tap.expiresAt).toISOString()}`);
+    await notifyUser(tx, actor, user, `A Temporary Access Pass valid until ${new Date(tap.expiresAt).toISOString().replace('T', ' ').slice(0, 16)} UTC was issued for your account`);
+  });
   return { pass, tap: view };
 }
 
@@ -85,9 +89,11 @@ export async function redeemTap(d: Deps, user: User, pass: string, signIn: { flo
 }
 
 export async function deleteTap(d: Deps, actor: Actor, user: User): Promise<void> {
-  const tap = await d.repo.getUserTap(user.id);
-  if (!tap) return;
-  await d.repo.deleteUserTap(user.id);
-  await audit(d, actor, 'tap.deleted', { type: 'user', id: user.id }, tapView(tap, d.clock.now()), null);
-  await notifyUser(d, actor, user, 'The Temporary Access Pass of your account was deleted');
+  await atomically(d, async (tx) => {
+    const tap = await tx.repo.getUserTap(user.id);
+    if (!tap) return;
+    await tx.repo.deleteUserTap(user.id);
+    await audit(tx, actor, 'tap.deleted', { type: 'user', id: user.id }, tapView(tap, d.clock.now()), null);
+    await notifyUser(tx, actor, user, 'The Temporary Access Pass of your account was deleted');
+  });
 }
