@@ -62,7 +62,6 @@ export async function measureInterleaved(cases: Case[], durationMs: number, slic
     }
     rates.forEach((r, k) => ratios[k]!.push(r / rates[0]!));
   }
-  const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
   return {
     rows: cases.map((c, k) => ({ name: c.name, ops: (totals[k]!.n * 1000) / totals[k]!.ms, perOpUs: (totals[k]!.ms * 1000) / totals[k]!.n })),
     medianRatios: ratios.map(median),
@@ -86,3 +85,35 @@ export function printTable(title: string, rows: Row[], baseline: string): void {
 }
 
 export const durationMs = Number(process.env.BENCH_MS ?? 2000);
+
+/** One row of the targets table: the project's figure beside its same-run baseline. */
+export interface Verdict {
+  row: string;
+  /** The project's figure and the baseline's, with units. */
+  figure: string;
+  baseline: string;
+  /** The project's cost as a multiple of the baseline's (higher is worse), or its rate as a share of it. */
+  ratio: string;
+  target: string;
+  met: boolean;
+}
+
+const verdicts: Verdict[] = [];
+
+/** Records a row for the closing table and prints it at once. */
+export function verdict(v: Verdict): void {
+  verdicts.push(v);
+  process.stdout.write(`\n${v.met ? 'MET   ' : 'NOT MET'} ${v.row}: ${v.figure} (baseline ${v.baseline}; ${v.ratio}; target ${v.target})\n`);
+}
+
+export function printVerdicts(): void {
+  if (verdicts.length === 0) return;
+  const cols = ['row', 'figure', 'baseline', 'ratio', 'target'] as const;
+  const width = (c: (typeof cols)[number]) => Math.max(c.length, ...verdicts.map((v) => v[c].length));
+  const line = (cells: string[]) => cells.map((s, i) => s.padEnd(width(cols[i]!))).join('  ');
+  process.stdout.write(
+    ['', 'Targets', line([...cols]) + '  met', line(cols.map((c) => '-'.repeat(width(c)))) + '  ---', ...verdicts.map((v) => line(cols.map((c) => v[c])) + `  ${v.met ? 'yes' : 'NO'}`)].join('\n') + '\n',
+  );
+}
+
+export const median = (v: number[]): number => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
