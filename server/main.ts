@@ -1,13 +1,13 @@
 // The only file with side effects: read the config, open storage, seed the demo tenant on
 // first start, listen, and shut down cleanly.
 import { createServer } from 'node:http';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
 import { createApp } from './app.ts';
 import { defaultLimiters } from './transport/http/rate-limit.ts';
 import { loadConfig } from './config.ts';
-import { seedDemoTenant } from './seed.ts';
+import { DEMO_PASSWORDS_FILE, seedDemoTenant, seededLines } from './seed.ts';
 import { openSqlite } from './storage/sqlite/open.ts';
 import { openPostgres } from './storage/postgres/open.ts';
 import { inProcessBus } from './transport/push/in-process-bus.ts';
@@ -58,18 +58,25 @@ const sweepTimer = setInterval(() => void sweepExpiredRequests(deps).catch((err:
 sweepTimer.unref();
 server.listen(config.port, config.host, () => {
   const extension = path.resolve('dist/extension');
-  const lines = [
-    '',
-    `pushkey is running at ${origin}`,
-    `  data:      ${storage}`,
-    existsSync(extension) ? `  extension: load unpacked from ${extension} (chrome://extensions → Developer mode → Load unpacked)` : '  extension: not built yet (npm run build)',
-  ];
-  if (seeded) {
-    lines.push('', 'Demo tenant created. These passwords are shown ONCE; write them down:');
-    for (const u of seeded) lines.push(`  ${u.upn.padEnd(24)} ${u.password}   ${u.roles.join(', ')}${u.groups.length ? ` (groups: ${u.groups.join(', ')})` : ''}`);
-    lines.push('  (forgot them? stop the server and delete the data directory to start over)');
+  const built = existsSync(extension);
+  log.info({ origin, storage, extension: built ? extension : null }, 'pushkey is running');
+  // The log stream stays JSON and secret-free: the demo passwords go to a person's terminal,
+  // or, when stdout is not one (a service, a pipe, a container log), to a file only this user reads.
+  if (process.stdout.isTTY) {
+    const lines = [
+      '',
+      `pushkey is running at ${origin}`,
+      `  data:      ${storage}`,
+      built ? `  extension: load unpacked from ${extension} (chrome://extensions → Developer mode → Load unpacked)` : '  extension: not built yet (npm run build)',
+    ];
+    if (seeded) lines.push('', 'Demo tenant created. These passwords are shown ONCE; write them down:', ...seededLines(seeded), '  (forgot them? stop the server and delete the data directory to start over)');
+    process.stdout.write(lines.join('\n') + '\n\n');
+  } else if (seeded) {
+    mkdirSync(config.dataDir, { recursive: true });
+    const file = path.join(config.dataDir, DEMO_PASSWORDS_FILE);
+    writeFileSync(file, ['Demo tenant accounts (delete this file once you have them):', ...seededLines(seeded), ''].join('\n'), { mode: 0o600 });
+    log.info({ file }, 'demo tenant created; its passwords are in this file, readable by this user only');
   }
-  process.stdout.write(lines.join('\n') + '\n\n');
 });
 
 let stopping = false;

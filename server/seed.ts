@@ -54,3 +54,10 @@ export async function seedDemoTenant(d: Deps, passwords?: (name: string) => stri
   }
   return out;
 }
+
+/** Where a start that has no terminal leaves the demo passwords, in DATA_DIR. */
+export const DEMO_PASSWORDS_FILE = 'demo-passwords.txt';
+
+/** One line per seeded account: its name, password, roles and groups. */
+export const seededLines = (seeded: SeededUser[]): string[] =>
+  seeded.map((u) => `  ${u.upn.padEnd(24)} ${u.password}   ${u.roles.join(', ')}${u.groups.length ? ` (groups: ${u.groups.join(', ')})` : ''}`);
