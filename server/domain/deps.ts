@@ -67,7 +67,10 @@ export const newSecret = (d: Pick<Deps, 'random'>): string => toB64u(d.random.by
 /** Secrets with ≥128 bits of entropy are stored as SHA-256: fast to check, useless if leaked. */
 export const hashSecret = (secret: string): string => createHash('sha256').update(secret).digest('base64url');
 
-/** A number of `length` digits without a leading zero, from the CSPRNG. */
+/**
+ * A number of `length` digits drawn uniformly over all 10^length values, leading zeros
+ * included (without them 2 digits give only 90 values), from the CSPRNG.
+ */
 export function randomNumber(d: Pick<Deps, 'random'>, length: number): string {
-  return String(d.random.int(10 ** (length - 1), 10 ** length));
+  return String(d.random.int(0, 10 ** length)).padStart(length, '0');
 }

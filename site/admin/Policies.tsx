@@ -178,12 +178,12 @@ export function AuthenticatorPolicyPage(): JSX.Element {
                 <select id="number-length" value={String(p.numberLength)} onChange={(e) => update({ numberLength: Number(e.currentTarget.value) })} aria-describedby="number-length-hint">
                   {[2, 3, 4, 5, 6, 7, 8].map((n) => (
                     <option value={n} key={n}>
-                      {n} digits{n === 2 ? ' (as in Entra)' : n === 6 ? ' (NIST SP 800-63B-4 strict)' : ''}
+                      {n} digits{n === 2 ? ' (as in Entra)' : n === 6 ? ' (NIST SP 800-63B-4 strict)' : n === 7 ? ' (strict: over 20 bits, OWASP ASVS 5.0)' : ''}
                     </option>
                   ))}
                 </select>
                 <p class="hint" id="number-length-hint">
-                  The digits the sign-in page shows and the person types in the app.
+                  The digits the sign-in page shows and the person types in the app, leading zeros included: 2 digits are one of 100 numbers, 7 one of ten million.
                 </p>
               </div>
               <Field

@@ -111,7 +111,7 @@ describe('number matching', () => {
     it('never contains the number the browser shows', async () => {
       await srv.setPolicy({ numberLength: 8 });
       const flow = await startPasswordless(srv, alice.upn);
-      expect(flow.number).toMatch(/^[1-9]\d{7}$/);
+      expect(flow.number).toMatch(/^\d{8}$/);
       const push = await alice.device.nextPush();
       expect(Object.keys(push)).not.toContain('number');
       expect(JSON.stringify(push)).not.toContain(flow.number);
