@@ -11,7 +11,7 @@ import { verifyDeviceSignature } from './device-keys.ts';
 import { getAuthenticatorPolicy, mayAnswer, type AuthenticatorPolicy } from '../policies/policy.ts';
 import type { Challenge, ChallengeStatus, Device, User } from '../types.ts';
 import { assertCanSignIn, recordPushFailure, resetPushFailures } from '../users/users.ts';
-import { checkPushFatigue, raiseAlert, throttlePush } from '../monitoring/monitoring.ts';
+import { checkPushFatigue, raiseAlert, storeChallenge } from '../monitoring/monitoring.ts';
 
 export interface RequestContext {
   app: string;
@@ -62,7 +62,6 @@ export async function createChallenge(
   if (kind === 'mfa' || kind === 'passwordless') {
     // Requests that expired unanswered since the last one count towards push fatigue.
     await checkPushFatigue(d, user);
-    await throttlePush(d, user);
   }
   const policy = await getAuthenticatorPolicy(d.repo);
   const devices = (await d.repo.listUserDevices(user.id)).filter((dev) => (opts.deviceId ? dev.id === opts.deviceId : true) && mayAnswer(policy, dev, kind));
@@ -96,7 +95,8 @@ export async function createChallenge(
     answeredBy: null,
     flowId: opts.flowId ?? null,
   };
-  await d.repo.createChallenge(challenge);
+  // A sign-in push passes the throttle as it is stored.
+  await storeChallenge(d, user, challenge);
   // passwordless_setup is answered in the popup that asked for it; no prompt window.
   if (kind !== 'passwordless_setup') {
     for (const dev of devices) d.bus.publish({ type: 'push', deviceId: dev.id, request: buildPush(d, challenge, dev, policy) });

@@ -1,12 +1,15 @@
 // What an admin is told: alerts (push fatigue, "No, it's not me" reports, a sign-in from a
 // new IP or location, a TAP issued, lockouts) and the push throttle that turns would-be
 // push bombing into a logged block. Thresholds live in one policy, editable in the portal.
+// A count and the write it allows are one unit of work holding the user's key, so parallel
+// requests on any number of instances cannot all pass the same check.
 import type { MonitoringPolicy } from '../../../protocol/http/policies.ts';
 import { PushkeyError } from '../../../protocol/errors.ts';
 import { newId, type Deps } from '../deps.ts';
+import { atomically } from '../unit-of-work.ts';
 import type { Repository } from '../../storage/repository.ts';
 import { POLICY_DEFAULTS, readPolicy, writePolicy } from '../policies/policy-registry.ts';
-import type { AlertKind, User } from '../types.ts';
+import type { AlertKind, Challenge, User } from '../types.ts';
 
 export { MonitoringPolicy } from '../../../protocol/http/policies.ts';
 export const DEFAULT_MONITORING_POLICY = POLICY_DEFAULTS.monitoring;
@@ -20,9 +23,15 @@ export async function raiseAlert(d: Deps, kind: AlertKind, user: Pick<User, 'id'
   d.alertSink({ ...alert, upn: user.upn });
 }
 
-/** True when an alert of this kind was raised for the user within the window: one alert per burst, not one per request. */
-async function alertedSince(d: Deps, userId: string, kind: AlertKind, since: number): Promise<boolean> {
-  return (await d.repo.listAlerts({ limit: 1, userId, kind, since })).length > 0;
+/** Raises the alert unless one of its kind was raised for the user since `since`: one alert per burst, not one per request, however many race. */
+async function raiseAlertOnce(d: Deps, kind: AlertKind, user: Pick<User, 'id' | 'upn'>, since: number, detail: string): Promise<void> {
+  await atomically(
+    d,
+    async (tx) => {
+      if ((await tx.repo.listAlerts({ limit: 1, userId: user.id, kind, since })).length === 0) await raiseAlert(tx, kind, user, detail);
+    },
+    { exclusive: [`pushkey.alert:${kind}:${user.id}`] },
+  );
 }
 
 /** Push fatigue: N denied or unanswered requests within T minutes. */
@@ -32,26 +41,36 @@ export async function checkPushFatigue(d: Deps, user: Pick<User, 'id' | 'upn'>):
   const since = now - p.fatigueWindowMinutes * 60_000;
   const stats = await d.repo.challengeStats(user.id, since, now);
   const count = stats.denied + stats.unanswered;
-  if (count >= p.fatigueCount && !(await alertedSince(d, user.id, 'push_fatigue', since))) {
-    await raiseAlert(d, 'push_fatigue', user, `${count} sign-in requests denied or unanswered within ${p.fatigueWindowMinutes} minutes`);
-  }
+  if (count >= p.fatigueCount) await raiseAlertOnce(d, 'push_fatigue', user, since, `${count} sign-in requests denied or unanswered within ${p.fatigueWindowMinutes} minutes`);
 }
 
-/** The throttle, checked before a sign-in push is created: refuses with rate_limited and logs the block. */
-export async function throttlePush(d: Deps, user: Pick<User, 'id' | 'upn'>): Promise<void> {
+/**
+ * Stores a new request. A sign-in push (mfa, passwordless) passes the throttle first, counted
+ * and stored in one unit of work under the user's key: past the limit it is not stored, the
+ * block is alerted once, and the caller gets rate_limited.
+ */
+export async function storeChallenge(d: Deps, user: Pick<User, 'id' | 'upn'>, challenge: Challenge): Promise<void> {
+  if (challenge.kind !== 'mfa' && challenge.kind !== 'passwordless') return d.repo.createChallenge(challenge);
   const p = await getMonitoringPolicy(d.repo);
-  const now = d.clock.now();
+  const now = challenge.createdAt;
   const since = now - p.throttleWindowMinutes * 60_000;
-  const stats = await d.repo.challengeStats(user.id, since, now);
-  const why =
-    stats.outstanding >= p.throttleOutstanding
-      ? `${stats.outstanding} requests are already waiting for an answer`
-      : stats.created >= p.throttlePerWindow
-        ? `${stats.created} requests in the last ${p.throttleWindowMinutes} minutes`
-        : null;
-  if (!why) return;
-  if (!(await alertedSince(d, user.id, 'push_throttled', since))) await raiseAlert(d, 'push_throttled', user, `Push requests blocked: ${why}`);
-  throw new PushkeyError('rate_limited', 'Too many sign-in requests for this account. Wait a few minutes, or use another method.');
+  const blocked = await atomically(
+    d,
+    async (tx) => {
+      const stats = await tx.repo.challengeStats(user.id, since, now);
+      const why =
+        stats.outstanding >= p.throttleOutstanding
+          ? `${stats.outstanding} requests are already waiting for an answer`
+          : stats.created >= p.throttlePerWindow
+            ? `${stats.created} requests in the last ${p.throttleWindowMinutes} minutes`
+            : null;
+      if (why) await raiseAlertOnce(tx, 'push_throttled', user, since, `Push requests blocked: ${why}`);
+      else await tx.repo.createChallenge(challenge);
+      return why !== null;
+    },
+    { exclusive: [`pushkey.push:${user.id}`] },
+  );
+  if (blocked) throw new PushkeyError('rate_limited', 'Too many sign-in requests for this account. Wait a few minutes, or use another method.');
 }
 
 /** A successful sign-in from an IP address or location this user never signed in from before. */
