@@ -117,3 +117,32 @@ export function printVerdicts(): void {
 }
 
 export const median = (v: number[]): number => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
+
+export interface LatencyRow {
+  name: string;
+  /** Milliseconds, one per sample. */
+  samples: number[];
+}
+
+export const percentile = (samples: number[], p: number): number => {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+};
+
+/** Latencies: p50, p99 and n of each row, and each p99 as a multiple of the baseline row's. */
+export function printLatencies(title: string, rows: LatencyRow[], baseline: string): void {
+  const base = rows.find((r) => r.name === baseline);
+  if (!base) throw new TypeError(`printLatencies: no baseline row named "${baseline}"`);
+  const width = Math.max(...rows.map((r) => r.name.length), 4);
+  const p99Base = percentile(base.samples, 99);
+  const lines = [
+    `\n${title}  (baseline: ${baseline})`,
+    `${'case'.padEnd(width)}  ${'p50 ms'.padStart(8)}  ${'p99 ms'.padStart(8)}  ${'n'.padStart(4)}  ${'p99 × baseline'.padStart(14)}`,
+    `${'-'.repeat(width)}  ${'-'.repeat(8)}  ${'-'.repeat(8)}  ${'-'.repeat(4)}  ${'-'.repeat(14)}`,
+    ...rows.map(
+      (r) =>
+        `${r.name.padEnd(width)}  ${percentile(r.samples, 50).toFixed(1).padStart(8)}  ${percentile(r.samples, 99).toFixed(1).padStart(8)}  ${String(r.samples.length).padStart(4)}  ${(percentile(r.samples, 99) / p99Base).toFixed(2).padStart(14)}`,
+    ),
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+}

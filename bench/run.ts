@@ -4,6 +4,7 @@ import * as verifyBench from './verify.bench.ts';
 import * as respondBench from './respond.bench.ts';
 import * as signInStorageBench from './signin-storage.bench.ts';
 import * as startBench from './start.bench.ts';
+import * as extensionPromptBench from './extension-prompt.bench.ts';
 import { printVerdicts } from './lib.ts';
 
 const BENCHES: Record<string, { run: () => Promise<void> }> = {
@@ -11,6 +12,7 @@ const BENCHES: Record<string, { run: () => Promise<void> }> = {
   respond: respondBench,
   'signin-storage': signInStorageBench,
   start: startBench,
+  'extension-prompt': extensionPromptBench,
 };
 
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());

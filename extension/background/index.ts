@@ -20,7 +20,7 @@ handleMessages(
     startPasswordlessSetup: ({ deviceId, password }) => startPasswordlessSetup(deviceId, password),
     disablePasswordless: ({ deviceId }) => disablePasswordless(deviceId),
     listPending: () => pendingRequests(),
-    openPrompt: () => showPrompt().then(() => null),
+    openPrompt: () => showPrompt(promptRequests).then(() => null),
     promptQueue: () => queueForPrompt(promptRequests),
     closePrompt: () => closePromptIfIdle(promptRequests),
     promptShowing: ({ key }) => notePromptShowing(key).then(() => null),

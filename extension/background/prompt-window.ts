@@ -8,7 +8,9 @@
 // - once the worker has closed it, the id is gone, so a later request opens a new one;
 // - a window that disappears otherwise (the person closed it just as a request arrived)
 //   is reopened for the requests it never showed.
-import { browser, extensionUrl } from '../messaging/index.ts';
+// A new window gets its queue with it (messaging/prompt-queue.ts): it shows the request in its
+// first render rather than after a round trip back here.
+import { PROMPT_QUEUE_KEY, browser, extensionUrl } from '../messaging/index.ts';
 
 const WINDOW_KEY = 'promptWindowId';
 /** Keys of the requests the open window has shown: what the person has had in front of them. */
@@ -16,6 +18,7 @@ const GIVEN_KEY = 'promptGiven';
 export const PROMPT_PATH = 'extension/prompt/index.html';
 
 type Queued = { key: string };
+type Read = () => Promise<Queued[]>;
 let chain: Promise<unknown> = Promise.resolve();
 
 function serialized<T>(run: () => Promise<T>): Promise<T> {
@@ -50,15 +53,16 @@ async function focusExisting(): Promise<boolean> {
   }
 }
 
-async function open(): Promise<void> {
+async function open(read: Read): Promise<void> {
   if (await focusExisting()) return;
+  await browser.storage.session.set({ [PROMPT_QUEUE_KEY]: await read() });
   const win = await browser.windows.create({ type: 'popup', url: extensionUrl(PROMPT_PATH), width: 400, height: 620, focused: true });
   await browser.storage.session.set({ [WINDOW_KEY]: win.id, [GIVEN_KEY]: [] });
 }
 
-/** Opens the prompt window, or brings the open one to the front. */
-export function showPrompt(): Promise<void> {
-  return serialized(open);
+/** Opens the prompt window with the queue `read` lists, or brings the open one to the front. */
+export function showPrompt(read: Read): Promise<void> {
+  return serialized(() => open(read));
 }
 
 /** The window's queue, as `read` lists it. */
@@ -92,13 +96,13 @@ export function closePromptIfIdle<T extends Queued>(read: () => Promise<T[]>): P
 }
 
 /** A prompt window that went away (closed by the person) reopens only for requests it never showed. */
-export function watchPromptWindow(read: () => Promise<Queued[]>): void {
+export function watchPromptWindow(read: Read): void {
   browser.windows.onRemoved.addListener((windowId: number) => {
     void serialized(async () => {
       if ((await storedWindow()) !== windowId) return;
       const given = await givenKeys();
       await forgetWindow();
-      if ((await read()).some((r) => !given.has(r.key))) await open();
+      if ((await read()).some((r) => !given.has(r.key))) await open(read);
     });
   });
 }

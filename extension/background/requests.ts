@@ -67,7 +67,7 @@ export async function receiveRequest(origin: string, request: PushRequest, via: 
   void pruneHistory();
   const answeredInPopup = via === 'setup' || (content.kind === 'passwordless_setup' && setupInPopup.has(content.deviceId));
   // A window the browser would not open must not stop a poll's other requests: the popup lists them.
-  if (!answeredInPopup) await showPrompt().catch((err: unknown) => console.warn('pushkey: cannot open the prompt window', err));
+  if (!answeredInPopup) await showPrompt(promptRequests).catch((err: unknown) => console.warn('pushkey: cannot open the prompt window', err));
   broadcast({ type: 'requestsChanged' });
   return record;
 }
@@ -92,7 +92,7 @@ export async function resumeSetupOutsidePopup(): Promise<void> {
   setupInPopup.clear();
   const now = clock.now();
   const open = (await requestsWithStatus('pending')).filter((r) => r.kind === 'passwordless_setup' && r.expiresAt > now);
-  if (open.length > 0) await showPrompt();
+  if (open.length > 0) await showPrompt(promptRequests);
 }
 
 /** The server withdrew a request (answered elsewhere, expired, reported). */

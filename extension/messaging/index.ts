@@ -7,6 +7,7 @@ import { Broadcast, CALLS, CallType, Envelope, type CallArgs, type CallName, typ
 
 export * from './schema.ts';
 export { browser, extensionVersion, extensionUrl } from './browser.ts';
+export { PROMPT_QUEUE_KEY, takePromptQueue } from './prompt-queue.ts';
 
 /** A failed call as the page sees it: a code from protocol/errors.ts and a message for people. */
 export class CallError extends Error {

@@ -7,7 +7,8 @@ import path from 'node:path';
 import puppeteer, { type Browser, type ElementHandle, type Page, type Target } from 'puppeteer-core';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const EXTENSION_DIST = path.resolve(import.meta.dirname, '../../dist/extension');
+/** The built extension; EXTENSION_DIST points at another build (a benchmark's before). */
+export const EXTENSION_DIST = process.env.EXTENSION_DIST ?? path.resolve(import.meta.dirname, '../../dist/extension');
 export const PROMPT_PATH = '/extension/prompt/index.html';
 export const POPUP_PATH = '/extension/popup/index.html';
 
