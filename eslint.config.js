@@ -74,7 +74,7 @@ export default defineConfig(
   { files: ['site/**/*.{ts,tsx}'], rules: boundary(folder('server'), folder('extension')) },
   { files: ['extension/**/*.{ts,tsx}'], rules: boundary(folder('server'), folder('site')) },
   // The pages talk to the worker through extension/messaging, never by importing it.
-  { files: ['extension/{popup,prompt}/**/*.{ts,tsx}'], rules: boundary(folder('server'), folder('site'), folder('background')) },
+  { files: ['extension/{popup,prompt,offscreen}/**/*.{ts,tsx}'], rules: boundary(folder('server'), folder('site'), folder('background')) },
   { files: ['server/**/*.ts'], rules: boundary(folder('site'), folder('extension')) },
   // The domain is plain rules over a repository: it does not know it is served over HTTP.
   { files: ['server/domain/**/*.ts'], rules: boundary(folder('site'), folder('extension'), folder('transport')) },

@@ -7,7 +7,8 @@ import pkg from './package.json' with { type: 'json' };
 // unlimitedStorage: the IndexedDB holds the only copy of each non-extractable device key;
 // Chrome exempts it from eviction with this permission (no install warning), while
 // navigator.storage.persist() is refused to extension pages (checked: persisted() stays false).
-export const PERMISSIONS = ['storage', 'alarms', 'activeTab', 'unlimitedStorage'] as const;
+// offscreen: the document that starts the worker again when Chrome stops it (background/waker.ts).
+export const PERMISSIONS = ['storage', 'alarms', 'activeTab', 'unlimitedStorage', 'offscreen'] as const;
 // Default MV3 CSP plus 'wasm-unsafe-eval', which zxing-wasm (the QR decoder) needs to compile.
 export const EXTENSION_PAGES_CSP = "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'";
 

@@ -1,5 +1,5 @@
 // Builds the extension into dist/extension (load it unpacked from there).
-// The prompt window is not named in the manifest, so it is listed as an extra input.
+// The prompt window and the offscreen document are not named in the manifest, so they are listed as extra inputs.
 import { defineConfig } from 'vite';
 import preact from '@preact/preset-vite';
 import { crx } from '@crxjs/vite-plugin';
@@ -10,6 +10,6 @@ export default defineConfig({
   build: {
     outDir: 'dist/extension',
     emptyOutDir: true,
-    rollupOptions: { input: { prompt: 'extension/prompt/index.html' } },
+    rollupOptions: { input: { prompt: 'extension/prompt/index.html', offscreen: 'extension/offscreen/index.html' } },
   },
 });

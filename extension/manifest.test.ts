@@ -16,10 +16,10 @@ async function sources(): Promise<[string, Manifest][]> {
 }
 
 describe('extension manifest', () => {
-  it('asks only for storage, alarms, activeTab and unlimitedStorage', async () => {
+  it('asks only for storage, alarms, activeTab, unlimitedStorage and offscreen', async () => {
     for (const [, m] of await sources()) {
       expect(m.manifest_version).toBe(3);
-      expect([...(m.permissions ?? [])].sort()).toEqual(['activeTab', 'alarms', 'storage', 'unlimitedStorage']);
+      expect([...(m.permissions ?? [])].sort()).toEqual(['activeTab', 'alarms', 'offscreen', 'storage', 'unlimitedStorage']);
     }
   });
 

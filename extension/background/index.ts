@@ -1,14 +1,16 @@
 // The service worker: owns the keys, the channels and the pending requests. Everything
 // the pages can ask is in the one table below.
-import { browser, handleMessages, onPageClosed } from '../messaging/index.ts';
+import { browser, handleMessages, holdWakePort, onPageClosed } from '../messaging/index.ts';
 import { accountViews, addAccount, disablePasswordless, removeAccount, startPasswordlessSetup, suggestDeviceName, wake } from './accounts.ts';
 import { toErrorInfo } from './errors.ts';
 import { closePromptIfIdle, notePromptShowing, queueForPrompt, showPrompt, watchPromptWindow } from './prompt-window.ts';
+import { ensureWaker } from './waker.ts';
 import { answerRequest, pendingRequests, promptRequests, requestHistory, resumeSetupOutsidePopup } from './requests.ts';
 
 const WAKE_ALARM = 'wake';
-// Chrome's shortest period (30 s). Chrome kills an idle worker after 30 s; this alarm starts
-// it again, and wake() reconnects and polls so nothing pushed meanwhile is lost.
+// Chrome's shortest period (30 s). In Chromium the offscreen document (waker.ts) starts a
+// stopped worker again at once; this alarm is the way back where there is none (Firefox) or
+// it is gone: it starts the worker, and wake() reconnects and polls so nothing is lost.
 const WAKE_PERIOD_MIN = 0.5;
 
 handleMessages(
@@ -31,6 +33,7 @@ handleMessages(
 );
 
 watchPromptWindow(promptRequests);
+holdWakePort();
 onPageClosed('popup', () => void resumeSetupOutsidePopup());
 
 browser.alarms.onAlarm.addListener((alarm) => {
@@ -44,4 +47,5 @@ async function ensureAlarm(): Promise<void> {
 
 // Every time the worker starts (install, browser start, alarm, a message from a page).
 void ensureAlarm();
+void ensureWaker().catch((err: unknown) => console.warn('pushkey: cannot open the offscreen document', err));
 void wake('worker start');

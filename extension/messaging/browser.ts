@@ -8,3 +8,6 @@ export { browser };
 export const extensionVersion = (): string => browser.runtime.getManifest().version;
 
 export const extensionUrl = (path: string): string => browser.runtime.getURL(path);
+
+/** Chromium's offscreen documents; undefined where there are none (Firefox). The polyfill does not cover them. */
+export const offscreenApi = (): typeof chrome.offscreen | undefined => (globalThis as { chrome?: typeof chrome }).chrome?.offscreen;

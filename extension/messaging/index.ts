@@ -6,7 +6,8 @@ import { browser } from './browser.ts';
 import { Broadcast, CALLS, CallType, Envelope, type CallArgs, type CallName, type CallReply, type ErrorInfo } from './schema.ts';
 
 export * from './schema.ts';
-export { browser, extensionVersion, extensionUrl } from './browser.ts';
+export { browser, extensionVersion, extensionUrl, offscreenApi } from './browser.ts';
+export { holdWakePort } from './wake-port.ts';
 export { PROMPT_QUEUE_KEY, takePromptQueue } from './prompt-queue.ts';
 
 /** A failed call as the page sees it: a code from protocol/errors.ts and a message for people. */

@@ -143,6 +143,9 @@ describe('extension: pinned server key', () => {
     const short = server.push(deviceId, { expiresInMs: 5_000 });
     const prompt = await waitForPrompt(b);
     await waitForText(prompt, 'Are you trying to sign in?');
+    // A worker that stays stopped: without the offscreen document (as in Firefox) nothing starts it
+    // again until a page calls it; with it, it would reconnect at once and poll.
+    await popup.evaluate(() => chrome.offscreen.closeDocument());
     const cdp = await prompt.createCDPSession();
     await cdp.send('ServiceWorker.enable');
     await cdp.send('ServiceWorker.stopAllWorkers');
