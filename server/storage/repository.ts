@@ -102,8 +102,8 @@ export interface Repository {
   appendAlert(alert: Alert): Promise<void>;
   listAlerts(filter: { limit: number; userId?: string; kind?: string; since?: number }): Promise<Alert[]>;
 
-  /** Counts for the push throttle and the fatigue rule. */
-  challengeStats(userId: string, since: number, now: number): Promise<ChallengeStats>;
+  /** Counts for the push throttle and the fatigue rule: of sign-in requests, or of test notifications (a budget of their own). */
+  challengeStats(userId: string, since: number, now: number, of?: 'sign-in' | 'test'): Promise<ChallengeStats>;
   /** Retention: deletes log entries older than `cutoff` and spent transient rows (flows, challenges, codes, sessions). */
   purge(cutoff: number, now: number): Promise<PurgeCounts>;
 

@@ -113,6 +113,19 @@ describe('alerts and the push throttle', () => {
     await bob.device.respond(await bob.device.nextPush(), 'approve', p.number);
   });
 
+  it('throttles test notifications from My Account like sign-in pushes: 30 asked for, 2 delivered', async () => {
+    const answers = [];
+    for (let i = 0; i < 30; i++) answers.push(await bob.me.post('/api/me/authenticator/test', {}));
+    const sent = answers.filter((a) => a.status === 200);
+    // Two outstanding at once, the policy's limit; every other one is refused, none delivered.
+    expect(sent).toHaveLength(2);
+    expect(answers.filter((a) => a.status === 429 && a.body.error === 'rate_limited')).toHaveLength(28);
+    for (const t of sent) expect((await bob.device.nextPush()).challengeId).toBe(t.body.challengeId);
+    expect(bob.device.pending().filter((f) => f.type === 'request')).toHaveLength(0);
+    expect((await alerts('push_throttled')).filter((a) => a.at > clock().now() - 10 * MIN)).toHaveLength(1);
+    for (const t of sent) await bob.me.del(`/api/me/authenticator/test/${t.body.challengeId}`);
+  });
+
   it('raises an alert for "No, it\'s not me" and for a TAP issued, and sends each to the webhook', async () => {
     await push();
     await bob.device.respond(await bob.device.nextPush(), 'report');

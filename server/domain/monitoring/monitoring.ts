@@ -45,19 +45,24 @@ export async function checkPushFatigue(d: Deps, user: Pick<User, 'id' | 'upn'>):
 }
 
 /**
- * Stores a new request. A sign-in push (mfa, passwordless) passes the throttle first, counted
+ * Stores a new request. A push that can be asked for again and again (a sign-in, or a test
+ * notification from My Account, which pops the same prompt) passes the throttle first, counted
  * and stored in one unit of work under the user's key: past the limit it is not stored, the
- * block is alerted once, and the caller gets rate_limited.
+ * block is alerted once, and the caller gets rate_limited. Sign-in requests and test
+ * notifications each get the policy's limits, counted apart, so that trying out the app neither
+ * uses up the sign-in budget nor trips the fatigue rule. A passwordless setup is asked for by
+ * the device itself, with the password.
  */
 export async function storeChallenge(d: Deps, user: Pick<User, 'id' | 'upn'>, challenge: Challenge): Promise<void> {
-  if (challenge.kind !== 'mfa' && challenge.kind !== 'passwordless') return d.repo.createChallenge(challenge);
+  if (challenge.kind === 'passwordless_setup') return d.repo.createChallenge(challenge);
+  const of = challenge.kind === 'test' ? 'test' : 'sign-in';
   const p = await getMonitoringPolicy(d.repo);
   const now = challenge.createdAt;
   const since = now - p.throttleWindowMinutes * 60_000;
   const blocked = await atomically(
     d,
     async (tx) => {
-      const stats = await tx.repo.challengeStats(user.id, since, now);
+      const stats = await tx.repo.challengeStats(user.id, since, now, of);
       const why =
         stats.outstanding >= p.throttleOutstanding
           ? `${stats.outstanding} requests are already waiting for an answer`
@@ -70,7 +75,12 @@ export async function storeChallenge(d: Deps, user: Pick<User, 'id' | 'upn'>, ch
     },
     { exclusive: [`pushkey.push:${user.id}`] },
   );
-  if (blocked) throw new PushkeyError('rate_limited', 'Too many sign-in requests for this account. Wait a few minutes, or use another method.');
+  if (blocked) {
+    throw new PushkeyError(
+      'rate_limited',
+      of === 'test' ? 'Too many test notifications for this account. Answer the ones sent, or wait a few minutes.' : 'Too many sign-in requests for this account. Wait a few minutes, or use another method.',
+    );
+  }
 }
 
 /** A successful sign-in from an IP address or location this user never signed in from before. */

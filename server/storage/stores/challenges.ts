@@ -47,7 +47,7 @@ export function challengesStore(engine: Engine): ChallengesStore {
       .where('status', '=', 'pending')
       .where('expires_at', '>', now),
   );
-  const stats = prepared(engine, (userId: string, since: number, now: number) =>
+  const statsOf = (kinds: readonly string[]) => prepared(engine, (userId: string, since: number, now: number) =>
     db
       .selectFrom('challenges')
       .select((eb) => [
@@ -58,8 +58,11 @@ export function challengesStore(engine: Engine): ChallengesStore {
       ])
       .where('user_id', '=', userId)
       .where('created_at', '>', since)
-      .where('kind', 'in', ['mfa', 'passwordless']),
+      .where('kind', 'in', kinds),
   );
+  // Sign-in requests and test notifications are counted apart: a person trying out their app
+  // does not use up the sign-in budget, nor trip the fatigue rule.
+  const stats = { 'sign-in': statsOf(['mfa', 'passwordless']), test: statsOf(['test']) };
   return {
     async createChallenge(c) {
       await insert.changes({
@@ -131,8 +134,8 @@ export function challengesStore(engine: Engine): ChallengesStore {
         .execute();
       return rows.map(toChallenge);
     },
-    async challengeStats(userId, since, now) {
-      const r = await stats.first(userId, since, now);
+    async challengeStats(userId, since, now, of = 'sign-in') {
+      const r = await stats[of].first(userId, since, now);
       if (!r) throw new TypeError('challengeStats: a count returned no row');
       return {
         created: num(r.created, 'count'),
