@@ -481,12 +481,12 @@ describe('logs and alerts, as an admin and a user would use them', { timeout: 60
     expect(await page.evaluate(() => document.body.innerText)).not.toContain('Show more');
   });
 
-  it('lists only the methods that succeeded: an SMS sign-in after an unanswered push reads SMS, the push as tried', async () => {
+  it('lists only the methods that succeeded: an SMS code after an unanswered push reads password and SMS, the push as tried', async () => {
     const number = '+15551239902';
     await srv.repo.replacePhone({ userId: await userId(api, alice.upn), number, createdAt: clock.now(), verifiedAt: clock.now(), lastUsedAt: null });
     const browser = client(LISBON);
     const start = await browser.post('/api/signin/start', { username: alice.upn });
-    expect((await browser.post('/api/signin/passwordless', { flowId: start.body.flowId })).status).toBe(200);
+    expect((await browser.post('/api/signin/password', { flowId: start.body.flowId, password: alice.password })).body.status).toBe('mfa_required');
     await alice.device.nextPush(); // nobody answers it: the person asks for a text instead
     const sent = await browser.post('/api/signin/sms/send', { flowId: start.body.flowId });
     const text = (await api.get(`/api/admin/outbox?channel=sms&to=${encodeURIComponent(number)}`)).body.messages[0].text as string;
@@ -496,17 +496,18 @@ describe('logs and alerts, as an admin and a user would use them', { timeout: 60
     const page = await portal('admin', 'signins');
     await page.waitForSelector(`tr[data-id="${id}"]`);
     const methodsCell = await page.$eval(`tr[data-id="${id}"] td:nth-child(5)`, (td) => (td as HTMLElement).innerText);
-    expect(methodsCell.split('\n')).toEqual(['SMS code', 'Single-factor', 'Also tried: Passwordless (app)']);
+    expect(methodsCell.split('\n')).toEqual(['Password + SMS code', 'Multifactor', 'Also tried: Push notification']);
     await page.click(`tr[data-id="${id}"] button`);
     const pane = await (await page.waitForSelector(`#steps-${id}`))!.evaluate((e) => (e as HTMLElement).innerText);
-    expect(pane).toContain('Methods used\nText message (SMS)\n');
+    expect(pane).toContain('Methods used\nPassword + Text message (SMS)\n');
     const attempts = await page.$$eval(`#steps-${id} .attempts li`, (lis) => lis.map((li) => (li as HTMLElement).innerText));
-    expect(attempts).toEqual(['Authenticator app (passwordless): No answer', 'Text message (SMS): Succeeded']);
+    expect(attempts).toEqual(['Password: Succeeded', 'Authenticator app (notification): No answer', 'Text message (SMS): Succeeded']);
     const steps = await page.$$eval(`#steps-${id} .timeline li`, (lis) => lis.map((li) => (li as HTMLElement).innerText.replace(/\s+/g, ' ')));
-    expect(steps).toHaveLength(3);
-    expect(steps[0]).toMatch(/^Authenticator app \(passwordless\) No answer request sent /);
-    expect(steps[1]).toMatch(/^Text message \(SMS\) Continued code sent to \+•+02 /);
-    expect(steps[2]).toMatch(/^Text message \(SMS\) Succeeded code accepted /);
+    expect(steps).toHaveLength(4);
+    expect(steps[0]).toMatch(/^Password Succeeded password verified /);
+    expect(steps[1]).toMatch(/^Authenticator app \(notification\) No answer request sent /);
+    expect(steps[2]).toMatch(/^Text message \(SMS\) Continued code sent to \+•+02 /);
+    expect(steps[3]).toMatch(/^Text message \(SMS\) Succeeded code accepted /);
     await page.evaluate((x) => document.getElementById(`steps-${x}`)!.scrollIntoView({ block: 'center' }), id);
     await snap(page, 'signins-sms-after-push');
     await screenshot(page, 'logs-view-sms-after-push'); // the row and its pane, as the window shows them

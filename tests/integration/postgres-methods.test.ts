@@ -3,6 +3,7 @@
 // ceremony started on one is consumed once whichever instance the answers reach.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SMS_LIMITS } from '../../server/domain/methods/sms.ts';
+import { DEFAULT_SMS_POLICY, setSmsPolicy } from '../../server/domain/methods/method-policy.ts';
 import { startCluster, type Cluster, type Instance } from '../support/postgres.ts';
 import { demoPassword, demoUpn, HttpClient, ManualClock, signIn } from '../support/server.ts';
 
@@ -21,6 +22,8 @@ describe('PostgreSQL with two instances: SMS and passkey ceremonies', () => {
   beforeAll(async () => {
     cluster = await startCluster({ name: 'methods', clock });
     instances.push(...cluster.instances);
+    // SMS sign-in is off by default; these users have nothing stronger than the phone.
+    await setSmsPolicy(instances[0]!.deps.repo, { ...DEFAULT_SMS_POLICY, useForSignIn: true });
   });
   afterAll(async () => cluster?.close());
 

@@ -173,14 +173,17 @@ describe('registration protection, notices and method order', () => {
   });
 
   describe('preferred-method order', () => {
-    it('orders TAP > passkey > authenticator > SMS > password, and puts the user’s default first where allowed', async () => {
+    it('orders TAP > passwordless > password, never offers the SMS code alone to a user who has the app, and lets SMS be the default second factor', async () => {
       await upgradeToPasswordless(carol);
       const me = await mfaSession(carol);
       await addPhone(me, '+15551230303');
       await helpdesk.post(`/api/admin/users/${ids.carol}/tap`, {});
-      expect((await startSignIn(srv, carol.upn)).methods).toEqual(['tap', 'passwordless', 'sms', 'password']);
+      await setSmsPolicy(srv.repo, { ...DEFAULT_SMS_POLICY, useForSignIn: true });
+      // SMS sign-in is on, but the code alone never stands in for the app Carol has.
+      expect((await startSignIn(srv, carol.upn)).methods).toEqual(['tap', 'passwordless', 'password']);
+      // SMS may still be her default: as the second factor after the password.
       expect((await me.put('/api/me/default-method', { method: 'sms' })).body).toEqual({ defaultMethod: 'sms' });
-      expect((await startSignIn(srv, carol.upn)).methods).toEqual(['tap', 'sms', 'passwordless', 'password']);
+      expect((await startSignIn(srv, carol.upn)).methods).toEqual(['tap', 'passwordless', 'password']);
       // Not allowed: a default the user has not added, or one the policy turned off, is refused or ignored.
       expect(await me.put('/api/me/default-method', { method: 'passkey' })).toMatchObject({ status: 403, body: { error: 'method_not_allowed' } });
       expect((await me.put('/api/me/default-method', { method: 'fax' })).status).toBe(400);

@@ -9,8 +9,11 @@ import { maskNumber, SMS_LIMITS } from '../../server/domain/methods/sms.ts';
 import { DEFAULT_SMS_POLICY, setSmsPolicy } from '../../server/domain/methods/method-policy.ts';
 import { webhookSmsProvider } from '../../server/transport/sms/webhook.ts';
 import pino from 'pino';
-import { startSignIn } from '../support/flows.ts';
+import { enrollUser, startSignIn } from '../support/flows.ts';
 import { HttpClient, ManualClock, signIn, startServer, type TestServer } from '../support/server.ts';
+
+/** SMS sign-in is off by default; these tests are about it once an admin turns it on. */
+const SMS_SIGN_IN_ON = { ...DEFAULT_SMS_POLICY, useForSignIn: true };
 
 const NUMBERS = { alice: '+15551230001', bob: '+15551230002', carol: '+15551230003', dave: '+15551230004' } as Record<string, string>;
 
@@ -47,6 +50,7 @@ describe('SMS', () => {
 
   beforeAll(async () => {
     srv = await startServer({ clock });
+    await setSmsPolicy(srv.repo, SMS_SIGN_IN_ON);
     await addVerifiedPhone('alice');
     await addVerifiedPhone('bob');
   });
@@ -235,10 +239,39 @@ describe('SMS', () => {
       await setSmsPolicy(srv.repo, { ...DEFAULT_SMS_POLICY, useForSignIn: false });
       expect((await startSignIn(srv, srv.users.alice!.upn)).methods).toEqual(['password']);
       expect((await sendSignInCode('alice')).sent.body.error).toBe('method_not_allowed');
-      await setSmsPolicy(srv.repo, { ...DEFAULT_SMS_POLICY, target: { allUsers: true, includeGroups: [], excludeGroups: ['Pilot'] } });
+      await setSmsPolicy(srv.repo, { ...SMS_SIGN_IN_ON, target: { allUsers: true, includeGroups: [], excludeGroups: ['Pilot'] } });
       const s = await startSignIn(srv, srv.users.alice!.upn);
       expect((await s.browser.post('/api/signin/password', { flowId: s.flowId, password: srv.users.alice!.password })).body).toEqual({ status: 'signed_in' });
+      await setSmsPolicy(srv.repo, SMS_SIGN_IN_ON);
+    });
+
+    it('is off by default: a verified phone alone does not sign in', async () => {
       await setSmsPolicy(srv.repo, DEFAULT_SMS_POLICY);
+      try {
+        expect(DEFAULT_SMS_POLICY.useForSignIn).toBe(false);
+        expect((await startSignIn(srv, srv.users.alice!.upn)).methods).toEqual(['password']);
+        expect((await sendSignInCode('alice')).sent.body.error).toBe('method_not_allowed');
+      } finally {
+        await setSmsPolicy(srv.repo, SMS_SIGN_IN_ON);
+      }
+    });
+
+    it('never stands in for an authenticator the user has: the code alone is refused, SMS stays a second factor', async () => {
+      const hal = srv.users.helpdesk!;
+      const me = await addVerifiedPhone('helpdesk', '+15551230009');
+      expect((await startSignIn(srv, hal.upn)).methods).toContain('sms');
+      const enrolled = await enrollUser(srv, 'helpdesk', { connect: false, me });
+      try {
+        const s = await sendSignInCode('helpdesk');
+        expect(s.methods).not.toContain('sms');
+        expect(s.sent.body.error).toBe('method_not_allowed');
+        // After the password, SMS is still one of the second factors offered.
+        const pw = await s.browser.post('/api/signin/password', { flowId: s.flowId, password: hal.password });
+        expect(pw.body).toMatchObject({ status: 'mfa_required' });
+        expect(pw.body.secondFactors).toEqual(['authenticator', 'sms']);
+      } finally {
+        enrolled.device.close();
+      }
     });
   });
 
@@ -305,6 +338,7 @@ describe('SMS', () => {
       it('POSTs each code as JSON to the configured URL, and keeps nothing in the lab outbox', async () => {
         received = [];
         const hooked = await startServer({ clock: new ManualClock(), sms: webhookSmsProvider(url, pino({ level: 'silent' })) });
+        await setSmsPolicy(hooked.repo, SMS_SIGN_IN_ON);
         try {
           const me = await signIn(hooked.origin, hooked.users.bob!.upn, hooked.users.bob!.password);
           const add = await me.post('/api/me/phone', { number: '+44 7700 900123' });

@@ -51,13 +51,24 @@ export const maskNumber = (n: string): string => '+' + '•'.repeat(Math.max(0, 
 export type { PhoneView, SentCode } from '../../../protocol/http/methods.ts';
 export const phoneView = (p: Phone): PhoneView => ({ number: p.number, masked: maskNumber(p.number), verified: p.verifiedAt !== null, createdAt: p.createdAt, verifiedAt: p.verifiedAt, lastUsedAt: p.lastUsedAt });
 
-/** Whether SMS may be used by this user at all (policy) and for sign-in on its own. */
+/**
+ * Whether SMS may be used by this user at all (policy) and for sign-in on its own. SMS sign-in
+ * never stands in for a stronger method the user has: with an authenticator or a passkey, the
+ * code alone (one restricted factor) does not sign in; it stays a second factor after the password.
+ */
 export async function smsRights(d: Deps, user: User): Promise<{ register: boolean; secondFactor: boolean; signIn: boolean }> {
   const policy = await getSmsPolicy(d.repo);
   const phone = await d.repo.getUserPhone(user.id);
   const allowed = targets(policy, user);
   const ready = allowed && phone?.verifiedAt != null;
-  return { register: allowed, secondFactor: ready, signIn: ready && policy.useForSignIn };
+  const signIn = ready && policy.useForSignIn && !(await hasStrongerMethod(d, user));
+  return { register: allowed, secondFactor: ready, signIn };
+}
+
+/** An active authenticator or a passkey: each proves possession by a signature, which a text message does not. */
+async function hasStrongerMethod(d: Deps, user: User): Promise<boolean> {
+  const [devices, passkeys] = await Promise.all([d.repo.listUserDevices(user.id), d.repo.listUserPasskeys(user.id)]);
+  return passkeys.length > 0 || devices.some((dev) => dev.revokedAt === null);
 }
 
 const hashCode = (codeId: string, code: string) => hashSecret(`${codeId}:${code}`);

@@ -35,7 +35,9 @@ export const POLICY_DEFAULTS: Policies = {
     retentionDays: 30,
   },
   passkey: { enabled: true, target: ALL_USERS, userVerification: 'preferred', attestation: 'none' },
-  sms: { enabled: true, target: ALL_USERS, useForSignIn: true },
+  // SMS sign-in (the code alone) off: a text message is a restricted authenticator (NIST SP
+  // 800-63B-4), and a code alone must not sign in a user who has push or a passkey.
+  sms: { enabled: true, target: ALL_USERS, useForSignIn: false },
   registration: { strict: false },
 };
 
