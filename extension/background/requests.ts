@@ -135,8 +135,12 @@ export async function pendingRequests(): Promise<RequestView[]> {
 /** Ends the device's pending requests that `ended` picks (they ended elsewhere, or may no longer be answered). */
 export async function settlePendingWhere(deviceId: string, ended: (r: RequestRecord) => boolean, detail: string): Promise<void> {
   let changed = false;
+  const now = clock.now();
   for (const r of await requestsWithStatus('pending')) {
-    if (r.deviceId === deviceId && ended(r) && (await settleRequest(r.key, 'cancelled', detail))) changed = true;
+    if (r.deviceId !== deviceId || !ended(r)) continue;
+    // One whose time ran out while nobody looked (a stopped worker's timers are gone) expired, whatever ended it since.
+    const settled = r.expiresAt <= now ? await settleRequest(r.key, 'expired') : await settleRequest(r.key, 'cancelled', detail);
+    if (settled) changed = true;
   }
   if (changed) broadcast({ type: 'requestsChanged' });
 }
