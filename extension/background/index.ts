@@ -3,7 +3,7 @@
 import { browser, handleMessages, holdWakePort, onPageClosed } from '../messaging/index.ts';
 import { accountViews, addAccount, disablePasswordless, removeAccount, startPasswordlessSetup, suggestDeviceName, wake } from './accounts.ts';
 import { toErrorInfo } from './errors.ts';
-import { closePromptIfIdle, notePromptShowing, queueForPrompt, showPrompt, watchPromptWindow } from './prompt-window.ts';
+import { notePromptShowing, parkPromptIfIdle, queueForPrompt, showPrompt, watchPromptWindow } from './prompt-window.ts';
 import { ensureWaker } from './waker.ts';
 import { answerRequest, pendingRequests, promptRequests, requestHistory, resumeSetupOutsidePopup } from './requests.ts';
 
@@ -24,7 +24,7 @@ handleMessages(
     listPending: () => pendingRequests(),
     openPrompt: () => showPrompt(promptRequests).then(() => null),
     promptQueue: () => queueForPrompt(promptRequests),
-    closePrompt: () => closePromptIfIdle(promptRequests),
+    parkPrompt: () => parkPromptIfIdle(promptRequests),
     promptShowing: ({ key }) => notePromptShowing(key).then(() => null),
     listHistory: ({ deviceId }) => requestHistory(deviceId),
     answerRequest: ({ key, decision, number }) => answerRequest(key, decision, number),

@@ -1,16 +1,21 @@
 // The prompt is a small popup window (chrome.windows.create type:'popup'). One at a time:
 // its id is kept in session storage so a worker that was killed and woke up again finds it.
 //
-// Opening, closing and the window's disappearance run one after the other on one chain, so
-// a request that arrives while the window opens, shows an outcome or closes is never lost:
-// - the window never closes itself; it asks the worker, which refuses while requests wait
+// Once it has nothing left to show it is minimized, not closed, and the next request restores
+// it: a loaded window shows a request in about 10 ms, while a new one takes about 100 ms
+// before its first paint even for an empty page (measured in bench/extension-prompt.bench.ts's
+// browser). The window gets its queue with it rather than asking back: a new one (the first,
+// or after the person closed it) in session storage (messaging/prompt-queue.ts), so it shows the
+// request in its first render; the one kept ready in a broadcast, sent as it is brought back.
+//
+// Opening, putting away and the window's disappearance run one after the other on one chain,
+// so a request that arrives while the window opens, shows an outcome or is put away is never lost:
+// - the window never puts itself away; it asks the worker, which refuses while requests wait
 //   and hands it the queue instead (a request stored before that check is shown there);
-// - once the worker has closed it, the id is gone, so a later request opens a new one;
-// - a window that disappears otherwise (the person closed it just as a request arrived)
-//   is reopened for the requests it never showed.
-// A new window gets its queue with it (messaging/prompt-queue.ts): it shows the request in its
-// first render rather than after a round trip back here.
-import { PROMPT_QUEUE_KEY, browser, extensionUrl } from '../messaging/index.ts';
+// - once the worker has minimized it, a later request brings it back;
+// - a window that disappears (the person closed it, maybe just as a request arrived)
+//   is reopened for the requests it never showed, and otherwise the next request opens one.
+import { PROMPT_QUEUE_KEY, broadcast, browser, extensionUrl, type RequestView } from '../messaging/index.ts';
 
 const WINDOW_KEY = 'promptWindowId';
 /** Keys of the requests the open window has shown: what the person has had in front of them. */
@@ -18,7 +23,7 @@ const GIVEN_KEY = 'promptGiven';
 export const PROMPT_PATH = 'extension/prompt/index.html';
 
 type Queued = { key: string };
-type Read = () => Promise<Queued[]>;
+type Read = () => Promise<RequestView[]>;
 let chain: Promise<unknown> = Promise.resolve();
 
 function serialized<T>(run: () => Promise<T>): Promise<T> {
@@ -41,11 +46,15 @@ async function forgetWindow(): Promise<void> {
   await browser.storage.session.remove([WINDOW_KEY, GIVEN_KEY]);
 }
 
-async function focusExisting(): Promise<boolean> {
+async function showExisting(read: Read): Promise<boolean> {
   const id = await storedWindow();
   if (id === undefined) return false;
   try {
-    await browser.windows.update(id, { focused: true, drawAttention: true });
+    // The page renders the queue while the window comes back.
+    await Promise.all([
+      browser.windows.update(id, { state: 'normal', focused: true, drawAttention: true }),
+      read().then((queue) => broadcast({ type: 'promptQueue', queue })),
+    ]);
     return true;
   } catch {
     await forgetWindow();
@@ -54,13 +63,13 @@ async function focusExisting(): Promise<boolean> {
 }
 
 async function open(read: Read): Promise<void> {
-  if (await focusExisting()) return;
+  if (await showExisting(read)) return;
   await browser.storage.session.set({ [PROMPT_QUEUE_KEY]: await read() });
   const win = await browser.windows.create({ type: 'popup', url: extensionUrl(PROMPT_PATH), width: 400, height: 620, focused: true });
   await browser.storage.session.set({ [WINDOW_KEY]: win.id, [GIVEN_KEY]: [] });
 }
 
-/** Opens the prompt window with the queue `read` lists, or brings the open one to the front. */
+/** Opens the prompt window with the queue `read` lists, or brings the one kept ready to the front. */
 export function showPrompt(read: Read): Promise<void> {
   return serialized(() => open(read));
 }
@@ -80,18 +89,26 @@ export function notePromptShowing(key: string): Promise<void> {
 }
 
 /**
- * The window has nothing left to show and asks to close. Refused while any request waits:
- * the window gets the queue instead. Otherwise the worker closes it, under the same chain
- * as showPrompt, so a request that comes a moment later opens a new window.
+ * The window has nothing left to show and asks to be put away. Refused while any request
+ * waits: the window gets the queue instead. Otherwise the worker minimizes it, under the same
+ * chain as showPrompt, so a request that comes a moment later brings it back. `parked` is
+ * false when there was no window of ours to put away: the asking window is a stray and closes.
  */
-export function closePromptIfIdle<T extends Queued>(read: () => Promise<T[]>): Promise<T[]> {
+export function parkPromptIfIdle<T extends Queued>(read: () => Promise<T[]>): Promise<{ queue: T[]; parked: boolean }> {
   return serialized(async () => {
     const queue = await read();
-    if (queue.length > 0) return queue;
+    if (queue.length > 0) return { queue, parked: false };
     const id = await storedWindow();
-    await forgetWindow();
-    if (id !== undefined) await browser.windows.remove(id).catch(() => undefined);
-    return [];
+    if (id === undefined) return { queue, parked: false };
+    try {
+      await browser.windows.update(id, { state: 'minimized' });
+    } catch {
+      await forgetWindow();
+      return { queue, parked: false };
+    }
+    // Nothing is in front of the person any more.
+    await browser.storage.session.set({ [GIVEN_KEY]: [] });
+    return { queue, parked: true };
   });
 }
 

@@ -70,8 +70,8 @@ export const CALLS = {
   openPrompt: { args: v.object({}), reply: v.null() },
   /** The prompt window's queue, newest first; the worker notes that the window has them. */
   promptQueue: { args: v.object({}), reply: v.array(RequestView) },
-  /** The prompt window has nothing left: closed by the worker unless requests wait, which come back instead. */
-  closePrompt: { args: v.object({}), reply: v.array(RequestView) },
+  /** The prompt window has nothing left: minimized by the worker unless requests wait, which come back instead. */
+  parkPrompt: { args: v.object({}), reply: v.object({ queue: v.array(RequestView), parked: v.boolean() }) },
   /** The prompt window shows this request now (a window closed by hand reopens only for requests it never showed). */
   promptShowing: { args: v.object({ key: Text }), reply: v.null() },
   listHistory: { args: v.object({ deviceId: v.optional(Text) }), reply: v.array(RequestView) },
@@ -100,5 +100,7 @@ export const Envelope = v.variant('ok', [
 export const Broadcast = v.variant('type', [
   v.object({ type: v.literal('requestsChanged') }),
   v.object({ type: v.literal('accountsChanged') }),
+  /** The prompt window's queue, as promptQueue answers it, sent as the worker brings the window back. */
+  v.object({ type: v.literal('promptQueue'), queue: v.array(RequestView) }),
 ]);
 export type Broadcast = v.InferOutput<typeof Broadcast>;

@@ -2,8 +2,8 @@
 // person reads the context, types the number shown on their sign-in screen, and answers.
 // Nothing fills the number in. The request on screen stays there until it ends; then the
 // newest waiting one comes, under a line that says how the previous one ended, or, when
-// none waits, the outcome alone until the worker closes the window (it refuses while a
-// request waits, which then shows here).
+// none waits, the outcome alone until the worker puts the window away: minimized, kept
+// ready for the next request (it refuses while a request waits, which then shows here).
 import { Fragment, type JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { call, onBroadcast, takePromptQueue, type RequestView } from '../messaging/index.ts';
@@ -38,7 +38,7 @@ export function Prompt(): JSX.Element {
   useEffect(() => {
     void takePromptQueue().then((q) => q && !answered.current && setQueue(q), () => undefined);
     load();
-    return onBroadcast((m) => m.type === 'requestsChanged' && load());
+    return onBroadcast((m) => (m.type === 'promptQueue' ? fromWorker(m.queue) : m.type === 'requestsChanged' && load()));
   }, []);
 
   // What expired while nobody looked is dropped (the worker's timers die when Chrome stops it);
@@ -77,33 +77,54 @@ export function Prompt(): JSX.Element {
     if (current) void call('promptShowing', { key: current.key }).catch(() => undefined);
   }, [current?.key]);
 
-  // Each refused close counts, so that the idle close below is tried again after a refusal.
+  // Put away (minimized by the worker, kept ready for the next request): nothing runs until
+  // a request comes, or the person brings the window back by hand.
+  const [parked, setParked] = useState(false);
+  const showing = live.length > 0;
+  useEffect(() => {
+    if (showing) setParked(false);
+  }, [showing]);
+  useEffect(() => {
+    const onVisible = () => document.visibilityState === 'visible' && setParked(false);
+    document.addEventListener('visibilitychange', onVisible);
+    return () => document.removeEventListener('visibilitychange', onVisible);
+  }, []);
+  useEffect(() => {
+    document.title = parked ? 'pushkey · no pending requests' : 'Approve sign-in? · pushkey';
+  }, [parked]);
+
+  // Each refusal counts, so that the idle put-away below is tried again after one.
   const [refusals, setRefusals] = useState(0);
-  /** The worker closes the window unless requests wait; those come back and are shown. */
-  const requestClose = async () => {
-    const rest = await call('closePrompt', {}).catch(() => null);
-    if (rest && rest.length > 0) {
-      setQueue(rest);
+  /** The worker puts the window away unless requests wait; those come back and are shown. */
+  const putAway = async () => {
+    const rest = await call('parkPrompt', {}).catch(() => null);
+    if (rest && rest.queue.length > 0) {
+      setQueue(rest.queue);
       setOutcome(null);
       setRefusals((n) => n + 1);
       return;
     }
-    // The worker closes it; if it could not (unreachable, or it had lost this window's id, so a
-    // new request opens a new window anyway), the window closes itself.
-    setTimeout(() => window.close(), rest ? 1_000 : 0);
+    if (rest?.parked) {
+      setOutcome(null);
+      setParked(true);
+      return;
+    }
+    // The worker is unreachable, or this is not the window it keeps (it lost its id, so a new
+    // request opens a new window anyway): this one closes.
+    window.close();
   };
 
   useEffect(() => {
     if (!outcome) return undefined;
-    const t = setTimeout(() => (liveCount.current > 0 ? setOutcome(null) : void requestClose()), OUTCOME_MS);
+    const t = setTimeout(() => (liveCount.current > 0 ? setOutcome(null) : void putAway()), OUTCOME_MS);
     return () => clearTimeout(t);
   }, [outcome]);
 
-  // Opened with nothing to show (everything ended before it loaded): say so, then close.
-  const idle = queue !== null && live.length === 0 && !outcome && !answering;
+  // Nothing to show (everything ended before it loaded, or brought back by hand): say so, then go away.
+  const idle = queue !== null && !showing && !outcome && !answering && !parked;
   useEffect(() => {
     if (!idle) return undefined;
-    const t = setTimeout(() => void requestClose(), OUTCOME_MS);
+    const t = setTimeout(() => void putAway(), OUTCOME_MS);
     return () => clearTimeout(t);
   }, [idle, refusals]);
 
@@ -112,7 +133,7 @@ export function Prompt(): JSX.Element {
   else if (!current) {
     if (answering) body = <Spinner label="Sending your answer…" />;
     else if (outcome) body = <OutcomeView outcome={outcome} />;
-    else body = <Spinner label={selected ? 'Checking this request…' : 'No pending requests. This window closes.'} />;
+    else body = <Spinner label={selected ? 'Checking this request…' : 'No pending requests.'} />;
   } else
     body = (
       <>

@@ -48,7 +48,7 @@ describe('extension: pinned server key', () => {
     const forged = server.push(deviceId, { signer: makeServerKey() });
     expect(forged).toMatchObject({ v: 2 });
     await expect.poll(async () => (await history(popup)).find((r) => r.challengeId === forged.challengeId)?.status, { timeout: 5_000 }).toBe('rejected');
-    expect(promptIsOpen(b)).toBe(false);
+    expect(await promptIsOpen(b)).toBe(false);
     expect(server.responses).toHaveLength(0);
   });
 
@@ -56,7 +56,7 @@ describe('extension: pinned server key', () => {
     const forged = server.push(deviceId, { signer: makeServerKey(), version: 1 });
     expect(forged).not.toHaveProperty('signed');
     await expect.poll(async () => (await history(popup)).find((r) => r.challengeId === forged.challengeId)?.status, { timeout: 5_000 }).toBe('rejected');
-    expect(promptIsOpen(b)).toBe(false);
+    expect(await promptIsOpen(b)).toBe(false);
     expect(server.responses).toHaveLength(0);
   });
 
@@ -66,7 +66,7 @@ describe('extension: pinned server key', () => {
     const altered = { ...genuine, signed: genuine.signed.replace('"app":"Contoso Portal"', '"app":"Payroll"') };
     server.send(deviceId, altered);
     await expect.poll(async () => (await history(popup)).find((r) => r.challengeId === genuine.challengeId)?.status, { timeout: 5_000 }).toBe('rejected');
-    expect(promptIsOpen(b)).toBe(false);
+    expect(await promptIsOpen(b)).toBe(false);
     expect(server.responses).toHaveLength(0);
   });
 
@@ -211,7 +211,7 @@ describe('extension: someone else answering at the server origin', () => {
       await impostor.waitReady(carolDevice, 30_000);
       const forged = impostor.push(carolDevice);
       await expect.poll(async () => (await history(page)).find((r) => r.challengeId === forged.challengeId)?.status, { timeout: 5_000 }).toBe('rejected');
-      expect(promptIsOpen(b)).toBe(false);
+      expect(await promptIsOpen(b)).toBe(false);
       expect(impostor.responses).toHaveLength(0);
     } finally {
       await impostor.close();

@@ -77,6 +77,26 @@ describe('extension: every request reaches the person', () => {
     await waitForPromptClosed(b);
   });
 
+  it('keeps the window ready once a request has ended, and shows the next request in it', async () => {
+    const first = await site.passwordThenPush(alice.upn, alice.password);
+    const prompt = await waitShown(b, first.challengeId);
+    await prompt.evaluate(() => ((window as unknown as { marked: boolean }).marked = true));
+    await approve(prompt, first.number);
+    expect(await site.status(first.flowId)).toBe('signed_in');
+    // Put away, not closed: minimized, its page still loaded.
+    await waitForPromptClosed(b);
+    expect(prompt.isClosed()).toBe(false);
+    expect(await prompt.evaluate(async () => (await chrome.windows.getCurrent()).state)).toBe('minimized');
+
+    const next = await site.passwordThenPush(alice.upn, alice.password);
+    const again = await waitShown(b, next.challengeId);
+    expect(await again.evaluate(() => (window as unknown as { marked?: boolean }).marked)).toBe(true);
+    expect(await again.evaluate(async () => (await chrome.windows.getCurrent()).state)).toBe('normal');
+    await approve(again, next.number);
+    expect(await site.status(next.flowId)).toBe('signed_in');
+    await waitForPromptClosed(b);
+  });
+
   it('shows the newest request first, and the older one after it, never the older one in its place', async () => {
     // Another browser's sign-in is waiting, unanswered; the person closed the window on it.
     const other = new HttpClient(server.origin);

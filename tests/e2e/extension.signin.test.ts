@@ -133,7 +133,7 @@ describe('extension: approving sign-ins', () => {
       // The version the extension enrolled with, as its manifest says.
       expect(pw.body.message).toContain(`pushkey ${JSON.parse(readFileSync(path.join(EXTENSION_DIST, 'manifest.json'), 'utf8')).version}`);
       await new Promise((r) => setTimeout(r, 500));
-      expect(promptIsOpen(b)).toBe(false);
+      expect(await promptIsOpen(b)).toBe(false);
     } finally {
       await server.setPolicy({ minClientVersion: '0.0.0' });
     }

@@ -276,7 +276,7 @@ describe('journey: two browsers, one extension', () => {
       // Both versions are named, and B is never asked for a number that cannot succeed.
       await waitForText(page, 'and your organization requires 99.0.0 or later');
       await snap(page, 'a-update-required');
-      expect(promptIsOpen(b)).toBe(false);
+      expect(await promptIsOpen(b)).toBe(false);
     } finally {
       await editPolicy((p) => setMinVersion(p, '0.0.0'));
     }
@@ -390,7 +390,7 @@ describe('journey: two browsers, one extension', () => {
         return 'refused';
       } catch {
         // The extension learned of the revocation and closed the request itself.
-        await until('the lost prompt to close', () => lostPrompt.isClosed() || !promptIsOpen(b), 5_000);
+        await until('the lost prompt to close', async () => lostPrompt.isClosed() || !(await promptIsOpen(b)), 5_000);
         return 'closed';
       }
     })();

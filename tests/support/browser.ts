@@ -62,17 +62,32 @@ export const extensionUrl = (p: Profile, pathname: string): string => `chrome-ex
 
 const isPrompt = (p: Profile) => (t: Target) => t.type() === 'page' && t.url() === extensionUrl(p, PROMPT_PATH);
 
-/** Waits for the prompt window (an ordinary page target) and returns its page. */
-export async function waitForPrompt(p: Profile, timeout = 20_000): Promise<Page> {
-  const target = await p.browser.waitForTarget(isPrompt(p), { timeout });
-  const page = await target.page();
-  if (!page) throw new Error('prompt target has no page');
-  await page.waitForSelector('main');
-  return page;
+/**
+ * The prompt window on screen, if any. It is an ordinary page target; once put away it is
+ * minimized, kept for the next request, and its document is hidden: that one does not count.
+ */
+export async function promptOnScreen(p: Profile): Promise<Page | undefined> {
+  for (const target of p.browser.targets().filter(isPrompt(p))) {
+    const page = await target.page().catch(() => null);
+    // A window that is closing answers nothing: it is not on screen.
+    if (page && (await page.evaluate(() => document.visibilityState === 'visible').catch(() => false))) return page;
+  }
+  return undefined;
 }
 
-export function promptIsOpen(p: Profile): boolean {
-  return p.browser.targets().some(isPrompt(p));
+export async function promptIsOpen(p: Profile): Promise<boolean> {
+  return (await promptOnScreen(p)) !== undefined;
+}
+
+/** Waits for the prompt window on screen, showing something (a request or an outcome), and returns its page. */
+export async function waitForPrompt(p: Profile, timeout = 20_000): Promise<Page> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const page = await promptOnScreen(p);
+    if (page && (await page.$('main').catch(() => null))) return page;
+    if (Date.now() > deadline) throw new Error(`no prompt window on screen after ${timeout} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 /** Opens the popup as a tab (for flows that do not need activeTab). */
@@ -126,10 +141,10 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(dir, `${name}.png`) as `${string}.png` });
 }
 
-/** Waits until no prompt window is open (it closes itself after showing the outcome). */
+/** Waits until no prompt window is on screen (put away after its outcome, or closed). */
 export async function waitForPromptClosed(p: Profile, timeout = 15_000): Promise<void> {
   const until = Date.now() + timeout;
-  while (promptIsOpen(p)) {
+  while (await promptIsOpen(p)) {
     if (Date.now() > until) throw new Error('the prompt window did not close');
     await new Promise((r) => setTimeout(r, 100));
   }
