@@ -5,6 +5,7 @@ import * as respondBench from './respond.bench.ts';
 import * as signInStorageBench from './signin-storage.bench.ts';
 import * as startBench from './start.bench.ts';
 import * as extensionPromptBench from './extension-prompt.bench.ts';
+import * as signInLogBench from './signin-log.bench.ts';
 import { printVerdicts } from './lib.ts';
 
 const BENCHES: Record<string, { run: () => Promise<void> }> = {
@@ -13,6 +14,7 @@ const BENCHES: Record<string, { run: () => Promise<void> }> = {
   'signin-storage': signInStorageBench,
   start: startBench,
   'extension-prompt': extensionPromptBench,
+  'signin-log': signInLogBench,
 };
 
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());

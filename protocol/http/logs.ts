@@ -60,13 +60,17 @@ export const AuditEntry = v.object({
 });
 export type AuditEntry = v.InferOutput<typeof AuditEntry>;
 
-/** One finished attempt as the chart counts it: when, how it ended, the method it ended with. */
-export const SignInPoint = v.tuple([Time, v.picklist(['success', 'failure']), v.string()]);
+/**
+ * Finished attempts as the chart counts them: the minute they started in, how they ended,
+ * the method they ended with, and how many there were (the database counts them; every
+ * bar of the chart is a whole number of minutes in any time zone).
+ */
+export const SignInPoint = v.tuple([Time, v.picklist(['success', 'failure']), v.string(), v.pipe(v.number(), v.integer(), v.minValue(1))]);
 export type SignInPoint = v.InferOutput<typeof SignInPoint>;
 export const SignInChartData = v.object({
-  /** Newest first. */
+  /** Newest minute first. */
   points: v.array(SignInPoint),
-  /** True when more attempts matched than the chart reads: it then shows the newest. */
+  /** True when more attempts matched than the chart counts: it then counts the newest. */
   capped: v.boolean(),
 });
 export type SignInChartData = v.InferOutput<typeof SignInChartData>;

@@ -143,7 +143,7 @@ export interface AuditFilter {
 export type { SignInEntry, SignInStep } from '../../protocol/http/logs.ts';
 export interface SignInFilter {
   userId?: string;
-  /** Substring of the UPN. */
+  /** The start of the UPN, in any case. */
   upn?: string;
   method?: string;
   result?: SignInEntry['result'];

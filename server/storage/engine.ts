@@ -30,6 +30,12 @@ export interface Engine {
    * connection. With `first`, only the first row is wanted (SQLite stops there).
    */
   query(sql: string, parameters: readonly unknown[], first?: boolean): Promise<{ rows: unknown[]; changes: number }>;
+  /**
+   * Runs a compiled read that may touch many rows (the logs an admin reads) where it cannot
+   * hold up the requests of others: SQLite's reader thread, a PostgreSQL pool connection;
+   * inside a transaction, on its connection.
+   */
+  read(sql: string, parameters: readonly unknown[]): Promise<unknown[]>;
   close(): Promise<void>;
 }
 
@@ -52,6 +58,7 @@ export function transactionEngine(root: Pick<Engine, 'insertionOrder' | 'skipLoc
       const r = await trx.executeQuery(CompiledQuery.raw(text, [...parameters]));
       return { rows: r.rows as unknown[], changes: Number(r.numAffectedRows ?? 0) };
     },
+    read: async (text, parameters) => (await tx.query(text, parameters)).rows,
     close: () => Promise.reject(new TypeError('close: a transaction is not the repository; close the repository itself')),
   };
   return tx;

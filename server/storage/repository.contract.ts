@@ -3,7 +3,7 @@
 // limits hold at the exact millisecond, JSON fields come back as they went in, and
 // reopening the same database (migrations run again) loses nothing.
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Activation, Challenge, Device, Flow, Session, SignInEntry, Tap, User } from '../domain/types.ts';
+import type { Activation, Challenge, Device, Flow, Session, SignInEntry, SignInFilter, Tap, User } from '../domain/types.ts';
 import type { Repository } from './repository.ts';
 
 export interface RepositoryHarness {
@@ -438,6 +438,62 @@ export function describeRepositoryContract(name: string, makeHarness: () => Repo
         expect(await repo.getSignIn(done.id)).toEqual(done);
         expect(await repo.getSignIn(failed.id)).toEqual(failed);
         expect((await repo.listSignIns({ result: 'in_progress', limit: 10 })).map((e) => e.id)).toEqual([later.id]);
+      });
+
+      it('filters by the start of the UPN in any case, by a method any step used, and by the other terms together, newest first', async () => {
+        const step = (method: string, result: 'success' | 'failure' | 'pending' = 'success') => ({ method, detail: 'x', result, at: T0, durationMs: 0 });
+        const app = id('app');
+        const mk = (n: number, over: Partial<SignInEntry>) => makeSignIn(user.id, { app, at: T0 + n, ...over });
+        const push = mk(1, { upn: 'Prefix.One@Example.test', methods: ['password', 'authenticator'], steps: [step('password'), step('authenticator')], result: 'success' });
+        const denied = mk(2, { upn: 'prefix.two@example.test', steps: [step('password'), step('authenticator', 'failure')], result: 'failure', failureCode: 'denied' });
+        const sms = mk(3, { upn: 'other@prefix.test', methods: ['sms'], steps: [step('passwordless', 'pending'), step('sms')], result: 'success' });
+        for (const e of [push, denied, sms]) await repo.upsertSignIn(e);
+        const ids = async (f: Partial<SignInFilter>) => (await repo.listSignIns({ app, limit: 10, ...f })).map((e) => e.id);
+        // A prefix, not a substring: "prefix" is not the start of other@prefix.test.
+        expect(await ids({ upn: 'PREFIX.' })).toEqual([denied.id, push.id]);
+        expect(await ids({ upn: 'prefix.one@example.test' })).toEqual([push.id]);
+        expect(await ids({ upn: 'refix' })).toEqual([]);
+        // Wildcards are characters like any other.
+        expect(await ids({ upn: 'prefix%' })).toEqual([]);
+        expect(await ids({ upn: 'prefix_' })).toEqual([]);
+        // A step counts, succeeded or not: the unanswered push of the SMS sign-in, the denied push.
+        expect(await ids({ method: 'passwordless' })).toEqual([sms.id]);
+        expect(await ids({ method: 'authenticator' })).toEqual([denied.id, push.id]);
+        expect(await ids({ method: 'authenticator', result: 'success' })).toEqual([push.id]);
+        expect(await ids({ method: 'tap' })).toEqual([]);
+        expect(await ids({ method: 'password', from: T0 + 2, to: T0 + 3 })).toEqual([denied.id]);
+        expect(await ids({ userId: user.id, upn: 'other', method: 'sms', result: 'success', ip: push.ip })).toEqual([sms.id]);
+        // Rewritten with a new step, an entry is found by its new method.
+        await repo.upsertSignIn({ ...denied, steps: [...denied.steps, step('tap')] });
+        expect(await ids({ method: 'tap' })).toEqual([denied.id]);
+      });
+
+      it('charts finished attempts under the method each ended with, newest first, at most the limit', async () => {
+        const step = (method: string, result: 'success' | 'failure' | 'pending' = 'success') => ({ method, detail: 'x', result, at: T0, durationMs: 0 });
+        const app = id('app');
+        const push = makeSignIn(user.id, { app, at: T0 + 1, methods: ['password', 'authenticator'], steps: [step('password'), step('authenticator')], result: 'success' });
+        const denied = makeSignIn(user.id, { app, at: T0 + 2, steps: [step('password'), step('authenticator', 'failure')], result: 'failure', failureCode: 'denied' });
+        const open = makeSignIn(user.id, { app, at: T0 + 3 });
+        const none = makeSignIn(user.id, { app, at: T0 + 4, steps: [], result: 'failure', failureCode: 'invalid_credentials' });
+        for (const e of [push, denied, open, none]) await repo.upsertSignIn(e);
+        const minute = Math.floor(T0 / 60_000) * 60_000;
+        const later = makeSignIn(user.id, { app, at: minute + 60_000, steps: [step('sms')], methods: ['sms'], result: 'success' });
+        await repo.upsertSignIn(later);
+        // Counted per minute, result and the method each ended with; the one in progress is not.
+        expect(await repo.chartSignIns({ app }, 10)).toEqual({
+          points: [
+            [minute + 60_000, 'success', 'sms', 1],
+            [minute, 'failure', '(none)', 1],
+            [minute, 'failure', 'authenticator', 1],
+            [minute, 'success', 'authenticator', 1],
+          ],
+          capped: false,
+        });
+        await repo.upsertSignIn({ ...denied, id: id('f'), at: T0 + 5 });
+        expect((await repo.chartSignIns({ app }, 10)).points[2]).toEqual([minute, 'failure', 'authenticator', 2]);
+        // The newest 3 of 5 (T0 + 5 and T0 + 4 in the first minute): capped.
+        expect(await repo.chartSignIns({ app }, 3)).toEqual({ points: [[minute + 60_000, 'success', 'sms', 1], [minute, 'failure', '(none)', 1], [minute, 'failure', 'authenticator', 1]], capped: true });
+        expect((await repo.chartSignIns({ app, method: 'password', result: 'success' }, 10)).points).toEqual([[minute, 'success', 'authenticator', 1]]);
       });
 
       it('ends only the one attempt named, when one is', async () => {

@@ -13,6 +13,7 @@ import type {
   Session,
   SignInEntry,
   SignInFilter,
+  SignInChartData,
   Tap,
   User,
   Alert,
@@ -91,7 +92,10 @@ export interface Repository {
   listAudit(filter: AuditFilter): Promise<AuditEntry[]>;
   upsertSignIn(entry: SignInEntry): Promise<void>;
   getSignIn(id: string): Promise<SignInEntry | null>;
+  /** Newest first; read where a long read holds up no one else (Engine.read). */
   listSignIns(filter: SignInFilter): Promise<SignInEntry[]>;
+  /** The newest `limit` finished attempts the filter matches, counted by minute, result and the method each ended with. */
+  chartSignIns(filter: Omit<SignInFilter, 'limit' | 'offset'>, limit: number): Promise<SignInChartData>;
   /**
    * Ends as failures, with `end`, the attempts still in progress whose flow expired by `now`
    * (only `id`'s, when given), in one conditional write; returns how many it ended.

@@ -104,6 +104,10 @@ export interface SignInsTable {
   requirement: string;
   methods_json: string;
   steps_json: string;
+  /** Every method any step used, one bit each (SIGN_IN_METHOD_BITS): the method filter's indexes read it. */
+  method_bits: number;
+  /** The method the attempt ended with, as the chart counts it. */
+  ended_with: string;
 }
 
 export interface AlertsTable { id: string; at: number; kind: string; user_id: string; detail: string }

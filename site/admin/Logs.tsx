@@ -106,7 +106,7 @@ export function SignInsPage({ upn = '' }: { upn?: string }): JSX.Element {
           }}
           exports={{ csv: admin.exportUrl('signins', filter, 'csv'), json: admin.exportUrl('signins', filter, 'json') }}
         >
-          <Field id="f-upn" label="User" value={draft.upn} onInput={set('upn')} placeholder="name@domain" />
+          <Field id="f-upn" label="User" value={draft.upn} onInput={set('upn')} placeholder="name@domain" hint="The user name or its start" />
           <Select
             id="f-method"
             label="Method"

@@ -1,6 +1,7 @@
 // Sign-ins over time, by result and by method: two stacked bar charts over the same time
-// buckets, drawn from every finished attempt the log's filter matches (the server sends one
-// point per attempt; the buckets are cut here, in the reader's time zone), with a table of
+// buckets, drawn from every finished attempt the log's filter matches (the server sends
+// counts per minute, result and method; the buckets, whole minutes, are cut here in the
+// reader's time zone), with a table of
 // the counts for screen readers and for reading exact numbers.
 import type { JSX } from 'preact';
 import type { SignInChartData } from '../shared/api.ts';
@@ -85,7 +86,7 @@ function Bars({ title, buckets, series, counts, labelOf }: { title: string; buck
 
 export function SignInChart({ data: { points, capped } }: { data: SignInChartData }): JSX.Element | null {
   if (points.length === 0) return null;
-  // Newest first: no spreading of up to 20,000 values into Math.min/max.
+  // Newest first: no spreading of thousands of values into Math.min/max.
   const first = points.at(-1)![0];
   const last = points[0]![0];
   const size = SIZES.find((s) => (last - first) / s < MAX_BARS) ?? SIZES.at(-1)!;
@@ -103,14 +104,16 @@ export function SignInChart({ data: { points, capped } }: { data: SignInChartDat
   const byResult = buckets.map(() => new Map<string, number>());
   const byMethod = buckets.map(() => new Map<string, number>());
   const totals = new Map<string, { success: number; failure: number }>();
-  for (const [at, result, m] of points) {
+  let attempts = 0;
+  for (const [at, result, m, n] of points) {
     const i = index(at);
-    byResult[i]!.set(result, (byResult[i]!.get(result) ?? 0) + 1);
-    byMethod[i]!.set(m, (byMethod[i]!.get(m) ?? 0) + 1);
+    byResult[i]!.set(result, (byResult[i]!.get(result) ?? 0) + n);
+    byMethod[i]!.set(m, (byMethod[i]!.get(m) ?? 0) + n);
     const t = totals.get(m) ?? { success: 0, failure: 0 };
-    if (result === 'success') t.success++;
-    else t.failure++;
+    if (result === 'success') t.success += n;
+    else t.failure += n;
     totals.set(m, t);
+    attempts += n;
   }
   const methods = METHOD_ORDER.filter((m) => totals.has(m)).concat([...totals.keys()].filter((m) => !METHOD_ORDER.includes(m)));
   const labelOf = (b: number) => (size >= DAY ? dayLabel.format(b) : timeLabel.format(b));
@@ -120,7 +123,7 @@ export function SignInChart({ data: { points, capped } }: { data: SignInChartDat
     <section class="chart" aria-labelledby="chart-title">
       <h2 id="chart-title" class="section-title">
         Sign-ins over time, by result and by method <span class="small muted">
-          ({capped ? `the newest ${points.length.toLocaleString()} of more finished attempts` : `${points.length.toLocaleString()} finished ${points.length === 1 ? 'attempt' : 'attempts'}`} matching the filter, one bar per {per})
+          ({capped ? `the newest ${attempts.toLocaleString()} of more finished attempts` : `${attempts.toLocaleString()} finished ${attempts === 1 ? 'attempt' : 'attempts'}`} matching the filter, one bar per {per})
         </span>
       </h2>
       <div class="chart-pair">

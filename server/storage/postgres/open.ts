@@ -55,6 +55,7 @@ export async function openPostgres(opts: PostgresOptions): Promise<PostgresRepos
       const r = await pool.query({ name, text, values: [...parameters] });
       return { rows: r.rows, changes: r.rowCount ?? 0 };
     },
+    read: async (text, parameters) => (await pool.query(text, [...parameters])).rows,
     // Kysely's destroy ends the pool.
     close: () => db.destroy(),
   });

@@ -8,6 +8,7 @@ import { transactionEngine, type Db, type Engine } from '../engine.ts';
 import type { Schema } from '../schema.ts';
 import { migrations } from '../migrations.ts';
 import { composeRepository } from '../stores.ts';
+import { sqliteReader } from './reader.ts';
 
 export interface SqliteOptions {
   /** A file path, or ':memory:'. */
@@ -28,6 +29,8 @@ export function openSqlite(opts: SqliteOptions): Repository {
   // stores' transactions are atomic although better-sqlite3 itself is synchronous.
   const kysely = new Kysely<Schema>({ dialect: new SqliteDialect({ database: statements }) });
   const shared = { insertionOrder: 'rowid', skipLocked: false, bytewise: 'BINARY' } as const;
+  // A database in memory is this connection's alone: its long reads stay here.
+  const reader = opts.filename === ':memory:' ? null : sqliteReader(opts.filename);
   // One file has one write lock, and every transaction takes it first (BEGIN IMMEDIATE): the
   // keys need no lock of their own.
   const transaction: Engine['transaction'] = (keys, fn) => immediate(kysely, (trx) => transactionEngine(shared, trx, async () => {}).transaction(keys, fn));
@@ -49,7 +52,11 @@ export function openSqlite(opts: SqliteOptions): Repository {
       const row: unknown = s.get(parameters);
       return { rows: row === undefined ? [] : [row], changes: 0 };
     },
-    close: () => kysely.destroy(),
+    read: async (text, parameters) => (reader ? reader.all(text, parameters) : (await kysely.executeQuery(CompiledQuery.raw(text, [...parameters]))).rows),
+    async close() {
+      await reader?.close();
+      await kysely.destroy();
+    },
   });
 }
 

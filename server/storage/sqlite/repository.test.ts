@@ -7,7 +7,11 @@ import { describe, expect, it } from 'vitest';
 import { type RepositoryHarness, describeRepositoryContract, makeUser } from '../repository.contract.ts';
 import type { Repository } from '../repository.ts';
 import { describeMethodsContract } from '../methods.contract.ts';
-import { migrations } from '../migrations.ts';
+import { Kysely, SqliteDialect } from 'kysely';
+import { SIGN_IN_METHOD_BITS, migrations } from '../migrations.ts';
+import type { Schema } from '../schema.ts';
+import { signInsMatching } from '../stores/sign-ins.ts';
+import type { SignInFilter } from '../../domain/types.ts';
 import { openSqlite } from './open.ts';
 import { expectFixtureRecords } from '../fixtures/expect-records.ts';
 
@@ -81,6 +85,71 @@ describe('SQLite migrations', () => {
       expect(db.pragma('user_version', { simple: true })).toBe(migrations('sqlite').length);
       db.close();
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the sign-in log on SQLite', () => {
+  const FILTERS: Array<Omit<SignInFilter, 'limit' | 'offset'>> = [
+    {},
+    { userId: 'u' },
+    { upn: 'alice' },
+    { result: 'failure' },
+    { app: 'App' },
+    { ip: '192.0.2.1' },
+    { from: 1, to: 2 },
+    ...SIGN_IN_METHOD_BITS.map((method) => ({ method })),
+    { method: 'passkey', result: 'success', from: 1 },
+    { upn: 'alice', result: 'failure', from: 1, to: 2 },
+  ];
+
+  it('reads every filter through an index, never the whole table', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'pushkey-plan-'));
+    const filename = path.join(dir, 'plan.db');
+    try {
+      await openSqlite({ filename }).close();
+      const db = new Database(filename, { readonly: true });
+      const kysely = new Kysely<Schema>({ dialect: new SqliteDialect({ database: db }) });
+      for (const f of FILTERS) {
+        const { sql, parameters } = signInsMatching({ db: kysely, insertionOrder: 'rowid', bytewise: 'BINARY' }, f).selectAll().limit(200).compile();
+        const plan = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...parameters) as { detail: string }[]).map((r) => r.detail);
+        const reads = plan.filter((d) => /\bsignins\b/.test(d));
+        expect(reads, `${JSON.stringify(f)}: ${plan.join(' | ')}`).toHaveLength(1);
+        expect(reads[0], `${JSON.stringify(f)}: ${plan.join(' | ')}`).toMatch(/USING (COVERING )?INDEX signins_/);
+      }
+      await kysely.destroy();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads the log off the main thread, seeing every write committed before', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'pushkey-reader-'));
+    const repo = openSqlite({ filename: path.join(dir, 'r.db') });
+    try {
+      const user = makeUser();
+      await repo.createUser(user);
+      const at = 1_800_000_000_000;
+      const entry = { id: 'f'.repeat(22), at, userId: user.id, upn: user.upn, app: 'App', ip: '', location: '', browser: '', os: '', result: 'in_progress' as const, expiresAt: at + 1, failureCode: null, reason: null, requirement: 'none' as const, methods: [], steps: [] };
+      await repo.upsertSignIn(entry);
+      const threads = new Set<number>();
+      const { Worker } = await import('node:worker_threads');
+      const spawned = Worker.prototype.postMessage;
+      Worker.prototype.postMessage = function (this: InstanceType<typeof Worker>, ...args: Parameters<typeof spawned>) {
+        threads.add(this.threadId);
+        return spawned.apply(this, args);
+      };
+      try {
+        expect(await repo.listSignIns({ limit: 10 })).toEqual([entry]);
+        await repo.upsertSignIn({ ...entry, result: 'success' });
+        expect((await repo.listSignIns({ limit: 10 }))[0]!.result).toBe('success');
+      } finally {
+        Worker.prototype.postMessage = spawned;
+      }
+      expect(threads.size).toBe(1);
+    } finally {
+      await repo.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -1,12 +1,13 @@
 // The sign-in log: one entry per attempt (keyed by its flow id), rewritten as it goes on.
 import { sql } from 'kysely';
-import type { SignInEntry, SignInStep } from '../../domain/types.ts';
+import type { SignInEntry, SignInFilter, SignInPoint, SignInStep } from '../../domain/types.ts';
 import type { Repository } from '../repository.ts';
 import type { Engine } from '../engine.ts';
 import { prepared } from '../prepared.ts';
 import type { SignInsTable } from '../schema.ts';
-import { contains, num, oneOf, str, stringList, strOrNull, type Row } from './parse.ts';
-import { countWhere, likeIgnoringCase } from './match.ts';
+import { SIGN_IN_METHOD_BITS } from '../migrations.ts';
+import { num, oneOf, str, stringList, strOrNull, type Row } from './parse.ts';
+import { countWhere, startsWithIgnoringCase } from './match.ts';
 
 const result = oneOf<SignInEntry['result']>({ success: true, failure: true, in_progress: true });
 const requirement = oneOf<SignInEntry['requirement']>({ single: true, multifactor: true, none: true });
@@ -48,6 +49,19 @@ const toSignIn = (r: Row): SignInEntry => ({
   steps: steps(r.steps_json),
 });
 
+/** The bit of each method any step used (a method in `methods` has a step too). */
+function methodBits(e: SignInEntry): number {
+  let bits = 0;
+  for (const m of [...e.methods, ...e.steps.map((s) => s.method)]) {
+    const i = SIGN_IN_METHOD_BITS.indexOf(m as (typeof SIGN_IN_METHOD_BITS)[number]);
+    if (i >= 0) bits |= 1 << i;
+  }
+  return bits;
+}
+
+/** An attempt counts once, under the method it ended with: push MFA under the push (not also the password), a denied push too. */
+export const endedWith = (e: Pick<SignInEntry, 'steps' | 'methods'>): string => e.steps.at(-1)?.method ?? e.methods.at(-1) ?? '(none)';
+
 const signInRow = (e: SignInEntry): Omit<SignInsTable, 'id'> => ({
   at: e.at,
   user_id: e.userId,
@@ -64,12 +78,44 @@ const signInRow = (e: SignInEntry): Omit<SignInsTable, 'id'> => ({
   requirement: e.requirement,
   methods_json: JSON.stringify(e.methods),
   steps_json: JSON.stringify(e.steps),
+  method_bits: methodBits(e),
+  ended_with: endedWith(e),
 });
 
-type SignInsStore = Pick<Repository, 'upsertSignIn' | 'getSignIn' | 'listSignIns' | 'endExpiredSignIns' | 'signInHistory'>;
+/**
+ * The rows a filter matches, newest first. Each term is one an index serves (migration 8):
+ * equality on a column indexed with the time, the UPN's start as a bytewise range, a
+ * method's bit as the predicate of its partial index (a literal, so that the planner can
+ * match it), so that no filter reads the whole log.
+ */
+export function signInsMatching({ db, insertionOrder, bytewise }: Pick<Engine, 'db' | 'insertionOrder' | 'bytewise'>, f: Omit<SignInFilter, 'limit' | 'offset'>) {
+  let q = db.selectFrom('signins');
+  if (f.userId !== undefined) q = q.where('user_id', '=', f.userId);
+  if (f.upn) q = q.where(startsWithIgnoringCase('upn', f.upn, bytewise));
+  if (f.method) {
+    const bit = SIGN_IN_METHOD_BITS.indexOf(f.method as (typeof SIGN_IN_METHOD_BITS)[number]);
+    // A method no step can have: nothing matches.
+    q = bit < 0 ? q.where(sql.lit(false)) : q.where(sql<boolean>`(method_bits & ${sql.lit(1 << bit)}) <> 0`);
+  }
+  if (f.result !== undefined) q = q.where('result', '=', f.result);
+  if (f.app !== undefined) q = q.where('app', '=', f.app);
+  if (f.ip !== undefined) q = q.where('ip', '=', f.ip);
+  if (f.from !== undefined) q = q.where('at', '>=', f.from);
+  if (f.to !== undefined) q = q.where('at', '<', f.to);
+  return q.orderBy('at', 'desc').orderBy(sql.ref(insertionOrder), 'desc');
+}
+
+const MINUTE = 60_000;
+
+type SignInsStore = Pick<Repository, 'upsertSignIn' | 'getSignIn' | 'listSignIns' | 'chartSignIns' | 'endExpiredSignIns' | 'signInHistory'>;
 
 export function signInsStore(engine: Engine): SignInsStore {
-  const { db, insertionOrder } = engine;
+  const { db, bytewise } = engine;
+  const matching = (f: Omit<SignInFilter, 'limit' | 'offset'>) => signInsMatching(engine, f);
+  const read = async (q: { compile(): { sql: string; parameters: readonly unknown[] } }) => {
+    const c = q.compile();
+    return (await engine.read(c.sql, c.parameters)) as Row[];
+  };
   // Written as a sign-in starts and ends, and read for the monitoring rules.
   const upsert = prepared(engine, (id: string, row: Omit<SignInsTable, 'id'>) =>
     db
@@ -96,19 +142,27 @@ export function signInsStore(engine: Engine): SignInsStore {
       return r ? toSignIn(r) : null;
     },
     async listSignIns(f) {
-      let q = db.selectFrom('signins').selectAll();
-      if (f.userId !== undefined) q = q.where('user_id', '=', f.userId);
-      if (f.upn) q = q.where(likeIgnoringCase('upn', contains(f.upn)));
-      // A method counts when the attempt ended with it or any step used it.
-      const method = f.method;
-      if (method) q = q.where((eb) => eb.or([likeIgnoringCase('methods_json', contains(JSON.stringify(method))), likeIgnoringCase('steps_json', contains(`"method":${JSON.stringify(method)}`))]));
-      if (f.result !== undefined) q = q.where('result', '=', f.result);
-      if (f.app !== undefined) q = q.where('app', '=', f.app);
-      if (f.ip !== undefined) q = q.where('ip', '=', f.ip);
-      if (f.from !== undefined) q = q.where('at', '>=', f.from);
-      if (f.to !== undefined) q = q.where('at', '<', f.to);
-      const rows = await q.orderBy('at', 'desc').orderBy(sql.ref(insertionOrder), 'desc').limit(f.limit).offset(f.offset ?? 0).execute();
+      const rows = await read(matching(f).selectAll().limit(f.limit).offset(f.offset ?? 0));
       return rows.map(toSignIn);
+    },
+    async chartSignIns(f, limit) {
+      // Counted by the database, over the newest `limit` (read through the filter's index),
+      // so that only the counts travel; and whether one more matched.
+      const finished = (q: ReturnType<typeof matching>) => q.where('result', '<>', 'in_progress');
+      const newest = finished(matching(f)).select(['at', 'result', 'ended_with']).limit(limit);
+      const minute = sql<number>`(at / ${sql.lit(MINUTE)}) * ${sql.lit(MINUTE)}`;
+      const counts = db
+        .selectFrom(newest.as('newest'))
+        .select([minute.as('minute'), 'result', 'ended_with', (eb) => eb.fn.countAll<number | string>().as('n')])
+        .groupBy([minute, 'result', 'ended_with'])
+        .orderBy(minute, 'desc')
+        .orderBy('result')
+        .orderBy(sql`ended_with collate ${sql.raw(bytewise === 'C' ? '"C"' : 'BINARY')}`);
+      const [rows, beyond] = await Promise.all([read(counts), read(finished(matching(f)).select('at').limit(1).offset(limit))]);
+      return {
+        points: rows.map((r): SignInPoint => [num(r.minute, 'signins.at'), r.result === 'success' ? 'success' : 'failure', str(r.ended_with), num(r.n, 'count')]),
+        capped: beyond.length > 0,
+      };
     },
     async endExpiredSignIns(now, end, id) {
       let q = db
