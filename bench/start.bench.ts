@@ -22,7 +22,8 @@ export async function run(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'pushkey-bench-start-'));
   const bare = path.join(dir, 'bare.mjs');
   writeFileSync(bare, BARE);
-  const env = { DATA_DIR: path.join(dir, 'data'), LOG_LEVEL: 'warn' };
+  // Not a terminal: the server says it listens in its log, at info.
+  const env = { DATA_DIR: path.join(dir, 'data'), LOG_LEVEL: 'info' };
   const ready = /pushkey is running/;
   try {
     // The first start builds whatever is stale and seeds the data directory; it is not counted.

@@ -11,27 +11,31 @@ const BUNDLE = 'dist/server/main.js';
 
 describe('npm start', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'pushkey-start-'));
-  let server: Spawned;
+  let server: Spawned | undefined;
   let origin: string;
   let builtAt: number;
 
-  const start = async () => {
+  const start = async (timeoutMs?: number) => {
     const port = await freePort();
     origin = `http://127.0.0.1:${port}`;
-    return spawnServer('node', ['server/start.mjs'], { PORT: String(port), DATA_DIR: dir, LOG_LEVEL: 'warn' }, /pushkey is running/);
+    // Not a terminal: the server says it listens in its log, at info.
+    return spawnServer('node', ['server/start.mjs'], { PORT: String(port), DATA_DIR: dir, LOG_LEVEL: 'info' }, /pushkey is running/, timeoutMs);
   };
 
   beforeAll(async () => {
     // The first start builds whatever a source edit made stale (nothing, right after npm run build).
-    const first = await start();
+    const first = await start(110_000);
     expect(await first.stop()).toBe(0);
     builtAt = statSync(BUNDLE).mtimeMs;
     server = await start();
   }, 120_000);
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(async () => {
+    await server?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('starts the built server without building again when the build is current', () => {
-    expect(server.output()).not.toMatch(/npm run build/);
+    expect(server!.output()).not.toMatch(/npm run build/);
     expect(statSync(BUNDLE).mtimeMs).toBe(builtAt);
   });
 
@@ -48,6 +52,6 @@ describe('npm start', () => {
   });
 
   it('stops cleanly on SIGTERM', async () => {
-    expect(await server.stop()).toBe(0);
+    expect(await server!.stop()).toBe(0);
   });
 });

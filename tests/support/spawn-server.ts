@@ -20,27 +20,36 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-export async function spawnServer(command: string, args: string[], env: Record<string, string>, ready: RegExp, cwd?: string): Promise<Spawned> {
+/** Resolves once stdout matches `ready`; a program that exits first, or is not ready within `timeoutMs`, is stopped and the promise rejects. */
+export async function spawnServer(command: string, args: string[], env: Record<string, string>, ready: RegExp, timeoutMs = 60_000): Promise<Spawned> {
   // Its own process group, so that stop() reaches the server under `npm start` too (npm does
   // not always pass SIGTERM on).
-  const child = spawn(command, args, { cwd, detached: true, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, { detached: true, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stderr!.on('data', (d: Buffer) => (err += String(d)));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => {
-      out += String(d);
-      if (ready.test(out)) resolve();
-    });
-    void exited.then((code) => reject(new Error(`${command} ${args.join(' ')} exited (${code}) before it was ready:\n${out}\n${err}`)));
-  });
-  return {
-    child,
-    output: () => out,
-    stop: () => {
-      process.kill(-child.pid!, 'SIGTERM');
-      return exited;
-    },
+  let running = true;
+  void exited.then(() => (running = false));
+  const stop = () => {
+    if (running) process.kill(-child.pid!, 'SIGTERM');
+    return exited;
   };
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      child.stdout!.on('data', (d: Buffer) => {
+        out += String(d);
+        if (ready.test(out)) resolve();
+      });
+      void exited.then((code) => reject(new Error(`${command} ${args.join(' ')} exited (${code}) before it was ready:\n${out}\n${err}`)));
+      timer = setTimeout(() => reject(new Error(`${command} ${args.join(' ')} was not ready after ${timeoutMs} ms:\n${out}\n${err}`)), timeoutMs);
+    });
+  } catch (e) {
+    await stop();
+    throw e;
+  } finally {
+    clearTimeout(timer);
+  }
+  return { child, output: () => out, stop };
 }
