@@ -3,6 +3,7 @@
 import * as v from 'valibot';
 import { PushkeyError, isErrorCode } from '../../protocol/index.ts';
 import { browser } from './browser.ts';
+import { isOwnPage, type Sender } from './sender.ts';
 import { Broadcast, CALLS, CallType, Envelope, type CallArgs, type CallName, type CallReply, type ErrorInfo } from './schema.ts';
 
 export * from './schema.ts';
@@ -37,8 +38,8 @@ export type Handlers = { [N in CallName]: (args: CallArgs<N>) => Promise<CallRep
 
 /** Registers the worker's message table. Messages that are not calls are left alone. */
 export function handleMessages(handlers: Handlers, toErrorInfo: (err: unknown) => ErrorInfo): void {
-  browser.runtime.onMessage.addListener((message: unknown, sender: { id?: string }) => {
-    if (sender.id !== browser.runtime.id) return undefined;
+  browser.runtime.onMessage.addListener((message: unknown, sender: Sender) => {
+    if (!isOwnPage(sender)) return undefined;
     const head = v.safeParse(CallType, message);
     if (!head.success) return undefined;
     const type = head.output.type;
@@ -85,6 +86,6 @@ export function announcePage(name: 'popup' | 'prompt'): void {
 
 export function onPageClosed(name: 'popup' | 'prompt', listener: () => void): void {
   browser.runtime.onConnect.addListener((port) => {
-    if (port.name === name && port.sender?.id === browser.runtime.id) port.onDisconnect.addListener(() => listener());
+    if (port.name === name && isOwnPage(port.sender)) port.onDisconnect.addListener(() => listener());
   });
 }

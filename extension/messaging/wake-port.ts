@@ -7,13 +7,14 @@
 // it is only there to break. Firefox has no offscreen documents; there the 30 s alarm stays
 // the way back (background/index.ts), as it is in Chromium if the document is gone.
 import { browser } from './browser.ts';
+import { isOwnPage } from './sender.ts';
 
 export const WAKE_PORT = 'wake';
 
 /** Worker side: takes the document's port and holds it for the worker's lifetime. */
 export function holdWakePort(): void {
   browser.runtime.onConnect.addListener((port) => {
-    if (port.name === WAKE_PORT && port.sender?.id === browser.runtime.id) port.onDisconnect.addListener(() => undefined);
+    if (port.name === WAKE_PORT && isOwnPage(port.sender)) port.onDisconnect.addListener(() => undefined);
   });
 }
 
