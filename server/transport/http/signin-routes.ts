@@ -7,7 +7,7 @@ import { endAllSessions, endSession } from '../../domain/signin/sessions.ts';
 import { clearFlowCookie, clearSessionCookie, FLOW_COOKIE, readCookie, SESSION_COOKIE, setFlowCookie, setSessionCookie } from './cookies.ts';
 import type { Handlers } from './mount.ts';
 import { answerStep, requestContext } from './steps.ts';
-import { waitForChallenge } from './wait.ts';
+import { watchChallenges } from './wait.ts';
 
 const LONG_POLL_MS = 25_000;
 
@@ -31,13 +31,20 @@ export const signInHandlers: Handlers<typeof api.signin> = {
   },
   async status({ d, req, res, query }) {
     const secret = readCookie(req, FLOW_COOKIE);
-    let status = await flowStatus(d, query.flowId, secret);
-    if (status.status === 'pending' && status.challengeId && query.wait === '1') {
-      const aborted = new AbortController();
-      req.on('close', () => aborted.abort());
-      const untilExpiry = status.expiresAt === undefined ? 0 : status.expiresAt - d.clock.now();
-      await waitForChallenge(d.bus, status.challengeId, Math.min(LONG_POLL_MS, untilExpiry + 50), aborted.signal);
+    const aborted = new AbortController();
+    // Watching before the first read: an answer that lands while it runs wakes the wait below.
+    const watch = query.wait === '1' ? watchChallenges(d.bus, aborted.signal) : null;
+    let status;
+    try {
       status = await flowStatus(d, query.flowId, secret);
+      if (watch && status.status === 'pending' && status.challengeId) {
+        req.on('close', () => aborted.abort());
+        const untilExpiry = status.expiresAt === undefined ? 0 : status.expiresAt - d.clock.now();
+        await watch.wait(status.challengeId, Math.min(LONG_POLL_MS, untilExpiry + 50));
+        status = await flowStatus(d, query.flowId, secret);
+      }
+    } finally {
+      watch?.stop();
     }
     if (status.session) {
       setSessionCookie(res, d.secureCookies, status.session);
