@@ -6,6 +6,7 @@ import * as signInStorageBench from './signin-storage.bench.ts';
 import * as startBench from './start.bench.ts';
 import * as extensionPromptBench from './extension-prompt.bench.ts';
 import * as signInLogBench from './signin-log.bench.ts';
+import * as signInCpuBench from './signin-cpu.bench.ts';
 import { printVerdicts } from './lib.ts';
 
 const BENCHES: Record<string, { run: () => Promise<void> }> = {
@@ -15,6 +16,7 @@ const BENCHES: Record<string, { run: () => Promise<void> }> = {
   start: startBench,
   'extension-prompt': extensionPromptBench,
   'signin-log': signInLogBench,
+  'signin-cpu': signInCpuBench,
 };
 
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());

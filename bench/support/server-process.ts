@@ -1,0 +1,21 @@
+// A test server in a process of its own, so that a benchmark can read the server's CPU time
+// alone (process.cpuUsage) while the clients run in the parent. Started with fork(); it
+// sends { origin, now } once it listens, answers 'cpu' with its CPU time in µs, moves its
+// clock on { advance: ms } (answering with the new time), and exits on 'stop'.
+import { ManualClock, startServer } from '../../tests/support/server.ts';
+
+const options = JSON.parse(process.argv[2] ?? '{}') as Parameters<typeof startServer>[0];
+const clock = new ManualClock();
+const srv = await startServer({ ...options, clock });
+const send = (m: unknown) => process.send!(m);
+process.on('message', (m: unknown) => {
+  if (m === 'cpu') {
+    const u = process.cpuUsage();
+    send({ cpuUs: u.user + u.system });
+  } else if (m === 'stop') void srv.close().then(() => process.exit(0));
+  else if (typeof m === 'object' && m !== null && 'advance' in m) {
+    clock.advance(Number(m.advance));
+    send({ now: clock.now() });
+  }
+});
+send({ origin: srv.origin, now: srv.clock.now() });
