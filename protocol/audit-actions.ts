@@ -26,6 +26,11 @@ export const AUDIT_ACTIONS = {
   'phone.added': 'Phone number added',
   'phone.removed': 'Phone number removed',
   'logs.purged': 'Old log records purged',
+  'app.created': 'App registered',
+  'app.updated': 'App registration updated',
+  'app.secret_rotated': 'App secret rotated',
+  'app.deleted': 'App registration deleted',
+  'oidc.keys_rotated': 'OpenID signing keys rotated',
 } as const satisfies Record<string, string>;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;

@@ -12,6 +12,7 @@ import { requestLogger } from './transport/http/logging.ts';
 import { refuseCrossOrigin } from './transport/http/cross-origin.ts';
 import { defaultLimiters, type Limiters } from './transport/http/rate-limit.ts';
 import { noStore, securityHeaders } from './transport/http/security-headers.ts';
+import { mountOidc, type Oidc } from './transport/oidc/mount.ts';
 import { attachChannel, createChannel, DEFAULT_CHANNEL_OPTIONS, type Channel, type ChannelOptions } from './transport/push/channel.ts';
 
 export interface AppOptions {
@@ -27,6 +28,8 @@ export interface AppOptions {
 export interface App {
   express: Express;
   channel: Channel;
+  /** The OpenID provider at /oidc. */
+  oidc: Oidc;
   /** Serves the app and the channel on an http.Server. */
   attach(server: Server): void;
   close(): Promise<void>;
@@ -45,8 +48,10 @@ export function createApp(deps: Deps, opts: AppOptions = {}): App {
   app.use(requestLogger(deps.log));
   app.use(securityHeaders(d.secureCookies));
   app.use('/api', noStore);
+  // The OpenID provider reads its own bodies, and its token endpoint is called by apps' servers.
+  const oidc = mountOidc(app, deps, { secure: d.secureCookies });
   // Every cookie-authenticated API, before its body is even read; /api/device is signed instead and called cross-origin.
-  app.use(['/api/tenant', '/api/signin', '/api/me', '/api/admin'], refuseCrossOrigin(deps.origin));
+  app.use(['/api/tenant', '/api/signin', '/api/me', '/api/admin', '/api/oidc'], refuseCrossOrigin(deps.origin));
   app.use(express.json({ limit: '16kb' }));
 
   app.use('/api/device', deviceRoutes(d));
@@ -60,6 +65,7 @@ export function createApp(deps: Deps, opts: AppOptions = {}): App {
   return {
     express: app,
     channel,
+    oidc,
     attach(server) {
       server.on('request', app);
       attachChannel(server, channel);

@@ -27,8 +27,17 @@ export function openSqlite(opts: SqliteOptions): Repository {
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   migrate(db);
-  return new SqliteRepository(db);
+  return Object.assign(new SqliteRepository(db), appsAbsent);
 }
+
+// App registrations and the OpenID provider came after this baseline; the benchmark never uses them.
+type AppsPart = 'createApp' | 'getApp' | 'listApps' | 'replaceApp' | 'deleteApp' | 'getConsent' | 'saveConsent' | 'deleteConsent'
+  | 'saveOidcRecord' | 'findOidcRecord' | 'consumeOidcRecord' | 'deleteOidcRecord' | 'deleteOidcGrant';
+const absent = () => Promise.reject(new TypeError('Not in the baseline repository'));
+const appsAbsent: Pick<Repository, AppsPart> = {
+  createApp: absent, getApp: absent, listApps: absent, replaceApp: absent, deleteApp: absent, getConsent: absent, saveConsent: absent, deleteConsent: absent,
+  saveOidcRecord: absent, findOidcRecord: absent, consumeOidcRecord: absent, deleteOidcRecord: absent, deleteOidcGrant: absent,
+};
 
 function migrate(db: Database.Database): void {
   const current = db.pragma('user_version', { simple: true }) as number;
@@ -44,7 +53,7 @@ const COLUMN_RE = /^[a-z_]+$/;
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => '\\' + c);
 const contains = (s: string) => `%${escapeLike(s)}%`;
 
-class SqliteRepository implements Repository {
+class SqliteRepository implements Omit<Repository, AppsPart> {
   private readonly cache = new Map<string, Database.Statement>();
   constructor(private readonly db: Database.Database) {}
 

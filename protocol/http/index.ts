@@ -8,6 +8,7 @@ import { methodsRoutes } from './methods.ts';
 import { policyRoutesByName } from './policies.ts';
 import type { RouteDef } from './route.ts';
 import { signInRoutes } from './signin.ts';
+import { oidcRoutes } from './oidc.ts';
 import { tenantRoutes } from './tenant.ts';
 
 export const api = {
@@ -18,12 +19,14 @@ export const api = {
   admin: adminRoutes,
   policies: policyRoutesByName,
   logs: logsRoutes,
+  oidc: oidcRoutes,
 };
 
 /** The routes by area, in mounting order (a fixed path before a :param one beside it); the reference groups them so. */
 export const AREAS: ReadonlyArray<{ name: string; description: string; routes: readonly RouteDef[] }> = [
   { name: 'tenant', description: 'Before signing in, and the API itself', routes: Object.values(tenantRoutes) },
   { name: 'sign-in', description: 'A browser signs in: user name, one step, status', routes: Object.values(signInRoutes) },
+  { name: 'apps', description: 'An app signing its user in through OpenID Connect: who is asking', routes: Object.values(oidcRoutes) },
   { name: 'my account', description: 'The signed-in user and the Authenticator app', routes: Object.values(meRoutes) },
   { name: 'my methods', description: 'Passkeys, the phone for SMS, the default method', routes: Object.values(methodsRoutes) },
   { name: 'admin: users', description: 'Users and what the helpdesk does to their methods', routes: Object.values(adminRoutes) },

@@ -6,6 +6,7 @@ import { Id } from '../fields.ts';
 import { route } from './route.ts';
 import { SentCode, SmsCodeInput } from './methods.ts';
 import { Upn } from './users.ts';
+import { InteractionUid } from './oidc.ts';
 import { Time } from './values.ts';
 import { AuthenticationResponse, CeremonyOptions } from './webauthn.ts';
 
@@ -40,7 +41,7 @@ const FlowOnly = v.object({ flowId: Id });
 export const signInRoutes = {
   start: route({
     method: 'POST', path: '/api/signin/start', summary: 'Starts a sign-in with a user name: every way in, and the one to ask first.',
-    subject: 'sign-in', access: 'public', limit: 'signIn', body: v.object({ username: Upn }),
+    subject: 'sign-in', access: 'public', limit: 'signIn', body: v.object({ username: Upn, interaction: v.optional(InteractionUid) }),
     answer: v.object({ flowId: v.string(), username: v.string(), methods: v.array(SignInMethod), firstStep: OpeningStep }),
   }),
   password: route({
@@ -68,7 +69,7 @@ export const signInRoutes = {
   passkeyOptions: route({
     method: 'POST', path: '/api/signin/passkey/options',
     summary: 'Starts a passkey ceremony within a flow, or without one (a new flow: the passkey names the user).', subject: 'passkey sign-in',
-    access: 'public', limit: 'signIn', body: v.object({ flowId: v.optional(Id) }),
+    access: 'public', limit: 'signIn', body: v.object({ flowId: v.optional(Id), interaction: v.optional(InteractionUid) }),
     answer: v.object({ flowId: v.string(), ceremonyId: v.string(), options: CeremonyOptions }),
   }),
   passkey: route({

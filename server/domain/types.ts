@@ -234,3 +234,55 @@ export interface SmsCode {
 
 /** A message the lab providers "sent": the SMS lab phone and the email outbox pages read these. */
 export type { OutboxMessage } from '../../protocol/http/logs.ts';
+
+/** Who may sign in to an app: everyone, or the members of these groups and these users. */
+export interface AppAccess {
+  everyone: boolean;
+  groups: string[];
+  userIds: string[];
+}
+
+export const TOKEN_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'none'] as const;
+export type TokenAuthMethod = (typeof TOKEN_AUTH_METHODS)[number];
+
+/** An app registration: an OpenID Connect client of this server. */
+export interface App {
+  /** The OAuth client_id. */
+  id: string;
+  name: string;
+  /** SHA-256 of the client secret (shown once); null for a public client (PKCE, no secret). */
+  secretHash: string | null;
+  /** How the app proves itself at the token endpoint: its secret in the Authorization header or in the body, or nothing (a public client). */
+  tokenAuthMethod: TokenAuthMethod;
+  redirectUris: string[];
+  postLogoutRedirectUris: string[];
+  access: AppAccess;
+  createdAt: number;
+  secretSetAt: number | null;
+  disabled: boolean;
+}
+
+/** The scopes a user agreed to give an app; asked again only for more. */
+export interface AppConsent {
+  userId: string;
+  appId: string;
+  scopes: string[];
+  grantedAt: number;
+}
+
+/**
+ * One of the OpenID provider's own records (a session, an interaction, a code, a token, a
+ * grant), kept as the provider wrote it. `kind` is the provider's model name.
+ */
+export interface OidcRecord {
+  kind: string;
+  id: string;
+  payload: Record<string, unknown>;
+  grantId: string | null;
+  uid: string | null;
+  userCode: string | null;
+  /** When it was first saved (saving again keeps this). */
+  createdAt: number;
+  expiresAt: number;
+  consumedAt: number | null;
+}

@@ -288,6 +288,48 @@ const STEPS: readonly Step[] = [
   CREATE INDEX signins_ip ON signins (ip, at);
   ${SIGN_IN_METHOD_BITS.map((m, i) => `CREATE INDEX signins_method_${m} ON signins (at) WHERE (method_bits & ${1 << i}) <> 0;`).join('\n  ')}
   `,
+  // 9: OpenID Connect. App registrations (the provider's clients, the secret stored hashed), each
+  // user's remembered consent per app, and the provider's own records (sessions, codes, tokens,
+  // grants, interactions) as JSON, one table for every kind, looked up by id, grant, uid or user code.
+  (t) => `
+  CREATE TABLE apps (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    secret_hash TEXT,
+    token_auth_method TEXT NOT NULL,
+    redirect_uris_json TEXT NOT NULL,
+    post_logout_redirect_uris_json TEXT NOT NULL,
+    access_json TEXT NOT NULL,
+    created_at ${t.int64} NOT NULL,
+    secret_set_at ${t.int64},
+    disabled INTEGER NOT NULL DEFAULT 0
+  );
+
+  CREATE TABLE app_consents (
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    app_id TEXT NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
+    scopes TEXT NOT NULL,
+    granted_at ${t.int64} NOT NULL,
+    PRIMARY KEY (user_id, app_id)
+  );
+
+  CREATE TABLE oidc_records (
+    kind TEXT NOT NULL,
+    id TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    grant_id TEXT,
+    uid TEXT,
+    user_code TEXT,
+    created_at ${t.int64} NOT NULL,
+    expires_at ${t.int64} NOT NULL,
+    consumed_at ${t.int64},
+    PRIMARY KEY (kind, id)
+  );
+  CREATE INDEX oidc_records_grant ON oidc_records(grant_id) WHERE grant_id IS NOT NULL;
+  CREATE INDEX oidc_records_uid ON oidc_records(uid) WHERE uid IS NOT NULL;
+  CREATE INDEX oidc_records_user_code ON oidc_records(user_code) WHERE user_code IS NOT NULL;
+  CREATE INDEX oidc_records_expiry ON oidc_records(expires_at);
+  `,
 ];
 
 /** The steps as SQL for one engine; step i (0-based) is migration number i + 1. */

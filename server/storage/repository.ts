@@ -24,6 +24,9 @@ import type {
   Phone,
   SmsCode,
   OutboxMessage,
+  App,
+  AppConsent,
+  OidcRecord,
 } from '../domain/types.ts';
 
 export interface Repository {
@@ -147,6 +150,29 @@ export interface Repository {
   // The lab outbox (SMS lab phone, email notices).
   appendOutbox(message: OutboxMessage): Promise<void>;
   listOutbox(filter: { channel?: OutboxMessage['channel']; to?: string; limit: number }): Promise<OutboxMessage[]>;
+
+  // App registrations (OpenID Connect clients) and each user's consent per app.
+  createApp(app: App): Promise<void>;
+  getApp(id: string): Promise<App | null>;
+  listApps(): Promise<App[]>;
+  /** Writes every field but id and createdAt; false when the app is gone. */
+  replaceApp(app: App): Promise<boolean>;
+  /** Deletes the app and, with it, every consent given to it. */
+  deleteApp(id: string): Promise<boolean>;
+  getConsent(userId: string, appId: string): Promise<AppConsent | null>;
+  /** One consent per user and app: replaces an earlier one. */
+  saveConsent(consent: AppConsent): Promise<void>;
+  deleteConsent(userId: string, appId: string): Promise<void>;
+
+  // The OpenID provider's records (its adapter). Expired records are not found.
+  /** Inserts or replaces the record of this kind and id. */
+  saveOidcRecord(record: OidcRecord): Promise<void>;
+  findOidcRecord(kind: string, by: { id: string } | { uid: string } | { userCode: string }, now: number): Promise<OidcRecord | null>;
+  /** Marks the record consumed; true for exactly one caller. */
+  consumeOidcRecord(kind: string, id: string, at: number): Promise<boolean>;
+  deleteOidcRecord(kind: string, id: string): Promise<void>;
+  /** Deletes every record of a grant (its tokens and codes, the grant itself); returns how many. */
+  deleteOidcGrant(grantId: string): Promise<number>;
 
   /**
    * A unit of work: runs `fn` with these stores over one transaction, so that its writes commit

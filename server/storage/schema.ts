@@ -145,6 +145,33 @@ export interface SmsCodesTable {
 
 export interface OutboxTable { id: string; at: number; channel: string; recipient: string; user_id: string | null; text: string }
 
+export interface AppsTable {
+  id: string;
+  name: string;
+  secret_hash: string | null;
+  token_auth_method: string;
+  redirect_uris_json: string;
+  post_logout_redirect_uris_json: string;
+  access_json: string;
+  created_at: number;
+  secret_set_at: number | null;
+  disabled: number;
+}
+
+export interface AppConsentsTable { user_id: string; app_id: string; scopes: string; granted_at: number }
+
+export interface OidcRecordsTable {
+  kind: string;
+  id: string;
+  payload: string;
+  grant_id: string | null;
+  uid: string | null;
+  user_code: string | null;
+  created_at: number;
+  expires_at: number;
+  consumed_at: number | null;
+}
+
 export interface Schema {
   settings: SettingsTable;
   users: UsersTable;
@@ -162,4 +189,7 @@ export interface Schema {
   phones: PhonesTable;
   sms_codes: SmsCodesTable;
   outbox: OutboxTable;
+  apps: AppsTable;
+  app_consents: AppConsentsTable;
+  oidc_records: OidcRecordsTable;
 }

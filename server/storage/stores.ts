@@ -20,6 +20,8 @@ import { phonesStore } from './stores/phones.ts';
 import { smsCodesStore } from './stores/sms-codes.ts';
 import { outboxStore } from './stores/outbox.ts';
 import { retentionStore } from './stores/retention.ts';
+import { appsStore } from './stores/apps.ts';
+import { oidcRecordsStore } from './stores/oidc-records.ts';
 
 export function composeRepository(engine: Engine): Repository {
   return {
@@ -40,6 +42,8 @@ export function composeRepository(engine: Engine): Repository {
     ...smsCodesStore(engine),
     ...outboxStore(engine),
     ...retentionStore(engine),
+    ...appsStore(engine),
+    ...oidcRecordsStore(engine),
     atomically: (fn, opts) => engine.transaction(opts?.exclusive ?? [], (tx) => fn(composeRepository(tx))),
     close: () => engine.close(),
   };

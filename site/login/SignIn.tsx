@@ -4,7 +4,8 @@
 // attempt to this browser, so only this browser receives the result.
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, messageOf, signin, tenant, type ChallengeView, type FlowStatus, type SecondFactor, type SentCode, type SignInMethod, type StepAnswer } from '../shared/api.ts';
+import { ApiError, messageOf, oidc, signin, tenant, type ChallengeView, type FlowStatus, type InteractionView, type SecondFactor, type SentCode, type SignInMethod, type StepAnswer } from '../shared/api.ts';
+import { allowApp, declineApp, interactionUrl, SCOPE_WORDS } from './app-request.ts';
 import { passkeysSupported, assertPasskey } from '../shared/webauthn.ts';
 import { safeNext } from '../shared/hooks.ts';
 import { BigNumber, Button, Countdown, Field, Form, Heading, Icon, Logo, Spinner } from '../shared/ui.tsx';
@@ -26,10 +27,13 @@ type Step =
   | { kind: 'other' }
   | { kind: 'tap' }
   | { kind: 'sms' }
+  | { kind: 'consent' }
   | { kind: 'done' };
 
 const params = new URLSearchParams(location.search);
-const next = safeNext(params.get('next'));
+/** An app's sign-in (OpenID Connect) in progress: once signed in, the provider takes the browser back to the app. */
+const interaction = params.get('interaction') ?? undefined;
+const next = interaction ? interactionUrl(interaction) : safeNext(params.get('next'));
 
 export function SignIn(): JSX.Element {
   const [step, setStep] = useState<Step>({ kind: 'username' });
@@ -38,6 +42,10 @@ export function SignIn(): JSX.Element {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const tenantName = useTenantName();
+  const request = useAppRequest((view) => {
+    if (view.loginHint && !username) setUsername(view.loginHint);
+    if (view.prompt === 'consent') setStep({ kind: 'consent' });
+  }, setError);
 
   const go = (s: Step) => {
     setError(null);
@@ -77,7 +85,7 @@ export function SignIn(): JSX.Element {
 
   const start = () =>
     act(async () => {
-      const s = await signin.start(username);
+      const s = await signin.start(username, interaction);
       setFlow({ flowId: s.flowId, username: s.username, methods: s.methods, passwordDone: false });
       // The server names the first step (a usable TAP before the password); the rest are under "Other ways to sign in".
       go({ kind: s.firstStep });
@@ -87,7 +95,7 @@ export function SignIn(): JSX.Element {
   /** A passkey: within this flow, or (no flow yet) one that names the user itself. */
   const passkey = () =>
     act(async () => {
-      const started = await signin.passkeyOptions(flow?.flowId);
+      const started = await signin.passkeyOptions(flow?.flowId, interaction);
       const f: Flow = flow ?? { flowId: started.flowId, username: '', methods: [], passwordDone: false };
       if (!flow) setFlow(f);
       const response = await assertPasskey(started.options);
@@ -199,6 +207,17 @@ export function SignIn(): JSX.Element {
         />
       );
       break;
+    case 'consent':
+      body = (
+        <ConsentStep
+          request={request!}
+          busy={busy}
+          error={error}
+          onAllow={() => act(() => allowApp(interaction!))}
+          onDecline={() => act(() => declineApp(interaction!))}
+        />
+      );
+      break;
     case 'done':
       body = (
         <>
@@ -207,7 +226,7 @@ export function SignIn(): JSX.Element {
             <Icon name="check" />
             <Heading>You're signed in</Heading>
           </div>
-          <Spinner label="Taking you to your account…" />
+          <Spinner label={request ? `Taking you back to ${request.app}…` : 'Taking you to your account…'} />
         </>
       );
       break;
@@ -217,11 +236,58 @@ export function SignIn(): JSX.Element {
     <div class="signin-page">
       <main class="signin-card">
         <Logo tenant={tenantName} />
+        {request && step.kind !== 'consent' && (
+          <p class="small muted app-request">
+            to continue to <strong>{request.app}</strong>
+          </p>
+        )}
         {body}
       </main>
       <p class="signin-footer">
         Passwordless sign-in with number matching · <a href="/myaccount/">My Account</a>
       </p>
+    </div>
+  );
+}
+
+/** The app asking for this sign-in (null for pushkey's own); a request that expired sends the person back to the app. */
+function useAppRequest(onLoad: (view: InteractionView) => void, setError: (message: string) => void): InteractionView | null {
+  const [view, setView] = useState<InteractionView | null>(null);
+  useEffect(() => {
+    if (!interaction) return;
+    oidc.interaction(interaction).then(
+      (v) => {
+        setView(v);
+        onLoad(v);
+      },
+      (err: unknown) => setError(messageOf(err)),
+    );
+  }, []);
+  return view;
+}
+
+/** "Let <app> …": what the app asks, once per app; Allow is remembered. */
+function ConsentStep(props: { request: InteractionView; busy: boolean; error: string | null; onAllow: () => void; onDecline: () => void }): JSX.Element {
+  const asks = props.request.scopes.map((s) => SCOPE_WORDS[s] ?? s);
+  return (
+    <div class="stack">
+      <Heading>Let {props.request.app} access your account?</Heading>
+      <p>{props.request.app} would like to:</p>
+      <ul class="consent-scopes">
+        {asks.map((words) => (
+          <li key={words}>{words}</li>
+        ))}
+      </ul>
+      <p class="small muted">You are asked once; you can take the access back by asking your administrator.</p>
+      <StepError message={props.error} />
+      <div class="signin-actions">
+        <Button onClick={props.onDecline} disabled={props.busy}>
+          Cancel
+        </Button>
+        <Button kind="primary" onClick={props.onAllow} busy={props.busy}>
+          Allow
+        </Button>
+      </div>
     </div>
   );
 }

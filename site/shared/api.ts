@@ -17,6 +17,7 @@ export type { DefaultMethod, MySignInMethods, PasskeyView, PhoneView, SentCode }
 export type { Alert, AlertKind, AuditEntry, OutboxMessage, PurgeCounts, SignInChartData, SignInEntry } from '../../protocol/http/logs.ts';
 export type { ChallengeView, FlowStatus, OpeningStep, SecondFactor, SignInMethod, StepAnswer } from '../../protocol/http/signin.ts';
 export type { PublicUser, Role } from '../../protocol/http/users.ts';
+export type { InteractionView } from '../../protocol/http/oidc.ts';
 export type { UserMethods, UserSignInMethods } from '../../protocol/http/admin.ts';
 /** Every role, in the server's order. */
 export { ROLES as ROLE_LIST } from '../../protocol/http/users.ts';
@@ -100,7 +101,8 @@ function passkeyAnswer<S extends typeof AuthenticationResponse | typeof Registra
 const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null;
 
 export const signin = {
-  start: (username: string) => call(api.signin.start, { body: { username } }),
+  /** `interaction`: the app sign-in (OpenID Connect) this is for, whose name the push shows. */
+  start: (username: string, interaction?: string) => call(api.signin.start, { body: { username, ...(interaction ? { interaction } : {}) } }),
   password: (flowId: string, password: string) => call(api.signin.password, { body: { flowId, password } }),
   passwordless: (flowId: string) => call(api.signin.passwordless, { body: { flowId } }),
   resend: (flowId: string) => call(api.signin.resend, { body: { flowId } }),
@@ -108,7 +110,8 @@ export const signin = {
   /** Long poll: answers when the request changes, or after at most 25 s. */
   status: (flowId: string, signal?: AbortSignal) => call(api.signin.status, { query: { flowId, wait: '1' } }, signal),
   /** A passkey ceremony: within a flow (after the user name), or without one (the passkey names the user). */
-  passkeyOptions: (flowId?: string) => call(api.signin.passkeyOptions, { body: flowId ? { flowId } : {} }),
+  passkeyOptions: (flowId?: string, interaction?: string) =>
+    call(api.signin.passkeyOptions, { body: { ...(flowId ? { flowId } : {}), ...(interaction ? { interaction } : {}) } }),
   passkey: (flowId: string, ceremonyId: string, response: unknown) =>
     call(api.signin.passkey, { body: { flowId, ceremonyId, response: passkeyAnswer(AuthenticationResponse, response) } }),
   sendSms: (flowId: string) => call(api.signin.sendSms, { body: { flowId } }),
@@ -118,6 +121,11 @@ export const signin = {
 };
 
 /** What the sign-in page may know before anyone signs in. */
+export const oidc = {
+  /** The app asking for this sign-in, and what it asks for. */
+  interaction: (uid: string) => call(api.oidc.interaction, { params: { uid } }),
+};
+
 export const tenant = {
   get: () => call(api.tenant.tenant, {}),
 };

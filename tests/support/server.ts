@@ -113,6 +113,20 @@ export class HttpClient {
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     const res = await fetch(this.origin + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    this.keepCookies(res);
+    const text = await res.text();
+    return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
+  }
+  /** A top-level navigation to a URL of this server, redirects not followed: the status, the Location, the page. */
+  async navigate(url: string): Promise<{ status: number; location: string | null; text: string }> {
+    const headers: Record<string, string> = { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Chrome/156.0.0.0', 'sec-fetch-site': 'none', ...this.headers };
+    if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    const res = await fetch(new URL(url, this.origin), { headers, redirect: 'manual' });
+    this.keepCookies(res);
+    const location = res.headers.get('location');
+    return { status: res.status, location: location && new URL(location, url.startsWith('http') ? url : this.origin).toString(), text: await res.text() };
+  }
+  private keepCookies(res: Response): void {
     for (const line of res.headers.getSetCookie()) {
       const [pair] = line.split(';');
       const eq = pair!.indexOf('=');
@@ -121,8 +135,6 @@ export class HttpClient {
       if (value === '' || /Expires=Thu, 01 Jan 1970/i.test(line)) this.cookies.delete(name);
       else this.cookies.set(name, value);
     }
-    const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
   }
   get = <T = any>(path: string) => this.call<T>('GET', path);
   post = <T = any>(path: string, body: unknown = {}) => this.call<T>('POST', path, body);
@@ -133,6 +145,13 @@ export class HttpClient {
   /** A GET with this client's cookies, answering the raw Response (downloads, headers). */
   fetchRaw = (path: string) => fetch(this.origin + path, { headers: { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
   cookie = (name: string) => this.cookies.get(name);
+  cookieHeader = () => [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  /** The same browser (its cookies) calling another address: a second instance behind one origin. */
+  at(origin: string): HttpClient {
+    const other = new HttpClient(origin);
+    other.cookies = this.cookies;
+    return other;
+  }
 }
 
 /** Signs in with a password (no authenticator yet, so no MFA) and returns the signed-in client. */

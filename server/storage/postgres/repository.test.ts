@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { type RepositoryHarness, describeRepositoryContract } from '../repository.contract.ts';
 import type { Repository } from '../repository.ts';
 import { describeMethodsContract } from '../methods.contract.ts';
+import { describeAppsContract } from '../apps.contract.ts';
 import { openPostgres } from './open.ts';
 import { migrations } from '../migrations.ts';
 import { expectFixtureRecords } from '../fixtures/expect-records.ts';
@@ -42,6 +43,7 @@ const harness = (): RepositoryHarness => ({
 
 describeRepositoryContract('PostgreSQL', harness);
 describeMethodsContract('PostgreSQL', harness);
+describeAppsContract('PostgreSQL', harness);
 
 describe('PostgreSQL migrations', () => {
   it('upgrade a schema written by the previous repository at its last migration, losing nothing', async () => {

@@ -12,6 +12,7 @@ import { SIGN_IN_METHOD_BITS, migrations } from '../migrations.ts';
 import type { Schema } from '../schema.ts';
 import { signInsMatching } from '../stores/sign-ins.ts';
 import type { SignInFilter } from '../../domain/types.ts';
+import { describeAppsContract } from '../apps.contract.ts';
 import { openSqlite } from './open.ts';
 import { expectFixtureRecords } from '../fixtures/expect-records.ts';
 
@@ -38,6 +39,7 @@ const harness = (): RepositoryHarness => ({
 
 describeRepositoryContract('SQLite', harness);
 describeMethodsContract('SQLite', harness);
+describeAppsContract('SQLite', harness);
 
 describe('SQLite migrations', () => {
   it('records how many ran, and reopening neither reruns nor fails', async () => {

@@ -10,7 +10,7 @@ export function retentionStore({ transaction }: Engine): Pick<Repository, 'purge
     purge(cutoff, now) {
       return transaction([], async ({ db: trx }) => {
         const older = async (table: 'signins' | 'audit' | 'alerts' | 'outbox', before: number) => count(await trx.deleteFrom(table).where('at', '<', before).executeTakeFirstOrThrow());
-        const expired = async (table: 'flows' | 'challenges' | 'activations' | 'webauthn_challenges' | 'sms_codes', before: number) =>
+        const expired = async (table: 'flows' | 'challenges' | 'activations' | 'webauthn_challenges' | 'sms_codes' | 'oidc_records', before: number) =>
           count(await trx.deleteFrom(table).where('expires_at', '<', before).executeTakeFirstOrThrow());
         return {
           signIns: await older('signins', cutoff),
@@ -24,7 +24,9 @@ export function retentionStore({ transaction }: Engine): Pick<Repository, 'purge
             // Spent ceremonies and codes (codes kept past expiry as long as the send limit looks back), old lab messages.
             (await expired('webauthn_challenges', now)) +
             (await expired('sms_codes', cutoff)) +
-            (await older('outbox', cutoff)),
+            (await older('outbox', cutoff)) +
+            // The OpenID provider's records live until their own expiry (a refresh token's is weeks).
+            (await expired('oidc_records', now)),
         };
       });
     },

@@ -11,6 +11,7 @@ import { mountGroup } from './mount.ts';
 import { policyHandlers } from './policies-routes.ts';
 import { signInHandlers } from './signin-routes.ts';
 import { tenantHandlers } from './tenant-routes.ts';
+import { oidcHandlers } from './oidc-routes.ts';
 
 export function mountApi(app: Express, d: HttpDeps): void {
   mountGroup(app, d, api.tenant, tenantHandlers);
@@ -20,4 +21,5 @@ export function mountApi(app: Express, d: HttpDeps): void {
   mountGroup(app, d, api.admin, adminHandlers);
   for (const name of Object.keys(api.policies) as Array<keyof typeof api.policies>) mountGroup(app, d, api.policies[name], policyHandlers[name]);
   mountGroup(app, d, api.logs, logsHandlers);
+  mountGroup(app, d, api.oidc, oidcHandlers);
 }

@@ -6,16 +6,17 @@
 import helmet from 'helmet';
 import type { RequestHandler } from 'express';
 
+/** The site's CSP directives over helmet's defaults. */
+export const cspDirectives = (httpsOrigin: boolean) => ({
+  'base-uri': ["'none'"],
+  'style-src': ["'self'", "'unsafe-inline'"],
+  'font-src': ["'self'", 'data:'],
+  'upgrade-insecure-requests': httpsOrigin ? [] : null,
+});
+
 export function securityHeaders(httpsOrigin: boolean): RequestHandler {
   return helmet({
-    contentSecurityPolicy: {
-      directives: {
-        'base-uri': ["'none'"],
-        'style-src': ["'self'", "'unsafe-inline'"],
-        'font-src': ["'self'", 'data:'],
-        'upgrade-insecure-requests': httpsOrigin ? [] : null,
-      },
-    },
+    contentSecurityPolicy: { directives: cspDirectives(httpsOrigin) },
     strictTransportSecurity: httpsOrigin ? { maxAge: 31_536_000, includeSubDomains: true } : false,
   });
 }

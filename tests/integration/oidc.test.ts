@@ -1,0 +1,208 @@
+// pushkey as an OpenID Provider, driven by an unmodified openid-client against the real
+// server on port 0: discovery, the code flow with PKCE through pushkey's sign-in page and
+// consent, userinfo, refresh, logout; and the attacks a provider must refuse with the
+// standard OAuth errors: a redirect URI that is not registered, a replayed code, a wrong
+// PKCE verifier, a client secret that is not the app's.
+import * as oidc from 'openid-client';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { systemActor } from '../../server/domain/monitoring/audit.ts';
+import { HttpClient, startServer, type TestServer } from '../support/server.ts';
+import { authorizationRequest, follow, interactionOf, REDIRECT_URI, registerTestApp, signInThroughPushkey, type TestApp } from '../support/oidc.ts';
+
+let srv: TestServer;
+let t: TestApp;
+beforeEach(async () => {
+  srv = await startServer();
+  t = await registerTestApp(srv);
+});
+afterEach(async () => srv.close());
+
+async function codeFlow(browser = new HttpClient(srv.origin), params: Record<string, string> = {}) {
+  const a = await authorizationRequest(t, params);
+  const callback = await signInThroughPushkey(browser, a, srv.users.alice!.upn, srv.users.alice!.password);
+  return { a, callback, browser };
+}
+
+describe('OpenID Connect provider', () => {
+  it('publishes discovery at the issuer: code with PKCE S256, the RFC 8176 levels, its endpoints', async () => {
+    const meta = t.config.serverMetadata();
+    expect(meta.issuer).toBe(`${srv.origin}/oidc`);
+    expect(meta.response_types_supported).toEqual(['code']);
+    expect(meta.code_challenge_methods_supported).toEqual(['S256']);
+    expect(meta.grant_types_supported).toEqual(expect.arrayContaining(['authorization_code', 'refresh_token']));
+    expect(meta.acr_values_supported).toEqual(['urn:pushkey:acr:sfa', 'urn:pushkey:acr:mfa', 'phr']);
+    expect(meta.end_session_endpoint).toBe(`${srv.origin}/oidc/session/end`);
+    const jwks = await fetch(meta.jwks_uri!).then((r) => r.json());
+    expect(jwks.keys.map((k: { alg: string }) => k.alg)).toEqual(['RS256', 'ES256']);
+    // Only public halves are published.
+    expect(jwks.keys.some((k: Record<string, unknown>) => 'd' in k)).toBe(false);
+  });
+
+  it('signs an app in: code + PKCE through the sign-in page and consent, an ID token it verifies, userinfo, refresh', async () => {
+    const { a, callback } = await codeFlow();
+    const tokens = await oidc.authorizationCodeGrant(t.config, new URL(callback), { pkceCodeVerifier: a.verifier, expectedState: a.state, expectedNonce: a.nonce });
+    const claims = tokens.claims()!;
+    const alice = (await srv.repo.getUserByUpn(srv.users.alice!.upn))!;
+    expect(claims).toMatchObject({ iss: `${srv.origin}/oidc`, aud: t.app.id, sub: alice.id, nonce: a.nonce, amr: ['pwd'], acr: 'urn:pushkey:acr:sfa' });
+    const info = await oidc.fetchUserInfo(t.config, tokens.access_token, alice.id);
+    expect(info).toMatchObject({ sub: alice.id, name: alice.displayName, preferred_username: alice.upn, email: alice.upn, email_verified: false });
+    expect(tokens.refresh_token).toBeTruthy();
+    const refreshed = await oidc.refreshTokenGrant(t.config, tokens.refresh_token!);
+    expect(refreshed.access_token).not.toBe(tokens.access_token);
+    // The refresh token is single use: the old one is refused once the new one was handed out.
+    await expect(oidc.refreshTokenGrant(t.config, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
+  });
+
+  it('rotates its signing keys: new tokens carry the new key, the old key stays published, both survive a restart', async () => {
+    const kidOf = (jwt: string) => (JSON.parse(Buffer.from(jwt.split('.')[0]!, 'base64url').toString()) as { kid: string }).kid;
+    const first = await codeFlow();
+    const before = await oidc.authorizationCodeGrant(t.config, new URL(first.callback), { pkceCodeVerifier: first.a.verifier, expectedState: first.a.state, expectedNonce: first.a.nonce });
+    const kids = await srv.app.oidc.rotateKeys(systemActor);
+    const jwks = async (origin: string) => ((await fetch(`${origin}/oidc/jwks`).then((r) => r.json())) as { keys: Array<{ kid: string }> }).keys.map((k) => k.kid);
+    expect((await jwks(srv.origin)).slice(0, 2)).toEqual(kids);
+    expect(await jwks(srv.origin)).toContain(kidOf(before.id_token!));
+    const second = await codeFlow(first.browser, { prompt: '' });
+    const after = await oidc.authorizationCodeGrant(t.config, new URL(second.callback), { pkceCodeVerifier: second.a.verifier, expectedState: second.a.state, expectedNonce: second.a.nonce });
+    expect(kidOf(after.id_token!)).toBe(kids[0]);
+    expect((await srv.repo.listAudit({ action: 'oidc.keys_rotated', limit: 1 }))[0]).toMatchObject({ actorUpn: 'system' });
+    const restarted = await startServer({ dataDir: srv.dir });
+    try {
+      expect(await jwks(restarted.origin)).toEqual(await jwks(srv.origin));
+    } finally {
+      await restarted.close();
+    }
+  });
+
+  it('names the app on the sign-in page, in the sign-in log, and keeps the state across a restart', async () => {
+    const a = await authorizationRequest(t);
+    const browser = new HttpClient(srv.origin);
+    const step = await follow(browser, a.url.toString());
+    expect(step.page).toBe('signin');
+    const view = await browser.get(`/api/oidc/interactions/${interactionOf(step.url)}`);
+    expect(view.body).toMatchObject({ app: 'Grafana (test)', prompt: 'login', requiredAcr: null });
+    const callback = await signInThroughPushkey(browser, a, srv.users.alice!.upn, srv.users.alice!.password);
+    const log = await srv.repo.listSignIns({ limit: 5 });
+    expect(log[0]).toMatchObject({ app: 'Grafana (test)', result: 'success', upn: srv.users.alice!.upn });
+    // A new instance on the same database takes the code: nothing lived in memory.
+    const other = await startServer({ dataDir: srv.dir });
+    try {
+      const config = await oidc.discovery(new URL(`${other.origin}/oidc`), t.app.id, undefined, oidc.ClientSecretPost(t.secret!), { execute: [oidc.allowInsecureRequests] });
+      // Its issuer is its own origin, so the code's check is the token exchange itself: ask it directly.
+      const res = await fetch(`${other.origin}/oidc/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'authorization_code', code: new URL(callback).searchParams.get('code')!, redirect_uri: REDIRECT_URI, code_verifier: a.verifier, client_id: t.app.id, client_secret: t.secret! }),
+      });
+      expect(config.serverMetadata().issuer).toBe(`${other.origin}/oidc`);
+      expect(res.status, await res.clone().text()).toBe(200);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('remembers consent per app: the next sign-in of the same user asks no more', async () => {
+    const browser = new HttpClient(srv.origin);
+    await codeFlow(browser);
+    // A new browser (no provider session): the sign-in page, but no consent screen.
+    const a = await authorizationRequest(t, { prompt: 'login' });
+    const fresh = new HttpClient(srv.origin);
+    const callback = await signInThroughPushkey(fresh, a, srv.users.alice!.upn, srv.users.alice!.password);
+    expect(new URL(callback).searchParams.get('code')).toBeTruthy();
+    // The same browser again: single sign-on, straight back to the app.
+    const again = await authorizationRequest(t, { prompt: '' });
+    const sso = await follow(browser, again.url.toString());
+    expect(sso.page).toBeUndefined();
+    expect(new URL(sso.url).searchParams.get('code')).toBeTruthy();
+  });
+
+  it('signing out of pushkey ends the app\'s silent sign-in too', async () => {
+    const { browser } = await codeFlow();
+    await browser.post('/api/signin/signout');
+    const a = await authorizationRequest(t, { prompt: 'none' });
+    const r = await follow(browser, a.url.toString());
+    expect(new URL(r.url).searchParams.get('error')).toBe('login_required');
+  });
+
+  it('RP-initiated logout ends the provider session and the pushkey session, then returns to the app', async () => {
+    const { a, callback, browser } = await codeFlow();
+    const tokens = await oidc.authorizationCodeGrant(t.config, new URL(callback), { pkceCodeVerifier: a.verifier, expectedState: a.state, expectedNonce: a.nonce });
+    const end = oidc.buildEndSessionUrl(t.config, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: 'http://localhost:5555/signed-out' });
+    const confirm = await browser.navigate(end.toString());
+    expect(confirm.status).toBe(200);
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(confirm.text)![1]!;
+    const res = await fetch(`${srv.origin}/oidc/session/end/confirm`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: browser.cookieHeader() },
+      body: new URLSearchParams({ xsrf, logout: 'yes' }),
+    });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('http://localhost:5555/signed-out');
+    expect(res.headers.getSetCookie().some((c) => c.startsWith('pk_session=;'))).toBe(true);
+    expect((await browser.get('/api/me')).status).toBe(401);
+  });
+
+  describe('refuses with the standard errors, and no session', () => {
+    it('an unregistered redirect URI: an error page, never a redirect to it', async () => {
+      const a = await authorizationRequest(t, { redirect_uri: 'http://localhost:5555/evil' });
+      const r = await new HttpClient(srv.origin).navigate(a.url.toString());
+      expect(r.status).toBe(400);
+      expect(r.location).toBeNull();
+      expect(r.text).toContain('invalid_redirect_uri');
+    });
+
+    it('a replayed code: invalid_grant, and the tokens of the first exchange are revoked', async () => {
+      const { a, callback } = await codeFlow();
+      const first = await oidc.authorizationCodeGrant(t.config, new URL(callback), { pkceCodeVerifier: a.verifier, expectedState: a.state, expectedNonce: a.nonce });
+      await expect(oidc.authorizationCodeGrant(t.config, new URL(callback), { pkceCodeVerifier: a.verifier, expectedState: a.state, expectedNonce: a.nonce })).rejects.toMatchObject({ error: 'invalid_grant' });
+      await expect(oidc.fetchUserInfo(t.config, first.access_token, oidc.skipSubjectCheck)).rejects.toMatchObject({ status: 401 });
+    });
+
+    it('a code exchanged by many callers at once: exactly one gets tokens', async () => {
+      const { a, callback } = await codeFlow();
+      const code = new URL(callback).searchParams.get('code')!;
+      const exchange = () =>
+        fetch(`${srv.origin}/oidc/token`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, code_verifier: a.verifier, client_id: t.app.id, client_secret: t.secret! }),
+        }).then(async (r) => ({ status: r.status, body: await r.json() }));
+      const results = await Promise.all(Array.from({ length: 6 }, exchange));
+      expect(results.filter((r) => r.status === 200)).toHaveLength(1);
+      expect(results.filter((r) => r.status === 400).every((r) => r.body.error === 'invalid_grant')).toBe(true);
+    });
+
+    it('a wrong PKCE verifier: invalid_grant', async () => {
+      const { a, callback } = await codeFlow();
+      await expect(oidc.authorizationCodeGrant(t.config, new URL(callback), { pkceCodeVerifier: oidc.randomPKCECodeVerifier(), expectedState: a.state, expectedNonce: a.nonce })).rejects.toMatchObject({ error: 'invalid_grant' });
+    });
+
+    it('an authorization request without PKCE: invalid_request back at the app', async () => {
+      const url = oidc.buildAuthorizationUrl(t.config, { redirect_uri: REDIRECT_URI, scope: 'openid', state: 's1' });
+      const r = await new HttpClient(srv.origin).navigate(url.toString());
+      const back = new URL(r.location!);
+      expect(back.origin + back.pathname).toBe(REDIRECT_URI);
+      expect(back.searchParams.get('error')).toBe('invalid_request');
+    });
+
+    it('a wrong client secret, and the secret\'s stored hash sent as the secret: invalid_client', async () => {
+      const { a, callback } = await codeFlow();
+      for (const secret of ['not-the-secret', t.app.secretHash!]) {
+        const config = await oidc.discovery(new URL(`${srv.origin}/oidc`), t.app.id, undefined, oidc.ClientSecretPost(secret), { execute: [oidc.allowInsecureRequests] });
+        await expect(oidc.authorizationCodeGrant(config, new URL(callback), { pkceCodeVerifier: a.verifier, expectedState: a.state, expectedNonce: a.nonce })).rejects.toMatchObject({ error: 'invalid_client' });
+      }
+    });
+
+    it('a user the app does not admit: access_denied back at the app', async () => {
+      await srv.repo.replaceApp({ ...t.app, access: { everyone: false, groups: ['Nobody'], userIds: [] } });
+      const a = await authorizationRequest(t);
+      const browser = new HttpClient(srv.origin);
+      const step = await follow(browser, a.url.toString());
+      const uid = interactionOf(step.url);
+      const start = await browser.post('/api/signin/start', { username: srv.users.alice!.upn, interaction: uid });
+      await browser.post('/api/signin/password', { flowId: start.body.flowId, password: srv.users.alice!.password });
+      const back = await follow(browser, `${srv.origin}/oidc/interaction/${uid}`);
+      expect(new URL(back.url).searchParams.get('error')).toBe('access_denied');
+    });
+  });
+});
