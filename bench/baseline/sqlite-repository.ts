@@ -484,6 +484,10 @@ class SqliteRepository implements Omit<Repository, AppsPart> {
     return fn(Object.assign(this, appsAbsent));
   }
 
+  async ping() {
+    this.db.prepare('select 1').get();
+  }
+
   async close() {
     this.db.close();
   }

@@ -3,8 +3,20 @@ import * as v from 'valibot';
 import { route } from './route.ts';
 
 export const tenantRoutes = {
+  // For a load balancer or an orchestrator: live says the process answers (restart it if not);
+  // ready says this instance can serve sign-ins now (send it traffic only then).
+  live: route({
+    method: 'GET', path: '/api/health/live', summary: 'Whether the process answers at all; checks nothing else.', subject: 'request', access: 'public',
+    answer: v.object({ status: v.literal('ok') }),
+  }),
+  ready: route({
+    method: 'GET', path: '/api/health/ready',
+    summary: 'Whether this instance can serve sign-ins: its database answers and takes writes, and it hears the other instances (push bus). 503 unavailable, saying which is missing, otherwise.',
+    subject: 'request', access: 'public',
+    answer: v.object({ status: v.literal('ok') }),
+  }),
   health: route({
-    method: 'GET', path: '/api/health', summary: 'Whether the server is up.', subject: 'request', access: 'public',
+    method: 'GET', path: '/api/health', summary: 'The same as /api/health/ready.', subject: 'request', access: 'public',
     answer: v.object({ status: v.literal('ok') }),
   }),
   tenant: route({

@@ -36,6 +36,8 @@ export interface Engine {
    * inside a transaction, on its connection.
    */
   read(sql: string, parameters: readonly unknown[]): Promise<unknown[]>;
+  /** Resolves when the database answers and takes writes; rejects with the engine's own error otherwise. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -59,6 +61,9 @@ export function transactionEngine(root: Pick<Engine, 'insertionOrder' | 'skipLoc
       return { rows: r.rows as unknown[], changes: Number(r.numAffectedRows ?? 0) };
     },
     read: async (text, parameters) => (await tx.query(text, parameters)).rows,
+    async ping() {
+      await trx.executeQuery(CompiledQuery.raw('select 1'));
+    },
     close: () => Promise.reject(new TypeError('close: a transaction is not the repository; close the repository itself')),
   };
   return tx;

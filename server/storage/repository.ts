@@ -184,5 +184,8 @@ export interface Repository {
    */
   atomically<T>(fn: (tx: Repository) => Promise<T>, opts?: { exclusive?: readonly string[] }): Promise<T>;
 
+  /** Resolves when the database answers and takes writes (readiness); rejects otherwise. */
+  ping(): Promise<void>;
+
   close(): Promise<void>;
 }

@@ -44,6 +44,7 @@ export function composeRepository(engine: Engine): Repository {
     ...retentionStore(engine),
     ...appsStore(engine),
     ...oidcRecordsStore(engine),
+    ping: () => engine.ping(),
     atomically: (fn, opts) => engine.transaction(opts?.exclusive ?? [], (tx) => fn(composeRepository(tx))),
     close: () => engine.close(),
   };

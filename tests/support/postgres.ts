@@ -42,11 +42,14 @@ export async function startCluster(opts: {
   clock: Clock;
   sharedLimits?: boolean;
   applicationName?: string;
+  /** The database (default: DATABASE_URL's). */
+  databaseUrl?: string;
   /** What each instance's domain gets instead of its repository (a test's fault injector). */
   wrapRepository?: (repo: Repository) => Repository;
 }): Promise<Cluster> {
   const schema = `pk_${opts.name}_${process.pid}_${Date.now().toString(36)}`;
-  const url = opts.applicationName ? `${DATABASE_URL}${DATABASE_URL.includes('?') ? '&' : '?'}application_name=${opts.applicationName}` : DATABASE_URL;
+  const base = opts.databaseUrl ?? DATABASE_URL;
+  const url = opts.applicationName ? `${base}${base.includes('?') ? '&' : '?'}application_name=${opts.applicationName}` : base;
   const instances: Instance[] = [];
   for (let i = 0; i < (opts.count ?? 2); i++) {
     const server = createServer();
@@ -71,7 +74,7 @@ export async function startCluster(opts: {
         await i.deps.bus.close();
         await i.deps.repo.close();
       }
-      const admin = new pg.Client({ connectionString: DATABASE_URL });
+      const admin = new pg.Client({ connectionString: base });
       await admin.connect();
       await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
       await admin.end();

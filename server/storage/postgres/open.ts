@@ -12,6 +12,7 @@ import { transactionEngine, type Db, type Engine } from '../engine.ts';
 const SCHEMA_RE = /^[a-z_][a-z0-9_]*$/;
 /** Any constant will do; it only has to be the same for every instance. */
 const MIGRATION_LOCK = 7_146_011;
+export const CONNECT_TIMEOUT_MS = 5_000;
 
 export interface PostgresOptions {
   connectionString: string;
@@ -28,6 +29,8 @@ export async function openPostgres(opts: PostgresOptions): Promise<PostgresRepos
   const pool = new pg.Pool({
     connectionString: opts.connectionString,
     max: opts.max ?? 10,
+    // A database that does not answer fails the request (503) instead of holding it forever.
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     ...(opts.schema ? { options: `-c search_path=${opts.schema}` } : {}),
   });
   // An idle client that the server ends (restart, failover, idle timeout) must not crash the
@@ -56,6 +59,11 @@ export async function openPostgres(opts: PostgresOptions): Promise<PostgresRepos
       return { rows: r.rows, changes: r.rowCount ?? 0 };
     },
     read: async (text, parameters) => (await pool.query(text, [...parameters])).rows,
+    async ping() {
+      const { rows } = await pool.query<{ ro: string }>("select current_setting('transaction_read_only') as ro");
+      // What a write would meet: SQLSTATE 25006, read_only_sql_transaction.
+      if (rows[0]?.ro === 'on') throw Object.assign(new Error('The database is read-only.'), { code: '25006' });
+    },
     // Kysely's destroy ends the pool.
     close: () => db.destroy(),
   });

@@ -52,6 +52,9 @@ export function openSqlite(opts: SqliteOptions): Repository {
       const row: unknown = s.get(parameters);
       return { rows: row === undefined ? [] : [row], changes: 0 };
     },
+    async ping() {
+      statements.prepare('select 1').get();
+    },
     read: async (text, parameters) => (reader ? reader.all(text, parameters) : (await kysely.executeQuery(CompiledQuery.raw(text, [...parameters]))).rows),
     async close() {
       await reader?.close();

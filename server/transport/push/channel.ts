@@ -14,6 +14,7 @@ import { pendingFor } from '../../domain/authenticator/challenges.ts';
 import type { Deps } from '../../domain/deps.ts';
 import { authenticateDevice } from '../../domain/authenticator/devices.ts';
 import type { BusEvent } from '../../domain/authenticator/push-bus.ts';
+import { normalise } from '../http/errors.ts';
 import { channelOriginAllowed, DEFAULT_CHANNEL_ORIGINS } from './channel-origins.ts';
 
 export const CHANNEL_PATH = '/api/device/channel';
@@ -105,8 +106,9 @@ export function createChannel(d: Deps, opts: ChannelOptions = DEFAULT_CHANNEL_OP
         // Whatever was pushed while the device was away.
         for (const request of await pendingFor(d, device)) send(ws, request);
       } catch (err) {
-        const e = err instanceof PushkeyError ? err : new PushkeyError('internal', 'Something went wrong.');
+        const e = normalise(err);
         if (e.code === 'internal') d.log.error({ err }, 'channel error');
+        else if (e.code === 'unavailable') d.log.warn({ err }, 'channel: database unavailable');
         const deviceId = (() => {
           try {
             const f = JSON.parse(data.toString()) as { deviceId?: unknown };

@@ -5,12 +5,13 @@
 import pg from 'pg';
 import type { BusEvent, PushBus } from '../../domain/authenticator/push-bus.ts';
 import type { Logger } from 'pino';
+import { CONNECT_TIMEOUT_MS } from '../../storage/postgres/open.ts';
 
 
 /** `channel` separates tenants (or test runs) that share one database. */
 export async function postgresBus(connectionString: string, log: Logger, channel = 'pushkey_bus'): Promise<PushBus> {
   if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new TypeError(`postgresBus: bad channel name "${channel}"`);
-  const publisher = new pg.Pool({ connectionString, max: 2 });
+  const publisher = new pg.Pool({ connectionString, max: 2, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
   // An idle client the database ends (restart, failover, idle timeout) would otherwise crash the
   // process with an unhandled 'error'; the next publish takes a new one.
   publisher.on('error', (err) => log.warn({ err }, 'bus: an idle publisher connection was closed by the database'));
@@ -36,7 +37,7 @@ export async function postgresBus(connectionString: string, log: Logger, channel
 
   /** One LISTEN connection; when the database ends it, another is opened (see reconnect). */
   async function listen(): Promise<void> {
-    const client = new pg.Client({ connectionString });
+    const client = new pg.Client({ connectionString, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
     client.on('notification', onNotification);
     client.on('error', (err) => {
       if (!closing) log.warn({ err }, 'bus: the LISTEN connection failed');
