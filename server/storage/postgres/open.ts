@@ -36,6 +36,10 @@ export async function openPostgres(opts: PostgresOptions): Promise<PostgresRepos
   // An idle client that the server ends (restart, failover, idle timeout) must not crash the
   // process; the next query takes a new one.
   pool.on('error', () => {});
+  // The pool listens only to idle clients. One that is checked out (a transaction, or a query
+  // through Kysely) when the database ends it emits 'error' with nobody listening, which also
+  // crashes the process: its query fails on its own (503), and the pool drops it when released.
+  pool.on('connect', (client) => client.on('error', () => {}));
   if (opts.schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${opts.schema}`);
   await migrate(pool);
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });

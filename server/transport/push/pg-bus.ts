@@ -15,6 +15,8 @@ export async function postgresBus(connectionString: string, log: Logger, channel
   // An idle client the database ends (restart, failover, idle timeout) would otherwise crash the
   // process with an unhandled 'error'; the next publish takes a new one.
   publisher.on('error', (err) => log.warn({ err }, 'bus: an idle publisher connection was closed by the database'));
+  // A checked-out one has no pool listener: its publish fails (logged below) and the pool drops it.
+  publisher.on('connect', (client) => client.on('error', () => {}));
   const handlers = new Set<(e: BusEvent) => void>();
   const deliver = (event: BusEvent) => {
     for (const h of handlers) h(event);
