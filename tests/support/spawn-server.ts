@@ -7,6 +7,8 @@ export interface Spawned {
   child: ChildProcess;
   /** Everything it printed to stdout so far. */
   output: () => string;
+  /** Everything it printed to stderr so far. */
+  errors: () => string;
   /** SIGTERM to its process group, then its exit code. */
   stop: () => Promise<number | null>;
 }
@@ -51,5 +53,5 @@ export async function spawnServer(command: string, args: string[], env: Record<s
   } finally {
     clearTimeout(timer);
   }
-  return { child, output: () => out, stop };
+  return { child, output: () => out, errors: () => err, stop };
 }
