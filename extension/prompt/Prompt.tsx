@@ -12,7 +12,7 @@ import { requestDetails, secondsLeft, statusText } from '../ui/format.ts';
 import { ERRORS, isErrorCode } from '../../protocol/errors.ts';
 import { Icon } from '../ui/icons.tsx';
 
-/** How long an outcome stays on screen before the window closes, or its line above the next request goes. */
+/** How long an outcome stays on screen before the window is put away, or its line above the next request goes. */
 const OUTCOME_MS = 2_500;
 
 type Outcome = { tone: 'ok' | 'error'; title: string; text: string };
