@@ -7,6 +7,7 @@ import * as startBench from './start.bench.ts';
 import * as extensionPromptBench from './extension-prompt.bench.ts';
 import * as signInLogBench from './signin-log.bench.ts';
 import * as signInCpuBench from './signin-cpu.bench.ts';
+import * as durableSignInsBench from './durable-signins.bench.ts';
 import { printVerdicts } from './lib.ts';
 
 const BENCHES: Record<string, { run: () => Promise<void> }> = {
@@ -17,6 +18,7 @@ const BENCHES: Record<string, { run: () => Promise<void> }> = {
   'extension-prompt': extensionPromptBench,
   'signin-log': signInLogBench,
   'signin-cpu': signInCpuBench,
+  'durable-signins': durableSignInsBench,
 };
 
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
