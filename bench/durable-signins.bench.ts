@@ -11,13 +11,14 @@ import Database from 'better-sqlite3';
 import { systemActor } from '../server/domain/monitoring/audit.ts';
 import { createUser } from '../server/domain/users/users.ts';
 import { enrollUser, flowStatus, startPasswordless, upgradeToPasswordless, type EnrolledUser } from '../tests/support/flows.ts';
-import { startServer } from '../tests/support/server.ts';
+import { ManualClock, startServer } from '../tests/support/server.ts';
 import { durationMs, measure, printTable, verdict, type Row } from './lib.ts';
 
 const CONCURRENCY = 16;
 
 async function pushkeyLoop(synchronous: 'FULL' | 'NORMAL'): Promise<Row> {
-  const srv = await startServer({ sqliteSynchronous: synchronous, policy: { requestLifetimeSeconds: 600 }, monitoring: { throttlePerWindow: 500, throttleWindowMinutes: 1 } });
+  const clock = new ManualClock();
+  const srv = await startServer({ clock, sqliteSynchronous: synchronous, policy: { requestLifetimeSeconds: 600 }, monitoring: { throttlePerWindow: 500, throttleWindowMinutes: 1 } });
   const people: EnrolledUser[] = [];
   try {
     for (let i = 0; i < CONCURRENCY; i++) {
@@ -39,7 +40,7 @@ async function pushkeyLoop(synchronous: 'FULL' | 'NORMAL'): Promise<Row> {
     };
     // Each round moves the clock past the push throttle's window (a minute), so that no user runs out of budget.
     const round = async () => {
-      (srv.clock as { advance(ms: number): void }).advance(61_000);
+      clock.advance(61_000);
       await Promise.all(people.map(signIn));
     };
     return await measure({ name: `pushkey, ${CONCURRENCY} at once, synchronous=${synchronous}`, batch: CONCURRENCY, run: round }, durationMs);
