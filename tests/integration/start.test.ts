@@ -39,11 +39,13 @@ describe('npm start', () => {
     expect(statSync(BUNDLE).mtimeMs).toBe(builtAt);
   });
 
-  it('serves the API, the site and the API reference from the bundle', async () => {
+  it('serves the API, the site, the OpenID provider and the API reference from the bundle', async () => {
     expect((await fetch(`${origin}/api/health`)).status).toBe(200);
     const login = await fetch(`${origin}/login/`);
     expect(login.status).toBe(200);
     expect(await login.text()).toMatch(/<html/i);
+    // The OpenID provider is inside the bundle too.
+    expect((await fetch(`${origin}/oidc/.well-known/openid-configuration`)).status).toBe(200);
     // swagger-ui-dist's files are read from the package, outside the bundle.
     expect((await fetch(`${origin}/api/docs/swagger-ui.css`)).status).toBe(200);
     const start = await fetch(`${origin}/api/signin/start`, { method: 'POST', headers: { 'content-type': 'application/json', origin }, body: JSON.stringify({ username: 'alice@pushkey.test' }) });
