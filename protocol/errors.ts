@@ -27,6 +27,7 @@ export const ERROR_CODES = [
   'number_mismatch',
   'client_update_required',
   'no_device', // the user has no authenticator that can take this request
+  'push_paused', // after "No, it's not me", no push reaches the user for a while
   // generic
   'not_found',
   'conflict',
@@ -83,6 +84,7 @@ export const ERRORS: Record<ErrorCode, ErrorMeaning> = {
   number_mismatch: { status: 422, retryable: false, final: 'number_mismatch', words: "The number didn't match. The sign-in was denied." },
   client_update_required: { status: 426, retryable: false, final: 'update_required', words: 'Update required: your organization needs a newer version of pushkey. Update the extension and try again.' },
   no_device: { status: 409, retryable: false, final: 'failed', words: null },
+  push_paused: { status: 429, retryable: false, final: 'failed', words: null },
   not_found: { status: 404, retryable: false, final: 'failed', words: null },
   conflict: { status: 409, retryable: false, final: 'failed', words: 'This account is already added.' },
   // The server did not get to decide anything: the network, or its rate limit.

@@ -14,6 +14,7 @@ export const FAILURE_REASONS: Partial<Record<FailureCode, string>> = {
   step_up_required: 'A stronger sign-in was needed',
   no_device: 'The user has no authenticator that can take the request',
   rate_limited: 'Blocked by the push throttle',
+  push_paused: 'Pushes paused: the user reported a request as not theirs',
   denied: 'The user denied the request',
   reported: 'The user reported the request as not theirs',
   number_mismatch: "The number typed in the authenticator didn't match",

@@ -19,6 +19,9 @@ export const toUser = (r: Row): User => ({
   passwordFailures: num(r.password_failures),
   pushFailures: num(r.push_failures),
   lockedUntil: num(r.locked_until),
+  // Columns the baseline schema predates.
+  pushPausedUntil: 0,
+  risk: null,
 });
 
 export const toSession = (r: Row): Session => ({

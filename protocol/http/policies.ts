@@ -62,6 +62,8 @@ export const MonitoringPolicy = v.object({
   alertNewLocation: v.boolean(),
   /** Sign-in and audit logs older than this are purged. */
   retentionDays: Whole(1, 3650),
+  /** After "No, it's not me", no push reaches the user for this many minutes (0: none paused). */
+  reportPauseMinutes: Whole(0, 1440),
 });
 export type MonitoringPolicy = v.InferOutput<typeof MonitoringPolicy>;
 

@@ -35,6 +35,8 @@ export const UserPatch = v.object({
   disabled: v.optional(v.boolean()),
   /** Clears a lockout. */
   unlock: v.optional(v.boolean()),
+  /** Clears the at-risk mark a report left, and the pause of pushes with it. */
+  clearRisk: v.optional(v.boolean()),
 });
 export type UserPatch = v.InferOutput<typeof UserPatch>;
 
@@ -47,5 +49,9 @@ export const PublicUser = v.object({
   disabled: v.boolean(),
   createdAt: Time,
   lockedUntil: Time,
+  /** After "No, it's not me": no push reaches the user before this time. */
+  pushPausedUntil: Time,
+  /** At risk since a report, and why, until an admin clears it; null when not. */
+  risk: v.nullable(v.object({ since: Time, detail: v.string() })),
 });
 export type PublicUser = v.InferOutput<typeof PublicUser>;

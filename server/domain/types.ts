@@ -20,6 +20,10 @@ export interface User {
   /** Consecutive wrong numbers or unanswered-as-wrong push responses. */
   pushFailures: number;
   lockedUntil: number;
+  /** After "No, it's not me": no push reaches the user before this time. */
+  pushPausedUntil: number;
+  /** Marked at risk by a report, until an admin clears it. */
+  risk: { since: number; detail: string } | null;
 }
 
 export interface Session {

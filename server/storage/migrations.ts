@@ -330,6 +330,13 @@ const STEPS: readonly Step[] = [
   CREATE INDEX oidc_records_user_code ON oidc_records(user_code) WHERE user_code IS NOT NULL;
   CREATE INDEX oidc_records_expiry ON oidc_records(expires_at);
   `,
+  // 10: after "No, it's not me", pushes to the user pause until push_paused_until, and the user
+  // is at risk (since risk_since, for risk_detail) until an admin clears it.
+  (t) => `
+  ALTER TABLE users ADD COLUMN push_paused_until ${t.int64} NOT NULL DEFAULT 0;
+  ALTER TABLE users ADD COLUMN risk_since ${t.int64};
+  ALTER TABLE users ADD COLUMN risk_detail TEXT NOT NULL DEFAULT '';
+  `,
 ];
 
 /** The steps as SQL for one engine; step i (0-based) is migration number i + 1. */

@@ -32,6 +32,8 @@ export const makeUser = (over: Partial<User> = {}): User => ({
   passwordFailures: 0,
   pushFailures: 0,
   lockedUntil: 0,
+  pushPausedUntil: 0,
+  risk: null,
   ...over,
 });
 

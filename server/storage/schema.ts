@@ -16,6 +16,9 @@ export interface UsersTable {
   password_failures: number;
   push_failures: number;
   locked_until: number;
+  push_paused_until: number;
+  risk_since: number | null;
+  risk_detail: string;
 }
 
 export interface SessionsTable { id_hash: string; user_id: string; created_at: number; last_seen_at: number; methods_json: string; ip: string; browser: string }

@@ -12,7 +12,7 @@ import { useCan } from './can.ts';
 
 type NumberKey = Exclude<keyof MonitoringPolicy, 'alertNewLocation'>;
 type Texts = Record<NumberKey, string>;
-const NUMBER_KEYS: NumberKey[] = ['fatigueCount', 'fatigueWindowMinutes', 'throttleOutstanding', 'throttlePerWindow', 'throttleWindowMinutes', 'retentionDays'];
+const NUMBER_KEYS: NumberKey[] = ['fatigueCount', 'fatigueWindowMinutes', 'throttleOutstanding', 'throttlePerWindow', 'throttleWindowMinutes', 'reportPauseMinutes', 'retentionDays'];
 
 const toTexts = (p: MonitoringPolicy): Texts => Object.fromEntries(NUMBER_KEYS.map((k) => [k, String(p[k])])) as Texts;
 
@@ -128,6 +128,13 @@ export function MonitoringPage(): JSX.Element {
               {number('throttlePerWindow', 'New requests per window', 'Per person · from 1 to 500')}
               {number('throttleWindowMinutes', 'Window (minutes)', minutesHint('throttleWindowMinutes', 'From 1 to 1440'))}
             </div>
+          </fieldset>
+
+          <fieldset class="panel" disabled={!editable}>
+            <legend class="sr-only">After a report</legend>
+            <h2>After “No, it’s not me”</h2>
+            <p class="muted small">A person who reports a request as not theirs gets no push for this long (whoever has the password would just try again), is told by email, and is marked at risk in Users until an administrator clears it.</p>
+            <div class="form-grid">{number('reportPauseMinutes', 'Pause pushes for (minutes)', 'From 0 (no pause) to 1440')}</div>
           </fieldset>
 
           <fieldset class="panel" disabled={!editable}>

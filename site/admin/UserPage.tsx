@@ -71,7 +71,14 @@ function Profile({ user, editable, onSaved }: { user: PublicUser; editable: bool
     setSaved('The account is unlocked.');
     onSaved();
   });
+  const clearRisk = useAction(async () => {
+    setSaved(null);
+    await admin.updateUser(user.id, { clearRisk: true });
+    setSaved('The risk is cleared; pushes reach the user again.');
+    onSaved();
+  });
   const locked = user.lockedUntil > Date.now();
+  const paused = user.pushPausedUntil > Date.now();
   return (
     <Form class="panel" aria-labelledby="profile-title" onSubmit={() => void save.run()}>
       <h2 id="profile-title">Profile</h2>
@@ -84,8 +91,22 @@ function Profile({ user, editable, onSaved }: { user: PublicUser; editable: bool
         <Toggle id="block-sign-in" label="Block sign-in" checked={disabled} onChange={setDisabled} />
         {disabled && !user.disabled && <p class="small muted">Blocking sign-in also ends every session of this user.</p>}
       </fieldset>
-      <ErrorNotice message={save.error ?? unlock.error} />
+      <ErrorNotice message={save.error ?? unlock.error ?? clearRisk.error} />
       {saved && <Notice kind="success">{saved}</Notice>}
+      {user.risk && (
+        <Notice kind="error" title="At risk">
+          <p>
+            Since {formatDateTime(user.risk.since)}: {user.risk.detail}.{' '}
+            {paused ? `Sign-in requests to the authenticator are paused until ${formatDateTime(user.pushPausedUntil)}.` : 'Pushes reach the user again.'} Check the
+            sign-in log, reset the password if someone else knows it, then clear the risk.
+          </p>
+          {editable && (
+            <Button onClick={() => void clearRisk.run()} busy={clearRisk.busy}>
+              Clear risk
+            </Button>
+          )}
+        </Notice>
+      )}
       {locked && (
         <Notice kind="warning" title="Locked out">
           <p>Too many failed attempts; the lock ends {formatDateTime(user.lockedUntil)}.</p>

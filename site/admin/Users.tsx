@@ -10,6 +10,7 @@ import { useCan } from './can.ts';
 export function userStatus(u: PublicUser): JSX.Element {
   if (u.disabled) return <Badge kind="bad">Sign-in blocked</Badge>;
   if (u.lockedUntil > Date.now()) return <Badge kind="warn">Locked out</Badge>;
+  if (u.risk) return <Badge kind="bad">At risk</Badge>;
   return <Badge kind="ok">Enabled</Badge>;
 }
 

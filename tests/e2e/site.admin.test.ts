@@ -201,6 +201,27 @@ describe('site: admin portal', () => {
     expect(erin).toMatchObject({ groups: ['Pilot', 'Staff'], roles: ['user', 'helpdesk'], disabled: true });
   });
 
+  it('marks a user who reported a request as at risk, and lets a global admin clear it', async () => {
+    const carol = await enrollUser(srv, 'carol', { deviceName: 'Carol laptop' });
+    const test = await carol.me.post('/api/me/authenticator/test', {});
+    expect(test.status).toBe(200);
+    await carol.device.respond(await carol.device.nextPush(), 'report');
+    carol.device.close();
+    const page = await adminPage('admin');
+    await page.goto(`${srv.origin}/admin/#/users`);
+    await waitForText(page, 'carol@pushkey.test');
+    const row = await page.$eval('table', (t) => [...t.querySelectorAll('tr')].find((tr) => tr.innerText.includes('carol@pushkey.test'))!.innerText);
+    expect(row).toContain('At risk');
+    await clickText(page, 'Carol Chen', 'a');
+    await waitForText(page, 'Reported as not me on Carol laptop');
+    await shot(page, 'admin-user-at-risk');
+    await clickText(page, 'Clear risk');
+    await waitForText(page, 'The risk is cleared; pushes reach the user again.');
+    const admin = await signIn(srv.origin, srv.users.admin!.upn, srv.users.admin!.password);
+    const after = ((await admin.get('/api/admin/users?q=carol')).body.users as Array<Record<string, unknown>>)[0];
+    expect(after).toMatchObject({ risk: null, pushPausedUntil: 0 });
+  });
+
   it('shows sign-in logs and alerts', async () => {
     const page = await adminPage('admin');
     await page.goto(`${srv.origin}/admin/#/signins`);

@@ -36,7 +36,7 @@ describe('alerts and the push throttle', () => {
     srv = await startServer({
       limits: { sessionIdleMs: 1e12, sessionAbsoluteMs: 1e12 },
       alertSink: webhookSink(url, pino({ level: 'silent' })),
-      monitoring: { fatigueCount: 3, fatigueWindowMinutes: 10, throttleOutstanding: 2, throttlePerWindow: 6, throttleWindowMinutes: 10 },
+      monitoring: { fatigueCount: 3, fatigueWindowMinutes: 10, throttleOutstanding: 2, throttlePerWindow: 6, throttleWindowMinutes: 10, reportPauseMinutes: 60 },
     });
     admin = await signIn(srv.origin, srv.users.admin!.upn, srv.users.admin!.password);
     bob = await enrollUser(srv, 'bob');
@@ -138,6 +138,47 @@ describe('alerts and the push throttle', () => {
     const tap = received.find((r) => r.alert.kind === 'tap_issued')!;
     expect(tap).toMatchObject({ type: 'pushkey.alert', alert: { upn: carol.upn } });
     expect(JSON.stringify(received)).not.toMatch(/"pass"/);
+  });
+
+  it('after "No, it\'s not me", pauses pushes to the user for the policy\'s hour, tells the user, and marks them at risk until an admin clears it', async () => {
+    const bobId = (await admin.get('/api/admin/users?q=bob')).body.users[0].id as string;
+    const global = await signIn(srv.origin, srv.users.admin!.upn, srv.users.admin!.password);
+    await global.patch(`/api/admin/users/${bobId}`, { clearRisk: true }); // the report above marked him already
+    await push();
+    await bob.device.respond(await bob.device.nextPush(), 'report');
+    const reportedAt = clock().now();
+    // Whoever has the password tries again at once: refused before any push is made.
+    const again = await (await import('../support/flows.ts')).startSignIn(srv, bob.upn);
+    const refused = await again.browser.post('/api/signin/password', { flowId: again.flowId, password: bob.password });
+    expect(refused).toMatchObject({ status: 429, body: { error: 'push_paused' } });
+    expect(bob.device.pending().filter((f) => f.type === 'request')).toHaveLength(0);
+    expect((await admin.get(`/api/admin/signins/${again.flowId}`)).body).toMatchObject({ result: 'failure', failureCode: 'push_paused' });
+    const [notice] = await srv.repo.listOutbox({ channel: 'email', to: bob.upn, limit: 1 });
+    expect(notice!.text).toMatch(/^You reported a sign-in request as not yours .* paused for 60 minutes/);
+    const marked = (await admin.get(`/api/admin/users/${bobId}`)).body;
+    expect(marked).toMatchObject({ pushPausedUntil: reportedAt + 60 * MIN, risk: { since: reportedAt, detail: expect.stringMatching(/^Reported as not me/) } });
+    // At the last millisecond of the pause, still paused; at its end, pushes flow again.
+    clock().advance(60 * MIN - 1);
+    const last = await (await import('../support/flows.ts')).startSignIn(srv, bob.upn);
+    expect((await last.browser.post('/api/signin/password', { flowId: last.flowId, password: bob.password })).body.error).toBe('push_paused');
+    clock().advance(1);
+    const p = await push();
+    await bob.device.respond(await bob.device.nextPush(), 'approve', p.number);
+    // The mark stays until an admin clears it; clearing is audited.
+    expect((await admin.get(`/api/admin/users/${bobId}`)).body.risk).not.toBeNull();
+    expect((await global.patch(`/api/admin/users/${bobId}`, { clearRisk: true })).body).toMatchObject({ risk: null, pushPausedUntil: 0 });
+    const [cleared] = await srv.repo.listAudit({ targetId: bobId, action: 'user.updated', limit: 1 });
+    expect(cleared).toMatchObject({ before: { risk: { since: reportedAt } }, after: { risk: null } });
+  });
+
+  it('lets an admin lift the pause at once by clearing the risk', async () => {
+    const bobId = (await admin.get('/api/admin/users?q=bob')).body.users[0].id as string;
+    await push();
+    await bob.device.respond(await bob.device.nextPush(), 'report');
+    const global = await signIn(srv.origin, srv.users.admin!.upn, srv.users.admin!.password);
+    expect((await global.patch(`/api/admin/users/${bobId}`, { clearRisk: true })).status).toBe(200);
+    const p = await push();
+    await bob.device.respond(await bob.device.nextPush(), 'approve', p.number);
   });
 
   it('raises an alert for a sign-in from a new IP address, not for the first sign-in ever', async () => {

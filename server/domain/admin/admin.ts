@@ -28,8 +28,13 @@ export async function updateUser(d: Deps, c: Caller, userId: string, patch: User
   if (user.id === c.user.id && (patch.disabled || (roles && !roles.includes('global_admin')))) {
     throw new PushkeyError('conflict', 'You cannot disable yourself or remove your own global admin role.');
   }
-  const { unlock, ...fields } = patch;
-  await d.repo.updateUser(user.id, { ...fields, ...(roles ? { roles } : {}), ...(unlock ? { lockedUntil: 0, passwordFailures: 0, pushFailures: 0 } : {}) });
+  const { unlock, clearRisk, ...fields } = patch;
+  await d.repo.updateUser(user.id, {
+    ...fields,
+    ...(roles ? { roles } : {}),
+    ...(unlock ? { lockedUntil: 0, passwordFailures: 0, pushFailures: 0 } : {}),
+    ...(clearRisk ? { risk: null, pushPausedUntil: 0 } : {}),
+  });
   if (patch.disabled) await endAllSessions(d, user.id);
   const after = await requireUser(d, user.id);
   await audit(d, c.actor, 'user.updated', { type: 'user', id: user.id }, publicUser(user), publicUser(after));

@@ -11,7 +11,8 @@ import { verifyDeviceSignature } from './device-keys.ts';
 import { getAuthenticatorPolicy, mayAnswer, type AuthenticatorPolicy } from '../policies/policy.ts';
 import type { Challenge, ChallengeStatus, Device, User } from '../types.ts';
 import { assertCanSignIn, recordPushFailure, resetPushFailures } from '../users/users.ts';
-import { checkPushFatigue, raiseAlert, storeChallenge } from '../monitoring/monitoring.ts';
+import { checkPushFatigue, getMonitoringPolicy, raiseAlert, storeChallenge } from '../monitoring/monitoring.ts';
+import { notifyUser } from '../methods/registration.ts';
 
 export interface RequestContext {
   app: string;
@@ -60,7 +61,11 @@ export async function createChallenge(
 ): Promise<Challenge> {
   assertCanSignIn(d, user);
   if (kind === 'mfa' || kind === 'passwordless') {
-    // Requests that expired unanswered since the last one count towards push fatigue.
+    if ((kind === 'mfa' || kind === 'passwordless') && user.pushPausedUntil > d.clock.now()) {
+    const until = new Date(user.pushPausedUntil).toISOString().replace('T', ' ').slice(0, 16);
+    throw new PushkeyError('push_paused', `Sign-in requests to this account's authenticator are paused until ${until} UTC, after a request was reported as not the user's. Use another method, or ask your helpdesk.`);
+  }
+  // Requests that expired unanswered since the last one count towards push fatigue.
     await checkPushFatigue(d, user);
   }
   const policy = await getAuthenticatorPolicy(d.repo);
@@ -252,7 +257,12 @@ export async function withdrawTestRequest(d: Deps, user: User, challengeId: stri
   await withdrawRequest(d, c);
 }
 
-/** "No, it's not me": cancel every other pending request of the user and raise an alert. */
+/**
+ * "No, it's not me": cancel every other pending request of the user, raise an alert, pause
+ * pushes to the user for the time the monitoring policy sets (the next push would otherwise
+ * come at once: whoever has the password just tries again), mark the user at risk until an
+ * admin clears it, and tell the user.
+ */
 async function reportFraud(d: Deps, c: Challenge, device: Device): Promise<void> {
   const now = d.clock.now();
   const cancelled = await d.repo.cancelPendingForUser(c.userId, now);
@@ -263,6 +273,12 @@ async function reportFraud(d: Deps, c: Challenge, device: Device): Promise<void>
   }
   const user = await d.repo.getUser(c.userId);
   if (!user) return;
-  await raiseAlert(d, 'report', user, `Reported as not me on ${device.name}: ${c.kind} request from ${c.ip || 'unknown IP'} (${c.browser || 'unknown browser'})`);
+  const detail = `Reported as not me on ${device.name}: ${c.kind} request from ${c.ip || 'unknown IP'} (${c.browser || 'unknown browser'})`;
+  const { reportPauseMinutes } = await getMonitoringPolicy(d.repo);
+  const pausedUntil = now + reportPauseMinutes * 60_000;
+  await d.repo.updateUser(user.id, { risk: user.risk ?? { since: now, detail }, pushPausedUntil: Math.max(user.pushPausedUntil, pausedUntil) });
+  await raiseAlert(d, 'report', user, detail);
+  const paused = reportPauseMinutes > 0 ? ` Sign-in requests to your authenticator are paused for ${reportPauseMinutes} minutes.` : '';
+  await notifyUser(d, actorOf(user, ''), user, `You reported a sign-in request as not yours (from ${c.ip || 'an unknown IP address'}).${paused} Someone may know your password: change it in My Account, and tell your administrator. This was reported`);
   await checkPushFatigue(d, user);
 }

@@ -33,6 +33,7 @@ export const POLICY_DEFAULTS: Policies = {
     throttleWindowMinutes: 10,
     alertNewLocation: true,
     retentionDays: 30,
+    reportPauseMinutes: 60,
   },
   passkey: { enabled: true, target: ALL_USERS, userVerification: 'preferred', attestation: 'none' },
   // SMS sign-in (the code alone) off: a text message is a restricted authenticator (NIST SP

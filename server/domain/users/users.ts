@@ -20,6 +20,8 @@ export const publicUser = (u: User): PublicUser => ({
   disabled: u.disabled,
   createdAt: u.createdAt,
   lockedUntil: u.lockedUntil,
+  pushPausedUntil: u.pushPausedUntil,
+  risk: u.risk,
 });
 
 export async function createUser(d: Deps, actor: Actor, input: NewUser): Promise<User> {
@@ -36,6 +38,8 @@ export async function createUser(d: Deps, actor: Actor, input: NewUser): Promise
     passwordFailures: 0,
     pushFailures: 0,
     lockedUntil: 0,
+    pushPausedUntil: 0,
+    risk: null,
   };
   await d.repo.createUser(user);
   await audit(d, actor, 'user.created', { type: 'user', id: user.id }, null, publicUser(user));

@@ -23,6 +23,8 @@ export function toUser(r: Row): User {
     passwordFailures: num(r.password_failures, 'users.password_failures'),
     pushFailures: num(r.push_failures, 'users.push_failures'),
     lockedUntil: num(r.locked_until, 'users.locked_until'),
+    pushPausedUntil: num(r.push_paused_until, 'users.push_paused_until'),
+    risk: r.risk_since === null || r.risk_since === undefined ? null : { since: num(r.risk_since, 'users.risk_since'), detail: str(r.risk_detail) },
   };
 }
 
@@ -37,6 +39,8 @@ function userPatch(p: Partial<Omit<User, 'id' | 'createdAt'>>): Updateable<Users
     password_failures: p.passwordFailures,
     push_failures: p.pushFailures,
     locked_until: p.lockedUntil,
+    push_paused_until: p.pushPausedUntil,
+    ...(p.risk === undefined ? {} : { risk_since: p.risk?.since ?? null, risk_detail: p.risk?.detail ?? '' }),
   };
 }
 
@@ -69,6 +73,9 @@ export function usersStore(engine: Engine): UsersStore {
           password_failures: u.passwordFailures,
           push_failures: u.pushFailures,
           locked_until: u.lockedUntil,
+          push_paused_until: u.pushPausedUntil,
+          risk_since: u.risk?.since ?? null,
+          risk_detail: u.risk?.detail ?? '',
         })
         .execute();
     },
