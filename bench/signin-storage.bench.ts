@@ -28,7 +28,7 @@ export async function oneSignIn(repo: Repository, user: User, deviceId: string, 
   const challengeId = id('c');
   for (const key of ['policy.authenticator', 'policy.monitoring', 'policy.methods', 'tenant.name']) await repo.getSetting(key);
   await repo.getUserByUpn(user.upn);
-  await repo.createFlow({ id: flowId, secretHash: 'h', userId: user.id, upn: user.upn, state: 'identified', createdAt: now, expiresAt: now + 900_000, challengeId: null, methods: [], completedAt: null, ip: '127.0.0.1', browser: 'Chrome', app: 'bench' });
+  await repo.createFlow({ id: flowId, secretHash: 'h', userId: user.id, upn: user.upn, state: 'identified', createdAt: now, expiresAt: now + 900_000, challengeId: null, methods: [], completedAt: null, ip: '127.0.0.1', browser: 'Chrome', app: 'bench', requiredAcr: null });
   const entry = { id: flowId, at: now, userId: user.id, upn: user.upn, app: 'bench', ip: '127.0.0.1', location: '', browser: 'Chrome', os: 'Linux', result: 'in_progress' as const, expiresAt: now + 900_000, failureCode: null, reason: null, requirement: 'none' as const, methods: [], steps: [] };
   await repo.upsertSignIn(entry);
   await repo.getFlow(flowId);

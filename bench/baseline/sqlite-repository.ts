@@ -156,7 +156,7 @@ class SqliteRepository implements Omit<Repository, AppsPart> {
     return this.run('DELETE FROM sessions WHERE user_id = ?', userId);
   }
 
-  async createFlow(flow: Flow) {
+  async createFlow({ requiredAcr: _, ...flow }: Flow) {
     this.insert('flows', flow);
   }
   async getFlow(id: string) {

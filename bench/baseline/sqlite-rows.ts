@@ -48,6 +48,8 @@ export const toFlow = (r: Row): Flow => ({
   ip: String(r.ip),
   browser: String(r.browser),
   app: String(r.app),
+  // The baseline's flows had no requirement column.
+  requiredAcr: null,
 });
 
 export const toActivation = (r: Row): Activation => ({

@@ -57,6 +57,8 @@ export interface Flow {
   ip: string;
   browser: string;
   app: string;
+  /** The authentication level (acr) the app this sign-in is for asked for; null: none asked. */
+  requiredAcr: string | null;
 }
 
 export interface Activation {

@@ -337,6 +337,9 @@ const STEPS: readonly Step[] = [
   ALTER TABLE users ADD COLUMN risk_since ${t.int64};
   ALTER TABLE users ADD COLUMN risk_detail TEXT NOT NULL DEFAULT '';
   `,
+  // 11: a sign-in made for an app that asked for an authentication level (acr_values) keeps
+  // that level, so that no step finishes it below what the app asked.
+  () => `ALTER TABLE flows ADD COLUMN required_acr TEXT;`,
 ];
 
 /** The steps as SQL for one engine; step i (0-based) is migration number i + 1. */

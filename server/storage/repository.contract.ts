@@ -110,6 +110,7 @@ const makeFlow = (userId: string | null, over: Partial<Flow> = {}): Flow => ({
   ip: '192.0.2.1',
   browser: 'Firefox',
   app: 'App',
+  requiredAcr: null,
   ...over,
 });
 
@@ -245,7 +246,7 @@ export function describeRepositoryContract(name: string, makeHarness: () => Repo
 
     describe('flows', () => {
       it('round-trips, including a flow for an unknown user', async () => {
-        const f = makeFlow(user.id, { methods: ['password'] });
+        const f = makeFlow(user.id, { methods: ['password'], requiredAcr: 'phr' });
         const anon = makeFlow(null);
         await repo.createFlow(f);
         await repo.createFlow(anon);

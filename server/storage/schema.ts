@@ -37,6 +37,7 @@ export interface FlowsTable {
   ip: string;
   browser: string;
   app: string;
+  required_acr: string | null;
 }
 
 export interface ActivationsTable { id: string; code_hash: string; user_id: string; created_at: number; expires_at: number; used_at: number | null; device_id: string | null }

@@ -239,6 +239,9 @@ export function SignIn(): JSX.Element {
         {request && step.kind !== 'consent' && (
           <p class="small muted app-request">
             to continue to <strong>{request.app}</strong>
+            {request.requiredAcr && request.requiredAcr !== 'urn:pushkey:acr:sfa' && (
+              <>, which asks for {request.requiredAcr === 'phr' ? 'a passkey' : 'two factors: your password and a second method'}</>
+            )}
           </p>
         )}
         {body}

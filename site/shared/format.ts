@@ -28,6 +28,7 @@ const METHOD_NAMES: Record<string, string> = {
   passwordless: 'Authenticator app (passwordless)',
   tap: 'Temporary Access Pass',
   passkey: 'Passkey',
+  passkey_uv: 'PIN or biometric on the passkey',
   sms: 'Text message (SMS)',
 };
 export const methodName = (m: string): string => METHOD_NAMES[m] ?? m;

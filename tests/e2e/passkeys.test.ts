@@ -127,7 +127,8 @@ describe('passkeys in Chromium with a virtual authenticator', () => {
     expect(done.body).toEqual({ status: 'signed_in' });
     const who = await s.browser.get('/api/me');
     expect(who.body.user.upn).toBe(srv.users.alice!.upn);
-    expect(who.body.session.methods).toEqual(['passkey']);
+    // The virtual authenticator verifies the user: the session records it, a second factor (apps/assurance.ts).
+    expect(who.body.session.methods).toEqual(['passkey', 'passkey_uv']);
     expect(await srv.repo.getSignIn(s.flowId)).toMatchObject({ upn: srv.users.alice!.upn, result: 'success', requirement: 'multifactor', methods: ['passkey'] });
   });
 

@@ -7,7 +7,8 @@ import * as oidc from 'openid-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { systemActor } from '../../server/domain/monitoring/audit.ts';
 import { HttpClient, startServer, type TestServer } from '../support/server.ts';
-import { authorizationRequest, follow, interactionOf, REDIRECT_URI, registerTestApp, signInThroughPushkey, type TestApp } from '../support/oidc.ts';
+import { enrollUser } from '../support/flows.ts';
+import { allowOnPage, authorizationRequest, follow, interactionOf, REDIRECT_URI, registerTestApp, signInThroughPushkey, type TestApp } from '../support/oidc.ts';
 
 let srv: TestServer;
 let t: TestApp;
@@ -140,6 +141,51 @@ describe('OpenID Connect provider', () => {
     expect(res.headers.get('location')).toBe('http://localhost:5555/signed-out');
     expect(res.headers.getSetCookie().some((c) => c.startsWith('pk_session=;'))).toBe(true);
     expect((await browser.get('/api/me')).status).toBe(401);
+  });
+
+  describe('an app that asks for a stronger sign-in (acr_values) gets a step-up, never less', () => {
+    const MFA = 'urn:pushkey:acr:mfa';
+
+    it('password + push with the number: amr mfa, pwd, swk, user and acr mfa', async () => {
+      const bob = await enrollUser(srv, 'bob');
+      const a = await authorizationRequest(t, { acr_values: MFA });
+      const browser = new HttpClient(srv.origin);
+      const uid = interactionOf((await follow(browser, a.url.toString())).url);
+      expect((await browser.get(`/api/oidc/interactions/${uid}`)).body.requiredAcr).toBe(MFA);
+      const start = await browser.post('/api/signin/start', { username: bob.upn, interaction: uid });
+      const pw = await browser.post('/api/signin/password', { flowId: start.body.flowId, password: bob.password });
+      expect(pw.body.status).toBe('mfa_required');
+      const push = await bob.device.nextPush();
+      expect(push.app).toBe('Grafana (test)');
+      await bob.device.respond(push, 'approve', pw.body.challenge.number);
+      expect((await browser.get(`/api/signin/status?flowId=${start.body.flowId}`)).body.status).toBe('signed_in');
+      const consent = await follow(browser, `${srv.origin}/oidc/interaction/${uid}`);
+      const back = await follow(browser, await allowOnPage(browser, interactionOf(consent.url)));
+      const tokens = await oidc.authorizationCodeGrant(t.config, new URL(back.url), { pkceCodeVerifier: a.verifier, expectedState: a.state, expectedNonce: a.nonce });
+      expect(tokens.claims()).toMatchObject({ amr: ['mfa', 'pwd', 'swk', 'user'], acr: MFA });
+      bob.device.close();
+    });
+
+    it('a user with no second factor: step_up_required at the password, logged, and no session', async () => {
+      const a = await authorizationRequest(t, { acr_values: MFA });
+      const browser = new HttpClient(srv.origin);
+      const uid = interactionOf((await follow(browser, a.url.toString())).url);
+      const start = await browser.post('/api/signin/start', { username: srv.users.alice!.upn, interaction: uid });
+      const pw = await browser.post('/api/signin/password', { flowId: start.body.flowId, password: srv.users.alice!.password });
+      expect(pw).toMatchObject({ status: 403, body: { error: 'step_up_required', message: expect.stringContaining('Grafana (test) asks for a stronger sign-in') } });
+      expect(browser.hasCookie('pk_session')).toBe(false);
+      expect((await srv.repo.getSignIn(start.body.flowId))).toMatchObject({ result: 'failure', failureCode: 'step_up_required', app: 'Grafana (test)' });
+    });
+
+    it('a one-factor session already signed in: asked again, not signed in silently below the level', async () => {
+      const { browser } = await codeFlow();
+      const silent = await follow(browser, (await authorizationRequest(t, { acr_values: MFA, prompt: 'none' })).url.toString());
+      expect(new URL(silent.url).searchParams.get('error')).toBe('login_required');
+      const asked = await follow(browser, (await authorizationRequest(t, { acr_values: MFA })).url.toString());
+      expect(asked.page).toBe('signin');
+      // Going back without a stronger sign-in lands on the sign-in page again.
+      expect((await follow(browser, `${srv.origin}/oidc/interaction/${interactionOf(asked.url)}`)).page).toBe('signin');
+    });
   });
 
   describe('refuses with the standard errors, and no session', () => {

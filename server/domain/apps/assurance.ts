@@ -9,8 +9,10 @@
 //   sms              sms         a code texted to the registered phone
 //   passkey          pop         proof of possession of a key bound to this origin
 //   passkey_uv       user        ... and the authenticator verified the user (PIN or biometric)
-//   passkey_hwk      hwk         ... and an attestation proved the key is held in hardware
 //   mfa                          only when two different factors were shown
+//
+// `hwk` (a key proven to be held in hardware) is never claimed: passkeys are registered without
+// attestation, so nothing proves where their key lives, and a synced passkey is in software.
 //
 // The levels form a ladder; a request for one is met by it or by any above it:
 //   sfa (one factor) < mfa (two factors) < phr (two factors, one of them a passkey: phishing-resistant)
@@ -34,7 +36,6 @@ const METHODS: Record<string, { amr: string[]; factor?: Factor }> = {
   passkey: { amr: ['pop'], factor: 'possession' },
   // WebAuthn's user verification is a PIN or a biometric on the authenticator: which one, it does not say.
   passkey_uv: { amr: ['user'], factor: 'inherence' },
-  passkey_hwk: { amr: ['hwk'] },
 };
 
 export interface Assurance {

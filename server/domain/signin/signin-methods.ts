@@ -20,12 +20,13 @@ export async function passkeyOptions(
   flowId: string | undefined,
   secret: string | undefined,
   ctx: RequestContext,
+  requiredAcr: string | null = null,
 ): Promise<{ flowId: string; secret?: string; ceremonyId: string; options: RequestOptions }> {
   if (flowId) {
     const flow = await requireFlow(d, flowId, secret);
     return { flowId, ...(await step(d, flow, 'passkey', () => startPasskeySignIn(d, flow))) };
   }
-  const started = await startFlow(d, '', ctx);
+  const started = await startFlow(d, '', ctx, requiredAcr);
   return { flowId: started.flowId, secret: started.secret, ...(await startPasskeySignIn(d, { id: started.flowId, userId: null })) };
 }
 
@@ -40,7 +41,8 @@ export async function signInWithPasskey(d: Deps, flowId: string, secret: string 
       const entry = await d.repo.getSignIn(flow.id);
       if (entry) await d.repo.upsertSignIn({ ...entry, userId: user.id, upn: user.upn });
     }
-    const methods = flow.methods.includes('password') ? ['password', 'passkey'] : ['passkey'];
+    // The session records whether the authenticator verified the user (a PIN or a biometric): a second factor (apps/assurance.ts).
+    const methods = [...(flow.methods.includes('password') ? ['password'] : []), 'passkey', ...(userVerified ? ['passkey_uv'] : [])];
     const detail = `passkey “${passkey.name}” verified${userVerified ? ' with user verification' : ''}`;
     return finish(d, { ...flow, userId: user.id, upn: user.upn }, user, methods, { method: 'passkey', detail, result: 'success' });
   });

@@ -9,6 +9,7 @@ import { createChallenge, effectiveStatus, resolveResponse, withdrawRequest, typ
 import { hashSecret, newId, newSecret, type Deps } from '../deps.ts';
 import { authenticatorRights, getAuthenticatorPolicy } from '../policies/policy.ts';
 import { createSession } from './sessions.ts';
+import { ACR, assuranceOf, meetsAcr } from '../apps/assurance.ts';
 import { hasUsableTap, redeemTap } from '../methods/tap.ts';
 import type { Challenge, Flow, User } from '../types.ts';
 import { beginSignIn, endAbandoned, logStep, type StepInput } from '../monitoring/signin-log.ts';
@@ -28,7 +29,7 @@ export type StepResult =
   /** The password was right; one of these (ordered, the preferred first) must follow. */
   | { status: 'second_factor'; methods: SecondFactor[] };
 
-async function methodsFor(d: Deps, user: User | null): Promise<SignInMethod[]> {
+async function methodsFor(d: Deps, user: User | null, requiredAcr: string | null): Promise<SignInMethod[]> {
   if (!user || user.disabled) return ['password'];
   const policy = await getAuthenticatorPolicy(d.repo);
   const rights = authenticatorRights(policy, user, await d.repo.listUserDevices(user.id));
@@ -36,7 +37,19 @@ async function methodsFor(d: Deps, user: User | null): Promise<SignInMethod[]> {
   if (rights.passwordless) methods.push('passwordless');
   if (await hasUsableTap(d, user.id)) methods.push('tap');
   methods.push(...(await extraSignInMethods(d, user)));
-  return orderSignInMethods(methods, await getDefaultMethod(d, user.id));
+  // An app that asked for more than one factor is not offered a way in that is one factor alone.
+  const offered = requiredAcr && !meetsAcr(ACR.sfa, [requiredAcr]) ? methods.filter((m) => !SINGLE_FACTOR_ALONE.has(m)) : methods;
+  return orderSignInMethods(offered, await getDefaultMethod(d, user.id));
+}
+
+/** Ways in that are one factor however they end (a passkey may add user verification; the password may be followed by a second factor). */
+const SINGLE_FACTOR_ALONE = new Set<SignInMethod>(['passwordless', 'tap', 'sms']);
+
+/** The app this sign-in is for asked for an authentication level these methods do not reach: no silent downgrade. */
+export function assertMeetsRequirement(flow: Pick<Flow, 'requiredAcr' | 'app'>, methods: readonly string[]): void {
+  if (!flow.requiredAcr || meetsAcr(assuranceOf(methods).acr, [flow.requiredAcr])) return;
+  const what = flow.requiredAcr === ACR.phr ? 'a passkey, with your password or with the passkey’s own PIN or biometric' : 'two factors (your password and a second method)';
+  throw new PushkeyError('step_up_required', `${flow.app} asks for a stronger sign-in: ${what}.`);
 }
 
 /** `methods`: every way in, ordered; `firstStep`: the one the page asks for first, the others wait under "Other ways to sign in". */
@@ -44,6 +57,8 @@ export async function startFlow(
   d: Deps,
   upn: string,
   ctx: RequestContext,
+  /** The authentication level the app asked for (acr_values), which every way in must reach. */
+  requiredAcr: string | null = null,
 ): Promise<{ flowId: string; secret: string; upn: string; methods: SignInMethod[]; firstStep: OpeningStep }> {
   const user = await d.repo.getUserByUpn(upn);
   const now = d.clock.now();
@@ -62,10 +77,11 @@ export async function startFlow(
     ip: ctx.ip,
     browser: ctx.browser,
     app: ctx.app,
+    requiredAcr,
   };
   await d.repo.createFlow(flow);
   await beginSignIn(d, flow, ctx);
-  const methods = await methodsFor(d, user);
+  const methods = await methodsFor(d, user, requiredAcr);
   return { flowId: flow.id, secret, upn, methods, firstStep: openingStep(methods) };
 }
 
@@ -91,6 +107,7 @@ export async function step<T>(d: Deps, flow: Flow, method: string, fn: () => Pro
 }
 
 export async function finish(d: Deps, flow: Flow, user: User, methods: string[], last: StepInput): Promise<StepResult> {
+  assertMeetsRequirement(flow, methods);
   if (!(await d.repo.completeFlow(flow.id, d.clock.now()))) throw new PushkeyError('flow_invalid', 'This sign-in was already completed.');
   // Finished another way (a pass, a code, a passkey): the push it also sent is no longer needed.
   if (flow.challengeId && flow.challengeId !== last.challengeId) await withdrawRequest(d, { id: flow.challengeId, userId: user.id });
@@ -117,7 +134,8 @@ export async function flowUser(d: Deps, flow: Flow): Promise<User | null> {
 async function pushFor(d: Deps, flow: Flow, user: User, kind: 'mfa' | 'passwordless', ctx: RequestContext): Promise<Challenge> {
   // "Send another request" replaces the previous one.
   if (flow.challengeId) await withdrawRequest(d, { id: flow.challengeId, userId: user.id });
-  const challenge = await createChallenge(d, user, kind, ctx, { flowId: flow.id });
+  // The app is the one the sign-in started for (an app signing in through OpenID Connect names itself).
+  const challenge = await createChallenge(d, user, kind, { ...ctx, app: flow.app }, { flowId: flow.id });
   await d.repo.updateFlow(flow.id, { challengeId: challenge.id, state: 'awaiting_push' });
   // A new request reopens an attempt whose previous request failed.
   await logStep(d, flow.id, { method: methodOf(kind), detail: 'request sent', result: 'pending', challengeId: challenge.id }, { result: 'in_progress' });
@@ -131,14 +149,16 @@ export async function signInWithPassword(d: Deps, flowId: string, secret: string
     const verified: StepInput = { method: 'password', detail: 'password verified', result: 'success' };
     const policy = await getAuthenticatorPolicy(d.repo);
     const pushMfa = authenticatorRights(policy, user, await d.repo.listUserDevices(user.id)).pushMfa;
-    const second = await secondFactorsFor(d, user, pushMfa);
+    // Only a passkey makes the sign-in phishing-resistant: an app that asked for that is offered nothing else.
+    const second = (await secondFactorsFor(d, user, pushMfa)).filter((m) => flow.requiredAcr !== ACR.phr || m === 'passkey');
+    if (second.length === 0) assertMeetsRequirement(flow, ['password']);
     if (second.length > 0 && second[0] !== 'authenticator') {
       // A passkey or an SMS code is preferred over the push: the browser asks for it next.
       await logStep(d, flow.id, verified);
       await d.repo.updateFlow(flow.id, { methods: ['password'] });
       return { status: 'second_factor', methods: second };
     }
-    if (pushMfa) {
+    if (second[0] === 'authenticator') {
       await logStep(d, flow.id, verified);
       await d.repo.updateFlow(flow.id, { methods: ['password'] });
       const challenge = await pushFor(d, { ...flow, methods: ['password'] }, user, 'mfa', ctx);

@@ -24,6 +24,7 @@ const toFlow = (r: Row): Flow => ({
   ip: str(r.ip),
   browser: str(r.browser),
   app: str(r.app),
+  requiredAcr: strOrNull(r.required_acr),
 });
 
 const flowPatch = (p: Partial<Omit<Flow, 'id'>>): Updateable<FlowsTable> => ({
@@ -39,6 +40,7 @@ const flowPatch = (p: Partial<Omit<Flow, 'id'>>): Updateable<FlowsTable> => ({
   ip: p.ip,
   browser: p.browser,
   app: p.app,
+  required_acr: p.requiredAcr,
 });
 
 export function flowsStore(engine: Engine): Pick<Repository, 'createFlow' | 'getFlow' | 'updateFlow' | 'completeFlow'> {
@@ -66,6 +68,7 @@ export function flowsStore(engine: Engine): Pick<Repository, 'createFlow' | 'get
         ip: f.ip,
         browser: f.browser,
         app: f.app,
+        required_acr: f.requiredAcr,
       });
     },
     async getFlow(id) {

@@ -8,22 +8,26 @@ import { clearFlowCookie, clearSessionCookie, FLOW_COOKIE, readCookie, SESSION_C
 import type { Handlers } from './mount.ts';
 import { answerStep, requestContext } from './steps.ts';
 import { watchChallenges } from './wait.ts';
-import { appOfInteraction } from '../oidc/interactions.ts';
+import { describeInteraction } from '../oidc/interactions.ts';
 import type { HttpDeps } from './http-deps.ts';
 import type { Request } from 'express';
 
-/** The request's context; for an app's sign-in (an OpenID interaction), the app's name is what the push and the log show. */
+/**
+ * The request's context; for an app's sign-in (an OpenID interaction), the app's name is what
+ * the push and the log show, and the level the app asked for is what the sign-in must reach.
+ */
 async function contextFor(d: HttpDeps, req: Request, interaction: string | undefined) {
   const ctx = requestContext(d, req);
-  const app = interaction ? await appOfInteraction(d, interaction) : null;
-  return app ? { ...ctx, app } : ctx;
+  const view = interaction ? await describeInteraction(d, interaction) : null;
+  return { ctx: view ? { ...ctx, app: view.app } : ctx, requiredAcr: view?.requiredAcr ?? null };
 }
 
 const LONG_POLL_MS = 25_000;
 
 export const signInHandlers: Handlers<typeof api.signin> = {
   async start({ d, req, res, body }) {
-    const flow = await startFlow(d, body.username, await contextFor(d, req, body.interaction));
+    const { ctx, requiredAcr } = await contextFor(d, req, body.interaction);
+    const flow = await startFlow(d, body.username, ctx, requiredAcr);
     setFlowCookie(res, d.secureCookies, flow.secret, d.limits.flowLifetimeMs);
     return { flowId: flow.flowId, username: flow.upn, methods: flow.methods, firstStep: flow.firstStep };
   },
@@ -63,7 +67,8 @@ export const signInHandlers: Handlers<typeof api.signin> = {
     return { status: status.status };
   },
   async passkeyOptions({ d, req, res, body }) {
-    const started = await passkeyOptions(d, body.flowId, readCookie(req, FLOW_COOKIE), await contextFor(d, req, body.interaction));
+    const { ctx, requiredAcr } = await contextFor(d, req, body.interaction);
+    const started = await passkeyOptions(d, body.flowId, readCookie(req, FLOW_COOKIE), ctx, requiredAcr);
     if (started.secret) setFlowCookie(res, d.secureCookies, started.secret, d.limits.flowLifetimeMs);
     return { flowId: started.flowId, ceremonyId: started.ceremonyId, options: started.options };
   },

@@ -38,11 +38,6 @@ export async function describeInteraction(d: Deps, uid: string): Promise<Interac
   };
 }
 
-/** The app's name for an open interaction: the "App" line of the push and the sign-in log's app. */
-export async function appOfInteraction(d: Deps, uid: string): Promise<string | null> {
-  return (await describeInteraction(d, uid))?.app ?? null;
-}
-
 export function interactionRoutes(d: Deps, provider: () => Promise<Provider>): Router {
   const router = express.Router();
 
