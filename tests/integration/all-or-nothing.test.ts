@@ -3,65 +3,36 @@
 // writes behind, and the same operation then succeeds as if it had never been tried.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Repository } from '../../server/storage/repository.ts';
-import { openSqlite } from '../../server/storage/sqlite/open.ts';
+import { ENGINES, startOn, type EngineServer } from '../support/engines.ts';
 import { faultable, type Faults } from '../support/faults.ts';
-import { enrollUser, userId, type Served } from '../support/flows.ts';
-import { startCluster } from '../support/postgres.ts';
-import { demoUsers, HttpClient, ManualClock, signIn, startServer } from '../support/server.ts';
+import { enrollUser, userId } from '../support/flows.ts';
+import { HttpClient, signIn } from '../support/server.ts';
 import { SoftDevice } from '../support/soft-device.ts';
 
-interface Harness extends Served {
-  /** The repository without faults, to look at what an operation left. */
-  repo: Repository;
-  faults: Faults;
-  close(): Promise<void>;
-}
-
-const engines: Record<string, () => Promise<Harness>> = {
-  async SQLite() {
-    let faults!: Faults;
-    const srv = await startServer({
-      openRepository: (o) => {
-        const f = faultable(openSqlite(o));
-        faults = f.faults;
-        return f.repo;
-      },
-    });
-    return { origin: srv.origin, users: srv.users, clock: srv.clock, repo: srv.repo, faults, close: () => srv.close() };
-  },
-  async PostgreSQL() {
-    let faults!: Faults;
-    const cluster = await startCluster({
-      name: 'atomic',
-      count: 1,
-      clock: new ManualClock(),
-      wrapRepository: (r) => {
-        const f = faultable(r);
-        faults = f.faults;
-        return f.repo;
-      },
-    });
-    const { deps } = cluster.instances[0]!;
-    return { origin: cluster.origin, users: demoUsers(), clock: deps.clock, repo: deps.repo, faults, close: () => cluster.close() };
-  },
-};
-
-describe.each(Object.keys(engines))('all-or-nothing on %s', (engine) => {
-  let srv: Harness;
+describe.each(ENGINES)('all-or-nothing on %s', (engine) => {
+  let srv: EngineServer;
+  let faults: Faults;
   let helpdesk: HttpClient;
   beforeAll(async () => {
-    srv = await engines[engine]!();
+    srv = await startOn(engine, {
+      name: 'atomic',
+      wrapRepository: (repo) => {
+        const f = faultable(repo);
+        faults = f.faults;
+        return f.repo;
+      },
+    });
     helpdesk = await signIn(srv.origin, srv.users.helpdesk!.upn, srv.users.helpdesk!.password);
   });
   afterAll(async () => srv?.close());
 
   /** Runs `step` with `method` failing: the step must fail with 500, and the fault is lifted after. */
   async function failing<T>(method: keyof Repository, step: () => Promise<T>): Promise<T> {
-    srv.faults.arm(method);
+    faults.arm(method);
     try {
       return await step();
     } finally {
-      srv.faults.disarm();
+      faults.disarm();
     }
   }
   const outbox = async (upn: string) => (await srv.repo.listOutbox({ channel: 'email', to: upn, limit: 50 })).length;

@@ -4,38 +4,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MONITORING_POLICY } from '../../server/domain/monitoring/monitoring.ts';
 import { DEFAULT_AUTHENTICATOR_POLICY } from '../../server/domain/policies/policy.ts';
-import type { Repository } from '../../server/storage/repository.ts';
-import { enrollUser, upgradeToPasswordless, type EnrolledUser, type Served } from '../support/flows.ts';
-import { startCluster } from '../support/postgres.ts';
-import { demoUsers, HttpClient, ManualClock, startServer } from '../support/server.ts';
+import { ENGINES, startOn, type EngineServer } from '../support/engines.ts';
+import { enrollUser, upgradeToPasswordless, type EnrolledUser } from '../support/flows.ts';
+import { HttpClient, type ManualClock } from '../support/server.ts';
 
 const PARALLEL = 30;
 const LIMIT = DEFAULT_MONITORING_POLICY.throttleOutstanding;
 
-interface Harness extends Served {
-  /** Where requests may land: every instance. */
-  urls: string[];
-  repo: Repository;
-  close(): Promise<void>;
-}
-
-const engines: Record<string, () => Promise<Harness>> = {
-  async SQLite() {
-    const srv = await startServer({ monitoring: DEFAULT_MONITORING_POLICY });
-    return { ...srv, urls: [srv.origin] };
-  },
-  async PostgreSQL() {
-    const cluster = await startCluster({ name: 'throttle', clock: new ManualClock() });
-    const { deps } = cluster.instances[0]!;
-    return { origin: cluster.origin, users: demoUsers(), clock: deps.clock, repo: deps.repo, urls: cluster.instances.map((i) => i.url), close: () => cluster.close() };
-  },
-};
-
-describe.each(Object.keys(engines))(`the push throttle under ${PARALLEL} parallel sign-ins on %s`, (engine) => {
-  let srv: Harness;
+describe.each(ENGINES)(`the push throttle under ${PARALLEL} parallel sign-ins on %s`, (engine) => {
+  let srv: EngineServer;
   let alice: EnrolledUser;
   beforeAll(async () => {
-    srv = await engines[engine]!();
+    srv = await startOn(engine, { name: 'throttle', instances: 2, monitoring: DEFAULT_MONITORING_POLICY });
     alice = await enrollUser(srv, 'alice');
     await upgradeToPasswordless(alice);
   });
