@@ -4,11 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../server/app.ts';
-import { seedDemoTenant } from '../../server/seed.ts';
-import { openSqlite } from '../../server/storage/sqlite/open.ts';
 import { noLimiters } from '../../server/transport/http/rate-limit.ts';
-import { buildDeps } from '../../server/wiring.ts';
-import { demoPassword } from '../support/server.ts';
 import { DEFAULT_LIMITS } from '../../server/domain/deps.ts';
 import { userId } from '../support/flows.ts';
 import { HttpClient, ManualClock, signIn, startServer, type TestServer } from '../support/server.ts';
@@ -39,34 +35,6 @@ describe('sessions', () => {
     expect(cookie).toMatch(/^pk_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Lax$/);
     const value = cookie.split(';')[0]!.split('=')[1]!;
     expect(await res.text()).not.toContain(value);
-  });
-
-  it('marks both cookies Secure when the public origin is https, and binds the flow cookie to the sign-in API', async () => {
-    const repo = openSqlite({ filename: ':memory:' });
-    const deps = await buildDeps({ repo, origin: 'https://login.example', clock: new ManualClock() });
-    const app = createApp(deps, { limiters: noLimiters() });
-    const server = createServer();
-    app.attach(server);
-    await seedDemoTenant(deps, demoPassword);
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    try {
-      const start = await fetch(`${base}/api/signin/start`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'alice@pushkey.test' }) });
-      const flowCookie = start.headers.getSetCookie()[0]!;
-      expect(flowCookie).toMatch(/^pk_flow=[A-Za-z0-9_-]{43}; Max-Age=900; Path=\/api\/signin; Expires=[^;]+; HttpOnly; Secure; SameSite=Strict$/);
-      const { flowId } = (await start.json()) as { flowId: string };
-      const pw = await fetch(`${base}/api/signin/password`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', cookie: flowCookie.split(';')[0]! },
-        body: JSON.stringify({ flowId, password: demoPassword('alice') }),
-      });
-      expect(pw.headers.getSetCookie().find((c) => c.startsWith('pk_session='))).toMatch(/; Path=\/; HttpOnly; Secure; SameSite=Lax$/);
-    } finally {
-      await app.close();
-      server.closeAllConnections();
-      await new Promise<void>((r) => server.close(() => r()));
-      await repo.close();
-    }
   });
 
   it('issues a new session id at every sign-in', async () => {
@@ -192,5 +160,63 @@ describe('sessions', () => {
     expect((await me(dave)).status).toBe(401);
     await expect(login('dave')).rejects.toThrow(/invalid_credentials/);
     expect((await signIn(srv.origin, srv.users.dave!.upn, 'a-new-Passw0rd')).hasCookie('pk_session')).toBe(true);
+  });
+
+  it('ends the session a browser still holds when it signs in again', async () => {
+    const browser = await login('helpdesk');
+    const first = browser.cookie('pk_session')!;
+    const copy = new HttpClient(srv.origin);
+    copy.headers.cookie = `pk_session=${first}`;
+    expect((await me(copy)).status).toBe(200);
+    // The same browser signs in again, presenting its old cookie: it gets a new session and the old one ends.
+    const start = await browser.post('/api/signin/start', { username: srv.users.helpdesk!.upn });
+    expect((await browser.post('/api/signin/password', { flowId: start.body.flowId, password: srv.users.helpdesk!.password })).body.status).toBe('signed_in');
+    expect(browser.cookie('pk_session')).not.toBe(first);
+    expect((await me(browser)).status).toBe(200);
+    expect((await me(copy)).status).toBe(401);
+  });
+});
+
+describe('cookies over an https origin', () => {
+  let srv: TestServer;
+  let origin: string;
+  let close: () => Promise<void>;
+  beforeAll(async () => {
+    srv = await startServer();
+    // The app as it runs behind a TLS proxy: its public origin is https.
+    const app = createApp({ ...srv.deps, origin: 'https://login.example.test' }, { limiters: noLimiters() });
+    const server = createServer();
+    app.attach(server);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    close = async () => {
+      await app.close();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    };
+  });
+  afterAll(async () => {
+    await close?.();
+    await srv?.close();
+  });
+
+  const post = (path: string, body: unknown, cookie = '') =>
+    fetch(origin + path, { method: 'POST', headers: { 'content-type': 'application/json', origin: 'https://login.example.test', cookie }, body: JSON.stringify(body) });
+
+  it('are __Host- prefixed, Secure, HttpOnly, Path=/ and host-only, and only the prefixed name is read', async () => {
+    const alice = srv.users.alice!;
+    const start = await post('/api/signin/start', { username: alice.upn });
+    const [flow] = start.headers.getSetCookie();
+    expect(flow).toMatch(/^__Host-pk_flow=[^;]+; Max-Age=\d+; Path=\/; Expires=[^;]+; HttpOnly; Secure; SameSite=Strict$/);
+    const { flowId } = (await start.json()) as { flowId: string };
+    const signedIn = await post('/api/signin/password', { flowId, password: alice.password }, flow!.split(';')[0]);
+    const session = signedIn.headers.getSetCookie().find((c) => c.startsWith('__Host-pk_session='))!;
+    expect(session).toMatch(/^__Host-pk_session=[^;]+; Path=\/; HttpOnly; Secure; SameSite=Lax$/);
+    expect(session).not.toMatch(/Domain=/i);
+    const value = session.split(';')[0]!.slice('__Host-pk_session='.length);
+    const meWith = (cookie: string) => fetch(`${origin}/api/me`, { headers: { cookie } }).then((r) => r.status);
+    expect(await meWith(`__Host-pk_session=${value}`)).toBe(200);
+    // A cookie without the prefix (one a subdomain or a plain-http page could set) is not read.
+    expect(await meWith(`pk_session=${value}`)).toBe(401);
   });
 });

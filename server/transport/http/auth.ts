@@ -7,13 +7,13 @@ import { actorOf } from '../../domain/monitoring/audit.ts';
 import { assertHasRole, type Caller } from '../../domain/admin/caller.ts';
 import { requireSession } from '../../domain/signin/sessions.ts';
 import { clientIp } from './client-info.ts';
-import { readCookie, SESSION_COOKIE } from './cookies.ts';
+import { readSessionCookie } from './cookies.ts';
 import type { HttpDeps } from './http-deps.ts';
 
 export type { Caller } from '../../domain/admin/caller.ts';
 
 export async function caller(d: HttpDeps, req: Request): Promise<Caller> {
-  const { session, user } = await requireSession(d, readCookie(req, SESSION_COOKIE));
+  const { session, user } = await requireSession(d, readSessionCookie(req, d.secureCookies));
   return { user, session, actor: actorOf(user, clientIp(req)) };
 }
 

@@ -4,9 +4,9 @@ import { api } from '../../../protocol/http/index.ts';
 import { flowStatus, resendPush, signInWithApp, signInWithPassword, signInWithTap, startFlow } from '../../domain/signin/signin.ts';
 import { passkeyOptions, sendSmsCode, signInWithPasskey, signInWithSms } from '../../domain/signin/signin-methods.ts';
 import { endAllSessions, endSession } from '../../domain/signin/sessions.ts';
-import { clearFlowCookie, clearSessionCookie, FLOW_COOKIE, readCookie, SESSION_COOKIE, setFlowCookie, setSessionCookie } from './cookies.ts';
+import { clearSessionCookie, readFlowCookie, readSessionCookie, setFlowCookie } from './cookies.ts';
 import type { Handlers } from './mount.ts';
-import { answerStep, requestContext } from './steps.ts';
+import { answerStep, issueSession, requestContext } from './steps.ts';
 import { watchChallenges } from './wait.ts';
 import { describeInteraction } from '../oidc/interactions.ts';
 import type { HttpDeps } from './http-deps.ts';
@@ -32,19 +32,19 @@ export const signInHandlers: Handlers<typeof api.signin> = {
     return { flowId: flow.flowId, username: flow.upn, methods: flow.methods, firstStep: flow.firstStep };
   },
   async password({ d, req, res, body }) {
-    return answerStep(d, res, await signInWithPassword(d, body.flowId, readCookie(req, FLOW_COOKIE), body.password, requestContext(d, req)));
+    return answerStep(d, req, res, await signInWithPassword(d, body.flowId, readFlowCookie(req, d.secureCookies), body.password, requestContext(d, req)));
   },
   async passwordless({ d, req, res, body }) {
-    return answerStep(d, res, await signInWithApp(d, body.flowId, readCookie(req, FLOW_COOKIE), requestContext(d, req)));
+    return answerStep(d, req, res, await signInWithApp(d, body.flowId, readFlowCookie(req, d.secureCookies), requestContext(d, req)));
   },
   async resend({ d, req, res, body }) {
-    return answerStep(d, res, await resendPush(d, body.flowId, readCookie(req, FLOW_COOKIE), requestContext(d, req)));
+    return answerStep(d, req, res, await resendPush(d, body.flowId, readFlowCookie(req, d.secureCookies), requestContext(d, req)));
   },
   async tap({ d, req, res, body }) {
-    return answerStep(d, res, await signInWithTap(d, body.flowId, readCookie(req, FLOW_COOKIE), body.pass));
+    return answerStep(d, req, res, await signInWithTap(d, body.flowId, readFlowCookie(req, d.secureCookies), body.pass));
   },
   async status({ d, req, res, query }) {
-    const secret = readCookie(req, FLOW_COOKIE);
+    const secret = readFlowCookie(req, d.secureCookies);
     const aborted = new AbortController();
     // Watching before the first read: an answer that lands while it runs wakes the wait below.
     const watch = query.wait === '1' ? watchChallenges(d.bus, aborted.signal) : null;
@@ -60,29 +60,26 @@ export const signInHandlers: Handlers<typeof api.signin> = {
     } finally {
       watch?.stop();
     }
-    if (status.session) {
-      setSessionCookie(res, d.secureCookies, status.session);
-      clearFlowCookie(res, d.secureCookies);
-    }
+    if (status.session) await issueSession(d, req, res, status.session);
     return { status: status.status };
   },
   async passkeyOptions({ d, req, res, body }) {
     const { ctx, requiredAcr } = await contextFor(d, req, body.interaction);
-    const started = await passkeyOptions(d, body.flowId, readCookie(req, FLOW_COOKIE), ctx, requiredAcr);
+    const started = await passkeyOptions(d, body.flowId, readFlowCookie(req, d.secureCookies), ctx, requiredAcr);
     if (started.secret) setFlowCookie(res, d.secureCookies, started.secret, d.limits.flowLifetimeMs);
     return { flowId: started.flowId, ceremonyId: started.ceremonyId, options: started.options };
   },
   async passkey({ d, req, res, body }) {
-    return answerStep(d, res, await signInWithPasskey(d, body.flowId, readCookie(req, FLOW_COOKIE), body.ceremonyId, body.response));
+    return answerStep(d, req, res, await signInWithPasskey(d, body.flowId, readFlowCookie(req, d.secureCookies), body.ceremonyId, body.response));
   },
   async sendSms({ d, req, body }) {
-    return sendSmsCode(d, body.flowId, readCookie(req, FLOW_COOKIE));
+    return sendSmsCode(d, body.flowId, readFlowCookie(req, d.secureCookies));
   },
   async sms({ d, req, res, body }) {
-    return answerStep(d, res, await signInWithSms(d, body.flowId, readCookie(req, FLOW_COOKIE), body.codeId, body.code));
+    return answerStep(d, req, res, await signInWithSms(d, body.flowId, readFlowCookie(req, d.secureCookies), body.codeId, body.code));
   },
   async signOut({ d, req, res }) {
-    const secret = readCookie(req, SESSION_COOKIE);
+    const secret = readSessionCookie(req, d.secureCookies);
     if (secret) await endSession(d, secret);
     clearSessionCookie(res, d.secureCookies);
     return { status: 'signed_out' };

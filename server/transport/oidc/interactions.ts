@@ -12,7 +12,7 @@ import { consentedScopes, mayUseApp, rememberConsent } from '../../domain/apps/a
 import { assuranceOf, meetsAcr, requiredAcr } from '../../domain/apps/assurance.ts';
 import type { Deps } from '../../domain/deps.ts';
 import { resumeSession } from '../../domain/signin/sessions.ts';
-import { readCookie, SESSION_COOKIE } from '../http/cookies.ts';
+import { readSessionCookie } from '../http/cookies.ts';
 import { refuseCrossOrigin } from '../http/cross-origin.ts';
 import { OIDC_PATH } from './provider.ts';
 
@@ -43,7 +43,7 @@ export function interactionRoutes(d: Deps, provider: () => Promise<Provider>): R
 
   /** A pushkey session that may finish this login, or null (the sign-in page must run). */
   async function usableSession(req: Request, details: Details) {
-    const found = await resumeSession(d, readCookie(req, SESSION_COOKIE));
+    const found = await resumeSession(d, readSessionCookie(req, d.origin.startsWith('https:')));
     if (!found) return null;
     const reasons = details.prompt.reasons;
     // prompt=login and max_age ask for a sign-in made for this request, not an earlier one.

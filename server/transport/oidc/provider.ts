@@ -4,14 +4,13 @@
 // the pushkey session is the truth: an app's silent sign-in ends when that session ends.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import Provider, { interactionPolicy, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
-import { parse as parseCookies } from 'cookie';
 import { toB64u } from '../../../protocol/encoding.ts';
 import { ACR_LADDER, meetsAcr } from '../../domain/apps/assurance.ts';
 import { consentedScopes } from '../../domain/apps/apps.ts';
 import { loadSigningKeys } from '../../domain/apps/signing-keys.ts';
 import type { Deps } from '../../domain/deps.ts';
 import { endSession, resumeSession } from '../../domain/signin/sessions.ts';
-import { SESSION_COOKIE } from '../http/cookies.ts';
+import { cookieFrom, sessionCookieName } from '../http/cookies.ts';
 import { repositoryAdapter } from './adapter.ts';
 import { page } from './pages.ts';
 
@@ -25,17 +24,14 @@ export interface OidcOptions {
   secure: boolean;
 }
 
-const sessionCookie = (ctx: Pick<KoaContextWithOIDC, 'get'>): string | undefined => {
-  const header = ctx.get('cookie');
-  return header ? parseCookies(header)[SESSION_COOKIE] : undefined;
-};
+const sessionCookie = (ctx: Pick<KoaContextWithOIDC, 'get'>, secure: boolean): string | undefined => cookieFrom(ctx.get('cookie') || undefined, sessionCookieName(secure));
 
 /** The provider's cookies are signed with keys kept in settings, so that every instance reads every other's. */
 async function cookieKeys(d: Deps): Promise<string[]> {
   return [await d.repo.initSetting('oidc_cookie_key', toB64u(d.random.bytes(32)))];
 }
 
-function policy(d: Deps): interactionPolicy.DefaultPolicy {
+function policy(d: Deps, opts: OidcOptions): interactionPolicy.DefaultPolicy {
   const { Check, base } = interactionPolicy;
   const prompts = base();
   const login = prompts.get('login')!;
@@ -45,7 +41,7 @@ function policy(d: Deps): interactionPolicy.DefaultPolicy {
       const { oidc } = ctx;
       const accountId = oidc.session?.accountId;
       if (!accountId || oidc.result?.login) return Check.NO_NEED_TO_PROMPT;
-      const found = await resumeSession(d, sessionCookie(ctx));
+      const found = await resumeSession(d, sessionCookie(ctx, opts.secure));
       return found?.user.id === accountId ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
     }),
     1,
@@ -109,7 +105,7 @@ export async function buildProvider(d: Deps, opts: OidcOptions): Promise<{ provi
       return grant;
     },
     interactions: {
-      policy: policy(d),
+      policy: policy(d, opts),
       url: (_ctx, interaction) => `${OIDC_PATH}/interaction/${interaction.uid}`,
     },
     features: {
@@ -169,9 +165,9 @@ export async function buildProvider(d: Deps, opts: OidcOptions): Promise<{ provi
   provider.use(async (ctx, next) => {
     await next();
     if (!loggedOut.has(ctx)) return;
-    const secret = sessionCookie(ctx);
+    const secret = sessionCookie(ctx, opts.secure);
     if (secret) await endSession(d, secret);
-    ctx.cookies.set(SESSION_COOKIE, null, { path: '/', httpOnly: true, sameSite: 'lax', secure: opts.secure, signed: false });
+    ctx.cookies.set(sessionCookieName(opts.secure), null, { path: '/', httpOnly: true, sameSite: 'lax', secure: opts.secure, signed: false });
   });
   return { provider, keysVersion: stored };
 }
