@@ -9,6 +9,7 @@ import { policyRoutesByName } from './policies.ts';
 import type { RouteDef } from './route.ts';
 import { signInRoutes } from './signin.ts';
 import { oidcRoutes } from './oidc.ts';
+import { appsRoutes } from './apps.ts';
 import { tenantRoutes } from './tenant.ts';
 
 export const api = {
@@ -20,6 +21,7 @@ export const api = {
   policies: policyRoutesByName,
   logs: logsRoutes,
   oidc: oidcRoutes,
+  apps: appsRoutes,
 };
 
 /** The routes by area, in mounting order (a fixed path before a :param one beside it); the reference groups them so. */
@@ -30,6 +32,7 @@ export const AREAS: ReadonlyArray<{ name: string; description: string; routes: r
   { name: 'my account', description: 'The signed-in user and the Authenticator app', routes: Object.values(meRoutes) },
   { name: 'my methods', description: 'Passkeys, the phone for SMS, the default method', routes: Object.values(methodsRoutes) },
   { name: 'admin: users', description: 'Users and what the helpdesk does to their methods', routes: Object.values(adminRoutes) },
+  { name: 'admin: apps', description: 'App registrations: the apps that sign in through OpenID Connect', routes: Object.values(appsRoutes) },
   { name: 'admin: policies', description: 'The tenant\'s policies', routes: Object.values(policyRoutesByName).flatMap((p) => [p.read, p.save]) },
   { name: 'admin: logs', description: 'Sign-in and audit logs, alerts, the lab outbox, retention', routes: Object.values(logsRoutes) },
 ];

@@ -12,6 +12,7 @@ import { policyHandlers } from './policies-routes.ts';
 import { signInHandlers } from './signin-routes.ts';
 import { tenantHandlers } from './tenant-routes.ts';
 import { oidcHandlers } from './oidc-routes.ts';
+import { appsHandlers } from './apps-routes.ts';
 
 export function mountApi(app: Express, d: HttpDeps): void {
   mountGroup(app, d, api.tenant, tenantHandlers);
@@ -22,4 +23,5 @@ export function mountApi(app: Express, d: HttpDeps): void {
   for (const name of Object.keys(api.policies) as Array<keyof typeof api.policies>) mountGroup(app, d, api.policies[name], policyHandlers[name]);
   mountGroup(app, d, api.logs, logsHandlers);
   mountGroup(app, d, api.oidc, oidcHandlers);
+  mountGroup(app, d, api.apps, appsHandlers);
 }

@@ -1,0 +1,25 @@
+// The admin API's app registrations; the rules and the audit are the domain's (domain/apps/apps.ts).
+import type { api } from '../../../protocol/http/index.ts';
+import { deleteApp, registerApp, rotateAppSecret, updateApp } from '../../domain/apps/apps.ts';
+import type { App } from '../../domain/types.ts';
+import type { Handlers } from './mount.ts';
+
+/** Everything but the secret's hash. */
+const view = ({ secretHash: _, ...app }: App) => app;
+
+export const appsHandlers: Handlers<typeof api.apps> = {
+  list: async ({ d }) => ({ apps: (await d.repo.listApps()).map(view) }),
+  async create({ d, caller, body }) {
+    const { app, secret } = await registerApp(d, caller.actor, body);
+    return { app: view(app), secret };
+  },
+  update: async ({ d, caller, params, body }) => view(await updateApp(d, caller.actor, params.id, body)),
+  async rotateSecret({ d, caller, params }) {
+    const { app, secret } = await rotateAppSecret(d, caller.actor, params.id);
+    return { app: view(app), secret };
+  },
+  async remove({ d, caller, params }) {
+    await deleteApp(d, caller.actor, params.id);
+    return { status: 'deleted' };
+  },
+};
