@@ -1,41 +1,21 @@
 // The first start of a real server process with its output piped, as under a service manager
 // or in a container: the log stream is JSON lines only and carries no demo password; the
 // passwords wait in a file only this user can read.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEMO_USERS } from '../../server/seed.ts';
+import { spawnServer } from '../support/spawn-server.ts';
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'pushkey-first-start-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 /** Starts server/main.ts with stdout a pipe, until it says where the passwords are; answers what it wrote. */
 async function firstStart(): Promise<{ stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info', DATABASE_URL: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no start within 60 s:\n${stdout}\n${stderr}`)), 60_000);
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c.toString();
-      if (!stdout.includes('demo tenant created')) return;
-      clearTimeout(timer);
-      resolve();
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`exited with ${code}:\n${stdout}\n${stderr}`));
-    });
-  });
-  child.kill('SIGTERM');
-  await new Promise((r) => child.once('exit', r));
-  return { stdout, stderr };
+  const server = await spawnServer(process.execPath, ['--import', 'tsx', 'server/main.ts'], { PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info', DATABASE_URL: '' }, /demo tenant created/);
+  await server.stop();
+  return { stdout: server.output(), stderr: server.errors() };
 }
 
 describe('first start without a terminal', () => {
