@@ -61,7 +61,7 @@ interface Bench {
 async function setUp(open: Open): Promise<Bench> {
   const dir = mkdtempSync(path.join(tmpdir(), 'pushkey-bench-'));
   const repo = open({ filename: path.join(dir, 'bench.db'), synchronous: 'NORMAL' });
-  const user: User = { id: 'u'.repeat(22), upn: 'alice@bench.test', displayName: 'Alice', passwordHash: 'x', groups: [], roles: ['user'], disabled: false, createdAt: 0, passwordFailures: 0, pushFailures: 0, lockedUntil: 0, pushPausedUntil: 0, risk: null };
+  const user: User = { id: 'u'.repeat(22), upn: 'alice@bench.test', displayName: 'Alice', passwordHash: 'x', groups: [], roles: ['user'], disabled: false, createdAt: 0, passwordFailures: 0, pushFailures: 0, lockedUntil: 0, pushPausedUntil: 0, passwordResetAt: 0, risk: null };
   await repo.createUser(user);
   const deviceId = 'd'.repeat(22);
   await repo.createDevice({ id: deviceId, userId: user.id, publicKey: 'B'.repeat(87), name: 'bench', clientVersion: '1.0.0', capabilities: ['number_match'], passwordless: true, createdAt: 0, lastUsedAt: null, revokedAt: null, lastCommandAt: 0 });

@@ -21,6 +21,7 @@ export const toUser = (r: Row): User => ({
   lockedUntil: num(r.locked_until),
   // Columns the baseline schema predates.
   pushPausedUntil: 0,
+  passwordResetAt: 0,
   risk: null,
 });
 

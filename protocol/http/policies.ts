@@ -87,11 +87,14 @@ export type SmsPolicy = v.InferOutput<typeof SmsPolicy>;
 
 export const RegistrationPolicy = v.object({
   /**
-   * false (default, the seed's flow): a password alone may add the first method.
-   * true (strict): adding any method needs a multifactor session or a Temporary Access Pass.
+   * false (default): a password alone may add the first method, but only while the account is
+   * new or was reset by the helpdesk (the onboarding window below); later, a multifactor
+   * session or a Temporary Access Pass. true (strict): every method needs one.
    */
   strict: v.boolean(),
-});
+  /** How long, from the account's creation or the helpdesk's last password reset, a password alone may add the first method. */
+  onboardingDays: Whole(0, 90),
+})
 export type RegistrationPolicy = v.InferOutput<typeof RegistrationPolicy>;
 
 /** Every policy by name, with what a person calls it. */

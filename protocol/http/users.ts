@@ -51,6 +51,8 @@ export const PublicUser = v.object({
   lockedUntil: Time,
   /** After "No, it's not me": no push reaches the user before this time. */
   pushPausedUntil: Time,
+  /** Where the onboarding window starts: the account's creation, or the helpdesk's last password reset. */
+  onboardingFrom: Time,
   /** At risk since a report, and why, until an admin clears it; null when not. */
   risk: v.nullable(v.object({ since: Time, detail: v.string() })),
 });

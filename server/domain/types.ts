@@ -22,6 +22,8 @@ export interface User {
   lockedUntil: number;
   /** After "No, it's not me": no push reaches the user before this time. */
   pushPausedUntil: number;
+  /** When the helpdesk last reset the password (0: never); with createdAt, where the onboarding window starts. */
+  passwordResetAt: number;
   /** Marked at risk by a report, until an admin clears it. */
   risk: { since: number; detail: string } | null;
 }

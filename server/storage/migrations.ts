@@ -340,6 +340,8 @@ const STEPS: readonly Step[] = [
   // 11: a sign-in made for an app that asked for an authentication level (acr_values) keeps
   // that level, so that no step finishes it below what the app asked.
   () => `ALTER TABLE flows ADD COLUMN required_acr TEXT;`,
+  // 12: when the helpdesk last reset the password, which opens the onboarding window again.
+  (t) => `ALTER TABLE users ADD COLUMN password_reset_at ${t.int64} NOT NULL DEFAULT 0;`,
 ];
 
 /** The steps as SQL for one engine; step i (0-based) is migration number i + 1. */

@@ -33,6 +33,7 @@ export const makeUser = (over: Partial<User> = {}): User => ({
   pushFailures: 0,
   lockedUntil: 0,
   pushPausedUntil: 0,
+  passwordResetAt: 0,
   risk: null,
   ...over,
 });

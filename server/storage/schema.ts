@@ -19,6 +19,7 @@ export interface UsersTable {
   push_paused_until: number;
   risk_since: number | null;
   risk_detail: string;
+  password_reset_at: number;
 }
 
 export interface SessionsTable { id_hash: string; user_id: string; created_at: number; last_seen_at: number; methods_json: string; ip: string; browser: string }

@@ -77,7 +77,7 @@ export function PoliciesPage(): JSX.Element {
           {registration.data
             ? registration.data.strict
               ? 'Strict: adding any sign-in method needs a multifactor sign-in or a Temporary Access Pass.'
-              : 'A password alone may add the first sign-in method; later ones need a stronger sign-in.'
+              : `A password alone may add the first sign-in method within ${registration.data.onboardingDays} days of the account's creation or a helpdesk password reset; anything else needs a stronger sign-in.`
             : '…'}
         </p>
       </section>
@@ -391,10 +391,20 @@ export function RegistrationPolicyPage(): JSX.Element {
             value={p.strict ? 'strict' : 'first'}
             onChange={(v) => update({ strict: v === 'strict' })}
             options={[
-              { value: 'first', label: 'A password alone may add the first method', hint: 'The usual onboarding: sign in with the password, then add the Authenticator app. Later methods need a stronger sign-in.' },
+              { value: 'first', label: 'A password alone may add the first method, while onboarding', hint: 'Sign in with the password, then add the Authenticator app — within the days below after the account was created or its password reset by the helpdesk. Later methods, and first ones after that, need a stronger sign-in or a Temporary Access Pass.' },
               { value: 'strict', label: 'Multifactor or a Temporary Access Pass', hint: 'Every method, even the first, needs a multifactor sign-in or a pass from the helpdesk.' },
             ]}
           />
+          {!p.strict && (
+            <Field
+              id="onboarding-days"
+              label="Onboarding window (days)"
+              hint="From 0 to 90 · 0: a password alone never adds a method"
+              value={String(p.onboardingDays)}
+              onInput={(v) => update({ onboardingDays: Number(v.replace(/\D/g, '') || '0') })}
+              inputMode="numeric"
+            />
+          )}
         </PolicyFieldset>
       )}
     />

@@ -168,9 +168,22 @@ type Open =
   | { kind: 'remove'; what: 'passkey' | 'phone'; id: string; name: string }
   | { kind: 'pass'; pass: string; expiresAt: number; oneTime: boolean };
 
+/** Registration protection's onboarding window for this user: open until when, or closed (a TAP, or a reset, opens the way). */
+function OnboardingLine({ from, days }: { from: number; days: number }): JSX.Element {
+  const closes = from + days * 86_400_000;
+  return (
+    <p class="small muted" data-testid="onboarding">
+      {Date.now() < closes
+        ? `Onboarding: until ${formatDateTime(closes)} a password alone may add this user's first sign-in method.`
+        : 'Onboarding is over: a first sign-in method needs a Temporary Access Pass (or a password reset, which opens the window again).'}
+    </p>
+  );
+}
+
 function Methods({ user }: { user: PublicUser }): JSX.Element {
   const methods = useLoad(() => admin.methods(user.id), [user.id]);
   const more = useLoad(() => admin.userSignInMethods(user.id), [user.id]);
+  const registration = useLoad(() => admin.policy('registration'));
   const [open, setOpen] = useState<Open>({ kind: 'none' });
   const removeOther = useAction(async (what: 'passkey' | 'phone', id: string, name: string) => {
     if (what === 'passkey') await admin.deleteUserPasskey(user.id, id);
@@ -202,6 +215,7 @@ function Methods({ user }: { user: PublicUser }): JSX.Element {
         </Button>
       </div>
       {message && <Notice kind="success">{message}</Notice>}
+      {registration.data && !registration.data.strict && <OnboardingLine from={user.onboardingFrom} days={registration.data.onboardingDays} />}
       <ErrorNotice message={methods.error ?? more.error ?? deleteTap.error} />
       {!data ? (
         <Spinner label="Loading methods…" />

@@ -124,7 +124,7 @@ describe('fallback methods, as a new user tries them', { timeout: 60_000 }, () =
     await shot(page, 'fallback-other-ways');
     await Promise.all([page.waitForNavigation({ timeout: 15_000 }), clickText(page, 'Sign in with a passkey')]);
     await waitForText(page, 'Dave Diaz');
-    expect((await page.evaluate(() => fetch('/api/me').then((r) => r.json()))).session.methods).toEqual(['passkey']);
+    expect((await page.evaluate(() => fetch('/api/me').then((r) => r.json()))).session.methods).toEqual(['passkey', 'passkey_uv']); // the virtual authenticator verified Dave: the session records it
   });
 
   it('signs in with "Sign in with a passkey" before typing any name', async () => {
@@ -229,7 +229,7 @@ describe('fallback methods, as a new user tries them', { timeout: 60_000 }, () =
 
   it('refuses a password-only session to add a method once registration protection is strict', async () => {
     const policy = await signIn(srv.origin, srv.users.policy!.upn, srv.users.policy!.password);
-    expect((await policy.put('/api/admin/policies/registration', { strict: true })).status).toBe(200);
+    expect((await policy.put('/api/admin/policies/registration', { strict: true, onboardingDays: 7 })).status).toBe(200);
     await signOut(page, srv.origin);
     const carol = srv.users.carol!;
     await signInWithPassword(page, srv.origin, carol.upn, carol.password, '/myaccount/#/security-info');

@@ -54,7 +54,7 @@ describe('registration protection, notices and method order', () => {
   });
 
   describe('strict: adding any method needs multifactor or a Temporary Access Pass', () => {
-    beforeEach(() => setRegistrationPolicy(srv.repo, { strict: true }));
+    beforeEach(() => setRegistrationPolicy(srv.repo, { ...DEFAULT_REGISTRATION_POLICY, strict: true }));
 
     it('refuses a password-only session every way of adding a method, with step_up_required and a message saying what to do', async () => {
       const me = await password('dave');
@@ -135,7 +135,7 @@ describe('registration protection, notices and method order', () => {
   });
 
   describe('strict: removing a method', () => {
-    beforeEach(() => setRegistrationPolicy(srv.repo, { strict: true }));
+    beforeEach(() => setRegistrationPolicy(srv.repo, { ...DEFAULT_REGISTRATION_POLICY, strict: true }));
 
     it('needs multifactor or a Temporary Access Pass, and says so', async () => {
       const me = await password('policy');
@@ -216,9 +216,9 @@ describe('registration protection, notices and method order', () => {
       const policy = await password('policy');
       expect((await policy.put('/api/admin/policies/passkey', { ...DEFAULT_PASSKEY_POLICY, userVerification: 'required' })).status).toBe(200);
       expect((await policy.put('/api/admin/policies/sms', { ...DEFAULT_SMS_POLICY, useForSignIn: false })).status).toBe(200);
-      expect((await policy.put('/api/admin/policies/registration', { strict: true })).status).toBe(200);
+      expect((await policy.put('/api/admin/policies/registration', { ...DEFAULT_REGISTRATION_POLICY, strict: true })).status).toBe(200);
       expect((await helpdesk.get('/api/admin/policies/passkey')).body.userVerification).toBe('required');
-      expect((await helpdesk.put('/api/admin/policies/registration', { strict: false })).status).toBe(403);
+      expect((await helpdesk.put('/api/admin/policies/registration', DEFAULT_REGISTRATION_POLICY)).status).toBe(403);
       for (const [name, body] of [['passkey', { ...DEFAULT_PASSKEY_POLICY, attestation: 'enterprise' }], ['passkey', { ...DEFAULT_PASSKEY_POLICY, userVerification: 'discouraged' }], ['sms', { enabled: 'yes' }], ['registration', {}]] as const) {
         expect((await policy.put(`/api/admin/policies/${name}`, body)).body.error, name).toBe('bad_request');
       }
@@ -290,6 +290,34 @@ describe('registration protection, notices and method order', () => {
       expect((await me.get('/api/me/sign-in-methods')).body.rights).toEqual({ passkey: false, sms: true });
       await setPasskeyPolicy(srv.repo, { ...DEFAULT_PASSKEY_POLICY, enabled: false });
       expect((await new HttpClient(srv.origin).post('/api/signin/passkey/options', {})).body.error).toBe('method_not_allowed');
+    });
+  });
+  // Last: it moves the clock past every account's onboarding window.
+  describe('default: the onboarding window', () => {
+    it('only within the onboarding window: a password phished a week after the account was made binds nothing, until a helpdesk reset opens the window again', async () => {
+      const admin = await password('admin');
+      const created = await admin.post('/api/admin/users', { upn: 'erin@pushkey.test', displayName: 'Erin Evans', password: 'Erin-Passw0rd!', groups: [], roles: ['user'] });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      const days = DEFAULT_REGISTRATION_POLICY.onboardingDays;
+      expect(created.body.onboardingFrom).toBe(clock.now());
+      const closesAt = created.body.onboardingFrom + days * 86_400_000;
+      const erin = () => signIn(srv.origin, 'erin@pushkey.test', 'Erin-Passw0rd!');
+      // The last millisecond of the window: a password alone may still start the first method.
+      clock.advance(closesAt - 1 - clock.now());
+      const early = await erin();
+      expect((await early.post('/api/me/authenticator/activation', {})).status).toBe(200);
+      // From the window's end, the same password (someone else's now, say) binds no authenticator.
+      clock.advance(1);
+      for (const me of [early, await erin()]) {
+        expect(await me.post('/api/me/authenticator/activation', {})).toMatchObject({ status: 403, body: { error: 'step_up_required', message: expect.stringMatching(/past its onboarding period/) } });
+        expect((await me.post('/api/me/passkeys/options', {})).body.error).toBe('step_up_required');
+      }
+      // The helpdesk resets the password: a new window, shown to admins.
+      helpdesk = await password('helpdesk');
+      expect((await helpdesk.post(`/api/admin/users/${created.body.id}/password`, { password: 'Erin-N3w-Passw0rd!' })).status).toBe(200);
+      expect((await helpdesk.get(`/api/admin/users/${created.body.id}`)).body.onboardingFrom).toBe(clock.now());
+      const reset = await signIn(srv.origin, 'erin@pushkey.test', 'Erin-N3w-Passw0rd!');
+      expect((await reset.post('/api/me/authenticator/activation', {})).status).toBe(200);
     });
   });
 });

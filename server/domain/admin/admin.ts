@@ -49,7 +49,8 @@ export async function assertMayManageUser(d: Deps, c: Caller, userId: string): P
 export async function resetPassword(d: Deps, c: Caller, userId: string, password: string): Promise<void> {
   const user = await requireUser(d, userId);
   assertMayManage(c, user);
-  await d.repo.updateUser(user.id, { passwordHash: await hashPassword(password), passwordFailures: 0, lockedUntil: 0 });
+  // A reset opens the onboarding window again: the user may bind a first method with the new password.
+  await d.repo.updateUser(user.id, { passwordHash: await hashPassword(password), passwordFailures: 0, lockedUntil: 0, passwordResetAt: d.clock.now() });
   await endAllSessions(d, user.id);
   await audit(d, c.actor, 'user.password_reset', { type: 'user', id: user.id });
 }

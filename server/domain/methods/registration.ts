@@ -1,6 +1,8 @@
-// Registration protection and change notices. Who may add a sign-in method:
-// default, a password alone may add the first method (the seed's flow); strict, adding any
-// method needs a multifactor session or a Temporary Access Pass. Every added or removed
+// Registration protection and change notices. Who may add a sign-in method: by default a
+// password alone may add the first method, and only within the onboarding window (days after
+// the account was created or the helpdesk reset its password): a password phished later must
+// not bind the attacker's authenticator, the pattern used against Entra's old default. Strict:
+// adding any method needs a multifactor session or a Temporary Access Pass. Every added or removed
 // method lands in the audit log and sends the user a notice through the email outbox.
 import type { AuditAction } from '../../../protocol/audit-actions.ts';
 import { PushkeyError } from '../../../protocol/errors.ts';
@@ -9,6 +11,7 @@ import { newId, type Deps } from '../deps.ts';
 import { getRegistrationPolicy } from './method-policy.ts';
 import { requirementOf } from '../monitoring/signin-log.ts';
 import type { Session, User } from '../types.ts';
+import { onboardingFrom } from '../users/users.ts';
 
 /** When each of the user's registered methods was added (authenticators not revoked, passkeys, a verified phone). */
 async function registeredAt(d: Deps, userId: string): Promise<number[]> {
@@ -36,7 +39,11 @@ export async function registrationRefusal(d: Deps, session: Session, user: User,
   }
   // A password alone may change the methods it added itself: the session began before the user had any.
   const earlier = (await registeredAt(d, user.id)).filter((at) => at < session.createdAt);
-  if (earlier.length === 0) return null;
+  if (earlier.length === 0) {
+    const closesAt = onboardingFrom(user) + policy.onboardingDays * 86_400_000;
+    if (d.clock.now() < closesAt) return null;
+    return `Your account is past its onboarding period, so a password alone cannot ${change === 'add' ? 'add' : 'remove'} a sign-in method. Ask your helpdesk for a Temporary Access Pass, then sign in with it.`;
+  }
   return change === 'add'
     ? 'You already have a sign-in method: sign in with it (not only your password) to add another one.'
     : 'Sign in with one of your sign-in methods (not only your password) to remove one, or ask your helpdesk for a Temporary Access Pass.';

@@ -39,7 +39,9 @@ export const POLICY_DEFAULTS: Policies = {
   // SMS sign-in (the code alone) off: a text message is a restricted authenticator (NIST SP
   // 800-63B-4), and a code alone must not sign in a user who has push or a passkey.
   sms: { enabled: true, target: ALL_USERS, useForSignIn: false },
-  registration: { strict: false },
+  // A password alone adds the first method for a week after the account is created or reset:
+  // long enough to onboard, short enough that a password phished later cannot bind a device.
+  registration: { strict: false, onboardingDays: 7 },
 };
 
 const settingKey = (name: PolicyName) => `policy.${name}`;

@@ -11,6 +11,9 @@ export { NewPassword, NewUser, Upn } from '../../../protocol/http/users.ts';
 
 export type { PublicUser } from '../../../protocol/http/users.ts';
 
+/** Where the onboarding window starts: the account's creation, or the helpdesk's last password reset. */
+export const onboardingFrom = (u: Pick<User, 'createdAt' | 'passwordResetAt'>): number => Math.max(u.createdAt, u.passwordResetAt);
+
 export const publicUser = (u: User): PublicUser => ({
   id: u.id,
   upn: u.upn,
@@ -21,6 +24,7 @@ export const publicUser = (u: User): PublicUser => ({
   createdAt: u.createdAt,
   lockedUntil: u.lockedUntil,
   pushPausedUntil: u.pushPausedUntil,
+  onboardingFrom: onboardingFrom(u),
   risk: u.risk,
 });
 
@@ -39,6 +43,7 @@ export async function createUser(d: Deps, actor: Actor, input: NewUser): Promise
     pushFailures: 0,
     lockedUntil: 0,
     pushPausedUntil: 0,
+    passwordResetAt: 0,
     risk: null,
   };
   await d.repo.createUser(user);

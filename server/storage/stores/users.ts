@@ -24,6 +24,7 @@ export function toUser(r: Row): User {
     pushFailures: num(r.push_failures, 'users.push_failures'),
     lockedUntil: num(r.locked_until, 'users.locked_until'),
     pushPausedUntil: num(r.push_paused_until, 'users.push_paused_until'),
+    passwordResetAt: num(r.password_reset_at, 'users.password_reset_at'),
     risk: r.risk_since === null || r.risk_since === undefined ? null : { since: num(r.risk_since, 'users.risk_since'), detail: str(r.risk_detail) },
   };
 }
@@ -40,6 +41,7 @@ function userPatch(p: Partial<Omit<User, 'id' | 'createdAt'>>): Updateable<Users
     push_failures: p.pushFailures,
     locked_until: p.lockedUntil,
     push_paused_until: p.pushPausedUntil,
+    password_reset_at: p.passwordResetAt,
     ...(p.risk === undefined ? {} : { risk_since: p.risk?.since ?? null, risk_detail: p.risk?.detail ?? '' }),
   };
 }
@@ -74,6 +76,7 @@ export function usersStore(engine: Engine): UsersStore {
           push_failures: u.pushFailures,
           locked_until: u.lockedUntil,
           push_paused_until: u.pushPausedUntil,
+          password_reset_at: u.passwordResetAt,
           risk_since: u.risk?.since ?? null,
           risk_detail: u.risk?.detail ?? '',
         })
