@@ -1,4 +1,4 @@
-// The whole journey of issue 4 in two real Chromium instances against the real server:
+// The whole journey of the guide in two real Chromium instances against the real server:
 // A is the user's browser (no extension), B the profile with the pushkey extension.
 // Every page and prompt it passes through is saved in tests/artifacts/journey-*.png.
 //

@@ -1,4 +1,4 @@
-// Issue 6, "Done when", in real Chromium: a realistic day of sign-ins (passwordless, push MFA,
+// The sign-in and audit logs in real Chromium: a realistic day of sign-ins (passwordless, push MFA,
 // wrong password, wrong number, denied, expired, reported, Temporary Access Pass, refused by
 // policy, and a burst of denied requests from an attacker who has a password), then an admin
 // finds every attempt in the portal — who, from where, with what method, why it failed, one

@@ -1,4 +1,4 @@
-// The fallback methods on the site in real Chromium (issue 5 as a person meets it): a passkey
+// The fallback methods on the site in real Chromium, as a person meets them: a passkey
 // created in My Account with Chromium's virtual authenticator and used on the sign-in page
 // without a user name; a phone added with the code from the lab outbox, then SMS as the
 // second factor after the password and as a way in from "Other ways to sign in"; registration
