@@ -101,7 +101,9 @@ class SqliteRepository implements Omit<Repository, AppsPart> {
   }
 
   async createUser(user: User) {
-    this.insert('users', user);
+    // The baseline's schema predates these fields.
+    const { pushPausedUntil: _paused, passwordResetAt: _reset, risk: _risk, ...row } = user;
+    this.insert('users', row);
   }
   async getUser(id: string) {
     const r = this.get('SELECT * FROM users WHERE id = ?', id);
