@@ -10,7 +10,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { systemActor } from '../server/domain/monitoring/audit.ts';
 import { createUser } from '../server/domain/users/users.ts';
-import { enrollUser, flowStatus, startPasswordless, upgradeToPasswordless, type EnrolledUser } from '../tests/support/flows.ts';
+import { enrollUser, signInPasswordless, upgradeToPasswordless, type EnrolledUser } from '../tests/support/flows.ts';
 import { ManualClock, startServer } from '../tests/support/server.ts';
 import { durationMs, measure, printTable, verdict, type Row } from './lib.ts';
 
@@ -30,14 +30,7 @@ async function pushkeyLoop(synchronous: 'FULL' | 'NORMAL'): Promise<Row> {
       await upgradeToPasswordless(u);
       people.push(u);
     }
-    const signIn = async (u: EnrolledUser) => {
-      const flow = await startPasswordless(srv, u.upn);
-      const push = await u.device.nextPush();
-      const res = await u.device.respond(push, 'approve', flow.number);
-      if (res.status !== 200) throw new Error(JSON.stringify(res.body));
-      const status = await flowStatus(flow);
-      if (status.status !== 'signed_in') throw new Error(JSON.stringify(status));
-    };
+    const signIn = (u: EnrolledUser) => signInPasswordless(srv, u);
     // Each round moves the clock past the push throttle's window (a minute), so that no user runs out of budget.
     const round = async () => {
       clock.advance(61_000);

@@ -8,7 +8,7 @@ import { fork } from 'node:child_process';
 import { respondBytes } from '../protocol/signed-bytes.ts';
 import { exportPublicKey, generateDeviceKey, sign } from '../protocol/webcrypto.ts';
 import { verifyDeviceSignature } from '../server/domain/authenticator/device-keys.ts';
-import { enrollUser, flowStatus, startPasswordless, upgradeToPasswordless } from '../tests/support/flows.ts';
+import { enrollUser, signInPasswordless, upgradeToPasswordless } from '../tests/support/flows.ts';
 import { demoUsers } from '../tests/support/server.ts';
 import { median, verdict } from './lib.ts';
 
@@ -73,14 +73,7 @@ export async function run(): Promise<void> {
     const srv = { origin: child.origin, users: demoUsers(), clock: { now: () => child.now } };
     const alice = await enrollUser(srv, 'alice');
     await upgradeToPasswordless(alice);
-    const signIn = async () => {
-      const flow = await startPasswordless(srv, alice.upn);
-      const push = await alice.device.nextPush();
-      const res = await alice.device.respond(push, 'approve', flow.number);
-      if (res.status !== 200) throw new Error(JSON.stringify(res.body));
-      const status = await flowStatus(flow);
-      if (status.status !== 'signed_in') throw new Error(JSON.stringify(status));
-    };
+    const signIn = () => signInPasswordless(srv, alice);
     for (let i = 0; i < 50; i++) await signIn();
     const bareVerifyUs = await bareVerify();
     const perSignIn: number[] = [];

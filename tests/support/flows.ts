@@ -80,6 +80,16 @@ export async function startPasswordThenPush(srv: Served, upn: string, password: 
 export const flowStatus = async (b: Pick<BrowserSignIn, 'browser' | 'flowId'>) =>
   (await b.browser.get(`/api/signin/status?flowId=${b.flowId}`)).body as { status?: string; error?: string };
 
+/** One complete passwordless sign-in: "Use an app instead", the push approved with the number, the session; throws otherwise (the benches' unit of work). */
+export async function signInPasswordless(srv: Served, u: EnrolledUser): Promise<void> {
+  const flow = await startPasswordless(srv, u.upn);
+  const push = await u.device.nextPush();
+  const res = await u.device.respond(push, 'approve', flow.number);
+  if (res.status !== 200) throw new Error(JSON.stringify(res.body));
+  const status = await flowStatus(flow);
+  if (status.status !== 'signed_in') throw new Error(JSON.stringify(status));
+}
+
 /** A different number of the same length, for wrong-number tests. */
 export const wrongNumber = (n: string) => String((Number(n) + 1) % 10 ** n.length).padStart(n.length, '1');
 
