@@ -60,6 +60,9 @@ export interface Deps {
   sms?: SmsProvider;
 }
 
+/** A time as people read it in notices: "2026-12-02 07:31 UTC". */
+export const utcMinute = (ms: number): string => `${new Date(ms).toISOString().replace('T', ' ').slice(0, 16)} UTC`;
+
 /** 128-bit random id, base64url (22 characters). */
 export const newId = (d: Pick<Deps, 'random'>): string => toB64u(d.random.bytes(16));
 /** 256-bit random secret for cookies. */

@@ -6,7 +6,7 @@ import { respondBytes } from '../../../protocol/signed-bytes.ts';
 import { toB64u } from '../../../protocol/encoding.ts';
 import { compareVersions } from '../../../protocol/version.ts';
 import { actorOf, audit, systemActor } from '../monitoring/audit.ts';
-import { newId, randomNumber, type Deps } from '../deps.ts';
+import { newId, randomNumber, utcMinute, type Deps } from '../deps.ts';
 import { verifyDeviceSignature } from './device-keys.ts';
 import { getAuthenticatorPolicy, mayAnswer, type AuthenticatorPolicy } from '../policies/policy.ts';
 import type { Challenge, ChallengeStatus, Device, User } from '../types.ts';
@@ -62,8 +62,7 @@ export async function createChallenge(
   assertCanSignIn(d, user);
   if (kind === 'mfa' || kind === 'passwordless') {
     if ((kind === 'mfa' || kind === 'passwordless') && user.pushPausedUntil > d.clock.now()) {
-    const until = new Date(user.pushPausedUntil).toISOString().replace('T', ' ').slice(0, 16);
-    throw new PushkeyError('push_paused', `Sign-in requests to this account's authenticator are paused until ${until} UTC, after a request was reported as not the user's. Use another method, or ask your helpdesk.`);
+    throw new PushkeyError('push_paused', `Sign-in requests to this account's authenticator are paused until ${utcMinute(user.pushPausedUntil)}, after a request was reported as not the user's. Use another method, or ask your helpdesk.`);
   }
   // Requests that expired unanswered since the last one count towards push fatigue.
     await checkPushFatigue(d, user);

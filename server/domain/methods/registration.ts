@@ -7,7 +7,7 @@
 import type { AuditAction } from '../../../protocol/audit-actions.ts';
 import { PushkeyError } from '../../../protocol/errors.ts';
 import { audit, type Actor } from '../monitoring/audit.ts';
-import { newId, type Deps } from '../deps.ts';
+import { newId, utcMinute, type Deps } from '../deps.ts';
 import { getRegistrationPolicy } from './method-policy.ts';
 import { requirementOf } from '../monitoring/signin-log.ts';
 import type { Session, User } from '../types.ts';
@@ -69,7 +69,7 @@ export async function methodChanged(
 /** Tells the user of a change to their sign-in methods, through the email outbox. */
 export async function notifyUser(d: Deps, actor: Actor, user: Pick<User, 'id' | 'upn'>, notice: string): Promise<void> {
   const by = actor.id === user.id ? '' : ` by ${actor.upn}`;
-  const when = new Date(d.clock.now()).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+  const when = utcMinute(d.clock.now());
   await d.repo.appendOutbox({
     id: newId(d),
     at: d.clock.now(),

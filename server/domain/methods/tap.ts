@@ -6,7 +6,7 @@ import { PushkeyError } from '../../../protocol/errors.ts';
 import { audit, type Actor } from '../monitoring/audit.ts';
 import { raiseAlert } from '../monitoring/monitoring.ts';
 import { notifyUser } from './registration.ts';
-import { newId, type Deps } from '../deps.ts';
+import { newId, utcMinute, type Deps } from '../deps.ts';
 import { atomically } from '../unit-of-work.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import { getTapPolicy } from '../policies/policy.ts';
@@ -59,7 +59,7 @@ export async function issueTap(d: Deps, actor: Actor, user: User, input: IssueTa
     await tx.repo.replaceTap(tap);
     await audit(tx, actor, 'tap.issued', { type: 'user', id: user.id }, null, view);
     await raiseAlert(tx, 'tap_issued', user, `Temporary Access Pass issued by ${actor.upn}, valid until ${new Date(tap.expiresAt).toISOString()}`);
-    await notifyUser(tx, actor, user, `A Temporary Access Pass valid until ${new Date(tap.expiresAt).toISOString().replace('T', ' ').slice(0, 16)} UTC was issued for your account`);
+    await notifyUser(tx, actor, user, `A Temporary Access Pass valid until ${utcMinute(tap.expiresAt)} was issued for your account`);
   });
   return { pass, tap: view };
 }
