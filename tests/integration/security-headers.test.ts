@@ -1,12 +1,8 @@
 // The headers that keep the site's answers where they belong: the CSP (helmet's, narrowed),
 // HSTS only for an https origin, and no cache anywhere for API answers, which carry session
 // cookies, activation codes and Temporary Access Passes.
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../server/app.ts';
-import { noLimiters } from '../../server/transport/http/rate-limit.ts';
-import { startServer, type TestServer } from '../support/server.ts';
+import { serveAs, startServer, type TestServer } from '../support/server.ts';
 
 let srv: TestServer;
 beforeAll(async () => {
@@ -18,16 +14,11 @@ const headersOf = async (origin: string, path = '/api/health') => (await fetch(`
 
 /** The app as it runs behind an https origin (a TLS proxy in front), on a port of its own. */
 async function withHttpsOrigin<T>(fn: (origin: string) => Promise<T>): Promise<T> {
-  const app = createApp({ ...srv.deps, origin: 'https://login.example.test' }, { limiters: noLimiters() });
-  const server = createServer();
-  app.attach(server);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const served = await serveAs(srv, 'https://login.example.test');
   try {
-    return await fn(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    return await fn(served.url);
   } finally {
-    await app.close();
-    server.closeAllConnections();
-    await new Promise<void>((r) => server.close(() => r()));
+    await served.close();
   }
 }
 

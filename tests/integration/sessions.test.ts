@@ -1,13 +1,9 @@
 // Sessions: HttpOnly cookies with a fresh id at every sign-in, idle and absolute timeouts
 // on the injected clock, sign out and sign out everywhere.
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../server/app.ts';
-import { noLimiters } from '../../server/transport/http/rate-limit.ts';
 import { DEFAULT_LIMITS } from '../../server/domain/deps.ts';
 import { userId } from '../support/flows.ts';
-import { HttpClient, ManualClock, signIn, startServer, type TestServer } from '../support/server.ts';
+import { HttpClient, ManualClock, serveAs, signIn, startServer, type TestServer } from '../support/server.ts';
 
 const IDLE = DEFAULT_LIMITS.sessionIdleMs;
 const ABSOLUTE = DEFAULT_LIMITS.sessionAbsoluteMs;
@@ -184,16 +180,7 @@ describe('cookies over an https origin', () => {
   beforeAll(async () => {
     srv = await startServer();
     // The app as it runs behind a TLS proxy: its public origin is https.
-    const app = createApp({ ...srv.deps, origin: 'https://login.example.test' }, { limiters: noLimiters() });
-    const server = createServer();
-    app.attach(server);
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    close = async () => {
-      await app.close();
-      server.closeAllConnections();
-      await new Promise<void>((r) => server.close(() => r()));
-    };
+    ({ url: origin, close } = await serveAs(srv, 'https://login.example.test'));
   });
   afterAll(async () => {
     await close?.();

@@ -165,3 +165,22 @@ export async function signIn(origin: string, upn: string, password: string): Pro
   if (pw.status !== 200 || pw.body.status !== 'signed_in') throw new Error(`password: ${pw.status} ${JSON.stringify(pw.body)}`);
   return c;
 }
+
+/**
+ * The same server's app as it runs under another public origin (an https one behind a TLS
+ * proxy, say), on a port of its own over plain http; close() stops it, not the server.
+ */
+export async function serveAs(srv: Pick<TestServer, 'deps'>, publicOrigin: string): Promise<{ url: string; close: () => Promise<void> }> {
+  const app = createApp({ ...srv.deps, origin: publicOrigin }, { limiters: noLimiters() });
+  const server = createServer();
+  app.attach(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    async close() {
+      await app.close();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
