@@ -3,7 +3,7 @@
 // ("Chromium on Linux 2" when another account of it here has "Chromium on Linux"); once the
 // person edits it, theirs stays.
 import type { JSX } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { call } from '../messaging/index.ts';
 import { Field } from '../ui/components.tsx';
 
@@ -15,11 +15,14 @@ import { Field } from '../ui/components.tsx';
 export function useDeviceName(origin: string | null): { name: string; chosen: string | undefined; setName: (value: string) => void } {
   const [name, setName] = useState('');
   const [edited, setEdited] = useState(false);
+  // Read when a proposal arrives, not when it was asked for: a keystroke between the two (the
+  // re-render that would cancel the request comes later) must win over the proposal.
+  const typed = useRef(false);
   useEffect(() => {
     if (edited) return;
     let live = true;
     call('suggestDeviceName', { origin: origin ?? '' }).then(
-      (suggested) => live && setName(suggested),
+      (suggested) => live && !typed.current && setName(suggested),
       () => undefined, // no proposal: the person types one
     );
     return () => {
@@ -30,6 +33,7 @@ export function useDeviceName(origin: string | null): { name: string; chosen: st
     name,
     chosen: edited ? name : undefined,
     setName: (value) => {
+      typed.current = true;
       setEdited(true);
       setName(value);
     },
