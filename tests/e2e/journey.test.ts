@@ -190,9 +190,11 @@ describe('journey: two browsers, one extension', () => {
     await waitForText(popup, 'Add this account?');
     await snap(popup, 'b-popup-confirm');
     await clickText(popup, 'Add account');
-    await waitForText(popup, alice().upn);
-    await snap(popup, 'b-popup-added');
+    // The confirmation and the "Adding …" spinner already show the name: the worker's list is what says it was added.
+    await until('the account to be added', async () => (await listAccounts(popup)).some((x) => x.upn === alice().upn));
     lostDeviceId = (await listAccounts(popup)).find((x) => x.upn === alice().upn)!.deviceId;
+    await popup.waitForSelector('section[aria-label="Account"]');
+    await snap(popup, 'b-popup-added');
     await waitConnected(popup, alice().upn);
     await popup.close();
 
