@@ -63,7 +63,7 @@ export default defineConfig(
     },
   },
   {
-    files: ['{protocol,server,site,extension}/**/*.{ts,tsx}'],
+    files: ['{protocol,server,site,extension,devkit}/**/*.{ts,tsx}'],
     plugins: { pushkey: { rules: { 'no-issue-reference': noIssueReference } } },
     rules: { 'pushkey/no-issue-reference': 'error' },
   },
@@ -75,7 +75,9 @@ export default defineConfig(
   { files: ['extension/**/*.{ts,tsx}'], rules: boundary(folder('server'), folder('site')) },
   // The pages talk to the worker through extension/messaging, never by importing it.
   { files: ['extension/{popup,prompt,offscreen}/**/*.{ts,tsx}'], rules: boundary(folder('server'), folder('site'), folder('background')) },
-  { files: ['server/**/*.ts'], rules: boundary(folder('site'), folder('extension')) },
+  { files: ['server/**/*.ts'], rules: boundary(folder('site'), folder('extension'), folder('devkit')) },
+  // The devkit is an authenticator from outside: it speaks the protocol, it knows no server internals.
+  { files: ['devkit/**/*.ts'], rules: boundary(folder('server'), folder('site'), folder('extension'), folder('tests')) },
   // The domain is plain rules over a repository: it does not know it is served over HTTP.
   { files: ['server/domain/**/*.ts'], rules: boundary(folder('site'), folder('extension'), folder('transport')) },
   // Tests may reach into any part to set it up or look at it.

@@ -13,7 +13,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit+integration',
-          include: ['{protocol,server,extension,site}/**/*.test.{ts,tsx}', 'tests/integration/**/*.test.ts', 'tests/faults/**/*.test.ts'],
+          include: ['{protocol,server,extension,site}/**/*.test.{ts,tsx}', 'tests/integration/**/*.test.ts', 'tests/devkit/**/*.test.ts', 'tests/faults/**/*.test.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
           sequence: { groupOrder: 0 },
