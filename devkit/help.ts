@@ -45,7 +45,7 @@ Faults (listen):
   --bad-signature         flip one bit of each response signature
   --foreign-signature     sign responses with another device's key (another account in the state file, else a fresh key)
   --replay                send each response twice (the second is a replay)
-  --clock-skew MS         run the device clock MS ahead (negative: behind) for signed commands
+  --clock-skew MS         run the device clock MS ahead (--clock-skew=-MS: behind) for signed commands
   --close-channel-after MS  close the channel MS after each ready ...
   --reconnect-after MS    ... and open it again after MS (default 1000)
   --poll-only             no channel: signed polls only ...
