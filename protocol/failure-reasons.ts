@@ -3,7 +3,7 @@
 // lists carry. A code is an error code, or how the attempt's request or flow ended.
 import type { ErrorCode } from './errors.ts';
 
-export type FailureCode = ErrorCode | 'denied' | 'reported' | 'expired' | 'update_required' | 'cancelled' | 'abandoned';
+export type FailureCode = ErrorCode | 'denied' | 'reported' | 'expired' | 'update_required' | 'cancelled' | 'abandoned' | 'app_not_allowed';
 
 export const FAILURE_REASONS: Partial<Record<FailureCode, string>> = {
   invalid_credentials: 'Wrong password, or no such user',
@@ -12,6 +12,7 @@ export const FAILURE_REASONS: Partial<Record<FailureCode, string>> = {
   tap_invalid: 'Temporary Access Pass wrong, expired or used',
   method_not_allowed: 'The policy does not allow this method for the user',
   step_up_required: 'A stronger sign-in was needed',
+  app_not_allowed: 'The app registration does not let this user sign in',
   no_device: 'The user has no authenticator that can take the request',
   rate_limited: 'Blocked by the push throttle',
   push_paused: 'Pushes paused: the user reported a request as not theirs',

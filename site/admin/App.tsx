@@ -13,11 +13,14 @@ import { AuthenticatorPolicyPage, PasskeyPolicyPage, PoliciesPage, RegistrationP
 import { UserPage } from './UserPage.tsx';
 import { UsersPage } from './Users.tsx';
 import { OutboxPage } from './Outbox.tsx';
+import { AppsPage } from './Apps.tsx';
+import { AppPage } from './AppPage.tsx';
 
 const NAV: NavItem[] = [
   { route: '', label: 'Home', icon: 'home' },
   { route: 'users', label: 'Users', icon: 'users', prefix: true },
   { route: 'authentication-methods', label: 'Authentication methods', icon: 'key', prefix: true },
+  { route: 'apps', label: 'App registrations', icon: 'app', prefix: true },
   { route: 'signins', label: 'Sign-in logs', icon: 'list', prefix: true },
   { route: 'audit', label: 'Audit logs', icon: 'list' },
   { route: 'alerts', label: 'Alerts', icon: 'bell' },
@@ -32,12 +35,14 @@ export function App(): JSX.Element {
   const me = useLoad(meApi.get);
   const isAdmin = me.data?.user.roles.some((r) => ADMIN_ROLES.includes(r)) ?? false;
   const roles = me.data?.user.roles ?? [];
-  const nav = NAV.filter((n) => n.route !== 'outbox' || roles.includes('global_admin') || roles.includes('helpdesk'));
+  // The outbox is for those who hand out codes; app registrations are for global admins (the server refuses the others either way).
+  const nav = NAV.filter((n) => (n.route === 'outbox' ? roles.includes('global_admin') || roles.includes('helpdesk') : n.route === 'apps' ? roles.includes('global_admin') : true));
   const section = NAV.filter((n) => n.route && (route === n.route || route.startsWith(`${n.route}/`)))[0]?.label ?? 'Home';
   useTitle(`${section} – Admin center`);
 
   let page: JSX.Element;
   const userMatch = /^users\/([\w-]+)$/.exec(route);
+  const appMatch = /^apps\/([\w-]+)$/.exec(route);
   if (!me.data) page = me.error ? <ErrorNotice message={me.error} /> : <Spinner label="Loading…" />;
   else if (!isAdmin)
     page = (
@@ -56,8 +61,11 @@ export function App(): JSX.Element {
   else if (route === 'authentication-methods/policies/passkey') page = <PasskeyPolicyPage />;
   else if (route === 'authentication-methods/policies/sms') page = <SmsPolicyPage />;
   else if (route === 'authentication-methods/policies/registration') page = <RegistrationPolicyPage />;
+  else if (route === 'apps') page = <AppsPage />;
+  else if (appMatch) page = <AppPage id={appMatch[1]!} key={appMatch[1]} />;
   else if (route === 'signins') page = <SignInsPage />;
   else if (route.startsWith('signins/user/')) page = <SignInsPage upn={decodeURIComponent(route.slice('signins/user/'.length))} key={route} />;
+  else if (route.startsWith('signins/app/')) page = <SignInsPage app={decodeURIComponent(route.slice('signins/app/'.length))} key={route} />;
   else if (route === 'audit') page = <AuditPage />;
   else if (route === 'alerts') page = <AlertsPage />;
   else if (route === 'monitoring') page = <MonitoringPage />;

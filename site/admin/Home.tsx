@@ -20,6 +20,11 @@ export function Home({ me }: { me: Me }): JSX.Element {
         <Card id="home-users" icon="users" title="Users" text="Find people, create accounts, reset passwords, issue a Temporary Access Pass, revoke a lost device.">
           <a href="#/users">Manage users</a>
         </Card>
+        {me.user.roles.includes('global_admin') && (
+          <Card id="home-apps" icon="app" title="App registrations" text="Let apps sign their users in through pushkey with OpenID Connect: redirect URIs, secrets, who may sign in.">
+            <a href="#/apps">Manage apps</a>
+          </Card>
+        )}
         <Card id="home-logs" icon="list" title="Monitoring" text="Every sign-in attempt and every change, with who, when and from where.">
           <span class="row">
             <a href="#/signins">Sign-in logs</a>

@@ -76,10 +76,10 @@ function ShowMore({ shown, limit, onMore, busy }: { shown: number; limit: number
 
 const EMPTY_SIGNIN = { upn: '', method: '', result: '', app: '', ip: '', from: '', to: '' };
 
-/** `upn`: opened from an alert (#/signins/user/<upn>), filtered to that person. */
-export function SignInsPage({ upn = '' }: { upn?: string }): JSX.Element {
-  const [draft, setDraft] = useState({ ...EMPTY_SIGNIN, upn });
-  const [filter, setFilter] = useState<LogFilter>(upn ? { upn } : {});
+/** `upn`: opened from an alert (#/signins/user/<upn>), filtered to that person; `app`: from an app registration (#/signins/app/<name>). */
+export function SignInsPage({ upn = '', app = '' }: { upn?: string; app?: string }): JSX.Element {
+  const [draft, setDraft] = useState({ ...EMPTY_SIGNIN, upn, app });
+  const [filter, setFilter] = useState<LogFilter>({ ...(upn ? { upn } : {}), ...(app ? { app } : {}) });
   const [limit, setLimit] = useState(PAGE);
   const load = useLoad(() => admin.signIns({ ...filter, limit }), [filter, limit]);
   const chart = useLoad(() => admin.signInChart(filter), [filter]);

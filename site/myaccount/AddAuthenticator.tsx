@@ -6,7 +6,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { formatActivationCode } from '../../protocol/activation-code.ts';
 import { me, messageOf, type TestChallenge } from '../shared/api.ts';
 import { usePoll } from '../shared/hooks.ts';
-import { BigNumber, Button, Countdown, Dialog, DoneStep, ErrorNotice, Heading, Icon, LiveRegion, Notice, Spinner } from '../shared/ui.tsx';
+import { BigNumber, Button, CopyField, Countdown, Dialog, DoneStep, ErrorNotice, Heading, Icon, LiveRegion, Notice, Spinner } from '../shared/ui.tsx';
 import { requestEnd } from './request-ends.ts';
 
 type Activation = Awaited<ReturnType<typeof me.startActivation>>;
@@ -157,31 +157,6 @@ function ManualCode({ code, url }: { code: string; url: string }): JSX.Element {
       {/* Groups of four in an alphabet without I, L, O, U; the extension ignores case and dashes. */}
       <CopyField id="manual-code" label="Code" value={formatActivationCode(code)} class="setup-code" hint="28 letters and digits (no I, L, O or U). Dashes and capitals don't matter." />
       <CopyField id="manual-url" label="URL" value={url} />
-    </div>
-  );
-}
-
-function CopyField({ id, label, value, class: className, hint }: { id: string; label: string; value: string; class?: string; hint?: string }): JSX.Element {
-  const [copied, setCopied] = useState(false);
-  return (
-    <div class="field">
-      <label for={id}>{label}</label>
-      <div class="copy-row">
-        <input id={id} class={className} readOnly value={value} onFocus={(e) => e.currentTarget.select()} aria-describedby={hint ? `${id}-hint` : undefined} />
-        <Button
-          onClick={() => {
-            void navigator.clipboard?.writeText(value).then(() => setCopied(true), () => setCopied(false));
-          }}
-          aria-label={`Copy ${label.toLowerCase()}`}
-        >
-          {copied ? 'Copied' : 'Copy'}
-        </Button>
-      </div>
-      {hint && (
-        <p class="hint" id={`${id}-hint`}>
-          {hint}
-        </p>
-      )}
     </div>
   );
 }

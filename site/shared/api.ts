@@ -10,6 +10,7 @@ import type { DefaultMethod } from '../../protocol/http/methods.ts';
 import type { AlertKind } from '../../protocol/http/logs.ts';
 import { AuthenticationResponse, RegistrationResponse } from '../../protocol/http/webauthn.ts';
 import type { NewUser, UserPatch as UserChange } from '../../protocol/http/users.ts';
+import type { AppPatch as AppChange, NewApp } from '../../protocol/http/apps.ts';
 
 export type { AuthenticatorPolicy, MonitoringPolicy, PasskeyPolicy, RegistrationPolicy, SmsPolicy, TapPolicy } from '../../protocol/http/policies.ts';
 export type { ActivationStatus, ActivationView, AuthenticatorRights, ChallengeStatus, DeviceView, Me, MyMethods, PasswordlessSetup, TapView, TestChallenge } from '../../protocol/http/me.ts';
@@ -18,12 +19,15 @@ export type { Alert, AlertKind, AuditEntry, OutboxMessage, PurgeCounts, SignInCh
 export type { ChallengeView, FlowStatus, OpeningStep, SecondFactor, SignInMethod, StepAnswer } from '../../protocol/http/signin.ts';
 export type { PublicUser, Role } from '../../protocol/http/users.ts';
 export type { InteractionView } from '../../protocol/http/oidc.ts';
+export type { AppView } from '../../protocol/http/apps.ts';
 export type { UserMethods, UserSignInMethods } from '../../protocol/http/admin.ts';
 /** Every role, in the server's order. */
 export { ROLES as ROLE_LIST } from '../../protocol/http/users.ts';
 
 export type NewUserInput = v.InferInput<typeof NewUser>;
 export type UserPatch = v.InferInput<typeof UserChange>;
+export type NewAppInput = v.InferInput<typeof NewApp>;
+export type AppPatch = v.InferInput<typeof AppChange>;
 
 export class ApiError extends Error {
   override readonly name = 'ApiError';
@@ -184,6 +188,13 @@ export const admin = {
   userSignInMethods: (id: string) => call(api.admin.signInMethods, { params: { id } }),
   deleteUserPasskey: (id: string, passkeyId: string) => call(api.admin.deletePasskey, { params: { id, passkeyId } }),
   deleteUserPhone: (id: string) => call(api.admin.deletePhone, { params: { id } }),
+  apps: () => call(api.apps.list, {}),
+  /** The answer holds the secret (a confidential app) this once. */
+  createApp: (a: NewAppInput) => call(api.apps.create, { body: a }),
+  updateApp: (id: string, p: AppPatch) => call(api.apps.update, { params: { id }, body: p }),
+  /** A new secret, in this answer only; the old one stops working at once. */
+  rotateAppSecret: (id: string) => call(api.apps.rotateSecret, { params: { id } }),
+  deleteApp: (id: string) => call(api.apps.remove, { params: { id } }),
   outbox: (filter: { channel?: 'sms' | 'email'; to?: string } = {}) => call(api.logs.outbox, { query: filter }),
 };
 

@@ -1,6 +1,6 @@
 // The site's building blocks: every page uses these, so forms, notices and focus behave alike.
 import { Fragment, type ComponentChildren, type JSX } from 'preact';
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { formatSeconds } from './format.ts';
 import { useSecondsLeft } from './hooks.ts';
 
@@ -417,5 +417,66 @@ export function Initials({ name, big }: { name: string; big?: boolean }): JSX.El
     <span class={big ? 'initials big' : 'initials'} aria-hidden="true">
       {letters || '?'}
     </span>
+  );
+}
+
+/** A value to copy (a setup code, a client id or secret): read-only, selected on focus, with a "Copy" button. */
+export function CopyField({ id, label, value, class: className, hint }: { id: string; label: string; value: string; class?: string; hint?: string }): JSX.Element {
+  const [copied, setCopied] = useState(false);
+  return (
+    <div class="field">
+      <label for={id}>{label}</label>
+      <div class="copy-row">
+        <input id={id} class={className} readOnly value={value} onFocus={(e) => e.currentTarget.select()} aria-describedby={hint ? `${id}-hint` : undefined} />
+        <Button
+          onClick={() => {
+            void navigator.clipboard?.writeText(value).then(() => setCopied(true), () => setCopied(false));
+          }}
+          aria-label={`Copy ${label.toLowerCase()}`}
+        >
+          {copied ? 'Copied' : 'Copy'}
+        </Button>
+      </div>
+      {hint && (
+        <p class="hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** A list of values typed one per line (redirect URIs); blank lines are dropped. */
+export function LinesField(props: { id: string; label: string; value: string[]; onChange: (v: string[]) => void; hint?: string; required?: boolean; placeholder?: string }): JSX.Element {
+  const lines = (t: string) => t.split('\n').map((l) => l.trim()).filter(Boolean);
+  const [text, setText] = useState(props.value.join('\n'));
+  const joined = props.value.join('\n');
+  // A new value from outside (the saved one) replaces the text; the person's own typing (a trailing new line) stays.
+  useEffect(() => {
+    if (lines(text).join('\n') !== joined) setText(joined);
+  }, [joined]);
+  return (
+    <div class="field">
+      <label for={props.id}>{props.label}</label>
+      <textarea
+        id={props.id}
+        name={props.id}
+        rows={Math.max(2, props.value.length + 1)}
+        value={text}
+        required={props.required}
+        placeholder={props.placeholder}
+        spellcheck={false}
+        aria-describedby={props.hint ? `${props.id}-hint` : undefined}
+        onInput={(e) => {
+          setText(e.currentTarget.value);
+          props.onChange(lines(e.currentTarget.value));
+        }}
+      />
+      {props.hint && (
+        <p class="hint" id={`${props.id}-hint`}>
+          {props.hint}
+        </p>
+      )}
+    </div>
   );
 }

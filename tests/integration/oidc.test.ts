@@ -6,7 +6,7 @@
 import * as oidc from 'openid-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { systemActor } from '../../server/domain/monitoring/audit.ts';
-import { HttpClient, startServer, type TestServer } from '../support/server.ts';
+import { HttpClient, ManualClock, signIn, startServer, type TestServer } from '../support/server.ts';
 import { enrollUser } from '../support/flows.ts';
 import { allowOnPage, authorizationRequest, follow, interactionOf, REDIRECT_URI, registerTestApp, signInThroughPushkey, type TestApp } from '../support/oidc.ts';
 
@@ -114,6 +114,28 @@ describe('OpenID Connect provider', () => {
     const sso = await follow(browser, again.url.toString());
     expect(sso.page).toBeUndefined();
     expect(new URL(sso.url).searchParams.get('code')).toBeTruthy();
+  });
+
+  it('logs every sign-in to the app under its name: single sign-on from a pushkey session or the provider\'s, and a user it does not admit', async () => {
+    const alice = srv.users.alice!;
+    const appEntries = async () => (await srv.repo.listSignIns({ app: t.app.name, limit: 10 })).map((e) => [e.result, e.failureCode, e.steps.map((s) => s.method).join(' ')]);
+    // Signed in to pushkey first (My Account), then the app: the interaction is finished by that session.
+    const browser = await signIn(srv.origin, alice.upn, alice.password);
+    (srv.clock as ManualClock).advance(60_000);
+    const first = await follow(browser, (await authorizationRequest(t)).url.toString());
+    await follow(browser, await allowOnPage(browser, interactionOf(first.url)));
+    expect(await appEntries()).toEqual([['success', null, 'session']]);
+    // Again in the same browser: the provider's own session answers, without an interaction.
+    const again = await follow(browser, (await authorizationRequest(t, { prompt: '' })).url.toString());
+    expect(new URL(again.url).searchParams.get('code')).toBeTruthy();
+    expect(await appEntries()).toEqual([['success', null, 'session'], ['success', null, 'session']]);
+    // The app now admits only a group alice is not in: refused, and logged so.
+    await srv.repo.replaceApp({ ...t.app, access: { everyone: false, groups: ['Nobody'], userIds: [] } });
+    const other = await signIn(srv.origin, srv.users.bob!.upn, srv.users.bob!.password);
+    (srv.clock as ManualClock).advance(60_000);
+    const denied = await follow(other, (await authorizationRequest(t)).url.toString());
+    expect(new URL(denied.url).searchParams.get('error')).toBe('access_denied');
+    expect((await srv.repo.listSignIns({ app: t.app.name, limit: 1 }))[0]).toMatchObject({ upn: srv.users.bob!.upn, result: 'failure', failureCode: 'app_not_allowed' });
   });
 
   it('signing out of pushkey ends the app\'s silent sign-in too', async () => {

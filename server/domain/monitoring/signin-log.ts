@@ -2,8 +2,8 @@
 // the result with a code and a person's reason, and the authentication requirement met.
 // The flow id is the correlation id; steps about a push carry the request's id, which
 // the extension's history shows too.
-import type { Deps } from '../deps.ts';
-import type { Flow, SignInChartData, SignInEntry, SignInFilter, SignInStep } from '../types.ts';
+import { newId, utcMinute, type Deps } from '../deps.ts';
+import type { Flow, Session, SignInChartData, SignInEntry, SignInFilter, SignInStep, User } from '../types.ts';
 import type { RequestContext } from '../authenticator/challenges.ts';
 import { failureReason } from '../../../protocol/failure-reasons.ts';
 
@@ -32,6 +32,34 @@ export async function beginSignIn(d: Deps, flow: Flow, ctx: RequestContext): Pro
     requirement: 'none',
     methods: [],
     steps: [],
+  });
+}
+
+/**
+ * An app's sign-in answered without a sign-in of its own: a session the browser already had
+ * (single sign-on), or the app's refusal of a user it does not admit. One finished entry under
+ * the app's name, with the methods the session proved.
+ */
+export async function logAppSignIn(d: Deps, user: User, session: Pick<Session, 'methods' | 'createdAt'>, ctx: RequestContext, failureCode: 'app_not_allowed' | null = null): Promise<void> {
+  const at = d.clock.now();
+  const step: SignInStep = { method: 'session', detail: `single sign-on: signed in ${utcMinute(session.createdAt)}`, result: failureCode ? 'failure' : 'success', at, durationMs: 0 };
+  await d.repo.upsertSignIn({
+    id: newId(d),
+    at,
+    userId: user.id,
+    upn: user.upn,
+    app: ctx.app,
+    ip: ctx.ip,
+    location: ctx.location,
+    browser: ctx.browserName ?? ctx.browser,
+    os: ctx.os ?? '',
+    result: failureCode ? 'failure' : 'success',
+    expiresAt: at,
+    failureCode,
+    reason: failureCode && failureReason(failureCode),
+    requirement: requirementOf(session.methods),
+    methods: session.methods,
+    steps: [step],
   });
 }
 

@@ -12,6 +12,8 @@ import { consentedScopes, mayUseApp, rememberConsent } from '../../domain/apps/a
 import { assuranceOf, meetsAcr, requiredAcr } from '../../domain/apps/assurance.ts';
 import type { Deps } from '../../domain/deps.ts';
 import { resumeSession } from '../../domain/signin/sessions.ts';
+import { logAppSignIn } from '../../domain/monitoring/signin-log.ts';
+import { clientInfo } from '../http/client-info.ts';
 import { readSessionCookie } from '../http/cookies.ts';
 import { refuseCrossOrigin } from '../http/cross-origin.ts';
 import { OIDC_PATH } from './provider.ts';
@@ -42,15 +44,12 @@ export function interactionRoutes(d: Deps, provider: () => Promise<Provider>): R
   const router = express.Router();
 
   /** A pushkey session that may finish this login, or null (the sign-in page must run). */
-  async function usableSession(req: Request, details: Details) {
+  async function usableSession(req: Request, details: Details, startedAt: number) {
     const found = await resumeSession(d, readSessionCookie(req, d.origin.startsWith('https:')));
     if (!found) return null;
     const reasons = details.prompt.reasons;
     // prompt=login and max_age ask for a sign-in made for this request, not an earlier one.
-    if (reasons.includes('login_prompt') || reasons.includes('max_age')) {
-      const started = (await d.repo.findOidcRecord('Interaction', { id: details.uid }, d.clock.now()))?.createdAt ?? Infinity;
-      if (found.session.createdAt < started) return null;
-    }
+    if ((reasons.includes('login_prompt') || reasons.includes('max_age')) && found.session.createdAt < startedAt) return null;
     if (!meetsAcr(assuranceOf(found.session.methods).acr, words(details.params.acr_values))) return null;
     const hint = details.params.login_hint;
     if (typeof hint === 'string' && hint && hint.toLowerCase() !== found.user.upn.toLowerCase()) return null;
@@ -61,12 +60,18 @@ export function interactionRoutes(d: Deps, provider: () => Promise<Provider>): R
     const p = await provider();
     const details = await p.interactionDetails(req, res);
     if (details.prompt.name !== 'login') return res.redirect(303, signInPage(details.uid));
-    const found = await usableSession(req, details);
+    const startedAt = (await d.repo.findOidcRecord('Interaction', { id: details.uid }, d.clock.now()))?.createdAt ?? Infinity;
+    const found = await usableSession(req, details, startedAt);
     if (!found) return res.redirect(303, signInPage(details.uid));
     const app = await d.repo.getApp(String(details.params.client_id));
+    const ctx = { app: app?.name ?? '', ...clientInfo(req, d.locate) };
+    // A session made for this request was logged by its sign-in, under the app's name; an older one is single sign-on, logged here.
+    const sso = found.session.createdAt < startedAt;
     if (!app || !mayUseApp(app, found.user)) {
+      if (app) await logAppSignIn(d, found.user, found.session, ctx, 'app_not_allowed');
       return p.interactionFinished(req, res, { error: 'access_denied', error_description: 'This user is not allowed to sign in to this app.' }, { mergeWithLastSubmission: false });
     }
+    if (sso) await logAppSignIn(d, found.user, found.session, ctx);
     const { amr, acr } = assuranceOf(found.session.methods);
     await p.interactionFinished(req, res, { login: { accountId: found.user.id, amr, acr, ts: Math.floor(found.session.createdAt / 1000), remember: true } }, { mergeWithLastSubmission: false });
   });

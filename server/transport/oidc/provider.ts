@@ -3,6 +3,7 @@
 // JWKS from the persisted signing keys; the interaction is pushkey's own sign-in page, and
 // the pushkey session is the truth: an app's silent sign-in ends when that session ends.
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Request } from 'express';
 import Provider, { interactionPolicy, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import { toB64u } from '../../../protocol/encoding.ts';
 import { ACR_LADDER, meetsAcr } from '../../domain/apps/assurance.ts';
@@ -10,6 +11,8 @@ import { consentedScopes } from '../../domain/apps/apps.ts';
 import { loadSigningKeys } from '../../domain/apps/signing-keys.ts';
 import type { Deps } from '../../domain/deps.ts';
 import { endSession, resumeSession } from '../../domain/signin/sessions.ts';
+import { logAppSignIn } from '../../domain/monitoring/signin-log.ts';
+import { clientInfo } from '../http/client-info.ts';
 import { cookieFrom, sessionCookieName } from '../http/cookies.ts';
 import { repositoryAdapter } from './adapter.ts';
 import { page } from './pages.ts';
@@ -162,8 +165,17 @@ export async function buildProvider(d: Deps, opts: OidcOptions): Promise<{ provi
   // Signing out of an app (RP-initiated logout, confirmed) signs the browser out of pushkey too.
   const loggedOut = new WeakSet<object>();
   provider.on('end_session.success', (ctx) => loggedOut.add(ctx));
+  // An authorization answered from the provider's session alone (no interaction: single sign-on) is a sign-in to the app all the same.
+  const silent = new WeakSet<object>();
+  provider.on('authorization.success', (ctx) => {
+    if (!ctx.oidc.result) silent.add(ctx);
+  });
   provider.use(async (ctx, next) => {
     await next();
+    if (silent.has(ctx)) {
+      const found = await resumeSession(d, sessionCookie(ctx, opts.secure));
+      if (found) await logAppSignIn(d, found.user, found.session, { app: ctx.oidc.client?.clientName ?? '', ...clientInfo(ctx.req as Request, d.locate) });
+    }
     if (!loggedOut.has(ctx)) return;
     const secret = sessionCookie(ctx, opts.secure);
     if (secret) await endSession(d, secret);
