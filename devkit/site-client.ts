@@ -2,6 +2,7 @@
 // in as the user (to ask for an activation code, or to start the sign-ins the conformance
 // checker answers), read the number a page would show. Cookies are kept like a browser's.
 import { api } from '../protocol/http/index.ts';
+import { CookieJar } from './cookie-jar.ts';
 
 export interface SiteAnswer {
   status: number;
@@ -17,19 +18,16 @@ export interface ShownChallenge {
 }
 
 export class SiteClient {
-  private cookies = new Map<string, string>();
+  private cookies = new CookieJar();
   constructor(readonly origin: string) {}
 
   async call(method: string, path: string, body?: unknown): Promise<SiteAnswer> {
     const headers: Record<string, string> = { 'user-agent': 'pushkey-authenticator (devkit)' };
     if (body !== undefined) headers['content-type'] = 'application/json';
-    if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    const cookie = this.cookies.header();
+    if (cookie) headers.cookie = cookie;
     const res = await fetch(this.origin + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    for (const line of res.headers.getSetCookie()) {
-      const pair = line.split(';')[0]!;
-      const eq = pair.indexOf('=');
-      this.cookies.set(pair.slice(0, eq), pair.slice(eq + 1));
-    }
+    this.cookies.keep(res);
     const text = await res.text();
     let parsed: SiteAnswer['body'];
     try {

@@ -7,6 +7,7 @@ import { formatDateTime } from '../shared/format.ts';
 import { navigate, useAction, useLoad } from '../shared/hooks.ts';
 import { Breadcrumb, Button, ConfirmDialog, CopyField, ErrorNotice, Form, Field, Heading, Icon, LinesField, Notice, RadioGroup, Spinner, Toggle } from '../shared/ui.tsx';
 import { appStatus, discoveryUrl, SecretDialog } from './Apps.tsx';
+import { ChipsInput, type ChipsInputProps } from './ChipsInput.tsx';
 import { GroupsInput, useKnownGroups } from './GroupsInput.tsx';
 
 export function AppPage({ id }: { id: string }): JSX.Element {
@@ -144,67 +145,21 @@ function Settings({ app, onSaved }: { app: AppView; onSaved: () => void }): JSX.
   );
 }
 
-/** Users picked by user name: chips with a remove button, a field with the tenant's user names to pick from. */
-function UsersInput(props: { id: string; label: string; value: string[]; onChange: (v: string[]) => void; users: PublicUser[] }): JSX.Element {
-  const [text, setText] = useState('');
-  const [error, setError] = useState<string | null>(null);
+/** Users picked by user name, kept by id. */
+function UsersInput(props: ChipsInputProps & { users: PublicUser[] }): JSX.Element {
   const byId = new Map(props.users.map((u) => [u.id, u]));
-  const add = () => {
-    const u = props.users.find((x) => x.upn.toLowerCase() === text.trim().toLowerCase());
-    if (!u) return setError(`No user is called “${text.trim()}”.`);
-    if (!props.value.includes(u.id)) props.onChange([...props.value, u.id]);
-    setText('');
-    setError(null);
-  };
   return (
-    <div class="field">
-      <label for={props.id}>{props.label}</label>
-      {props.value.length > 0 ? (
-        <ul class="chips" aria-label={props.label}>
-          {props.value.map((id) => {
-            const name = byId.get(id)?.upn ?? id;
-            return (
-              <li class="chip" key={id}>
-                {name}
-                <button type="button" onClick={() => props.onChange(props.value.filter((x) => x !== id))} aria-label={`Remove ${name}`}>
-                  <Icon name="cross" />
-                </button>
-              </li>
-            );
-          })}
-        </ul>
-      ) : (
-        <p class="small muted">No users.</p>
-      )}
-      <div class="copy-row">
-        <input
-          id={props.id}
-          value={text}
-          list={`${props.id}-known`}
-          placeholder="name@domain"
-          onInput={(e) => setText(e.currentTarget.value)}
-          onKeyDown={(e) => {
-            if (e.key === 'Enter') {
-              e.preventDefault();
-              add();
-            }
-          }}
-        />
-        <Button onClick={add} disabled={!text.trim()}>
-          Add
-        </Button>
-      </div>
-      {error && (
-        <p class="field-error" role="alert">
-          {error}
-        </p>
-      )}
-      <datalist id={`${props.id}-known`}>
-        {props.users.map((u) => (
-          <option value={u.upn} key={u.id} />
-        ))}
-      </datalist>
-    </div>
+    <ChipsInput
+      {...props}
+      placeholder="name@domain"
+      none="No users."
+      suggestions={props.users.map((u) => ({ key: u.id, value: u.upn }))}
+      nameOf={(id) => byId.get(id)?.upn ?? id}
+      resolve={(typed) => {
+        const u = props.users.find((x) => x.upn.toLowerCase() === typed.toLowerCase());
+        return u ? { value: u.id } : { error: `No user is called “${typed}”.` };
+      }}
+    />
   );
 }
 

@@ -16,6 +16,7 @@ import { noLimiters } from '../../server/transport/http/rate-limit.ts';
 import { buildDeps } from '../../server/wiring.ts';
 import type { Repository } from '../../server/storage/repository.ts';
 import { ManualClock } from './clock.ts';
+import { CookieJar } from '../../devkit/cookie-jar.ts';
 import { DEFAULT_MONITORING_POLICY, setMonitoringPolicy, type MonitoringPolicy } from '../../server/domain/monitoring/monitoring.ts';
 
 export { ManualClock };
@@ -105,7 +106,7 @@ export async function startServer(opts: {
 
 /** A browser stand-in: keeps cookies between calls, answers parsed JSON with the status. */
 export class HttpClient {
-  private cookies = new Map<string, string>();
+  private cookies = new CookieJar();
   /** Sent with every call (e.g. X-Forwarded-For behind a trusted proxy). */
   headers: Record<string, string> = {};
   constructor(readonly origin: string) {}
@@ -113,41 +114,33 @@ export class HttpClient {
   async call<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
     const headers: Record<string, string> = { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Chrome/156.0.0.0', ...this.headers };
     if (body !== undefined) headers['content-type'] = 'application/json';
-    if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    const cookie = this.cookies.header();
+    if (cookie) headers.cookie = cookie;
     const res = await fetch(this.origin + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    this.keepCookies(res);
+    this.cookies.keep(res);
     const text = await res.text();
     return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
   }
   /** A top-level navigation to a URL of this server, redirects not followed: the status, the Location, the page. */
   async navigate(url: string): Promise<{ status: number; location: string | null; text: string }> {
     const headers: Record<string, string> = { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Chrome/156.0.0.0', 'sec-fetch-site': 'none', ...this.headers };
-    if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    const cookie = this.cookies.header();
+    if (cookie) headers.cookie = cookie;
     const res = await fetch(new URL(url, this.origin), { headers, redirect: 'manual' });
-    this.keepCookies(res);
+    this.cookies.keep(res);
     const location = res.headers.get('location');
     return { status: res.status, location: location && new URL(location, url.startsWith('http') ? url : this.origin).toString(), text: await res.text() };
-  }
-  private keepCookies(res: Response): void {
-    for (const line of res.headers.getSetCookie()) {
-      const [pair] = line.split(';');
-      const eq = pair!.indexOf('=');
-      const name = pair!.slice(0, eq);
-      const value = pair!.slice(eq + 1);
-      if (value === '' || /Expires=Thu, 01 Jan 1970/i.test(line)) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
   }
   get = <T = any>(path: string) => this.call<T>('GET', path);
   post = <T = any>(path: string, body: unknown = {}) => this.call<T>('POST', path, body);
   put = <T = any>(path: string, body: unknown) => this.call<T>('PUT', path, body);
   patch = <T = any>(path: string, body: unknown) => this.call<T>('PATCH', path, body);
   del = <T = any>(path: string) => this.call<T>('DELETE', path);
-  hasCookie = (name: string) => this.cookies.has(name);
+  hasCookie = (name: string) => this.cookies.get(name) !== undefined;
   /** A GET with this client's cookies, answering the raw Response (downloads, headers). */
-  fetchRaw = (path: string) => fetch(this.origin + path, { headers: { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
+  fetchRaw = (path: string) => fetch(this.origin + path, { headers: { cookie: this.cookieHeader() } });
   cookie = (name: string) => this.cookies.get(name);
-  cookieHeader = () => [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  cookieHeader = () => this.cookies.header() ?? '';
   /** The same browser (its cookies) calling another address: a second instance behind one origin. */
   at(origin: string): HttpClient {
     const other = new HttpClient(origin);

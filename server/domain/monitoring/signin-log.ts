@@ -14,17 +14,18 @@ export function requirementOf(methods: string[]): SignInEntry['requirement'] {
   return methods.length === 1 && (methods[0] === 'password' || methods[0] === 'sms') ? 'single' : 'multifactor';
 }
 
+/** Where an attempt came from, as the log shows it. */
+function whereFrom(ctx: RequestContext): Pick<SignInEntry, 'app' | 'ip' | 'location' | 'browser' | 'os'> {
+  return { app: ctx.app, ip: ctx.ip, location: ctx.location, browser: ctx.browserName ?? ctx.browser, os: ctx.os ?? '' };
+}
+
 export async function beginSignIn(d: Deps, flow: Flow, ctx: RequestContext): Promise<void> {
   await d.repo.upsertSignIn({
     id: flow.id,
     at: flow.createdAt,
     userId: flow.userId,
     upn: flow.upn,
-    app: ctx.app,
-    ip: ctx.ip,
-    location: ctx.location,
-    browser: ctx.browserName ?? ctx.browser,
-    os: ctx.os ?? '',
+    ...whereFrom(ctx),
     result: 'in_progress',
     expiresAt: flow.expiresAt,
     failureCode: null,
@@ -48,11 +49,7 @@ export async function logAppSignIn(d: Deps, user: User, session: Pick<Session, '
     at,
     userId: user.id,
     upn: user.upn,
-    app: ctx.app,
-    ip: ctx.ip,
-    location: ctx.location,
-    browser: ctx.browserName ?? ctx.browser,
-    os: ctx.os ?? '',
+    ...whereFrom(ctx),
     result: failureCode ? 'failure' : 'success',
     expiresAt: at,
     failureCode,
