@@ -109,17 +109,19 @@ export async function step<T>(d: Deps, flow: Flow, method: string, fn: () => Pro
 
 export async function finish(d: Deps, flow: Flow, user: User, methods: string[], last: StepInput): Promise<StepResult> {
   assertMeetsRequirement(flow, methods);
-  // One unit of work: the flow completed, the session and the log entry all commit, or none
-  // does, so a failure on the way (the database gone) leaves the flow open for the browser's
-  // retry, never completed with a session whose cookie nobody got.
-  const { session, entry } = await atomically(d, async (tx) => {
+  // One unit of work: the flow completed, the session, the log entry and the new-place check
+  // all commit, or none does, so a failure on the way (the database gone) leaves the flow open
+  // for the browser's retry, never completed with a session whose cookie nobody got. Nothing
+  // that can fail runs after the commit: the answer carrying the cookie would fail with it.
+  const session = await atomically(d, async (tx) => {
     if (!(await tx.repo.completeFlow(flow.id, tx.clock.now()))) throw new PushkeyError('flow_invalid', 'This sign-in was already completed.');
     // Finished another way (a pass, a code, a passkey): the push it also sent is no longer needed.
     if (flow.challengeId && flow.challengeId !== last.challengeId) await withdrawRequest(tx, { id: flow.challengeId, userId: user.id });
     const session = await createSession(tx, user, methods, { ip: flow.ip, browser: flow.browser });
-    return { session, entry: await logStep(tx, flow.id, last, { result: 'success' }) };
+    const entry = await logStep(tx, flow.id, last, { result: 'success' });
+    if (entry) await checkNewPlace(tx, user, entry.id, entry.ip, entry.location);
+    return session;
   });
-  if (entry) await checkNewPlace(d, user, entry.id, entry.ip, entry.location);
   return { status: 'signed_in', session };
 }
 
