@@ -12,7 +12,8 @@ const clock = new ManualClock();
 let cluster: Cluster;
 
 beforeAll(async () => {
-  cluster = await startCluster({ name: 'blink', count: 2, clock, applicationName: APP });
+  // A second before each bus listens again: long enough to see an instance cut off, and to push meanwhile.
+  cluster = await startCluster({ name: 'blink', count: 2, clock, applicationName: APP, busReconnectDelayMs: () => 1_000 });
 });
 afterAll(async () => cluster?.close());
 

@@ -42,6 +42,8 @@ export async function startCluster(opts: {
   clock: Clock;
   sharedLimits?: boolean;
   applicationName?: string;
+  /** How long each bus waits before listening again after the database ended its connection (default: the product's backoff). */
+  busReconnectDelayMs?: (attempt: number) => number;
   /** The database (default: DATABASE_URL's). */
   databaseUrl?: string;
   /** What each instance's domain gets instead of its repository (a test's fault injector). */
@@ -56,7 +58,7 @@ export async function startCluster(opts: {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const at = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const repo = await openPostgres({ connectionString: url, schema });
-    const bus = await postgresBus(url, pino({ level: 'silent' }), schema);
+    const bus = await postgresBus(url, pino({ level: 'silent' }), { channel: schema, reconnectDelayMs: opts.busReconnectDelayMs });
     const deps = await buildDeps({ repo: opts.wrapRepository?.(repo) ?? repo, bus, origin: instances[0]?.url ?? at, clock: opts.clock });
     const app = createApp(deps, { limiters: opts.sharedLimits ? defaultLimiters({ kind: 'postgres', pool: repo.pool }) : noLimiters() });
     app.attach(server);

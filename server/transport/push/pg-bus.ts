@@ -7,9 +7,16 @@ import type { BusEvent, PushBus } from '../../domain/authenticator/push-bus.ts';
 import type { Logger } from 'pino';
 import { CONNECT_TIMEOUT_MS } from '../../storage/postgres/open.ts';
 
+// Exponential backoff with full jitter (at most 5 s), so a restarted database is not met by
+// every instance in the same instant.
+const jitteredBackoff = (attempt: number): number => Math.random() * Math.min(5_000, 100 * 2 ** attempt);
 
-/** `channel` separates tenants (or test runs) that share one database. */
-export async function postgresBus(connectionString: string, log: Logger, channel = 'pushkey_bus'): Promise<PushBus> {
+/**
+ * `channel` separates tenants (or test runs) that share one database; `reconnectDelayMs` says
+ * how long to wait before the `attempt`th try to listen again (0 for the first).
+ */
+export async function postgresBus(connectionString: string, log: Logger, opts: { channel?: string; reconnectDelayMs?: (attempt: number) => number } = {}): Promise<PushBus> {
+  const { channel = 'pushkey_bus', reconnectDelayMs = jitteredBackoff } = opts;
   if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new TypeError(`postgresBus: bad channel name "${channel}"`);
   const publisher = new pg.Pool({ connectionString, max: 2, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
   // An idle client the database ends (restart, failover, idle timeout) would otherwise crash the
@@ -59,11 +66,9 @@ export async function postgresBus(connectionString: string, log: Logger, channel
     listener = client;
   }
 
-  // Exponential backoff with full jitter (at most 5 s), so a restarted database is not met by
-  // every instance in the same instant. Once listening again, anything published meanwhile may
-  // have been missed: the local subscribers resync.
+  // Once listening again, anything published meanwhile may have been missed: the local subscribers resync.
   function reconnect(): void {
-    const delay = Math.random() * Math.min(5_000, 100 * 2 ** attempts++);
+    const delay = reconnectDelayMs(attempts++);
     retry = setTimeout(() => {
       if (closing) return;
       listen().then(
