@@ -63,8 +63,12 @@ export async function addAccountByCode(b: Profile, code: string, url: string, ex
   await popup.type('#code', code);
   if (url) await popup.type('#url', url);
   if (opts.deviceName !== undefined) {
-    // Replaces the proposal once it is shown, as a person selecting the field's text and typing would.
-    await popup.waitForFunction(() => (document.querySelector('#device-name') as HTMLInputElement | null)?.value !== '');
+    // Replaces the proposal once it is shown, as a person selecting the field's text and typing would. The
+    // proposal for the server typed last, not one for a URL typed half-way: a later one would land between the
+    // selection and the first keystroke and take the selection away.
+    const origin = url || new URLSearchParams(code.trim().slice('pushkey://enroll?'.length)).get('origin') || '';
+    const proposal = (await popup.evaluate((o) => chrome.runtime.sendMessage({ type: 'suggestDeviceName', origin: new URL(o).origin }), origin)) as { value: string };
+    await popup.waitForFunction((want) => (document.querySelector('#device-name') as HTMLInputElement | null)?.value === want, {}, proposal.value);
     await popup.$eval('#device-name', (e) => (e as HTMLInputElement).select());
     await popup.type('#device-name', opts.deviceName);
   }
