@@ -1,15 +1,21 @@
-// Builds the extension into dist/extension (load it unpacked from there).
-// The prompt window and the offscreen document are not named in the manifest, so they are listed as extra inputs.
+// Builds the extension: `vite build` into dist/extension (Chromium; load it unpacked from there),
+// `vite build --mode firefox` into dist/extension-firefox (about:debugging → Load Temporary Add-on).
+// The prompt window and the offscreen document are not named in the manifest, so they are listed
+// as extra inputs; Firefox has no offscreen documents, so its build leaves that page out.
 import { defineConfig } from 'vite';
 import preact from '@preact/preset-vite';
 import { crx } from '@crxjs/vite-plugin';
-import manifest from './manifest.config.ts';
+import { manifestFor } from './manifest.config.ts';
 
-export default defineConfig({
-  plugins: [preact(), crx({ manifest })],
-  build: {
-    outDir: 'dist/extension',
-    emptyOutDir: true,
-    rollupOptions: { input: { prompt: 'extension/prompt/index.html', offscreen: 'extension/offscreen/index.html' } },
-  },
+export default defineConfig(({ mode }) => {
+  const browser = mode === 'firefox' ? 'firefox' : 'chrome';
+  const pages = { prompt: 'extension/prompt/index.html', ...(browser === 'chrome' ? { offscreen: 'extension/offscreen/index.html' } : {}) };
+  return {
+    plugins: [preact(), crx({ manifest: manifestFor(browser), browser })],
+    build: {
+      outDir: browser === 'firefox' ? 'dist/extension-firefox' : 'dist/extension',
+      emptyOutDir: true,
+      rollupOptions: { input: pages },
+    },
+  };
 });

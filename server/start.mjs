@@ -13,6 +13,7 @@ const SHARED = ['protocol', 'package.json', 'package-lock.json'];
 /** Each part of dist/: the file its build writes last, what it is built from, the npm script that builds it. */
 const PARTS = [
   { output: 'dist/extension/manifest.json', sources: ['extension', 'manifest.config.ts', 'vite.config.ts'], script: 'build:extension' },
+  { output: 'dist/extension-firefox/manifest.json', sources: ['extension', 'manifest.config.ts', 'vite.config.ts'], script: 'build:firefox' },
   { output: 'dist/site/index.html', sources: ['site'], script: 'build:site' },
   { output: 'dist/server/main.js', sources: ['server'], script: 'build:server' },
 ];
