@@ -1,10 +1,12 @@
-// Real Chromium for end-to-end tests (recipe in DESIGN.md): headless, over a pipe, with the
-// unpacked extension installed in the profiles that need it. Every profile lives under one
-// temp folder that closeAll() removes, so a failed run leaves nothing in /tmp.
+// Real browsers for end-to-end tests: Chromium (recipe in DESIGN.md), headless, over a pipe,
+// with the unpacked extension installed in the profiles that need it, and Firefox ESR with its
+// build (support/firefox.ts). Every profile lives under one temp folder that closeAll()
+// removes, so a failed run leaves nothing in /tmp.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import puppeteer, { type Browser, type ElementHandle, type Page, type Target } from 'puppeteer-core';
+import { FIREFOX_EXTENSION_ORIGIN, launchFirefox } from './firefox.ts';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** The built extension; EXTENSION_DIST points at another build (a benchmark's before). */
@@ -25,8 +27,11 @@ const ARGS = [
 
 export interface Profile {
   browser: Browser;
+  kind: 'chromium' | 'firefox';
   /** Set when the profile has the extension. */
   extensionId: string | undefined;
+  /** Where the extension's pages are (chrome-extension://<id>, moz-extension://<uuid>), when it has one. */
+  extensionOrigin: string | undefined;
 }
 
 export class Browsers {
@@ -46,10 +51,17 @@ export class Browsers {
       args: ARGS,
     });
     this.launched.push(browser);
-    if (!opts.extension) return { browser, extensionId: undefined };
+    if (!opts.extension) return { browser, kind: 'chromium', extensionId: undefined, extensionOrigin: undefined };
     const extensionId = await browser.installExtension(EXTENSION_DIST);
     await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith(`chrome-extension://${extensionId}/`), { timeout: 20_000 });
-    return { browser, extensionId };
+    return { browser, kind: 'chromium', extensionId, extensionOrigin: `chrome-extension://${extensionId}` };
+  }
+
+  /** A fresh Firefox profile with the Firefox build installed. */
+  async launchFirefox(): Promise<Profile> {
+    const browser = await launchFirefox(path.join(this.root, `profile-${++this.count}`));
+    this.launched.push(browser);
+    return { browser, kind: 'firefox', extensionId: undefined, extensionOrigin: FIREFOX_EXTENSION_ORIGIN };
   }
 
   async closeAll(): Promise<void> {
@@ -58,19 +70,25 @@ export class Browsers {
   }
 }
 
-export const extensionUrl = (p: Profile, pathname: string): string => `chrome-extension://${p.extensionId}${pathname}`;
+export function extensionUrl(p: Profile, pathname: string): string {
+  if (!p.extensionOrigin) throw new Error('this profile has no extension');
+  return p.extensionOrigin + pathname;
+}
 
-const isPrompt = (p: Profile) => (t: Target) => t.type() === 'page' && t.url() === extensionUrl(p, PROMPT_PATH);
+// Puppeteer does not learn the URL of Firefox's moz-extension:// pages (support/firefox.ts), so there every page is a candidate and asked where it is.
+const maybePrompt = (p: Profile) => (t: Target) => t.type() === 'page' && (p.kind === 'firefox' || t.url() === extensionUrl(p, PROMPT_PATH));
 
 /**
  * The prompt window on screen, if any. It is an ordinary page target; once put away it is
  * minimized, kept for the next request, and its document is hidden: that one does not count.
  */
 export async function promptOnScreen(p: Profile): Promise<Page | undefined> {
-  for (const target of p.browser.targets().filter(isPrompt(p))) {
+  const url = extensionUrl(p, PROMPT_PATH);
+  for (const target of p.browser.targets().filter(maybePrompt(p))) {
     const page = await target.page().catch(() => null);
     // A window that is closing answers nothing: it is not on screen.
-    if (page && (await page.evaluate(() => document.visibilityState === 'visible').catch(() => false))) return page;
+    const shown = await page?.evaluate((u) => location.href === u && document.visibilityState === 'visible', url).catch(() => false);
+    if (page && shown) return page;
   }
   return undefined;
 }
@@ -90,11 +108,19 @@ export async function waitForPrompt(p: Profile, timeout = 20_000): Promise<Page>
   }
 }
 
+/** Opens one of the extension's pages in `page` and waits for its `main`. */
+export async function openExtensionPage(p: Profile, page: Page, pathname: string): Promise<void> {
+  const url = extensionUrl(p, pathname);
+  // In Firefox the navigation never resolves for puppeteer (support/firefox.ts): start it and wait for the content.
+  if (p.kind === 'firefox') void page.goto(url).catch(() => undefined);
+  else await page.goto(url);
+  await page.waitForFunction((u) => location.href === u && document.querySelector('main') !== null, { timeout: 15_000 }, url);
+}
+
 /** Opens the popup as a tab (for flows that do not need activeTab). */
 export async function openPopupTab(p: Profile): Promise<Page> {
   const page = await p.browser.newPage();
-  await page.goto(extensionUrl(p, POPUP_PATH));
-  await page.waitForSelector('main');
+  await openExtensionPage(p, page, POPUP_PATH);
   return page;
 }
 

@@ -1,0 +1,47 @@
+// Real Firefox for end-to-end tests: Debian's Firefox ESR, headless, driven by puppeteer over
+// WebDriver BiDi, with the Firefox build installed as a temporary add-on (BiDi's
+// webExtension.install). Traps this works around:
+// - Firefox gives each install a random moz-extension:// UUID; the extensions.webextensions.uuids
+//   pref pins ours, so the tests know the extension's pages' URLs before it is installed;
+// - opening moz-extension:// pages over BiDi needs --remote-allow-system-access;
+// - puppeteer never sees those navigations complete (page.goto does not resolve and page.url()
+//   stays about:blank): openExtensionPage starts the navigation and waits for the page's content.
+import path from 'node:path';
+import puppeteer, { type Browser } from 'puppeteer-core';
+import { GECKO_ID } from '../../manifest.config.ts';
+
+export const FIREFOX_PATH = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
+export const FIREFOX_EXTENSION_DIST = process.env.FIREFOX_EXTENSION_DIST ?? path.resolve(import.meta.dirname, '../../dist/extension-firefox');
+/** Any fixed UUID will do: it only has to be the same in the pref and in the URLs the tests open. */
+export const FIREFOX_EXTENSION_UUID = '5e1f0c3a-7d2b-4c8e-9a61-3f0b2d4e6a70';
+export const FIREFOX_EXTENSION_ORIGIN = `moz-extension://${FIREFOX_EXTENSION_UUID}`;
+
+const PREFS = {
+  'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: FIREFOX_EXTENSION_UUID }),
+  // No first-run pages, update checks or telemetry pings: the browser talks to the test server only.
+  'browser.shell.checkDefaultBrowser': false,
+  'app.update.enabled': false,
+  'datareporting.policy.dataSubmissionEnabled': false,
+  'toolkit.telemetry.reportingpolicy.firstRun': false,
+};
+
+/** A fresh Firefox profile in `userDataDir` with the extension installed; resolves once its background answers. */
+export async function launchFirefox(userDataDir: string): Promise<Browser> {
+  const browser = await puppeteer.launch({
+    browser: 'firefox',
+    executablePath: FIREFOX_PATH,
+    headless: true,
+    userDataDir,
+    defaultViewport: { width: 1280, height: 800 },
+    args: ['--remote-allow-system-access', '--width=1280', '--height=800'],
+    extraPrefsFirefox: PREFS,
+  });
+  try {
+    const id = await browser.installExtension(FIREFOX_EXTENSION_DIST);
+    if (id !== GECKO_ID) throw new Error(`installed ${id}, expected ${GECKO_ID}`);
+  } catch (err) {
+    await browser.close();
+    throw err;
+  }
+  return browser;
+}
