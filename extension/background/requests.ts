@@ -7,6 +7,7 @@ import { verifyPush } from '../crypto/device-key.ts';
 import { broadcast, type RequestView } from '../messaging/index.ts';
 import {
   addRequest,
+  allRequests,
   getAccount,
   getRequest,
   history,
@@ -19,6 +20,7 @@ import {
   type RequestRecord,
 } from '../storage/db.ts';
 import * as api from './device-api.ts';
+import { requestHints } from './hints.ts';
 import { showPrompt } from './prompt-window.ts';
 
 export const requestKey = (deviceId: string, challengeId: string): string => `${deviceId}/${challengeId}`;
@@ -58,7 +60,8 @@ export async function receiveRequest(origin: string, request: PushRequest, via: 
     await settleRequest(key, 'expired');
     return 'expired';
   }
-  const isNew = await addRequest({ ...content, origin, receivedAt, key, status: 'pending' });
+  const hints = requestHints(content, await allRequests(), receivedAt);
+  const isNew = await addRequest({ ...content, origin, receivedAt, key, status: 'pending', ...(hints.length > 0 ? { hints } : {}) });
   const record = await getRequest(key);
   // Gone at once: its account was removed meanwhile.
   if (!record) return 'not_ours';

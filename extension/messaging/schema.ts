@@ -37,6 +37,19 @@ export const RequestStatus = v.picklist([
 ]);
 export type RequestStatus = v.InferOutput<typeof RequestStatus>;
 
+/** Something unusual about a request, worked out by the worker as it arrived (background/hints.ts). */
+export const Hint = v.variant('kind', [
+  /** `count` requests for this account within `seconds`, this one included. */
+  v.object({ kind: v.literal('burst'), count: v.number(), seconds: v.number() }),
+  /** Others for this account were still waiting when this one came. */
+  v.object({ kind: v.literal('overlap'), open: v.number() }),
+  /** A place no approved request of this account came from. */
+  v.object({ kind: v.literal('new_place'), location: Text }),
+  /** The place is known (or not shown), the address is not. */
+  v.object({ kind: v.literal('new_address'), ip: Text }),
+]);
+export type Hint = v.InferOutput<typeof Hint>;
+
 /** A request as the pages see it: the push's own fields (the protocol's, context included), the account, and how it went. Never the nonce. */
 export const RequestView = v.object({
   ...v.omit(PushContent, ['nonce']).entries,
@@ -48,6 +61,8 @@ export const RequestView = v.object({
   status: RequestStatus,
   /** Why it failed or was rejected, for the history. */
   detail: v.optional(Text),
+  /** What was unusual when it arrived (absent on requests stored before hints). */
+  hints: v.optional(v.array(Hint)),
 });
 export type RequestView = v.InferOutput<typeof RequestView>;
 

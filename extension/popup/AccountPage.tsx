@@ -1,13 +1,19 @@
 import type { JSX } from 'preact';
+import { useState } from 'preact/hooks';
 import type { AccountView } from '../messaging/index.ts';
 import { Avatar, Bar } from '../ui/components.tsx';
-import { formatTime, kindText, statusText, statusTone } from '../ui/format.ts';
+import { formatTime, hintText, kindText, statusText, statusTone } from '../ui/format.ts';
 import { Icon } from '../ui/icons.tsx';
 import type { Go } from './App.tsx';
 import { useHistory } from './use-accounts.ts';
 
+/** Requests listed before "Show all". */
+const RECENT = 5;
+
 export function AccountPage({ account, go, onBack }: { account: AccountView; go: Go; onBack: () => void }): JSX.Element {
-  const history = useHistory(account.deviceId).slice(0, 5);
+  const all = useHistory(account.deviceId);
+  const [showAll, setShowAll] = useState(false);
+  const history = showAll ? all : all.slice(0, RECENT);
   return (
     <>
       <Bar title={account.tenant || 'Account'} onBack={onBack}>
@@ -56,18 +62,34 @@ export function AccountPage({ account, go, onBack }: { account: AccountView; go:
               Recent activity
             </h3>
             <ul class="list card history">
-              {history.map((r) => (
-                <li key={r.key}>
-                  <span>
-                    {kindText(r.kind)}
-                    {r.app ? ` · ${r.app}` : ''}
-                    <br />
-                    <span class="muted small">{formatTime(r.receivedAt)}</span>
-                  </span>
-                  <span class={`badge ${statusTone(r.status)}`}>{statusText(r.status)}</span>
-                </li>
-              ))}
+              {history.map((r) => {
+                const place = r.context.location || r.context.ip;
+                return (
+                  <li key={r.key} data-status={r.status}>
+                    <span>
+                      {kindText(r.kind)}
+                      {r.app ? ` · ${r.app}` : ''}
+                      <br />
+                      <span class="muted small">
+                        {formatTime(r.receivedAt)}
+                        {place ? ` · ${place}` : ''}
+                      </span>
+                      {r.hints?.map((h) => (
+                        <span key={h.kind} class="hint-line small" data-hint={h.kind}>
+                          {hintText(h)}
+                        </span>
+                      ))}
+                    </span>
+                    <span class={`badge ${statusTone(r.status)}`}>{statusText(r.status)}</span>
+                  </li>
+                );
+              })}
             </ul>
+            {all.length > RECENT && (
+              <button type="button" class="btn" onClick={() => setShowAll(!showAll)}>
+                {showAll ? 'Show the latest only' : `Show all ${all.length}`}
+              </button>
+            )}
           </section>
         )}
       </main>

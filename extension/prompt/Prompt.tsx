@@ -8,7 +8,7 @@ import { Fragment, type JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { call, onBroadcast, takePromptQueue, type RequestView } from '../messaging/index.ts';
 import { ErrorNote, Field, Spinner, Button } from '../ui/components.tsx';
-import { requestDetails, secondsLeft, statusText } from '../ui/format.ts';
+import { hintText, requestDetails, secondsLeft, statusText } from '../ui/format.ts';
 import { ERRORS, isErrorCode } from '../../protocol/errors.ts';
 import { Icon } from '../ui/icons.tsx';
 
@@ -260,6 +260,15 @@ function Ask(props: { request: RequestView; more: number; onSending: (on: boolea
         </p>
         {request.kind === 'test' && <p class="badge">Test request from My Account</p>}
       </header>
+      {request.hints && request.hints.length > 0 && (
+        <ul class="note warn hints" role="alert" aria-label="Before you answer">
+          {request.hints.map((h) => (
+            <li key={h.kind} data-hint={h.kind}>
+              {hintText(h)}
+            </li>
+          ))}
+        </ul>
+      )}
       {details.length > 0 && (
         <dl class="details card" aria-label="Sign-in details">
           {details.map(([k, v]) => (

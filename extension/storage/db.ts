@@ -3,7 +3,7 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { PushContent } from '../../protocol/index.ts';
 import { clock } from '../clock.ts';
-import type { RequestStatus } from '../messaging/schema.ts';
+import type { Hint, RequestStatus } from '../messaging/schema.ts';
 
 export interface AccountRecord {
   /** Primary key: the server-assigned device id (128 random bits). */
@@ -39,6 +39,8 @@ export type RequestRecord = PushContent & {
   receivedAt: number;
   status: RequestStatus;
   detail?: string;
+  /** What was unusual when it arrived (background/hints.ts). */
+  hints?: Hint[];
 };
 
 /** A request as version 1 of this database stored it: the context's four fields flat. */
@@ -101,6 +103,9 @@ export async function updateAccount(deviceId: string, change: (a: AccountRecord)
 export const getRequest = async (key: string): Promise<RequestRecord | undefined> => (await db()).get('requests', key);
 export const requestsWithStatus = async (status: RequestStatus): Promise<RequestRecord[]> =>
   (await db()).getAllFromIndex('requests', 'byStatus', status);
+
+/** Every stored request, in no order: one read, for what needs them all (background/hints.ts). */
+export const allRequests = async (): Promise<RequestRecord[]> => (await db()).getAll('requests');
 
 /** Newest first. */
 export async function history(limit = HISTORY_LIMIT): Promise<RequestRecord[]> {

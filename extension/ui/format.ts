@@ -1,6 +1,6 @@
 // How times and request fields read on screen.
 import type { Context, ContextField } from '../../protocol/index.ts';
-import type { RequestView } from '../messaging/index.ts';
+import type { Hint, RequestView } from '../messaging/index.ts';
 
 export const formatTime = (ms: number): string =>
   new Date(ms).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
@@ -77,3 +77,17 @@ export function requestDetails(r: Pick<RequestView, 'app' | 'context'>): [label:
 
 /** The fields the prompt has a label for (a test checks they are exactly the protocol's). */
 export const LABELLED_CONTEXT_FIELDS: readonly string[] = Object.keys(CONTEXT_DETAILS);
+
+/** What the prompt says about something unusual, as a question the person can answer for themselves. */
+export function hintText(h: Hint): string {
+  switch (h.kind) {
+    case 'burst':
+      return `${h.count} requests in ${h.seconds} s — did you start them all?`;
+    case 'overlap':
+      return h.open === 1 ? 'Another request for this account is still waiting — did you start both?' : `${h.open} other requests for this account are still waiting — did you start them all?`;
+    case 'new_place':
+      return `First request from ${h.location}: you have not approved one from there before.`;
+    case 'new_address':
+      return `First request from the address ${h.ip}: you have not approved one from it before.`;
+  }
+}

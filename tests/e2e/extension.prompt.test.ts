@@ -3,9 +3,9 @@
 // never presents a request that has ended or another sign-in's request unannounced.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
-import { Browsers, PROMPT_PATH, clickText, openPopupTab, extensionUrl, screenshot, waitForPromptClosed, waitForText, type Profile } from '../support/browser.ts';
+import { Browsers, clickText, openPopupTab, screenshot, waitForPromptClosed, waitForText, type Profile } from '../support/browser.ts';
 import { HttpClient, signIn, startServer, type TestServer } from '../support/server.ts';
-import { SitePage, addAccountByCode, listAccounts, until, waitConnected, wallClock } from './flows.ts';
+import { SitePage, addAccountByCode, listAccounts, waitConnected, waitShown, wallClock } from './flows.ts';
 
 let browsers: Browsers;
 let server: TestServer;
@@ -36,24 +36,6 @@ afterAll(async () => {
   await browsers?.closeAll();
   await server?.close();
 });
-
-/** The open prompt window, if any, that shows `challengeId` in its number form. */
-async function promptShowing(p: Profile, challengeId: string): Promise<Page | undefined> {
-  for (const target of p.browser.targets()) {
-    if (target.type() !== 'page' || target.url() !== extensionUrl(p, PROMPT_PATH)) continue;
-    const page = await target.page().catch(() => null);
-    // A window that is closing answers nothing: it is not the one.
-    const shows = await page?.evaluate((id) => !!document.querySelector(`main[data-challenge="${id}"] #number`), challengeId).catch(() => false);
-    if (page && shows) return page;
-  }
-  return undefined;
-}
-
-async function waitShown(p: Profile, challengeId: string, timeoutMs = 10_000): Promise<Page> {
-  let page: Page | undefined;
-  await until(`request ${challengeId} on screen`, async () => (page = await promptShowing(p, challengeId)) !== undefined, timeoutMs);
-  return page!;
-}
 
 async function approve(prompt: Page, number: string): Promise<void> {
   await prompt.type('#number', number);

@@ -118,3 +118,22 @@ export { POPUP_PATH, PROMPT_PATH };
 
 /** A number of the same length that is not `n`. */
 export const otherNumber = (n: string): string => String((Number(n) + 1) % 10 ** n.length).padStart(n.length, '0');
+
+/** The open prompt window, if any, that shows `challengeId` in its number form. */
+export async function promptShowing(p: Profile, challengeId: string): Promise<Page | undefined> {
+  for (const target of p.browser.targets()) {
+    if (target.type() !== 'page' || target.url() !== extensionUrl(p, PROMPT_PATH)) continue;
+    const page = await target.page().catch(() => null);
+    // A window that is closing answers nothing: it is not the one.
+    const shows = await page?.evaluate((id) => !!document.querySelector(`main[data-challenge="${id}"] #number`), challengeId).catch(() => false);
+    if (page && shows) return page;
+  }
+  return undefined;
+}
+
+/** Waits for a prompt window to show `challengeId` ready for its number. */
+export async function waitShown(p: Profile, challengeId: string, timeoutMs = 10_000): Promise<Page> {
+  let page: Page | undefined;
+  await until(`request ${challengeId} on screen`, async () => (page = await promptShowing(p, challengeId)) !== undefined, timeoutMs);
+  return page!;
+}
