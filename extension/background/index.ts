@@ -1,6 +1,6 @@
 // The service worker: owns the keys, the channels and the pending requests. Everything
 // the pages can ask is in the one table below.
-import { browser, handleMessages, holdWakePort, onPageClosed } from '../messaging/index.ts';
+import { browser, handleMessages, holdWakePort, offscreenApi, onPageClosed } from '../messaging/index.ts';
 import { accountViews, addAccount, disablePasswordless, removeAccount, startPasswordlessSetup, suggestDeviceName, wake } from './accounts.ts';
 import { toErrorInfo } from './errors.ts';
 import { notePromptShowing, parkPromptIfIdle, queueForPrompt, showPrompt, watchPromptWindow } from './prompt-window.ts';
@@ -8,10 +8,16 @@ import { ensureWaker } from './waker.ts';
 import { answerRequest, pendingRequests, promptRequests, requestHistory, resumeSetupOutsidePopup } from './requests.ts';
 
 const WAKE_ALARM = 'wake';
-// Chrome's shortest period (30 s). In Chromium the offscreen document (waker.ts) starts a
-// stopped worker again at once; this alarm is the way back where there is none (Firefox) or
-// it is gone: it starts the worker, and wake() reconnects and polls so nothing is lost.
-const WAKE_PERIOD_MIN = 0.5;
+// Chromium: its shortest period (30 s). There the offscreen document (waker.ts) starts a stopped
+// worker again at once, and this alarm is the way back if the document is gone: it starts the
+// worker, and wake() reconnects and polls so nothing is lost.
+// Firefox has no offscreen documents, and stops its event page 30 s after the last extension
+// event (extensions.background.idle.timeout); a WebSocket message is not one. A stopped page gets
+// a push only at the next alarm (measured 17–20 s late with the idle time lowered to 3 s), and a
+// 30 s alarm against a 30 s idle time is a race. Firefox fires alarms below 30 s, and each one
+// starts the idle time again, so an alarm every 20 s keeps the page and its channels up, as the
+// offscreen document does in Chromium. It costs no request: a connected account is not polled.
+const WAKE_PERIOD_MIN = offscreenApi() ? 0.5 : 20 / 60;
 
 handleMessages(
   {
@@ -42,7 +48,8 @@ browser.alarms.onAlarm.addListener((alarm) => {
 browser.runtime.onStartup.addListener(() => void wake('startup'));
 
 async function ensureAlarm(): Promise<void> {
-  if (!(await browser.alarms.get(WAKE_ALARM))) await browser.alarms.create(WAKE_ALARM, { periodInMinutes: WAKE_PERIOD_MIN });
+  const alarm = await browser.alarms.get(WAKE_ALARM);
+  if (alarm?.periodInMinutes !== WAKE_PERIOD_MIN) await browser.alarms.create(WAKE_ALARM, { periodInMinutes: WAKE_PERIOD_MIN });
 }
 
 // Every time the worker starts (install, browser start, alarm, a message from a page).

@@ -40,6 +40,12 @@ describe('extension in Firefox', () => {
     await screenshot(popup, 'firefox-popup-account');
   });
 
+  it('keeps its event page up: the wake alarm comes sooner than Firefox stops an idle background (30 s)', async () => {
+    const alarm = (await popup.evaluate(() => chrome.alarms.get('wake'))) as chrome.alarms.Alarm | undefined;
+    expect(alarm?.periodInMinutes).toBeDefined();
+    expect(alarm!.periodInMinutes! * 60).toBeLessThanOrEqual(20);
+  });
+
   it('shows a push in the prompt window; a wrong number fails, the right one signs the site in', async () => {
     const site = await SitePage.open(fx, server.origin);
     const wrong = await site.passwordThenPush(alice.upn, alice.password);

@@ -57,9 +57,9 @@ export class Browsers {
     return { browser, kind: 'chromium', extensionId, extensionOrigin: `chrome-extension://${extensionId}` };
   }
 
-  /** A fresh Firefox profile with the Firefox build installed. */
-  async launchFirefox(): Promise<Profile> {
-    const browser = await launchFirefox(path.join(this.root, `profile-${++this.count}`));
+  /** A fresh Firefox profile with the Firefox build installed, and these Firefox prefs. */
+  async launchFirefox(prefs: Record<string, unknown> = {}): Promise<Profile> {
+    const browser = await launchFirefox(path.join(this.root, `profile-${++this.count}`), prefs);
     this.launched.push(browser);
     return { browser, kind: 'firefox', extensionId: undefined, extensionOrigin: FIREFOX_EXTENSION_ORIGIN };
   }

@@ -25,8 +25,8 @@ const PREFS = {
   'toolkit.telemetry.reportingpolicy.firstRun': false,
 };
 
-/** A fresh Firefox profile in `userDataDir` with the extension installed; resolves once its background answers. */
-export async function launchFirefox(userDataDir: string): Promise<Browser> {
+/** A fresh Firefox profile in `userDataDir` with the extension installed; `prefs` adds to (or overrides) the test prefs. */
+export async function launchFirefox(userDataDir: string, prefs: Record<string, unknown> = {}): Promise<Browser> {
   const browser = await puppeteer.launch({
     browser: 'firefox',
     executablePath: FIREFOX_PATH,
@@ -34,7 +34,7 @@ export async function launchFirefox(userDataDir: string): Promise<Browser> {
     userDataDir,
     defaultViewport: { width: 1280, height: 800 },
     args: ['--remote-allow-system-access', '--width=1280', '--height=800'],
-    extraPrefsFirefox: PREFS,
+    extraPrefsFirefox: { ...PREFS, ...prefs },
   });
   try {
     const id = await browser.installExtension(FIREFOX_EXTENSION_DIST);
