@@ -31,6 +31,10 @@ export const AUDIT_ACTIONS = {
   'app.secret_rotated': 'App secret rotated',
   'app.deleted': 'App registration deleted',
   'oidc.keys_rotated': 'OpenID signing keys rotated',
+  'activation.code_shown': 'Setup code shown ("Can\'t scan image?")',
+  'lab.created': 'Classroom lab set up',
+  'lab.student_reset': 'Lab student reset',
+  'lab.clock_forwarded': 'Lab clock moved forward',
 } as const satisfies Record<string, string>;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;

@@ -28,6 +28,8 @@ export const ERROR_CODES = [
   'client_update_required',
   'no_device', // the user has no authenticator that can take this request
   'push_paused', // after "No, it's not me", no push reaches the user for a while
+  // classroom lab
+  'lab_mode_off', // a lab-only route (the instructor's board, the lab clock) on a server not in lab mode
   // generic
   'not_found',
   'conflict',
@@ -85,6 +87,8 @@ export const ERRORS: Record<ErrorCode, ErrorMeaning> = {
   client_update_required: { status: 426, retryable: false, final: 'update_required', words: 'Update required: your organization needs a newer version of pushkey. Update the extension and try again.' },
   no_device: { status: 409, retryable: false, final: 'failed', words: null },
   push_paused: { status: 429, retryable: false, final: 'failed', words: null },
+  // As if the route did not exist: outside lab mode there is nothing to find.
+  lab_mode_off: { status: 404, retryable: false, final: 'failed', words: 'This server is not in lab mode.' },
   not_found: { status: 404, retryable: false, final: 'failed', words: null },
   conflict: { status: 409, retryable: false, final: 'failed', words: 'This account is already added.' },
   // The server did not get to decide anything: the network, or its rate limit.

@@ -18,7 +18,13 @@ describe('configuration', () => {
       sessionIdleMs: 30 * 60_000,
       sessionAbsoluteMs: 12 * 3_600_000,
       channelOrigins: ['chrome-extension://*', 'moz-extension://*'],
+      labMode: 'auto',
     });
+  });
+
+  it('reads the lab mode, and names a value that is not one', () => {
+    expect(loadConfig({ LAB_MODE: 'off' }).labMode).toBe('off');
+    expect(() => loadConfig({ LAB_MODE: 'yes' })).toThrow(/LAB_MODE="yes": LAB_MODE must be auto, on or off/);
   });
 
   it('reads the device channel origins, and names an entry that is not one', () => {

@@ -26,6 +26,7 @@ const Env = v.object({
   SMS_WEBHOOK_URL: v.optional(v.pipe(v.string(), v.url('SMS_WEBHOOK_URL must be a URL'))),
   GEOIP_CSV: v.optional(v.string()),
   CHANNEL_ORIGINS: v.optional(v.string()),
+  LAB_MODE: v.optional(v.picklist(['auto', 'on', 'off'], 'LAB_MODE must be auto, on or off'), 'auto'),
 });
 
 export interface Config {
@@ -48,6 +49,11 @@ export interface Config {
   geoIpCsv: string | null;
   /** Origins besides the server's own that may open the device channel (exact, or scheme://*). */
   channelOrigins: readonly string[];
+  /**
+   * Classroom lab mode (the instructor's board and the lab clock). auto: on when the database
+   * holds a lab, which `npm run lab` creates for this data directory; on: always; off: never.
+   */
+  labMode: 'auto' | 'on' | 'off';
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -74,5 +80,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smsWebhookUrl: e.SMS_WEBHOOK_URL ?? null,
     geoIpCsv: e.GEOIP_CSV ? path.resolve(e.GEOIP_CSV) : null,
     channelOrigins: e.CHANNEL_ORIGINS ? parseChannelOrigins(e.CHANNEL_ORIGINS) : DEFAULT_CHANNEL_ORIGINS,
+    labMode: e.LAB_MODE,
   };
 }

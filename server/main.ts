@@ -19,6 +19,7 @@ import { sweepExpiredRequests } from './domain/signin/signin.ts';
 import { loadGeoCsv } from './geo/locator.ts';
 import { webhookSink } from './transport/alerts/webhook.ts';
 import { webhookSmsProvider } from './transport/sms/webhook.ts';
+import { readLab } from './domain/lab/lab.ts';
 
 const config = loadConfig();
 const log = pino({ level: config.logLevel });
@@ -30,7 +31,10 @@ const postgres = config.databaseUrl ? await openPostgres({ connectionString: con
 const repo = postgres ?? openSqlite({ filename: storage, synchronous: config.sqliteSynchronous });
 const bus = config.databaseUrl ? await postgresBus(config.databaseUrl, log) : inProcessBus();
 const origin = config.publicOrigin ?? `http://localhost:${config.port}`;
+// Lab mode: forced by LAB_MODE, or (auto) because `npm run lab` set up a lab in this database.
+const lab = config.labMode === 'on' || (config.labMode === 'auto' && (await readLab(repo)) !== null);
 const deps = await buildDeps({
+  lab,
   repo,
   bus,
   origin,
@@ -59,7 +63,7 @@ sweepTimer.unref();
 server.listen(config.port, config.host, () => {
   const extension = path.resolve('dist/extension');
   const built = existsSync(extension);
-  log.info({ origin, storage, extension: built ? extension : null }, 'pushkey is running');
+  log.info({ origin, storage, extension: built ? extension : null, lab }, 'pushkey is running');
   // The log stream stays JSON and secret-free: the demo passwords go to a person's terminal,
   // or, when stdout is not one (a service, a pipe, a container log), to a file only this user reads.
   if (process.stdout.isTTY) {
@@ -68,6 +72,7 @@ server.listen(config.port, config.host, () => {
       `pushkey is running at ${origin}`,
       `  data:      ${storage}`,
       built ? `  extension: load unpacked from ${extension} (chrome://extensions → Developer mode → Load unpacked)` : '  extension: not built yet (npm run build)',
+      ...(lab ? [`  lab mode:  on (the instructor's board: ${origin}/admin/#/lab)`] : []),
     ];
     if (seeded) lines.push('', 'Demo tenant created. These passwords are shown ONCE; write them down:', ...seededLines(seeded), '  (forgot them? stop the server and delete the data directory to start over)');
     process.stdout.write(lines.join('\n') + '\n\n');

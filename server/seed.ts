@@ -7,6 +7,7 @@ import { TENANT_SETTING } from './domain/authenticator/enrollment.ts';
 import { DEFAULT_AUTHENTICATOR_POLICY, DEFAULT_TAP_POLICY, setAuthenticatorPolicy, setTapPolicy } from './domain/policies/policy.ts';
 import type { Role } from './domain/types.ts';
 import { createUser } from './domain/users/users.ts';
+import { readablePassword } from './domain/methods/passwords.ts';
 
 export const DEMO_DOMAIN = 'pushkey.test';
 export const DEMO_TENANT = 'pushkey Lab';
@@ -22,12 +23,6 @@ export const DEMO_USERS: ReadonlyArray<{ name: string; displayName: string; role
 ];
 
 const SEEDED = 'seeded_at';
-const WORDS = 'abcdefghjkmnpqrstuvwxyz23456789';
-
-function randomPassword(d: Deps): string {
-  const group = () => Array.from({ length: 4 }, () => WORDS[d.random.int(0, WORDS.length)]).join('');
-  return `${group()}-${group()}-${group()}`;
-}
 
 export interface SeededUser {
   upn: string;
@@ -48,7 +43,7 @@ export async function seedDemoTenant(d: Deps, passwords?: (name: string) => stri
   const out: SeededUser[] = [];
   for (const u of DEMO_USERS) {
     const upn = `${u.name}@${DEMO_DOMAIN}`;
-    const password = passwords?.(u.name) ?? randomPassword(d);
+    const password = passwords?.(u.name) ?? readablePassword(d.random);
     await createUser(d, systemActor, { upn, displayName: u.displayName, password, roles: u.roles, groups: u.groups });
     out.push({ upn, password, displayName: u.displayName, roles: u.roles, groups: u.groups });
   }

@@ -9,6 +9,8 @@ import type { SmsProvider } from './domain/methods/sms.ts';
 import { loadServerKey } from './domain/authenticator/server-key.ts';
 import type { Repository } from './storage/repository.ts';
 import { inProcessBus } from './transport/push/in-process-bus.ts';
+import { LabClock } from './domain/lab/clock.ts';
+import { readLab } from './domain/lab/lab.ts';
 
 export const systemClock: Clock = { now: () => Date.now() };
 export const cryptoRandom: Random = {
@@ -27,11 +29,15 @@ export async function buildDeps(parts: {
   locate?: Locator;
   alertSink?: AlertSink;
   sms?: SmsProvider;
+  /** Classroom lab mode: the clock becomes the lab clock, at the offset the lab's record holds. */
+  lab?: boolean;
 }): Promise<Deps> {
+  const clock = parts.clock ?? systemClock;
+  const labClock = parts.lab ? new LabClock(clock, (await readLab(parts.repo))?.clockOffsetMs ?? 0) : null;
   return {
     repo: parts.repo,
     origin: parts.origin,
-    clock: parts.clock ?? systemClock,
+    clock: labClock ?? clock,
     random: parts.random ?? cryptoRandom,
     bus: parts.bus ?? inProcessBus(),
     log: parts.log ?? pino({ level: 'silent' }),
@@ -40,5 +46,6 @@ export async function buildDeps(parts: {
     locate: parts.locate ?? privateLocator,
     alertSink: parts.alertSink ?? (() => {}),
     ...(parts.sms ? { sms: parts.sms } : {}),
+    ...(labClock ? { lab: { clock: labClock } } : {}),
   };
 }

@@ -11,6 +11,7 @@ import { signInRoutes } from './signin.ts';
 import { oidcRoutes } from './oidc.ts';
 import { appsRoutes } from './apps.ts';
 import { tenantRoutes } from './tenant.ts';
+import { labRoutes } from './lab.ts';
 
 export const api = {
   tenant: tenantRoutes,
@@ -22,6 +23,7 @@ export const api = {
   logs: logsRoutes,
   oidc: oidcRoutes,
   apps: appsRoutes,
+  lab: labRoutes,
 };
 
 /** The routes by area, in mounting order (a fixed path before a :param one beside it); the reference groups them so. */
@@ -35,6 +37,7 @@ export const AREAS: ReadonlyArray<{ name: string; description: string; routes: r
   { name: 'admin: apps', description: 'App registrations: the apps that sign in through OpenID Connect', routes: Object.values(appsRoutes) },
   { name: 'admin: policies', description: 'The tenant\'s policies', routes: Object.values(policyRoutesByName).flatMap((p) => [p.read, p.save]) },
   { name: 'admin: logs', description: 'Sign-in and audit logs, alerts, the lab outbox, retention', routes: Object.values(logsRoutes) },
+  { name: 'classroom lab', description: 'Lab mode: the instructor\'s board and the lab clock', routes: Object.values(labRoutes) },
 ];
 
 /** Every route, in mounting order. */

@@ -96,6 +96,11 @@ export const meRoutes = {
     method: 'GET', path: '/api/me/authenticator/activation/:id', summary: 'Whether the activation was used by a device yet.',
     subject: 'activation', access: 'session', params: IdParam, answer: ActivationStatus,
   }),
+  codeShown: route({
+    method: 'POST', path: '/api/me/authenticator/activation/:id/code-shown',
+    summary: '"Can\'t scan image?": the setup code was shown as text; audited, so that an enrollment by typed code can be told from a scanned one.',
+    subject: 'activation', access: 'session', params: IdParam, answer: Done('noted'),
+  }),
   testNotification: route({
     method: 'POST', path: '/api/me/authenticator/test', summary: '"Let\'s try it out": a test notification with a number to type.',
     subject: 'test notification', access: 'session', body: v.object({ deviceId: v.optional(Id) }), answer: TestChallenge,

@@ -8,6 +8,7 @@ import type { PushBus } from './authenticator/push-bus.ts';
 import type { ServerKey } from './authenticator/server-key.ts';
 import type { Alert } from './types.ts';
 import type { SmsProvider } from './methods/sms.ts';
+import type { LabClock } from './lab/clock.ts';
 
 /** Where an IP address is, as a label ("Lisbon, Portugal", "Private network", or ""). */
 export type Locator = (ip: string) => string;
@@ -16,7 +17,14 @@ export type AlertSink = (alert: Alert & { upn: string }) => void;
 
 export interface Clock {
   now(): number;
+  /**
+   * The wall clock, where now() runs ahead of it (the lab clock): what a device's own clock is
+   * compared with. Absent: now() is the wall clock.
+   */
+  wall?(): number;
 }
+/** The wall clock's time: for checks against another machine's clock (signed timestamps). */
+export const wallNow = (clock: Clock): number => clock.wall?.() ?? clock.now();
 export interface Random {
   bytes(n: number): Uint8Array;
   /** Uniform integer in [min, max). */
@@ -58,6 +66,8 @@ export interface Deps {
   alertSink: AlertSink;
   /** Delivers SMS codes; absent: the lab provider (the outbox the portal's phone page reads). */
   sms?: SmsProvider;
+  /** Present in classroom lab mode only: the lab clock (also `clock`), which the instructor moves forward. */
+  lab?: { clock: LabClock };
 }
 
 /** A time as people read it in notices: "2026-12-02 07:31 UTC". */

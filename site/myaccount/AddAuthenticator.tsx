@@ -126,7 +126,14 @@ function ScanStep({ onBack, onRegistered }: { onBack: () => void; onRegistered: 
           </div>
           {!manual ? (
             <div>
-              <Button kind="link" onClick={() => setManual(true)}>
+              <Button
+                kind="link"
+                onClick={() => {
+                  setManual(true);
+                  // Audited: a typed code is one of the lab's tasks. Showing the code does not wait for it.
+                  void me.codeShown(activation.activationId).catch(() => undefined);
+                }}
+              >
                 Can't scan image?
               </Button>
             </div>

@@ -139,6 +139,7 @@ export const me = {
   methods: () => call(api.me.methods, {}),
   startActivation: () => call(api.me.startActivation, {}),
   activation: (id: string) => call(api.me.activation, { params: { id } }),
+  codeShown: (id: string) => call(api.me.codeShown, { params: { id } }),
   testNotification: (deviceId?: string) => call(api.me.testNotification, { body: deviceId ? { deviceId } : {} }),
   withdrawTestNotification: (id: string) => call(api.me.withdrawTestNotification, { params: { id } }),
   challenge: (id: string) => call(api.me.challenge, { params: { id } }),

@@ -52,7 +52,8 @@ describe('the API and its route table', () => {
     const signInId = (await admin.get('/api/admin/signins')).body.entries[0].id as string;
     const ids: Record<string, string> = { '/api/admin/signins/:id': signInId };
     const checked: string[] = [];
-    for (const r of ROUTES.filter((x) => x.method === 'GET' && x.path !== '/api/signin/status')) {
+    // The lab's routes answer lab_mode_off outside lab mode; lab.test.ts parses their answers on a lab server.
+    for (const r of ROUTES.filter((x) => x.method === 'GET' && x.path !== '/api/signin/status' && !x.path.startsWith('/api/admin/lab/'))) {
       const url = r.path.includes('/users/:id') ? r.path.replace(':id', bob) : r.path.replace(':id', ids[r.path] ?? ':id');
       if (url.includes(':')) continue;
       const res = await admin.get(url);

@@ -66,6 +66,8 @@ export async function startServer(opts: {
   random?: Random;
   /** SMS delivery (default: the lab provider, into the outbox). */
   sms?: SmsProvider;
+  /** Classroom lab mode (the lab clock over `clock`). */
+  lab?: boolean;
 } = {}): Promise<TestServer> {
   const dir = opts.dataDir ?? mkdtempSync(path.join(tmpdir(), 'pushkey-test-'));
   const repo = (opts.openRepository ?? openSqlite)({ filename: path.join(dir, 'pushkey.db'), synchronous: opts.sqliteSynchronous });
@@ -73,7 +75,7 @@ export async function startServer(opts: {
   const host = opts.host ?? '127.0.0.1';
   await new Promise<void>((resolve) => server.listen(opts.port ?? 0, host, resolve));
   const origin = `http://${host}:${(server.address() as AddressInfo).port}`;
-  const deps = await buildDeps({ repo, origin, clock: opts.clock ?? new ManualClock(), limits: opts.limits, log: opts.log, locate: opts.locate, alertSink: opts.alertSink, random: opts.random, sms: opts.sms });
+  const deps = await buildDeps({ repo, origin, clock: opts.clock ?? new ManualClock(), limits: opts.limits, log: opts.log, locate: opts.locate, alertSink: opts.alertSink, random: opts.random, sms: opts.sms, lab: opts.lab });
   const app = createApp(deps, { limiters: noLimiters(), ...opts.app });
   app.attach(server);
   await seedDemoTenant(deps, demoPassword);

@@ -10,11 +10,10 @@ import type { Deps } from '../deps.ts';
 import { deviceView, revokeDevice } from '../authenticator/devices.ts';
 import { getDefaultMethod } from '../signin/method-order.ts';
 import { deletePasskey, passkeyView } from '../methods/passkeys.ts';
-import { hashPassword } from '../methods/passwords.ts';
 import { endAllSessions } from '../signin/sessions.ts';
 import { phoneView, removePhone } from '../methods/sms.ts';
 import { deleteTap, issueTap, tapView } from '../methods/tap.ts';
-import { publicUser, requireUser } from '../users/users.ts';
+import { publicUser, requireUser, setPassword } from '../users/users.ts';
 
 export async function searchUsers(d: Deps, q: { search: string; limit: number; offset: number }): Promise<PublicUser[]> {
   return (await d.repo.listUsers(q)).map(publicUser);
@@ -49,10 +48,7 @@ export async function assertMayManageUser(d: Deps, c: Caller, userId: string): P
 export async function resetPassword(d: Deps, c: Caller, userId: string, password: string): Promise<void> {
   const user = await requireUser(d, userId);
   assertMayManage(c, user);
-  // A reset opens the onboarding window again: the user may bind a first method with the new password.
-  await d.repo.updateUser(user.id, { passwordHash: await hashPassword(password), passwordFailures: 0, lockedUntil: 0, passwordResetAt: d.clock.now() });
-  await endAllSessions(d, user.id);
-  await audit(d, c.actor, 'user.password_reset', { type: 'user', id: user.id });
+  await setPassword(d, c.actor, user, password);
 }
 
 /** Every authenticator of the user (revoked ones too: the helpdesk sees the history) and the pass. */

@@ -5,7 +5,7 @@ import type { DeviceCommand, Pending, SetupStarted } from '../../../protocol/mes
 import { commandBytes } from '../../../protocol/signed-bytes.ts';
 import { actorOf, audit, type Actor } from '../monitoring/audit.ts';
 import { buildPush, createChallenge, pendingFor, withdrawUnanswerable, type RequestContext } from './challenges.ts';
-import type { Deps } from '../deps.ts';
+import { wallNow, type Deps } from '../deps.ts';
 import { atomically } from '../unit-of-work.ts';
 import { forgetDeviceKey, verifyDeviceSignature } from './device-keys.ts';
 import { authenticatorRights, getAuthenticatorPolicy } from '../policies/policy.ts';
@@ -41,7 +41,8 @@ export type CommandAnswer = Pending | SetupStarted | { type: 'ok' };
  */
 export async function runCommand(d: Deps, cmd: DeviceCommand, ctx: RequestContext): Promise<CommandAnswer> {
   const device = await authenticateDevice(d, cmd.deviceId, commandBytes({ type: cmd.type, origin: d.origin, deviceId: cmd.deviceId, timestamp: cmd.timestamp }), cmd.signature);
-  if (Math.abs(cmd.timestamp - d.clock.now()) > d.limits.commandSkewMs) {
+  // The device signs with its own clock: compared with ours, not with the lab clock's time.
+  if (Math.abs(cmd.timestamp - wallNow(d.clock)) > d.limits.commandSkewMs) {
     throw new PushkeyError('clock_skew', "The device's clock is too far from the server's. Check the computer's time.");
   }
   if (!(await d.repo.advanceCommandTimestamp(device.id, cmd.timestamp))) {

@@ -54,6 +54,17 @@ export async function activationStatus(d: Deps, user: User, activationId: string
   return { status: a.usedAt === null && d.clock.now() < a.expiresAt ? 'pending' : 'expired' };
 }
 
+/**
+ * "Can't scan image?" showed the activation's code as text. Audited with the activation as the
+ * correlation id, which the device's enrollment carries too: the lab board tells a typed code
+ * from a scanned one by it.
+ */
+export async function noteCodeShown(d: Deps, user: User, activationId: string, ip: string): Promise<void> {
+  const a = await d.repo.getActivation(activationId);
+  if (!a || a.userId !== user.id) throw new PushkeyError('not_found', 'No such activation.');
+  await audit(d, actorOf(user, ip), 'activation.code_shown', { type: 'activation', id: a.id }, null, null, a.id);
+}
+
 export async function enroll(d: Deps, req: EnrollRequest, ip: string): Promise<Enrolled> {
   // The public key is a point on P-256.
   const publicKey = parsePublicKey(req.publicKey);

@@ -1,5 +1,6 @@
 // Password hashing with scrypt (RFC 7914), stored as "scrypt$N$r$p$salt$hash".
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import type { Random } from '../deps.ts';
 
 const N = 16384;
 const R = 8;
@@ -29,3 +30,11 @@ export async function verifyPassword(password: string, stored: string): Promise<
 
 /** A hash that verifies nothing: checked against when the user does not exist, so timing does not reveal it. */
 export const DUMMY_HASH = `scrypt$${N}$${R}$${P}$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA`;
+
+/** Letters and digits a person reads aloud or copies from paper without confusing them (no i, l, o, 0, 1). */
+const READABLE = 'abcdefghjkmnpqrstuvwxyz23456789';
+/** An initial password for a printed sheet: "abcd-efgh-jkmn", about 59 bits from the CSPRNG. */
+export function readablePassword(random: Random): string {
+  const group = () => Array.from({ length: 4 }, () => READABLE[random.int(0, READABLE.length)]).join('');
+  return `${group()}-${group()}-${group()}`;
+}

@@ -51,6 +51,14 @@ export async function createUser(d: Deps, actor: Actor, input: NewUser): Promise
   return user;
 }
 
+/** A new password set by someone else (the helpdesk, the lab command): it ends the user's sessions. */
+export async function setPassword(d: Deps, actor: Actor, user: Pick<User, 'id'>, password: string): Promise<void> {
+  // A reset opens the onboarding window again: the user may bind a first method with the new password.
+  await d.repo.updateUser(user.id, { passwordHash: await hashPassword(password), passwordFailures: 0, lockedUntil: 0, passwordResetAt: d.clock.now() });
+  await d.repo.deleteUserSessions(user.id);
+  await audit(d, actor, 'user.password_reset', { type: 'user', id: user.id });
+}
+
 export async function requireUser(d: Deps, id: string): Promise<User> {
   const user = await d.repo.getUser(id);
   if (!user) throw new PushkeyError('not_found', 'No such user');

@@ -13,6 +13,7 @@ import { signInHandlers } from './signin-routes.ts';
 import { tenantHandlers } from './tenant-routes.ts';
 import { oidcHandlers } from './oidc-routes.ts';
 import { appsHandlers } from './apps-routes.ts';
+import { labHandlers } from './lab-routes.ts';
 
 export function mountApi(app: Express, d: HttpDeps): void {
   mountGroup(app, d, api.tenant, tenantHandlers);
@@ -24,4 +25,5 @@ export function mountApi(app: Express, d: HttpDeps): void {
   mountGroup(app, d, api.logs, logsHandlers);
   mountGroup(app, d, api.oidc, oidcHandlers);
   mountGroup(app, d, api.apps, appsHandlers);
+  mountGroup(app, d, api.lab, labHandlers);
 }

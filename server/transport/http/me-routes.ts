@@ -2,7 +2,7 @@
 import { api } from '../../../protocol/http/index.ts';
 import { createChallenge, withdrawTestRequest } from '../../domain/authenticator/challenges.ts';
 import { renameDevice } from '../../domain/authenticator/devices.ts';
-import { activationStatus, createActivation } from '../../domain/authenticator/enrollment.ts';
+import { activationStatus, createActivation, noteCodeShown } from '../../domain/authenticator/enrollment.ts';
 import { accountOverview, myAuthenticators, myChallengeStatus, pendingPasswordlessSetup, removeMyDevice } from '../../domain/users/my-account.ts';
 import { listSignIns } from '../../domain/monitoring/signin-log.ts';
 import type { Handlers } from './mount.ts';
@@ -17,6 +17,10 @@ export const meHandlers: Handlers<typeof api.me> = {
     return { ...activation, qrSvg: await qrSvg(activation.uri) };
   },
   activation: ({ d, caller, params }) => activationStatus(d, caller.user, params.id),
+  async codeShown({ d, caller, params }) {
+    await noteCodeShown(d, caller.user, params.id, caller.actor.ip);
+    return { status: 'noted' as const };
+  },
   async testNotification({ d, req, caller, body }) {
     const challenge = await createChallenge(d, caller.user, 'test', requestContext(d, req), { deviceId: body.deviceId ?? null });
     return { challengeId: challenge.id, number: challenge.number, expiresAt: challenge.expiresAt };
