@@ -70,6 +70,9 @@ export function createApp(deps: Deps, opts: AppOptions = {}): App {
       server.on('request', app);
       attachChannel(server, channel);
     },
-    close: () => channel.close(),
+    close: () => {
+      oidc.close();
+      return channel.close();
+    },
   };
 }

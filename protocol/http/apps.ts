@@ -25,6 +25,8 @@ export const AppView = v.object({
   createdAt: Time,
   secretSetAt: v.nullable(Time),
   disabled: v.boolean(),
+  /** May ask for sign-ins on the user's authenticator without a browser (OpenID Connect CIBA, poll mode). */
+  backchannel: v.boolean(),
 });
 export type AppView = v.InferOutput<typeof AppView>;
 
@@ -42,6 +44,7 @@ export const AppPatch = v.object({
   postLogoutRedirectUris: v.optional(Uris),
   access: v.optional(AppAccess),
   disabled: v.optional(v.boolean()),
+  backchannel: v.optional(v.boolean()),
 });
 
 const WithSecret = v.object({ app: AppView, secret: v.nullable(v.string()) });
@@ -56,7 +59,7 @@ export const appsRoutes = {
     subject: 'new app', access: ['global_admin'], body: NewApp, answer: WithSecret, status: 201,
   }),
   update: route({
-    method: 'PATCH', path: '/api/admin/apps/:id', summary: 'Changes an app\'s name, redirect URIs, who may sign in, or turns it off.',
+    method: 'PATCH', path: '/api/admin/apps/:id', summary: 'Changes an app\'s name, redirect URIs, who may sign in, whether it may ask for sign-ins without a browser (CIBA), or turns it off.',
     subject: 'app change', access: ['global_admin'], params: IdParam, body: AppPatch, answer: AppView,
   }),
   rotateSecret: route({

@@ -40,6 +40,8 @@ export interface Limits {
   lockoutMs: number;
   /** Device command timestamps must be within this of the server clock. */
   commandSkewMs: number;
+  /** Seconds an app without a browser waits between polls for its sign-in (CIBA poll mode; the spec's default is 5). */
+  backchannelIntervalS: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -50,6 +52,7 @@ export const DEFAULT_LIMITS: Limits = {
   passwordFailureLimit: 10,
   lockoutMs: 15 * 60_000,
   commandSkewMs: 5 * 60_000,
+  backchannelIntervalS: 5,
 };
 
 export interface Deps {

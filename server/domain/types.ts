@@ -268,6 +268,8 @@ export interface App {
   createdAt: number;
   secretSetAt: number | null;
   disabled: boolean;
+  /** May ask for a sign-in on the user's authenticator without a browser (OpenID Connect CIBA, poll mode). */
+  backchannel: boolean;
 }
 
 /** The scopes a user agreed to give an app; asked again only for more. */

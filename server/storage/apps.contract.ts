@@ -21,6 +21,7 @@ const makeApp = (over: Partial<App> = {}): App => ({
   createdAt: T0,
   secretSetAt: T0,
   disabled: false,
+  backchannel: false,
   ...over,
 });
 const makeRecord = (over: Partial<OidcRecord> = {}): OidcRecord => ({
@@ -52,7 +53,7 @@ export function describeAppsContract(name: string, makeHarness: () => Repository
       await repo.createApp(pub);
       expect(await repo.getApp(app.id)).toEqual(app);
       expect(await repo.listApps()).toEqual([pub, app]);
-      const changed = { ...app, name: 'Renamed', redirectUris: ['https://x.test/cb'], secretHash: 'n'.repeat(43), secretSetAt: T0 + 5, createdAt: 0 };
+      const changed = { ...app, backchannel: true, name: 'Renamed', redirectUris: ['https://x.test/cb'], secretHash: 'n'.repeat(43), secretSetAt: T0 + 5, createdAt: 0 };
       expect(await repo.replaceApp(changed)).toBe(true);
       expect(await repo.getApp(app.id)).toEqual({ ...changed, createdAt: T0 });
       expect(await repo.deleteApp(app.id)).toBe(true);

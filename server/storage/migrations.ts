@@ -342,6 +342,9 @@ const STEPS: readonly Step[] = [
   () => `ALTER TABLE flows ADD COLUMN required_acr TEXT;`,
   // 12: when the helpdesk last reset the password, which opens the onboarding window again.
   (t) => `ALTER TABLE users ADD COLUMN password_reset_at ${t.int64} NOT NULL DEFAULT 0;`,
+  // 13: an app may be allowed to ask for sign-ins on the user's authenticator without a browser
+  // (OpenID Connect CIBA); none is until an admin says so.
+  () => `ALTER TABLE apps ADD COLUMN backchannel INTEGER NOT NULL DEFAULT 0;`,
 ];
 
 /** The steps as SQL for one engine; step i (0-based) is migration number i + 1. */

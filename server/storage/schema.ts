@@ -161,6 +161,7 @@ export interface AppsTable {
   created_at: number;
   secret_set_at: number | null;
   disabled: number;
+  backchannel: number;
 }
 
 export interface AppConsentsTable { user_id: string; app_id: string; scopes: string; granted_at: number }

@@ -45,7 +45,7 @@ export async function registerApp(d: Deps, actor: Actor, input: AppInput): Promi
   const { name, redirectUris, postLogoutRedirectUris, access, tokenAuthMethod } = checked(input);
   const now = d.clock.now();
   const secret = tokenAuthMethod === 'none' ? null : newSecret(d);
-  const app: App = { id: newId(d), name, secretHash: secret && hashSecret(secret), tokenAuthMethod, redirectUris, postLogoutRedirectUris, access, createdAt: now, secretSetAt: secret ? now : null, disabled: false };
+  const app: App = { id: newId(d), name, secretHash: secret && hashSecret(secret), tokenAuthMethod, redirectUris, postLogoutRedirectUris, access, createdAt: now, secretSetAt: secret ? now : null, disabled: false, backchannel: false };
   await d.repo.createApp(app);
   await audit(d, actor, 'app.created', { type: 'app', id: app.id }, null, audited(app));
   return { app, secret };
@@ -57,10 +57,12 @@ export async function requireApp(d: Deps, id: string): Promise<App> {
   return app;
 }
 
-/** A change of name, URIs, access or state; whether the app has a secret is fixed when it is registered. */
-export async function updateApp(d: Deps, actor: Actor, id: string, patch: Partial<Omit<AppInput, 'tokenAuthMethod'>> & { disabled?: boolean; tokenAuthMethod?: Exclude<TokenAuthMethod, 'none'> }): Promise<App> {
+/** A change of name, URIs, access, back-channel permission or state; whether the app has a secret is fixed when it is registered. */
+export async function updateApp(d: Deps, actor: Actor, id: string, patch: Partial<Omit<AppInput, 'tokenAuthMethod'>> & { disabled?: boolean; backchannel?: boolean; tokenAuthMethod?: Exclude<TokenAuthMethod, 'none'> }): Promise<App> {
   const before = await requireApp(d, id);
   if (patch.tokenAuthMethod && before.secretHash === null) throw new PushkeyError('bad_request', 'A public client has no secret to send.');
+  // CIBA §7.1: the client authenticates to the back-channel endpoint; a public client cannot.
+  if (patch.backchannel && before.secretHash === null) throw new PushkeyError('bad_request', 'A public client cannot ask for sign-ins without a browser: it has no secret to prove itself with.');
   const after: App = { ...before, ...patch };
   checked(after);
   if (!(await d.repo.replaceApp(after))) throw new PushkeyError('not_found', 'No such app.');

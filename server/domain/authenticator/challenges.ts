@@ -51,13 +51,21 @@ export function buildPush(d: Deps, c: Challenge, device: Pick<Device, 'id' | 'ca
   return sealPush(d.origin, content, pushVersionFor(device.capabilities), (bytes) => d.serverKey.sign(bytes));
 }
 
+/** Whether `s` can be a request's number under this policy: exactly its number of digits. */
+export const isRequestNumber = (policy: Pick<AuthenticatorPolicy, 'numberLength'>, s: string): boolean => s.length === policy.numberLength && /^[0-9]+$/.test(s);
+
 /** Creates a request for `user`, pushes it to every device that may answer it, and returns it (with its number, for the browser). */
 export async function createChallenge(
   d: Deps,
   user: User,
   kind: RequestKind,
   ctx: RequestContext,
-  opts: { flowId?: string | null; deviceId?: string | null } = {},
+  opts: {
+    flowId?: string | null;
+    deviceId?: string | null;
+    /** The number to match, chosen by the caller (an app without a browser shows its own); default: a random one. */
+    number?: string;
+  } = {},
 ): Promise<Challenge> {
   assertCanSignIn(d, user);
   if (kind === 'mfa' || kind === 'passwordless') {
@@ -68,6 +76,7 @@ export async function createChallenge(
     await checkPushFatigue(d, user);
   }
   const policy = await getAuthenticatorPolicy(d.repo);
+  if (opts.number !== undefined && !isRequestNumber(policy, opts.number)) throw new TypeError(`createChallenge: opts.number "${opts.number}" is not ${policy.numberLength} digits`);
   const devices = (await d.repo.listUserDevices(user.id)).filter((dev) => (opts.deviceId ? dev.id === opts.deviceId : true) && mayAnswer(policy, dev, kind));
   if (devices.length === 0) throw new PushkeyError('no_device', 'No authenticator can take this request.');
   // A device the policy would refuse for its version answers only after the person typed the
@@ -87,7 +96,7 @@ export async function createChallenge(
     deviceId: opts.deviceId ?? null,
     kind,
     nonce: toB64u(d.random.bytes(16)),
-    number: randomNumber(d, policy.numberLength),
+    number: opts.number ?? randomNumber(d, policy.numberLength),
     app: oneLine(ctx.app, 128),
     ip: oneLine(ctx.ip, 64),
     location: oneLine(ctx.location, 128),

@@ -26,6 +26,7 @@ const toApp = (r: Row): App => ({
   createdAt: num(r.created_at, 'apps.created_at'),
   secretSetAt: numOrNull(r.secret_set_at, 'apps.secret_set_at'),
   disabled: flag(r.disabled),
+  backchannel: flag(r.backchannel),
 });
 
 const toRow = (a: Omit<App, 'id' | 'createdAt'>): Omit<AppsTable, 'id' | 'created_at'> => ({
@@ -37,6 +38,7 @@ const toRow = (a: Omit<App, 'id' | 'createdAt'>): Omit<AppsTable, 'id' | 'create
   access_json: JSON.stringify(a.access),
   secret_set_at: a.secretSetAt,
   disabled: toFlag(a.disabled),
+  backchannel: toFlag(a.backchannel),
 });
 
 type AppsStore = Pick<Repository, 'createApp' | 'getApp' | 'listApps' | 'replaceApp' | 'deleteApp' | 'getConsent' | 'saveConsent' | 'deleteConsent'>;

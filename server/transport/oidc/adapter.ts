@@ -4,6 +4,7 @@
 import { errors, type Adapter, type AdapterFactory, type AdapterPayload } from 'oidc-provider';
 import type { Deps } from '../../domain/deps.ts';
 import type { App } from '../../domain/types.ts';
+import { CIBA_GRANT } from './backchannel.ts';
 
 /** The grants every app is registered for: code + PKCE, and refresh tokens. */
 export const APP_GRANT_TYPES = ['authorization_code', 'refresh_token'];
@@ -20,7 +21,8 @@ export function clientMetadata(app: App): AdapterPayload {
     token_endpoint_auth_method: app.tokenAuthMethod,
     redirect_uris: app.redirectUris,
     post_logout_redirect_uris: app.postLogoutRedirectUris,
-    grant_types: APP_GRANT_TYPES,
+    // Sign-ins without a browser (CIBA, poll mode) only for the apps an administrator allowed.
+    ...(app.backchannel ? { grant_types: [...APP_GRANT_TYPES, CIBA_GRANT], backchannel_token_delivery_mode: 'poll' } : { grant_types: APP_GRANT_TYPES }),
     response_types: ['code'],
   };
 }

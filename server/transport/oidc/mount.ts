@@ -10,11 +10,14 @@ import { audit, type Actor } from '../../domain/monitoring/audit.ts';
 import { cspDirectives } from '../http/security-headers.ts';
 import { buildProvider, OIDC_PATH, type OidcOptions } from './provider.ts';
 import { INTERACTION_PATH, interactionErrors, interactionRoutes } from './interactions.ts';
+import { settleByChallenge } from './backchannel.ts';
 
 const KEY_CHECK_MS = 60_000;
 
 export interface Oidc {
   provider(): Promise<Provider>;
+  /** Stops listening for the pushes' answers. */
+  close(): void;
   /** A new signing key pair first in the JWKS (the previous one stays to verify what it signed). */
   rotateKeys(actor: Actor): Promise<string[]>;
 }
@@ -47,7 +50,16 @@ export function mountOidc(app: Express, d: Deps, opts: OidcOptions): Oidc {
     current().then((b) => b.handler(req, res), next);
   });
 
+  // A push sent for an app without a browser ended (approved, denied, expired): its request is
+  // settled at once, so the app's next poll has the answer. Every instance hears the event; the
+  // first one settles it.
+  const unsubscribe = d.bus.subscribe((event) => {
+    if (event.type !== 'challenge') return;
+    settleByChallenge(d, async () => (await current()).provider, event.challengeId).catch((err: unknown) => d.log.error({ err, challengeId: event.challengeId }, 'settling a back-channel sign-in failed'));
+  });
+
   return {
+    close: unsubscribe,
     provider: async () => (await current()).provider,
     async rotateKeys(actor) {
       const kids = await rotateSigningKeys(d);

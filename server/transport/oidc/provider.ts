@@ -15,6 +15,7 @@ import { logAppSignIn } from '../../domain/monitoring/signin-log.ts';
 import { clientInfo } from '../http/client-info.ts';
 import { cookieFrom, sessionCookieName } from '../http/cookies.ts';
 import { repositoryAdapter } from './adapter.ts';
+import { afterBackchannelRoute, cibaFeature } from './backchannel.ts';
 import { page } from './pages.ts';
 
 /** Where the provider lives under the public origin. */
@@ -113,6 +114,7 @@ export async function buildProvider(d: Deps, opts: OidcOptions): Promise<{ provi
     },
     features: {
       devInteractions: { enabled: false },
+      ciba: cibaFeature(d),
       // Every resource is this server's userinfo: no resource indicators, opaque access tokens.
       resourceIndicators: { enabled: false },
       revocation: { enabled: true },
@@ -146,7 +148,8 @@ export async function buildProvider(d: Deps, opts: OidcOptions): Promise<{ provi
       Interaction: Math.floor(d.limits.flowLifetimeMs / 1000),
       Session: Math.floor(d.limits.sessionAbsoluteMs / 1000),
       Grant: 14 * 86_400,
-      BackchannelAuthenticationRequest: 300,
+      // Longer than any push waits (the policy allows 600 s at most): the app is told the push's own expiry, and hears expired_token once it passed.
+      BackchannelAuthenticationRequest: 900,
     },
     renderError: (ctx, out) => {
       ctx.type = 'html';
@@ -172,6 +175,7 @@ export async function buildProvider(d: Deps, opts: OidcOptions): Promise<{ provi
   });
   provider.use(async (ctx, next) => {
     await next();
+    await afterBackchannelRoute(d, ctx as KoaContextWithOIDC);
     if (silent.has(ctx)) {
       const found = await resumeSession(d, sessionCookie(ctx, opts.secure));
       if (found) await logAppSignIn(d, found.user, found.session, { app: ctx.oidc.client?.clientName ?? '', ...clientInfo(ctx.req as Request, d.locate) });
