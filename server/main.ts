@@ -72,6 +72,7 @@ server.listen(config.port, config.host, () => {
       `pushkey is running at ${origin}`,
       `  data:      ${storage}`,
       built ? `  extension: load unpacked from ${extension} (chrome://extensions → Developer mode → Load unpacked)` : '  extension: not built yet (npm run build)',
+      ...(built ? [`  Firefox:   about:debugging → This Firefox → Load Temporary Add-on → ${extension}-firefox/manifest.json`] : []),
       ...(lab ? [`  lab mode:  on (the instructor's board: ${origin}/admin/#/lab)`] : []),
     ];
     if (seeded) lines.push('', 'Demo tenant created. These passwords are shown ONCE; write them down:', ...seededLines(seeded), '  (forgot them? stop the server and delete the data directory to start over)');
