@@ -1,7 +1,7 @@
 // The admin portal: authentication method policies, users and their methods, and the logs.
 // The page hides what a role cannot do; the server refuses it either way.
 import type { JSX } from 'preact';
-import { me as meApi, type Role } from '../shared/api.ts';
+import { lab as labApi, me as meApi, type Role } from '../shared/api.ts';
 import { MeContext } from './can.ts';
 import { useHashRoute, useLoad, useTitle } from '../shared/hooks.ts';
 import { Shell, type NavItem } from '../shared/shell.tsx';
@@ -15,6 +15,7 @@ import { UsersPage } from './Users.tsx';
 import { OutboxPage } from './Outbox.tsx';
 import { AppsPage } from './Apps.tsx';
 import { AppPage } from './AppPage.tsx';
+import { LabBoardPage } from './LabBoard.tsx';
 
 const NAV: NavItem[] = [
   { route: '', label: 'Home', icon: 'home' },
@@ -26,17 +27,31 @@ const NAV: NavItem[] = [
   { route: 'alerts', label: 'Alerts', icon: 'bell' },
   { route: 'monitoring', label: 'Monitoring settings', icon: 'shield' },
   { route: 'outbox', label: 'Lab outbox', icon: 'sms' },
+  { route: 'lab', label: 'Lab board', icon: 'list' },
 ];
 
 const ADMIN_ROLES: Role[] = ['global_admin', 'policy_admin', 'helpdesk'];
 
+/** A log page opened from a link that carries its filter: #/audit?action=device.registered&actor=… */
+const filterOf = (query: string | undefined): Record<string, string> => Object.fromEntries(new URLSearchParams(query ?? ''));
+
 export function App(): JSX.Element {
-  const route = useHashRoute();
+  const [route, query] = useHashRoute().split('?', 2) as [string, string | undefined];
   const me = useLoad(meApi.get);
+  const lab = useLoad(labApi.status);
   const isAdmin = me.data?.user.roles.some((r) => ADMIN_ROLES.includes(r)) ?? false;
   const roles = me.data?.user.roles ?? [];
   // The outbox is for those who hand out codes; app registrations are for global admins (the server refuses the others either way).
-  const nav = NAV.filter((n) => (n.route === 'outbox' ? roles.includes('global_admin') || roles.includes('helpdesk') : n.route === 'apps' ? roles.includes('global_admin') : true));
+  // The lab board is for the instructor (policy admin and helpdesk) of a server in lab mode.
+  const nav = NAV.filter((n) =>
+    n.route === 'outbox'
+      ? roles.includes('global_admin') || roles.includes('helpdesk')
+      : n.route === 'apps'
+        ? roles.includes('global_admin')
+        : n.route === 'lab'
+          ? lab.data?.enabled === true && (roles.includes('global_admin') || (roles.includes('policy_admin') && roles.includes('helpdesk')))
+          : true,
+  );
   const section = NAV.filter((n) => n.route && (route === n.route || route.startsWith(`${n.route}/`)))[0]?.label ?? 'Home';
   useTitle(`${section} – Admin center`);
 
@@ -63,10 +78,11 @@ export function App(): JSX.Element {
   else if (route === 'authentication-methods/policies/registration') page = <RegistrationPolicyPage />;
   else if (route === 'apps') page = <AppsPage />;
   else if (appMatch) page = <AppPage id={appMatch[1]!} key={appMatch[1]} />;
-  else if (route === 'signins') page = <SignInsPage />;
+  else if (route === 'signins') page = <SignInsPage filter={filterOf(query)} key={query ?? ''} />;
   else if (route.startsWith('signins/user/')) page = <SignInsPage upn={decodeURIComponent(route.slice('signins/user/'.length))} key={route} />;
   else if (route.startsWith('signins/app/')) page = <SignInsPage app={decodeURIComponent(route.slice('signins/app/'.length))} key={route} />;
-  else if (route === 'audit') page = <AuditPage />;
+  else if (route === 'audit') page = <AuditPage filter={filterOf(query)} key={query ?? ''} />;
+  else if (route === 'lab') page = <LabBoardPage />;
   else if (route === 'alerts') page = <AlertsPage />;
   else if (route === 'monitoring') page = <MonitoringPage />;
   else if (route === 'outbox') page = <OutboxPage />;

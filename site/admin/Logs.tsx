@@ -58,6 +58,9 @@ function Select(props: { id: string; label: string; value: string; onChange: (v:
   );
 }
 
+/** The fields of a link's filter that the form shows as they are (times stay in the filter only). */
+const pick = (from: Record<string, string>, keys: string[]): Record<string, string> => Object.fromEntries(keys.flatMap((k) => (from[k] ? [[k, from[k]]] : [])));
+
 /** Rows asked for at once; "Show more" asks for this many more. */
 const PAGE = 200;
 
@@ -77,9 +80,10 @@ function ShowMore({ shown, limit, onMore, busy }: { shown: number; limit: number
 const EMPTY_SIGNIN = { upn: '', method: '', result: '', app: '', ip: '', from: '', to: '' };
 
 /** `upn`: opened from an alert (#/signins/user/<upn>), filtered to that person; `app`: from an app registration (#/signins/app/<name>). */
-export function SignInsPage({ upn = '', app = '' }: { upn?: string; app?: string }): JSX.Element {
-  const [draft, setDraft] = useState({ ...EMPTY_SIGNIN, upn, app });
-  const [filter, setFilter] = useState<LogFilter>({ ...(upn ? { upn } : {}), ...(app ? { app } : {}) });
+/** `filter`: opened from a link that carries one (#/signins?upn=…&method=…&from=…, the lab board's cells). */
+export function SignInsPage({ upn = '', app = '', filter: given = {} }: { upn?: string; app?: string; filter?: Record<string, string> }): JSX.Element {
+  const [draft, setDraft] = useState({ ...EMPTY_SIGNIN, upn, app, ...pick(given, ['upn', 'method', 'result', 'app', 'ip']) });
+  const [filter, setFilter] = useState<LogFilter>({ ...(upn ? { upn } : {}), ...(app ? { app } : {}), ...given });
   const [limit, setLimit] = useState(PAGE);
   const load = useLoad(() => admin.signIns({ ...filter, limit }), [filter, limit]);
   const chart = useLoad(() => admin.signInChart(filter), [filter]);
@@ -170,9 +174,10 @@ function useUserNames(): Map<string, PublicUser> {
 
 const EMPTY_AUDIT = { actor: '', action: '', target: '', ip: '', from: '', to: '' };
 
-export function AuditPage(): JSX.Element {
-  const [draft, setDraft] = useState(EMPTY_AUDIT);
-  const [filter, setFilter] = useState<LogFilter>({});
+/** `filter`: opened from a link that carries one (#/audit?action=…&actor=…&from=…, the lab board's cells). */
+export function AuditPage({ filter: given = {} }: { filter?: Record<string, string> }): JSX.Element {
+  const [draft, setDraft] = useState({ ...EMPTY_AUDIT, ...pick(given, ['actor', 'action', 'ip']), target: given.targetId ?? '' });
+  const [filter, setFilter] = useState<LogFilter>(given);
   const [limit, setLimit] = useState(PAGE);
   const load = useLoad(() => admin.audit({ ...filter, limit }), [filter, limit]);
   const names = useUserNames();

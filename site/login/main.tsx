@@ -1,5 +1,12 @@
 import { render } from 'preact';
 import '../shared/styles.css';
+import { LabBanner } from '../shared/lab-banner.tsx';
 import { SignIn } from './SignIn.tsx';
 
-render(<SignIn />, document.getElementById('root')!);
+render(
+  <>
+    <LabBanner />
+    <SignIn />
+  </>,
+  document.getElementById('root')!,
+);

@@ -21,6 +21,8 @@ export type { PublicUser, Role } from '../../protocol/http/users.ts';
 export type { InteractionView } from '../../protocol/http/oidc.ts';
 export type { AppView } from '../../protocol/http/apps.ts';
 export type { UserMethods, UserSignInMethods } from '../../protocol/http/admin.ts';
+export type { LabBoard, LabCell, LabStatus, LabStudent } from '../../protocol/http/lab.ts';
+export { LAB_TASKS, formatLabOffset } from '../../protocol/http/lab.ts';
 /** Every role, in the server's order. */
 export { ROLES as ROLE_LIST } from '../../protocol/http/users.ts';
 
@@ -197,6 +199,13 @@ export const admin = {
   rotateAppSecret: (id: string) => call(api.apps.rotateSecret, { params: { id } }),
   deleteApp: (id: string) => call(api.apps.remove, { params: { id } }),
   outbox: (filter: { channel?: 'sms' | 'email'; to?: string } = {}) => call(api.logs.outbox, { query: filter }),
+};
+
+/** The classroom lab: every page's banner, the instructor's board, the lab clock. */
+export const lab = {
+  status: () => call(api.lab.status, {}),
+  board: () => call(api.lab.board, {}),
+  fastForward: (minutes: number) => call(api.lab.fastForward, { body: { minutes } }),
 };
 
 /** The message to show a person for any failure. */

@@ -3,6 +3,7 @@
 import type { ComponentChildren, JSX } from 'preact';
 import { signin, type PublicUser } from './api.ts';
 import { Icon, Initials, Logo } from './ui.tsx';
+import { LabBanner } from './lab-banner.tsx';
 
 export interface NavItem {
   route: string;
@@ -32,6 +33,7 @@ export function Shell(props: {
       <a class="skip" href="#main">
         Skip to content
       </a>
+      <LabBanner />
       <header class="topbar">
         <Logo tenant={props.tenant} />
         <span class="topbar-product">{props.product}</span>

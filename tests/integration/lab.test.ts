@@ -1,33 +1,18 @@
 // The classroom lab: `npm run lab` sets up a class in a data directory, again without
 // duplicates or new passwords, and resets a student; the server on that directory shows the
 // instructor's board from the logs and moves the lab clock; outside lab mode both are refused.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enrollUser, startSignIn, userId } from '../support/flows.ts';
 import { HttpClient, signIn, startServer, type TestServer } from '../support/server.ts';
+import { runLab, sheetOf } from '../support/lab.ts';
 import * as v from 'valibot';
 import { LabBoard } from '../../protocol/http/lab.ts';
 
-const run = promisify(execFile);
-const ROOT = path.resolve(import.meta.dirname, '../..');
 const wallClock = { now: () => Date.now() };
 
-/** Runs the lab command as `npm run lab --` does, on this data directory. */
-async function lab(dataDir: string, ...args: string[]): Promise<string> {
-  const { stdout } = await run(path.join(ROOT, 'node_modules/.bin/tsx'), ['server/lab-command.ts', ...args], {
-    cwd: ROOT,
-    env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'silent' },
-  });
-  return stdout;
-}
-
-/** The sheet's rows as the terminal shows them: user name → initial password. */
-const sheetOf = (out: string): Record<string, string> =>
-  Object.fromEntries([...out.matchAll(/^ {2}\S.*? {2,}(\S+@pushkey\.test) +(\S+)/gm)].map((m) => [m[1]!, m[2]!]));
 
 describe('npm run lab', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'pushkey-lab-'));
@@ -35,7 +20,7 @@ describe('npm run lab', () => {
   let first: Record<string, string>;
 
   it('sets up a class of three and an instructor, prints their sign-in sheet and writes a printable one', async () => {
-    const out = await lab(dir, '--students', '3');
+    const out = await runLab(dir, '--students', '3');
     first = sheetOf(out);
     expect(Object.keys(first).sort()).toEqual(['instructor@pushkey.test', 'student01@pushkey.test', 'student02@pushkey.test', 'student03@pushkey.test']);
     for (const password of Object.values(first)) expect(password).toMatch(/^[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}$/);
@@ -51,7 +36,7 @@ describe('npm run lab', () => {
   });
 
   it('run again, finds the same users and changes no password', async () => {
-    const out = await lab(dir, '--students', '3');
+    const out = await runLab(dir, '--students', '3');
     expect(out).toContain("nobody's password changed");
     expect(sheetOf(out)).toEqual(first);
     const srv = await startServer({ dataDir: dir, clock: wallClock, lab: true });
@@ -86,7 +71,7 @@ describe('a lab server', () => {
   const cell = (b: LabBoard, upn: string, task: string) => b.students.find((s) => s.upn === upn)!.cells.find((c) => c.task === task)!;
 
   beforeAll(async () => {
-    sheet = sheetOf(await lab(dir, '--students', '3'));
+    sheet = sheetOf(await runLab(dir, '--students', '3'));
     srv = await startServer({ dataDir: dir, clock: wallClock, lab: true });
     instructor = await signIn(srv.origin, 'instructor@pushkey.test', sheet['instructor@pushkey.test']!);
   });
@@ -132,7 +117,7 @@ describe('a lab server', () => {
   it('--reset removes a student\'s methods and sessions, restores the initial password, and starts the row over', async () => {
     const id = (await srv.repo.getUserByUpn('student02@pushkey.test'))!.id;
     expect((await srv.repo.listUserDevices(id)).filter((x) => x.revokedAt === null)).toHaveLength(1);
-    const out = await lab(dir, '--reset', 'student02');
+    const out = await runLab(dir, '--reset', 'student02');
     expect(out).toContain('Reset student02@pushkey.test');
     expect((await srv.repo.listUserDevices(id)).filter((x) => x.revokedAt === null)).toEqual([]);
     expect(sheetOf(out)['student02@pushkey.test']).toBe(sheet['student02@pushkey.test']);
