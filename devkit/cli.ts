@@ -36,6 +36,11 @@ export const FLAGS = {
   'reconnect-after': { type: 'string' },
   'poll-only': { type: 'boolean' },
   'poll-interval': { type: 'string' },
+  // check
+  json: { type: 'boolean' },
+  'failure-cap': { type: 'string' },
+  'max-wait': { type: 'string' },
+  skip: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 

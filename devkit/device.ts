@@ -76,6 +76,8 @@ export class SoftDevice {
   clientVersion = SOFT_VERSION;
   capabilities: string[] = SOFT_CAPABILITIES;
   deviceName = 'Soft device';
+  /** Applied to every signature this device makes (the conformance checker sends low-S ones but where it tests high-S). */
+  shapeSignature: (signature: string) => string = (signature) => signature;
   /** The raw public point, base64url. */
   publicKey = '';
   private pkcs8: string | null = null;
@@ -171,7 +173,7 @@ export class SoftDevice {
     await opened;
     const hello = await this.next((f) => f.type === 'hello');
     if (hello.type !== 'hello') throw new Error('no hello');
-    const signature = await sign(this.keys.privateKey, channelAuthBytes({ origin: this.origin, nonce: hello.nonce, deviceId: this.deviceId }));
+    const signature = this.shapeSignature(await sign(this.keys.privateKey, channelAuthBytes({ origin: this.origin, nonce: hello.nonce, deviceId: this.deviceId })));
     ws.send(JSON.stringify({ type: 'auth', deviceId: this.deviceId, signature }));
     const answer = await this.next((f) => f.type === 'ready' || f.type === 'error');
     if (answer.type === 'error') throw new Error(`channel: ${answer.error}`);
@@ -244,9 +246,8 @@ export class SoftDevice {
     const push = 'signed' in request ? await this.open(request) : request;
     const clientVersion = opts.clientVersion ?? this.clientVersion;
     const deviceId = opts.deviceId ?? this.deviceId;
-    const signature = await sign(
-      opts.key ?? this.keys.privateKey,
-      respondBytes({ origin: this.origin, challengeId: push.challengeId, nonce: push.nonce, decision, number, deviceId, clientVersion }),
+    const signature = this.shapeSignature(
+      await sign(opts.key ?? this.keys.privateKey, respondBytes({ origin: this.origin, challengeId: push.challengeId, nonce: push.nonce, decision, number, deviceId, clientVersion })),
     );
     return { type: 'response', challengeId: push.challengeId, deviceId, decision, number, clientVersion, capabilities: opts.capabilities ?? this.capabilities, signature };
   }
@@ -259,7 +260,7 @@ export class SoftDevice {
   async command(type: DeviceCommandType, extra: Record<string, unknown> = {}, timestamp?: number): Promise<HttpAnswer<LooseBody>> {
     const ts = timestamp ?? Math.max(this.now(), this.lastTimestamp + 1);
     this.lastTimestamp = Math.max(this.lastTimestamp, ts);
-    const signature = await sign(this.keys.privateKey, commandBytes({ type, origin: this.origin, deviceId: this.deviceId, timestamp: ts }));
+    const signature = this.shapeSignature(await sign(this.keys.privateKey, commandBytes({ type, origin: this.origin, deviceId: this.deviceId, timestamp: ts })));
     const body = { type, deviceId: this.deviceId, timestamp: ts, signature, ...extra } as DeviceCommand;
     return postJson(`${this.origin}/api/device/command`, body);
   }

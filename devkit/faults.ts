@@ -61,3 +61,26 @@ export function flipBit(signature: string): string {
 export function activeFaults(f: Faults): string[] {
   return (Object.keys(NO_FAULTS) as (keyof Faults)[]).filter((k) => k !== 'reconnectMs' && k !== 'pollIntervalMs' && f[k] !== NO_FAULTS[k]);
 }
+
+/** The order n of P-256's base point: (r, s) and (r, n − s) are both valid signatures. */
+const P256_N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
+
+/** A P1363 signature with s replaced by n − s when `high` says so or not (protocol §3: both verify). */
+function withS(signature: string, high: boolean): string {
+  const bytes = fromB64u(signature);
+  if (!bytes || bytes.length !== 64) return signature;
+  const s = BigInt(`0x${Buffer.from(bytes.subarray(32)).toString('hex')}`);
+  if (s > P256_N / 2n === high) return signature;
+  const flipped = (P256_N - s).toString(16).padStart(64, '0');
+  bytes.set(Buffer.from(flipped, 'hex'), 32);
+  return toB64u(bytes);
+}
+
+/** The same signature in its high-S form (s > n/2), which a low-S-only verifier refuses. */
+export const toHighS = (signature: string): string => withS(signature, true);
+/** The same signature in its low-S form (s ≤ n/2), which every verifier accepts. */
+export const toLowS = (signature: string): string => withS(signature, false);
+/** Whether a P1363 signature is high-S. */
+export function isHighS(signature: Uint8Array): boolean {
+  return signature.length === 64 && BigInt(`0x${Buffer.from(signature.subarray(32)).toString('hex')}`) > P256_N / 2n;
+}

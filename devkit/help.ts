@@ -11,6 +11,9 @@ Usage:
   pushkey-authenticator passwordless-disable [--account A]
   pushkey-authenticator remove    [--account A]        (unenroll: the server revokes the device)
   pushkey-authenticator accounts                       (what the state file holds, one JSON line each)
+  pushkey-authenticator check <server URL | pushkey://enroll?… URI> --user UPN --password P [--code CODE]
+                                  [--json] [--failure-cap N] [--max-wait S] [--skip IDS]
+                                  (conformance checker: the protocol's rules against a server)
 
 Common:
   --state FILE            the state file (default ./pushkey-authenticator.json); it holds several
@@ -50,4 +53,21 @@ Faults (listen):
   --reconnect-after MS    ... and open it again after MS (default 1000)
   --poll-only             no channel: signed polls only ...
   --poll-interval MS      ... every MS (default 1000)
+
+check (a conformance checker for a pushkey server; it needs no state file):
+  It enrolls two devices of its own on the test user's account (A with the activation given: the
+  URI, or --code with the server URL; without one, the password alone asks My Account for a code),
+  starts sign-ins as that user like a browser, and answers them right and wrong: replay, wrong
+  number and the failure cap, another device's key, high-S signatures (which must be accepted),
+  tampered request id, number, device id and command timestamp, expiry before and after the
+  limit, the channel's hello and auth, a device it removed. It prints one row per rule with what
+  it sent, what the protocol expects and what came back, removes its devices, and exits 1 if any
+  row failed. It locks the test user out at the end (the failure-cap check): use a test user.
+  --user UPN --password P the test user (taken from the URI's user= when a URI is given)
+  --code CODE             an activation code for device A ("Can't scan image?"), with the server URL
+  --json                  one JSON document {server, passed, failed, skipped, rows} instead of the table
+  --failure-cap N         wrong numbers in a row after which the server locks the user out (default 5)
+  --max-wait S            longest wait for a request to expire (default 120); longer lifetimes skip
+                          the two expiry rows
+  --skip IDS              comma-separated check ids, or their prefixes (revoked, respond.expiry)
 `;

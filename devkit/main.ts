@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 import { parseEnrollUri } from '../protocol/enroll-uri.ts';
 import { PushkeyError } from '../protocol/errors.ts';
 import type { PushRequest } from '../protocol/messages.ts';
+import { check } from './check.ts';
 import { parse, readFaults, readRule, UsageError, type Flags } from './cli.ts';
 import { startControl, parseControlAddress } from './control.ts';
 import { SOFT_CAPABILITIES, SOFT_VERSION, SoftDevice } from './device.ts';
@@ -168,8 +169,10 @@ async function main(argv: string[]): Promise<void> {
       return command(flags, 'unenroll');
     case 'accounts':
       return accounts(flags);
+    case 'check':
+      return check(flags, rest);
     default:
-      throw new UsageError(`unknown command "${cmd}" (enroll, listen, passwordless-setup, passwordless-disable, remove, accounts)`);
+      throw new UsageError(`unknown command "${cmd}" (enroll, listen, passwordless-setup, passwordless-disable, remove, accounts, check)`);
   }
 }
 

@@ -1,0 +1,66 @@
+// `check`: the conformance checker. It enrolls two devices of its own on a test user's account,
+// runs the protocol's rules against the server (checks.ts), prints the table (or --json), removes
+// its remaining device, and exits 1 when a row failed.
+import { parseEnrollUri } from '../protocol/enroll-uri.ts';
+import { UsageError, type Flags } from './cli.ts';
+import { json, summary, table } from './check-report.ts';
+import { openSession, type Target } from './check-session.ts';
+import { ROW_IDS, runChecks, type CheckOptions } from './checks.ts';
+
+function wholeFlag(flags: Flags, name: 'failure-cap' | 'max-wait', fallback: number): number {
+  const text = flags[name];
+  if (text === undefined) return fallback;
+  if (!/^\d+$/.test(text) || Number(text) < 1) throw new UsageError(`--${name} takes a positive whole number, got "${text}"`);
+  return Number(text);
+}
+
+/** The server and the activation, from `check <server URL | pushkey:// URI>` and its flags. */
+export function readTarget(flags: Flags, positionals: string[]): Target {
+  const [where] = positionals;
+  if (!where) throw new UsageError('check takes the server URL (or a pushkey://enroll?… URI): pushkey-authenticator check https://login.example.com --user U --password P');
+  let origin: string;
+  let code = flags.code;
+  let upn = flags.user;
+  if (where.startsWith('pushkey:')) {
+    const link = parseEnrollUri(where);
+    origin = link.origin;
+    code = link.code;
+    upn ??= link.user;
+  } else {
+    try {
+      origin = new URL(where).origin;
+    } catch {
+      throw new UsageError(`check: "${where}" is neither a server URL nor a pushkey:// URI`);
+    }
+  }
+  // The checker starts its own sign-ins, as a browser would: it needs the user's password.
+  if (!upn || !flags.password) throw new UsageError('check needs --user and --password of a test user: the checker signs in as that user to start the requests it answers');
+  return { origin, upn, password: flags.password, ...(code ? { code } : {}) };
+}
+
+export function readCheckOptions(flags: Flags): CheckOptions {
+  const skip = (flags.skip ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+  for (const p of skip) {
+    if (!ROW_IDS.some((id) => id === p || id.startsWith(`${p}.`) || id.startsWith(`${p}-`))) throw new UsageError(`--skip: no check is named "${p}" (checks: ${ROW_IDS.join(', ')})`);
+  }
+  return { failureCap: wholeFlag(flags, 'failure-cap', 5), maxWaitMs: wholeFlag(flags, 'max-wait', 120) * 1000, skip };
+}
+
+export async function check(flags: Flags, positionals: string[]): Promise<void> {
+  const target = readTarget(flags, positionals);
+  const opts = readCheckOptions(flags);
+  const session = await openSession(target);
+  try {
+    const rows = await runChecks(session, opts, (row) => {
+      if (!flags.json) process.stderr.write(`${row.result} ${row.id}\n`);
+    });
+    process.stdout.write(flags.json ? json(target.origin, rows) : table(target.origin, rows));
+    if (summary(rows).failed > 0) process.exitCode = 1;
+  } finally {
+    // B removed itself in the revocation check; A goes now (the checker's devices are its own).
+    const removed = await session.a.command('unenroll').catch((e: Error) => ({ status: 0, body: { error: e.message } }));
+    if (removed.status !== 200) process.stderr.write(`pushkey-authenticator: could not remove device A (${session.a.deviceId}): ${removed.status} ${String(removed.body.error)}\n`);
+    session.a.close();
+    session.b.close();
+  }
+}
