@@ -6,6 +6,7 @@ import { DEFAULT_LIMITS, type AlertSink, type Clock, type Deps, type Limits, typ
 import { privateLocator } from './geo/locator.ts';
 import type { PushBus } from './domain/authenticator/push-bus.ts';
 import type { SmsProvider } from './domain/methods/sms.ts';
+import { scryptHasher, type PasswordHasher } from './domain/methods/passwords.ts';
 import { loadServerKey } from './domain/authenticator/server-key.ts';
 import type { Repository } from './storage/repository.ts';
 import { inProcessBus } from './transport/push/in-process-bus.ts';
@@ -31,6 +32,7 @@ export async function buildDeps(parts: {
   sms?: SmsProvider;
   /** Classroom lab mode: the clock becomes the lab clock, at the offset the lab's record holds. */
   lab?: boolean;
+  passwords?: PasswordHasher;
 }): Promise<Deps> {
   const clock = parts.clock ?? systemClock;
   const labClock = parts.lab ? new LabClock(clock, (await readLab(parts.repo))?.clockOffsetMs ?? 0) : null;
@@ -45,6 +47,7 @@ export async function buildDeps(parts: {
     serverKey: await loadServerKey(parts.repo),
     locate: parts.locate ?? privateLocator,
     alertSink: parts.alertSink ?? (() => {}),
+    passwords: parts.passwords ?? scryptHasher,
     ...(parts.sms ? { sms: parts.sms } : {}),
     ...(labClock ? { lab: { clock: labClock } } : {}),
   };

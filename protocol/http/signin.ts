@@ -12,9 +12,6 @@ import { AuthenticationResponse, CeremonyOptions } from './webauthn.ts';
 
 export const SignInMethod = v.picklist(['password', 'passwordless', 'tap', 'passkey', 'sms']);
 export type SignInMethod = v.InferOutput<typeof SignInMethod>;
-export const OPENING_STEPS = ['tap', 'password'] as const;
-export const OpeningStep = v.picklist(OPENING_STEPS);
-export type OpeningStep = v.InferOutput<typeof OpeningStep>;
 export const SECOND_FACTOR_ORDER = ['passkey', 'authenticator', 'sms'] as const;
 export const SecondFactor = v.picklist(SECOND_FACTOR_ORDER);
 export type SecondFactor = v.InferOutput<typeof SecondFactor>;
@@ -40,9 +37,9 @@ const FlowOnly = v.object({ flowId: Id });
 
 export const signInRoutes = {
   start: route({
-    method: 'POST', path: '/api/signin/start', summary: 'Starts a sign-in with a user name: every way in, and the one to ask first.',
+    method: 'POST', path: '/api/signin/start', summary: 'Starts a sign-in with a user name: the ways in the tenant offers, the same answer for every name (it tells nothing of the account).',
     subject: 'sign-in', access: 'public', limit: 'signIn', body: v.object({ username: Upn, interaction: v.optional(InteractionUid) }),
-    answer: v.object({ flowId: v.string(), username: v.string(), methods: v.array(SignInMethod), firstStep: OpeningStep }),
+    answer: v.object({ flowId: v.string(), username: v.string(), methods: v.array(SignInMethod) }),
   }),
   password: route({
     method: 'POST', path: '/api/signin/password', summary: 'The password step (a push or a second factor may follow).', subject: 'sign-in',

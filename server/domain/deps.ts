@@ -9,6 +9,7 @@ import type { ServerKey } from './authenticator/server-key.ts';
 import type { Alert } from './types.ts';
 import type { SmsProvider } from './methods/sms.ts';
 import type { LabClock } from './lab/clock.ts';
+import type { PasswordHasher } from './methods/passwords.ts';
 
 /** Where an IP address is, as a label ("Lisbon, Portugal", "Private network", or ""). */
 export type Locator = (ip: string) => string;
@@ -71,6 +72,8 @@ export interface Deps {
   sms?: SmsProvider;
   /** Present in classroom lab mode only: the lab clock (also `clock`), which the instructor moves forward. */
   lab?: { clock: LabClock };
+  /** Hashes and checks passwords and passes (scrypt); injected so a test can count the work each guess costs. */
+  passwords: PasswordHasher;
 }
 
 /** A time as people read it in notices: "2026-12-02 07:31 UTC". */

@@ -345,6 +345,15 @@ const STEPS: readonly Step[] = [
   // 13: an app may be allowed to ask for sign-ins on the user's authenticator without a browser
   // (OpenID Connect CIBA); none is until an admin says so.
   () => `ALTER TABLE apps ADD COLUMN backchannel INTEGER NOT NULL DEFAULT 0;`,
+  // 14: wrong passwords for a user name that names no account count and lock as for an
+  // account, keyed by the name, so the lockout does not tell which names exist.
+  (t) => `
+  CREATE TABLE name_lockouts (
+    name TEXT PRIMARY KEY,
+    failures INTEGER NOT NULL,
+    locked_until ${t.int64} NOT NULL
+  );
+  `,
 ];
 
 /** The steps as SQL for one engine; step i (0-based) is migration number i + 1. */

@@ -47,6 +47,10 @@ export interface Repository {
    * locked, nothing is counted. `newly` is true for the one failure that set the lock.
    */
   countFailure(userId: string, counter: 'password' | 'push', cap: number, now: number, lockUntil: number): Promise<{ locked: boolean; newly: boolean }>;
+  /** countFailure for a user name that names no account (normalized: trimmed, lower case). */
+  countNameFailure(name: string, cap: number, now: number, lockUntil: number): Promise<{ locked: boolean; newly: boolean }>;
+  /** Until when such a name is locked (0: not locked, or never failed). */
+  nameLockedUntil(name: string): Promise<number>;
 
   createSession(session: Session): Promise<void>;
   getSession(idHash: string): Promise<Session | null>;

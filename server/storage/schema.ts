@@ -22,6 +22,9 @@ export interface UsersTable {
   password_reset_at: number;
 }
 
+/** Failures and lock of a user name that names no account. */
+export interface NameLockoutsTable { name: string; failures: number; locked_until: number }
+
 export interface SessionsTable { id_hash: string; user_id: string; created_at: number; last_seen_at: number; methods_json: string; ip: string; browser: string }
 
 export interface FlowsTable {
@@ -181,6 +184,7 @@ export interface OidcRecordsTable {
 export interface Schema {
   settings: SettingsTable;
   users: UsersTable;
+  name_lockouts: NameLockoutsTable;
   sessions: SessionsTable;
   flows: FlowsTable;
   activations: ActivationsTable;

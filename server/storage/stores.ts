@@ -5,6 +5,7 @@ import type { Repository } from './repository.ts';
 import type { Engine } from './engine.ts';
 import { settingsStore } from './stores/settings.ts';
 import { usersStore } from './stores/users.ts';
+import { nameLockoutsStore } from './stores/name-lockouts.ts';
 import { sessionsStore } from './stores/sessions.ts';
 import { flowsStore } from './stores/flows.ts';
 import { activationsStore } from './stores/activations.ts';
@@ -27,6 +28,7 @@ export function composeRepository(engine: Engine): Repository {
   return {
     ...settingsStore(engine),
     ...usersStore(engine),
+    ...nameLockoutsStore(engine),
     ...sessionsStore(engine),
     ...flowsStore(engine),
     ...activationsStore(engine),

@@ -1,7 +1,9 @@
 // Sign-in: email → password (or "Use an app instead") → the number to match, or a
-// Temporary Access Pass (asked for first when the user has one), a passkey, or a code sent
-// by SMS. Each step is one screen of the same card; the flow id and its cookie bind the
-// attempt to this browser, so only this browser receives the result.
+// Temporary Access Pass, a passkey, or a code sent by SMS from "Other ways to sign in".
+// Before the password the page offers what the tenant allows, the same for every name (the
+// server tells nothing of the account); the user's own second factors come after it. Each
+// step is one screen of the same card; the flow id and its cookie bind the attempt to this
+// browser, so only this browser receives the result.
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, messageOf, oidc, signin, tenant, type ChallengeView, type FlowStatus, type InteractionView, type SecondFactor, type SentCode, type SignInMethod, type StepAnswer } from '../shared/api.ts';
@@ -13,6 +15,7 @@ import { BigNumber, Button, Countdown, Field, Form, Heading, Icon, Logo, Spinner
 interface Flow {
   flowId: string;
   username: string;
+  /** The ways in the tenant offers (the same for every name). */
   methods: SignInMethod[];
   /** The password was accepted and a second factor must follow. */
   passwordDone: boolean;
@@ -87,8 +90,9 @@ export function SignIn(): JSX.Element {
     act(async () => {
       const s = await signin.start(username, interaction);
       setFlow({ flowId: s.flowId, username: s.username, methods: s.methods, passwordDone: false });
-      // The server names the first step (a usable TAP before the password); the rest are under "Other ways to sign in".
-      go({ kind: s.firstStep });
+      // The password first, for every name: the start's answer tells nothing of the account
+      // (a pass, a passkey, the app and a texted code wait under "Other ways to sign in").
+      go({ kind: 'password' });
     });
 
   const useApp = () => act(async () => answer(await signin.passwordless(flow!.flowId), flow!));
@@ -495,13 +499,15 @@ function PushStep(props: StepProps & {
 
 type Way = 'tap' | 'passkey' | 'app' | 'sms' | 'password';
 
-/** The other ways in that this user has and the policy allows, in the server's order (a TAP first, the preferred next). */
+/**
+ * The other ways in, in the server's order: before the password, those the tenant offers;
+ * after it, the second factors the server named for this user, with a pass first where the
+ * tenant allows passes (the way back for someone whose app is lost).
+ */
 function otherWays(flow: Flow): Way[] {
   const { methods, passwordDone, secondFactors } = flow;
   if (passwordDone) {
     const second: Way[] = secondFactors ? secondFactors.map((m) => (m === 'authenticator' ? 'app' : m)) : ['app'];
-    // After a push, the start's list tells which of passkey and SMS sign-in the user also has.
-    if (!secondFactors) for (const m of ['passkey', 'sms'] as const) if (methods.includes(m)) second.push(m);
     return methods.includes('tap') ? ['tap', ...second] : second;
   }
   return methods.flatMap((m): Way[] => (m === 'passwordless' ? ['app'] : m === 'tap' || m === 'passkey' || m === 'sms' || m === 'password' ? [m] : []));

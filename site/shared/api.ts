@@ -16,7 +16,7 @@ export type { AuthenticatorPolicy, MonitoringPolicy, PasskeyPolicy, Registration
 export type { ActivationStatus, ActivationView, AuthenticatorRights, ChallengeStatus, DeviceView, Me, MyMethods, PasswordlessSetup, TapView, TestChallenge } from '../../protocol/http/me.ts';
 export type { DefaultMethod, MySignInMethods, PasskeyView, PhoneView, SentCode } from '../../protocol/http/methods.ts';
 export type { Alert, AlertKind, AuditEntry, OutboxMessage, PurgeCounts, SignInChartData, SignInEntry } from '../../protocol/http/logs.ts';
-export type { ChallengeView, FlowStatus, OpeningStep, SecondFactor, SignInMethod, StepAnswer } from '../../protocol/http/signin.ts';
+export type { ChallengeView, FlowStatus, SecondFactor, SignInMethod, StepAnswer } from '../../protocol/http/signin.ts';
 export type { PublicUser, Role } from '../../protocol/http/users.ts';
 export type { InteractionView } from '../../protocol/http/oidc.ts';
 export type { AppView } from '../../protocol/http/apps.ts';

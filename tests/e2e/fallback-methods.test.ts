@@ -6,7 +6,7 @@ import type { CDPSession, Page } from 'puppeteer-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Browsers, type Profile } from '../support/browser.ts';
 import { HttpClient, signIn, type TestServer } from '../support/server.ts';
-import { enrollUser, type EnrolledUser } from '../support/flows.ts';
+import { enrollUser, signInMethodsOf, type EnrolledUser } from '../support/flows.ts';
 import { DEFAULT_SMS_POLICY, setSmsPolicy } from '../../server/domain/methods/method-policy.ts';
 import { clickText, enterEmail, newSitePage, problemsOf, shot, signInWithPassword, signOut, startSiteServer, waitForText } from '../support/site.ts';
 
@@ -113,14 +113,16 @@ describe('fallback methods, as a new user tries them', { timeout: 60_000 }, () =
     await adminPage.browserContext().close();
   });
 
-  it('lists every other way in, passkey first, and signs in with the passkey from there', async () => {
+  it('lists every other way in the tenant offers, and signs in with the passkey from there', async () => {
     await signOut(page, srv.origin);
     await enterEmail(page, srv.origin, dave().upn);
     await clickText(page, 'Other ways to sign in');
     await waitForText(page, 'Verify your identity');
     const ways = await page.$$eval('.method-list button', (bs) => bs.map((b) => (b as HTMLElement).innerText.trim()));
-    // A code texted to Dave's phone is no way in on its own: he has a passkey, which is stronger.
-    expect(ways).toEqual(['Sign in with a passkey', 'Use your password']);
+    // The list before the password is the tenant's, the same for every name; no text-message way in (SMS sign-in is off).
+    expect(ways).toEqual(['Use a Temporary Access Pass', 'Sign in with a passkey', 'Approve a request on my Authenticator app', 'Use your password']);
+    // Dave's own ways in: a code texted to his phone is none on its own, he has a passkey, which is stronger.
+    expect(await signInMethodsOf(srv, dave().upn)).toEqual(['passkey', 'password']);
     await shot(page, 'fallback-other-ways');
     await Promise.all([page.waitForNavigation({ timeout: 15_000 }), clickText(page, 'Sign in with a passkey')]);
     await waitForText(page, 'Dave Diaz');
@@ -178,7 +180,8 @@ describe('fallback methods, as a new user tries them', { timeout: 60_000 }, () =
       await clickText(page, "I can't use my Authenticator app right now");
       await waitForText(page, 'Verify your identity');
       const ways = await page.$$eval('.method-list button', (bs) => bs.map((b) => (b as HTMLElement).innerText.trim()));
-      expect(ways).toEqual(['Approve a request on my Authenticator app', 'Text me a code']);
+      // After the password: Bob's own second factors, behind the pass the tenant allows for a lost app.
+      expect(ways).toEqual(['Use a Temporary Access Pass', 'Approve a request on my Authenticator app', 'Text me a code']);
       await shot(page, 'fallback-cant-use-app');
       await clickText(page, 'Text me a code');
       await waitForText(page, 'We texted a code to');

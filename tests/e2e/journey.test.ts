@@ -9,7 +9,7 @@
 //   phase 4  in A: email → "Use an app instead" → the number → approved in B → signed in, no password
 //   then what bites: mode Push hides "Use an app instead"; a client below the minimum version is
 //            refused with "update required";
-//   phase 5  passwordless disabled in B: A's password page no longer offers the app; push MFA after
+//   phase 5  passwordless disabled in B: "Use an app instead" in A says it is not available, and no prompt opens; push MFA after
 //            the password still works;
 //   lost device: the helpdesk issues a TAP, the user signs in with it in a new profile B2, the QR code
 //            cannot be read → "Can't scan image?" → the manual code registers B2, the lost device B is
@@ -82,13 +82,13 @@ async function setMinVersion(page: Page, value: string): Promise<void> {
 }
 
 /** A: email → Next; leaves the page on the password step, or on the pass when alice has a usable one (`#tap`). */
-async function emailInA(first: '#password' | '#tap' = '#password'): Promise<Page> {
+async function emailInA(): Promise<Page> {
   const page = await freshA();
   await page.goto(`${srv.origin}/login/`);
   await page.waitForSelector('#username');
   await page.type('#username', alice().upn);
   await clickText(page, 'Next');
-  await page.waitForSelector(first);
+  await page.waitForSelector('#password');
   return page;
 }
 
@@ -295,9 +295,12 @@ describe('journey: two browsers, one extension', () => {
     await waitForText(popup, 'Passwordless sign-in is off.');
     await popup.close();
 
+    // The page offers the tenant's ways in, the same for every name; the app no longer answers for alice.
     const page = await emailInA();
     await waitForText(page, 'Enter password');
-    expect(await bodyText(page)).not.toContain('Use an app instead');
+    await clickText(page, 'Use an app instead');
+    await waitForText(page, 'Passwordless sign-in is not available for this account.');
+    expect(await promptIsOpen(b)).toBe(false);
     await snap(page, 'a-password-no-app');
     await page.type('#password', alice().password);
     await clickText(page, 'Sign in');
@@ -321,7 +324,10 @@ describe('journey: two browsers, one extension', () => {
     await myB2.waitForSelector('#username');
     await myB2.type('#username', alice().upn);
     await clickText(myB2, 'Next');
-    // With a usable pass, the page asks for it first.
+    // The page opens on the password for every name; the pass is under "Other ways to sign in".
+    await myB2.waitForSelector('#password');
+    await clickText(myB2, 'Other ways to sign in');
+    await clickText(myB2, 'Use a Temporary Access Pass');
     await myB2.waitForSelector('#tap');
     await myB2.type('#tap', pass);
     await snap(myB2, 'b2-signin-tap');
@@ -418,11 +424,8 @@ describe('journey: two browsers, one extension', () => {
     await b.browser.close();
     await b2.browser.close();
     const pass = await issueTap(true, 'offline');
-    // The page opens on the pass; alice first tries her password and the app.
-    const page = await emailInA('#tap');
-    await clickText(page, 'Other ways to sign in');
-    await clickText(page, 'Use your password');
-    await page.waitForSelector('#password');
+    // The page opens on the password, as for any name; alice tries her password and the app first.
+    const page = await emailInA();
     await page.type('#password', alice().password);
     await clickText(page, 'Sign in');
     await waitForText(page, 'Approve sign-in request');

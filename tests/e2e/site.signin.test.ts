@@ -35,19 +35,29 @@ async function useApp(upn: string) {
   return { p, number, push };
 }
 
-/** The helpdesk issues Alice a pass; a new page types her name and opens on "Enter Temporary Access Pass". */
-async function passFirst(): Promise<{ p: Page; pass: string }> {
+/** The helpdesk issues Alice a pass; a new page types her name and opens on the password, as for any name. */
+async function passIssued(): Promise<{ p: Page; pass: string }> {
   const helpdesk = await signIn(srv.origin, srv.users.helpdesk!.upn, srv.users.helpdesk!.password);
   const issued = await helpdesk.post(`/api/admin/users/${await userId(helpdesk, alice.upn)}/tap`, { lifetimeMinutes: 60, oneTime: true });
   expect(issued.status).toBe(201);
-  const p = await page();
+  return { p: await passwordPage(alice.upn), pass: issued.body.pass };
+}
+
+/** A new page in a browser context of its own (its own flow cookie), with `upn` typed, on the password step; every name lands there. */
+async function passwordPage(upn: string): Promise<Page> {
+  const p = await newSitePage(await a.browser.createBrowserContext());
+  pages.push(p);
   await p.goto(`${srv.origin}/login/`);
   await p.waitForSelector('#username');
-  await p.type('#username', alice.upn);
+  await p.type('#username', upn);
   await clickText(p, 'Next');
-  await p.waitForSelector('#tap');
-  return { p, pass: issued.body.pass };
+  await p.waitForSelector('#password');
+  await waitForText(p, 'Enter password');
+  return p;
 }
+
+/** The card's words with the typed name taken out: what the page tells of the account. */
+const cardText = (p: Page, upn: string) => p.$eval('.signin-card', (e, name) => (e as HTMLElement).innerText.replaceAll(name, '<name>'), upn);
 
 beforeAll(async () => {
   browsers = new Browsers();
@@ -75,7 +85,9 @@ describe('site: sign-in', () => {
     await clickText(p, 'Next');
     await p.waitForSelector('#password');
     await waitForText(p, 'Enter password');
-    expect(await p.evaluate(() => document.body.innerText)).not.toContain('Use an app instead');
+    // The page is the one every name gets, an unknown one too: it tells nothing of the account.
+    const unknown = await passwordPage('nobody@pushkey.test');
+    expect(await cardText(p, srv.users.carol!.upn)).toBe(await cardText(unknown, 'nobody@pushkey.test'));
     await shot(p, 'signin-password');
     await p.type('#password', srv.users.carol!.password);
     await Promise.all([p.waitForNavigation(), clickText(p, 'Sign in')]);
@@ -203,18 +215,22 @@ describe('site: sign-in', () => {
     }
   }, 60_000);
 
-  it('opens on "Enter Temporary Access Pass" while the user has a usable pass; the password and the app stay under "Other ways to sign in"', async () => {
-    const { p, pass } = await passFirst();
-    await waitForText(p, 'Enter Temporary Access Pass');
-    await p.waitForFunction(() => document.activeElement?.id === 'tap', { timeout: 5_000 });
-    expect(await p.$('#password')).toBeNull();
-    await shot(p, 'signin-tap-first');
+  it('opens on the password even while the user has a usable pass, the same page as for an unknown name; the pass is under "Other ways to sign in"', async () => {
+    const { p, pass } = await passIssued();
+    await p.waitForFunction(() => document.activeElement?.id === 'password', { timeout: 5_000 });
+    expect(await p.$('#tap')).toBeNull();
+    const unknown = await passwordPage('nobody@pushkey.test');
+    expect(await cardText(p, alice.upn)).toBe(await cardText(unknown, 'nobody@pushkey.test'));
+    await shot(p, 'signin-tap-user-password-first');
 
     await clickText(p, 'Other ways to sign in');
     await waitForText(p, 'Verify your identity');
     const ways = await p.$$eval('.method-list button', (els) => els.map((e) => (e as HTMLElement).innerText.trim()));
-    expect(ways).toEqual(['Use a Temporary Access Pass', 'Approve a request on my Authenticator app', 'Use your password']);
-    await shot(p, 'signin-tap-first-other-ways');
+    expect(ways).toEqual(['Use a Temporary Access Pass', 'Sign in with a passkey', 'Approve a request on my Authenticator app', 'Use your password']);
+    await clickText(unknown, 'Other ways to sign in');
+    await waitForText(unknown, 'Verify your identity');
+    expect(await cardText(p, alice.upn)).toBe(await cardText(unknown, 'nobody@pushkey.test'));
+    await shot(p, 'signin-other-ways');
     await clickText(p, 'Use your password');
     await p.waitForSelector('#password');
 
@@ -226,9 +242,23 @@ describe('site: sign-in', () => {
     await waitForText(p, 'Alice Adams');
   });
 
+  it('"Use an app instead" says the same for an unknown name as for an account without the app, and sends nothing', async () => {
+    const carol = await passwordPage(srv.users.carol!.upn);
+    const unknown = await passwordPage('nobody@pushkey.test');
+    const requests = () => alice.device.pending().filter((f) => f.type === 'request').length;
+    const before = requests();
+    for (const p of [carol, unknown]) {
+      await clickText(p, 'Use an app instead');
+      await waitForText(p, 'Passwordless sign-in is not available for this account.');
+    }
+    expect(await cardText(carol, srv.users.carol!.upn)).toBe(await cardText(unknown, 'nobody@pushkey.test'));
+    await shot(unknown, 'signin-app-not-available');
+    expect(requests()).toBe(before);
+  });
+
   it('"I can\'t use my Authenticator app right now" lists the other methods, and a Temporary Access Pass signs in', async () => {
-    // With the pass, the page opens on it: the app is one of the other ways.
-    const { p, pass } = await passFirst();
+    // With the pass issued, the page still opens on the password: the app is one of the other ways.
+    const { p, pass } = await passIssued();
     await clickText(p, 'Other ways to sign in');
     await clickText(p, 'Approve a request on my Authenticator app');
     await waitForText(p, 'Open your Authenticator app, and enter the number shown to sign in');

@@ -145,7 +145,7 @@ describe('lockout', () => {
     let open_!: (right: boolean) => void;
     const gate = new Promise<boolean>((r) => (open_ = r));
     const guesses = Array.from({ length: 40 }, () =>
-      guardedGuess(srv.deps, user, () => {
+      guardedGuess(srv.deps, { user }, () => {
         checked++;
         return gate;
       }).then(
@@ -168,8 +168,8 @@ describe('lockout', () => {
   it('gives the slot back to a right password, even the one that took the last slot', async () => {
     const srv = await open(new ManualClock());
     const user = (await srv.repo.getUserByUpn(srv.users.carol!.upn))!;
-    for (let i = 1; i < DEFAULT_LIMITS.passwordFailureLimit; i++) expect(await guardedGuess(srv.deps, user, async () => false)).toBe(false);
-    expect(await guardedGuess(srv.deps, user, async () => true)).toBe(true);
+    for (let i = 1; i < DEFAULT_LIMITS.passwordFailureLimit; i++) expect(await guardedGuess(srv.deps, { user }, async () => false)).toBe(false);
+    expect(await guardedGuess(srv.deps, { user }, async () => true)).toBe(true);
     expect(await srv.repo.getUser(user.id)).toMatchObject({ passwordFailures: 0, lockedUntil: 0 });
     expect(await srv.repo.listAlerts({ limit: 5, userId: user.id, kind: 'lockout' })).toEqual([]);
   });

@@ -2,7 +2,7 @@
 // passwordless only where the mode allows it, nothing when disabled or not targeted.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_AUTHENTICATOR_POLICY, type AuthenticatorPolicy } from '../../server/domain/policies/policy.ts';
-import { enrollUser, flowStatus, startPasswordless, startPasswordThenPush, startSignIn, upgradeToPasswordless, type EnrolledUser } from '../support/flows.ts';
+import { enrollUser, flowStatus, startPasswordless, startPasswordThenPush, startSignIn, upgradeToPasswordless, type EnrolledUser, signInMethodsOf } from '../support/flows.ts';
 import { ManualClock, startServer, type TestServer } from '../support/server.ts';
 
 describe('authenticator policy at sign-in', () => {
@@ -23,7 +23,7 @@ describe('authenticator policy at sign-in', () => {
 
   async function passwordlessRefused(u: EnrolledUser) {
     const s = await startSignIn(srv, u.upn);
-    expect(s.methods).not.toContain('passwordless');
+    expect(await signInMethodsOf(srv, u.upn)).not.toContain('passwordless');
     const res = await s.browser.post('/api/signin/passwordless', { flowId: s.flowId });
     expect(res.status).toBe(403);
     expect(res.body.error).toBe('method_not_allowed');
@@ -76,12 +76,15 @@ describe('authenticator policy at sign-in', () => {
     });
 
     it('offers "Use an app instead" only to a user whose device is upgraded', async () => {
-      expect((await startSignIn(srv, alice.upn)).methods).toContain('passwordless');
+      expect(await signInMethodsOf(srv, alice.upn)).toContain('passwordless');
       await passwordlessRefused(carol);
     });
 
-    it('offers the same methods for an unknown user as for a user without an authenticator', async () => {
-      expect((await startSignIn(srv, 'nobody@pushkey.test')).methods).toEqual((await startSignIn(srv, srv.users.dave!.upn)).methods);
+    it('answers the user-name step alike for an unknown user, one without an authenticator and one with passwordless', async () => {
+      expect(await signInMethodsOf(srv, alice.upn)).toContain('passwordless');
+      const offered = (await startSignIn(srv, alice.upn)).methods;
+      expect((await startSignIn(srv, 'nobody@pushkey.test')).methods).toEqual(offered);
+      expect((await startSignIn(srv, srv.users.dave!.upn)).methods).toEqual(offered);
     });
   });
 

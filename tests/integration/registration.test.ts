@@ -3,7 +3,7 @@
 // Chromium (tests/e2e/passkeys.test.ts); here the server's side of every refusal.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_PASSKEY_POLICY, DEFAULT_REGISTRATION_POLICY, DEFAULT_SMS_POLICY, setPasskeyPolicy, setRegistrationPolicy, setSmsPolicy } from '../../server/domain/methods/method-policy.ts';
-import { enrollUser, flowStatus, startPasswordThenPush, startSignIn, upgradeToPasswordless, userId, type EnrolledUser } from '../support/flows.ts';
+import { enrollUser, flowStatus, startPasswordThenPush, startSignIn, upgradeToPasswordless, userId, type EnrolledUser, signInMethodsOf } from '../support/flows.ts';
 import { HttpClient, ManualClock, signIn, startServer, type TestServer } from '../support/server.ts';
 import { getAuthenticatorPolicy, setAuthenticatorPolicy } from '../../server/domain/policies/policy.ts';
 
@@ -180,15 +180,15 @@ describe('registration protection, notices and method order', () => {
       await helpdesk.post(`/api/admin/users/${ids.carol}/tap`, {});
       await setSmsPolicy(srv.repo, { ...DEFAULT_SMS_POLICY, useForSignIn: true });
       // SMS sign-in is on, but the code alone never stands in for the app Carol has.
-      expect((await startSignIn(srv, carol.upn)).methods).toEqual(['tap', 'passwordless', 'password']);
+      expect(await signInMethodsOf(srv, carol.upn)).toEqual(['tap', 'passwordless', 'password']);
       // SMS may still be her default: as the second factor after the password.
       expect((await me.put('/api/me/default-method', { method: 'sms' })).body).toEqual({ defaultMethod: 'sms' });
-      expect((await startSignIn(srv, carol.upn)).methods).toEqual(['tap', 'passwordless', 'password']);
+      expect(await signInMethodsOf(srv, carol.upn)).toEqual(['tap', 'passwordless', 'password']);
       // Not allowed: a default the user has not added, or one the policy turned off, is refused or ignored.
       expect(await me.put('/api/me/default-method', { method: 'passkey' })).toMatchObject({ status: 403, body: { error: 'method_not_allowed' } });
       expect((await me.put('/api/me/default-method', { method: 'fax' })).status).toBe(400);
       await setSmsPolicy(srv.repo, { ...DEFAULT_SMS_POLICY, enabled: false });
-      expect((await startSignIn(srv, carol.upn)).methods).toEqual(['tap', 'passwordless', 'password']);
+      expect(await signInMethodsOf(srv, carol.upn)).toEqual(['tap', 'passwordless', 'password']);
       await helpdesk.del(`/api/admin/users/${ids.carol}/tap`);
     });
 

@@ -9,7 +9,7 @@ import { maskNumber, SMS_LIMITS } from '../../server/domain/methods/sms.ts';
 import { DEFAULT_SMS_POLICY, setSmsPolicy } from '../../server/domain/methods/method-policy.ts';
 import { webhookSmsProvider } from '../../server/transport/sms/webhook.ts';
 import pino from 'pino';
-import { enrollUser, startSignIn } from '../support/flows.ts';
+import { enrollUser, startSignIn, signInMethodsOf } from '../support/flows.ts';
 import { HttpClient, ManualClock, signIn, startServer, type TestServer } from '../support/server.ts';
 
 /** SMS sign-in is off by default; these tests are about it once an admin turns it on. */
@@ -75,14 +75,14 @@ describe('SMS', () => {
       const text = await lastText(NUMBERS.carol!);
       expect(codeIn(text)).toMatch(/^\d{6}$/);
       // Not yet a method: the sign-in page does not offer it.
-      expect((await startSignIn(srv, srv.users.carol!.upn)).methods).not.toContain('sms');
+      expect(await signInMethodsOf(srv, srv.users.carol!.upn)).not.toContain('sms');
       for (const code of ['12345', 'abcdef', '1234567890', ' ']) expect((await me.post('/api/me/phone/verify', { codeId: add.body.codeId, code })).body.error).toBe('bad_request');
       const wrong = await me.post('/api/me/phone/verify', { codeId: add.body.codeId, code: codeIn(text) === '000000' ? '000001' : '000000' });
       expect(wrong).toMatchObject({ status: 410, body: { error: 'code_invalid', message: `That code is wrong. ${SMS_LIMITS.maxAttempts - 1} tries left.`, details: { triesLeft: SMS_LIMITS.maxAttempts - 1 } } });
       const ok = await me.post('/api/me/phone/verify', { codeId: add.body.codeId, code: codeIn(text) });
       expect(ok.body).toMatchObject({ number: NUMBERS.carol, verified: true, verifiedAt: clock.now() });
       expect((await me.post('/api/me/phone/verify', { codeId: add.body.codeId, code: codeIn(text) })).status).toBe(409);
-      expect((await startSignIn(srv, srv.users.carol!.upn)).methods).toContain('sms');
+      expect(await signInMethodsOf(srv, srv.users.carol!.upn)).toContain('sms');
     });
 
     it('audits the new number and tells the user in the email outbox; removing it does too', async () => {
@@ -112,7 +112,7 @@ describe('SMS', () => {
   describe('SMS sign-in', () => {
     it('offers SMS after the stronger methods, signs in with the code alone, and logs it as single-factor', async () => {
       const s = await sendSignInCode('alice');
-      expect(s.methods).toEqual(['sms', 'password']);
+      expect(await signInMethodsOf(srv, srv.users.alice!.upn)).toEqual(['sms', 'password']);
       expect(s.sent.body).toMatchObject({ to: maskNumber(NUMBERS.alice!), expiresAt: clock.now() + SMS_LIMITS.codeLifetimeMs });
       const code = codeIn(await lastText(NUMBERS.alice!));
       const done = await s.browser.post('/api/signin/sms', { flowId: s.flowId, codeId: s.sent.body.codeId, code });
@@ -232,12 +232,12 @@ describe('SMS', () => {
       }
       const nobody = await sendSignInCode('carol');
       expect(nobody.sent).toMatchObject({ status: 403, body: { error: 'method_not_allowed' } });
-      expect(nobody.methods).toEqual(['password']);
+      expect(await signInMethodsOf(srv, srv.users.carol!.upn)).toEqual(['password']);
     });
 
     it('follows the policy: disabled, not targeted, or second factor only', async () => {
       await setSmsPolicy(srv.repo, { ...DEFAULT_SMS_POLICY, useForSignIn: false });
-      expect((await startSignIn(srv, srv.users.alice!.upn)).methods).toEqual(['password']);
+      expect(await signInMethodsOf(srv, srv.users.alice!.upn)).toEqual(['password']);
       expect((await sendSignInCode('alice')).sent.body.error).toBe('method_not_allowed');
       await setSmsPolicy(srv.repo, { ...SMS_SIGN_IN_ON, target: { allUsers: true, includeGroups: [], excludeGroups: ['Pilot'] } });
       const s = await startSignIn(srv, srv.users.alice!.upn);
@@ -249,7 +249,7 @@ describe('SMS', () => {
       await setSmsPolicy(srv.repo, DEFAULT_SMS_POLICY);
       try {
         expect(DEFAULT_SMS_POLICY.useForSignIn).toBe(false);
-        expect((await startSignIn(srv, srv.users.alice!.upn)).methods).toEqual(['password']);
+        expect(await signInMethodsOf(srv, srv.users.alice!.upn)).toEqual(['password']);
         expect((await sendSignInCode('alice')).sent.body.error).toBe('method_not_allowed');
       } finally {
         await setSmsPolicy(srv.repo, SMS_SIGN_IN_ON);
@@ -259,11 +259,11 @@ describe('SMS', () => {
     it('never stands in for an authenticator the user has: the code alone is refused, SMS stays a second factor', async () => {
       const hal = srv.users.helpdesk!;
       const me = await addVerifiedPhone('helpdesk', '+15551230009');
-      expect((await startSignIn(srv, hal.upn)).methods).toContain('sms');
+      expect(await signInMethodsOf(srv, hal.upn)).toContain('sms');
       const enrolled = await enrollUser(srv, 'helpdesk', { connect: false, me });
       try {
         const s = await sendSignInCode('helpdesk');
-        expect(s.methods).not.toContain('sms');
+        expect(await signInMethodsOf(srv, hal.upn)).not.toContain('sms');
         expect(s.sent.body.error).toBe('method_not_allowed');
         // After the password, SMS is still one of the second factors offered.
         const pw = await s.browser.post('/api/signin/password', { flowId: s.flowId, password: hal.password });

@@ -2,7 +2,7 @@
 // default, bounded lifetime, one active per user.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_TAP_POLICY } from '../../server/domain/policies/policy.ts';
-import { startSignIn, userId } from '../support/flows.ts';
+import { signInMethodsOf, startSignIn, userId } from '../support/flows.ts';
 import { HttpClient, ManualClock, signIn, startServer, type TestServer } from '../support/server.ts';
 
 describe('Temporary Access Pass', () => {
@@ -44,13 +44,13 @@ describe('Temporary Access Pass', () => {
 
   it('signs the user in once; the second use is refused with tap_invalid', async () => {
     const { pass } = await issue('bob');
+    expect(await signInMethodsOf(srv, srv.users.bob!.upn)).toContain('tap');
     const first = await useTap('bob', pass);
-    expect(first.methods).toContain('tap');
     expect(first.body).toEqual({ status: 'signed_in' });
     expect((await first.browser.get('/api/me')).body.session.methods).toEqual(['tap']);
 
+    expect(await signInMethodsOf(srv, srv.users.bob!.upn)).not.toContain('tap');
     const second = await useTap('bob', pass);
-    expect(second.methods).not.toContain('tap');
     expect(second).toMatchObject({ status: 401, body: { error: 'tap_invalid' } });
   });
 
@@ -148,51 +148,59 @@ describe('Temporary Access Pass', () => {
     }
   });
 
-  describe('as the first step of the sign-in', () => {
+  describe('among the ways in', () => {
+    /** The user's ways in, as the domain orders them: a usable pass comes first. */
+    const ways = (upn: string) => signInMethodsOf(srv, upn);
+    /** What the user-name step answers, less the flow's own id. */
     const opening = async (upn: string) => {
       const res = await new HttpClient(srv.origin).post('/api/signin/start', { username: upn });
       expect(res.status).toBe(200);
-      return { firstStep: res.body.firstStep as string, methods: res.body.methods as string[] };
+      return { username: res.body.username as string, methods: res.body.methods as string[], keys: Object.keys(res.body).sort() };
     };
     const dave = () => srv.users.dave!.upn;
 
-    it('opens on the pass only while it is usable: started, not expired, not used up', async () => {
-      expect((await opening(dave())).firstStep).toBe('password');
+    it('puts the pass first only while it is usable: started, not expired, not used up', async () => {
+      expect((await ways(dave()))[0]).toBe('password');
       const startsAt = clock.now() + 60 * 60_000;
       const later = await issue('dave', { startsAt, lifetimeMinutes: 10 });
-      expect(await opening(dave())).toEqual({ firstStep: 'password', methods: ['password'] });
+      expect(await ways(dave())).toEqual(['password']);
       clock.set(startsAt);
-      expect(await opening(dave())).toEqual({ firstStep: 'tap', methods: ['tap', 'password'] });
+      expect(await ways(dave())).toEqual(['tap', 'password']);
       expect((await useTap('dave', later.pass)).body.status).toBe('signed_in');
-      expect((await opening(dave())).firstStep).toBe('password'); // used up
+      expect((await ways(dave()))[0]).toBe('password'); // used up
 
       const { tap } = await issue('dave', { lifetimeMinutes: 10 });
-      expect((await opening(dave())).firstStep).toBe('tap');
+      expect((await ways(dave()))[0]).toBe('tap');
       clock.set(tap.expiresAt);
-      expect((await opening(dave())).firstStep).toBe('password'); // expired
+      expect((await ways(dave()))[0]).toBe('password'); // expired
     });
 
-    it('keeps the password first with the TAP policy disabled, even with a pass issued', async () => {
+    it('leaves the pass out with the TAP policy disabled, even with a pass issued', async () => {
       const admin = await signIn(srv.origin, srv.users.admin!.upn, srv.users.admin!.password);
       await issue('dave');
       const policy = (await admin.get('/api/admin/policies/tap')).body;
       expect((await admin.put('/api/admin/policies/tap', { ...policy, enabled: false })).status).toBe(200);
       try {
-        expect(await opening(dave())).toEqual({ firstStep: 'password', methods: ['password'] });
+        expect(await ways(dave())).toEqual(['password']);
+        expect((await opening(dave())).methods).not.toContain('tap');
       } finally {
         await admin.put('/api/admin/policies/tap', policy);
       }
-      expect((await opening(dave())).firstStep).toBe('tap');
+      expect((await ways(dave()))[0]).toBe('tap');
     });
 
-    it('tells an anonymous caller nothing more: a disabled user with a pass opens like an unknown user', async () => {
+    it('tells an anonymous caller nothing: the user-name step answers alike with a pass, without one, disabled, or for an unknown name', async () => {
       const admin = await signIn(srv.origin, srv.users.admin!.upn, srv.users.admin!.password);
+      const without = await opening(dave());
       await issue('dave');
+      expect(await ways(dave())).toContain('tap');
+      const withPass = await opening(dave());
       const unknown = await opening('nobody@pushkey.test');
-      expect(unknown).toEqual({ firstStep: 'password', methods: ['password'] });
+      expect(unknown).toEqual({ ...withPass, username: 'nobody@pushkey.test' });
+      expect(without).toEqual(withPass);
       expect((await admin.patch(`/api/admin/users/${ids.dave}`, { disabled: true })).status).toBe(200);
       try {
-        expect(await opening(dave())).toEqual(unknown);
+        expect(await opening(dave())).toEqual(withPass);
       } finally {
         await admin.patch(`/api/admin/users/${ids.dave}`, { disabled: false });
       }

@@ -3,6 +3,7 @@
 import { expect } from 'vitest';
 import { HttpClient, signIn, type TestServer } from './server.ts';
 import { SoftDevice } from './soft-device.ts';
+import { userSignInMethods } from '../../server/domain/signin/signin.ts';
 
 /** What these steps need of a server: a test server, or one instance of a cluster. */
 export type Served = Pick<TestServer, 'origin' | 'users' | 'clock'>;
@@ -99,4 +100,12 @@ export async function userId(admin: HttpClient, upn: string): Promise<string> {
   const u = (r.body.users as Array<{ id: string; upn: string }>).find((x) => x.upn === upn);
   if (!u) throw new Error(`no user ${upn}`);
   return u.id;
+}
+
+/**
+ * What the user can sign in with, as the domain decides it, ordered (a usable TAP first, the
+ * default next). The user-name step does not say: it answers every name alike.
+ */
+export async function signInMethodsOf(srv: Pick<TestServer, 'deps'>, upn: string, requiredAcr: string | null = null): Promise<string[]> {
+  return userSignInMethods(srv.deps, await srv.deps.repo.getUserByUpn(upn), requiredAcr);
 }

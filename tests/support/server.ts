@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { createApp, type AppOptions, type App } from '../../server/app.ts';
 import type { AlertSink, Clock, Deps, Limits, Locator, Random } from '../../server/domain/deps.ts';
 import type { SmsProvider } from '../../server/domain/methods/sms.ts';
+import type { PasswordHasher } from '../../server/domain/methods/passwords.ts';
 import { setAuthenticatorPolicy, getAuthenticatorPolicy, type AuthenticatorPolicy } from '../../server/domain/policies/policy.ts';
 import { seedDemoTenant, DEMO_USERS, DEMO_DOMAIN } from '../../server/seed.ts';
 import { openSqlite } from '../../server/storage/sqlite/open.ts';
@@ -68,6 +69,8 @@ export async function startServer(opts: {
   sms?: SmsProvider;
   /** Classroom lab mode (the lab clock over `clock`). */
   lab?: boolean;
+  /** Password hashing (default: scrypt); a test wraps it to count the work each guess costs. */
+  passwords?: PasswordHasher;
 } = {}): Promise<TestServer> {
   const dir = opts.dataDir ?? mkdtempSync(path.join(tmpdir(), 'pushkey-test-'));
   const repo = (opts.openRepository ?? openSqlite)({ filename: path.join(dir, 'pushkey.db'), synchronous: opts.sqliteSynchronous });
@@ -75,7 +78,7 @@ export async function startServer(opts: {
   const host = opts.host ?? '127.0.0.1';
   await new Promise<void>((resolve) => server.listen(opts.port ?? 0, host, resolve));
   const origin = `http://${host}:${(server.address() as AddressInfo).port}`;
-  const deps = await buildDeps({ repo, origin, clock: opts.clock ?? new ManualClock(), limits: opts.limits, log: opts.log, locate: opts.locate, alertSink: opts.alertSink, random: opts.random, sms: opts.sms, lab: opts.lab });
+  const deps = await buildDeps({ repo, origin, clock: opts.clock ?? new ManualClock(), limits: opts.limits, log: opts.log, locate: opts.locate, alertSink: opts.alertSink, random: opts.random, sms: opts.sms, lab: opts.lab, passwords: opts.passwords });
   const app = createApp(deps, { limiters: noLimiters(), ...opts.app });
   app.attach(server);
   await seedDemoTenant(deps, demoPassword);

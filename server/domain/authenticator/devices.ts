@@ -58,6 +58,7 @@ export async function runCommand(d: Deps, cmd: DeviceCommand, ctx: RequestContex
       return { type: 'pending', requests: await pendingFor(d, { ...device, capabilities: cmd.capabilities ?? device.capabilities }) };
     case 'passwordless_setup': {
       const user = await d.repo.getUser(device.userId);
+      if (!user) throw new PushkeyError('device_unknown', 'This authenticator is no longer registered.');
       const checked = await checkPassword(d, user, cmd.password);
       const policy = await getAuthenticatorPolicy(d.repo);
       if (!authenticatorRights(policy, checked, [device]).upgradePasswordless) {

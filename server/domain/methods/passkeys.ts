@@ -146,11 +146,13 @@ const needsUserVerification = (policy: { userVerification: 'required' | 'preferr
 export async function startPasskeySignIn(d: Deps, flow: SignInFlow): Promise<{ ceremonyId: string; options: RequestOptions }> {
   const policy = await getPasskeyPolicy(d.repo);
   if (!policy.enabled) throw new PushkeyError('method_not_allowed', 'Passkey sign-in is turned off for this organization.');
-  const mine = flow.userId ? await d.repo.listUserPasskeys(flow.userId) : [];
   const ceremony = await newCeremony(d, 'authenticate', flow.userId, flow.id);
   const options = await authenticationOptions(await rp(d), {
     challenge: ceremony.bytes,
-    allow: mine.map((p) => ({ credentialId: p.credentialId, transports: p.transports })),
+    // Every passkey here is discoverable (residentKey: required), so none is listed: a list
+    // would tell whoever typed the name that the account exists and which passkeys it has.
+    // The answer must still come from the flow's user's passkey (verifyPasskeySignIn).
+    allow: [],
     userVerification: needsUserVerification(policy, flow) ? 'required' : 'preferred',
   });
   return { ceremonyId: ceremony.id, options };

@@ -38,3 +38,10 @@ export function readablePassword(random: Random): string {
   const group = () => Array.from({ length: 4 }, () => READABLE[random.int(0, READABLE.length)]).join('');
   return `${group()}-${group()}-${group()}`;
 }
+/** What the domain hashes and checks passwords and passes with (Deps.passwords). */
+export interface PasswordHasher {
+  hash(password: string): Promise<string>;
+  verify(password: string, stored: string): Promise<boolean>;
+}
+
+export const scryptHasher: PasswordHasher = { hash: hashPassword, verify: verifyPassword };

@@ -8,10 +8,10 @@ import { raiseAlert } from '../monitoring/monitoring.ts';
 import { notifyUser } from './registration.ts';
 import { newId, utcMinute, type Deps } from '../deps.ts';
 import { atomically } from '../unit-of-work.ts';
-import { hashPassword, verifyPassword } from './passwords.ts';
+import { DUMMY_HASH } from './passwords.ts';
 import { getTapPolicy } from '../policies/policy.ts';
 import type { Tap, User } from '../types.ts';
-import { assertCanSignIn, assertNotLocked, guardedGuess } from '../users/users.ts';
+import { assertCanSignIn, guardedGuess, type Guesser } from '../users/users.ts';
 
 // No 0/O, 1/l/I: the pass is read aloud by a helpdesk and typed by hand.
 const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
@@ -45,7 +45,7 @@ export async function issueTap(d: Deps, actor: Actor, user: User, input: IssueTa
   const tap: Tap = {
     id: newId(d),
     userId: user.id,
-    hash: await hashPassword(pass),
+    hash: await d.passwords.hash(pass),
     createdAt: now,
     startsAt,
     expiresAt: startsAt + lifetime * 60_000,
@@ -71,21 +71,29 @@ export async function hasUsableTap(d: Deps, userId: string): Promise<boolean> {
   return policy.enabled && tap !== null && tapView(tap, d.clock.now()).state === 'active';
 }
 
-/** Signs in with a pass: checks it, then consumes a one-time pass in one conditional write. */
-export async function redeemTap(d: Deps, user: User, pass: string, signIn: { flowId: string; ip: string }): Promise<void> {
-  assertNotLocked(d, user);
+/**
+ * Signs in with a pass: checks it, then consumes a one-time pass in one conditional write.
+ * With no usable pass (or no account) the guess still costs a hash and counts toward the
+ * lockout, as a wrong pass does, so the answer does not tell who has a pass.
+ */
+export async function redeemTap(d: Deps, who: Guesser, pass: string, signIn: { flowId: string; ip: string }): Promise<User> {
   const invalid = new PushkeyError('tap_invalid', 'That Temporary Access Pass is not valid. Ask your helpdesk for a new one.');
   const policy = await getTapPolicy(d.repo);
-  const tap = await d.repo.getUserTap(user.id);
+  const tap = 'user' in who ? await d.repo.getUserTap(who.user.id) : null;
   const now = d.clock.now();
-  if (!policy.enabled || !tap || tapView(tap, now).state !== 'active') throw invalid;
-  if (!(await guardedGuess(d, user, () => verifyPassword(pass.trim(), tap.hash)))) throw invalid;
+  if (!policy.enabled || !tap || tapView(tap, now).state !== 'active' || !('user' in who)) {
+    await guardedGuess(d, who, () => d.passwords.verify(pass.trim(), DUMMY_HASH));
+    throw invalid;
+  }
+  const { user } = who;
+  if (!(await guardedGuess(d, who, () => d.passwords.verify(pass.trim(), tap.hash)))) throw invalid;
   // Disabled (now that the pass is proved), or locked by other guesses while this one hashed.
   assertCanSignIn(d, (await d.repo.getUser(user.id)) ?? user);
   if (tap.oneTime) {
     if (!(await d.repo.consumeTap(tap.id, now))) throw invalid;
   }
   await audit(d, { id: user.id, upn: user.upn, ip: signIn.ip }, 'tap.used', { type: 'user', id: user.id }, null, { tapId: tap.id, oneTime: tap.oneTime }, signIn.flowId);
+  return user;
 }
 
 export async function deleteTap(d: Deps, actor: Actor, user: User): Promise<void> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as v from 'valibot';
-import { openingStep, orderSecondFactors, orderSignInMethods } from './method-order.ts';
+import { orderSecondFactors, orderSignInMethods } from './method-order.ts';
 import { maskNumber, PhoneNumber, SmsCodeInput } from '../methods/sms.ts';
 
 describe('method order', () => {
@@ -18,13 +18,6 @@ describe('method order', () => {
 
   it('ignores a default the user does not have', () => {
     expect(orderSignInMethods(['password', 'sms'], 'passkey')).toEqual(['sms', 'password']);
-  });
-
-  it('opens on a usable TAP, else on the password, never on a method that starts something (push, passkey prompt, text)', () => {
-    expect(openingStep(orderSignInMethods([...all], 'authenticator'))).toBe('tap');
-    expect(openingStep(orderSignInMethods(['password', 'passkey', 'passwordless', 'sms'], 'sms'))).toBe('password');
-    expect(openingStep(['password'])).toBe('password');
-    expect(openingStep([])).toBe('password');
   });
 
   it('orders second factors passkey > authenticator > SMS, the default first', () => {

@@ -4,7 +4,7 @@
 // helpdesk issued it because the usual method is lost).
 import * as v from 'valibot';
 import { DefaultMethod } from '../../../protocol/http/methods.ts';
-import { OPENING_STEPS, SECOND_FACTOR_ORDER, type OpeningStep, type SecondFactor } from '../../../protocol/http/signin.ts';
+import { SECOND_FACTOR_ORDER, type SecondFactor } from '../../../protocol/http/signin.ts';
 import { PushkeyError } from '../../../protocol/errors.ts';
 import { audit, type Actor } from '../monitoring/audit.ts';
 import type { Deps } from '../deps.ts';
@@ -16,7 +16,7 @@ import type { User } from '../types.ts';
 /** First-factor ways in, in the system's order. "passwordless" is the authenticator app. */
 export const SIGN_IN_ORDER = ['tap', 'passkey', 'passwordless', 'sms', 'password'] as const;
 /** Second factors after a password, in the system's order; what a user may choose as the default in My Account. */
-export { SECOND_FACTOR_ORDER, type SecondFactor, OPENING_STEPS, type OpeningStep } from '../../../protocol/http/signin.ts';
+export { SECOND_FACTOR_ORDER, type SecondFactor } from '../../../protocol/http/signin.ts';
 export { DefaultMethod } from '../../../protocol/http/methods.ts';
 
 const key = (userId: string) => `user.default_method.${userId}`;
@@ -58,19 +58,6 @@ export function orderSignInMethods<T extends string>(methods: T[], preferred: De
     return i < 0 ? SIGN_IN_ORDER.length : i;
   };
   return [...methods].sort((a, b) => rank(a) - rank(b));
-}
-
-/**
- * The methods a sign-in can open on: a secret the person types. The others start something
- * on their behalf (a push to the app, a passkey prompt, a text message), so they wait in
- * "Other ways to sign in" until asked for (OPENING_STEPS, in the contract).
- *
- * The step the sign-in opens on: the first opening step in the ordered methods, so a usable
- * TAP comes before the password. It is read from the list the user-name step already
- * answers, so it tells an anonymous caller nothing that list does not.
- */
-export function openingStep(ordered: readonly string[]): OpeningStep {
-  return ordered.find((m): m is OpeningStep => (OPENING_STEPS as readonly string[]).includes(m)) ?? 'password';
 }
 
 /** Orders second factors the same way: the user's default if offered, then passkey > authenticator > SMS. */

@@ -8,7 +8,7 @@ import { startPasskeySignIn, verifyPasskeySignIn } from '../methods/passkeys.ts'
 import { finish, flowUser, requireFlow, startFlow, step, type StepResult } from './signin.ts';
 import { logStep } from '../monitoring/signin-log.ts';
 import { checkSignInCode, sendSignInCode, type SentCode } from '../methods/sms.ts';
-import { assertCanSignIn, assertNotLocked } from '../users/users.ts';
+import { assertCanSignIn, assertGuesserNotLocked, guesserOf } from '../users/users.ts';
 import type { AuthenticationResponse, RequestOptions } from '../methods/webauthn.ts';
 
 /**
@@ -53,9 +53,9 @@ export async function sendSmsCode(d: Deps, flowId: string, secret: string | unde
   const flow = await requireFlow(d, flowId, secret);
   return step(d, flow, 'sms', async () => {
     const user = await flowUser(d, flow);
-    // A disabled account answers like an unknown one: no secret has been proved yet.
+    // A name with no account and a disabled account answer like one with no phone: locked, or not available.
+    await assertGuesserNotLocked(d, guesserOf(user, flow.upn));
     if (!user || user.disabled) throw new PushkeyError('method_not_allowed', 'SMS sign-in is not available for this account.');
-    assertNotLocked(d, user);
     const sent = await sendSignInCode(d, user, flow.id, flow.methods.includes('password'));
     await logStep(d, flow.id, { method: 'sms', detail: `code sent to ${sent.to}`, result: 'pending' });
     return sent;
@@ -66,8 +66,8 @@ export async function signInWithSms(d: Deps, flowId: string, secret: string | un
   const flow = await requireFlow(d, flowId, secret);
   return step(d, flow, 'sms', async () => {
     const user = await flowUser(d, flow);
+    await assertGuesserNotLocked(d, guesserOf(user, flow.upn));
     if (!user) throw new PushkeyError('code_invalid', 'That code has expired, was already used, or had too many wrong tries. Send a new code.');
-    assertNotLocked(d, user);
     await checkSignInCode(d, user, flow.id, codeId, code);
     assertCanSignIn(d, (await d.repo.getUser(user.id)) ?? user); // disabled, or locked by other guesses, since the code was sent
     const methods = flow.methods.includes('password') ? ['password', 'sms'] : ['sms'];

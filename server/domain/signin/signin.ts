@@ -15,8 +15,10 @@ import { hasUsableTap, redeemTap } from '../methods/tap.ts';
 import type { Challenge, Flow, User } from '../types.ts';
 import { beginSignIn, endAbandoned, logStep, type StepInput } from '../monitoring/signin-log.ts';
 import { checkNewPlace, checkPushFatigue } from '../monitoring/monitoring.ts';
-import { assertCanSignIn, assertNotLocked, checkPassword } from '../users/users.ts';
-import { extraSignInMethods, getDefaultMethod, openingStep, orderSignInMethods, secondFactorsFor, type OpeningStep, type SecondFactor } from './method-order.ts';
+import { assertCanSignIn, assertGuesserNotLocked, checkSignInPassword, guesserOf } from '../users/users.ts';
+import { extraSignInMethods, getDefaultMethod, orderSignInMethods, secondFactorsFor, type SecondFactor } from './method-order.ts';
+import { getTapPolicy } from '../policies/policy.ts';
+import { getPasskeyPolicy, getSmsPolicy } from '../methods/method-policy.ts';
 
 export type { ChallengeView, FlowStatus, SignInMethod } from '../../../protocol/http/signin.ts';
 const challengeView = (c: Challenge): ChallengeView => ({ challengeId: c.id, number: c.number, expiresAt: c.expiresAt });
@@ -30,7 +32,11 @@ export type StepResult =
   /** The password was right; one of these (ordered, the preferred first) must follow. */
   | { status: 'second_factor'; methods: SecondFactor[] };
 
-async function methodsFor(d: Deps, user: User | null, requiredAcr: string | null): Promise<SignInMethod[]> {
+/**
+ * What this user can sign in with, ordered (TAP first, the user's default next). Never told
+ * to whoever types the name: the user-name step answers `offeredMethods` for every name.
+ */
+export async function userSignInMethods(d: Deps, user: User | null, requiredAcr: string | null = null): Promise<SignInMethod[]> {
   if (!user || user.disabled) return ['password'];
   const policy = await getAuthenticatorPolicy(d.repo);
   const rights = authenticatorRights(policy, user, await d.repo.listUserDevices(user.id));
@@ -38,10 +44,28 @@ async function methodsFor(d: Deps, user: User | null, requiredAcr: string | null
   if (rights.passwordless) methods.push('passwordless');
   if (await hasUsableTap(d, user.id)) methods.push('tap');
   methods.push(...(await extraSignInMethods(d, user)));
-  // An app that asked for more than one factor is not offered a way in that is one factor alone.
-  const offered = requiredAcr && !meetsAcr(ACR.sfa, [requiredAcr]) ? methods.filter((m) => !SINGLE_FACTOR_ALONE.has(m)) : methods;
-  return orderSignInMethods(offered, await getDefaultMethod(d, user.id));
+  return orderSignInMethods(forAcr(methods, requiredAcr), await getDefaultMethod(d, user.id));
 }
+
+/**
+ * The ways in the tenant's policies turn on, the same for every user name, known or not:
+ * the user-name step lists no account's methods (OWASP ASVS 5.0 V6.3.8). A way the account
+ * does not have then fails as it would for a name with no account; the user's own methods
+ * are named only after the password (the second factors).
+ */
+async function offeredMethods(d: Deps, requiredAcr: string | null): Promise<SignInMethod[]> {
+  const [app, tap, passkey, sms] = await Promise.all([getAuthenticatorPolicy(d.repo), getTapPolicy(d.repo), getPasskeyPolicy(d.repo), getSmsPolicy(d.repo)]);
+  const methods: SignInMethod[] = ['password'];
+  if (app.enabled && app.mode !== 'push') methods.push('passwordless');
+  if (tap.enabled) methods.push('tap');
+  if (passkey.enabled) methods.push('passkey');
+  if (sms.enabled && sms.useForSignIn) methods.push('sms');
+  return orderSignInMethods(forAcr(methods, requiredAcr), null);
+}
+
+/** An app that asked for more than one factor is not offered a way in that is one factor alone. */
+const forAcr = (methods: SignInMethod[], requiredAcr: string | null): SignInMethod[] =>
+  requiredAcr && !meetsAcr(ACR.sfa, [requiredAcr]) ? methods.filter((m) => !SINGLE_FACTOR_ALONE.has(m)) : methods;
 
 /** Ways in that are one factor however they end (a passkey may add user verification; the password may be followed by a second factor). */
 const SINGLE_FACTOR_ALONE = new Set<SignInMethod>(['passwordless', 'tap', 'sms']);
@@ -53,14 +77,14 @@ export function assertMeetsRequirement(flow: Pick<Flow, 'requiredAcr' | 'app'>, 
   throw new PushkeyError('step_up_required', `${flow.app} asks for a stronger sign-in: ${what}.`);
 }
 
-/** `methods`: every way in, ordered; `firstStep`: the one the page asks for first, the others wait under "Other ways to sign in". */
+/** `methods`: the ways in the tenant offers, ordered, the same whoever the name names (offeredMethods); the page asks for the password first. */
 export async function startFlow(
   d: Deps,
   upn: string,
   ctx: RequestContext,
   /** The authentication level the app asked for (acr_values), which every way in must reach. */
   requiredAcr: string | null = null,
-): Promise<{ flowId: string; secret: string; upn: string; methods: SignInMethod[]; firstStep: OpeningStep }> {
+): Promise<{ flowId: string; secret: string; upn: string; methods: SignInMethod[] }> {
   const user = await d.repo.getUserByUpn(upn);
   const now = d.clock.now();
   const secret = newSecret(d);
@@ -82,8 +106,7 @@ export async function startFlow(
   };
   await d.repo.createFlow(flow);
   await beginSignIn(d, flow, ctx);
-  const methods = await methodsFor(d, user, requiredAcr);
-  return { flowId: flow.id, secret, upn, methods, firstStep: openingStep(methods) };
+  return { flowId: flow.id, secret, upn, methods: await offeredMethods(d, requiredAcr) };
 }
 
 /** The flow, if it exists, is unexpired, unfinished, and this browser holds its secret. */
@@ -153,7 +176,7 @@ async function pushFor(d: Deps, flow: Flow, user: User, kind: 'mfa' | 'passwordl
 export async function signInWithPassword(d: Deps, flowId: string, secret: string | undefined, password: string, ctx: RequestContext): Promise<StepResult> {
   const flow = await requireFlow(d, flowId, secret);
   return step(d, flow, 'password', async () => {
-    const user = await checkPassword(d, await flowUser(d, flow), password);
+    const user = await checkSignInPassword(d, guesserOf(await flowUser(d, flow), flow.upn), password);
     const verified: StepInput = { method: 'password', detail: 'password verified', result: 'success' };
     const policy = await getAuthenticatorPolicy(d.repo);
     const pushMfa = authenticatorRights(policy, user, await d.repo.listUserDevices(user.id)).pushMfa;
@@ -180,11 +203,11 @@ export async function signInWithApp(d: Deps, flowId: string, secret: string | un
   const flow = await requireFlow(d, flowId, secret);
   return step(d, flow, 'passwordless', async () => {
     const user = await flowUser(d, flow);
-    // A disabled account answers like an unknown one: no secret has been proved yet.
-    if (!user || user.disabled) throw new PushkeyError('method_not_allowed', 'Passwordless sign-in is not set up for this account.');
-    assertNotLocked(d, user);
+    // A name with no account, a disabled account and one with no passwordless device answer
+    // alike (locked, or not available): no secret has been proved yet.
+    await assertGuesserNotLocked(d, guesserOf(user, flow.upn));
     const policy = await getAuthenticatorPolicy(d.repo);
-    if (!authenticatorRights(policy, user, await d.repo.listUserDevices(user.id)).passwordless) {
+    if (!user || user.disabled || !authenticatorRights(policy, user, await d.repo.listUserDevices(user.id)).passwordless) {
       throw new PushkeyError('method_not_allowed', 'Passwordless sign-in is not available for this account.');
     }
     return { status: 'pending', challenge: challengeView(await pushFor(d, flow, user, 'passwordless', ctx)) };
@@ -205,9 +228,7 @@ export async function resendPush(d: Deps, flowId: string, secret: string | undef
 export async function signInWithTap(d: Deps, flowId: string, secret: string | undefined, pass: string): Promise<StepResult> {
   const flow = await requireFlow(d, flowId, secret);
   return step(d, flow, 'tap', async () => {
-    const user = await flowUser(d, flow);
-    if (!user) throw new PushkeyError('tap_invalid', 'That Temporary Access Pass is not valid. Ask your helpdesk for a new one.');
-    await redeemTap(d, user, pass, { flowId: flow.id, ip: flow.ip });
+    const user = await redeemTap(d, guesserOf(await flowUser(d, flow), flow.upn), pass, { flowId: flow.id, ip: flow.ip });
     return finish(d, flow, user, ['tap'], { method: 'tap', detail: 'pass accepted', result: 'success' });
   });
 }

@@ -3,7 +3,7 @@ import { PushkeyError } from '../../../protocol/errors.ts';
 import type { NewUser, PublicUser } from '../../../protocol/http/users.ts';
 import { audit, type Actor } from '../monitoring/audit.ts';
 import { newId, type Deps } from '../deps.ts';
-import { DUMMY_HASH, hashPassword, verifyPassword } from '../methods/passwords.ts';
+import { DUMMY_HASH } from '../methods/passwords.ts';
 import type { User } from '../types.ts';
 import { raiseAlert } from '../monitoring/monitoring.ts';
 
@@ -34,7 +34,7 @@ export async function createUser(d: Deps, actor: Actor, input: NewUser): Promise
     id: newId(d),
     upn: input.upn,
     displayName: input.displayName,
-    passwordHash: await hashPassword(input.password),
+    passwordHash: await d.passwords.hash(input.password),
     groups: input.groups,
     roles: input.roles.includes('user') ? input.roles : ['user', ...input.roles],
     disabled: false,
@@ -54,7 +54,7 @@ export async function createUser(d: Deps, actor: Actor, input: NewUser): Promise
 /** A new password set by someone else (the helpdesk, the lab command): it ends the user's sessions. */
 export async function setPassword(d: Deps, actor: Actor, user: Pick<User, 'id'>, password: string): Promise<void> {
   // A reset opens the onboarding window again: the user may bind a first method with the new password.
-  await d.repo.updateUser(user.id, { passwordHash: await hashPassword(password), passwordFailures: 0, lockedUntil: 0, passwordResetAt: d.clock.now() });
+  await d.repo.updateUser(user.id, { passwordHash: await d.passwords.hash(password), passwordFailures: 0, lockedUntil: 0, passwordResetAt: d.clock.now() });
   await d.repo.deleteUserSessions(user.id);
   await audit(d, actor, 'user.password_reset', { type: 'user', id: user.id });
 }
@@ -86,44 +86,68 @@ export function assertCanSignIn(d: Deps, user: User): void {
 }
 
 const lockedOut = () => new PushkeyError('locked_out', 'Too many failed attempts. Try again later.');
+const wrongPassword = () => new PushkeyError('invalid_credentials', 'Your account or password is incorrect.');
 
 /**
- * Checks a password. Consecutive failures are counted on the user row (so a restart does
- * not reset them) and lock the account for `lockoutMs` at the limit.
- * An unknown user costs the same scrypt work, so timing does not tell that it is unknown.
+ * Who a sign-in's guesses count against: the account, or, for a user name that names none,
+ * the name itself (normalized as the user-name step parses it). Both lock after the same
+ * number of failures for the same time, and answer the same while locked, so the lockout
+ * does not tell which names exist (OWASP ASVS 5.0 V6.3.8).
  */
-export async function checkPassword(d: Deps, user: User | null, password: string): Promise<User> {
-  if (!user) {
-    await verifyPassword(password, DUMMY_HASH);
-    throw new PushkeyError('invalid_credentials', 'Your account or password is incorrect.');
+export type Guesser = { user: User } | { name: string };
+export const guesserOf = (user: User | null, name: string): Guesser => (user ? { user } : { name });
+
+/** assertNotLocked for either: the account's lock, or the name's. */
+export async function assertGuesserNotLocked(d: Deps, who: Guesser): Promise<void> {
+  if ('user' in who) return assertNotLocked(d, who.user);
+  const lockedUntil = await d.repo.nameLockedUntil(who.name);
+  if (lockedUntil > d.clock.now()) throw new PushkeyError('locked_out', 'Too many failed attempts. Try again later.', { lockedUntil });
+}
+
+/**
+ * Checks a password at sign-in. Consecutive failures are counted in the database (so a
+ * restart does not reset them) and lock for `lockoutMs` at the limit. A name that names no
+ * account is checked against a dummy hash, counted and locked the same way: the same work,
+ * the same answers (NIST SP 800-63B-4 §3.2.2, OWASP ASVS 5.0 V6.3.8).
+ */
+export async function checkSignInPassword(d: Deps, who: Guesser, password: string): Promise<User> {
+  if (!('user' in who)) {
+    await guardedGuess(d, who, () => d.passwords.verify(password, DUMMY_HASH));
+    throw wrongPassword();
   }
-  if (!(await guardedGuess(d, user, () => verifyPassword(password, user.passwordHash)))) {
-    throw new PushkeyError('invalid_credentials', 'Your account or password is incorrect.');
-  }
+  const { user } = who;
+  if (!(await guardedGuess(d, who, () => d.passwords.verify(password, user.passwordHash)))) throw wrongPassword();
   // Disabled (now that the password is proved), or locked by other guesses while this one hashed.
   const fresh = (await d.repo.getUser(user.id)) ?? user;
   assertCanSignIn(d, fresh);
   return fresh;
 }
 
+/** checkSignInPassword for an account that exists (a device's owner confirming a change). */
+export const checkPassword = (d: Deps, user: User, password: string): Promise<User> => checkSignInPassword(d, { user }, password);
+
 /**
- * Runs one guess at a password or pass within the account's lockout budget. The guess is
- * counted before the slow hash, in one atomic write: guesses sent in parallel each take a
- * slot, the one that takes the last slot locks the account, and later ones are refused
- * without hashing. So no more than `passwordFailureLimit` guesses are ever checked per
- * lockout period, however many arrive at once. A right guess gives its slot back, and the
- * lock too when its own slot set it.
+ * Runs one guess at a password or pass within the lockout budget. The guess is counted
+ * before the slow hash, in one atomic write: guesses sent in parallel each take a slot, the
+ * one that takes the last slot locks, and later ones are refused without hashing. So no
+ * more than `passwordFailureLimit` guesses are ever checked per lockout period, however
+ * many arrive at once. A right guess gives its slot back, and the lock too when its own
+ * slot set it. For a name with no account no guess is right: `check` runs (the dummy hash,
+ * the same work) and the failure counts.
  */
-export async function guardedGuess(d: Deps, user: User, check: () => Promise<boolean>): Promise<boolean> {
-  assertNotLocked(d, user);
-  const slot = await countFailure(d, user.id, 'password', d.limits.passwordFailureLimit);
+export async function guardedGuess(d: Deps, who: Guesser, check: () => Promise<boolean>): Promise<boolean> {
+  await assertGuesserNotLocked(d, who);
+  const now = d.clock.now();
+  const cap = d.limits.passwordFailureLimit;
+  const slot = 'user' in who ? await countFailure(d, who.user.id, 'password', cap) : await d.repo.countNameFailure(who.name, cap, now, now + d.limits.lockoutMs);
   if (slot.locked && !slot.newly) throw lockedOut();
-  if (await check()) {
-    await d.repo.updateUser(user.id, slot.newly ? { passwordFailures: 0, lockedUntil: 0 } : { passwordFailures: 0 });
+  const right = await check();
+  if (right && 'user' in who) {
+    await d.repo.updateUser(who.user.id, slot.newly ? { passwordFailures: 0, lockedUntil: 0 } : { passwordFailures: 0 });
     return true;
   }
   if (slot.newly) {
-    await lockoutAlert(d, user);
+    if ('user' in who) await lockoutAlert(d, who.user);
     throw lockedOut();
   }
   return false;

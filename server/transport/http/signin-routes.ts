@@ -29,7 +29,7 @@ export const signInHandlers: Handlers<typeof api.signin> = {
     const { ctx, requiredAcr } = await contextFor(d, req, body.interaction);
     const flow = await startFlow(d, body.username, ctx, requiredAcr);
     setFlowCookie(res, d.secureCookies, flow.secret, d.limits.flowLifetimeMs);
-    return { flowId: flow.flowId, username: flow.upn, methods: flow.methods, firstStep: flow.firstStep };
+    return { flowId: flow.flowId, username: flow.upn, methods: flow.methods };
   },
   async password({ d, req, res, body }) {
     return answerStep(d, req, res, await signInWithPassword(d, body.flowId, readFlowCookie(req, d.secureCookies), body.password, requestContext(d, req)));
