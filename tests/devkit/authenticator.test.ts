@@ -1,5 +1,5 @@
 // The pushkey-authenticator binary, spawned as a child process, against the real server.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,6 +30,13 @@ describe('pushkey-authenticator', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('--approve-with N');
     expect(r.stdout).toContain('--foreign-signature');
+  });
+
+  it('prints the flag reference docs/devkit.md shows', async () => {
+    const doc = readFileSync(path.resolve(import.meta.dirname, '../../docs/devkit.md'), 'utf8');
+    const reference = doc.slice(doc.indexOf('## Flag reference'));
+    const block = /```text\n([\s\S]*?)```/.exec(reference)![1];
+    expect(block).toBe((await runAuthenticator(['--help'])).stdout);
   });
 
   it('refuses an unknown flag with a usage error naming it', async () => {
