@@ -34,7 +34,7 @@ export async function oneSignIn(repo: Repository, user: User, deviceId: string, 
   await repo.getFlow(flowId);
   await repo.listUserDevices(user.id);
   await repo.challengeStats(user.id, now - 600_000, now);
-  await repo.createChallenge({ id: challengeId, userId: user.id, deviceId: null, kind: 'passwordless', nonce: 'n'.repeat(22), number: '42', app: 'bench', ip: '127.0.0.1', location: '', browser: 'Chrome', createdAt: now, expiresAt: now + 90_000, status: 'pending', answeredAt: null, answeredBy: null, flowId });
+  await repo.createChallenge({ id: challengeId, userId: user.id, deviceId: null, kind: 'passwordless', nonce: 'n'.repeat(22), number: '42', app: 'bench', ip: '127.0.0.1', location: '', browser: 'Chrome', createdAt: now, expiresAt: now + 90_000, status: 'pending', answeredAt: null, answeredBy: null, flowId, userVerified: false });
   await repo.updateFlow(flowId, { challengeId, state: 'awaiting_push' });
   await repo.getDevice(deviceId);
   await repo.getChallenge(challengeId);

@@ -241,15 +241,20 @@ export class SoftDevice {
     request: Pick<PushContent, 'challengeId' | 'nonce'> | PushRequest,
     decision: 'approve' | 'deny' | 'report',
     number = '',
-    opts: { clientVersion?: string; capabilities?: string[]; key?: CryptoKey; deviceId?: string } = {},
+    /** userVerification: claim the app lock was opened for this answer (signed, as the extension does). */
+    opts: { clientVersion?: string; capabilities?: string[]; key?: CryptoKey; deviceId?: string; userVerification?: 'pin' } = {},
   ) {
     const push = 'signed' in request ? await this.open(request) : request;
     const clientVersion = opts.clientVersion ?? this.clientVersion;
     const deviceId = opts.deviceId ?? this.deviceId;
     const signature = this.shapeSignature(
-      await sign(opts.key ?? this.keys.privateKey, respondBytes({ origin: this.origin, challengeId: push.challengeId, nonce: push.nonce, decision, number, deviceId, clientVersion })),
+      await sign(
+        opts.key ?? this.keys.privateKey,
+        respondBytes({ origin: this.origin, challengeId: push.challengeId, nonce: push.nonce, decision, number, deviceId, clientVersion, userVerification: opts.userVerification }),
+      ),
     );
-    return { type: 'response', challengeId: push.challengeId, deviceId, decision, number, clientVersion, capabilities: opts.capabilities ?? this.capabilities, signature };
+    const verified = opts.userVerification ? { userVerification: opts.userVerification } : {};
+    return { type: 'response', challengeId: push.challengeId, deviceId, decision, number, clientVersion, capabilities: opts.capabilities ?? this.capabilities, ...verified, signature };
   }
 
   /** answerRequest: signs and sends the person's decision. */

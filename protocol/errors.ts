@@ -30,6 +30,8 @@ export const ERROR_CODES = [
   'push_paused', // after "No, it's not me", no push reaches the user for a while
   // classroom lab
   'lab_mode_off', // a lab-only route (the instructor's board, the lab clock) on a server not in lab mode
+  'app_lock_required', // the policy asks for the authenticator's app lock before an approval
+  'app_lock_wrong', // the app lock's PIN was wrong (the extension's own check)
   // generic
   'not_found',
   'conflict',
@@ -89,6 +91,9 @@ export const ERRORS: Record<ErrorCode, ErrorMeaning> = {
   push_paused: { status: 429, retryable: false, final: 'failed', words: null },
   // As if the route did not exist: outside lab mode there is nothing to find.
   lab_mode_off: { status: 404, retryable: false, final: 'failed', words: 'This server is not in lab mode.' },
+  // The request stays open: the person sets the lock (or unlocks it) and approves again.
+  app_lock_required: { status: 403, retryable: false, final: null, words: 'Your organization asks for the app lock before you approve. Set a PIN, then approve.' },
+  app_lock_wrong: { status: 401, retryable: false, final: null, words: null },
   not_found: { status: 404, retryable: false, final: 'failed', words: null },
   conflict: { status: 409, retryable: false, final: 'failed', words: 'This account is already added.' },
   // The server did not get to decide anything: the network, or its rate limit.

@@ -16,6 +16,7 @@ export const FAILURE_REASONS: Partial<Record<FailureCode, string>> = {
   no_device: 'The user has no authenticator that can take the request',
   rate_limited: 'Blocked by the push throttle',
   push_paused: 'Pushes paused: the user reported a request as not theirs',
+  app_lock_required: 'The policy asks for the app lock and the authenticator approved without it',
   denied: 'The user denied the request',
   reported: 'The user reported the request as not theirs',
   number_mismatch: "The number typed in the authenticator didn't match",

@@ -96,3 +96,5 @@ export const ServerOrigin = v.pipe(
 
 export const Kind = v.picklist(['passwordless', 'mfa', 'passwordless_setup', 'test']);
 export const Decision = v.picklist(['approve', 'deny', 'report']);
+/** How the device verified the person before this answer: `pin`, its app lock (something they know). */
+export const UserVerification = v.picklist(['pin']);

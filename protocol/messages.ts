@@ -7,6 +7,7 @@ import {
   ClientVersion,
   Decision,
   DeviceName,
+  UserVerification,
   Id,
   Kind,
   Label,
@@ -80,6 +81,8 @@ export const PushContent = v.object({
   app: Label(128),
   context: Context,
   expiresAt: Timestamp,
+  /** `required`: the policy asks for the app lock before an approval (v2 only; absent otherwise). */
+  appLock: v.optional(v.literal('required')),
 });
 export type PushContent = v.InferOutput<typeof PushContent>;
 export type RequestKind = PushContent['kind'];
@@ -89,7 +92,7 @@ export const PushRequestV1 = v.object({
   type: v.literal('request'),
   /** Absent in v1. */
   v: v.optional(v.literal(1)),
-  ...PushContent.entries,
+  ...v.omit(PushContent, ['appLock']).entries,
   context: ContextV1,
   /** Server signature over pushBytes(); verified against the pinned key. */
   serverSignature: Signature,
@@ -160,6 +163,8 @@ export const DeviceResponse = v.pipe(
     number: v.union([MatchNumber, v.literal('')]),
     clientVersion: ClientVersion,
     capabilities: Capabilities,
+    /** Present when the device's app lock verified the person for this answer; signed. */
+    userVerification: v.optional(UserVerification),
     /** Device signature over respondBytes(). */
     signature: Signature,
   }),

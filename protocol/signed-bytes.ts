@@ -18,6 +18,7 @@ export const PREFIX = {
   pushV2: 'pushkey-v2/push',
   poll: 'pushkey-v1/poll',
   respond: 'pushkey-v1/respond',
+  respondVerified: 'pushkey-v1/respond-verified',
   passwordlessSetup: 'pushkey-v1/passwordless-setup',
   passwordlessDisable: 'pushkey-v1/passwordless-disable',
   unenroll: 'pushkey-v1/unenroll',
@@ -94,7 +95,11 @@ export function pushV2Bytes(m: { origin: string; signed: string }): Uint8Array {
   return join(PREFIX.pushV2, { origin: m.origin, signed: m.signed });
 }
 
-/** The device's answer to a request. `number` is "" for deny and report. */
+/**
+ * The device's answer to a request. `number` is "" for deny and report. With
+ * `userVerification` (the app lock was opened for this answer) the layout has its own prefix
+ * and one more field, so an answer signed without it can never pass for one with it.
+ */
 export function respondBytes(m: {
   origin: string;
   challengeId: string;
@@ -103,8 +108,9 @@ export function respondBytes(m: {
   number: string;
   deviceId: string;
   clientVersion: string;
+  userVerification?: string;
 }): Uint8Array {
-  return join(PREFIX.respond, {
+  const fields = {
     origin: m.origin,
     challengeId: m.challengeId,
     nonce: m.nonce,
@@ -112,7 +118,8 @@ export function respondBytes(m: {
     number: m.number,
     deviceId: m.deviceId,
     clientVersion: m.clientVersion,
-  });
+  };
+  return m.userVerification === undefined ? join(PREFIX.respond, fields) : join(PREFIX.respondVerified, { ...fields, userVerification: m.userVerification });
 }
 
 /**

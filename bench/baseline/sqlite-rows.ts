@@ -94,6 +94,8 @@ export const toChallenge = (r: Row): Challenge => ({
   answeredAt: numOrNull(r.answered_at),
   answeredBy: strOrNull(r.answered_by),
   flowId: strOrNull(r.flow_id),
+  // The app lock came after this repository; its schema has no such column.
+  userVerified: false,
 });
 
 export const toTap = (r: Row): Tap => ({

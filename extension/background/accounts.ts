@@ -129,6 +129,13 @@ export async function removeAccount(deviceId: string): Promise<{ serverNotified:
   return { serverNotified };
 }
 
+/** Every account goes, with its key and history: the app lock's last wrong try. Each server is told where it can be. */
+export async function wipeAccounts(): Promise<void> {
+  for (const a of await listAccounts()) await removeAccount(a.deviceId).catch(() => forget(a.deviceId));
+  broadcast({ type: 'accountsChanged' });
+  broadcast({ type: 'requestsChanged' });
+}
+
 /** Password once; the answer is a number-match request the popup shows next. */
 export async function startPasswordlessSetup(deviceId: string, password: string): Promise<RequestView> {
   const account = await activeAccount(deviceId);

@@ -72,12 +72,12 @@ export interface Signer {
   privateKey: CryptoKey;
 }
 
-/** Answers a request: the typed number for approve, "" for deny and report. */
-export async function respond(account: Signer, request: { challengeId: string; nonce: string }, decision: 'approve' | 'deny' | 'report', number: string) {
+/** Answers a request: the typed number for approve, "" for deny and report; `userVerification` when the app lock was opened for it (signed). */
+export async function respond(account: Signer, request: { challengeId: string; nonce: string }, decision: 'approve' | 'deny' | 'report', number: string, userVerification?: 'pin') {
   const clientVersion = extensionVersion();
   const signature = await signBytes(
     account.privateKey,
-    respondBytes({ origin: account.origin, challengeId: request.challengeId, nonce: request.nonce, decision, number, deviceId: account.deviceId, clientVersion }),
+    respondBytes({ origin: account.origin, challengeId: request.challengeId, nonce: request.nonce, decision, number, deviceId: account.deviceId, clientVersion, userVerification }),
   );
   return post(account.origin, '/api/device/respond', {
     type: 'response',
@@ -87,6 +87,7 @@ export async function respond(account: Signer, request: { challengeId: string; n
     number,
     clientVersion,
     capabilities: capabilities(),
+    ...(userVerification ? { userVerification } : {}),
     signature,
   }, Result);
 }

@@ -1,7 +1,8 @@
 // The service worker: owns the keys, the channels and the pending requests. Everything
 // the pages can ask is in the one table below.
 import { browser, handleMessages, holdWakePort, offscreenApi, onPageClosed } from '../messaging/index.ts';
-import { accountViews, addAccount, disablePasswordless, removeAccount, startPasswordlessSetup, suggestDeviceName, wake } from './accounts.ts';
+import { accountViews, addAccount, disablePasswordless, removeAccount, startPasswordlessSetup, suggestDeviceName, wake, wipeAccounts } from './accounts.ts';
+import { appLockStatus, removeAppLock, setAppLock } from './app-lock.ts';
 import { toErrorInfo } from './errors.ts';
 import { notePromptShowing, parkPromptIfIdle, queueForPrompt, showPrompt, watchPromptWindow } from './prompt-window.ts';
 import { ensureWaker } from './waker.ts';
@@ -33,7 +34,10 @@ handleMessages(
     parkPrompt: () => parkPromptIfIdle(promptRequests),
     promptShowing: ({ key }) => notePromptShowing(key).then(() => null),
     listHistory: ({ deviceId }) => requestHistory(deviceId),
-    answerRequest: ({ key, decision, number }) => answerRequest(key, decision, number),
+    answerRequest: ({ key, decision, number, pin }) => answerRequest(key, decision, number, pin),
+    appLockStatus: () => appLockStatus(),
+    setAppLock: ({ pin, current }) => setAppLock(pin, current, wipeAccounts),
+    removeAppLock: ({ current }) => removeAppLock(current, wipeAccounts),
   },
   toErrorInfo,
 );

@@ -21,6 +21,8 @@ import {
 } from '../storage/db.ts';
 import * as api from './device-api.ts';
 import { requestHints } from './hints.ts';
+import { verifyForApproval } from './app-lock.ts';
+import { wipeAccounts } from './accounts.ts';
 import { showPrompt } from './prompt-window.ts';
 
 export const requestKey = (deviceId: string, challengeId: string): string => `${deviceId}/${challengeId}`;
@@ -170,8 +172,11 @@ export function toRequestView(r: RequestRecord, account: AccountRecord | undefin
   return { ...view, tenant: account?.tenant ?? '', upn: account?.upn ?? '' };
 }
 
-/** Signs and sends the person's answer. The number is whatever they typed; nothing fills it in. */
-export async function answerRequest(key: string, decision: 'approve' | 'deny' | 'report', typed: string) {
+/**
+ * Signs and sends the person's answer. The number is whatever they typed; nothing fills it in.
+ * An approval opens the app lock first when one is set (or the push says the policy needs one).
+ */
+export async function answerRequest(key: string, decision: 'approve' | 'deny' | 'report', typed: string, pin?: string) {
   const record = await getRequest(key);
   if (!record) throw new PushkeyError('challenge_unknown', 'This request is no longer here');
   if (record.status !== 'pending') throw new PushkeyError(record.status === 'expired' ? 'challenge_expired' : 'challenge_consumed', 'Already answered');
@@ -187,8 +192,10 @@ export async function answerRequest(key: string, decision: 'approve' | 'deny' | 
   const account = await getAccount(record.deviceId);
   if (!account) throw new PushkeyError('device_unknown', 'This account was removed');
   if (account.revoked) throw new PushkeyError('device_revoked', 'This account was disabled');
+  // Refusing needs no PIN: a deny or a report is always safe.
+  const verified = decision === 'approve' ? await verifyForApproval(pin, record.appLock === 'required', wipeAccounts) : undefined;
   try {
-    const result = await api.respond(account, record, decision, number);
+    const result = await api.respond(account, record, decision, number, verified);
     await settleRequest(key, result.outcome);
     if (record.kind === 'passwordless_setup' && result.outcome === 'approved') {
       await updateAccount(account.deviceId, () => ({ passwordless: true }));

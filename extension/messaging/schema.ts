@@ -68,6 +68,10 @@ export type RequestView = v.InferOutput<typeof RequestView>;
 
 export const Answer = v.picklist(['approve', 'deny', 'report']);
 
+/** Whether the app lock is set, and how many wrong PINs in a row are left before the accounts are wiped. */
+export const AppLockStatus = v.object({ set: v.boolean(), triesLeft: v.number() });
+export type AppLockStatus = v.InferOutput<typeof AppLockStatus>;
+
 /** Every call a page can make, with the schema of its arguments and of its reply. */
 export const CALLS = {
   listAccounts: { args: v.object({}), reply: v.array(AccountView) },
@@ -91,9 +95,14 @@ export const CALLS = {
   promptShowing: { args: v.object({ key: Text }), reply: v.null() },
   listHistory: { args: v.object({ deviceId: v.optional(Text) }), reply: v.array(RequestView) },
   answerRequest: {
-    args: v.object({ key: Text, decision: Answer, number: Text }),
+    /** pin: the app lock's, when one is set; an approval opens it first. */
+    args: v.object({ key: Text, decision: Answer, number: Text, pin: v.optional(Text) }),
     reply: v.object({ outcome: v.picklist(['approved', 'denied', 'reported']) }),
   },
+  appLockStatus: { args: v.object({}), reply: AppLockStatus },
+  /** Sets the PIN, or changes it (current: the PIN it has now). */
+  setAppLock: { args: v.object({ pin: Text, current: v.optional(Text) }), reply: AppLockStatus },
+  removeAppLock: { args: v.object({ current: Text }), reply: AppLockStatus },
 } as const;
 
 export type CallName = keyof typeof CALLS;

@@ -12,6 +12,9 @@ export function AccountList(props: { accounts: AccountView[] | null; error: stri
   return (
     <>
       <Bar title="Authenticator">
+        <button type="button" class="icon-btn" aria-label="App lock" title="App lock" onClick={() => go({ name: 'lock' })}>
+          <Icon name="shield" />
+        </button>
         <button type="button" class="icon-btn" aria-label="Add account" title="Add account" onClick={() => go({ name: 'add' })}>
           <Icon name="plus" />
         </button>

@@ -5,6 +5,7 @@ import { AccountList } from './AccountList.tsx';
 import { AccountPage } from './AccountPage.tsx';
 import { AccountSettings } from './AccountSettings.tsx';
 import { AddAccount } from './AddAccount.tsx';
+import { AppLock } from './AppLock.tsx';
 import { ManualCode } from './ManualCode.tsx';
 import { PasswordlessSetup } from './PasswordlessSetup.tsx';
 import { ScanQr } from './ScanQr.tsx';
@@ -17,7 +18,8 @@ export type Screen =
   | { name: 'setup'; deviceId: string }
   | { name: 'add' }
   | { name: 'scan' }
-  | { name: 'manual' };
+  | { name: 'manual' }
+  | { name: 'lock' };
 
 export type Go = (screen: Screen) => void;
 
@@ -41,6 +43,9 @@ export function App(): JSX.Element {
       break;
     case 'manual':
       body = <ManualCode go={go} onAdded={added} />;
+      break;
+    case 'lock':
+      body = <AppLock onBack={home} />;
       break;
     default: {
       const account = accounts?.find((a) => a.deviceId === screen.deviceId);

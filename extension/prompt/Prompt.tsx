@@ -6,7 +6,7 @@
 // ready for the next request (it refuses while a request waits, which then shows here).
 import { Fragment, type JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { call, onBroadcast, takePromptQueue, type RequestView } from '../messaging/index.ts';
+import { call, onBroadcast, takePromptQueue, type AppLockStatus, type RequestView } from '../messaging/index.ts';
 import { ErrorNote, Field, Spinner, Button } from '../ui/components.tsx';
 import { hintText, requestDetails, secondsLeft, statusText } from '../ui/format.ts';
 import { ERRORS, isErrorCode } from '../../protocol/errors.ts';
@@ -188,11 +188,19 @@ const OUTCOMES: Record<'approved' | 'approved_setup' | 'denied' | 'reported', Ou
 
 type Stage = 'ask' | 'report' | 'sending';
 
+const PIN = /^\d{6,12}$/;
+
 function Ask(props: { request: RequestView; more: number; onSending: (on: boolean) => void; onOutcome: (o: Outcome) => void }): JSX.Element {
   const { request, more, onOutcome } = props;
   const [stage, setStage] = useState<Stage>('ask');
   const [number, setNumber] = useState('');
   const [error, setError] = useState<string | null>(null);
+  // The app lock: asked before an approval when set; chosen here when the policy needs one and none is set.
+  const [lock, setLock] = useState<AppLockStatus | null>(null);
+  const [pin, setPin] = useState('');
+  const [pinAgain, setPinAgain] = useState('');
+  useEffect(() => void call('appLockStatus', {}).then(setLock, () => setLock({ set: false, triesLeft: 0 })), []);
+  const choosePin = lock !== null && !lock.set && request.appLock === 'required';
   const [left, setLeft] = useState(secondsLeft(request.expiresAt));
 
   useEffect(() => {
@@ -208,11 +216,21 @@ function Ask(props: { request: RequestView; more: number; onSending: (on: boolea
       setError('Enter the number shown on your sign-in screen.');
       return;
     }
+    if (decision === 'approve' && (lock?.set || choosePin) && !PIN.test(pin)) {
+      setError(choosePin ? 'Choose a PIN of 6 to 12 digits.' : 'Enter your PIN: 6 to 12 digits.');
+      return;
+    }
+    if (decision === 'approve' && choosePin && pin !== pinAgain) {
+      setError('The two PINs differ. Type the same PIN twice.');
+      return;
+    }
     setError(null);
     setStage('sending');
     props.onSending(true);
     try {
-      const { outcome } = await call('answerRequest', { key: request.key, decision, number: decision === 'approve' ? number : '' });
+      if (decision === 'approve' && choosePin) setLock(await call('setAppLock', { pin }));
+      const withPin = decision === 'approve' && (lock?.set || choosePin) ? { pin } : {};
+      const { outcome } = await call('answerRequest', { key: request.key, decision, number: decision === 'approve' ? number : '', ...withPin });
       onOutcome(OUTCOMES[outcome === 'approved' && request.kind === 'passwordless_setup' ? 'approved_setup' : outcome]);
     } catch (err) {
       const code = (err as { code?: string }).code;
@@ -225,6 +243,7 @@ function Ask(props: { request: RequestView; more: number; onSending: (on: boolea
       const stillOpen = await call('promptQueue', {}).then((q) => q.some((r) => r.key === request.key), () => false);
       if (stillOpen) {
         props.onSending(false);
+        setPin('');
         setError((err as Error).message);
         setStage(decision === 'approve' ? 'ask' : 'report');
         return;
@@ -298,6 +317,18 @@ function Ask(props: { request: RequestView; more: number; onSending: (on: boolea
             autoFocus
             invalid={!!error}
           />
+          {lock?.set && (
+            <Field id="pin" label="Your app lock PIN" type="password" value={pin} onInput={(v) => setPin(v.replace(/\D/g, ''))} inputMode="numeric" maxLength={12} />
+          )}
+          {choosePin && (
+            <div class="stack" role="group" aria-labelledby="choose-pin">
+              <p id="choose-pin" class="note info">
+                Your organization asks for an app lock before you approve. Choose a PIN of 6 to 12 digits: you will enter it at every approval.
+              </p>
+              <Field id="new-pin" label="New PIN" type="password" value={pin} onInput={(v) => setPin(v.replace(/\D/g, ''))} inputMode="numeric" maxLength={12} />
+              <Field id="new-pin-again" label="The same PIN again" type="password" value={pinAgain} onInput={(v) => setPinAgain(v.replace(/\D/g, ''))} inputMode="numeric" maxLength={12} />
+            </div>
+          )}
           <ErrorNote message={error} />
           <div class="actions">
             <button type="button" class="btn" onClick={() => setStage('report')}>

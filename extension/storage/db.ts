@@ -46,13 +46,23 @@ export type RequestRecord = PushContent & {
 /** A request as version 1 of this database stored it: the context's four fields flat. */
 type FlatRequestRecord = Omit<RequestRecord, 'context'> & { ip: string; location: string; browser: string; time: number };
 
+/** The app lock's PIN, kept only as a slow salted hash (background/app-lock.ts), and the wrong tries in a row. */
+export interface AppLockRecord {
+  salt: string;
+  hash: string;
+  iterations: number;
+  failures: number;
+}
+
 interface PushkeyDB extends DBSchema {
   accounts: { key: string; value: AccountRecord; indexes: { byOrigin: string } };
   requests: { key: string; value: RequestRecord; indexes: { byStatus: RequestStatus; byReceived: number } };
+  /** Settings of the whole extension, one record per key ('appLock'). */
+  settings: { key: 'appLock'; value: AppLockRecord };
 }
 
 const DB_NAME = 'pushkey';
-const DB_VERSION = 2;
+const DB_VERSION = 3;
 /** History is capped: the oldest finished entries go first. */
 export const HISTORY_LIMIT = 200;
 
@@ -78,6 +88,7 @@ export function db(): Promise<IDBPDatabase<PushkeyDB>> {
           cursor = await cursor.continue();
         }
       }
+      if (oldVersion < 3) database.createObjectStore('settings');
     },
   });
   return dbPromise;
@@ -103,6 +114,21 @@ export async function updateAccount(deviceId: string, change: (a: AccountRecord)
 export const getRequest = async (key: string): Promise<RequestRecord | undefined> => (await db()).get('requests', key);
 export const requestsWithStatus = async (status: RequestStatus): Promise<RequestRecord[]> =>
   (await db()).getAllFromIndex('requests', 'byStatus', status);
+
+export const getAppLock = async (): Promise<AppLockRecord | undefined> => (await db()).get('settings', 'appLock');
+export const putAppLock = async (lock: AppLockRecord): Promise<void> => void (await (await db()).put('settings', lock, 'appLock'));
+export const deleteAppLock = async (): Promise<void> => (await db()).delete('settings', 'appLock');
+
+/** Counts one more wrong try before the PIN is even checked, so tries made at once cannot each get the same count; returns the new count. */
+export async function countAppLockTry(): Promise<number | undefined> {
+  const tx = (await db()).transaction('settings', 'readwrite');
+  const lock = await tx.store.get('appLock');
+  if (!lock) return undefined;
+  const failures = lock.failures + 1;
+  await tx.store.put({ ...lock, failures }, 'appLock');
+  await tx.done;
+  return failures;
+}
 
 /** Every stored request, in no order: one read, for what needs them all (background/hints.ts). */
 export const allRequests = async (): Promise<RequestRecord[]> => (await db()).getAll('requests');

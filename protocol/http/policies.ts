@@ -28,6 +28,11 @@ export const AuthenticatorPolicy = v.object({
   requestLifetimeSeconds: Whole(30, 600),
   /** Consecutive wrong numbers before the user is locked out for a while. */
   maxNumberFailures: Whole(1, 50),
+  /**
+   * An approval needs the authenticator's app lock (its PIN): possession and knowledge, so
+   * that a passwordless sign-in is two factors. Off, an approval proves possession alone.
+   */
+  requireAppLock: v.boolean(),
 });
 export type AuthenticatorPolicy = v.InferOutput<typeof AuthenticatorPolicy>;
 

@@ -117,6 +117,8 @@ export interface Challenge {
   answeredBy: string | null;
   /** The browser flow that started it (sign-in kinds), or null. */
   flowId: string | null;
+  /** The answer came with the device's app lock opened (its PIN): something the person knows, besides the key they hold. */
+  userVerified: boolean;
 }
 
 export interface Tap {

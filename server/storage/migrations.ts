@@ -354,6 +354,8 @@ const STEPS: readonly Step[] = [
     locked_until ${t.int64} NOT NULL
   );
   `,
+  // 15: whether the device's app lock verified the person for the answer (a second factor).
+  () => `ALTER TABLE challenges ADD COLUMN user_verified INTEGER NOT NULL DEFAULT 0;`,
 ];
 
 /** The steps as SQL for one engine; step i (0-based) is migration number i + 1. */

@@ -70,6 +70,7 @@ const makeChallenge = (userId: string, over: Partial<Challenge> = {}): Challenge
   answeredAt: null,
   answeredBy: null,
   flowId: null,
+  userVerified: false,
   ...over,
 });
 

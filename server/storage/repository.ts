@@ -80,7 +80,8 @@ export interface Repository {
   createChallenge(challenge: Challenge): Promise<void>;
   getChallenge(id: string): Promise<Challenge | null>;
   /** Moves a pending, unexpired challenge to `status`; true for exactly one caller. */
-  consumeChallenge(id: string, update: { status: ChallengeStatus; answeredAt: number; answeredBy: string | null }, now: number): Promise<boolean>;
+  /** `userVerified`: the answer came with the device's app lock opened (false when absent). */
+  consumeChallenge(id: string, update: { status: ChallengeStatus; answeredAt: number; answeredBy: string | null; userVerified?: boolean }, now: number): Promise<boolean>;
   /** Pending, unexpired challenges a device may answer (targeted at it or at any of its user's devices). */
   listPendingForDevice(device: Pick<Device, 'id' | 'userId'>, now: number): Promise<Challenge[]>;
   /** Marks pending challenges whose time ran out as expired (at most `limit`); returns them. */

@@ -77,6 +77,7 @@ export interface ChallengesTable {
   answered_at: number | null;
   answered_by: string | null;
   flow_id: string | null;
+  user_verified: number;
 }
 
 export interface TapsTable { id: string; user_id: string; hash: string; created_at: number; starts_at: number; expires_at: number; one_time: number; used_at: number | null; created_by: string }

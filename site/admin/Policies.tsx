@@ -215,6 +215,11 @@ export function AuthenticatorPolicyPage(): JSX.Element {
             </div>
             <Toggle id="show-app" label="Show application name" checked={p.showApplication} onChange={(showApplication) => update({ showApplication })} />
             <Toggle id="show-location" label="Show geographic location" checked={p.showLocation} onChange={(showLocation) => update({ showLocation })} />
+            <Toggle id="require-app-lock" label="Require the app lock to approve a sign-in" checked={p.requireAppLock} onChange={(requireAppLock) => update({ requireAppLock })} />
+            <p class="hint">
+              The person opens the extension's app lock (a PIN of 6 digits or more) before each approval: the sign-in is then two factors, something they have and something they know,
+              and the sign-in log and the tokens apps get say so. Without it an approval proves possession alone, and a passwordless sign-in is one factor.
+            </p>
           </PolicyFieldset>
         </>
       )}

@@ -29,6 +29,7 @@ const METHOD_NAMES: Record<string, string> = {
   tap: 'Temporary Access Pass',
   passkey: 'Passkey',
   passkey_uv: 'PIN or biometric on the passkey',
+  app_lock: 'App lock (PIN) on the authenticator',
   sms: 'Text message (SMS)',
 };
 export const methodName = (m: string): string => METHOD_NAMES[m] ?? m;

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { Browsers, EXTENSION_DIST, clickText, openPopupTab, promptIsOpen, screenshot, waitForPrompt, waitForPromptClosed, waitForText, type Profile } from '../support/browser.ts';
 import { HttpClient, signIn, startServer, type TestServer } from '../support/server.ts';
-import { SitePage, addAccountByCode, listAccounts, otherNumber, waitConnected, wallClock } from './flows.ts';
+import { SitePage, addAccountByCode, listAccounts, otherNumber, setUpPasswordless, waitConnected, wallClock } from './flows.ts';
 
 let browsers: Browsers;
 let server: TestServer;
@@ -162,19 +162,7 @@ describe('extension: approving sign-ins', () => {
     await clickText(popup, 'pushkey Lab');
     await popup.waitForSelector('#recent');
     await screenshot(popup, 'popup-account-activity');
-    await clickText(popup, 'Set up passwordless sign-in');
-    await popup.type('#password', alice.password);
-    await clickText(popup, 'Continue');
-    await popup.waitForSelector('#setup-number');
-    await waitForText(popup, 'Enter the number shown on your computer screen');
-    await screenshot(popup, 'popup-setup-number');
-    // The number is on the person's My Account page.
-    const shown = await me.get('/api/me/passwordless-setup');
-    expect(shown.body.pending?.number).toMatch(/^\d+$/);
-    await popup.type('#setup-number', shown.body.pending.number);
-    await clickText(popup, 'Register');
-    await waitForText(popup, 'Passwordless sign-in is on');
-    await clickText(popup, 'Done');
+    await setUpPasswordless(popup, alice.password, me, async () => screenshot(popup, 'popup-setup-number'));
     expect((await listAccounts(popup)).find((x) => x.upn === alice.upn)?.passwordless).toBe(true);
 
     const flow = await site.passwordless(alice.upn);

@@ -137,3 +137,19 @@ export async function waitShown(p: Profile, challengeId: string, timeoutMs = 10_
   await until(`request ${challengeId} on screen`, async () => (page = await promptShowing(p, challengeId)) !== undefined, timeoutMs);
   return page!;
 }
+
+/** On the account's page of the popup: "Set up passwordless sign-in", the password, then the number My Account (`me`) shows. */
+export async function setUpPasswordless(popup: Page, password: string, me: { get(path: string): Promise<{ body: any }> }, atNumber?: () => Promise<void>): Promise<void> {
+  await clickText(popup, 'Set up passwordless sign-in');
+  await popup.type('#password', password);
+  await clickText(popup, 'Continue');
+  await popup.waitForSelector('#setup-number');
+  await waitForText(popup, 'Enter the number shown on your computer screen');
+  await atNumber?.();
+  const shown = await me.get('/api/me/passwordless-setup');
+  expect(shown.body.pending?.number).toMatch(/^\d+$/);
+  await popup.type('#setup-number', shown.body.pending.number);
+  await clickText(popup, 'Register');
+  await waitForText(popup, 'Passwordless sign-in is on');
+  await clickText(popup, 'Done');
+}

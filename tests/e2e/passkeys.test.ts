@@ -130,7 +130,7 @@ describe('passkeys in Chromium with a virtual authenticator', () => {
     expect(who.body.user.upn).toBe(srv.users.alice!.upn);
     // The virtual authenticator verifies the user: the session records it, a second factor (apps/assurance.ts).
     expect(who.body.session.methods).toEqual(['passkey', 'passkey_uv']);
-    expect(await srv.repo.getSignIn(s.flowId)).toMatchObject({ upn: srv.users.alice!.upn, result: 'success', requirement: 'multifactor', methods: ['passkey'] });
+    expect(await srv.repo.getSignIn(s.flowId)).toMatchObject({ upn: srv.users.alice!.upn, result: 'success', requirement: 'multifactor', methods: ['passkey', 'passkey_uv'] });
   });
 
   it('offers the passkey after the user name, first among the ways in, and signs in with it, listing no credential to whoever typed the name', async () => {

@@ -32,7 +32,7 @@ describe('sign-in log', () => {
     for (const s of e.steps) expect(s.durationMs).toBeGreaterThanOrEqual(0);
   }
 
-  it('logs a passwordless sign-in as multifactor with the number matched and the request id', async () => {
+  it('logs a passwordless sign-in without the app lock as one factor, with the number matched and the request id', async () => {
     const p = await startPasswordless(srv, alice.upn);
     const push = await alice.device.nextPush();
     clock().advance(4_000);
@@ -40,7 +40,7 @@ describe('sign-in log', () => {
     expect((await flowStatus(p)).status).toBe('signed_in');
     const e = await entry(p.flowId);
     expectContext(e, alice.upn);
-    expect(e).toMatchObject({ id: p.flowId, result: 'success', failureCode: null, reason: null, requirement: 'multifactor', methods: ['passwordless'] });
+    expect(e).toMatchObject({ id: p.flowId, result: 'success', failureCode: null, reason: null, requirement: 'single', methods: ['passwordless'] });
     expect(e.steps.map((s) => [s.method, s.detail, s.result])).toEqual([
       ['passwordless', 'request sent', 'pending'],
       ['passwordless', 'number matched', 'success'],
@@ -124,7 +124,7 @@ describe('sign-in log', () => {
     const { pass } = (await helpdesk.post(`/api/admin/users/${dave.id}/tap`, {})).body;
     const s = await startSignIn(srv, dave.upn);
     expect((await s.browser.post('/api/signin/tap', { flowId: s.flowId, pass })).body.status).toBe('signed_in');
-    expect(await entry(s.flowId)).toMatchObject({ result: 'success', requirement: 'multifactor', methods: ['tap'], steps: [{ method: 'tap', detail: 'pass accepted' }] });
+    expect(await entry(s.flowId)).toMatchObject({ result: 'success', requirement: 'single', methods: ['tap'], steps: [{ method: 'tap', detail: 'pass accepted' }] });
   });
 
   it('labels an address from the configured location source, behind a trusted proxy', async () => {

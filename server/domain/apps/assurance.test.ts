@@ -5,8 +5,10 @@ describe('assuranceOf: RFC 8176 amr and the acr level, from the methods a sessio
   it.each([
     [['password'], ['pwd'], ACR.sfa],
     [['password', 'authenticator'], ['mfa', 'pwd', 'swk', 'user'], ACR.mfa],
-    // The extension has no PIN or biometric: the push alone is one factor, whatever Entra calls it.
+    // Without its app lock the push alone is one factor, whatever Entra calls it; with it, possession and knowledge.
     [['passwordless'], ['swk', 'user'], ACR.sfa],
+    [['passwordless', 'app_lock'], ['mfa', 'pin', 'swk', 'user'], ACR.mfa],
+    [['password', 'authenticator', 'app_lock'], ['mfa', 'pin', 'pwd', 'swk', 'user'], ACR.mfa],
     [['tap'], ['otp'], ACR.sfa],
     [['sms'], ['sms'], ACR.sfa],
     [['password', 'sms'], ['mfa', 'pwd', 'sms'], ACR.mfa],

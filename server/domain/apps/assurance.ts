@@ -9,6 +9,7 @@
 //   sms              sms         a code texted to the registered phone
 //   passkey          pop         proof of possession of a key bound to this origin
 //   passkey_uv       user        ... and the authenticator verified the user (PIN or biometric)
+//   app_lock         pin         the extension's app lock was opened for the approval (its PIN)
 //   mfa                          only when two different factors were shown
 //
 // `hwk` (a key proven to be held in hardware) is never claimed: passkeys are registered without
@@ -36,6 +37,7 @@ const METHODS: Record<string, { amr: string[]; factor?: Factor }> = {
   passkey: { amr: ['pop'], factor: 'possession' },
   // WebAuthn's user verification is a PIN or a biometric on the authenticator: which one, it does not say.
   passkey_uv: { amr: ['user'], factor: 'inherence' },
+  app_lock: { amr: ['pin'], factor: 'knowledge' },
 };
 
 export interface Assurance {

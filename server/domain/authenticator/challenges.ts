@@ -47,6 +47,7 @@ export function buildPush(d: Deps, c: Challenge, device: Pick<Device, 'id' | 'ca
     app: policy.showApplication ? c.app : '',
     context,
     expiresAt: c.expiresAt,
+    ...(needsAppLock(policy, c.kind) ? { appLock: 'required' as const } : {}),
   };
   return sealPush(d.origin, content, pushVersionFor(device.capabilities), (bytes) => d.serverKey.sign(bytes));
 }
@@ -107,6 +108,7 @@ export async function createChallenge(
     answeredAt: null,
     answeredBy: null,
     flowId: opts.flowId ?? null,
+    userVerified: false,
   };
   // A sign-in push passes the throttle as it is stored.
   await storeChallenge(d, user, challenge);
@@ -116,6 +118,9 @@ export async function createChallenge(
   }
   return challenge;
 }
+
+/** Sign-ins only: My Account's test and the passwordless setup (answered in the popup that asked) prove nothing to an app. */
+const needsAppLock = (policy: AuthenticatorPolicy, kind: RequestKind): boolean => policy.requireAppLock && (kind === 'mfa' || kind === 'passwordless');
 
 /** Number matching, and at least the policy's minimum version, as the device last said. */
 const isUpToDate = (policy: AuthenticatorPolicy, dev: Pick<Device, 'capabilities' | 'clientVersion'>): boolean =>
@@ -133,9 +138,9 @@ export function effectiveStatus(c: Challenge, now: number): ChallengeStatus | 'e
   return c.status === 'pending' && now >= c.expiresAt ? 'expired' : c.status;
 }
 
-async function settle(d: Deps, c: Challenge, status: ChallengeStatus, deviceId: string): Promise<void> {
+async function settle(d: Deps, c: Challenge, status: ChallengeStatus, deviceId: string, userVerified = false): Promise<void> {
   const now = d.clock.now();
-  if (!(await d.repo.consumeChallenge(c.id, { status, answeredAt: now, answeredBy: deviceId }, now))) {
+  if (!(await d.repo.consumeChallenge(c.id, { status, answeredAt: now, answeredBy: deviceId, userVerified }, now))) {
     // Another response won the race, or time ran out between our checks and the write.
     const current = await d.repo.getChallenge(c.id);
     if (current && effectiveStatus(current, now) === 'expired') throw new PushkeyError('challenge_expired', 'This request has expired.');
@@ -171,6 +176,7 @@ export async function resolveResponse(d: Deps, r: DeviceResponse): Promise<{ out
     number: r.number,
     deviceId: device.id,
     clientVersion: r.clientVersion,
+    userVerification: r.userVerification,
   });
   if (!verifyDeviceSignature(device, bytes, r.signature)) throw new PushkeyError('signature_invalid', 'The response signature does not verify.');
   // A revoked device answers nothing.
@@ -191,6 +197,10 @@ export async function resolveResponse(d: Deps, r: DeviceResponse): Promise<{ out
       throw new PushkeyError('client_update_required', `Update required: this server needs authenticator version ${policy.minClientVersion} or later.`, {
         minClientVersion: policy.minClientVersion,
       });
+    }
+    // Possession alone does not approve where the policy asks for the app lock; the request stays open for an answer with it.
+    if (needsAppLock(policy, c.kind) && r.userVerification !== 'pin') {
+      throw new PushkeyError('app_lock_required', 'Your organization asks for the app lock before you approve: set a PIN in the pushkey extension, then approve.');
     }
   }
   if (r.decision === 'deny') {
@@ -214,7 +224,7 @@ export async function resolveResponse(d: Deps, r: DeviceResponse): Promise<{ out
     if (locked && user) await raiseAlert(d, 'lockout', user, `Locked out after ${policy.maxNumberFailures} wrong numbers in a row`);
     throw new PushkeyError('number_mismatch', "The number you entered didn't match. The request was cancelled.");
   }
-  await settle(d, c, 'approved', device.id);
+  await settle(d, c, 'approved', device.id, r.userVerification === 'pin');
   const user = await d.repo.getUser(c.userId);
   if (user) await resetPushFailures(d, user);
   if (c.kind === 'passwordless_setup') {

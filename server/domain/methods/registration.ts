@@ -23,8 +23,13 @@ async function registeredAt(d: Deps, userId: string): Promise<number[]> {
   ];
 }
 
-/** Whether the session proves more than a password: multifactor, or a Temporary Access Pass. */
-export const isStrongSession = (s: Pick<Session, 'methods'>): boolean => s.methods.includes('tap') || requirementOf(s.methods) === 'multifactor';
+/**
+ * Whether the session proves more than a password: two factors, or one that a phished password
+ * cannot stand in for (a Temporary Access Pass from the helpdesk, or a key the user holds:
+ * the authenticator passwordless, a passkey).
+ */
+export const isStrongSession = (s: Pick<Session, 'methods'>): boolean =>
+  requirementOf(s.methods) === 'multifactor' || s.methods.some((m) => m === 'tap' || m === 'passwordless' || m === 'passkey');
 
 /**
  * Why this session may not add (or remove) a method, or null when it may. Removing needs the

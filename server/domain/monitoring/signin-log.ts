@@ -6,12 +6,17 @@ import { newId, utcMinute, type Deps } from '../deps.ts';
 import type { Flow, Session, SignInChartData, SignInEntry, SignInFilter, SignInStep, User } from '../types.ts';
 import type { RequestContext } from '../authenticator/challenges.ts';
 import { failureReason } from '../../../protocol/failure-reasons.ts';
+import { assuranceOf } from '../apps/assurance.ts';
 
-/** A password alone is single-factor; every other way in proves possession of something. */
-export function requirementOf(methods: string[]): SignInEntry['requirement'] {
+/**
+ * Multifactor exactly when two different factors were shown (apps/assurance.ts, which gives
+ * apps the same answer as amr and acr): a password and a push, a passkey that verified its
+ * user, the authenticator opened with its app lock. The authenticator alone, a passkey alone,
+ * a Temporary Access Pass or an SMS code alone is one factor.
+ */
+export function requirementOf(methods: readonly string[]): SignInEntry['requirement'] {
   if (methods.length === 0) return 'none';
-  // A password or an SMS code alone is one factor (SMS sign-in, NIST SP 800-63B-4 §3.1.3: a restricted authenticator).
-  return methods.length === 1 && (methods[0] === 'password' || methods[0] === 'sms') ? 'single' : 'multifactor';
+  return assuranceOf(methods).amr.includes('mfa') ? 'multifactor' : 'single';
 }
 
 /** Where an attempt came from, as the log shows it. */
@@ -61,7 +66,8 @@ export async function logAppSignIn(d: Deps, user: User, session: Pick<Session, '
 }
 
 export type StepInput = Omit<SignInStep, 'at' | 'durationMs'>;
-export type Ending = { result: 'success' } | { result: 'failure'; failureCode: string } | { result: 'in_progress' };
+/** `proven`: on success, every method the session records, proofs within a step included (a passkey's user verification, the app lock). */
+export type Ending = { result: 'success'; proven?: readonly string[] } | { result: 'failure'; failureCode: string } | { result: 'in_progress' };
 
 /** Appends a step and, with `end`, sets the attempt's result. */
 export async function logStep(d: Deps, flowId: string, step: StepInput, end?: Ending): Promise<SignInEntry | null> {
@@ -69,7 +75,9 @@ export async function logStep(d: Deps, flowId: string, step: StepInput, end?: En
   if (!entry) return null;
   const now = d.clock.now();
   const last = entry.steps.at(-1)?.at ?? entry.at;
-  const methods = step.result === 'success' && !entry.methods.includes(step.method) ? [...entry.methods, step.method] : entry.methods;
+  const stepped = step.result === 'success' && !entry.methods.includes(step.method) ? [...entry.methods, step.method] : entry.methods;
+  const proven = end?.result === 'success' ? (end.proven ?? []) : [];
+  const methods = [...stepped, ...proven.filter((m) => !stepped.includes(m))];
   const next: SignInEntry = {
     ...entry,
     steps: [...entry.steps, { ...step, at: now, durationMs: now - last }],

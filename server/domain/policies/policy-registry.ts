@@ -23,6 +23,7 @@ export const POLICY_DEFAULTS: Policies = {
     minClientVersion: '0.0.0',
     requestLifetimeSeconds: 90,
     maxNumberFailures: 5,
+    requireAppLock: false,
   },
   tap: { enabled: true, minLifetimeMinutes: 10, maxLifetimeMinutes: 480, defaultLifetimeMinutes: 60, oneTimeByDefault: true, length: 8 },
   monitoring: {

@@ -141,7 +141,7 @@ export async function finish(d: Deps, flow: Flow, user: User, methods: string[],
     // Finished another way (a pass, a code, a passkey): the push it also sent is no longer needed.
     if (flow.challengeId && flow.challengeId !== last.challengeId) await withdrawRequest(tx, { id: flow.challengeId, userId: user.id });
     const session = await createSession(tx, user, methods, { ip: flow.ip, browser: flow.browser });
-    const entry = await logStep(tx, flow.id, last, { result: 'success' });
+    const entry = await logStep(tx, flow.id, last, { result: 'success', proven: methods });
     if (entry) await checkNewPlace(tx, user, entry.id, entry.ip, entry.location);
     return session;
   });
@@ -260,7 +260,7 @@ export async function flowStatus(d: Deps, flowId: string, secret: string | undef
       await logStep(d, flow.id, { method: methodOf(c.kind), detail: code, result: 'failure', challengeId: c.id }, { result: 'failure', failureCode: code });
       assertCanSignIn(d, user);
     }
-    const methods = c.kind === 'mfa' ? ['password', 'authenticator'] : ['passwordless'];
+    const methods = [...(c.kind === 'mfa' ? ['password', 'authenticator'] : ['passwordless']), ...(c.userVerified ? ['app_lock'] : [])];
     try {
       const done = await finish(d, flow, user, methods, { method: methodOf(c.kind), detail: 'number matched', result: 'success', challengeId: c.id });
       return { status: 'signed_in', session: done.status === 'signed_in' ? done.session : undefined, ...base };

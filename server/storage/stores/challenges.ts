@@ -7,7 +7,7 @@ import type { Repository } from '../repository.ts';
 import type { Engine } from '../engine.ts';
 import type { ChallengesTable } from '../schema.ts';
 import { prepared } from '../prepared.ts';
-import { memberOf, num, numOrNull, oneOf, str, strOrNull, type Row } from './parse.ts';
+import { flag, memberOf, num, numOrNull, oneOf, str, strOrNull, toFlag, type Row } from './parse.ts';
 import { countWhere } from './match.ts';
 
 const status = oneOf<ChallengeStatus>({ pending: true, approved: true, denied: true, reported: true, number_mismatch: true, update_required: true, cancelled: true, expired: true });
@@ -30,6 +30,7 @@ const toChallenge = (r: Row): Challenge => ({
   answeredAt: numOrNull(r.answered_at, 'challenges.answered_at'),
   answeredBy: strOrNull(r.answered_by),
   flowId: strOrNull(r.flow_id),
+  userVerified: flag(r.user_verified),
 });
 
 type ChallengesStore = Pick<Repository, 'createChallenge' | 'getChallenge' | 'consumeChallenge' | 'listPendingForDevice' | 'expirePending' | 'cancelPendingForUser' | 'challengeStats'>;
@@ -39,10 +40,10 @@ export function challengesStore(engine: Engine): ChallengesStore {
   // Every sign-in by push creates, reads and consumes one, after counting the user's recent ones.
   const insert = prepared(engine, (row: ChallengesTable) => db.insertInto('challenges').values(row));
   const byId = prepared(engine, (id: string) => db.selectFrom('challenges').selectAll().where('id', '=', id));
-  const consume = prepared(engine, (id: string, status: string, answeredAt: number, answeredBy: string | null, now: number) =>
+  const consume = prepared(engine, (id: string, status: string, answeredAt: number, answeredBy: string | null, userVerified: number, now: number) =>
     db
       .updateTable('challenges')
-      .set({ status, answered_at: answeredAt, answered_by: answeredBy })
+      .set({ status, answered_at: answeredAt, answered_by: answeredBy, user_verified: userVerified })
       .where('id', '=', id)
       .where('status', '=', 'pending')
       .where('expires_at', '>', now),
@@ -82,6 +83,7 @@ export function challengesStore(engine: Engine): ChallengesStore {
         answered_at: c.answeredAt,
         answered_by: c.answeredBy,
         flow_id: c.flowId,
+        user_verified: toFlag(c.userVerified),
       });
     },
     async getChallenge(id) {
@@ -89,7 +91,7 @@ export function challengesStore(engine: Engine): ChallengesStore {
       return r ? toChallenge(r) : null;
     },
     async consumeChallenge(id, u, now) {
-      return (await consume.changes(id, u.status, u.answeredAt, u.answeredBy, now)) === 1;
+      return (await consume.changes(id, u.status, u.answeredAt, u.answeredBy, toFlag(u.userVerified ?? false), now)) === 1;
     },
     async listPendingForDevice(device, now) {
       const rows = await db
