@@ -74,6 +74,16 @@ describe('CIBA (poll mode)', () => {
     expect((await srv.repo.listSignIns({ app: 'Kiosk (test)', limit: 1 }))[0]).toMatchObject({ upn: alice.upn, result: 'success', methods: ['passwordless'] });
   });
 
+  it('with the app lock opened for the approval the token says two factors, and so does the sign-in log', async () => {
+    const { res, push } = await ask('58');
+    expect((await alice.device.respond(push, 'approve', '58', { userVerification: 'pin' })).body).toMatchObject({ outcome: 'approved' });
+    await settled(res.auth_req_id);
+    clock.advance(2000);
+    const claims = (await poll(res.auth_req_id)).claims()!;
+    expect(claims).toMatchObject({ amr: ['mfa', 'pin', 'swk', 'user'], acr: 'urn:pushkey:acr:mfa' });
+    expect((await srv.repo.listSignIns({ app: 'Kiosk (test)', limit: 1 }))[0]).toMatchObject({ result: 'success', requirement: 'multifactor', methods: ['passwordless', 'app_lock'] });
+  });
+
   it('a wrong number typed on the device fails the sign-in: access_denied', async () => {
     const { res, push } = await ask('51');
     await alice.device.respond(push, 'approve', '15');

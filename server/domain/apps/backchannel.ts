@@ -165,10 +165,11 @@ export async function settleBackchannelSignIn(d: Deps, authReqId: string): Promi
       await endFlow(d, link, c, refusal ?? 'flow_invalid');
       return { result: 'denied', description: 'The user may not sign in to this app now.' };
     }
-    const methods = ['passwordless'];
+    // The app lock opened for the approval is the second factor the token may claim.
+    const methods = ['passwordless', ...(c?.userVerified ? ['app_lock'] : [])];
     await atomically(d, async (tx) => {
       if (!(await tx.repo.completeFlow(link.flowId, tx.clock.now()))) throw new PushkeyError('flow_invalid', 'This sign-in was already completed.');
-      const entry = await logStep(tx, link.flowId, { method: 'passwordless', detail: 'number matched', result: 'success', challengeId: link.challengeId }, { result: 'success' });
+      const entry = await logStep(tx, link.flowId, { method: 'passwordless', detail: 'number matched', result: 'success', challengeId: link.challengeId }, { result: 'success', proven: methods });
       if (entry) await checkNewPlace(tx, user, entry.id, entry.ip, entry.location);
     });
     return { result: 'approved', userId: user.id, at: d.clock.now(), assurance: assuranceOf(methods) };
