@@ -52,21 +52,31 @@ export async function openSession(target: Target): Promise<CheckSession> {
     codeA = await me.activationCode();
   }
   const a = await enrollAs(target.origin, codeA, 'pushkey-authenticator check (A)');
-  const session = { target, a } as CheckSession;
-  // Adding a second method needs a multifactor session: the password, then A's answer.
-  const s = await signIn(session);
-  const approved = await a.respond(s.push, 'approve', s.number);
-  if (approved.status !== 200) throw new SetupError(`A's answer to the sign-in for B's code: ${approved.status} ${JSON.stringify(approved.body)}`);
-  const status = await s.browser.status(s.flowId);
-  if (status.body.status !== 'signed_in') throw new SetupError(`the sign-in for B's code ended ${JSON.stringify(status.body)}`);
-  session.b = await enrollAs(target.origin, await s.browser.activationCode(), 'pushkey-authenticator check (B)');
-  return session;
+  try {
+    // Adding a second method needs a multifactor session: the password, then A's answer.
+    const s = await signIn({ target, a });
+    const approved = await a.respond(s.push, 'approve', s.number);
+    if (approved.status !== 200) throw new SetupError(`A's answer to the sign-in for B's code: ${approved.status} ${JSON.stringify(approved.body)}`);
+    const status = await s.browser.status(s.flowId);
+    if (status.body.status !== 'signed_in') throw new SetupError(`the sign-in for B's code ended ${JSON.stringify(status.body)}`);
+    const b = await enrollAs(target.origin, await s.browser.activationCode(), 'pushkey-authenticator check (B)');
+    return { target, a, b };
+  } catch (e) {
+    // A is the checker's own: it does not stay on the account of a run that could not start.
+    a.close();
+    await a.command('unenroll').catch(() => {});
+    throw e;
+  }
 }
 
 /** A browser signs in with the password and is shown the number; A receives the push on its channel. */
 export async function signIn(s: Pick<CheckSession, 'target' | 'a'>): Promise<SignIn> {
   const started = await startPushSignIn(s.target.origin, s.target.upn, s.target.password);
-  if (!started.ok) throw new SetupError(`the sign-in was refused: ${started.answer.status} ${started.answer.body.error ?? ''} ${started.answer.body.message ?? ''}`.trim());
+  if (!started.ok) {
+    const { status, body } = started.answer;
+    if (status === 200) throw new SetupError(`the sign-in did not ask for the push (${String(body.status)}): the server's policy must ask this user for push MFA after the password`);
+    throw new SetupError(`the sign-in was refused: ${status} ${body.error ?? ''} ${body.message ?? ''}`.trim());
+  }
   const id = started.challenge.challengeId;
   const frame = (await s.a.next((f) => f.type === 'request' && f.challengeId === id, 10_000)) as PushRequest;
   const push = await s.a.open(frame);

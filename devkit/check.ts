@@ -57,10 +57,13 @@ export async function check(flags: Flags, positionals: string[]): Promise<void> 
     process.stdout.write(flags.json ? json(target.origin, rows) : table(target.origin, rows));
     if (summary(rows).failed > 0) process.exitCode = 1;
   } finally {
-    // B removed itself in the revocation check; A goes now (the checker's devices are its own).
-    const removed = await session.a.command('unenroll').catch((e: Error) => ({ status: 0, body: { error: e.message } }));
-    if (removed.status !== 200) process.stderr.write(`pushkey-authenticator: could not remove device A (${session.a.deviceId}): ${removed.status} ${String(removed.body.error)}\n`);
-    session.a.close();
-    session.b.close();
+    // The checker's devices are its own: both go (B already did in the revocation check, unless skipped).
+    for (const [name, device] of [['A', session.a], ['B', session.b]] as const) {
+      device.close();
+      const removed = await device.command('unenroll').catch((e: Error) => ({ status: 0, body: { error: e.message } }));
+      if (removed.status !== 200 && removed.body.error !== 'device_revoked') {
+        process.stderr.write(`pushkey-authenticator: could not remove device ${name} (${device.deviceId}): ${removed.status} ${String(removed.body.error)}\n`);
+      }
+    }
   }
 }

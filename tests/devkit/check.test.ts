@@ -1,8 +1,18 @@
-// pushkey-authenticator check against pushkey's own server: every rule it checks passes.
+// pushkey-authenticator check against pushkey's own server: every rule it checks passes, run the
+// way docs/devkit.md's CI step writes it, and with the activation given as a pushkey:// URI.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runAuthenticator } from '../support/authenticator.ts';
 import { signIn, startServer, type TestServer } from '../support/server.ts';
 import { ROW_IDS } from '../../devkit/checks.ts';
+import { SoftDevice } from '../../devkit/device.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const DOC = readFileSync(path.join(ROOT, 'docs/devkit.md'), 'utf8');
+/** The `run:` line of the doc's CI step. */
+const ciStep = /```yaml\n[\s\S]*?\n\s*run: (.*)\n[\s\S]*?```/.exec(DOC.slice(DOC.indexOf('### In CI')))![1]!;
 
 let srv: TestServer;
 beforeAll(async () => {
@@ -14,27 +24,58 @@ afterAll(async () => {
   await srv?.close();
 });
 
-it('passes every check against pushkey, prints the table, and removes its devices', async () => {
+function bash(script: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn('bash', ['-c', script], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += String(d)));
+  child.stderr.on('data', (d: Buffer) => (stderr += String(d)));
+  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
+}
+
+it('passes every check against pushkey, run as the CI step of docs/devkit.md, and removes its devices', async () => {
   const { upn, password } = srv.users.alice!;
-  const r = await runAuthenticator(['check', srv.origin, '--user', upn, '--password', password, '--json'], { timeoutMs: 90_000 });
-  expect(r.stderr).toBe('');
-  const report = JSON.parse(r.stdout);
-  const failed = report.rows.filter((row: { result: string }) => row.result !== 'pass');
-  expect(failed).toEqual([]);
-  expect(report.rows.map((row: { id: string }) => row.id)).toEqual(ROW_IDS);
+  const r = await bash(ciStep, { PUSHKEY_URL: srv.origin, CHECKER_USER: upn, CHECKER_PASSWORD: password });
+  const rows = r.stdout.split('\n').filter((l) => /^(PASS|FAIL|SKIP) /.test(l));
+  expect(rows.filter((l) => !l.startsWith('PASS')), r.stdout + r.stderr).toEqual([]);
+  expect(rows.map((l) => l.split(/ +/)[1])).toEqual(ROW_IDS);
+  expect(r.stdout).toContain(`${ROW_IDS.length} passed, 0 failed\n`);
   expect(r.code).toBe(0);
   const user = (await srv.repo.getUserByUpn(upn))!;
   expect((await srv.repo.listUserDevices(user.id)).filter((d) => d.revokedAt === null)).toEqual([]);
 }, 120_000);
 
-it('takes the activation as a pushkey:// URI (the user from it), and prints the table', async () => {
+it('takes the activation as a pushkey:// URI (the user from it), and reports in JSON', async () => {
   const { upn, password } = srv.users.bob!;
   const me = await signIn(srv.origin, upn, password);
   const uri = (await me.post('/api/me/authenticator/activation')).body.uri as string;
-  const r = await runAuthenticator(['check', uri, '--password', password, '--skip', 'respond.expiry'], { timeoutMs: 60_000 });
-  expect(r.stdout).toContain(`pushkey-authenticator check ${srv.origin}`);
-  expect(r.stdout).toMatch(/^PASS +respond\.replay +409 challenge_consumed +409 challenge_consumed$/m);
-  expect(r.stdout).toMatch(/^SKIP +respond\.expiry-past /m);
-  expect(r.stdout).toContain('20 passed, 0 failed, 2 skipped');
+  const r = await runAuthenticator(['check', uri, '--password', password, '--json', '--skip', 'respond.expiry'], { timeoutMs: 60_000 });
+  expect(r.stderr).toBe('');
+  expect(r.lines).toHaveLength(1);
+  const report = r.lines[0];
+  expect(report).toMatchObject({ server: srv.origin, passed: ROW_IDS.length - 2, failed: 0, skipped: 2 });
+  expect(report.rows.find((row: { id: string }) => row.id === 'respond.replay')).toMatchObject({ result: 'pass', expected: '409 challenge_consumed', got: '409 challenge_consumed' });
+  expect(report.rows.filter((row: { result: string }) => row.result === 'skip').map((row: { id: string }) => row.id)).toEqual(['respond.expiry-at-limit', 'respond.expiry-past']);
   expect(r.code).toBe(0);
 }, 90_000);
+
+it('takes the activation as the code typed with the server URL, and --skip leaves rows out', async () => {
+  const { upn, password } = srv.users.carol!;
+  const me = await signIn(srv.origin, upn, password);
+  const code = (await me.post('/api/me/authenticator/activation')).body.code as string;
+  const r = await runAuthenticator(['check', `${srv.origin}/signin`, '--code', code, '--user', upn, '--password', password, '--json', '--skip', 'respond.expiry,revoked,respond.failure-cap'], { timeoutMs: 60_000 });
+  expect(r.lines[0]).toMatchObject({ server: srv.origin, passed: ROW_IDS.length - 6, failed: 0, skipped: 6 });
+  expect(r.code).toBe(0);
+  // Both of its devices are gone, B too although the revocation checks did not run.
+  const user = (await srv.repo.getUserByUpn(upn))!;
+  expect((await srv.repo.listUserDevices(user.id)).filter((d) => d.revokedAt === null)).toEqual([]);
+}, 90_000);
+
+it('says what it needs when the user already has an authenticator and no activation is given', async () => {
+  const { upn, password } = srv.users.dave!;
+  const me = await signIn(srv.origin, upn, password);
+  await SoftDevice.enroll(srv.origin, (await me.post('/api/me/authenticator/activation')).body.code);
+  const r = await runAuthenticator(['check', srv.origin, '--user', upn, '--password', password]);
+  expect(r.code).toBe(1);
+  expect(r.stderr).toContain('give the checker an activation code (--code, or a pushkey:// URI)');
+});
