@@ -3,9 +3,9 @@
 // scenarios that share a sign-in; a scenario that breaks down fails the rows it had left.
 import { commandBytes, channelAuthBytes } from '../protocol/signed-bytes.ts';
 import { sign } from '../protocol/webcrypto.ts';
-import { postJson, type HttpAnswer, type LooseBody } from './device.ts';
+import { postJson, type HttpAnswer, type LooseBody, type SoftDevice } from './device.ts';
 import { flipBit, otherNumber, toHighS } from './faults.ts';
-import { openBareChannel, serverNow, signIn, type CheckSession, type SignIn } from './check-session.ts';
+import { openBareChannel, serverNow, signIn, type BareChannel, type CheckSession, type SignIn } from './check-session.ts';
 import { startPushSignIn } from './site-client.ts';
 
 export type Result = 'pass' | 'fail' | 'skip';
@@ -193,6 +193,15 @@ const commands: Scenario = {
   },
 };
 
+/** Sends `device`'s auth signed over `nonce` (then bent by `tamper`) on `ch`: what the server answered, "ready" or "error <code>". */
+async function authenticate(ch: BareChannel, device: SoftDevice, nonce: string, tamper: (signature: string) => string = (x) => x): Promise<string> {
+  const signature = device.shapeSignature(await sign(device.keys.privateKey, channelAuthBytes({ origin: device.origin, nonce, deviceId: device.deviceId })));
+  ch.send({ type: 'auth', deviceId: device.deviceId, signature: tamper(signature) });
+  const f = await ch.next((x) => x.type === 'ready' || x.type === 'error');
+  if (!f) return 'no answer in 5 s';
+  return f.type === 'error' ? `error ${String(f.error)}` : String(f.type);
+}
+
 const channel: Scenario = {
   rows: [
     { id: 'channel.hello-fresh-nonce', rule: `${P} §7.1 step 1: every socket's hello carries a fresh nonce`, expected: 'two sockets, two nonces' },
@@ -201,19 +210,13 @@ const channel: Scenario = {
   ],
   async run(s, r) {
     const a = s.a;
-    const authOver = async (nonce: string) => a.shapeSignature(await sign(a.keys.privateKey, channelAuthBytes({ origin: a.origin, nonce, deviceId: a.deviceId })));
-    const answerTo = async (ch: Awaited<ReturnType<typeof openBareChannel>>, signature: string) => {
-      ch.send({ type: 'auth', deviceId: a.deviceId, signature });
-      const f = await ch.next((x) => x.type === 'ready' || x.type === 'error');
-      return f ? `${String(f.type)}${f.type === 'error' ? ` ${String(f.error)}` : ''}` : 'no answer in 5 s';
-    };
     const first = await openBareChannel(s.target.origin);
     const second = await openBareChannel(s.target.origin);
     try {
       const distinct = first.hello.nonce !== second.hello.nonce;
       r.row('channel.hello-fresh-nonce', 'two sockets opened to the channel', distinct ? 'two sockets, two nonces' : `both hellos carry ${first.hello.nonce}`);
-      r.row('channel.auth-bad-signature', `auth for A over the hello's nonce, one bit of the signature flipped`, await answerTo(first, flipBit(await authOver(first.hello.nonce))));
-      r.row('channel.auth-old-nonce', `auth for A signed over the first socket's nonce, sent on the second`, await answerTo(second, await authOver(first.hello.nonce)));
+      r.row('channel.auth-bad-signature', `auth for A over the hello's nonce, one bit of the signature flipped`, await authenticate(first, a, first.hello.nonce, flipBit));
+      r.row('channel.auth-old-nonce', `auth for A signed over the first socket's nonce, sent on the second`, await authenticate(second, a, first.hello.nonce));
     } finally {
       first.close();
       second.close();
@@ -242,9 +245,7 @@ const revoked: Scenario = {
       r.row('revoked.command', `${did} sends a signed poll`, said(await b.command('poll')));
       const ch = await openBareChannel(s.target.origin);
       try {
-        ch.send({ type: 'auth', deviceId: b.deviceId, signature: b.shapeSignature(await sign(b.keys.privateKey, channelAuthBytes({ origin: b.origin, nonce: ch.hello.nonce, deviceId: b.deviceId }))) });
-        const f = await ch.next((x) => x.type === 'ready' || x.type === 'error');
-        r.row('revoked.channel', `${did} authenticates a new socket`, f ? `${String(f.type)}${f.type === 'error' ? ` ${String(f.error)}` : ''}` : 'no answer in 5 s');
+        r.row('revoked.channel', `${did} authenticates a new socket`, await authenticate(ch, b, ch.hello.nonce));
       } finally {
         ch.close();
       }
