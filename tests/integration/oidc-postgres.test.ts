@@ -1,10 +1,14 @@
 // The OpenID provider on two instances over one PostgreSQL database: every hop of a sign-in
 // may land on either instance (a load balancer without sticky sessions), and the keys,
-// interactions, codes and consents are the same on both.
+// interactions, codes, consents and sign-ins without a browser (CIBA) are the same on both.
 import * as oidc from 'openid-client';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startCluster, type Cluster } from '../support/postgres.ts';
-import { demoPassword, HttpClient, ManualClock, type TestServer } from '../support/server.ts';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { updateApp } from '../../server/domain/apps/apps.ts';
+import { systemActor } from '../../server/domain/monitoring/audit.ts';
+import { upgradeToPasswordless } from '../support/flows.ts';
+import { startCluster, type Cluster, type Instance } from '../support/postgres.ts';
+import { demoPassword, HttpClient, ManualClock, signIn, type TestServer } from '../support/server.ts';
+import { SoftDevice } from '../support/soft-device.ts';
 import { authorizationRequest, interactionOf, REDIRECT_URI, registerTestApp, type TestApp } from '../support/oidc.ts';
 
 const clock = new ManualClock();
@@ -45,4 +49,29 @@ it('signs an app in with each hop on the other instance than the one before', as
   expect(tokens.claims()).toMatchObject({ iss: `${cluster.origin}/oidc`, amr: ['pwd'] });
   const info = await fetch(`${two}/oidc/me`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
   expect(await info.json()).toMatchObject({ preferred_username: 'carol@pushkey.test' });
+});
+
+it('settles a sign-in without a browser (CIBA) once, with the push through the other instance', async () => {
+  const [one, two] = cluster.instances as [Instance, Instance];
+  const kiosk = await registerTestApp({ origin: cluster.origin, deps: one.deps } as TestServer, { name: 'Kiosk (cluster)' });
+  await updateApp(one.deps, systemActor, kiosk.app.id, { backchannel: true });
+  const me = await signIn(one.url, 'alice@pushkey.test', demoPassword('alice'));
+  const act = await me.post('/api/me/authenticator/activation');
+  const device = await SoftDevice.enroll(cluster.origin, act.body.code, { now: () => clock.now() });
+  await device.connect(two.url);
+  await upgradeToPasswordless({ name: 'alice', upn: 'alice@pushkey.test', password: demoPassword('alice'), me, device });
+
+  const res = await oidc.initiateBackchannelAuthentication(kiosk.config, { scope: 'openid', login_hint: 'alice@pushkey.test', binding_message: '47' });
+  const push = await device.nextPush();
+  expect(push).toMatchObject({ kind: 'passwordless', app: 'Kiosk (cluster)' });
+  // Answered on instance 1; both instances hear it, one settles it.
+  expect((await device.respond(push, 'approve', '47')).body).toMatchObject({ outcome: 'approved' });
+  await vi.waitFor(async () => {
+    const r = await one.deps.repo.findOidcRecord('BackchannelAuthenticationRequest', { id: res.auth_req_id }, clock.now());
+    expect(r?.payload.grantId).toBeTruthy();
+  });
+  const tokens = await oidc.genericGrantRequest(kiosk.config, 'urn:openid:params:grant-type:ciba', { auth_req_id: res.auth_req_id });
+  expect(tokens.claims()).toMatchObject({ aud: kiosk.app.id, amr: ['swk', 'user'] });
+  const logged = await one.deps.repo.listSignIns({ app: 'Kiosk (cluster)', limit: 10 });
+  expect(logged.map((e) => e.result)).toEqual(['success']);
 });
