@@ -7,6 +7,7 @@
 // startBackchannelSignIn (the app asks) → the device answers (resolveSignInResponse) →
 // settleBackchannelSignIn (once: the app's poll is answered from it) ; pollBackchannel
 // keeps the app to its polling interval.
+import * as v from 'valibot';
 import { PushkeyError } from '../../../protocol/errors.ts';
 import { createChallenge, effectiveStatus, isRequestNumber, type RequestContext } from '../authenticator/challenges.ts';
 import { hashSecret, newId, newSecret, type Deps } from '../deps.ts';
@@ -27,19 +28,28 @@ import { mayUseApp } from './apps.ts';
 export const BACKCHANNEL_KIND = 'PushkeyBackchannelSignIn';
 /** When the app last polled, and the interval it must keep. */
 const POLL_KIND = 'PushkeyBackchannelPoll';
-interface Poll {
-  at: number | null;
+const Poll = v.object({
+  at: v.nullable(v.number()),
   /** Seconds the app must wait between polls (RFC 8628 §3.5: grows by 5 with each slow_down). */
-  intervalS: number;
-}
+  intervalS: v.number(),
+});
+type Poll = v.InferOutput<typeof Poll>;
 
-interface Link {
-  appId: string;
-  userId: string;
-  flowId: string;
-  challengeId: string;
+const Link = v.object({
+  appId: v.string(),
+  userId: v.string(),
+  flowId: v.string(),
+  challengeId: v.string(),
   /** Seconds the app was told to wait between polls. */
-  intervalS: number;
+  intervalS: v.number(),
+});
+type Link = v.InferOutput<typeof Link>;
+
+/** A stored record read back: one that is not what this module wrote is a fault of storage, not of the request. */
+function stored<T extends v.GenericSchema>(schema: T, r: OidcRecord): v.InferOutput<T> {
+  const parsed = v.safeParse(schema, r.payload);
+  if (!parsed.success) throw new TypeError(`Stored ${r.kind} ${r.id} is not as written: ${v.summarize(parsed.issues)}`);
+  return parsed.output;
 }
 
 /** Long enough past the push's expiry for the app's last polls to be answered from it. */
@@ -136,7 +146,7 @@ export async function startBackchannelSignIn(d: Deps, app: App, user: User, auth
   return { challenge, intervalS };
 }
 
-const linkOf = (r: OidcRecord): Link => r.payload as unknown as Link;
+const linkOf = (r: OidcRecord): Link => stored(Link, r);
 
 /** The request (auth_req_id) a push was sent for, if it was sent for an app without a browser. */
 export async function backchannelRequestOf(d: Deps, challengeId: string): Promise<string | null> {
@@ -200,7 +210,7 @@ export async function pollBackchannel(d: Deps, authReqId: string): Promise<'pend
   const record = await d.repo.findOidcRecord(BACKCHANNEL_KIND, { id: authReqId }, now);
   if (!record) return 'pending';
   const last = await d.repo.findOidcRecord(POLL_KIND, { id: authReqId }, now);
-  const polled = last ? (last.payload as unknown as Poll) : { intervalS: linkOf(record).intervalS, at: null };
+  const polled: Poll = last ? stored(Poll, last) : { intervalS: linkOf(record).intervalS, at: null };
   const tooSoon = polled.at !== null && now - polled.at < polled.intervalS * 1000;
   const next: Poll = { at: now, intervalS: tooSoon ? polled.intervalS + 5 : polled.intervalS };
   await d.repo.saveOidcRecord({ kind: POLL_KIND, id: authReqId, payload: { ...next }, grantId: null, uid: null, userCode: null, createdAt: record.createdAt, expiresAt: record.expiresAt, consumedAt: null });
