@@ -12,6 +12,7 @@ export const AUDIT_ACTIONS = {
   'user.updated': 'User updated',
   'user.password_reset': 'Password reset',
   'user.default_method': 'Default sign-in method changed',
+  'user.other_sessions_ended': 'Other sessions signed out',
   'device.registered': 'Authenticator added',
   'device.passwordless_enabled': 'Passwordless sign-in turned on',
   'device.passwordless_disabled': 'Passwordless sign-in turned off',

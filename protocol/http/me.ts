@@ -79,6 +79,16 @@ export const PasswordlessSetup = v.object({
 });
 export type PasswordlessSetup = v.InferOutput<typeof PasswordlessSetup>;
 
+export const OtherSessions = v.object({
+  /** The user's sessions besides this one that are still live. */
+  others: v.number(),
+  /** A sign-in method changed and the user has not answered yet: offer to end the other sessions. */
+  offer: v.boolean(),
+  /** When that change was made. */
+  changedAt: v.nullable(Time),
+});
+export type OtherSessions = v.InferOutput<typeof OtherSessions>;
+
 export const meRoutes = {
   me: route({
     method: 'GET', path: '/api/me', summary: 'The signed-in user, the tenant\'s name and how this session was established.',
@@ -124,6 +134,18 @@ export const meRoutes = {
   deleteDevice: route({
     method: 'DELETE', path: '/api/me/devices/:id', summary: 'Removes one of the user\'s authenticators (registration protection applies).',
     subject: 'device', access: 'session', params: IdParam, answer: Done('deleted'),
+  }),
+  otherSessions: route({
+    method: 'GET', path: '/api/me/sessions/others', summary: 'The user\'s other live sessions, and whether a change of sign-in methods asks to end them.',
+    subject: 'request', access: 'session', answer: OtherSessions,
+  }),
+  endOtherSessions: route({
+    method: 'POST', path: '/api/me/sessions/others/end', summary: '"Sign out other sessions": ends every session of the user but this one (audited).',
+    subject: 'sign-out', access: 'session', answer: v.object({ status: v.literal('signed_out'), sessionsEnded: v.number() }),
+  }),
+  keepOtherSessions: route({
+    method: 'POST', path: '/api/me/sessions/others/keep', summary: '"Keep them": answers the offer, the other sessions stay.',
+    subject: 'request', access: 'session', answer: Done('kept'),
   }),
   activity: route({
     method: 'GET', path: '/api/me/activity', summary: 'The user\'s last 50 sign-in attempts.', subject: 'request', access: 'session',

@@ -212,6 +212,19 @@ export function describeRepositoryContract(name: string, makeHarness: () => Repo
         expect(await repo.getUser(user.id)).toMatchObject({ pushFailures: 1 });
       });
 
+      it('counts and locks a name with no account as a user row, keyed by the name, parallel failures one by one', async () => {
+        const lockUntil = T0 + 60_000;
+        expect(await repo.nameLockedUntil('nobody@x.test')).toBe(0);
+        const results = await Promise.all(Array.from({ length: 30 }, () => repo.countNameFailure('nobody@x.test', 5, T0, lockUntil)));
+        expect(results.filter((r) => r.newly)).toHaveLength(1);
+        expect(results.filter((r) => !r.locked)).toHaveLength(4);
+        expect(await repo.nameLockedUntil('nobody@x.test')).toBe(lockUntil);
+        expect(await repo.nameLockedUntil('other@x.test')).toBe(0);
+        // At the lock's end, counting starts again from zero.
+        expect(await repo.countNameFailure('nobody@x.test', 5, lockUntil, lockUntil + 60_000)).toEqual({ locked: false, newly: false });
+        expect(await repo.countNameFailure('solo@x.test', 1, T0, lockUntil)).toEqual({ locked: true, newly: true });
+      });
+
       it('updates only the fields given', async () => {
         await repo.updateUser(user.id, { groups: ['Staff'], pushFailures: 3, disabled: true });
         expect(await repo.getUser(user.id)).toEqual({ ...user, groups: ['Staff'], pushFailures: 3, disabled: true });
@@ -243,6 +256,20 @@ export function describeRepositoryContract(name: string, makeHarness: () => Repo
         await repo.createSession(makeSession(user.id));
         expect(await repo.deleteUserSessions(user.id)).toBe(2);
         expect(await repo.getSession(b.idHash)).toBeNull();
+      });
+
+      it('counts the live sessions of a user besides one, and ends all but that one', async () => {
+        const mine = makeSession(user.id, { createdAt: T0, lastSeenAt: T0 + 10 });
+        const other = makeSession(user.id, { createdAt: T0, lastSeenAt: T0 + 10 });
+        const idle = makeSession(user.id, { createdAt: T0, lastSeenAt: T0 });
+        const old = makeSession(user.id, { createdAt: T0 - 5, lastSeenAt: T0 + 10 });
+        for (const x of [mine, other, idle, old]) await repo.createSession(x);
+        expect(await repo.countUserSessions(user.id, mine.idHash, T0 + 1, T0)).toBe(1);
+        expect(await repo.countUserSessions(user.id, mine.idHash, T0, T0 - 5)).toBe(3);
+        expect(await repo.deleteUserSessions(user.id, mine.idHash)).toBe(3);
+        expect(await repo.getSession(mine.idHash)).not.toBeNull();
+        expect(await repo.getSession(other.idHash)).toBeNull();
+        expect(await repo.countUserSessions(user.id, mine.idHash, 0, 0)).toBe(0);
       });
     });
 

@@ -56,7 +56,10 @@ export interface Repository {
   getSession(idHash: string): Promise<Session | null>;
   touchSession(idHash: string, lastSeenAt: number): Promise<void>;
   deleteSession(idHash: string): Promise<void>;
-  deleteUserSessions(userId: string): Promise<number>;
+  /** Ends every session of the user, or every one but `exceptIdHash`; how many it ended. */
+  deleteUserSessions(userId: string, exceptIdHash?: string): Promise<number>;
+  /** How many of the user's sessions besides `exceptIdHash` were seen at or after `seenSince` and created at or after `createdSince` (the live ones). */
+  countUserSessions(userId: string, exceptIdHash: string, seenSince: number, createdSince: number): Promise<number>;
 
   createFlow(flow: Flow): Promise<void>;
   getFlow(id: string): Promise<Flow | null>;

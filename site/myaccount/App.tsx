@@ -6,6 +6,7 @@ import { useHashRoute, useLoad, useTitle } from '../shared/hooks.ts';
 import { Shell, type NavItem } from '../shared/shell.tsx';
 import { ErrorNotice, Spinner } from '../shared/ui.tsx';
 import { Overview } from './Overview.tsx';
+import { OtherSessionsNotice } from './OtherSessions.tsx';
 import { PasswordlessSetupNotice, PasswordlessSetupPage } from './PasswordlessSetup.tsx';
 import { RecentActivity } from './RecentActivity.tsx';
 import { SecurityInfo } from './SecurityInfo.tsx';
@@ -36,6 +37,7 @@ export function App(): JSX.Element {
   return (
     <Shell product="My Account" tenant={me.data?.tenant} user={user} nav={NAV} route={route} extraLinks={isAdmin ? [{ href: '/admin/', label: 'Admin portal' }] : []}>
       {me.data && route !== 'security-info/passwordless' && <PasswordlessSetupNotice />}
+      {me.data && <OtherSessionsNotice />}
       {page}
     </Shell>
   );

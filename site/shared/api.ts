@@ -13,7 +13,7 @@ import type { NewUser, UserPatch as UserChange } from '../../protocol/http/users
 import type { AppPatch as AppChange, NewApp } from '../../protocol/http/apps.ts';
 
 export type { AuthenticatorPolicy, MonitoringPolicy, PasskeyPolicy, RegistrationPolicy, SmsPolicy, TapPolicy } from '../../protocol/http/policies.ts';
-export type { ActivationStatus, ActivationView, AuthenticatorRights, ChallengeStatus, DeviceView, Me, MyMethods, PasswordlessSetup, TapView, TestChallenge } from '../../protocol/http/me.ts';
+export type { ActivationStatus, ActivationView, AuthenticatorRights, ChallengeStatus, DeviceView, Me, MyMethods, OtherSessions, PasswordlessSetup, TapView, TestChallenge } from '../../protocol/http/me.ts';
 export type { DefaultMethod, MySignInMethods, PasskeyView, PhoneView, SentCode } from '../../protocol/http/methods.ts';
 export type { Alert, AlertKind, AuditEntry, OutboxMessage, PurgeCounts, SignInChartData, SignInEntry } from '../../protocol/http/logs.ts';
 export type { ChallengeView, FlowStatus, SecondFactor, SignInMethod, StepAnswer } from '../../protocol/http/signin.ts';
@@ -149,6 +149,9 @@ export const me = {
   deleteDevice: (id: string) => call(api.me.deleteDevice, { params: { id } }),
   renameDevice: (id: string, name: string) => call(api.me.renameDevice, { params: { id }, body: { name } }),
   activity: () => call(api.me.activity, {}),
+  otherSessions: () => call(api.me.otherSessions, {}),
+  endOtherSessions: () => call(api.me.endOtherSessions, {}),
+  keepOtherSessions: () => call(api.me.keepOtherSessions, {}),
   signInMethods: () => call(api.methods.signInMethods, {}),
   passkeyOptions: () => call(api.methods.passkeyOptions, {}),
   addPasskey: (ceremonyId: string, name: string, response: unknown) =>

@@ -13,6 +13,7 @@ import type { Challenge, ChallengeStatus, Device, User } from '../types.ts';
 import { assertCanSignIn, recordPushFailure, resetPushFailures } from '../users/users.ts';
 import { checkPushFatigue, getMonitoringPolicy, raiseAlert, storeChallenge } from '../monitoring/monitoring.ts';
 import { notifyUser } from '../methods/registration.ts';
+import { factorChanged } from '../signin/other-sessions.ts';
 
 export interface RequestContext {
   app: string;
@@ -231,6 +232,7 @@ export async function resolveResponse(d: Deps, r: DeviceResponse): Promise<{ out
     await d.repo.updateDevice(device.id, { passwordless: true });
     const actor = user ? actorOf(user, '') : systemActor;
     await audit(d, actor, 'device.passwordless_enabled', { type: 'device', id: device.id }, { passwordless: false }, { passwordless: true }, c.id);
+    await factorChanged(d, c.userId);
   }
   return { outcome: 'approved', challenge: c, device };
 }

@@ -12,6 +12,7 @@ import { authenticatorRights, getAuthenticatorPolicy } from '../policies/policy.
 import type { Device, User } from '../types.ts';
 import type { DeviceView } from '../../../protocol/http/me.ts';
 import { checkPassword } from '../users/users.ts';
+import { factorChanged } from '../signin/other-sessions.ts';
 
 /** A device as people see it (the API's DeviceView): never its key. */
 export const deviceView = (dev: Device): DeviceView => ({
@@ -73,7 +74,10 @@ export async function runCommand(d: Deps, cmd: DeviceCommand, ctx: RequestContex
       if (device.passwordless) {
         await d.repo.updateDevice(device.id, { passwordless: false });
         await withdrawUnanswerable(d, { ...device, passwordless: false });
-        if (user) await audit(d, actorOf(user, ctx.ip), 'device.passwordless_disabled', { type: 'device', id: device.id }, { passwordless: true }, { passwordless: false });
+        if (user) {
+          await audit(d, actorOf(user, ctx.ip), 'device.passwordless_disabled', { type: 'device', id: device.id }, { passwordless: true }, { passwordless: false });
+          await factorChanged(d, user.id);
+        }
       }
       return { type: 'ok' };
     }
@@ -96,7 +100,10 @@ export async function revokeDevice(d: Deps, actor: Actor, deviceId: string): Pro
     tx.bus.publish({ type: 'revoked', deviceId: device.id });
     await audit(tx, actor, 'device.revoked', { type: 'device', id: device.id }, deviceView(device), null);
     const owner = await tx.repo.getUser(device.userId);
-    if (owner) await notifyUser(tx, actor, owner, `The Authenticator app “${device.name}” was removed from your account`);
+    if (owner) {
+      await notifyUser(tx, actor, owner, `The Authenticator app “${device.name}” was removed from your account`);
+      await factorChanged(tx, owner.id);
+    }
   });
   forgetDeviceKey(deviceId);
 }

@@ -15,6 +15,7 @@ import { atomically } from '../unit-of-work.ts';
 import { verifyWithRawKey } from './device-keys.ts';
 import { authenticatorRights, getAuthenticatorPolicy } from '../policies/policy.ts';
 import type { Activation, Device, Session, User } from '../types.ts';
+import { factorChanged } from '../signin/other-sessions.ts';
 
 export const TENANT_SETTING = 'tenant.name';
 export async function tenantName(d: Deps): Promise<string> {
@@ -105,6 +106,7 @@ export async function enroll(d: Deps, req: EnrollRequest, ip: string): Promise<E
     await tx.repo.setActivationDevice(activation.id, device.id);
     await audit(tx, actorOf(user, ip), 'device.registered', { type: 'device', id: device.id }, null, { name: device.name, clientVersion: device.clientVersion }, activation.id);
     await notifyUser(tx, actorOf(user, ip), user, `The Authenticator app “${device.name}” was added to your account`);
+    await factorChanged(tx, user.id);
     return { user, device };
   });
   return {

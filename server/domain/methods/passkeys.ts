@@ -124,7 +124,7 @@ export async function renamePasskey(d: Deps, actor: Actor, user: User, passkeyId
   const after = passkeyView({ ...passkey, name });
   await atomically(d, async (tx) => {
     await tx.repo.updatePasskey(passkey.id, { name });
-    await methodChanged(tx, actor, user, { action: 'passkey.renamed', target: { type: 'passkey', id: passkey.id }, before: passkeyView(passkey), after, notice: `Your passkey “${passkey.name}” was renamed “${name}”` });
+    await methodChanged(tx, actor, user, { action: 'passkey.renamed', target: { type: 'passkey', id: passkey.id }, before: passkeyView(passkey), after, notice: `Your passkey “${passkey.name}” was renamed “${name}”`, factor: false });
   });
   return after;
 }

@@ -6,6 +6,7 @@
 // method lands in the audit log and sends the user a notice through the email outbox.
 import type { AuditAction } from '../../../protocol/audit-actions.ts';
 import { PushkeyError } from '../../../protocol/errors.ts';
+import { factorChanged } from '../signin/other-sessions.ts';
 import { audit, type Actor } from '../monitoring/audit.ts';
 import { newId, utcMinute, type Deps } from '../deps.ts';
 import { getRegistrationPolicy } from './method-policy.ts';
@@ -60,15 +61,20 @@ export async function assertMayRegister(d: Deps, session: Session, user: User, c
   if (why) throw new PushkeyError('step_up_required', why);
 }
 
-/** Audits a method change and tells the user through the email outbox (never a secret in either). */
+/**
+ * Audits a method change and tells the user through the email outbox (never a secret in
+ * either). A change of what signs the user in (not a rename: `factor: false`) also has My
+ * Account offer to end the user's other sessions.
+ */
 export async function methodChanged(
   d: Deps,
   actor: Actor,
   user: Pick<User, 'id' | 'upn'>,
-  change: { action: AuditAction; target: { type: string; id: string }; before?: unknown; after?: unknown; notice: string },
+  change: { action: AuditAction; target: { type: string; id: string }; before?: unknown; after?: unknown; notice: string; factor?: boolean },
 ): Promise<void> {
   await audit(d, actor, change.action, change.target, change.before ?? null, change.after ?? null);
   await notifyUser(d, actor, user, change.notice);
+  if (change.factor !== false) await factorChanged(d, user.id);
 }
 
 /** Tells the user of a change to their sign-in methods, through the email outbox. */

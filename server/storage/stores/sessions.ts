@@ -16,7 +16,7 @@ const toSession = (r: Row): Session => ({
   browser: str(r.browser),
 });
 
-type SessionsStore = Pick<Repository, 'createSession' | 'getSession' | 'touchSession' | 'deleteSession' | 'deleteUserSessions'>;
+type SessionsStore = Pick<Repository, 'createSession' | 'getSession' | 'touchSession' | 'deleteSession' | 'deleteUserSessions' | 'countUserSessions'>;
 
 export function sessionsStore(engine: Engine): SessionsStore {
   const { db } = engine;
@@ -38,9 +38,22 @@ export function sessionsStore(engine: Engine): SessionsStore {
     async deleteSession(idHash) {
       await db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
     },
-    async deleteUserSessions(userId) {
-      const r = await db.deleteFrom('sessions').where('user_id', '=', userId).executeTakeFirst();
+    async deleteUserSessions(userId, exceptIdHash) {
+      let q = db.deleteFrom('sessions').where('user_id', '=', userId);
+      if (exceptIdHash !== undefined) q = q.where('id_hash', '<>', exceptIdHash);
+      const r = await q.executeTakeFirst();
       return Number(r.numDeletedRows);
+    },
+    async countUserSessions(userId, exceptIdHash, seenSince, createdSince) {
+      const r = await db
+        .selectFrom('sessions')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('user_id', '=', userId)
+        .where('id_hash', '<>', exceptIdHash)
+        .where('last_seen_at', '>=', seenSince)
+        .where('created_at', '>=', createdSince)
+        .executeTakeFirstOrThrow();
+      return num(r.n, 'sessions count');
     },
   };
 }

@@ -5,6 +5,7 @@ import { renameDevice } from '../../domain/authenticator/devices.ts';
 import { activationStatus, createActivation, noteCodeShown } from '../../domain/authenticator/enrollment.ts';
 import { accountOverview, myAuthenticators, myChallengeStatus, pendingPasswordlessSetup, removeMyDevice } from '../../domain/users/my-account.ts';
 import { listSignIns } from '../../domain/monitoring/signin-log.ts';
+import { endOtherSessions, keepOtherSessions, otherSessions } from '../../domain/signin/other-sessions.ts';
 import type { Handlers } from './mount.ts';
 import { qrSvg } from './qr.ts';
 import { requestContext } from './steps.ts';
@@ -35,6 +36,14 @@ export const meHandlers: Handlers<typeof api.me> = {
   async deleteDevice({ d, caller, params }) {
     await removeMyDevice(d, caller, params.id);
     return { status: 'deleted' };
+  },
+  otherSessions: ({ d, caller }) => otherSessions(d, caller.session, caller.user),
+  async endOtherSessions({ d, caller }) {
+    return { status: 'signed_out', sessionsEnded: await endOtherSessions(d, caller.actor, caller.session, caller.user) };
+  },
+  async keepOtherSessions({ d, caller }) {
+    await keepOtherSessions(d, caller.user);
+    return { status: 'kept' };
   },
   activity: async ({ d, caller }) => ({ signIns: await listSignIns(d, { userId: caller.user.id, limit: 50 }) }),
 };
