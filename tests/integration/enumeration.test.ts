@@ -178,7 +178,14 @@ describe('user enumeration', () => {
       const body = JSON.parse(raw.text) as { options: { allowCredentials: unknown[] } };
       return body.options.allowCredentials;
     };
-    expect(await options(alice.upn)).toEqual([]);
+    // Bob has a passkey (stored as registration would store it): its credential id is not listed.
+    const bob = (await srv.repo.getUserByUpn(srv.users.bob!.upn))!;
+    await srv.repo.createPasskey({
+      id: 'pk-bob', userId: bob.id, credentialId: 'Y3JlZGVudGlhbC1vZi1ib2I', publicKey: 'pQECAyYgASFYI' + 'x'.repeat(60), counter: 0,
+      transports: ['internal'], name: 'Bob’s laptop', aaguid: '00000000-0000-0000-0000-000000000000', backedUp: true, createdAt: clock.now(), lastUsedAt: null,
+    });
+    expect(await signInMethodsOf(srv, bob.upn)).toContain('passkey');
+    expect(await options(bob.upn)).toEqual([]);
     expect(await options(UNKNOWN)).toEqual([]);
   });
 });
