@@ -60,6 +60,8 @@ function Credentials({ app, onChanged }: { app: AppView; onChanged: () => void }
       <dl class="kv">
         <dt>Client type</dt>
         <dd>{app.tokenAuthMethod === 'none' ? 'Public client (no secret, PKCE)' : `Web app with a secret (${app.tokenAuthMethod})`}</dd>
+        <dt>Sign-in without a browser</dt>
+        <dd>{app.backchannel ? `Allowed (CIBA, poll mode): ${location.origin}/oidc/backchannel` : 'Not allowed'}</dd>
         <dt>Registered</dt>
         <dd>{formatDateTime(app.createdAt)}</dd>
         {app.tokenAuthMethod !== 'none' && (
@@ -95,6 +97,7 @@ function Settings({ app, onSaved }: { app: AppView; onSaved: () => void }): JSX.
   const [groups, setGroups] = useState(app.access.groups);
   const [userIds, setUserIds] = useState(app.access.userIds);
   const [disabled, setDisabled] = useState(app.disabled);
+  const [backchannel, setBackchannel] = useState(app.backchannel);
   const [saved, setSaved] = useState(false);
   useEffect(() => {
     setName(app.name);
@@ -104,10 +107,11 @@ function Settings({ app, onSaved }: { app: AppView; onSaved: () => void }): JSX.
     setGroups(app.access.groups);
     setUserIds(app.access.userIds);
     setDisabled(app.disabled);
+    setBackchannel(app.backchannel);
   }, [app]);
   const save = useAction(async () => {
     setSaved(false);
-    await admin.updateApp(app.id, { name, redirectUris, postLogoutRedirectUris: postLogout, access: { everyone, groups, userIds }, disabled });
+    await admin.updateApp(app.id, { name, redirectUris, postLogoutRedirectUris: postLogout, access: { everyone, groups, userIds }, disabled, ...(app.tokenAuthMethod === 'none' ? {} : { backchannel }) });
     setSaved(true);
     onSaved();
   });
@@ -132,6 +136,15 @@ function Settings({ app, onSaved }: { app: AppView; onSaved: () => void }): JSX.
           <GroupsInput id="app-groups" label="Groups" hint="Members of any of these groups may sign in" value={groups} onChange={setGroups} known={known} />
           <UsersInput id="app-users" label="Users" value={userIds} onChange={setUserIds} users={users.data?.users ?? []} />
         </>
+      )}
+      {app.tokenAuthMethod !== 'none' && (
+        <Toggle
+          id="app-backchannel"
+          label="Allow sign-in without a browser (CIBA)"
+          hint="The app asks with the user's name and shows a number; the user approves with that number on their authenticator. For command-line tools and kiosks."
+          checked={backchannel}
+          onChange={setBackchannel}
+        />
       )}
       <Toggle id="app-disabled" label="Turn off sign-in to this app" checked={disabled} onChange={setDisabled} />
       <ErrorNotice message={save.error} />

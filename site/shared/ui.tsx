@@ -205,14 +205,23 @@ export function Checkbox(props: { id: string; label: ComponentChildren; checked:
 }
 
 /** An on/off switch (a checkbox with the switch role: screen readers say "on"/"off"). */
-export function Toggle(props: { id: string; label: string; checked: boolean; onChange: (v: boolean) => void; disabled?: boolean }): JSX.Element {
-  return (
+export function Toggle(props: { id: string; label: string; checked: boolean; onChange: (v: boolean) => void; disabled?: boolean; hint?: string }): JSX.Element {
+  const toggle = (
     <div class="toggle">
-      <input id={props.id} type="checkbox" role="switch" checked={props.checked} disabled={props.disabled} onChange={(e) => props.onChange(e.currentTarget.checked)} />
+      <input id={props.id} type="checkbox" role="switch" checked={props.checked} disabled={props.disabled} onChange={(e) => props.onChange(e.currentTarget.checked)} aria-describedby={props.hint ? `${props.id}-hint` : undefined} />
       <label for={props.id}>
         <span class="toggle-track" aria-hidden="true" />
         <span>{props.label}</span>
       </label>
+    </div>
+  );
+  if (!props.hint) return toggle;
+  return (
+    <div>
+      {toggle}
+      <p class="hint" id={`${props.id}-hint`}>
+        {props.hint}
+      </p>
     </div>
   );
 }

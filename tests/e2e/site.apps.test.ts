@@ -4,7 +4,7 @@
 // it; each change is in the audit log, and the app's sign-ins are in the sign-in log under its name.
 import * as oidc from 'openid-client';
 import type { Page } from 'puppeteer-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Browsers, type Profile } from '../support/browser.ts';
 import { authorizationRequest, REDIRECT_URI, signInThroughPushkey, type TestApp } from '../support/oidc.ts';
 import { HttpClient, type TestServer } from '../support/server.ts';
@@ -88,6 +88,14 @@ describe('site: App registrations', () => {
     await clickText(page, 'Done');
     await expect((await carolSignsIn(clientId, secret))()).rejects.toMatchObject({ status: 401 });
     expect((await (await carolSignsIn(clientId, rotated))()).claims()).toMatchObject({ aud: clientId });
+
+    // Sign-in without a browser (CIBA): off until an admin allows it, then the grant is the app's.
+    expect((await srv.repo.getApp(clientId))!.backchannel).toBe(false);
+    await page.click('#app-backchannel');
+    await clickText(page, 'Save');
+    await vi.waitFor(async () => expect((await srv.repo.getApp(clientId))!.backchannel).toBe(true));
+    const meta = await fetch(`${srv.origin}/oidc/.well-known/openid-configuration`).then((r) => r.json());
+    expect(meta.backchannel_token_delivery_modes_supported).toEqual(['poll']);
 
     // Turned off: the provider no longer knows the client.
     await page.click('#app-disabled');
