@@ -1,6 +1,6 @@
 // Builds the extension: `vite build` into dist/extension (Chromium; load it unpacked from there),
 // `vite build --mode firefox` into dist/extension-firefox (about:debugging → Load Temporary Add-on).
-// The prompt window and the offscreen document are not named in the manifest, so they are listed
+// The prompt window, the scan window and the offscreen document are not named in the manifest, so they are listed
 // as extra inputs; Firefox has no offscreen documents, so its build leaves that page out.
 import { defineConfig } from 'vite';
 import preact from '@preact/preset-vite';
@@ -9,7 +9,7 @@ import { manifestFor } from './manifest.config.ts';
 
 export default defineConfig(({ mode }) => {
   const browser = mode === 'firefox' ? 'firefox' : 'chrome';
-  const pages = { prompt: 'extension/prompt/index.html', ...(browser === 'chrome' ? { offscreen: 'extension/offscreen/index.html' } : {}) };
+  const pages = { prompt: 'extension/prompt/index.html', 'scan-window': 'extension/scan-window/index.html', ...(browser === 'chrome' ? { offscreen: 'extension/offscreen/index.html' } : {}) };
   return {
     plugins: [preact(), crx({ manifest: manifestFor(browser), browser })],
     build: {

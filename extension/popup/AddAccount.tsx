@@ -1,12 +1,21 @@
-// "Add account" → "Work or school account" → "Scan a QR code" or "Enter code manually".
+// "Add account" → "Work or school account" → "Scan a QR code" (the current tab), "Scan from
+// another window" (a window or screen shared in a window of its own: this popup closes when the
+// picker takes the focus) or "Enter code manually".
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
-import { Bar } from '../ui/components.tsx';
+import { canScanWindow, openScanWindow } from '../scan-window/open.ts';
+import { Bar, ErrorNote } from '../ui/components.tsx';
 import { Icon } from '../ui/icons.tsx';
 import type { Go } from './App.tsx';
 
 export function AddAccount({ go }: { go: Go }): JSX.Element {
   const [kind, setKind] = useState<'work' | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const scanElsewhere = () =>
+    openScanWindow().then(
+      () => window.close(),
+      (err: unknown) => setError((err as Error).message),
+    );
   return (
     <>
       <Bar title="Add account" onBack={() => (kind ? setKind(null) : go({ name: 'accounts' }))} />
@@ -41,6 +50,18 @@ export function AddAccount({ go }: { go: Go }): JSX.Element {
                   <Icon name="chevron" class="chevron" />
                 </button>
               </li>
+              {canScanWindow() && (
+                <li>
+                  <button type="button" class="row" onClick={scanElsewhere}>
+                    <Icon name="window" />
+                    <span class="main">
+                      <span class="title">Scan from another window</span>
+                      <span class="sub">Another profile, browser or screen</span>
+                    </span>
+                    <Icon name="chevron" class="chevron" />
+                  </button>
+                </li>
+              )}
               <li>
                 <button type="button" class="row" onClick={() => go({ name: 'manual' })}>
                   <Icon name="keyboard" />
@@ -52,6 +73,7 @@ export function AddAccount({ go }: { go: Go }): JSX.Element {
                 </button>
               </li>
             </ul>
+            <ErrorNote message={error} />
           </>
         )}
       </main>

@@ -39,8 +39,11 @@ export class Browsers {
   private readonly launched: Browser[] = [];
   private count = 0;
 
-  /** A fresh profile; with `extension: true` the unpacked build is installed and its worker is up. */
-  async launch(opts: { extension: boolean }): Promise<Profile> {
+  /**
+   * A fresh profile; with `extension: true` the unpacked build is installed and its worker is up.
+   * `args` are Chromium switches added to the usual ones (a test's own, e.g. a capture source to pick).
+   */
+  async launch(opts: { extension: boolean; args?: readonly string[] }): Promise<Profile> {
     const browser = await puppeteer.launch({
       executablePath: CHROMIUM_PATH,
       headless: true,
@@ -48,7 +51,7 @@ export class Browsers {
       enableExtensions: opts.extension,
       userDataDir: path.join(this.root, `profile-${++this.count}`),
       defaultViewport: { width: 1280, height: 800 },
-      args: ARGS,
+      args: [...ARGS, ...(opts.args ?? [])],
     });
     this.launched.push(browser);
     if (!opts.extension) return { browser, kind: 'chromium', extensionId: undefined, extensionOrigin: undefined };

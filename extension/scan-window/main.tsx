@@ -1,0 +1,5 @@
+import { render } from 'preact';
+import '../ui/styles.css';
+import { ScanWindow } from './ScanWindow.tsx';
+
+render(<ScanWindow />, document.getElementById('root')!);
