@@ -24,12 +24,14 @@ const ICON = (size: 16 | 32 | 48 | 128) => `extension/ui/icons/icon-${size}.png`
 export function manifestFor(browser: TargetBrowser): ManifestV3Export {
   return defineManifest({
     manifest_version: 3,
-    name: 'pushkey Authenticator',
-    short_name: 'pushkey',
-    description: 'Approve sign-ins with number matching. Open, self-hosted, passwordless.',
+    // The words are in extension/public/_locales (ui/i18n.ts), so the stores and the add-ons list show them translated.
+    default_locale: 'en',
+    name: '__MSG_extName__',
+    short_name: '__MSG_extShortName__',
+    description: '__MSG_extDescription__',
     version: pkg.version,
     icons: { 16: ICON(16), 32: ICON(32), 48: ICON(48), 128: ICON(128) },
-    action: { default_title: 'pushkey Authenticator', default_popup: 'extension/popup/index.html', default_icon: { 16: ICON(16), 32: ICON(32) } },
+    action: { default_title: '__MSG_actionTitle__', default_popup: 'extension/popup/index.html', default_icon: { 16: ICON(16), 32: ICON(32) } },
     permissions: [...PERMISSIONS[browser]],
     content_security_policy: { extension_pages: EXTENSION_PAGES_CSP },
     ...(browser === 'chrome'

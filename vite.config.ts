@@ -12,6 +12,8 @@ export default defineConfig(({ mode }) => {
   const pages = { prompt: 'extension/prompt/index.html', 'scan-window': 'extension/scan-window/index.html', ...(browser === 'chrome' ? { offscreen: 'extension/offscreen/index.html' } : {}) };
   return {
     plugins: [preact(), crx({ manifest: manifestFor(browser), browser })],
+    // Copied as it is to the extension's root: _locales (ui/i18n.ts).
+    publicDir: 'extension/public',
     build: {
       outDir: browser === 'firefox' ? 'dist/extension-firefox' : 'dist/extension',
       emptyOutDir: true,

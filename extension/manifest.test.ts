@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { GECKO_ID, manifestFor, type TargetBrowser } from '../manifest.config.ts';
+import en from './public/_locales/en/messages.json' with { type: 'json' };
 
 // The Firefox build's manifest has keys Chromium's types do not know (background.scripts, browser_specific_settings).
 type Manifest = chrome.runtime.ManifestV3 & {
@@ -73,6 +74,15 @@ describe('extension manifest', () => {
   it('gives Firefox a fixed add-on id, ESR 140 as the oldest version, and declares that no data is collected', async () => {
     for (const [where, m] of await sources('firefox')) {
       expect(m.browser_specific_settings?.gecko, where).toEqual({ id: GECKO_ID, strict_min_version: '140.0', data_collection_permissions: { required: ['none'] } });
+    }
+  });
+
+  it('names itself in the words of _locales, English by default, each word there', async () => {
+    for (const [where, m] of await bothBuilds()) {
+      expect(m.default_locale, where).toBe('en');
+      const keys = [...JSON.stringify(m).matchAll(/__MSG_(\w+)__/g)].map((x) => x[1]!);
+      expect(keys, where).toEqual(expect.arrayContaining(['extName', 'extDescription']));
+      for (const key of keys) expect(Object.keys(en), `${where}: ${key}`).toContain(key);
     }
   });
 });

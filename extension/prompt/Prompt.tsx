@@ -11,12 +11,13 @@ import { ErrorNote, Field, Spinner, Button } from '../ui/components.tsx';
 import { hintText, requestDetails, secondsLeft, statusText } from '../ui/format.ts';
 import { ERRORS, isErrorCode } from '../../protocol/errors.ts';
 import { Icon } from '../ui/icons.tsx';
+import { t } from '../ui/i18n.ts';
 
 /** How long an outcome stays on screen before the window is put away, or its line above the next request goes. */
 const OUTCOME_MS = 2_500;
 
 type Outcome = { tone: 'ok' | 'error'; title: string; text: string };
-const EXPIRED: Outcome = { tone: 'error', title: statusText('expired'), text: 'This request has expired. Start the sign-in again.' };
+const EXPIRED: Outcome = { tone: 'error', title: statusText('expired'), text: t('promptExpiredText') };
 
 export function Prompt(): JSX.Element {
   const [queue, setQueue] = useState<RequestView[] | null>(null);
@@ -63,7 +64,7 @@ export function Prompt(): JSX.Element {
     // The request on screen left the queue without an answer from here: it ended elsewhere. Say so
     // before anything else is shown, so a number is never typed into another sign-in unawares.
     if (!queue.some((r) => r.key === selected.key)) {
-      finish(selected.key, Date.now() >= selected.expiresAt ? EXPIRED : { tone: 'error', title: 'Request closed', text: 'This request was cancelled, replaced or answered elsewhere.' });
+      finish(selected.key, Date.now() >= selected.expiresAt ? EXPIRED : { tone: 'error', title: t('promptClosedTitle'), text: t('promptClosedText') });
     }
   }, [queue, answering]);
 
@@ -90,7 +91,7 @@ export function Prompt(): JSX.Element {
     return () => document.removeEventListener('visibilitychange', onVisible);
   }, []);
   useEffect(() => {
-    document.title = parked ? 'pushkey · no pending requests' : 'Approve sign-in? · pushkey';
+    document.title = parked ? t('promptTitleParked') : t('promptTitleAsking');
   }, [parked]);
 
   // Each refusal counts, so that the idle put-away below is tried again after one.
@@ -129,11 +130,11 @@ export function Prompt(): JSX.Element {
   }, [idle, refusals]);
 
   let body: JSX.Element;
-  if (!queue) body = <Spinner label="Loading…" />;
+  if (!queue) body = <Spinner label={t('promptLoading')} />;
   else if (!current) {
-    if (answering) body = <Spinner label="Sending your answer…" />;
+    if (answering) body = <Spinner label={t('promptSending')} />;
     else if (outcome) body = <OutcomeView outcome={outcome} />;
-    else body = <Spinner label={selected ? 'Checking this request…' : 'No pending requests.'} />;
+    else body = <Spinner label={selected ? t('promptChecking') : t('promptNothing')} />;
   } else
     body = (
       <>
@@ -155,7 +156,7 @@ export function Prompt(): JSX.Element {
 function OutcomeLine({ outcome }: { outcome: Outcome }): JSX.Element {
   return (
     <p class={`note ${outcome.tone === 'ok' ? 'ok' : 'error'} outcome-line`} role="status" aria-live="assertive" data-outcome={outcome.title}>
-      <strong>{outcome.title}.</strong> {outcome.text} The request below is another one.
+      <strong>{outcome.title}.</strong> {outcome.text} {t('promptAnotherBelow')}
     </p>
   );
 }
@@ -176,14 +177,10 @@ function OutcomeView({ outcome }: { outcome: Outcome }): JSX.Element {
 
 /** How the person's own decision ends a request; an error's outcome comes from protocol/errors.ts. */
 const OUTCOMES: Record<'approved' | 'approved_setup' | 'denied' | 'reported', Outcome> = {
-  approved: { tone: 'ok', title: 'Approved', text: 'You approved the sign-in.' },
-  approved_setup: { tone: 'ok', title: 'Approved', text: 'Passwordless sign-in is set up.' },
-  denied: { tone: 'error', title: 'Denied', text: 'The sign-in was blocked.' },
-  reported: {
-    tone: 'error',
-    title: 'Reported',
-    text: 'The sign-in was blocked and your organization was alerted. Someone else may be trying to sign in as you: if you use a password, change it in My Account, and tell your administrator.',
-  },
+  approved: { tone: 'ok', title: statusText('approved'), text: t('promptApprovedText') },
+  approved_setup: { tone: 'ok', title: statusText('approved'), text: t('promptApprovedSetupText') },
+  denied: { tone: 'error', title: statusText('denied'), text: t('promptDeniedText') },
+  reported: { tone: 'error', title: statusText('reported'), text: t('promptReportedText') },
 };
 
 type Stage = 'ask' | 'report' | 'sending';
@@ -213,7 +210,7 @@ function Ask(props: { request: RequestView; more: number; onSending: (on: boolea
 
   async function answer(decision: 'approve' | 'deny' | 'report') {
     if (decision === 'approve' && !/^\d{2,8}$/.test(number)) {
-      setError('Enter the number shown on your sign-in screen.');
+      setError(t('promptNumberMissing'));
       return;
     }
     if (decision === 'approve' && (lock?.set || choosePin) && !PIN.test(pin)) {
@@ -248,15 +245,15 @@ function Ask(props: { request: RequestView; more: number; onSending: (on: boolea
         setStage(decision === 'approve' ? 'ask' : 'report');
         return;
       }
-      onOutcome({ tone: 'error', title: 'Could not send your answer', text: (err as Error).message });
+      onOutcome({ tone: 'error', title: t('promptSendFailed'), text: (err as Error).message });
     }
   }
 
   const setup = request.kind === 'passwordless_setup';
-  const title = setup ? 'Set up passwordless sign-in?' : 'Are you trying to sign in?';
+  const title = setup ? t('promptAskSetup') : t('promptAskSignIn');
   const details = requestDetails(request);
 
-  if (stage === 'sending') return <Spinner label="Sending your answer…" />;
+  if (stage === 'sending') return <Spinner label={t('promptSending')} />;
 
   return (
     <main class="content" data-challenge={request.challengeId}>
@@ -277,10 +274,10 @@ function Ask(props: { request: RequestView; more: number; onSending: (on: boolea
             {new URL(request.origin).host}
           </span>
         </p>
-        {request.kind === 'test' && <p class="badge">Test request from My Account</p>}
+        {request.kind === 'test' && <p class="badge">{t('promptTestBadge')}</p>}
       </header>
       {request.hints && request.hints.length > 0 && (
-        <ul class="note warn hints" role="alert" aria-label="Before you answer">
+        <ul class="note warn hints" role="alert" aria-label={t('promptHintsLabel')}>
           {request.hints.map((h) => (
             <li key={h.kind} data-hint={h.kind}>
               {hintText(h)}
@@ -289,7 +286,7 @@ function Ask(props: { request: RequestView; more: number; onSending: (on: boolea
         </ul>
       )}
       {details.length > 0 && (
-        <dl class="details card" aria-label="Sign-in details">
+        <dl class="details card" aria-label={t('promptDetailsLabel')}>
           {details.map(([k, v]) => (
             <Fragment key={k}>
               <dt>{k}</dt>
@@ -308,7 +305,7 @@ function Ask(props: { request: RequestView; more: number; onSending: (on: boolea
         >
           <Field
             id="number"
-            label={setup ? 'Enter the number shown on your computer screen' : 'Enter the number shown to sign in'}
+            label={setup ? t('promptNumberSetup') : t('promptNumberSignIn')}
             value={number}
             onInput={(v) => setNumber(v.replace(/\D/g, ''))}
             inputMode="numeric"
@@ -332,34 +329,34 @@ function Ask(props: { request: RequestView; more: number; onSending: (on: boolea
           <ErrorNote message={error} />
           <div class="actions">
             <button type="button" class="btn" onClick={() => setStage('report')}>
-              No, it's not me
+              {t('promptNotMe')}
             </button>
             <button type="submit" class="btn primary">
-              Yes
+              {t('promptYes')}
             </button>
           </div>
         </form>
       ) : (
         <div class="stack" role="alertdialog" aria-labelledby="rq" aria-describedby="rd">
           <p id="rq">
-            <strong>Do you want to report this?</strong>
+            <strong>{t('promptReportQuestion')}</strong>
           </p>
           <p id="rd" class="muted">
-            If you didn't try to sign in, report it. Your organization is alerted and the request is blocked.
+            {t('promptReportExplain')}
           </p>
           <ErrorNote message={error} />
           <div class="actions">
             <button type="button" class="btn" onClick={() => void answer('deny')}>
-              Don't report
+              {t('promptDontReport')}
             </button>
             <Button type="button" class="btn danger solid" onClick={() => void answer('report')} autoFocus>
-              Report
+              {t('promptReport')}
             </Button>
           </div>
         </div>
       )}
       <p class="muted small center countdown" aria-live="off">
-        Expires in {left} s{more > 0 ? ` · ${more} more waiting` : ''}
+        {more > 0 ? t('promptExpiresInMore', left, more) : t('promptExpiresIn', left)}
       </p>
     </main>
   );

@@ -1,33 +1,16 @@
 // How times and request fields read on screen.
 import type { Context, ContextField } from '../../protocol/index.ts';
 import type { Hint, RequestView } from '../messaging/index.ts';
+import { t, type MessageKey } from './i18n.ts';
 
 export const formatTime = (ms: number): string =>
   new Date(ms).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
 export const secondsLeft = (expiresAt: number, now = Date.now()): number => Math.max(0, Math.ceil((expiresAt - now) / 1000));
 
-const STATUS_TEXT: Record<RequestView['status'], string> = {
-  pending: 'Waiting for you',
-  approved: 'Approved',
-  denied: 'Denied',
-  reported: 'Reported',
-  number_mismatch: 'Wrong number',
-  expired: 'Expired',
-  cancelled: 'Cancelled',
-  update_required: 'Update required',
-  failed: 'Failed',
-  rejected: 'Rejected: forged request',
-};
-export const statusText = (s: RequestView['status']): string => STATUS_TEXT[s];
+export const statusText = (s: RequestView['status']): string => t(`status_${s}` satisfies MessageKey);
 
-const KIND_TEXT: Record<RequestView['kind'], string> = {
-  mfa: 'Sign-in',
-  passwordless: 'Passwordless sign-in',
-  passwordless_setup: 'Passwordless setup',
-  test: 'Test request',
-};
-export const kindText = (k: RequestView['kind']): string => KIND_TEXT[k];
+export const kindText = (k: RequestView['kind']): string => t(`kind_${k}` satisfies MessageKey);
 
 /** The badge tone of a status: approved is good news, a fraud signal or a failure is not. */
 export function statusTone(s: RequestView['status']): 'ok' | 'danger' | 'muted' | '' {
@@ -40,8 +23,9 @@ export function statusTone(s: RequestView['status']): 'ok' | 'danger' | 'muted' 
 /** "A sign-in request is waiting", named for what waits: a passwordless setup is not a sign-in. */
 export function waitingText(pending: readonly Pick<RequestView, 'kind'>[]): string {
   const setups = pending.filter((r) => r.kind === 'passwordless_setup').length;
-  const what = setups === pending.length ? 'passwordless setup request' : setups === 0 ? 'sign-in request' : 'request';
-  return pending.length === 1 ? `A ${what} is waiting for you.` : `${pending.length} ${what}s are waiting for you.`;
+  // One request is either kind; two or more may be both, and are then just requests.
+  if (pending.length === 1) return t(setups === 1 ? 'waitingOneSetup' : 'waitingOneSignIn');
+  return t(setups === pending.length ? 'waitingManySetups' : setups === 0 ? 'waitingManySignIns' : 'waitingManyRequests', pending.length);
 }
 
 /**
@@ -49,12 +33,12 @@ export function waitingText(pending: readonly Pick<RequestView, 'kind'>[]): stri
  * field of the protocol's Context, so adding a field there asks for its label here and nowhere
  * else. Fields this extension does not know were dropped when the push was read.
  */
-type Shown<F extends ContextField> = { label: string; text: (value: NonNullable<Context[F]>) => string };
+type Shown<F extends ContextField> = { label: MessageKey; text: (value: NonNullable<Context[F]>) => string };
 const CONTEXT_DETAILS: { [F in ContextField]: Shown<F> } = {
-  location: { label: 'Location', text: (s) => s },
-  ip: { label: 'IP address', text: (s) => s },
-  browser: { label: 'Browser', text: (s) => s },
-  time: { label: 'Time', text: (ms) => (ms ? formatTime(ms) : '') },
+  location: { label: 'detailLocation', text: (s) => s },
+  ip: { label: 'detailIp', text: (s) => s },
+  browser: { label: 'detailBrowser', text: (s) => s },
+  time: { label: 'detailTime', text: (ms) => (ms ? formatTime(ms) : '') },
 };
 
 function contextDetail<F extends ContextField>(field: F, context: Context): [string, string] | null {
@@ -62,12 +46,12 @@ function contextDetail<F extends ContextField>(field: F, context: Context): [str
   if (value === undefined || value === null) return null;
   const shown: Shown<F> = CONTEXT_DETAILS[field];
   const text = shown.text(value);
-  return text === '' ? null : [shown.label, text];
+  return text === '' ? null : [t(shown.label), text];
 }
 
 /** The prompt's "Sign-in details": the application, then the context; what is empty (hidden by the policy, or unknown) is left out. */
 export function requestDetails(r: Pick<RequestView, 'app' | 'context'>): [label: string, text: string][] {
-  const details: [string, string][] = r.app ? [['App', r.app]] : [];
+  const details: [string, string][] = r.app ? [[t('detailApp'), r.app]] : [];
   for (const field of Object.keys(CONTEXT_DETAILS) as ContextField[]) {
     const d = contextDetail(field, r.context);
     if (d) details.push(d);
@@ -82,12 +66,12 @@ export const LABELLED_CONTEXT_FIELDS: readonly string[] = Object.keys(CONTEXT_DE
 export function hintText(h: Hint): string {
   switch (h.kind) {
     case 'burst':
-      return `${h.count} requests in ${h.seconds} s — did you start them all?`;
+      return t('hintBurst', h.count, h.seconds);
     case 'overlap':
-      return h.open === 1 ? 'Another request for this account is still waiting — did you start both?' : `${h.open} other requests for this account are still waiting — did you start them all?`;
+      return h.open === 1 ? t('hintOverlapOne') : t('hintOverlapMany', h.open);
     case 'new_place':
-      return `First request from ${h.location}: you have not approved one from there before.`;
+      return t('hintNewPlace', h.location);
     case 'new_address':
-      return `First request from the address ${h.ip}: you have not approved one from it before.`;
+      return t('hintNewAddress', h.ip);
   }
 }

@@ -40,6 +40,11 @@ describe('extension in Firefox', () => {
     await screenshot(popup, 'firefox-popup-account');
   });
 
+  it("reads its words from _locales through Firefox's i18n, substitutions filled in", async () => {
+    const words = await popup.evaluate(() => [chrome.i18n.getMessage('extName'), chrome.i18n.getMessage('hintBurst', ['3', '60'])]);
+    expect(words).toEqual(['pushkey Authenticator', '3 requests in 60 s — did you start them all?']);
+  });
+
   it('keeps its event page up: the wake alarm comes sooner than Firefox stops an idle background (30 s)', async () => {
     const alarm = (await popup.evaluate(() => chrome.alarms.get('wake'))) as chrome.alarms.Alarm | undefined;
     expect(alarm?.periodInMinutes).toBeDefined();

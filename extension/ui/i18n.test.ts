@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import en from '../public/_locales/en/messages.json' with { type: 'json' };
+import { t } from './i18n.ts';
+
+describe('the extension’s words', () => {
+  it('fills the substitutions in, in English where there is no browser', () => {
+    expect(t('hintBurst', 3, 60)).toBe('3 requests in 60 s — did you start them all?');
+    expect(t('promptExpiresInMore', 42, 1)).toBe('Expires in 42 s · 1 more waiting');
+  });
+
+  it('keeps to the format browsers read: key names, a message and a note for translators each', () => {
+    for (const [key, entry] of Object.entries(en)) {
+      expect(key).toMatch(/^[A-Za-z0-9_@]+$/);
+      expect(entry.message.trim(), key).not.toBe('');
+      expect(entry.description.trim(), key).not.toBe('');
+      // A message says which substitutions it takes ($1, then $2, …) and its note explains them.
+      const used = [...entry.message.matchAll(/\$([1-9])/g)].map((m) => Number(m[1]));
+      expect([...new Set(used)].sort(), key).toEqual(used.map((_, i) => i + 1).slice(0, new Set(used).size));
+      for (const n of used) expect(entry.description, key).toContain(`$${n}`);
+    }
+  });
+});
