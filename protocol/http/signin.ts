@@ -25,11 +25,15 @@ export type FlowStatus = v.InferOutput<typeof FlowStatus>;
 
 export const StepAnswer = v.variant('status', [
   v.object({ status: v.literal('signed_in') }),
-  /** `secondFactors`: what may stand in for the push (the push's first), for "I can't use my Authenticator app right now". */
-  v.object({ status: v.literal('mfa_required'), challenge: ChallengeView, secondFactors: v.optional(v.array(SecondFactor)) }),
+  /**
+   * `secondFactors`: what may stand in for the push (the push's first), for "I can't use my
+   * Authenticator app right now". `tapUsable`: the user holds a Temporary Access Pass that can
+   * still be redeemed (said only after the password, never at the user-name step).
+   */
+  v.object({ status: v.literal('mfa_required'), challenge: ChallengeView, secondFactors: v.optional(v.array(SecondFactor)), tapUsable: v.optional(v.boolean()) }),
   v.object({ status: v.literal('pending'), challenge: ChallengeView }),
-  /** The password was right; one of these second factors (the preferred first) must follow. */
-  v.object({ status: v.literal('second_factor'), methods: v.array(SecondFactor) }),
+  /** The password was right; one of these second factors (the preferred first) must follow. `tapUsable` as above. */
+  v.object({ status: v.literal('second_factor'), methods: v.array(SecondFactor), tapUsable: v.optional(v.boolean()) }),
 ]);
 export type StepAnswer = v.InferOutput<typeof StepAnswer>;
 

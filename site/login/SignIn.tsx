@@ -21,6 +21,8 @@ interface Flow {
   passwordDone: boolean;
   /** The second factors the server offered after the password (the preferred first), when it named them. */
   secondFactors?: SecondFactor[];
+  /** After the password: the user holds a pass that can still be redeemed. */
+  tapUsable?: boolean;
 }
 
 type Step =
@@ -76,11 +78,11 @@ export function SignIn(): JSX.Element {
     if (a.status === 'signed_in') return go({ kind: 'done' });
     if (a.status === 'second_factor') {
       // A passkey or a text message is preferred over the app: the person picks (the preferred is first).
-      setFlow({ ...f, passwordDone: true, secondFactors: a.methods });
+      setFlow({ ...f, passwordDone: true, secondFactors: a.methods, tapUsable: a.tapUsable === true });
       return go({ kind: 'other' });
     }
     if (a.status === 'mfa_required') {
-      setFlow({ ...f, passwordDone: true, ...(a.secondFactors ? { secondFactors: a.secondFactors } : {}) });
+      setFlow({ ...f, passwordDone: true, tapUsable: a.tapUsable === true, ...(a.secondFactors ? { secondFactors: a.secondFactors } : {}) });
       return go({ kind: 'push', mode: 'mfa', challenge: a.challenge, status: 'pending' });
     }
     go({ kind: 'push', mode: 'passwordless', challenge: a.challenge, status: 'pending' });
@@ -501,14 +503,14 @@ type Way = 'tap' | 'passkey' | 'app' | 'sms' | 'password';
 
 /**
  * The other ways in, in the server's order: before the password, those the tenant offers;
- * after it, the second factors the server named for this user, with a pass first where the
- * tenant allows passes (the way back for someone whose app is lost).
+ * after it, the second factors the server named for this user, with a pass first when the
+ * user holds one (the way back for someone whose app is lost).
  */
 function otherWays(flow: Flow): Way[] {
-  const { methods, passwordDone, secondFactors } = flow;
+  const { methods, passwordDone, secondFactors, tapUsable } = flow;
   if (passwordDone) {
     const second: Way[] = secondFactors ? secondFactors.map((m) => (m === 'authenticator' ? 'app' : m)) : ['app'];
-    return methods.includes('tap') ? ['tap', ...second] : second;
+    return tapUsable ? ['tap', ...second] : second;
   }
   return methods.flatMap((m): Way[] => (m === 'passwordless' ? ['app'] : m === 'tap' || m === 'passkey' || m === 'sms' || m === 'password' ? [m] : []));
 }

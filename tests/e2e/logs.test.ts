@@ -255,7 +255,7 @@ describe('logs and alerts, as an admin and a user would use them', { timeout: 60
       return e.id;
     };
     const expected: Array<[string, string[]]> = [
-      [find((e) => e.upn === alice.upn && e.ip === LISBON), [alice.upn, APP, 'Successful sign-in', 'Passwordless (app)', 'Multifactor', 'Lisbon, Portugal', LISBON, 'Chrome 131', 'macOS']],
+      [find((e) => e.upn === alice.upn && e.ip === LISBON), [alice.upn, APP, 'Successful sign-in', 'Passwordless (app)', 'Single-factor', 'Lisbon, Portugal', LISBON, 'Chrome 131', 'macOS']],
       [find((e) => e.upn === bob.upn && e.ip === TORONTO), [bob.upn, 'Successful sign-in', 'Password + Push notification', 'Multifactor', 'Toronto, Canada', TORONTO, 'Chrome Headless']],
       [find((e) => e.upn === srv.users.dave!.upn && e.failureCode === 'invalid_credentials'), ['dave@pushkey.test', 'Unsuccessful sign-in', 'Wrong password, or no such user', 'Password', 'Toronto, Canada']],
       [flows.wrongNumber!, [alice.upn, "The number typed in the authenticator didn't match", 'Passwordless (app)', 'Sydney, Australia', ATTACKER, 'Firefox 133', 'Windows']],
@@ -263,7 +263,7 @@ describe('logs and alerts, as an admin and a user would use them', { timeout: 60
       [flows.reported!, [alice.upn, 'The user reported the request as not theirs']],
       [flows.expired!, [alice.upn, 'The request timed out without an answer']],
       [flows.refused!, [alice.upn, 'The policy does not allow this method for the user', 'Passwordless (app)']],
-      [flows.tap!, ['dave@pushkey.test', 'Successful sign-in', 'Access Pass (TAP)', 'Multifactor', 'Toronto, Canada']],
+      [flows.tap!, ['dave@pushkey.test', 'Successful sign-in', 'Access Pass (TAP)', 'Single-factor', 'Toronto, Canada']],
       // The push failed: only the password is a method used; the push is listed as tried.
       [flows.burst4!, [carol.upn, 'The user denied the request', 'Password\nAlso tried: Push notification', 'Sydney, Australia']],
     ];
@@ -452,8 +452,10 @@ describe('logs and alerts, as an admin and a user would use them', { timeout: 60
     for (const w of [APP, 'Unsuccessful sign-in', "The number typed in the authenticator didn't match", 'Passwordless (app)', 'Sydney, Australia', ATTACKER, 'Firefox 133', 'Windows']) expect(row).toContain(w);
     const mine = await page.$$eval('tbody tr[data-id]', (trs) => trs.length);
     expect(mine).toBe((await entries(`?upn=${encodeURIComponent(alice.upn)}`)).length);
+    // The passwordless sign-in just made: the authenticator without its app lock is one factor.
     const success = await page.$eval('tbody tr[data-id]', (tr) => (tr as HTMLElement).innerText);
-    expect(success).toContain('Multifactor');
+    expect(success).toContain('Passwordless (app)');
+    expect(success).toContain('Single-factor');
     await page.click(`tr[data-id="${flows.wrongNumber}"] button`);
     const pane = await (await page.waitForSelector(`#steps-${flows.wrongNumber}`))!.evaluate((e) => (e as HTMLElement).innerText);
     for (const w of ['Correlation id', flows.wrongNumber!, 'Failure reason', 'wrong number', 'request sent', 'took']) expect(pane).toContain(w);

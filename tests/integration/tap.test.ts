@@ -2,7 +2,7 @@
 // default, bounded lifetime, one active per user.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_TAP_POLICY } from '../../server/domain/policies/policy.ts';
-import { signInMethodsOf, startSignIn, userId } from '../support/flows.ts';
+import { enrollUser, signInMethodsOf, startSignIn, userId } from '../support/flows.ts';
 import { HttpClient, ManualClock, signIn, startServer, type TestServer } from '../support/server.ts';
 
 describe('Temporary Access Pass', () => {
@@ -203,6 +203,31 @@ describe('Temporary Access Pass', () => {
         expect(await opening(dave())).toEqual(withPass);
       } finally {
         await admin.patch(`/api/admin/users/${ids.dave}`, { disabled: false });
+      }
+    });
+
+    it('after the password, and only then, says whether the user holds a usable pass (the way back when the app is lost)', async () => {
+      const carol = await enrollUser(srv, 'carol');
+      const afterPassword = async () => {
+        const s = await startSignIn(srv, carol.upn);
+        return (await s.browser.post('/api/signin/password', { flowId: s.flowId, password: carol.password })).body;
+      };
+      try {
+        await staff();
+        await helpdesk.del(`/api/admin/users/${ids.carol}/tap`);
+        expect(await afterPassword()).toMatchObject({ status: 'mfa_required', tapUsable: false });
+        const { tap } = await issue('carol', { lifetimeMinutes: 10 });
+        expect(await afterPassword()).toMatchObject({ status: 'mfa_required', tapUsable: true });
+        clock.set(tap.expiresAt);
+        expect(await afterPassword()).toMatchObject({ status: 'mfa_required', tapUsable: false });
+        // A wrong password learns nothing of the pass.
+        await issue('carol', { lifetimeMinutes: 10 });
+        const s = await startSignIn(srv, carol.upn);
+        const wrong = await s.browser.post('/api/signin/password', { flowId: s.flowId, password: 'not-the-password' });
+        expect(wrong.status).toBe(401);
+        expect(JSON.stringify(wrong.body)).not.toMatch(/tap/i);
+      } finally {
+        carol.device.close();
       }
     });
   });

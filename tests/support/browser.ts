@@ -158,9 +158,12 @@ export async function clickText(page: Page, text: string, selector = 'button'): 
   await element.click();
 }
 
-/** Waits until the page's text contains `text`. */
+/**
+ * Waits until the page's text contains `text`. Polled on a timer, not on animation frames:
+ * a page behind another tab of its browser gets no frames, and would never be seen to change.
+ */
 export async function waitForText(page: Page, text: string, timeout = 15_000): Promise<void> {
-  await page.waitForFunction((t) => document.body.innerText.includes(t), { timeout }, text);
+  await page.waitForFunction((t) => document.body.innerText.includes(t), { timeout, polling: 100 }, text);
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {

@@ -183,17 +183,15 @@ export async function signInWithPassword(d: Deps, flowId: string, secret: string
     // Only a passkey makes the sign-in phishing-resistant: an app that asked for that is offered nothing else.
     const second = (await secondFactorsFor(d, user, pushMfa)).filter((m) => flow.requiredAcr !== ACR.phr || m === 'passkey');
     if (second.length === 0) assertMeetsRequirement(flow, ['password']);
-    if (second.length > 0 && second[0] !== 'authenticator') {
+    if (second.length > 0) {
+      await logStep(d, flow.id, verified);
+      await d.repo.updateFlow(flow.id, { methods: ['password'] });
+      // The password is proven: the person may now learn that a pass of theirs is waiting (the way back when the app is lost).
+      const tapUsable = (!flow.requiredAcr || meetsAcr(ACR.sfa, [flow.requiredAcr])) && (await hasUsableTap(d, user.id));
       // A passkey or an SMS code is preferred over the push: the browser asks for it next.
-      await logStep(d, flow.id, verified);
-      await d.repo.updateFlow(flow.id, { methods: ['password'] });
-      return { status: 'second_factor', methods: second };
-    }
-    if (second[0] === 'authenticator') {
-      await logStep(d, flow.id, verified);
-      await d.repo.updateFlow(flow.id, { methods: ['password'] });
+      if (second[0] !== 'authenticator') return { status: 'second_factor', methods: second, tapUsable };
       const challenge = await pushFor(d, { ...flow, methods: ['password'] }, user, 'mfa', ctx);
-      return { status: 'mfa_required', challenge: challengeView(challenge), secondFactors: second };
+      return { status: 'mfa_required', challenge: challengeView(challenge), secondFactors: second, tapUsable };
     }
     return finish(d, flow, user, ['password'], verified);
   });
