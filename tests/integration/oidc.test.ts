@@ -7,7 +7,7 @@ import * as oidc from 'openid-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { systemActor } from '../../server/domain/monitoring/audit.ts';
 import { HttpClient, ManualClock, signIn, startServer, type TestServer } from '../support/server.ts';
-import { enrollUser } from '../support/flows.ts';
+import { enrollUser, upgradeToPasswordless } from '../support/flows.ts';
 import { allowOnPage, authorizationRequest, follow, interactionOf, REDIRECT_URI, registerTestApp, signInThroughPushkey, type TestApp } from '../support/oidc.ts';
 
 let srv: TestServer;
@@ -186,6 +186,39 @@ describe('OpenID Connect provider', () => {
       const tokens = await oidc.authorizationCodeGrant(t.config, new URL(back.url), { pkceCodeVerifier: a.verifier, expectedState: a.state, expectedNonce: a.nonce });
       expect(tokens.claims()).toMatchObject({ amr: ['mfa', 'pwd', 'swk', 'user'], acr: MFA });
       bob.device.close();
+    });
+
+    it('passwordless is a way in when the policy requires the app lock: the approval opened with the PIN gives amr mfa, pin, swk, user', async () => {
+      const admin = await signIn(srv.origin, srv.users.admin!.upn, srv.users.admin!.password);
+      const policy = (await admin.get('/api/admin/policies/authenticator')).body;
+      const start = async () => {
+        const a = await authorizationRequest(t, { acr_values: MFA });
+        const browser = new HttpClient(srv.origin);
+        const uid = interactionOf((await follow(browser, a.url.toString())).url);
+        const res = await browser.post('/api/signin/start', { username: srv.users.carol!.upn, interaction: uid });
+        return { a, browser, uid, flowId: res.body.flowId as string, methods: res.body.methods as string[] };
+      };
+      // Without the policy, passwordless is one factor: not offered to an app that asks for two.
+      expect((await start()).methods).not.toContain('passwordless');
+      expect((await admin.put('/api/admin/policies/authenticator', { ...policy, requireAppLock: true })).status).toBe(200);
+      const carol = await enrollUser(srv, 'carol');
+      try {
+        await upgradeToPasswordless(carol);
+        const s = await start();
+        expect(s.methods).toContain('passwordless');
+        const pl = await s.browser.post('/api/signin/passwordless', { flowId: s.flowId });
+        const push = await carol.device.nextPush();
+        expect(push.appLock).toBe('required');
+        expect((await carol.device.respond(push, 'approve', pl.body.challenge.number, { userVerification: 'pin' })).body).toMatchObject({ outcome: 'approved' });
+        expect((await s.browser.get(`/api/signin/status?flowId=${s.flowId}`)).body.status).toBe('signed_in');
+        const consent = await follow(s.browser, `${srv.origin}/oidc/interaction/${s.uid}`);
+        const back = await follow(s.browser, await allowOnPage(s.browser, interactionOf(consent.url)));
+        const tokens = await oidc.authorizationCodeGrant(t.config, new URL(back.url), { pkceCodeVerifier: s.a.verifier, expectedState: s.a.state, expectedNonce: s.a.nonce });
+        expect(tokens.claims()).toMatchObject({ amr: ['mfa', 'pin', 'swk', 'user'], acr: MFA });
+      } finally {
+        carol.device.close();
+        await admin.put('/api/admin/policies/authenticator', policy);
+      }
     });
 
     it('a user with no second factor: step_up_required at the password, logged, and no session', async () => {

@@ -27,10 +27,10 @@ const challengeView = (c: Challenge): ChallengeView => ({ challengeId: c.id, num
 export type StepResult =
   | { status: 'signed_in'; session: string }
   /** `secondFactors`: every second factor the user may use instead of the push, in order (for "I can't use my Authenticator app"). */
-  | { status: 'mfa_required'; challenge: ChallengeView; secondFactors?: SecondFactor[] }
+  | { status: 'mfa_required'; challenge: ChallengeView; secondFactors?: SecondFactor[]; tapUsable?: boolean }
   | { status: 'pending'; challenge: ChallengeView }
-  /** The password was right; one of these (ordered, the preferred first) must follow. */
-  | { status: 'second_factor'; methods: SecondFactor[] };
+  /** The password was right; one of these (ordered, the preferred first) must follow. `tapUsable`: the user holds a pass that can still be redeemed. */
+  | { status: 'second_factor'; methods: SecondFactor[]; tapUsable?: boolean };
 
 /**
  * What this user can sign in with, ordered (TAP first, the user's default next). Never told
@@ -44,7 +44,7 @@ export async function userSignInMethods(d: Deps, user: User | null, requiredAcr:
   if (rights.passwordless) methods.push('passwordless');
   if (await hasUsableTap(d, user.id)) methods.push('tap');
   methods.push(...(await extraSignInMethods(d, user)));
-  return orderSignInMethods(forAcr(methods, requiredAcr), await getDefaultMethod(d, user.id));
+  return orderSignInMethods(forAcr(methods, requiredAcr, policy.requireAppLock), await getDefaultMethod(d, user.id));
 }
 
 /**
@@ -60,14 +60,18 @@ async function offeredMethods(d: Deps, requiredAcr: string | null): Promise<Sign
   if (tap.enabled) methods.push('tap');
   if (passkey.enabled) methods.push('passkey');
   if (sms.enabled && sms.useForSignIn) methods.push('sms');
-  return orderSignInMethods(forAcr(methods, requiredAcr), null);
+  return orderSignInMethods(forAcr(methods, requiredAcr, app.requireAppLock), null);
 }
 
-/** An app that asked for more than one factor is not offered a way in that is one factor alone. */
-const forAcr = (methods: SignInMethod[], requiredAcr: string | null): SignInMethod[] =>
-  requiredAcr && !meetsAcr(ACR.sfa, [requiredAcr]) ? methods.filter((m) => !SINGLE_FACTOR_ALONE.has(m)) : methods;
+/**
+ * An app that asked for more than one factor is not offered a way in that is one factor alone.
+ * Passwordless is two factors when the policy requires the app lock (possession of the key and
+ * the PIN that opens it); the answer must still carry the PIN's proof (assertMeetsRequirement).
+ */
+const forAcr = (methods: SignInMethod[], requiredAcr: string | null, appLockRequired: boolean): SignInMethod[] =>
+  requiredAcr && !meetsAcr(ACR.sfa, [requiredAcr]) ? methods.filter((m) => !SINGLE_FACTOR_ALONE.has(m) || (m === 'passwordless' && appLockRequired && requiredAcr === ACR.mfa)) : methods;
 
-/** Ways in that are one factor however they end (a passkey may add user verification; the password may be followed by a second factor). */
+/** Ways in that are one factor however they end (a passkey may add user verification; the password may be followed by a second factor; the app lock may open the authenticator). */
 const SINGLE_FACTOR_ALONE = new Set<SignInMethod>(['passwordless', 'tap', 'sms']);
 
 /** The app this sign-in is for asked for an authentication level these methods do not reach: no silent downgrade. */
