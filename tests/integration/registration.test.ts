@@ -205,7 +205,7 @@ describe('registration protection, notices and method order', () => {
       await carol.device.nextPush();
       expect((await me.put('/api/me/default-method', { method: 'sms' })).status).toBe(200);
       const s2 = await startSignIn(srv, carol.upn);
-      expect((await s2.browser.post('/api/signin/password', { flowId: s2.flowId, password: carol.password })).body).toEqual({ status: 'second_factor', methods: ['sms', 'authenticator'] });
+      expect((await s2.browser.post('/api/signin/password', { flowId: s2.flowId, password: carol.password })).body).toEqual({ status: 'second_factor', methods: ['sms', 'authenticator'], tapUsable: false });
       // "Send another request" still reaches the app from here.
       expect((await s2.browser.post('/api/signin/resend', { flowId: s2.flowId })).body.status).toBe('mfa_required');
     });

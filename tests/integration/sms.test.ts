@@ -98,7 +98,7 @@ describe('SMS', () => {
       expect(me).toBeNull();
       const s = await startSignIn(srv, srv.users.carol!.upn);
       const pw = await s.browser.post('/api/signin/password', { flowId: s.flowId, password: srv.users.carol!.password });
-      expect(pw.body).toEqual({ status: 'second_factor', methods: ['sms'] });
+      expect(pw.body).toEqual({ status: 'second_factor', methods: ['sms'], tapUsable: false });
       const sent = await s.browser.post('/api/signin/sms/send', { flowId: s.flowId });
       const done = await s.browser.post('/api/signin/sms', { flowId: s.flowId, codeId: sent.body.codeId, code: codeIn(await lastText(NUMBERS.carol!)) });
       expect(done.body).toEqual({ status: 'signed_in' });
