@@ -3,6 +3,7 @@
 import { EnrollLink, PushkeyError, parseWith } from '../../protocol/index.ts';
 import { DeviceName } from '../../protocol/fields.ts';
 import { clock } from '../clock.ts';
+import { t } from '../ui/i18n.ts';
 import { createDeviceKey } from '../crypto/device-key.ts';
 import { broadcast, browser, type AccountView, type RequestView } from '../messaging/index.ts';
 import { accountsOf, deleteAccount, deleteRequestsOf, getAccount, listAccounts, putAccount, updateAccount, type AccountRecord } from '../storage/db.ts';
@@ -145,7 +146,7 @@ export async function startPasswordlessSetup(deviceId: string, password: string)
     const request = await withCommandTimestamp(deviceId, (a, ts) => api.startPasswordlessSetup(a, ts, password)).catch(revokedCheck(deviceId));
     const received = await receiveRequest(account.origin, request, 'setup');
     if (received === 'expired') {
-      throw new PushkeyError('challenge_expired', "The request had already expired when it arrived. Check this computer's date and time, then try again.");
+      throw new PushkeyError('challenge_expired', t('errorExpiredOnArrival'));
     }
     if (typeof received === 'string') throw new PushkeyError('signature_invalid', 'The setup request did not verify against the server key pinned at enrollment', { pinnedKey: true });
     return toRequestView(received, account);

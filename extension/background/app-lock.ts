@@ -7,6 +7,7 @@
 import { ERRORS, PushkeyError } from '../../protocol/errors.ts';
 import { fromB64u, toB64u } from '../../protocol/encoding.ts';
 import { countAppLockTry, deleteAppLock, getAppLock, putAppLock } from '../storage/db.ts';
+import { t } from '../ui/i18n.ts';
 
 export const PIN_PATTERN = /^\d{6,12}$/;
 /** Wrong tries in a row after which the accounts are wiped. */
@@ -39,7 +40,7 @@ export async function appLockStatus(): Promise<AppLockStatus> {
 }
 
 function checkNewPin(pin: string): void {
-  if (!PIN_PATTERN.test(pin)) throw new PushkeyError('bad_request', 'Choose a PIN of 6 to 12 digits.');
+  if (!PIN_PATTERN.test(pin)) throw new PushkeyError('bad_request', t('lockChoosePin'));
 }
 
 /**
@@ -59,17 +60,17 @@ export async function unlock(pin: string, wipe: () => Promise<void>): Promise<vo
   if (failures >= MAX_TRIES) {
     await wipe();
     await deleteAppLock();
-    throw new PushkeyError('app_lock_wrong', `Wrong PIN ${MAX_TRIES} times in a row: every account was removed from this browser, with its key. Add your accounts again from My Account.`);
+    throw new PushkeyError('app_lock_wrong', t('lockWiped', MAX_TRIES));
   }
   const left = MAX_TRIES - failures;
-  throw new PushkeyError('app_lock_wrong', `Wrong PIN. ${left} ${left === 1 ? 'try' : 'tries'} left before every account is removed from this browser.`);
+  throw new PushkeyError('app_lock_wrong', left === 1 ? t('lockWrongLastTry') : t('lockWrong', left));
 }
 
 /** Sets the PIN, or changes it: then the current one must open the lock first. */
 export async function setAppLock(pin: string, current: string | undefined, wipe: () => Promise<void>): Promise<AppLockStatus> {
   checkNewPin(pin);
   if (await getAppLock()) {
-    if (current === undefined) throw new PushkeyError('app_lock_wrong', 'Enter your current PIN to change it.');
+    if (current === undefined) throw new PushkeyError('app_lock_wrong', t('lockCurrentPinMissing'));
     await unlock(current, wipe);
   }
   const salt = crypto.getRandomValues(new Uint8Array(16));
@@ -91,7 +92,7 @@ export async function verifyForApproval(pin: string | undefined, required: boole
     if (required) throw new PushkeyError('app_lock_required', ERRORS.app_lock_required.words!);
     return undefined;
   }
-  if (!pin) throw new PushkeyError('app_lock_wrong', 'Enter your PIN to approve.');
+  if (!pin) throw new PushkeyError('app_lock_wrong', t('lockPinMissing'));
   await unlock(pin, wipe);
   return 'pin';
 }

@@ -18,6 +18,7 @@ import {
   type PushRequest,
 } from '../../protocol/index.ts';
 import { extensionVersion } from '../messaging/index.ts';
+import { t } from '../ui/i18n.ts';
 import { signBytes, type DeviceKey } from '../crypto/device-key.ts';
 
 const TIMEOUT_MS = 15_000;
@@ -37,10 +38,10 @@ async function post<S extends v.GenericSchema>(origin: string, path: string, bod
   }
   const json: unknown = await res.json().catch(() => undefined);
   if (!res.ok) {
-    throw readErrorAnswer(json) ?? new PushkeyError(res.status >= 500 ? 'unavailable' : 'bad_request', `The server answered HTTP ${res.status}`);
+    throw readErrorAnswer(json) ?? new PushkeyError(res.status >= 500 ? 'unavailable' : 'bad_request', t('errorServerStatus', res.status));
   }
   const parsed = v.safeParse(answer, json);
-  if (!parsed.success) throw new PushkeyError('bad_request', `Unexpected answer from ${origin}${path}: ${parsed.issues[0].message}`);
+  if (!parsed.success) throw new PushkeyError('bad_request', t('errorUnexpectedAnswer', origin + path, parsed.issues[0].message));
   return parsed.output;
 }
 
@@ -61,7 +62,7 @@ export async function enroll(origin: string, code: string, key: DeviceKey, devic
     proof,
   }, Enrolled);
   if (enrolled.origin !== origin) {
-    throw new PushkeyError('bad_request', `Unexpected origin "${enrolled.origin}" in the enrollment answer, expected "${origin}"`);
+    throw new PushkeyError('bad_request', t('errorUnexpectedOrigin', enrolled.origin, origin));
   }
   return enrolled;
 }

@@ -3,6 +3,7 @@
 // popup can show a history. A push that does not verify is stored as rejected, never shown.
 import { ERRORS, PushkeyError, claimedContent, type PushRequest } from '../../protocol/index.ts';
 import { clock } from '../clock.ts';
+import { t } from '../ui/i18n.ts';
 import { verifyPush } from '../crypto/device-key.ts';
 import { broadcast, type RequestView } from '../messaging/index.ts';
 import {
@@ -183,11 +184,11 @@ export async function answerRequest(key: string, decision: 'approve' | 'deny' | 
   if (record.expiresAt <= clock.now()) {
     await settleRequest(key, 'expired');
     broadcast({ type: 'requestsChanged' });
-    throw new PushkeyError('challenge_expired', 'This request has expired');
+    throw new PushkeyError('challenge_expired', t('errorRequestExpired'));
   }
   const number = decision === 'approve' ? typed.trim() : '';
   if (decision === 'approve' && !/^\d{2,8}$/.test(number)) {
-    throw new PushkeyError('bad_request', 'Enter the number shown on your sign-in screen (digits only).');
+    throw new PushkeyError('bad_request', t('errorNumberDigits'));
   }
   const account = await getAccount(record.deviceId);
   if (!account) throw new PushkeyError('device_unknown', 'This account was removed');

@@ -4,6 +4,7 @@ import { usePending } from './use-accounts.ts';
 import { Avatar, Bar, ErrorNote, Spinner } from '../ui/components.tsx';
 import { Icon } from '../ui/icons.tsx';
 import { waitingText } from '../ui/format.ts';
+import { t } from '../ui/i18n.ts';
 import type { Go } from './App.tsx';
 
 export function AccountList(props: { accounts: AccountView[] | null; error: string | null; go: Go; notice?: string | null }): JSX.Element {
@@ -11,11 +12,11 @@ export function AccountList(props: { accounts: AccountView[] | null; error: stri
   const pending = usePending();
   return (
     <>
-      <Bar title="Authenticator">
-        <button type="button" class="icon-btn" aria-label="App lock" title="App lock" onClick={() => go({ name: 'lock' })}>
+      <Bar title={t('accountsTitle')}>
+        <button type="button" class="icon-btn" aria-label={t('lockTitle')} title={t('lockTitle')} onClick={() => go({ name: 'lock' })}>
           <Icon name="shield" />
         </button>
-        <button type="button" class="icon-btn" aria-label="Add account" title="Add account" onClick={() => go({ name: 'add' })}>
+        <button type="button" class="icon-btn" aria-label={t('addAccount')} title={t('addAccount')} onClick={() => go({ name: 'add' })}>
           <Icon name="plus" />
         </button>
       </Bar>
@@ -32,23 +33,23 @@ export function AccountList(props: { accounts: AccountView[] | null; error: stri
               {waitingText(pending)}
             </span>
             <button type="button" class="btn primary" style="flex:none" onClick={() => void call('openPrompt', {})}>
-              Review
+              {t('accountsReview')}
             </button>
           </div>
         )}
-        {accounts === null && !error && <Spinner label="Loading accounts…" />}
+        {accounts === null && !error && <Spinner label={t('accountsLoading')} />}
         {accounts?.length === 0 && (
           <div class="card empty">
             <Icon name="shield" class="big-icon" />
-            <h2>No accounts yet</h2>
-            <p class="muted">Add your work or school account to approve sign-ins from this browser.</p>
+            <h2>{t('accountsNoneTitle')}</h2>
+            <p class="muted">{t('accountsNoneText')}</p>
             <button type="button" class="btn primary" onClick={() => go({ name: 'add' })}>
-              Add account
+              {t('addAccount')}
             </button>
           </div>
         )}
         {accounts && accounts.length > 0 && (
-          <ul class="list card" aria-label="Accounts">
+          <ul class="list card" aria-label={t('accountsListLabel')}>
             {accounts.map((a) => (
               <li key={a.deviceId}>
                 <button type="button" class="row" onClick={() => go({ name: 'account', deviceId: a.deviceId })}>
@@ -57,8 +58,8 @@ export function AccountList(props: { accounts: AccountView[] | null; error: stri
                     <span class="title">{a.tenant || new URL(a.origin).host}</span>
                     <span class="sub">{a.upn}</span>
                     <span class="badges">
-                      {a.passwordless && !a.revoked && <span class="badge ok">Passwordless</span>}
-                      {a.revoked && <span class="badge danger">Disabled</span>}
+                      {a.passwordless && !a.revoked && <span class="badge ok">{t('accountsBadgePasswordless')}</span>}
+                      {a.revoked && <span class="badge danger">{t('accountsBadgeDisabled')}</span>}
                     </span>
                   </span>
                   <Icon name="chevron" class="chevron" />

@@ -3,6 +3,7 @@ import { useState } from 'preact/hooks';
 import type { AccountView } from '../messaging/index.ts';
 import { Avatar, Bar } from '../ui/components.tsx';
 import { formatTime, hintText, kindText, statusText, statusTone } from '../ui/format.ts';
+import { t, tParts } from '../ui/i18n.ts';
 import { Icon } from '../ui/icons.tsx';
 import type { Go } from './App.tsx';
 import { useHistory } from './use-accounts.ts';
@@ -16,42 +17,42 @@ export function AccountPage({ account, go, onBack }: { account: AccountView; go:
   const history = showAll ? all : all.slice(0, RECENT);
   return (
     <>
-      <Bar title={account.tenant || 'Account'} onBack={onBack}>
-        <button type="button" class="icon-btn" aria-label="Account settings" title="Settings" onClick={() => go({ name: 'settings', deviceId: account.deviceId })}>
+      <Bar title={account.tenant || t('accountTitle')} onBack={onBack}>
+        <button type="button" class="icon-btn" aria-label={t('accountSettingsLabel')} title={t('settingsTitle')} onClick={() => go({ name: 'settings', deviceId: account.deviceId })}>
           <Icon name="gear" />
         </button>
       </Bar>
       <main class="content">
-        <section class="hero" aria-label="Account">
+        <section class="hero" aria-label={t('accountTitle')}>
           <Avatar name={account.tenant || account.upn} big off={account.revoked} />
           <h2>{account.displayName || account.upn}</h2>
           <p class="muted">{account.upn}</p>
           <p class="muted small">{new URL(account.origin).host}</p>
           <p class="badges">
             {account.revoked ? (
-              <span class="badge danger">Disabled by your organization</span>
+              <span class="badge danger">{t('accountDisabledBadge')}</span>
             ) : account.connected ? (
-              <span class="badge ok">Connected</span>
+              <span class="badge ok">{t('accountConnected')}</span>
             ) : (
-              <span class="badge muted">Offline, retrying</span>
+              <span class="badge muted">{t('accountOffline')}</span>
             )}
           </p>
         </section>
 
         {account.revoked ? (
           <p class="note error" role="alert">
-            Your organization disabled this registration. Remove it from settings, then add the account again.
+            {t('accountDisabledText')}
           </p>
         ) : account.passwordless ? (
           <div class="note ok">
-            <strong>Passwordless sign-in is on.</strong> Choose "Use an app instead" when you sign in, then approve here.
+            {tParts('accountPasswordlessOnText', <strong>{t('accountPasswordlessOn')}</strong>)}
           </div>
         ) : (
           <div class="card stack" style="padding:14px">
-            <h3>Passwordless sign-in</h3>
-            <p class="muted">Sign in without a password: approve with the number shown on your screen.</p>
+            <h3>{t('passwordlessTitle')}</h3>
+            <p class="muted">{t('accountPasswordlessOffer')}</p>
             <button type="button" class="btn primary" onClick={() => go({ name: 'setup', deviceId: account.deviceId })}>
-              Set up passwordless sign-in
+              {t('accountSetUpPasswordless')}
             </button>
           </div>
         )}
@@ -59,7 +60,7 @@ export function AccountPage({ account, go, onBack }: { account: AccountView; go:
         {history.length > 0 && (
           <section class="stack" aria-labelledby="recent">
             <h3 class="section-title" id="recent">
-              Recent activity
+              {t('accountRecent')}
             </h3>
             <ul class="list card history">
               {history.map((r) => {
@@ -87,7 +88,7 @@ export function AccountPage({ account, go, onBack }: { account: AccountView; go:
             </ul>
             {all.length > RECENT && (
               <button type="button" class="btn" onClick={() => setShowAll(!showAll)}>
-                {showAll ? 'Show the latest only' : `Show all ${all.length}`}
+                {showAll ? t('accountShowLatest') : t('accountShowAll', all.length)}
               </button>
             )}
           </section>

@@ -2,6 +2,7 @@ import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { call, type AccountView } from '../messaging/index.ts';
 import { Bar, ErrorNote, Button } from '../ui/components.tsx';
+import { t } from '../ui/i18n.ts';
 import type { Go } from './App.tsx';
 
 type Confirm = 'disable' | 'remove' | null;
@@ -29,7 +30,7 @@ export function AccountSettings({ account, go, onRemoved }: { account: AccountVi
 
   return (
     <>
-      <Bar title="Settings" onBack={back} />
+      <Bar title={t('settingsTitle')} onBack={back} />
       <main class="content">
         <p class="muted">
           {account.upn}
@@ -45,50 +46,50 @@ export function AccountSettings({ account, go, onRemoved }: { account: AccountVi
 
         {account.passwordless && !account.revoked && (
           <section class="card stack" style="padding:14px" aria-labelledby="pl">
-            <h3 id="pl">Passwordless sign-in</h3>
+            <h3 id="pl">{t('passwordlessTitle')}</h3>
             {confirm === 'disable' ? (
               <div role="alertdialog" aria-labelledby="pl-q" aria-describedby="pl-d" class="stack">
                 <p id="pl-q">
-                  <strong>Disable passwordless sign-in?</strong>
+                  <strong>{t('settingsDisableQuestion')}</strong>
                 </p>
                 <p id="pl-d" class="muted">
-                  You'll sign in with your password again. This browser stays registered for approvals.
+                  {t('settingsDisableExplain')}
                 </p>
                 <div class="actions">
                   <Button type="button" class="btn" onClick={() => setConfirm(null)} disabled={busy} autoFocus>
-                    Cancel
+                    {t('cancel')}
                   </Button>
                   <button
                     type="button"
                     class="btn danger solid"
                     disabled={busy}
-                    onClick={() => void run(() => call('disablePasswordless', { deviceId: account.deviceId }), () => setDone('Passwordless sign-in is off.'))}
+                    onClick={() => void run(() => call('disablePasswordless', { deviceId: account.deviceId }), () => setDone(t('settingsPasswordlessOff')))}
                   >
-                    Disable
+                    {t('settingsDisable')}
                   </button>
                 </div>
               </div>
             ) : (
               <button type="button" class="btn danger" onClick={() => setConfirm('disable')}>
-                Disable passwordless sign-in
+                {t('settingsDisablePasswordless')}
               </button>
             )}
           </section>
         )}
 
         <section class="card stack" style="padding:14px" aria-labelledby="rm">
-          <h3 id="rm">Remove account</h3>
+          <h3 id="rm">{t('settingsRemoveAccount')}</h3>
           {confirm === 'remove' ? (
             <div role="alertdialog" aria-labelledby="rm-q" aria-describedby="rm-d" class="stack">
               <p id="rm-q">
-                <strong>Remove this account?</strong>
+                <strong>{t('settingsRemoveQuestion')}</strong>
               </p>
               <p id="rm-d" class="muted">
-                You won't be able to approve sign-ins for {account.upn} from this browser. Its key is deleted.
+                {t('settingsRemoveExplain', account.upn)}
               </p>
               <div class="actions">
                 <Button type="button" class="btn" onClick={() => setConfirm(null)} disabled={busy} autoFocus>
-                  Cancel
+                  {t('cancel')}
                 </Button>
                 <button type="button" class="btn danger solid" disabled={busy} onClick={() =>
                     void run(
@@ -97,19 +98,19 @@ export function AccountSettings({ account, go, onRemoved }: { account: AccountVi
                         onRemoved(
                           serverNotified
                             ? null
-                            : `${account.upn} was removed from this browser, but the server could not be told (unreachable, or this computer's clock is wrong). Remove this device from your My Account page too.`,
+                            : t('settingsRemovedServerNotTold', account.upn),
                         );
                       },
                       () => undefined,
                     )
                   }>
-                  Remove
+                  {t('settingsRemove')}
                 </button>
               </div>
             </div>
           ) : (
             <button type="button" class="btn danger" onClick={() => setConfirm('remove')}>
-              Remove account
+              {t('settingsRemoveAccount')}
             </button>
           )}
         </section>

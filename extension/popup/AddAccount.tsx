@@ -6,6 +6,7 @@ import { useState } from 'preact/hooks';
 import { canScanWindow, openScanWindow } from '../scan-window/open.ts';
 import { Bar, ErrorNote } from '../ui/components.tsx';
 import { Icon } from '../ui/icons.tsx';
+import { t } from '../ui/i18n.ts';
 import type { Go } from './App.tsx';
 
 export function AddAccount({ go }: { go: Go }): JSX.Element {
@@ -18,18 +19,18 @@ export function AddAccount({ go }: { go: Go }): JSX.Element {
     );
   return (
     <>
-      <Bar title="Add account" onBack={() => (kind ? setKind(null) : go({ name: 'accounts' }))} />
+      <Bar title={t('addAccount')} onBack={() => (kind ? setKind(null) : go({ name: 'accounts' }))} />
       <main class="content">
         {kind === null ? (
           <>
-            <p class="muted">What kind of account are you adding?</p>
+            <p class="muted">{t('addKindQuestion')}</p>
             <ul class="list card">
               <li>
                 <button type="button" class="row" onClick={() => setKind('work')}>
                   <Icon name="building" />
                   <span class="main">
-                    <span class="title">Work or school account</span>
-                    <span class="sub">Your organization's pushkey server</span>
+                    <span class="title">{t('addWorkAccount')}</span>
+                    <span class="sub">{t('addWorkAccountSub')}</span>
                   </span>
                   <Icon name="chevron" class="chevron" />
                 </button>
@@ -38,14 +39,14 @@ export function AddAccount({ go }: { go: Go }): JSX.Element {
           </>
         ) : (
           <>
-            <p class="muted">Open "Security info" on your My Account page and choose to add pushkey. A QR code appears.</p>
+            <p class="muted">{t('addHowTo')}</p>
             <ul class="list card">
               <li>
                 <button type="button" class="row" onClick={() => go({ name: 'scan' })}>
                   <Icon name="qr" />
                   <span class="main">
-                    <span class="title">Scan a QR code</span>
-                    <span class="sub">Reads the QR code in the current tab</span>
+                    <span class="title">{t('scanTitle')}</span>
+                    <span class="sub">{t('addScanSub')}</span>
                   </span>
                   <Icon name="chevron" class="chevron" />
                 </button>
@@ -55,8 +56,8 @@ export function AddAccount({ go }: { go: Go }): JSX.Element {
                   <button type="button" class="row" onClick={scanElsewhere}>
                     <Icon name="window" />
                     <span class="main">
-                      <span class="title">Scan from another window</span>
-                      <span class="sub">Another profile, browser or screen</span>
+                      <span class="title">{t('scanWindowTitle')}</span>
+                      <span class="sub">{t('addScanWindowSub')}</span>
                     </span>
                     <Icon name="chevron" class="chevron" />
                   </button>
@@ -66,8 +67,8 @@ export function AddAccount({ go }: { go: Go }): JSX.Element {
                 <button type="button" class="row" onClick={() => go({ name: 'manual' })}>
                   <Icon name="keyboard" />
                   <span class="main">
-                    <span class="title">Enter code manually</span>
-                    <span class="sub">The code and URL under "Can't scan image?"</span>
+                    <span class="title">{t('manualTitle')}</span>
+                    <span class="sub">{t('addManualSub')}</span>
                   </span>
                   <Icon name="chevron" class="chevron" />
                 </button>

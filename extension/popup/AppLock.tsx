@@ -3,6 +3,7 @@ import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { call, type AppLockStatus } from '../messaging/index.ts';
 import { Bar, ErrorNote, Field, Spinner } from '../ui/components.tsx';
+import { t } from '../ui/i18n.ts';
 
 const digits = (v: string) => v.replace(/\D/g, '');
 
@@ -31,20 +32,17 @@ export function AppLock({ onBack }: { onBack: () => void }): JSX.Element {
     setAgain('');
   };
   const save = () => {
-    if (pin !== again) return setError('The two PINs differ. Type the same PIN twice.');
-    void run(() => call('setAppLock', { pin, ...(status?.set ? { current } : {}) }), status?.set ? 'Your PIN was changed.' : 'The app lock is on: you will enter your PIN at every approval.');
+    if (pin !== again) return setError(t('lockPinsDiffer'));
+    void run(() => call('setAppLock', { pin, ...(status?.set ? { current } : {}) }), status?.set ? t('lockChanged') : t('lockTurnedOn'));
   };
 
   return (
     <>
-      <Bar title="App lock" onBack={onBack} />
+      <Bar title={t('lockTitle')} onBack={onBack} />
       <main class="content stack">
-        <p class="muted">
-          A PIN of 6 to 12 digits that this extension asks before every approval. With it, an approval is two factors: this browser's key and something you know. After 10 wrong PINs in a row,
-          every account is removed from this browser.
-        </p>
+        <p class="muted">{t('lockExplain')}</p>
         {status === null ? (
-          <Spinner label="Loading…" />
+          <Spinner label={t('loading')} />
         ) : (
           <form
             class="stack"
@@ -54,11 +52,11 @@ export function AppLock({ onBack }: { onBack: () => void }): JSX.Element {
             }}
           >
             <p class={`badge ${status.set ? 'ok' : 'muted'}`} role="status" data-app-lock={status.set ? 'on' : 'off'}>
-              {status.set ? `On · ${status.triesLeft} tries left` : 'Off'}
+              {status.set ? t('lockOn', status.triesLeft) : t('lockOff')}
             </p>
-            {status.set && <Field id="current-pin" label="Current PIN" type="password" value={current} onInput={(v) => setCurrent(digits(v))} inputMode="numeric" maxLength={12} />}
-            <Field id="new-pin" label={status.set ? 'New PIN' : 'PIN'} type="password" value={pin} onInput={(v) => setPin(digits(v))} inputMode="numeric" maxLength={12} autoFocus={!status.set} />
-            <Field id="new-pin-again" label="The same PIN again" type="password" value={again} onInput={(v) => setAgain(digits(v))} inputMode="numeric" maxLength={12} />
+            {status.set && <Field id="current-pin" label={t('lockCurrentPin')} type="password" value={current} onInput={(v) => setCurrent(digits(v))} inputMode="numeric" maxLength={12} />}
+            <Field id="new-pin" label={status.set ? t('lockNewPin') : t('lockPin')} type="password" value={pin} onInput={(v) => setPin(digits(v))} inputMode="numeric" maxLength={12} autoFocus={!status.set} />
+            <Field id="new-pin-again" label={t('lockPinAgain')} type="password" value={again} onInput={(v) => setAgain(digits(v))} inputMode="numeric" maxLength={12} />
             <ErrorNote message={error} />
             {done && (
               <p class="note ok" role="status">
@@ -67,12 +65,12 @@ export function AppLock({ onBack }: { onBack: () => void }): JSX.Element {
             )}
             <div class="actions">
               {status.set && (
-                <button type="button" class="btn" onClick={() => void run(() => call('removeAppLock', { current }), 'The app lock is off.')}>
-                  Turn off
+                <button type="button" class="btn" onClick={() => void run(() => call('removeAppLock', { current }), t('lockTurnedOff'))}>
+                  {t('lockTurnOff')}
                 </button>
               )}
               <button type="submit" class="btn primary">
-                {status.set ? 'Change PIN' : 'Turn on'}
+                {status.set ? t('lockChange') : t('lockTurnOn')}
               </button>
             </div>
           </form>

@@ -5,6 +5,7 @@
 import type { JSX } from 'preact';
 import type { EnrollLink } from '../../protocol/index.ts';
 import { Button } from '../ui/components.tsx';
+import { t, tParts } from '../ui/i18n.ts';
 import { DeviceNameField, useDeviceName } from './DeviceNameField.tsx';
 
 const hostOf = (origin: string) => new URL(origin).host;
@@ -23,29 +24,29 @@ export function ConfirmAccount({ link, pageOrigin, onAdd, onCancel }: {
         onAdd(chosen);
       }}
     >
-      <h2>Add this account?</h2>
-      <dl class="details card" aria-label="Account to add">
-        <dt>Organization</dt>
+      <h2>{t('confirmQuestion')}</h2>
+      <dl class="details card" aria-label={t('confirmDetailsLabel')}>
+        <dt>{t('confirmOrganization')}</dt>
         <dd>{link.tenant || '—'}</dd>
-        <dt>Account</dt>
+        <dt>{t('accountTitle')}</dt>
         <dd>{link.user || '—'}</dd>
-        <dt>Server</dt>
+        <dt>{t('confirmServer')}</dt>
         <dd class="server-host" data-testid="server-host">
           {host}
         </dd>
       </dl>
       {pageOrigin && pageOrigin !== link.origin && (
         <p class="note error" role="alert">
-          This QR code was shown on <strong>{URL.canParse(pageOrigin) ? hostOf(pageOrigin) : pageOrigin}</strong> but adds an account on <strong>{host}</strong>. Add it only if you trust {host}: it will send you sign-in requests, and setting up passwordless sign-in sends it your password.
+          {tParts<JSX.Element | string>('confirmOtherOrigin', <strong>{URL.canParse(pageOrigin) ? hostOf(pageOrigin) : pageOrigin}</strong>, <strong>{host}</strong>, host)}
         </p>
       )}
-      {link.origin.startsWith('http:') && <p class="note info">This server does not use encryption (http). That is fine on this computer or a lab network only.</p>}
+      {link.origin.startsWith('http:') && <p class="note info">{t('confirmPlainHttp')}</p>}
       <DeviceNameField value={name} onInput={setName} />
       <Button type="submit" class="btn primary" autoFocus>
-        Add account
+        {t('addAccount')}
       </Button>
       <button type="button" class="btn" onClick={onCancel}>
-        Cancel
+        {t('cancel')}
       </button>
     </form>
   );

@@ -6,6 +6,7 @@ import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { call } from '../messaging/index.ts';
 import { Field } from '../ui/components.tsx';
+import { t } from '../ui/i18n.ts';
 
 /**
  * `chosen` is what to send: the person's own name once edited, else undefined, so that the
@@ -41,5 +42,5 @@ export function useDeviceName(origin: string | null): { name: string; chosen: st
 }
 
 export function DeviceNameField({ value, onInput, autoFocus }: { value: string; onInput: (value: string) => void; autoFocus?: boolean }): JSX.Element {
-  return <Field id="device-name" label="Device name" value={value} onInput={onInput} maxLength={64} autoFocus={autoFocus} hint="How My Account will list this browser." />;
+  return <Field id="device-name" label={t('deviceName')} value={value} onInput={onInput} maxLength={64} autoFocus={autoFocus} hint={t('deviceNameHint')} />;
 }

@@ -4,6 +4,7 @@ import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { call } from '../messaging/index.ts';
 import { Bar, ErrorNote, Field } from '../ui/components.tsx';
+import { t } from '../ui/i18n.ts';
 import type { Go } from './App.tsx';
 import { DeviceNameField, useDeviceName } from './DeviceNameField.tsx';
 import { originTyped, readManualInput } from './manual-input.ts';
@@ -32,15 +33,15 @@ export function ManualCode({ go, onAdded }: { go: Go; onAdded: (deviceId: string
 
   return (
     <>
-      <Bar title="Enter code manually" onBack={() => go({ name: 'add' })} />
+      <Bar title={t('manualTitle')} onBack={() => go({ name: 'add' })} />
       <main class="content">
         <form class="stack" onSubmit={(e) => void submit(e)}>
-          <Field id="code" label="Code" class={isLink ? undefined : 'code-input'} value={code} onInput={setCode} autoFocus hint="Like XXXX-XXXX-…: capitals and dashes don't matter. Or paste the whole pushkey:// link here." />
-          {!isLink && <Field id="url" label="URL" value={url} onInput={setUrl} inputMode="url" hint="The server address shown with the code." />}
+          <Field id="code" label={t('manualCode')} class={isLink ? undefined : 'code-input'} value={code} onInput={setCode} autoFocus hint={t('manualCodeHint')} />
+          {!isLink && <Field id="url" label={t('manualUrl')} value={url} onInput={setUrl} inputMode="url" hint={t('manualUrlHint')} />}
           <DeviceNameField value={device.name} onInput={device.setName} />
           <ErrorNote message={error} />
           <button type="submit" class="btn primary block" disabled={busy}>
-            {busy ? 'Adding…' : 'Add account'}
+            {busy ? t('manualAdding') : t('addAccount')}
           </button>
         </form>
       </main>

@@ -4,6 +4,7 @@ import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { call, type AccountView, type RequestView } from '../messaging/index.ts';
 import { Bar, ErrorNote, Field, Button } from '../ui/components.tsx';
+import { t, tParts } from '../ui/i18n.ts';
 import { Icon } from '../ui/icons.tsx';
 
 type Step = { name: 'password' } | { name: 'number'; request: RequestView } | { name: 'done' };
@@ -17,7 +18,7 @@ export function PasswordlessSetup({ account, onClose }: { account: AccountView; 
 
   async function submitPassword(e: Event) {
     e.preventDefault();
-    if (!password) return setError('Enter your password.');
+    if (!password) return setError(t('setupPasswordMissing'));
     setBusy(true);
     setError(null);
     try {
@@ -33,13 +34,13 @@ export function PasswordlessSetup({ account, onClose }: { account: AccountView; 
 
   async function register(e: Event, request: RequestView) {
     e.preventDefault();
-    if (!/^\d{2,8}$/.test(number.trim())) return setError('Enter the number shown on your computer screen.');
+    if (!/^\d{2,8}$/.test(number.trim())) return setError(t('setupNumberMissing'));
     setBusy(true);
     setError(null);
     try {
       const { outcome } = await call('answerRequest', { key: request.key, decision: 'approve', number: number.trim() });
       if (outcome === 'approved') setStep({ name: 'done' });
-      else setError('The request was not approved.');
+      else setError(t('setupNotApproved'));
     } catch (err) {
       setError((err as Error).message);
       // A wrong number or an expired request ends this attempt: start again from the password.
@@ -55,29 +56,29 @@ export function PasswordlessSetup({ account, onClose }: { account: AccountView; 
 
   return (
     <>
-      <Bar title="Passwordless sign-in" onBack={onClose} />
+      <Bar title={t('passwordlessTitle')} onBack={onClose} />
       <main class="content">
         {step.name === 'password' && (
           <form class="stack" onSubmit={(e) => void submitPassword(e)}>
             <p>
-              Sign in to <strong>{account.tenant}</strong> without a password. First confirm it's you with your password, once.
+              {tParts('setupIntro', <strong>{account.tenant}</strong>)}
             </p>
             <p class="muted">
-              Your password goes to <strong>{new URL(account.origin).host}</strong>, the server this account was added from.
+              {tParts('setupPasswordGoesTo', <strong>{new URL(account.origin).host}</strong>)}
             </p>
-            <Field id="password" label={`Password for ${account.upn}`} type="password" value={password} onInput={setPassword} autoFocus autoComplete="current-password" />
+            <Field id="password" label={t('setupPasswordFor', account.upn)} type="password" value={password} onInput={setPassword} autoFocus autoComplete="current-password" />
             <ErrorNote message={error} />
             <button type="submit" class="btn primary block" disabled={busy}>
-              {busy ? 'Checking…' : 'Continue'}
+              {busy ? t('setupChecking') : t('setupContinue')}
             </button>
           </form>
         )}
         {step.name === 'number' && (
           <form class="stack" onSubmit={(e) => void register(e, step.request)}>
-            <p class="note info">Open your My Account page on your computer: it shows a number for this setup.</p>
+            <p class="note info">{t('setupOpenMyAccount')}</p>
             <Field
               id="setup-number"
-              label="Enter the number shown on your computer screen"
+              label={t('promptNumberSetup')}
               value={number}
               onInput={(v) => setNumber(v.replace(/\D/g, ''))}
               inputMode="numeric"
@@ -87,17 +88,17 @@ export function PasswordlessSetup({ account, onClose }: { account: AccountView; 
             />
             <ErrorNote message={error} />
             <button type="submit" class="btn primary block" disabled={busy}>
-              {busy ? 'Registering…' : 'Register'}
+              {busy ? t('setupRegistering') : t('setupRegister')}
             </button>
           </form>
         )}
         {step.name === 'done' && (
           <div class="hero" role="status">
             <Icon name="check" class="big-icon" />
-            <h2>Passwordless sign-in is on</h2>
-            <p class="muted">Next time, enter your email, choose "Use an app instead" and approve here with the number shown.</p>
+            <h2>{t('setupDoneTitle')}</h2>
+            <p class="muted">{t('setupDoneText')}</p>
             <Button type="button" class="btn primary block" onClick={onClose} autoFocus>
-              Done
+              {t('done')}
             </Button>
           </div>
         )}

@@ -5,8 +5,10 @@ import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { EnrollLink } from '../../protocol/index.ts';
 import { browser, call } from '../messaging/index.ts';
-import { dataUrlToBlob, decodeQrCodes, NO_QR, pickEnrollLink } from '../qr/decode.ts';
+import { dataUrlToBlob, decodeQrCodes, pickEnrollLink } from '../qr/decode.ts';
 import { Bar, ErrorNote, Spinner, Button } from '../ui/components.tsx';
+import { addingText } from '../ui/format.ts';
+import { t } from '../ui/i18n.ts';
 import type { Go } from './App.tsx';
 import { ConfirmAccount } from './ConfirmAccount.tsx';
 
@@ -34,7 +36,7 @@ export function ScanQr({ go, onAdded }: { go: Go; onAdded: (deviceId: string) =>
       try {
         dataUrl = await browser.tabs.captureVisibleTab(undefined, { format: 'png' });
       } catch {
-        throw new Error(`${NO_QR} (This page cannot be captured.)`);
+        throw new Error(t('scanCannotCapture', t('scanNoQr')));
       }
       const link = pickEnrollLink(await decodeQrCodes(await dataUrlToBlob(dataUrl)));
       const pageOrigin = await activeTabOrigin().catch(() => null);
@@ -55,19 +57,19 @@ export function ScanQr({ go, onAdded }: { go: Go; onAdded: (deviceId: string) =>
 
   return (
     <>
-      <Bar title="Scan a QR code" onBack={() => go({ name: 'add' })} />
+      <Bar title={t('scanTitle')} onBack={() => go({ name: 'add' })} />
       <main class="content">
-        {state.name === 'scanning' && <Spinner label="Looking for a QR code in the current tab…" />}
+        {state.name === 'scanning' && <Spinner label={t('scanLooking')} />}
         {state.name === 'confirm' && <ConfirmAccount link={state.link} pageOrigin={state.pageOrigin} onAdd={(deviceName) => add(state.link, deviceName)} onCancel={() => go({ name: 'add' })} />}
-        {state.name === 'adding' && <Spinner label={`Adding ${state.user || 'your account'}${state.tenant ? ` (${state.tenant})` : ''}…`} />}
+        {state.name === 'adding' && <Spinner label={addingText(state.user, state.tenant)} />}
         {state.name === 'failed' && (
           <div class="stack">
             <ErrorNote message={state.message} />
             <Button type="button" class="btn primary" onClick={() => setAttempt((n) => n + 1)} autoFocus>
-              Try again
+              {t('tryAgain')}
             </Button>
             <button type="button" class="btn" onClick={() => go({ name: 'manual' })}>
-              Enter code manually
+              {t('manualTitle')}
             </button>
           </div>
         )}

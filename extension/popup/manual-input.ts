@@ -2,6 +2,7 @@
 // image?", or the whole pushkey:// link pasted into the code field.
 import { parseEnrollUri, readActivationCode } from '../../protocol/index.ts';
 import { isLocalHost } from '../../protocol/fields.ts';
+import { t } from '../ui/i18n.ts';
 
 export interface ManualInput {
   origin: string;
@@ -14,20 +15,20 @@ export interface ManualInput {
 export function readManualInput(code: string, url: string): ManualInput {
   const trimmed = code.trim();
   if (trimmed.startsWith('pushkey://')) return parseEnrollUri(trimmed);
-  if (!trimmed) throw new Error('Enter the code.');
+  if (!trimmed) throw new Error(t('manualCodeMissing'));
   // Read before the URL: a typo is caught here, without spending a request on the server.
   const read = readActivationCode(trimmed);
-  if ('problem' in read) throw new Error(`Check the code: ${read.problem}.`);
+  if ('problem' in read) throw new Error(t('manualCodeProblem', read.problem));
   let origin: string;
   try {
     const u = new URL(url.trim());
     if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error('not http(s)');
     origin = u.origin;
   } catch {
-    throw new Error('Enter the URL shown with the code, like https://login.example.com');
+    throw new Error(t('manualUrlMissing'));
   }
   if (origin.startsWith('http:') && !isLocalHost(new URL(origin).hostname)) {
-    throw new Error('This server uses http:// on the internet. Ask for its https:// address: plain http is only accepted on this computer or a local network.');
+    throw new Error(t('manualUrlPlainHttp'));
   }
   return { origin, code: read.code };
 }

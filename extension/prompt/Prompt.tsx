@@ -130,7 +130,7 @@ export function Prompt(): JSX.Element {
   }, [idle, refusals]);
 
   let body: JSX.Element;
-  if (!queue) body = <Spinner label={t('promptLoading')} />;
+  if (!queue) body = <Spinner label={t('loading')} />;
   else if (!current) {
     if (answering) body = <Spinner label={t('promptSending')} />;
     else if (outcome) body = <OutcomeView outcome={outcome} />;
@@ -214,11 +214,11 @@ function Ask(props: { request: RequestView; more: number; onSending: (on: boolea
       return;
     }
     if (decision === 'approve' && (lock?.set || choosePin) && !PIN.test(pin)) {
-      setError(choosePin ? 'Choose a PIN of 6 to 12 digits.' : 'Enter your PIN: 6 to 12 digits.');
+      setError(choosePin ? t('lockChoosePin') : t('promptPinInvalid'));
       return;
     }
     if (decision === 'approve' && choosePin && pin !== pinAgain) {
-      setError('The two PINs differ. Type the same PIN twice.');
+      setError(t('lockPinsDiffer'));
       return;
     }
     setError(null);
@@ -315,15 +315,15 @@ function Ask(props: { request: RequestView; more: number; onSending: (on: boolea
             invalid={!!error}
           />
           {lock?.set && (
-            <Field id="pin" label="Your app lock PIN" type="password" value={pin} onInput={(v) => setPin(v.replace(/\D/g, ''))} inputMode="numeric" maxLength={12} />
+            <Field id="pin" label={t('promptPin')} type="password" value={pin} onInput={(v) => setPin(v.replace(/\D/g, ''))} inputMode="numeric" maxLength={12} />
           )}
           {choosePin && (
             <div class="stack" role="group" aria-labelledby="choose-pin">
               <p id="choose-pin" class="note info">
-                Your organization asks for an app lock before you approve. Choose a PIN of 6 to 12 digits: you will enter it at every approval.
+                {t('promptChoosePinExplain')}
               </p>
-              <Field id="new-pin" label="New PIN" type="password" value={pin} onInput={(v) => setPin(v.replace(/\D/g, ''))} inputMode="numeric" maxLength={12} />
-              <Field id="new-pin-again" label="The same PIN again" type="password" value={pinAgain} onInput={(v) => setPinAgain(v.replace(/\D/g, ''))} inputMode="numeric" maxLength={12} />
+              <Field id="new-pin" label={t('lockNewPin')} type="password" value={pin} onInput={(v) => setPin(v.replace(/\D/g, ''))} inputMode="numeric" maxLength={12} />
+              <Field id="new-pin-again" label={t('lockPinAgain')} type="password" value={pinAgain} onInput={(v) => setPinAgain(v.replace(/\D/g, ''))} inputMode="numeric" maxLength={12} />
             </div>
           )}
           <ErrorNote message={error} />

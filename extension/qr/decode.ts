@@ -4,6 +4,7 @@
 import { prepareZXingModule, readBarcodes } from 'zxing-wasm/reader';
 import wasmUrl from 'zxing-wasm/reader/zxing_reader.wasm?url';
 import { PushkeyError, parseEnrollUri, type EnrollLink } from '../../protocol/index.ts';
+import { t } from '../ui/i18n.ts';
 
 let prepared = false;
 function prepare(): void {
@@ -21,14 +22,13 @@ export async function decodeQrCodes(image: Blob | ImageData): Promise<string[]> 
   return results.filter((r) => r.isValid).map((r) => r.text);
 }
 
-export const NO_QR = 'No pushkey QR code was found on this page. Open the page that shows the QR code, then try again, or enter the code manually.';
 
 const isPushkey = (text: string) => text.trim().startsWith('pushkey://');
 
 /** The enrollment link among the codes found; a PushkeyError a person can act on otherwise. */
 export function pickEnrollLink(texts: string[]): EnrollLink {
   const candidates = texts.filter(isPushkey);
-  if (candidates.length === 0) throw new PushkeyError('not_found', NO_QR);
+  if (candidates.length === 0) throw new PushkeyError('not_found', t('scanNoQr'));
   return parseEnrollUri(candidates[0]!);
 }
 
@@ -46,13 +46,13 @@ export function classifyCodes(texts: string[]): FrameFinding {
   try {
     return { kind: 'link', link: parseEnrollUri(ours) };
   } catch (err) {
-    return { kind: 'other', message: `This pushkey QR code cannot be used: ${(err as Error).message}` };
+    return { kind: 'other', message: t('scanUnusableCode', (err as Error).message) };
   }
 }
 
 function otherCodeMessage(text: string): string {
   const shown = text.length > 60 ? `${text.slice(0, 57)}…` : text;
-  return `That QR code is not a pushkey setup code (it reads "${shown}"). Show the QR code from "Security info" on your My Account page.`;
+  return t('scanOtherCode', shown);
 }
 
 export async function dataUrlToBlob(dataUrl: string): Promise<Blob> {

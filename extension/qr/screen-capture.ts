@@ -4,15 +4,13 @@
 // ImageData → zxing-wasm, all inside this page: the stream is never recorded, sent or stored,
 // and every track is stopped when the scan ends, however it ends.
 import { PushkeyError, type EnrollLink } from '../../protocol/index.ts';
+import { t } from '../ui/i18n.ts';
 import { classifyCodes, decodeQrCodes } from './decode.ts';
 
 /** How long a shared surface is watched for a pushkey code before the scan gives up. */
 export const SCAN_TIMEOUT_MS = 120_000;
 /** Pause between two decoded frames: a few reads a second find a code at once and leave the CPU alone. */
 const FRAME_GAP_MS = 250;
-
-export const TIMED_OUT = `No pushkey QR code was seen in ${SCAN_TIMEOUT_MS / 60_000} minutes. Make sure the window you shared shows the QR code from "Security info" on your My Account page, then try again. The code can also be typed: "Enter code manually" in pushkey's Add account.`;
-export const NOT_SHARED = 'Nothing was shared, so there is nothing to scan. Choose the window or screen that shows the QR code.';
 
 /** Whether this page can ask for a shared surface at all (a browser without screen capture hides the option). */
 export const canCaptureScreen = (): boolean => typeof navigator.mediaDevices?.getDisplayMedia === 'function';
@@ -32,7 +30,7 @@ export type ScanResult = { kind: 'link'; link: EnrollLink } | { kind: 'cancelled
 /**
  * Asks the browser's picker for a surface (call it from a click: the browser wants a user gesture),
  * then decodes its frames until a pushkey:// code is found, the person cancels or stops sharing,
- * or the time runs out (a PushkeyError with TIMED_OUT).
+ * or the time runs out (a PushkeyError that says so).
  */
 export async function scanSharedSurface(opts: ScanOptions): Promise<ScanResult> {
   const stream = await pickSurface();
@@ -66,8 +64,8 @@ async function pickSurface(): Promise<MediaStream> {
     return stream;
   } catch (err) {
     // NotAllowedError: the person closed the picker (or the browser refused); nothing is shared.
-    if ((err as DOMException).name === 'NotAllowedError' || (err as DOMException).name === 'AbortError') throw new PushkeyError('not_found', NOT_SHARED);
-    throw new PushkeyError('not_found', `This browser could not share a window here (${(err as Error).message}). Enter the code manually instead.`);
+    if ((err as DOMException).name === 'NotAllowedError' || (err as DOMException).name === 'AbortError') throw new PushkeyError('not_found', t('scanWindowNothingShared'));
+    throw new PushkeyError('not_found', t('scanWindowCannotShare', (err as Error).message));
   }
 }
 
@@ -84,13 +82,13 @@ async function readUntilFound(stream: MediaStream, opts: ScanOptions): Promise<S
   const deadline = Date.now() + (opts.timeoutMs ?? SCAN_TIMEOUT_MS);
   const canvas = document.createElement('canvas');
   const ctx = canvas.getContext('2d', { willReadFrequently: true });
-  if (!ctx) throw new PushkeyError('internal', 'This browser cannot read frames here. Enter the code manually instead.');
+  if (!ctx) throw new PushkeyError('internal', t('scanWindowCannotRead'));
   try {
     if ((await Promise.race([video.play().then(() => 'playing' as const), stopped])) === 'stopped') return { kind: 'cancelled' };
     let lastOther = '';
     for (;;) {
       if (opts.signal.aborted || track?.readyState === 'ended') return { kind: 'cancelled' };
-      if (Date.now() > deadline) throw new PushkeyError('not_found', TIMED_OUT);
+      if (Date.now() > deadline) throw new PushkeyError('not_found', t('scanWindowTimedOut', SCAN_TIMEOUT_MS / 60_000));
       const frame = grab(video, canvas, ctx);
       const finding = frame ? classifyCodes(await decodeQrCodes(frame)) : { kind: 'none' as const };
       if (finding.kind === 'link') return { kind: 'link', link: finding.link };

@@ -10,6 +10,8 @@ import { browser, call } from '../messaging/index.ts';
 import { ConfirmAccount } from '../popup/ConfirmAccount.tsx';
 import { scanSharedSurface } from '../qr/screen-capture.ts';
 import { Bar, Button, ErrorNote, Spinner } from '../ui/components.tsx';
+import { addingText } from '../ui/format.ts';
+import { t, tParts } from '../ui/i18n.ts';
 
 type State =
   | { name: 'ready' }
@@ -61,31 +63,31 @@ export function ScanWindow(): JSX.Element {
 
   return (
     <div class="app scan-window">
-      <Bar title="Scan from another window" />
+      <Bar title={t('scanWindowTitle')} />
       <main class="content">
         {state.name === 'ready' && (
           <div class="stack">
-            <p>Show the QR code from "Security info" on your My Account page in any window: another browser profile, another browser, or another screen.</p>
-            <p class="muted">Your browser asks which window or screen to share. pushkey reads the QR code from it here, and stops sharing as soon as it has the code. Nothing is recorded or sent.</p>
+            <p>{t('scanWindowIntro')}</p>
+            <p class="muted">{t('scanWindowPrivacy')}</p>
             <Button type="button" class="btn primary" onClick={scan} autoFocus>
-              Choose window or screen
+              {t('scanWindowChoose')}
             </Button>
             <button type="button" class="btn" onClick={() => window.close()}>
-              Close
+              {t('close')}
             </button>
           </div>
         )}
-        {state.name === 'choosing' && <Spinner label="Choose the window or screen that shows the QR code…" />}
+        {state.name === 'choosing' && <Spinner label={t('scanWindowChoosing')} />}
         {state.name === 'scanning' && <Scanning stream={state.stream} other={state.other} onCancel={() => cancel.current?.abort()} />}
         {state.name === 'confirm' && <ConfirmAccount link={state.link} pageOrigin={null} onAdd={(deviceName) => add(state.link, deviceName)} onCancel={() => setState({ name: 'ready' })} />}
-        {state.name === 'adding' && <Spinner label={`Adding ${state.user || 'your account'}${state.tenant ? ` (${state.tenant})` : ''}…`} />}
+        {state.name === 'adding' && <Spinner label={addingText(state.user, state.tenant)} />}
         {state.name === 'added' && (
           <div class="stack">
             <p class="note ok" role="status">
-              <strong>{state.upn}</strong> is added. Sign-in requests for it appear in pushkey; set up passwordless sign-in from the pushkey button.
+              {tParts('scanWindowAdded', <strong>{state.upn}</strong>)}
             </p>
             <Button type="button" class="btn primary" onClick={() => window.close()} autoFocus>
-              Done
+              {t('done')}
             </Button>
           </div>
         )}
@@ -93,10 +95,10 @@ export function ScanWindow(): JSX.Element {
           <div class="stack">
             <ErrorNote message={state.message} />
             <Button type="button" class="btn primary" onClick={scan} autoFocus>
-              Try again
+              {t('tryAgain')}
             </Button>
             <button type="button" class="btn" onClick={() => window.close()}>
-              Close
+              {t('close')}
             </button>
           </div>
         )}
@@ -113,15 +115,15 @@ function Scanning({ stream, other, onCancel }: { stream: MediaStream; other: str
   }, [stream]);
   return (
     <div class="stack">
-      <Spinner label="Looking for a pushkey QR code in the shared window…" />
-      <video ref={preview} class="share-preview" muted autoPlay playsInline aria-label="What you are sharing" />
+      <Spinner label={t('scanWindowLooking')} />
+      <video ref={preview} class="share-preview" muted autoPlay playsInline aria-label={t('scanWindowPreviewLabel')} />
       {other && (
         <p class="note warn" role="alert">
-          {other} Still looking…
+          {t('scanWindowStillLooking', other)}
         </p>
       )}
       <Button type="button" class="btn" onClick={onCancel} autoFocus>
-        Cancel
+        {t('cancel')}
       </Button>
     </div>
   );

@@ -1,6 +1,7 @@
 // Small building blocks shared by the popup and the prompt.
 import type { ComponentChildren, JSX } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
+import { t } from './i18n.ts';
 import { Icon } from './icons.tsx';
 
 export function Bar(props: { title: string; onBack?: () => void; children?: ComponentChildren }): JSX.Element {
@@ -13,7 +14,7 @@ export function Bar(props: { title: string; onBack?: () => void; children?: Comp
   return (
     <header class="bar">
       {props.onBack && (
-        <button type="button" class="icon-btn" onClick={props.onBack} aria-label="Back">
+        <button type="button" class="icon-btn" onClick={props.onBack} aria-label={t('back')}>
           <Icon name="back" />
         </button>
       )}

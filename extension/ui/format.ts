@@ -75,3 +75,9 @@ export function hintText(h: Hint): string {
       return t('hintNewAddress', h.ip);
   }
 }
+
+/** "Adding alice@example.com (Contoso)…", while an account read from a QR code is added. */
+export function addingText(user: string, tenant: string): string {
+  if (user) return tenant ? t('addingUserOfTenant', user, tenant) : t('addingUser', user);
+  return tenant ? t('addingYourAccountOfTenant', tenant) : t('addingYourAccount');
+}

@@ -16,3 +16,18 @@ export function t(key: MessageKey, ...subs: (string | number)[]): string {
   const i18n = (globalThis as { chrome?: { i18n?: typeof chrome.i18n } }).chrome?.i18n;
   return i18n?.getMessage(key, strings) || fillIn(en[key].message, strings);
 }
+
+// Private-use characters mark where each part goes: they never occur in a message, and the
+// browser passes them through as it does any substitution.
+const MARK = '\uE000';
+const MARKED = new RegExp(`${MARK}(\\d)${MARK}`);
+
+/**
+ * The words for `key` with `parts` (elements, say a bold name) in place of `$1`, `$2`, …, as a
+ * list to render: a translation may move them, so the sentence is never cut where English has them.
+ */
+export function tParts<T>(key: MessageKey, ...parts: T[]): (string | T)[] {
+  const pieces = t(key, ...parts.map((_, i) => `${MARK}${i}${MARK}`)).split(MARKED);
+  // split() with a capturing group alternates text and the captured part numbers.
+  return pieces.map((piece, i) => (i % 2 === 1 ? parts[Number(piece)]! : piece)).filter((piece) => piece !== '');
+}
