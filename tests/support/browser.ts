@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import puppeteer, { type Browser, type ElementHandle, type Page, type Target } from 'puppeteer-core';
-import { FIREFOX_EXTENSION_ORIGIN, launchFirefox } from './firefox.ts';
+import { FIREFOX_EXTENSION_ORIGIN, launchFirefox, type FirefoxExtension } from './firefox.ts';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** The built extension; EXTENSION_DIST points at another build (a benchmark's before). */
@@ -41,9 +41,10 @@ export class Browsers {
 
   /**
    * A fresh profile; with `extension: true` the unpacked build is installed and its worker is up.
-   * `args` are Chromium switches added to the usual ones (a test's own, e.g. a capture source to pick).
+   * `args` are Chromium switches added to the usual ones (a test's own, e.g. a capture source to pick);
+   * `extensionDir` loads another unpacked copy than the build (an unzipped package).
    */
-  async launch(opts: { extension: boolean; args?: readonly string[] }): Promise<Profile> {
+  async launch(opts: { extension: boolean; args?: readonly string[]; extensionDir?: string }): Promise<Profile> {
     const browser = await puppeteer.launch({
       executablePath: CHROMIUM_PATH,
       headless: true,
@@ -55,14 +56,14 @@ export class Browsers {
     });
     this.launched.push(browser);
     if (!opts.extension) return { browser, kind: 'chromium', extensionId: undefined, extensionOrigin: undefined };
-    const extensionId = await browser.installExtension(EXTENSION_DIST);
+    const extensionId = await browser.installExtension(opts.extensionDir ?? EXTENSION_DIST);
     await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith(`chrome-extension://${extensionId}/`), { timeout: 20_000 });
     return { browser, kind: 'chromium', extensionId, extensionOrigin: `chrome-extension://${extensionId}` };
   }
 
-  /** A fresh Firefox profile with the Firefox build installed, and these Firefox prefs. */
-  async launchFirefox(prefs: Record<string, unknown> = {}): Promise<Profile> {
-    const browser = await launchFirefox(path.join(this.root, `profile-${++this.count}`), prefs);
+  /** A fresh Firefox profile with the Firefox build (or `extension`, a package) installed, and these Firefox prefs. */
+  async launchFirefox(prefs: Record<string, unknown> = {}, extension?: FirefoxExtension): Promise<Profile> {
+    const browser = await launchFirefox(path.join(this.root, `profile-${++this.count}`), prefs, extension);
     this.launched.push(browser);
     return { browser, kind: 'firefox', extensionId: undefined, extensionOrigin: FIREFOX_EXTENSION_ORIGIN };
   }

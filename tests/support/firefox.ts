@@ -5,7 +5,9 @@
 //   pref pins ours, so the tests know the extension's pages' URLs before it is installed;
 // - opening moz-extension:// pages over BiDi needs --remote-allow-system-access;
 // - puppeteer never sees those navigations complete (page.goto does not resolve and page.url()
-//   stays about:blank): openExtensionPage starts the navigation and waits for the page's content.
+//   stays about:blank): openExtensionPage starts the navigation and waits for the page's content;
+// - puppeteer's installExtension only loads a temporary add-on: a packaged .zip is installed for
+//   good through BiDi's own webExtension.install with Firefox's moz:permanent.
 import path from 'node:path';
 import puppeteer, { type Browser } from 'puppeteer-core';
 import { GECKO_ID } from '../../manifest.config.ts';
@@ -25,8 +27,28 @@ const PREFS = {
   'toolkit.telemetry.reportingpolicy.firstRun': false,
 };
 
+/**
+ * Where the extension comes from: the build's folder, loaded as a temporary add-on (as
+ * about:debugging loads one), or a package (.zip or .xpi) installed for good, as the add-on
+ * manager installs a download from the store.
+ */
+export type FirefoxExtension = { folder: string } | { archive: string };
+
+/** The BiDi session under puppeteer's Browser, for the commands puppeteer does not wrap. */
+type BidiSession = { send(method: 'webExtension.install', params: object): Promise<{ result: { extension: string } }> };
+
+async function install(browser: Browser, extension: FirefoxExtension): Promise<string> {
+  if ('folder' in extension) return browser.installExtension(extension.folder);
+  const session = (browser as unknown as { connection: BidiSession }).connection;
+  const { result } = await session.send('webExtension.install', { extensionData: { type: 'archivePath', path: extension.archive }, 'moz:permanent': true });
+  return result.extension;
+}
+
 /** A fresh Firefox profile in `userDataDir` with the extension installed; `prefs` adds to (or overrides) the test prefs. */
-export async function launchFirefox(userDataDir: string, prefs: Record<string, unknown> = {}): Promise<Browser> {
+export async function launchFirefox(userDataDir: string, prefs: Record<string, unknown> = {}, extension: FirefoxExtension = { folder: FIREFOX_EXTENSION_DIST }): Promise<Browser> {
+  // The store signs what it is given: a package installs for good unsigned only with the signature
+  // check off (ESR honours the pref); the add-on manager's other checks at install still run.
+  const unsigned = 'archive' in extension ? { 'xpinstall.signatures.required': false } : {};
   const browser = await puppeteer.launch({
     browser: 'firefox',
     executablePath: FIREFOX_PATH,
@@ -34,10 +56,10 @@ export async function launchFirefox(userDataDir: string, prefs: Record<string, u
     userDataDir,
     defaultViewport: { width: 1280, height: 800 },
     args: ['--remote-allow-system-access', '--width=1280', '--height=800'],
-    extraPrefsFirefox: { ...PREFS, ...prefs },
+    extraPrefsFirefox: { ...PREFS, ...unsigned, ...prefs },
   });
   try {
-    const id = await browser.installExtension(FIREFOX_EXTENSION_DIST);
+    const id = await install(browser, extension);
     if (id !== GECKO_ID) throw new Error(`installed ${id}, expected ${GECKO_ID}`);
   } catch (err) {
     await browser.close();
