@@ -1,11 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import en from '../public/_locales/en/messages.json' with { type: 'json' };
-import { t } from './i18n.ts';
+import { t, tParts } from './i18n.ts';
 
 describe('the extension’s words', () => {
   it('fills the substitutions in, in English where there is no browser', () => {
     expect(t('hintBurst', 3, 60)).toBe('3 requests in 60 s — did you start them all?');
     expect(t('promptExpiresInMore', 42, 1)).toBe('Expires in 42 s · 1 more waiting');
+  });
+
+  it('puts elements where the message has their substitutions, in the message’s order', () => {
+    const bold = (text: string) => ({ bold: text });
+    expect(tParts('setupIntro', bold('Contoso'))).toEqual(['Sign in to ', { bold: 'Contoso' }, " without a password. First confirm it's you with your password, once."]);
+    expect(tParts('accountPasswordlessOnText', bold('On.'))).toEqual([{ bold: 'On.' }, ' Choose "Use an app instead" when you sign in, then approve here.']);
+    expect(tParts<object | string>('confirmOtherOrigin', bold('a.test'), bold('b.test'), 'b.test').slice(0, 6)).toEqual([
+      'This QR code was shown on ', { bold: 'a.test' }, ' but adds an account on ', { bold: 'b.test' }, '. Add it only if you trust ', 'b.test',
+    ]);
   });
 
   it('keeps to the format browsers read: key names, a message and a note for translators each', () => {
