@@ -57,7 +57,7 @@ describe('the store packages', () => {
   });
 
   it('the Firefox zip installs in Firefox ESR for good, and its background runs', async () => {
-    const firefox = await browsers.launchFirefox({}, { archive: zipPath('firefox') });
+    const firefox = await browsers.launchFirefox({ extension: { archive: zipPath('firefox') } });
     const popup = await openPopupTab(firefox);
     await waitForText(popup, 'No accounts yet');
     // 'normal', not 'development': an installed add-on, not a temporary one loaded from a folder.

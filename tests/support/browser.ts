@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import puppeteer, { type Browser, type ElementHandle, type Page, type Target } from 'puppeteer-core';
-import { FIREFOX_EXTENSION_ORIGIN, launchFirefox, type FirefoxExtension } from './firefox.ts';
+import { FIREFOX_EXTENSION_ORIGIN, launchFirefox, type FirefoxOptions } from './firefox.ts';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** The built extension; EXTENSION_DIST points at another build (a benchmark's before). */
@@ -61,9 +61,9 @@ export class Browsers {
     return { browser, kind: 'chromium', extensionId, extensionOrigin: `chrome-extension://${extensionId}` };
   }
 
-  /** A fresh Firefox profile with the Firefox build (or `extension`, a package) installed, and these Firefox prefs. */
-  async launchFirefox(prefs: Record<string, unknown> = {}, extension?: FirefoxExtension): Promise<Profile> {
-    const browser = await launchFirefox(path.join(this.root, `profile-${++this.count}`), prefs, extension);
+  /** A fresh Firefox profile with the Firefox build (or a package) installed (support/firefox.ts). */
+  async launchFirefox(opts: FirefoxOptions = {}): Promise<Profile> {
+    const browser = await launchFirefox(path.join(this.root, `profile-${++this.count}`), opts);
     this.launched.push(browser);
     return { browser, kind: 'firefox', extensionId: undefined, extensionOrigin: FIREFOX_EXTENSION_ORIGIN };
   }

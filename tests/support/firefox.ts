@@ -44,19 +44,33 @@ async function install(browser: Browser, extension: FirefoxExtension): Promise<s
   return result.extension;
 }
 
-/** A fresh Firefox profile in `userDataDir` with the extension installed; `prefs` adds to (or overrides) the test prefs. */
-export async function launchFirefox(userDataDir: string, prefs: Record<string, unknown> = {}, extension: FirefoxExtension = { folder: FIREFOX_EXTENSION_DIST }): Promise<Browser> {
+export interface FirefoxOptions {
+  /** Added to (or overriding) the test prefs. */
+  prefs?: Record<string, unknown>;
+  /** The build's folder unless said otherwise. */
+  extension?: FirefoxExtension;
+  /**
+   * An X display (support/xvfb.ts) to run on with windows, instead of headless: headless Firefox
+   * has no screen, so it offers nothing to share (getDisplayMedia fails with NotFoundError).
+   */
+  display?: string;
+}
+
+/** A fresh Firefox profile in `userDataDir` with the extension installed. */
+export async function launchFirefox(userDataDir: string, opts: FirefoxOptions = {}): Promise<Browser> {
+  const extension = opts.extension ?? { folder: FIREFOX_EXTENSION_DIST };
   // The store signs what it is given: a package installs for good unsigned only with the signature
   // check off (ESR honours the pref); the add-on manager's other checks at install still run.
   const unsigned = 'archive' in extension ? { 'xpinstall.signatures.required': false } : {};
   const browser = await puppeteer.launch({
     browser: 'firefox',
     executablePath: FIREFOX_PATH,
-    headless: true,
+    headless: opts.display === undefined,
+    ...(opts.display === undefined ? {} : { env: { ...process.env, DISPLAY: opts.display } }),
     userDataDir,
     defaultViewport: { width: 1280, height: 800 },
     args: ['--remote-allow-system-access', '--width=1280', '--height=800'],
-    extraPrefsFirefox: { ...PREFS, ...unsigned, ...prefs },
+    extraPrefsFirefox: { ...PREFS, ...unsigned, ...opts.prefs },
   });
   try {
     const id = await install(browser, extension);
