@@ -164,7 +164,8 @@ export async function clickText(page: Page, text: string, selector = 'button'): 
  * a page behind another tab of its browser gets no frames, and would never be seen to change.
  */
 export async function waitForText(page: Page, text: string, timeout = 15_000): Promise<void> {
-  await page.waitForFunction((t) => document.body.innerText.includes(t), { timeout, polling: 100 }, text);
+  // Polled while a navigation may have left no body yet: read as "not yet", never as an error on the page.
+  await page.waitForFunction((t) => document.body?.innerText.includes(t) ?? false, { timeout, polling: 100 }, text);
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {
