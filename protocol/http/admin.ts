@@ -7,6 +7,7 @@ import { DefaultMethod, PasskeyView, PhoneView } from './methods.ts';
 import { route } from './route.ts';
 import { NewPassword, NewUser, PublicUser, UserPatch } from './users.ts';
 import { Done, IdParam, QNum } from './values.ts';
+import { AcrValue, WhatIf } from './what-if.ts';
 
 export const IssueTap = v.object({
   lifetimeMinutes: v.optional(v.pipe(v.number(), v.integer())),
@@ -71,6 +72,11 @@ export const adminRoutes = {
   deletePasskey: route({
     method: 'DELETE', path: '/api/admin/users/:id/passkeys/:passkeyId', summary: 'Deletes one of a user\'s passkeys.', subject: 'passkey',
     access: ['helpdesk'], params: v.object({ id: Id, passkeyId: Id }), answer: Done('deleted'),
+  }),
+  whatIf: route({
+    method: 'GET', path: '/api/admin/users/:id/what-if',
+    summary: 'Policy what-if: the ways in a sign-in offers this user now, in order, what follows the password, what the push shows, and which policy and rule decided each method; with acr, for an app that asks for that level.',
+    subject: 'what-if', access: STAFF, params: IdParam, query: v.object({ acr: v.optional(AcrValue) }), answer: WhatIf,
   }),
   deletePhone: route({
     method: 'DELETE', path: '/api/admin/users/:id/phone', summary: 'Removes a user\'s phone number.', subject: 'user',

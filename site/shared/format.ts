@@ -22,17 +22,7 @@ export function formatMinutes(minutes: number): string {
   return `${minutes} minutes`;
 }
 
-const METHOD_NAMES: Record<string, string> = {
-  password: 'Password',
-  authenticator: 'Authenticator app (notification)',
-  passwordless: 'Authenticator app (passwordless)',
-  tap: 'Temporary Access Pass',
-  passkey: 'Passkey',
-  passkey_uv: 'PIN or biometric on the passkey',
-  app_lock: 'App lock (PIN) on the authenticator',
-  sms: 'Text message (SMS)',
-};
-export const methodName = (m: string): string => METHOD_NAMES[m] ?? m;
+export { methodName } from '../../protocol/method-names.ts';
 
 /** Why something failed, in the words the sign-in log uses (protocol/failure-reasons.ts). */
 export const failureName = (code: string | null): string => (code ? failureReason(code) : '');

@@ -15,16 +15,10 @@
 // `hwk` (a key proven to be held in hardware) is never claimed: passkeys are registered without
 // attestation, so nothing proves where their key lives, and a synced passkey is in software.
 //
-// The levels form a ladder; a request for one is met by it or by any above it:
-//   sfa (one factor) < mfa (two factors) < phr (two factors, one of them a passkey: phishing-resistant)
-export const ACR = {
-  sfa: 'urn:pushkey:acr:sfa',
-  mfa: 'urn:pushkey:acr:mfa',
-  phr: 'phr',
-} as const;
-export type Acr = (typeof ACR)[keyof typeof ACR];
-/** Weakest first. */
-export const ACR_LADDER: readonly Acr[] = [ACR.sfa, ACR.mfa, ACR.phr];
+// The levels (sfa < mfa < phr) are protocol/acr.ts's.
+import { ACR, ACR_LADDER, type Acr } from '../../../protocol/acr.ts';
+
+export { ACR, ACR_LADDER, type Acr } from '../../../protocol/acr.ts';
 
 type Factor = 'knowledge' | 'possession' | 'inherence';
 

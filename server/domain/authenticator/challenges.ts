@@ -34,9 +34,10 @@ const oneLine = (s: string, max: number) => s.replace(/[\p{Cc}]/gu, ' ').slice(0
  * can grow) when it announced push_canonical, else v1. The number is never part of it.
  */
 export function buildPush(d: Deps, c: Challenge, device: Pick<Device, 'id' | 'capabilities'>, policy: AuthenticatorPolicy): PushRequest {
+  const shows = promptOf(policy, c.kind);
   const context: Context = {
-    ip: policy.showLocation ? c.ip : '',
-    location: policy.showLocation ? c.location : '',
+    ip: shows.location ? c.ip : '',
+    location: shows.location ? c.location : '',
     browser: c.browser,
     time: c.createdAt,
   };
@@ -45,12 +46,23 @@ export function buildPush(d: Deps, c: Challenge, device: Pick<Device, 'id' | 'ca
     challengeId: c.id,
     nonce: c.nonce,
     kind: c.kind,
-    app: policy.showApplication ? c.app : '',
+    app: shows.application ? c.app : '',
     context,
     expiresAt: c.expiresAt,
-    ...(needsAppLock(policy, c.kind) ? { appLock: 'required' as const } : {}),
+    ...(shows.appLock ? { appLock: 'required' as const } : {}),
   };
   return sealPush(d.origin, content, pushVersionFor(device.capabilities), (bytes) => d.serverKey.sign(bytes));
+}
+
+/** What a push of this kind shows and asks for under the policy: buildPush follows it, the policy what-if shows it. */
+export function promptOf(policy: AuthenticatorPolicy, kind: RequestKind): { numberLength: number; application: boolean; location: boolean; appLock: boolean; lifetimeSeconds: number } {
+  return {
+    numberLength: policy.numberLength,
+    application: policy.showApplication,
+    location: policy.showLocation,
+    appLock: needsAppLock(policy, kind),
+    lifetimeSeconds: policy.requestLifetimeSeconds,
+  };
 }
 
 /** Whether `s` can be a request's number under this policy: exactly its number of digits. */
@@ -71,26 +83,16 @@ export async function createChallenge(
 ): Promise<Challenge> {
   assertCanSignIn(d, user);
   if (kind === 'mfa' || kind === 'passwordless') {
-    if ((kind === 'mfa' || kind === 'passwordless') && user.pushPausedUntil > d.clock.now()) {
-    throw new PushkeyError('push_paused', `Sign-in requests to this account's authenticator are paused until ${utcMinute(user.pushPausedUntil)}, after a request was reported as not the user's. Use another method, or ask your helpdesk.`);
-  }
-  // Requests that expired unanswered since the last one count towards push fatigue.
+    const paused = pausedRefusal(d, user);
+    if (paused) throw paused;
+    // Requests that expired unanswered since the last one count towards push fatigue.
     await checkPushFatigue(d, user);
   }
   const policy = await getAuthenticatorPolicy(d.repo);
   if (opts.number !== undefined && !isRequestNumber(policy, opts.number)) throw new TypeError(`createChallenge: opts.number "${opts.number}" is not ${policy.numberLength} digits`);
   const devices = (await d.repo.listUserDevices(user.id)).filter((dev) => (opts.deviceId ? dev.id === opts.deviceId : true) && mayAnswer(policy, dev, kind));
-  if (devices.length === 0) throw new PushkeyError('no_device', 'No authenticator can take this request.');
-  // A device the policy would refuse for its version answers only after the person typed the
-  // number, and then in vain: refuse now instead, naming both versions.
-  if (!devices.some((dev) => isUpToDate(policy, dev))) {
-    const newest = devices.map((dev) => dev.clientVersion).sort(compareVersions).at(-1)!;
-    const why = compareVersions(newest, policy.minClientVersion) < 0 ? `is pushkey ${newest}, and your organization requires ${policy.minClientVersion} or later` : 'cannot match numbers';
-    throw new PushkeyError('client_update_required', `Update required: the authenticator on this account ${why}. Update the pushkey extension, then try again.`, {
-      minClientVersion: policy.minClientVersion,
-      clientVersion: newest,
-    });
-  }
+  const refused = devicesRefusal(policy, devices);
+  if (refused) throw refused;
   const now = d.clock.now();
   const challenge: Challenge = {
     id: newId(d),
@@ -120,11 +122,31 @@ export async function createChallenge(
   return challenge;
 }
 
+/** After "No, it's not me": no sign-in push reaches the user until the pause ends. createChallenge throws it; the policy what-if shows it. */
+export function pausedRefusal(d: Deps, user: Pick<User, 'pushPausedUntil'>): PushkeyError | null {
+  if (user.pushPausedUntil <= d.clock.now()) return null;
+  return new PushkeyError('push_paused', `Sign-in requests to this account's authenticator are paused until ${utcMinute(user.pushPausedUntil)}, after a request was reported as not the user's. Use another method, or ask your helpdesk.`);
+}
+
+/** Why none of these devices (the ones that may answer the request) can take it, or null. createChallenge throws it; the policy what-if shows it. */
+export function devicesRefusal(policy: AuthenticatorPolicy, devices: Array<Pick<Device, 'capabilities' | 'clientVersion'>>): PushkeyError | null {
+  if (devices.length === 0) return new PushkeyError('no_device', 'No authenticator can take this request.');
+  // A device the policy would refuse for its version answers only after the person typed the
+  // number, and then in vain: refuse now instead, naming both versions.
+  if (devices.some((dev) => isUpToDate(policy, dev))) return null;
+  const newest = devices.map((dev) => dev.clientVersion).sort(compareVersions).at(-1)!;
+  const why = compareVersions(newest, policy.minClientVersion) < 0 ? `is pushkey ${newest}, and your organization requires ${policy.minClientVersion} or later` : 'cannot match numbers';
+  return new PushkeyError('client_update_required', `Update required: the authenticator on this account ${why}. Update the pushkey extension, then try again.`, {
+    minClientVersion: policy.minClientVersion,
+    clientVersion: newest,
+  });
+}
+
 /** Sign-ins only: My Account's test and the passwordless setup (answered in the popup that asked) prove nothing to an app. */
 const needsAppLock = (policy: AuthenticatorPolicy, kind: RequestKind): boolean => policy.requireAppLock && (kind === 'mfa' || kind === 'passwordless');
 
 /** Number matching, and at least the policy's minimum version, as the device last said. */
-const isUpToDate = (policy: AuthenticatorPolicy, dev: Pick<Device, 'capabilities' | 'clientVersion'>): boolean =>
+export const isUpToDate = (policy: AuthenticatorPolicy, dev: Pick<Device, 'capabilities' | 'clientVersion'>): boolean =>
   dev.capabilities.includes('number_match') && compareVersions(dev.clientVersion, policy.minClientVersion) >= 0;
 
 /** Pending requests a device may answer, freshly signed (the signed poll after a wake-up). */

@@ -66,7 +66,7 @@ export async function smsRights(d: Deps, user: User): Promise<{ register: boolea
 }
 
 /** An active authenticator or a passkey: each proves possession by a signature, which a text message does not. */
-async function hasStrongerMethod(d: Deps, user: User): Promise<boolean> {
+export async function hasStrongerMethod(d: Deps, user: User): Promise<boolean> {
   const [devices, passkeys] = await Promise.all([d.repo.listUserDevices(user.id), d.repo.listUserPasskeys(user.id)]);
   return passkeys.length > 0 || devices.some((dev) => dev.revokedAt === null);
 }

@@ -16,14 +16,28 @@ export const setAuthenticatorPolicy = (repo: Repository, policy: AuthenticatorPo
 export const getTapPolicy = (repo: Repository): Promise<TapPolicy> => readPolicy(repo, 'tap');
 export const setTapPolicy = (repo: Repository, policy: TapPolicy): Promise<void> => writePolicy(repo, 'tap', policy);
 
-/** Whether the policy applies to this user at all (enabled, targeted, not excluded). */
-export function isTargeted(policy: Pick<AuthenticatorPolicy, 'enabled' | 'target'>, user: Pick<User, 'groups' | 'disabled'>): boolean {
-  if (!policy.enabled || user.disabled) return false;
-  const inGroup = (groups: string[]) => groups.some((g) => user.groups.includes(g));
-  if (inGroup(policy.target.excludeGroups)) return false;
-  return policy.target.allUsers || inGroup(policy.target.includeGroups);
+/**
+ * Which rule of a policy's target decides for this user, in the order they apply: the policy
+ * off, the account disabled, an excluded group (exclusions win, as in Entra), all users, an
+ * included group, or none of them. isTargeted is its yes or no; the policy what-if shows it.
+ */
+export type Targeting = { targeted: boolean; rule: 'policy_off' | 'user_disabled' | 'excluded_group' | 'all_users' | 'included_group' | 'not_included'; group: string | null };
+
+export function targetingOf(policy: Pick<AuthenticatorPolicy, 'enabled' | 'target'>, user: Pick<User, 'groups' | 'disabled'>): Targeting {
+  const no = (rule: Targeting['rule'], group: string | null = null): Targeting => ({ targeted: false, rule, group });
+  if (!policy.enabled) return no('policy_off');
+  if (user.disabled) return no('user_disabled');
+  const excluded = policy.target.excludeGroups.find((g) => user.groups.includes(g));
+  if (excluded !== undefined) return no('excluded_group', excluded);
+  if (policy.target.allUsers) return { targeted: true, rule: 'all_users', group: null };
+  const included = policy.target.includeGroups.find((g) => user.groups.includes(g));
+  return included !== undefined ? { targeted: true, rule: 'included_group', group: included } : no('not_included');
 }
 
+/** Whether the policy applies to this user at all (enabled, targeted, not excluded). */
+export function isTargeted(policy: Pick<AuthenticatorPolicy, 'enabled' | 'target'>, user: Pick<User, 'groups' | 'disabled'>): boolean {
+  return targetingOf(policy, user).targeted;
+}
 
 /**
  * DESIGN.md's rights table:

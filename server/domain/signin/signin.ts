@@ -53,7 +53,7 @@ export async function userSignInMethods(d: Deps, user: User | null, requiredAcr:
  * does not have then fails as it would for a name with no account; the user's own methods
  * are named only after the password (the second factors).
  */
-async function offeredMethods(d: Deps, requiredAcr: string | null): Promise<SignInMethod[]> {
+export async function offeredMethods(d: Deps, requiredAcr: string | null): Promise<SignInMethod[]> {
   const [app, tap, passkey, sms] = await Promise.all([getAuthenticatorPolicy(d.repo), getTapPolicy(d.repo), getPasskeyPolicy(d.repo), getSmsPolicy(d.repo)]);
   const methods: SignInMethod[] = ['password'];
   if (app.enabled && app.mode !== 'push') methods.push('passwordless');
@@ -74,9 +74,12 @@ const forAcr = (methods: SignInMethod[], requiredAcr: string | null, appLockRequ
 /** Ways in that are one factor however they end (a passkey may add user verification; the password may be followed by a second factor; the app lock may open the authenticator). */
 const SINGLE_FACTOR_ALONE = new Set<SignInMethod>(['passwordless', 'tap', 'sms']);
 
+/** Whether a sign-in by these methods reaches the level the app asked for (none asked: any does). */
+export const meetsRequirement = (requiredAcr: string | null, methods: readonly string[]): boolean => !requiredAcr || meetsAcr(assuranceOf(methods).acr, [requiredAcr]);
+
 /** The app this sign-in is for asked for an authentication level these methods do not reach: no silent downgrade. */
 export function assertMeetsRequirement(flow: Pick<Flow, 'requiredAcr' | 'app'>, methods: readonly string[]): void {
-  if (!flow.requiredAcr || meetsAcr(assuranceOf(methods).acr, [flow.requiredAcr])) return;
+  if (meetsRequirement(flow.requiredAcr, methods)) return;
   const what = flow.requiredAcr === ACR.phr ? 'a passkey, with your password or with the passkey’s own PIN or biometric' : 'two factors (your password and a second method)';
   throw new PushkeyError('step_up_required', `${flow.app} asks for a stronger sign-in: ${what}.`);
 }
@@ -177,21 +180,37 @@ async function pushFor(d: Deps, flow: Flow, user: User, kind: 'mfa' | 'passwordl
   return challenge;
 }
 
+/**
+ * What must follow this user's right password, ordered (the preferred first; the push goes out
+ * at once when it is first). Empty: the password alone signs in. signInWithPassword runs it; the
+ * policy what-if shows it.
+ */
+export async function secondFactorsAfterPassword(d: Deps, user: User, requiredAcr: string | null): Promise<SecondFactor[]> {
+  const policy = await getAuthenticatorPolicy(d.repo);
+  const pushMfa = authenticatorRights(policy, user, await d.repo.listUserDevices(user.id)).pushMfa;
+  // Only a passkey makes the sign-in phishing-resistant: an app that asked for that is offered nothing else.
+  return (await secondFactorsFor(d, user, pushMfa)).filter((m) => !onlyPasskeyAfterPassword(requiredAcr) || m === 'passkey');
+}
+
+/** An app that asked for a phishing-resistant sign-in: after the password, only a passkey. */
+export const onlyPasskeyAfterPassword = (requiredAcr: string | null): boolean => requiredAcr === ACR.phr;
+
+/** The password is proven: the person may now learn that a pass of theirs is waiting (the way back when the app is lost), unless the app asked for more than one factor. */
+export async function tapUsableAfterPassword(d: Deps, user: User, requiredAcr: string | null): Promise<boolean> {
+  return (!requiredAcr || meetsAcr(ACR.sfa, [requiredAcr])) && (await hasUsableTap(d, user.id));
+}
+
 export async function signInWithPassword(d: Deps, flowId: string, secret: string | undefined, password: string, ctx: RequestContext): Promise<StepResult> {
   const flow = await requireFlow(d, flowId, secret);
   return step(d, flow, 'password', async () => {
     const user = await checkSignInPassword(d, guesserOf(await flowUser(d, flow), flow.upn), password);
     const verified: StepInput = { method: 'password', detail: 'password verified', result: 'success' };
-    const policy = await getAuthenticatorPolicy(d.repo);
-    const pushMfa = authenticatorRights(policy, user, await d.repo.listUserDevices(user.id)).pushMfa;
-    // Only a passkey makes the sign-in phishing-resistant: an app that asked for that is offered nothing else.
-    const second = (await secondFactorsFor(d, user, pushMfa)).filter((m) => flow.requiredAcr !== ACR.phr || m === 'passkey');
+    const second = await secondFactorsAfterPassword(d, user, flow.requiredAcr);
     if (second.length === 0) assertMeetsRequirement(flow, ['password']);
     if (second.length > 0) {
       await logStep(d, flow.id, verified);
       await d.repo.updateFlow(flow.id, { methods: ['password'] });
-      // The password is proven: the person may now learn that a pass of theirs is waiting (the way back when the app is lost).
-      const tapUsable = (!flow.requiredAcr || meetsAcr(ACR.sfa, [flow.requiredAcr])) && (await hasUsableTap(d, user.id));
+      const tapUsable = await tapUsableAfterPassword(d, user, flow.requiredAcr);
       // A passkey or an SMS code is preferred over the push: the browser asks for it next.
       if (second[0] !== 'authenticator') return { status: 'second_factor', methods: second, tapUsable };
       const challenge = await pushFor(d, { ...flow, methods: ['password'] }, user, 'mfa', ctx);

@@ -15,6 +15,7 @@ import {
   userSignInMethods,
 } from '../../domain/admin/admin.ts';
 import { createUser, publicUser, requireUser } from '../../domain/users/users.ts';
+import { whatIf } from '../../domain/policies/what-if.ts';
 import type { Handlers } from './mount.ts';
 
 export const adminHandlers: Handlers<typeof api.admin> = {
@@ -47,6 +48,7 @@ export const adminHandlers: Handlers<typeof api.admin> = {
     await deletePasskeyOf(d, caller, params.id, params.passkeyId);
     return { status: 'deleted' };
   },
+  whatIf: ({ d, params, query }) => whatIf(d, params.id, query.acr ?? null),
   async deletePhone({ d, caller, params }) {
     await removePhoneOf(d, caller, params.id);
     return { status: 'deleted' };
