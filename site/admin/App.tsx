@@ -16,11 +16,13 @@ import { OutboxPage } from './Outbox.tsx';
 import { AppsPage } from './Apps.tsx';
 import { AppPage } from './AppPage.tsx';
 import { LabBoardPage } from './LabBoard.tsx';
+import { WhatIfPage } from './WhatIf.tsx';
 
 const NAV: NavItem[] = [
   { route: '', label: 'Home', icon: 'home' },
   { route: 'users', label: 'Users', icon: 'users', prefix: true },
   { route: 'authentication-methods', label: 'Authentication methods', icon: 'key', prefix: true },
+  { route: 'what-if', label: 'Policy what-if', icon: 'shield' },
   { route: 'apps', label: 'App registrations', icon: 'app', prefix: true },
   { route: 'signins', label: 'Sign-in logs', icon: 'list', prefix: true },
   { route: 'audit', label: 'Audit logs', icon: 'list' },
@@ -83,6 +85,7 @@ export function App(): JSX.Element {
   else if (route.startsWith('signins/app/')) page = <SignInsPage app={decodeURIComponent(route.slice('signins/app/'.length))} key={route} />;
   else if (route === 'audit') page = <AuditPage filter={filterOf(query)} key={query ?? ''} />;
   else if (route === 'lab') page = <LabBoardPage />;
+  else if (route === 'what-if') page = <WhatIfPage user={filterOf(query).user} acr={filterOf(query).acr} key={query ?? ''} />;
   else if (route === 'alerts') page = <AlertsPage />;
   else if (route === 'monitoring') page = <MonitoringPage />;
   else if (route === 'outbox') page = <OutboxPage />;

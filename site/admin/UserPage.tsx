@@ -28,7 +28,7 @@ export function UserPage({ id }: { id: string }): JSX.Element {
         <Heading>{u ? u.displayName : 'User'}</Heading>
         {u && (
           <p class="row muted">
-            {u.upn} {userStatus(u)}
+            {u.upn} {userStatus(u)} <a href={`#/what-if?user=${u.id}`}>Sign-in methods this user gets (what-if)</a>
           </p>
         )}
       </div>

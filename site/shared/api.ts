@@ -22,6 +22,7 @@ export type { InteractionView } from '../../protocol/http/oidc.ts';
 export type { AppView } from '../../protocol/http/apps.ts';
 export type { UserMethods, UserSignInMethods } from '../../protocol/http/admin.ts';
 export type { LabBoard, LabCell, LabStatus, LabStudent } from '../../protocol/http/lab.ts';
+export type { MethodVerdict, WhatIf, WhatIfRule } from '../../protocol/http/what-if.ts';
 export { LAB_TASKS, formatLabOffset } from '../../protocol/http/lab.ts';
 /** Every role, in the server's order. */
 export { ROLES as ROLE_LIST } from '../../protocol/http/users.ts';
@@ -194,6 +195,8 @@ export const admin = {
   userSignInMethods: (id: string) => call(api.admin.signInMethods, { params: { id } }),
   deleteUserPasskey: (id: string, passkeyId: string) => call(api.admin.deletePasskey, { params: { id, passkeyId } }),
   deleteUserPhone: (id: string) => call(api.admin.deletePhone, { params: { id } }),
+  /** What sign-in offers the user now and why; `acr`: for an app that asks for that level. */
+  whatIf: (id: string, acr?: string) => call(api.admin.whatIf, { params: { id }, query: { acr } }),
   apps: () => call(api.apps.list, {}),
   /** The answer holds the secret (a confidential app) this once. */
   createApp: (a: NewAppInput) => call(api.apps.create, { body: a }),

@@ -7,6 +7,7 @@ import {
   DEFAULT_AUTHENTICATOR_POLICY,
   DEFAULT_TAP_POLICY,
   isTargeted,
+  targetingOf,
   mayAnswer,
   TapPolicy,
   type AuthenticatorPolicy as Policy,
@@ -123,6 +124,16 @@ describe('targets and exclusions', () => {
 
   it('does not target an empty inclusion list', () => {
     expect(isTargeted(policy({}, { allUsers: false, includeGroups: [] }), user(['Pilot']))).toBe(false);
+  });
+
+  it('names the rule that decided, in the order they apply, for the what-if', () => {
+    const pilot = policy({}, { allUsers: false, includeGroups: ['Ops', 'Pilot'], excludeGroups: ['Contractors'] });
+    expect(targetingOf(policy({ enabled: false }), user([], true))).toEqual({ targeted: false, rule: 'policy_off', group: null });
+    expect(targetingOf(pilot, user(['Contractors'], true))).toEqual({ targeted: false, rule: 'user_disabled', group: null });
+    expect(targetingOf(pilot, user(['Pilot', 'Contractors']))).toEqual({ targeted: false, rule: 'excluded_group', group: 'Contractors' });
+    expect(targetingOf(policy(), user(['Pilot']))).toEqual({ targeted: true, rule: 'all_users', group: null });
+    expect(targetingOf(pilot, user(['Staff', 'Pilot']))).toEqual({ targeted: true, rule: 'included_group', group: 'Pilot' });
+    expect(targetingOf(pilot, user(['Staff']))).toEqual({ targeted: false, rule: 'not_included', group: null });
   });
 });
 

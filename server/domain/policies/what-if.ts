@@ -71,7 +71,7 @@ function authenticatorReason(policy: AuthenticatorPolicy, user: User, devices: D
   const device: Reason =
     active.length === 0
       ? { yes: false, policy: 'authenticator', rule: 'no_device', why: devices.length ? 'Every authenticator of the user is revoked.' : 'The user has not added the Authenticator app.' }
-      : { yes: true, policy: 'authenticator', rule: target.rule, why: `Authenticator: ${names(active)}.` };
+      : { yes: true, policy: 'authenticator', rule: target.rule, why: `Active authenticator: ${names(active)}.` };
   const upgraded = active.filter((x) => x.passwordless);
   const passwordless: Reason | null =
     kind !== 'passwordless'
