@@ -76,7 +76,7 @@ describe('site: policy what-if', () => {
     await shot(page, 'what-if-prompt');
   });
 
-  it('#/what-if picks a user, and an app that asks for two factors loses the one-factor ways in', async () => {
+  it('#/what-if picks a user, and an app that asks for a phishing-resistant sign-in loses what is not a passkey', async () => {
     await page.goto(`${srv.origin}/admin/#/what-if`);
     await page.waitForSelector('#what-if-search');
     await page.type('#what-if-search', 'carol');
@@ -89,10 +89,13 @@ describe('site: policy what-if', () => {
     await clickText(page, 'Change user', 'button');
     await clickText(page, 'Alice Adams', 'button');
     await waitForText(page, 'At sign-in, Alice Adams');
-    await page.select('#what-if-acr', 'urn:pushkey:acr:mfa');
-    await page.waitForFunction(() => location.hash.includes('acr=urn'));
+    // An app that asks for a phishing-resistant sign-in: no passwordless, and after the password only a passkey, which Alice lacks.
+    await page.select('#what-if-acr', 'phr');
+    await page.waitForFunction(() => location.hash.includes('acr=phr'));
     await page.waitForSelector('[data-testid=first-step] tr[data-method=passwordless][data-rule=acr]');
     expect((await rowsOf('first-step'))[0]).toBe('1 | Password | Offered | — · Always');
+    expect(await rowsOf('second-step')).toContain('- | Authenticator app (notification) | Not offered | Authenticator policy · App’s level');
+    expect(await page.$eval('[data-testid=after-password]', (e) => (e as HTMLElement).innerText)).toContain('Refused: the app asks for more than the password');
     await shot(page, 'what-if-acr');
     expect(problemsOf(page)).toEqual({ csp: [], errors: [], unlabelled: [] });
   });

@@ -244,6 +244,13 @@ describe('policy what-if', () => {
     expect(verdict(w, 'signIn', 'passwordless')).toMatchObject({ available: false, rule: 'acr', why: expect.stringContaining('two factors') });
     const dave = await expectSignInAsSaid('dave', { acr: MFA, interaction });
     expect(dave.afterPassword.next).toBe('step_up_required');
+
+    // With the app lock required, passwordless is two factors: offered to the same app.
+    await srv.setPolicy({ requireAppLock: true });
+    const locked = await expectSignInAsSaid('alice', { acr: MFA, interaction });
+    expect(locked.waysIn).toEqual(['passwordless', 'password']);
+    expect(verdict(locked, 'signIn', 'passwordless')).toMatchObject({ available: true, why: expect.stringContaining('app lock (PIN): two factors') });
+    await srv.setPolicy({ requireAppLock: false });
   });
 
   it('a disabled account: blocked, and every step answers so', async () => {

@@ -67,7 +67,7 @@ function authenticatorReason(policy: AuthenticatorPolicy, user: User, devices: D
         : null;
   const mode: Reason = modeNo
     ? { yes: false, policy: 'authenticator', rule: kind === 'passwordless' ? 'mode_push' : 'mode_passwordless', why: modeNo }
-    : { yes: true, policy: 'authenticator', rule: target.rule, why: `Its mode is ${MODE_WORDS[policy.mode]}.` };
+    : { yes: true, policy: 'authenticator', rule: target.rule, why: `Its mode is ${MODE_WORDS[policy.mode]}${policy.requireAppLock ? ', and an approval needs the app lock (PIN): two factors' : ''}.` };
   const device: Reason =
     active.length === 0
       ? { yes: false, policy: 'authenticator', rule: 'no_device', why: devices.length ? 'Every authenticator of the user is revoked.' : 'The user has not added the Authenticator app.' }
