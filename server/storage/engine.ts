@@ -7,6 +7,12 @@ import type { Schema } from './schema.ts';
 
 export type Db = Kysely<Schema>;
 
+/** A query prepared.ts compiled for one shape of its arguments: its SQL text, and where each parameter's value comes from. */
+export interface CompiledShape {
+  sql: string;
+  fill: ((args: readonly unknown[]) => unknown)[];
+}
+
 export interface Engine {
   readonly db: Db;
   /**
@@ -25,6 +31,11 @@ export interface Engine {
   /** Byte order, the same on every engine and locale (SQLite's default; PostgreSQL's follows the database locale). */
   readonly bytewise: 'BINARY' | 'C';
   /**
+   * prepared.ts's compiled queries, by query name and then shape: one map for the root engine
+   * and every transaction's, so that a store built for a transaction compiles nothing anew.
+   */
+  readonly compiled: Map<string, Map<string, CompiledShape>>;
+  /**
    * Runs SQL that prepared.ts compiled, without the query builder: outside a transaction
    * SQLite's cached statement, PostgreSQL's named prepared statement; inside one, on its
    * connection. With `first`, only the first row is wanted (SQLite stops there).
@@ -41,15 +52,19 @@ export interface Engine {
   close(): Promise<void>;
 }
 
+/** What the engine of a transaction has from its root engine. */
+export type SharedEngine = Pick<Engine, 'insertionOrder' | 'skipLocked' | 'bytewise' | 'compiled'>;
+
 /**
  * The engine of one open transaction `trx` of `root`. `lock` takes one key's lock for the rest
  * of the transaction (SQLite's transaction already holds the only write lock there is).
  */
-export function transactionEngine(root: Pick<Engine, 'insertionOrder' | 'skipLocked' | 'bytewise'>, trx: Db, lock: (trx: Db, key: string) => Promise<void>): Engine {
+export function transactionEngine(root: SharedEngine, trx: Db, lock: (trx: Db, key: string) => Promise<void>): Engine {
   const tx: Engine = {
     insertionOrder: root.insertionOrder,
     skipLocked: root.skipLocked,
     bytewise: root.bytewise,
+    compiled: root.compiled,
     db: trx,
     async transaction(keys, fn) {
       for (const key of keys) await lock(trx, key);

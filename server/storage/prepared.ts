@@ -7,10 +7,14 @@
 // The builder's arguments are placeholders while it runs: it may pass them to the query as
 // values, and test whether a field of an object argument is set (!== undefined), nothing
 // else. Which fields are set is the query's shape (a patch's columns, a filter's terms);
-// each shape is compiled once. Only for calls outside a transaction: inside one, use the
-// transaction's own builder.
+// each shape is compiled once.
+//
+// A store is built again for every transaction that uses it, over that transaction's
+// engine, and its queries are the same: each is named by its store and its place in it
+// (buildStore), and its compiled shapes are kept under that name in Engine.compiled, which
+// the root engine shares with every transaction's.
 import type { Compilable } from 'kysely';
-import type { Engine } from './engine.ts';
+import type { CompiledShape, Engine } from './engine.ts';
 
 /** Stands for one argument, or one field of an object argument, while the query is built. */
 class Slot {
@@ -20,10 +24,23 @@ class Slot {
   ) {}
 }
 
-type Fill = (args: readonly unknown[]) => unknown;
-interface Compiled {
-  sql: string;
-  fill: Fill[];
+type Fill = CompiledShape['fill'][number];
+
+/** The store being built, and how many queries it has prepared so far. */
+let building: { store: string; queries: number } | null = null;
+
+/**
+ * Builds a store with `make`, naming each query it prepares `store#n` in the order it
+ * prepares them: a store prepares the same queries in the same order every time it is built.
+ */
+export function buildStore<S>(store: string, make: () => S): S {
+  const outer = building;
+  building = { store, queries: 0 };
+  try {
+    return make();
+  } finally {
+    building = outer;
+  }
 }
 
 export interface Prepared<P extends unknown[], O> {
@@ -34,7 +51,11 @@ export interface Prepared<P extends unknown[], O> {
 }
 
 export function prepared<P extends unknown[], O>(engine: Engine, build: (...args: P) => Compilable<O>): Prepared<P, O> {
-  const shapes = new Map<string, Compiled>();
+  if (!building) throw new TypeError('prepared: a query is prepared while its store is built (buildStore), which names it');
+  const name = `${building.store}#${building.queries++}`;
+  const known = engine.compiled.get(name);
+  const shapes = known ?? new Map<string, CompiledShape>();
+  if (!known) engine.compiled.set(name, shapes);
   const run = (args: P, first = false) => {
     const shape = shapeOf(args);
     let c = shapes.get(shape);
@@ -64,7 +85,7 @@ function shapeOf(args: readonly unknown[]): string {
   return shape;
 }
 
-function compile<P extends unknown[], O>(build: (...args: P) => Compilable<O>, args: P): Compiled {
+function compile<P extends unknown[], O>(build: (...args: P) => Compilable<O>, args: P): CompiledShape {
   const slots: Slot[] = [];
   const slot = (arg: number, field?: string) => {
     const s = new Slot(arg, field);

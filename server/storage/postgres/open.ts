@@ -7,7 +7,7 @@ import type { Repository } from '../repository.ts';
 import type { Schema } from '../schema.ts';
 import { migrations } from '../migrations.ts';
 import { composeRepository } from '../stores.ts';
-import { transactionEngine, type Db, type Engine } from '../engine.ts';
+import { transactionEngine, type Db, type Engine, type SharedEngine } from '../engine.ts';
 
 const SCHEMA_RE = /^[a-z_][a-z0-9_]*$/;
 /** Any constant will do; it only has to be the same for every instance. */
@@ -45,7 +45,7 @@ export async function openPostgres(opts: PostgresOptions): Promise<PostgresRepos
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   // Each text gets a name, under which every connection parses and plans it once.
   const names = new Map<string, string>();
-  const shared = { insertionOrder: 'seq', skipLocked: true, bytewise: 'C' } as const;
+  const shared: SharedEngine = { insertionOrder: 'seq', skipLocked: true, bytewise: 'C', compiled: new Map() };
   // Transaction-scoped advisory locks, taken in the order given, serialise every instance.
   const lock = async (trx: Db, key: string) => {
     await sql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(trx);

@@ -4,7 +4,7 @@
 import Database from 'better-sqlite3';
 import { CompiledQuery, Kysely, SqliteDialect, sql } from 'kysely';
 import type { Repository } from '../repository.ts';
-import { transactionEngine, type Db, type Engine } from '../engine.ts';
+import { transactionEngine, type Db, type Engine, type SharedEngine } from '../engine.ts';
 import type { Schema } from '../schema.ts';
 import { migrations } from '../migrations.ts';
 import { composeRepository } from '../stores.ts';
@@ -28,7 +28,7 @@ export function openSqlite(opts: SqliteOptions): Repository {
   // Kysely's driver holds the one connection for a whole transaction (its mutex), so the
   // stores' transactions are atomic although better-sqlite3 itself is synchronous.
   const kysely = new Kysely<Schema>({ dialect: new SqliteDialect({ database: statements }) });
-  const shared = { insertionOrder: 'rowid', skipLocked: false, bytewise: 'BINARY' } as const;
+  const shared: SharedEngine = { insertionOrder: 'rowid', skipLocked: false, bytewise: 'BINARY', compiled: new Map() };
   // A database in memory is this connection's alone: its long reads stay here.
   const reader = opts.filename === ':memory:' ? null : sqliteReader(opts.filename);
   // One file has one write lock, and every transaction takes it first (BEGIN IMMEDIATE): the
