@@ -221,6 +221,33 @@ describe('OpenID Connect provider', () => {
       }
     });
 
+    it('a one-factor way in asked for anyway is refused before anything is spent: no push sent, no pass used up, no code texted', async () => {
+      const dave = await enrollUser(srv, 'dave');
+      const helpdesk = await signIn(srv.origin, srv.users.helpdesk!.upn, srv.users.helpdesk!.password);
+      const found = await helpdesk.get(`/api/admin/users?q=${encodeURIComponent(dave.upn)}`);
+      const issued = await helpdesk.post(`/api/admin/users/${found.body.users[0].id}/tap`, {});
+      expect(issued.status).toBe(201);
+      try {
+        const a = await authorizationRequest(t, { acr_values: MFA });
+        const browser = new HttpClient(srv.origin);
+        const uid = interactionOf((await follow(browser, a.url.toString())).url);
+        const start = await browser.post('/api/signin/start', { username: dave.upn, interaction: uid });
+        const flowId = start.body.flowId as string;
+        const refused = { status: 403, body: { error: 'step_up_required', message: expect.stringContaining('Grafana (test) asks for a stronger sign-in') } };
+        expect(await browser.post('/api/signin/passwordless', { flowId })).toMatchObject(refused);
+        expect(await browser.post('/api/signin/tap', { flowId, pass: issued.body.pass })).toMatchObject(refused);
+        expect(await browser.post('/api/signin/sms/send', { flowId })).toMatchObject(refused);
+        expect(browser.hasCookie('pk_session')).toBe(false);
+        // Nothing went out and nothing was spent: the pass still signs in where one factor is enough.
+        expect((await srv.repo.getFlow(flowId))?.challengeId).toBeNull();
+        const plain = new HttpClient(srv.origin);
+        const again = await plain.post('/api/signin/start', { username: dave.upn });
+        expect((await plain.post('/api/signin/tap', { flowId: again.body.flowId, pass: issued.body.pass })).body).toEqual({ status: 'signed_in' });
+      } finally {
+        dave.device.close();
+      }
+    });
+
     it('a user with no second factor: step_up_required at the password, logged, and no session', async () => {
       const a = await authorizationRequest(t, { acr_values: MFA });
       const browser = new HttpClient(srv.origin);

@@ -5,7 +5,7 @@ import { PushkeyError } from '../../../protocol/errors.ts';
 import type { RequestContext } from '../authenticator/challenges.ts';
 import type { Deps } from '../deps.ts';
 import { startPasskeySignIn, verifyPasskeySignIn } from '../methods/passkeys.ts';
-import { finish, flowUser, requireFlow, startFlow, step, type StepResult } from './signin.ts';
+import { assertWayReachesRequirement, finish, flowUser, requireFlow, startFlow, step, type StepResult } from './signin.ts';
 import { logStep } from '../monitoring/signin-log.ts';
 import { checkSignInCode, sendSignInCode, type SentCode } from '../methods/sms.ts';
 import { assertCanSignIn, assertGuesserNotLocked, guesserOf } from '../users/users.ts';
@@ -55,6 +55,8 @@ export async function sendSmsCode(d: Deps, flowId: string, secret: string | unde
     const user = await flowUser(d, flow);
     // A name with no account and a disabled account answer like one with no phone: locked, or not available.
     await assertGuesserNotLocked(d, guesserOf(user, flow.upn));
+    // A code as the only factor is refused before it is sent to an app that asked for more.
+    if (!flow.methods.includes('password')) await assertWayReachesRequirement(d, flow, 'sms');
     if (!user || user.disabled) throw new PushkeyError('method_not_allowed', 'SMS sign-in is not available for this account.');
     const sent = await sendSignInCode(d, user, flow.id, flow.methods.includes('password'));
     await logStep(d, flow.id, { method: 'sms', detail: `code sent to ${sent.to}`, result: 'pending' });

@@ -84,6 +84,17 @@ export function assertMeetsRequirement(flow: Pick<Flow, 'requiredAcr' | 'app'>, 
   throw new PushkeyError('step_up_required', `${flow.app} asks for a stronger sign-in: ${what}.`);
 }
 
+/**
+ * A one-factor way in asked for by a sign-in whose app wants more is refused before it sends
+ * or spends anything: no push goes out, no pass is used up, no code is texted, for a sign-in
+ * that could only end in step_up_required.
+ */
+export async function assertWayReachesRequirement(d: Deps, flow: Pick<Flow, 'requiredAcr' | 'app'>, way: SignInMethod): Promise<void> {
+  if (!flow.requiredAcr) return;
+  const { requireAppLock } = await getAuthenticatorPolicy(d.repo);
+  if (forAcr([way], flow.requiredAcr, requireAppLock).length === 0) assertMeetsRequirement(flow, []);
+}
+
 /** `methods`: the ways in the tenant offers, ordered, the same whoever the name names (offeredMethods); the page asks for the password first. */
 export async function startFlow(
   d: Deps,
@@ -227,6 +238,7 @@ export async function signInWithApp(d: Deps, flowId: string, secret: string | un
     // A name with no account, a disabled account and one with no passwordless device answer
     // alike (locked, or not available): no secret has been proved yet.
     await assertGuesserNotLocked(d, guesserOf(user, flow.upn));
+    await assertWayReachesRequirement(d, flow, 'passwordless');
     const policy = await getAuthenticatorPolicy(d.repo);
     if (!user || user.disabled || !authenticatorRights(policy, user, await d.repo.listUserDevices(user.id)).passwordless) {
       throw new PushkeyError('method_not_allowed', 'Passwordless sign-in is not available for this account.');
@@ -249,6 +261,7 @@ export async function resendPush(d: Deps, flowId: string, secret: string | undef
 export async function signInWithTap(d: Deps, flowId: string, secret: string | undefined, pass: string): Promise<StepResult> {
   const flow = await requireFlow(d, flowId, secret);
   return step(d, flow, 'tap', async () => {
+    await assertWayReachesRequirement(d, flow, 'tap');
     const user = await redeemTap(d, guesserOf(await flowUser(d, flow), flow.upn), pass, { flowId: flow.id, ip: flow.ip });
     return finish(d, flow, user, ['tap'], { method: 'tap', detail: 'pass accepted', result: 'success' });
   });
