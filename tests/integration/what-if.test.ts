@@ -60,10 +60,12 @@ describe('policy what-if', () => {
       expect(pw.body.tapUsable ?? false).toBe(w.afterPassword.tapUsable);
     }
 
-    // A way in the page leaves out for the app's level is not tried: its step is refused only at the end (step_up_required).
+    // A way in that is one factor alone, asked for by an app that wants two, is refused first, before
+    // anything of the account is looked at (step_up_required); passwordless is two where the app lock is required.
     const expected = (m: 'passwordless' | 'sms', ok: string) => {
       const v = verdict(w, 'signIn', m);
-      return v.rule === 'acr' ? null : !v.available ? 'method_not_allowed' : (v.refused?.error ?? ok);
+      const oneFactor = opts.acr !== undefined && !(m === 'passwordless' && w.prompt.appLock && opts.acr === MFA);
+      return oneFactor ? 'step_up_required' : !v.available ? 'method_not_allowed' : (v.refused?.error ?? ok);
     };
     const passwordless = expected('passwordless', 'pending');
     if (passwordless) {
