@@ -12,7 +12,7 @@ export interface CibaOptions {
   clientSecret: string;
   /** Who signs in: their pushkey user name. */
   user: string;
-  /** How many digits the number has: the authenticator policy's number length (2 by default, 6 in the strict mode). */
+  /** How many digits the number has: the authenticator policy's number length (2 by default, 7 or 8 in the strict mode). */
   digits: number;
   scope?: string;
 }

@@ -20,7 +20,7 @@ export const AuthenticatorPolicy = v.object({
   enabled: v.boolean(),
   target: Target,
   mode: v.picklist(['any', 'push', 'passwordless']),
-  /** 2 as in Entra; 6 for NIST SP 800-63B-4's strict profile. */
+  /** 2 as in Entra; 6 for NIST SP 800-63B-4's six decimal digits; 7 or more is the strict mode (over 20 bits, OWASP ASVS 5.0). */
   numberLength: Whole(2, 8),
   showApplication: v.boolean(),
   showLocation: v.boolean(),

@@ -178,7 +178,7 @@ export function AuthenticatorPolicyPage(): JSX.Element {
                 <select id="number-length" value={String(p.numberLength)} onChange={(e) => update({ numberLength: Number(e.currentTarget.value) })} aria-describedby="number-length-hint">
                   {[2, 3, 4, 5, 6, 7, 8].map((n) => (
                     <option value={n} key={n}>
-                      {n} digits{n === 2 ? ' (as in Entra)' : n === 6 ? ' (NIST SP 800-63B-4 strict)' : n === 7 ? ' (strict: over 20 bits, OWASP ASVS 5.0)' : ''}
+                      {n} digits{n === 2 ? ' (as in Entra)' : n === 6 ? ' (NIST SP 800-63B-4)' : n === 7 ? ' (strict: over 20 bits, OWASP ASVS 5.0)' : ''}
                     </option>
                   ))}
                 </select>

@@ -128,7 +128,7 @@ describe('CIBA (poll mode)', () => {
     }
     await expect(oidc.initiateBackchannelAuthentication(t.config, { scope: 'openid', login_hint: alice.upn })).rejects.toMatchObject({ error: 'invalid_binding_message' });
     await expect(alice.device.nextPush(300)).rejects.toThrow();
-    // Six digits under the strict policy.
+    // Six digits, as NIST SP 800-63B-4 counts them.
     await srv.setPolicy({ numberLength: 6 });
     try {
       await expect(oidc.initiateBackchannelAuthentication(t.config, { scope: 'openid', login_hint: alice.upn, binding_message: '47' })).rejects.toMatchObject({ error: 'invalid_binding_message' });
