@@ -83,6 +83,12 @@ export const PushContent = v.object({
   expiresAt: Timestamp,
   /** `required`: the policy asks for the app lock before an approval (v2 only; absent otherwise). */
   appLock: v.optional(v.literal('required')),
+  /**
+   * The sign-in this request belongs to (v2 only; absent for a test notification, a passwordless
+   * setup, and from older servers): the same id the server's log lines and the sign-in log carry,
+   * so that one sign-in can be followed across the three. It grants nothing.
+   */
+  correlationId: v.optional(Id),
 });
 export type PushContent = v.InferOutput<typeof PushContent>;
 export type RequestKind = PushContent['kind'];
@@ -92,7 +98,7 @@ export const PushRequestV1 = v.object({
   type: v.literal('request'),
   /** Absent in v1. */
   v: v.optional(v.literal(1)),
-  ...v.omit(PushContent, ['appLock']).entries,
+  ...v.omit(PushContent, ['appLock', 'correlationId']).entries,
   context: ContextV1,
   /** Server signature over pushBytes(); verified against the pinned key. */
   serverSignature: Signature,

@@ -220,4 +220,18 @@ export const MIGRATIONS: readonly string[] = [
   UPDATE signins SET expires_at = coalesce((SELECT f.expires_at FROM flows f WHERE f.id = signins.id), at);
   CREATE INDEX signins_open ON signins(expires_at) WHERE result = 'in_progress';
   `,
+  // A sign-in's protocol trace came after this baseline; the server writes one as it signs in.
+  `
+  CREATE TABLE protocol_events (
+    id TEXT PRIMARY KEY,
+    flow_id TEXT NOT NULL,
+    challenge_id TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    device_id TEXT NOT NULL,
+    via TEXT,
+    payload TEXT
+  );
+  CREATE INDEX protocol_events_flow ON protocol_events(flow_id, at);
+  `,
 ];

@@ -9,7 +9,7 @@ import type { Activation, Alert, AuditEntry, AuditFilter, Challenge, Device, Flo
 import { MIGRATIONS } from './sqlite-migrations.ts';
 import * as rows from './sqlite-rows.ts';
 import * as mrows from './sqlite-method-rows.ts';
-import type { OutboxMessage, Passkey, Phone, SmsCode, WebAuthnChallenge } from '../../server/domain/types.ts';
+import type { OutboxMessage, Passkey, Phone, ProtocolEvent, SmsCode, WebAuthnChallenge } from '../../server/domain/types.ts';
 
 type Row = Record<string, unknown>;
 
@@ -352,6 +352,17 @@ class SqliteRepository implements Omit<Repository, AppsPart> {
       { userId, ip, location, exceptId },
     )!;
     return { any: Number(r.n) > 0, ip: Number(r.ip) > 0, location: Number(r.loc) > 0 };
+  }
+  async appendProtocolEvent(e: ProtocolEvent) {
+    this.insert('protocol_events', e);
+  }
+  async listProtocolEvents(flowId: string) {
+    return this.all('SELECT * FROM protocol_events WHERE flow_id = ? ORDER BY at, rowid', flowId).map(
+      (r): ProtocolEvent => ({
+        id: String(r.id), flowId: String(r.flow_id), challengeId: String(r.challenge_id), at: Number(r.at), kind: r.kind as ProtocolEvent['kind'],
+        deviceId: String(r.device_id), via: r.via as ProtocolEvent['via'], payload: r.payload === null ? null : String(r.payload),
+      }),
+    );
   }
   async appendAlert(a: Alert) {
     this.insert('alerts', a);

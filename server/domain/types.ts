@@ -121,6 +121,24 @@ export interface Challenge {
   userVerified: boolean;
 }
 
+/**
+ * One step of a sign-in's protocol as it happened, for its timeline: a push as the server
+ * sealed it, its delivery to a device, or the device's answer as received. `payload` is the
+ * message's JSON exactly as it went or came (a delivery of the push already recorded has none).
+ */
+export interface ProtocolEvent {
+  id: string;
+  /** The sign-in's flow id: its correlation id. */
+  flowId: string;
+  challengeId: string;
+  at: number;
+  kind: 'push' | 'delivery' | 'answer';
+  deviceId: string;
+  /** How a delivery reached the device: the channel, or its signed poll. */
+  via: 'channel' | 'poll' | null;
+  payload: string | null;
+}
+
 export interface Tap {
   id: string;
   userId: string;

@@ -356,6 +356,23 @@ const STEPS: readonly Step[] = [
   `,
   // 15: whether the device's app lock verified the person for the answer (a second factor).
   () => `ALTER TABLE challenges ADD COLUMN user_verified INTEGER NOT NULL DEFAULT 0;`,
+  // 16: each sign-in's protocol trace, for its timeline: the signed pushes as sealed, their
+  // deliveries (channel or poll) and the device's answer as received, each with its time.
+  // Read by the sign-in's flow id (its correlation id); purged with the sign-in log.
+  (t) => `
+  CREATE TABLE protocol_events (${t.seq}
+    id TEXT PRIMARY KEY,
+    flow_id TEXT NOT NULL,
+    challenge_id TEXT NOT NULL,
+    at ${t.int64} NOT NULL,
+    kind TEXT NOT NULL,
+    device_id TEXT NOT NULL,
+    via TEXT,
+    payload TEXT
+  );
+  CREATE INDEX protocol_events_flow ON protocol_events(flow_id, at);
+  CREATE INDEX protocol_events_at ON protocol_events(at);
+  `,
 ];
 
 /** The steps as SQL for one engine; step i (0-based) is migration number i + 1. */

@@ -27,6 +27,7 @@ import type {
   App,
   AppConsent,
   OidcRecord,
+  ProtocolEvent,
 } from '../domain/types.ts';
 
 export interface Repository {
@@ -114,6 +115,10 @@ export interface Repository {
   endExpiredSignIns(now: number, end: { failureCode: string; reason: string }, id?: string): Promise<number>;
   /** Whether the user signed in successfully (in any attempt but `exceptId`) from this IP, from this location, at all. */
   signInHistory(userId: string, ip: string, location: string, exceptId: string): Promise<{ any: boolean; ip: boolean; location: boolean }>;
+  /** One step of a sign-in's protocol trace (its timeline). */
+  appendProtocolEvent(event: ProtocolEvent): Promise<void>;
+  /** A sign-in's protocol trace, in the order it happened (time, then insertion). */
+  listProtocolEvents(flowId: string): Promise<ProtocolEvent[]>;
   appendAlert(alert: Alert): Promise<void>;
   listAlerts(filter: { limit: number; userId?: string; kind?: string; since?: number }): Promise<Alert[]>;
 

@@ -182,6 +182,17 @@ export interface OidcRecordsTable {
   consumed_at: number | null;
 }
 
+export interface ProtocolEventsTable {
+  id: string;
+  flow_id: string;
+  challenge_id: string;
+  at: number;
+  kind: string;
+  device_id: string;
+  via: string | null;
+  payload: string | null;
+}
+
 export interface Schema {
   settings: SettingsTable;
   users: UsersTable;
@@ -203,4 +214,5 @@ export interface Schema {
   apps: AppsTable;
   app_consents: AppConsentsTable;
   oidc_records: OidcRecordsTable;
+  protocol_events: ProtocolEventsTable;
 }

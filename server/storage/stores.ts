@@ -26,6 +26,7 @@ import { outboxStore } from './stores/outbox.ts';
 import { retentionStore } from './stores/retention.ts';
 import { appsStore } from './stores/apps.ts';
 import { oidcRecordsStore } from './stores/oidc-records.ts';
+import { protocolEventsStore } from './stores/protocol-events.ts';
 
 const STORES = {
   settings: settingsStore,
@@ -48,6 +49,7 @@ const STORES = {
   retention: retentionStore,
   apps: appsStore,
   oidcRecords: oidcRecordsStore,
+  protocolEvents: protocolEventsStore,
 } satisfies Record<string, (engine: Engine) => Partial<Repository>>;
 
 type StoreName = keyof typeof STORES;

@@ -6,6 +6,7 @@ import { type RepositoryHarness, describeRepositoryContract } from '../repositor
 import type { Repository } from '../repository.ts';
 import { describeMethodsContract } from '../methods.contract.ts';
 import { describeAppsContract } from '../apps.contract.ts';
+import { describeProtocolEventsContract } from '../protocol-events.contract.ts';
 import { openPostgres } from './open.ts';
 import { migrations } from '../migrations.ts';
 import { expectFixtureRecords } from '../fixtures/expect-records.ts';
@@ -44,6 +45,7 @@ const harness = (): RepositoryHarness => ({
 describeRepositoryContract('PostgreSQL', harness);
 describeMethodsContract('PostgreSQL', harness);
 describeAppsContract('PostgreSQL', harness);
+describeProtocolEventsContract('PostgreSQL', harness);
 
 describe('PostgreSQL migrations', () => {
   it('upgrade a schema written by the previous repository at its last migration, losing nothing', async () => {

@@ -13,6 +13,7 @@ import type { Schema } from '../schema.ts';
 import { signInsMatching } from '../stores/sign-ins.ts';
 import type { SignInFilter } from '../../domain/types.ts';
 import { describeAppsContract } from '../apps.contract.ts';
+import { describeProtocolEventsContract } from '../protocol-events.contract.ts';
 import { openSqlite } from './open.ts';
 import { expectFixtureRecords } from '../fixtures/expect-records.ts';
 
@@ -40,6 +41,7 @@ const harness = (): RepositoryHarness => ({
 describeRepositoryContract('SQLite', harness);
 describeMethodsContract('SQLite', harness);
 describeAppsContract('SQLite', harness);
+describeProtocolEventsContract('SQLite', harness);
 
 describe('SQLite migrations', () => {
   it('records how many ran, and reopening neither reruns nor fails', async () => {

@@ -9,9 +9,11 @@ export function retentionStore({ transaction }: Engine): Pick<Repository, 'purge
   return {
     purge(cutoff, now) {
       return transaction([], async ({ db: trx }) => {
-        const older = async (table: 'signins' | 'audit' | 'alerts' | 'outbox', before: number) => count(await trx.deleteFrom(table).where('at', '<', before).executeTakeFirstOrThrow());
+        const older = async (table: 'signins' | 'protocol_events' | 'audit' | 'alerts' | 'outbox', before: number) => count(await trx.deleteFrom(table).where('at', '<', before).executeTakeFirstOrThrow());
         const expired = async (table: 'flows' | 'challenges' | 'activations' | 'webauthn_challenges' | 'sms_codes' | 'oidc_records', before: number) =>
           count(await trx.deleteFrom(table).where('expires_at', '<', before).executeTakeFirstOrThrow());
+        // A sign-in's protocol trace goes with the log entries of its age.
+        await older('protocol_events', cutoff);
         return {
           signIns: await older('signins', cutoff),
           audit: await older('audit', cutoff),
