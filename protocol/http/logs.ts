@@ -4,6 +4,7 @@ import * as v from 'valibot';
 import { Id } from '../fields.ts';
 import { route } from './route.ts';
 import { IdParam, QNum, QText, QTime, Time } from './values.ts';
+import { SignInTimeline } from './timeline.ts';
 
 const READERS = ['global_admin', 'policy_admin', 'helpdesk'] as const;
 
@@ -145,6 +146,11 @@ export const logsRoutes = {
   signIn: route({
     method: 'GET', path: '/api/admin/signins/:id', summary: 'One sign-in attempt with its steps.', subject: 'sign-in',
     access: READERS, params: IdParam, answer: SignInEntry,
+  }),
+  signInTimeline: route({
+    method: 'GET', path: '/api/admin/signins/:id/timeline',
+    summary: 'One sign-in\'s protocol steps in order, each signed message decoded and its signature checked now; never a secret.',
+    subject: 'sign-in', access: READERS, params: IdParam, answer: SignInTimeline,
   }),
   alerts: route({
     method: 'GET', path: '/api/admin/alerts', summary: 'Alerts, newest first.', subject: 'alert query', access: READERS,

@@ -33,7 +33,7 @@ export function describeProtocolEventsContract(name: string, makeHarness: () => 
       ({ repo } = ctx);
     });
 
-    it('reads a sign-in's events back exactly, in the order they happened, and no other sign-in's', async () => {
+    it("reads a sign-in's events back exactly, in the order they happened, and no other sign-in's", async () => {
       const flow = id('f');
       const push = makeEvent(flow, { at: T0 + 5 });
       // Same millisecond: insertion order decides.

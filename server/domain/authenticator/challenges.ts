@@ -14,6 +14,8 @@ import { assertCanSignIn, recordPushFailure, resetPushFailures } from '../users/
 import { checkPushFatigue, getMonitoringPolicy, raiseAlert, storeChallenge } from '../monitoring/monitoring.ts';
 import { notifyUser } from '../methods/registration.ts';
 import { factorChanged } from '../signin/other-sessions.ts';
+import { traceAnswer, traceDelivery, tracePushes } from '../monitoring/protocol-trace.ts';
+import { atomically } from '../unit-of-work.ts';
 
 export interface RequestContext {
   app: string;
@@ -50,6 +52,8 @@ export function buildPush(d: Deps, c: Challenge, device: Pick<Device, 'id' | 'ca
     context,
     expiresAt: c.expiresAt,
     ...(shows.appLock ? { appLock: 'required' as const } : {}),
+    // The sign-in's correlation id, which the extension shows beside the server's logs.
+    ...(c.flowId ? { correlationId: c.flowId } : {}),
   };
   return sealPush(d.origin, content, pushVersionFor(device.capabilities), (bytes) => d.serverKey.sign(bytes));
 }
@@ -113,12 +117,12 @@ export async function createChallenge(
     flowId: opts.flowId ?? null,
     userVerified: false,
   };
-  // A sign-in push passes the throttle as it is stored.
-  await storeChallenge(d, user, challenge);
   // passwordless_setup is answered in the popup that asked for it; no prompt window.
-  if (kind !== 'passwordless_setup') {
-    for (const dev of devices) d.bus.publish({ type: 'push', deviceId: dev.id, request: buildPush(d, challenge, dev, policy) });
-  }
+  const pushes = kind === 'passwordless_setup' ? [] : devices.map((dev) => buildPush(d, challenge, dev, policy));
+  // A sign-in push passes the throttle as it is stored, and its trace is stored with it.
+  await storeChallenge(d, user, challenge, (tx) => tracePushes(tx, challenge, pushes));
+  const flowId = challenge.flowId ?? undefined;
+  for (const request of pushes) d.bus.publish({ type: 'push', deviceId: request.deviceId, request, ...(flowId ? { flowId } : {}) });
   return challenge;
 }
 
@@ -149,11 +153,23 @@ const needsAppLock = (policy: AuthenticatorPolicy, kind: RequestKind): boolean =
 export const isUpToDate = (policy: AuthenticatorPolicy, dev: Pick<Device, 'capabilities' | 'clientVersion'>): boolean =>
   dev.capabilities.includes('number_match') && compareVersions(dev.clientVersion, policy.minClientVersion) >= 0;
 
-/** Pending requests a device may answer, freshly signed (the signed poll after a wake-up). */
-export async function pendingFor(d: Deps, device: Device): Promise<PushRequest[]> {
+/**
+ * Pending requests a device may answer, freshly signed (the signed poll after a wake-up, or
+ * the channel as the device connects), each traced as delivered `via` that way.
+ */
+export async function pendingFor(d: Deps, device: Device, via: 'channel' | 'poll'): Promise<PushRequest[]> {
   const policy = await getAuthenticatorPolicy(d.repo);
   const pending = await d.repo.listPendingForDevice(device, d.clock.now());
-  return pending.filter((c) => mayAnswer(policy, device, c.kind)).map((c) => buildPush(d, c, device, policy));
+  const out: PushRequest[] = [];
+  for (const c of pending.filter((c) => mayAnswer(policy, device, c.kind))) {
+    const request = buildPush(d, c, device, policy);
+    if (c.flowId) {
+      d.log.info({ correlationId: c.flowId, challengeId: c.id, deviceId: device.id, via }, 'push delivered');
+      await traceDelivery(d, c.flowId, request, via, true);
+    }
+    out.push(request);
+  }
+  return out;
 }
 
 /** The state a waiting browser sees: pending turns into expired once the time is up. */
@@ -161,9 +177,19 @@ export function effectiveStatus(c: Challenge, now: number): ChallengeStatus | 'e
   return c.status === 'pending' && now >= c.expiresAt ? 'expired' : c.status;
 }
 
-async function settle(d: Deps, c: Challenge, status: ChallengeStatus, deviceId: string, userVerified = false): Promise<void> {
+/** Ends the request with the device's `answer`, which a sign-in's trace keeps, committed with it. */
+async function settle(d: Deps, c: Challenge, status: ChallengeStatus, answer: DeviceResponse, userVerified = false): Promise<void> {
   const now = d.clock.now();
-  if (!(await d.repo.consumeChallenge(c.id, { status, answeredAt: now, answeredBy: deviceId, userVerified }, now))) {
+  const deviceId = answer.deviceId;
+  const update = { status, answeredAt: now, answeredBy: deviceId, userVerified };
+  const consumed = c.flowId
+    ? await atomically(d, async (tx) => {
+        if (!(await tx.repo.consumeChallenge(c.id, update, now))) return false;
+        await traceAnswer(tx, c, answer, now);
+        return true;
+      })
+    : await d.repo.consumeChallenge(c.id, update, now);
+  if (!consumed) {
     // Another response won the race, or time ran out between our checks and the write.
     const current = await d.repo.getChallenge(c.id);
     if (current && effectiveStatus(current, now) === 'expired') throw new PushkeyError('challenge_expired', 'This request has expired.');
@@ -216,7 +242,7 @@ export async function resolveResponse(d: Deps, r: DeviceResponse): Promise<{ out
     if (!mayAnswer(policy, device, c.kind)) throw new PushkeyError('method_not_allowed', 'This authenticator may not answer this request.');
     // Old clients that cannot number-match, or below the minimum version, are refused (and the browser is told).
     if (!isUpToDate(policy, r)) {
-      await settle(d, c, 'update_required', device.id);
+      await settle(d, c, 'update_required', r);
       throw new PushkeyError('client_update_required', `Update required: this server needs authenticator version ${policy.minClientVersion} or later.`, {
         minClientVersion: policy.minClientVersion,
       });
@@ -227,19 +253,19 @@ export async function resolveResponse(d: Deps, r: DeviceResponse): Promise<{ out
     }
   }
   if (r.decision === 'deny') {
-    await settle(d, c, 'denied', device.id);
+    await settle(d, c, 'denied', r);
     const user = await d.repo.getUser(c.userId);
     if (user) await checkPushFatigue(d, user);
     return { outcome: 'denied', challenge: c, device };
   }
   if (r.decision === 'report') {
-    await settle(d, c, 'reported', device.id);
+    await settle(d, c, 'reported', r);
     await reportFraud(d, c, device);
     return { outcome: 'reported', challenge: c, device };
   }
   // The typed number matches the one the browser showed.
   if (r.number !== c.number) {
-    await settle(d, c, 'number_mismatch', device.id);
+    await settle(d, c, 'number_mismatch', r);
     // Only sign-in requests count towards the lockout: a slip in My Account's test or setup is no attack.
     const signInKind = c.kind === 'mfa' || c.kind === 'passwordless';
     const locked = signInKind && (await recordPushFailure(d, c.userId, policy.maxNumberFailures));
@@ -247,7 +273,7 @@ export async function resolveResponse(d: Deps, r: DeviceResponse): Promise<{ out
     if (locked && user) await raiseAlert(d, 'lockout', user, `Locked out after ${policy.maxNumberFailures} wrong numbers in a row`);
     throw new PushkeyError('number_mismatch', "The number you entered didn't match. The request was cancelled.");
   }
-  await settle(d, c, 'approved', device.id, r.userVerification === 'pin');
+  await settle(d, c, 'approved', r, r.userVerification === 'pin');
   const user = await d.repo.getUser(c.userId);
   if (user) await resetPushFailures(d, user);
   if (c.kind === 'passwordless_setup') {

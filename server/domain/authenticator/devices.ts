@@ -56,7 +56,7 @@ export async function runCommand(d: Deps, cmd: DeviceCommand, ctx: RequestContex
         await d.repo.updateDevice(device.id, { clientVersion: cmd.clientVersion ?? device.clientVersion, capabilities: cmd.capabilities ?? device.capabilities });
       }
       // Signed in the push version the device says it reads now.
-      return { type: 'pending', requests: await pendingFor(d, { ...device, capabilities: cmd.capabilities ?? device.capabilities }) };
+      return { type: 'pending', requests: await pendingFor(d, { ...device, capabilities: cmd.capabilities ?? device.capabilities }, 'poll') };
     case 'passwordless_setup': {
       const user = await d.repo.getUser(device.userId);
       if (!user) throw new PushkeyError('device_unknown', 'This authenticator is no longer registered.');

@@ -5,7 +5,8 @@ import type { PushRequest } from '../../../protocol/messages.ts';
 import type { ChallengeStatus } from '../types.ts';
 
 export type BusEvent =
-  | { type: 'push'; deviceId: string; request: PushRequest }
+  /** `flowId`: the sign-in it is for, whose trace records the delivery. */
+  | { type: 'push'; deviceId: string; request: PushRequest; flowId?: string }
   | { type: 'cancel'; deviceId: string; challengeId: string }
   | { type: 'revoked'; deviceId: string }
   /** A challenge left `pending`: wakes the browser waiting for it. */

@@ -53,7 +53,13 @@ export async function checkPushFatigue(d: Deps, user: Pick<User, 'id' | 'upn'>):
  * uses up the sign-in budget nor trips the fatigue rule. A passwordless setup is asked for by
  * the device itself, with the password.
  */
-export async function storeChallenge(d: Deps, user: Pick<User, 'id' | 'upn'>, challenge: Challenge): Promise<void> {
+export async function storeChallenge(
+  d: Deps,
+  user: Pick<User, 'id' | 'upn'>,
+  challenge: Challenge,
+  /** Writes that commit with the request (its protocol trace), in the same unit of work. */
+  alongside: (tx: Deps) => Promise<void> = async () => {},
+): Promise<void> {
   if (challenge.kind === 'passwordless_setup') return d.repo.createChallenge(challenge);
   const of = challenge.kind === 'test' ? 'test' : 'sign-in';
   const p = await getMonitoringPolicy(d.repo);
@@ -70,7 +76,10 @@ export async function storeChallenge(d: Deps, user: Pick<User, 'id' | 'upn'>, ch
             ? `${stats.created} requests in the last ${p.throttleWindowMinutes} minutes`
             : null;
       if (why) await raiseAlertOnce(tx, 'push_throttled', user, since, `Push requests blocked: ${why}`);
-      else await tx.repo.createChallenge(challenge);
+      else {
+        await tx.repo.createChallenge(challenge);
+        await alongside(tx);
+      }
       return why !== null;
     },
     { exclusive: [`pushkey.push:${user.id}`] },

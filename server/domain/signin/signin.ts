@@ -348,11 +348,17 @@ export async function sweepExpiredRequests(d: Deps, limit = 500): Promise<number
  * browser next asks: a push-bombing script that never polls still leaves each failure and
  * its reason in the log.
  */
-export async function resolveSignInResponse(d: Deps, r: DeviceResponse): ReturnType<typeof resolveResponse> {
+export async function resolveSignInResponse(
+  d: Deps,
+  r: DeviceResponse,
+  /** Told the sign-in the request belongs to, answered or not (for the log line's correlation id). */
+  seen: (flowId: string) => void = () => {},
+): ReturnType<typeof resolveResponse> {
   try {
     return await resolveResponse(d, r);
   } finally {
     const c = await d.repo.getChallenge(r.challengeId);
+    if (c?.flowId) seen(c.flowId);
     const status = c && effectiveStatus(c, d.clock.now());
     if (c && status !== 'pending' && status !== 'approved') await logFailedRequest(d, c, status!);
   }

@@ -7,6 +7,7 @@ import { enroll } from '../../domain/authenticator/enrollment.ts';
 import { resolveSignInResponse } from '../../domain/signin/signin.ts';
 import type { HttpDeps } from './http-deps.ts';
 import { clientInfo, clientIp } from './client-info.ts';
+import { correlate } from './logging.ts';
 
 export function deviceRoutes(d: HttpDeps): Router {
   const r = Router();
@@ -27,7 +28,7 @@ export function deviceRoutes(d: HttpDeps): Router {
 
   r.post('/respond', async (req, res) => {
     await d.limiters.device.hit(clientIp(req));
-    const { outcome, challenge } = await resolveSignInResponse(d, parseDeviceResponse(req.body));
+    const { outcome, challenge } = await resolveSignInResponse(d, parseDeviceResponse(req.body), (flowId) => correlate(res, flowId));
     res.json({ type: 'result', challengeId: challenge.id, outcome });
   });
 

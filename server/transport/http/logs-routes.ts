@@ -5,6 +5,7 @@ import type { AuditEntry, SignInEntry } from '../../../protocol/http/logs.ts';
 import { readOutbox } from '../../domain/admin/admin.ts';
 import { listAlerts, listAuditLog, purgeNow } from '../../domain/monitoring/logs.ts';
 import { getSignIn, listSignIns, signInChart } from '../../domain/monitoring/signin-log.ts';
+import { signInTimeline } from '../../domain/monitoring/timeline.ts';
 import { PushkeyError } from '../../../protocol/errors.ts';
 import { toCsv } from './csv.ts';
 import { SENT, type Handlers } from './mount.ts';
@@ -48,6 +49,7 @@ export const logsHandlers: Handlers<typeof api.logs> = {
     if (!entry) throw new PushkeyError('not_found', 'No such sign-in.');
     return entry;
   },
+  signInTimeline: ({ d, params }) => signInTimeline(d, params.id),
   alerts: async ({ d, query }) => ({ alerts: await listAlerts(d, { ...query, limit: query.limit ?? 200 }) }),
   outbox: async ({ d, caller, query }) => ({ messages: await readOutbox(d, caller, query) }),
   purge: ({ d, caller }) => purgeNow(d, caller),

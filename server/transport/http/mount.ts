@@ -8,6 +8,7 @@ import type { Caller } from '../../domain/admin/caller.ts';
 import { callerFor } from './auth.ts';
 import { clientIp } from './client-info.ts';
 import type { HttpDeps } from './http-deps.ts';
+import { correlate } from './logging.ts';
 
 /** What a handler returns when it wrote the response itself (a file download). */
 export const SENT = Symbol('sent');
@@ -44,12 +45,19 @@ export function mount<R extends RouteDef>(app: Express, d: HttpDeps, route: R, h
     if (typeof handler !== 'function') await handler.authorize(ctx);
     // A route that takes a body reads a missing one as {}: its required fields are then named.
     const body = parse(route.body, req.body ?? {}) as ParsedInput<R>['body'];
+    // A sign-in step names its flow: the log line carries it as the correlation id.
+    correlate(res, flowIdOf(body) ?? flowIdOf(ctx.query));
     const answer = await (typeof handler === 'function' ? handler : handler.handle)({ ...ctx, body });
     if (answer === SENT) return;
     if (route.status === 204) return void res.status(204).end();
     res.status(route.status ?? 200).json(answer);
   });
 }
+
+const flowIdOf = (input: unknown): string | undefined => {
+  const flowId: unknown = typeof input === 'object' && input !== null ? (input as { flowId?: unknown }).flowId : undefined;
+  return typeof flowId === 'string' ? flowId : undefined;
+};
 
 export function mountGroup<G extends Record<string, RouteDef>>(app: Express, d: HttpDeps, group: G, handlers: Handlers<G>): void {
   for (const name of Object.keys(group) as Array<keyof G & string>) mount(app, d, group[name] as RouteDef, handlers[name] as Handler<RouteDef>);

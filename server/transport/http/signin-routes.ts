@@ -10,6 +10,7 @@ import { answerStep, issueSession, requestContext } from './steps.ts';
 import { watchChallenges } from './wait.ts';
 import { describeInteraction } from '../oidc/interactions.ts';
 import type { HttpDeps } from './http-deps.ts';
+import { correlate } from './logging.ts';
 import type { Request } from 'express';
 
 /**
@@ -29,6 +30,7 @@ export const signInHandlers: Handlers<typeof api.signin> = {
     const { ctx, requiredAcr } = await contextFor(d, req, body.interaction);
     const flow = await startFlow(d, body.username, ctx, requiredAcr);
     setFlowCookie(res, d.secureCookies, flow.secret, d.limits.flowLifetimeMs);
+    correlate(res, flow.flowId);
     return { flowId: flow.flowId, username: flow.upn, methods: flow.methods };
   },
   async password({ d, req, res, body }) {

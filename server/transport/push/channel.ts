@@ -7,12 +7,13 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { PushkeyError } from '../../../protocol/errors.ts';
 import { toB64u } from '../../../protocol/encoding.ts';
-import type { ServerFrame } from '../../../protocol/messages.ts';
+import type { PushRequest, ServerFrame } from '../../../protocol/messages.ts';
 import { parseDeviceFrame, parseJson } from '../../../protocol/parse.ts';
 import { channelAuthBytes } from '../../../protocol/signed-bytes.ts';
 import { pendingFor } from '../../domain/authenticator/challenges.ts';
 import type { Deps } from '../../domain/deps.ts';
 import { authenticateDevice } from '../../domain/authenticator/devices.ts';
+import { traceDelivery } from '../../domain/monitoring/protocol-trace.ts';
 import type { BusEvent } from '../../domain/authenticator/push-bus.ts';
 import { normalise } from '../http/errors.ts';
 import { channelOriginAllowed, DEFAULT_CHANNEL_ORIGINS } from './channel-origins.ts';
@@ -60,8 +61,14 @@ export function createChannel(d: Deps, opts: ChannelOptions = DEFAULT_CHANNEL_OP
     for (const [deviceId, sockets] of byDevice) {
       const device = await d.repo.getDevice(deviceId);
       if (!device || device.revokedAt !== null) continue;
-      for (const request of await pendingFor(d, device)) for (const ws of sockets) send(ws, request);
+      for (const request of await pendingFor(d, device, 'channel')) for (const ws of sockets) send(ws, request);
     }
+  }
+
+  /** A sign-in's push went out on a socket here: its trace and the log say so, with its correlation id. */
+  async function delivered(flowId: string, request: PushRequest): Promise<void> {
+    d.log.info({ correlationId: flowId, challengeId: request.challengeId, deviceId: request.deviceId, via: 'channel' }, 'push delivered');
+    await traceDelivery(d, flowId, request, 'channel', false).catch((err: unknown) => d.log.warn({ err, correlationId: flowId }, 'channel: the delivery could not be traced'));
   }
 
   const unsubscribe = d.bus.subscribe((e: BusEvent) => {
@@ -69,6 +76,7 @@ export function createChannel(d: Deps, opts: ChannelOptions = DEFAULT_CHANNEL_OP
     if (e.type === 'resync') return void resend().catch((err: unknown) => d.log.error({ err }, 'channel: re-sending pending requests failed'));
     const sockets = byDevice.get(e.deviceId);
     if (!sockets) return;
+    if (e.type === 'push' && e.flowId && sockets.size > 0) void delivered(e.flowId, e.request);
     for (const ws of sockets) {
       if (e.type === 'push') send(ws, e.request);
       else if (e.type === 'cancel') send(ws, { type: 'cancel', deviceId: e.deviceId, challengeId: e.challengeId });
@@ -104,7 +112,7 @@ export function createChannel(d: Deps, opts: ChannelOptions = DEFAULT_CHANNEL_OP
         bind(device.id, ws);
         send(ws, { type: 'ready', deviceId: device.id });
         // Whatever was pushed while the device was away.
-        for (const request of await pendingFor(d, device)) send(ws, request);
+        for (const request of await pendingFor(d, device, 'channel')) send(ws, request);
       } catch (err) {
         const e = normalise(err);
         if (e.code === 'internal') d.log.error({ err }, 'channel error');
