@@ -67,7 +67,7 @@ export function AccountPage({ account, go, onBack }: { account: AccountView; go:
                 const place = r.context.location || r.context.ip;
                 return (
                   <li key={r.key} data-status={r.status}>
-                    <span>
+                    <button type="button" class="history-open" aria-label={`Details: ${kindText(r.kind)}, ${formatTime(r.receivedAt)}`} onClick={() => go({ name: 'request', deviceId: account.deviceId, key: r.key })}>
                       {kindText(r.kind)}
                       {r.app ? ` · ${r.app}` : ''}
                       <br />
@@ -80,7 +80,7 @@ export function AccountPage({ account, go, onBack }: { account: AccountView; go:
                           {hintText(h)}
                         </span>
                       ))}
-                    </span>
+                    </button>
                     <span class={`badge ${statusTone(r.status)}`}>{statusText(r.status)}</span>
                   </li>
                 );

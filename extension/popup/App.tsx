@@ -8,12 +8,14 @@ import { AddAccount } from './AddAccount.tsx';
 import { AppLock } from './AppLock.tsx';
 import { ManualCode } from './ManualCode.tsx';
 import { PasswordlessSetup } from './PasswordlessSetup.tsx';
+import { RequestDetails } from './RequestDetails.tsx';
 import { ScanQr } from './ScanQr.tsx';
 import { useAccounts } from './use-accounts.ts';
 
 export type Screen =
   | { name: 'accounts' }
   | { name: 'account'; deviceId: string }
+  | { name: 'request'; deviceId: string; key: string }
   | { name: 'settings'; deviceId: string }
   | { name: 'setup'; deviceId: string }
   | { name: 'add' }
@@ -54,6 +56,7 @@ export function App(): JSX.Element {
         break;
       }
       if (screen.name === 'account') body = <AccountPage account={account} go={go} onBack={home} />;
+      else if (screen.name === 'request') body = <RequestDetails account={account} requestKey={screen.key} onBack={() => go({ name: 'account', deviceId: account.deviceId })} />;
       else if (screen.name === 'settings')
         body = (
           <AccountSettings

@@ -17,6 +17,7 @@ import { AppsPage } from './Apps.tsx';
 import { AppPage } from './AppPage.tsx';
 import { LabBoardPage } from './LabBoard.tsx';
 import { WhatIfPage } from './WhatIf.tsx';
+import { ProtocolTimelinePage } from './ProtocolTimeline.tsx';
 
 const NAV: NavItem[] = [
   { route: '', label: 'Home', icon: 'home' },
@@ -60,6 +61,7 @@ export function App(): JSX.Element {
   let page: JSX.Element;
   const userMatch = /^users\/([\w-]+)$/.exec(route);
   const appMatch = /^apps\/([\w-]+)$/.exec(route);
+  const timelineMatch = /^signins\/([\w-]+)\/timeline$/.exec(route);
   if (!me.data) page = me.error ? <ErrorNotice message={me.error} /> : <Spinner label="Loading…" />;
   else if (!isAdmin)
     page = (
@@ -80,6 +82,7 @@ export function App(): JSX.Element {
   else if (route === 'authentication-methods/policies/registration') page = <RegistrationPolicyPage />;
   else if (route === 'apps') page = <AppsPage />;
   else if (appMatch) page = <AppPage id={appMatch[1]!} key={appMatch[1]} />;
+  else if (timelineMatch) page = <ProtocolTimelinePage id={timelineMatch[1]!} key={timelineMatch[1]} />;
   else if (route === 'signins') page = <SignInsPage filter={filterOf(query)} key={query ?? ''} />;
   else if (route.startsWith('signins/user/')) page = <SignInsPage upn={decodeURIComponent(route.slice('signins/user/'.length))} key={route} />;
   else if (route.startsWith('signins/app/')) page = <SignInsPage app={decodeURIComponent(route.slice('signins/app/'.length))} key={route} />;

@@ -153,7 +153,7 @@ export function SignInsPage({ upn = '', app = '', filter: given = {} }: { upn?: 
           <>
             {/* Hidden while a new filter loads: the old counts beside the new rows would mislead. */}
             {chart.data && !chart.loading && <SignInChart data={chart.data} />}
-            <SignInTable entries={load.data.entries} showUser />
+            <SignInTable entries={load.data.entries} showUser timelineOf={(id) => `#/signins/${id}/timeline`} />
             <ShowMore shown={load.data.entries.length} limit={limit} onMore={() => setLimit(limit + PAGE)} busy={load.loading} />
           </>
         ) : (

@@ -73,8 +73,8 @@ function Attempts({ entry }: { entry: SignInEntry }): JSX.Element {
   );
 }
 
-/** The detail pane of one attempt. */
-function SignInDetails({ entry: e }: { entry: SignInEntry }): JSX.Element {
+/** The detail pane of one attempt; `timelineOf`: where its protocol timeline is (the admin portal's). */
+function SignInDetails({ entry: e, timelineOf }: { entry: SignInEntry; timelineOf?: (id: string) => string }): JSX.Element {
   const total = e.steps.length ? e.steps.at(-1)!.at - e.at : 0;
   return (
     <div class="signin-details">
@@ -116,7 +116,15 @@ function SignInDetails({ entry: e }: { entry: SignInEntry }): JSX.Element {
           <Attempts entry={e} />
         </dd>
         <dt>Correlation id</dt>
-        <dd class="mono">{e.id}</dd>
+        <dd>
+          <span class="mono">{e.id}</span>
+          {timelineOf && (
+            <>
+              {' · '}
+              <a href={timelineOf(e.id)}>Protocol timeline</a>
+            </>
+          )}
+        </dd>
         <dt>Duration</dt>
         <dd>{duration(total)}</dd>
       </dl>
@@ -129,7 +137,7 @@ function SignInDetails({ entry: e }: { entry: SignInEntry }): JSX.Element {
 }
 
 /** One attempt; "Details" opens a full-width row under it with the detail pane. */
-function SignInRow({ entry: e, showUser }: { entry: SignInEntry; showUser?: boolean }): JSX.Element {
+function SignInRow({ entry: e, showUser, timelineOf }: { entry: SignInEntry; showUser?: boolean; timelineOf?: (id: string) => string }): JSX.Element {
   const [open, setOpen] = useState(false);
   const columns = showUser ? 8 : 7;
   const tried = triedWithoutSuccess(e);
@@ -173,7 +181,7 @@ function SignInRow({ entry: e, showUser }: { entry: SignInEntry; showUser?: bool
       {open && (
         <tr class="detail-row" id={`steps-${e.id}`}>
           <td colSpan={columns}>
-            <SignInDetails entry={e} />
+            <SignInDetails entry={e} timelineOf={timelineOf} />
           </td>
         </tr>
       )}
@@ -181,7 +189,7 @@ function SignInRow({ entry: e, showUser }: { entry: SignInEntry; showUser?: bool
   );
 }
 
-export function SignInTable({ entries, showUser }: { entries: SignInEntry[]; showUser?: boolean }): JSX.Element {
+export function SignInTable({ entries, showUser, timelineOf }: { entries: SignInEntry[]; showUser?: boolean; timelineOf?: (id: string) => string }): JSX.Element {
   if (entries.length === 0) return <p class="muted">No sign-ins.</p>;
   return (
     <div class="table-wrap">
@@ -202,7 +210,7 @@ export function SignInTable({ entries, showUser }: { entries: SignInEntry[]; sho
         </thead>
         <tbody>
           {entries.map((e) => (
-            <SignInRow key={e.id} entry={e} showUser={showUser} />
+            <SignInRow key={e.id} entry={e} showUser={showUser} timelineOf={timelineOf} />
           ))}
         </tbody>
       </table>

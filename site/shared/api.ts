@@ -23,6 +23,7 @@ export type { AppView } from '../../protocol/http/apps.ts';
 export type { UserMethods, UserSignInMethods } from '../../protocol/http/admin.ts';
 export type { LabBoard, LabCell, LabStatus, LabStudent } from '../../protocol/http/lab.ts';
 export type { MethodVerdict, WhatIf, WhatIfRule } from '../../protocol/http/what-if.ts';
+export type { SignInTimeline, TimelineStep } from '../../protocol/http/timeline.ts';
 export { LAB_TASKS, formatLabOffset } from '../../protocol/http/lab.ts';
 /** Every role, in the server's order. */
 export { ROLES as ROLE_LIST } from '../../protocol/http/users.ts';
@@ -186,6 +187,8 @@ export const admin = {
   signIns: (filter: LogFilter = {}) => call(api.logs.signIns, { query: filter }),
   /** Every finished attempt the filter matches, for the chart (the rows are paged; the chart is not). */
   signInChart: (filter: LogFilter = {}) => call(api.logs.signInChart, { query: filter }),
+  /** One sign-in's protocol steps, each signed message decoded and checked by the server now. */
+  signInTimeline: (id: string) => call(api.logs.signInTimeline, { params: { id } }),
   /** A link that downloads the filtered log as a file. */
   exportUrl: (log: 'signins' | 'audit', filter: LogFilter, format: 'csv' | 'json') =>
     urlOf(log === 'signins' ? api.logs.signIns : api.logs.audit, { query: { ...filter, format } }),
