@@ -51,6 +51,18 @@ describe('sealPush and openPush', () => {
     expect(await openPush(origin, frame, verify)).toEqual(content);
   });
 
+  it("carries a sign-in's correlation id signed in v2, and leaves it out of v1, whose bytes cannot cover it", async () => {
+    const traced: PushContent = { ...content, correlationId: 'MDEyMzQ1Njc4OWFiY2RlZg' };
+    const frame = v2(sealPush(origin, traced, 2, sign));
+    expect(JSON.parse(frame.signed)).toMatchObject({ correlationId: traced.correlationId });
+    expect(await openPush(origin, frame, verify)).toEqual(traced);
+    // Changed in transit, it no longer verifies.
+    expect(await openPush(origin, { ...frame, signed: frame.signed.replace(traced.correlationId!, 'AAAAAAAAAAAAAAAAAAAAAA') }, verify)).toBeNull();
+    const old = sealPush(origin, traced, 1, sign);
+    expect(old).not.toHaveProperty('correlationId');
+    expect(await openPush(origin, old, verify)).toEqual(content);
+  });
+
   it('seals v1 as before (positional bytes, the fields on the frame), and opens it back', async () => {
     const frame = sealPush(origin, content, 1, sign);
     expect(frame).toEqual({ type: 'request', ...content, serverSignature: frame.serverSignature });
