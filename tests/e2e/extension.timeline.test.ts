@@ -4,7 +4,7 @@
 // signatures, and the extension's request details show the same correlation id.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
-import { Browsers, clickText, openPopupTab, waitForPrompt, waitForPromptClosed, waitForText, type Profile } from '../support/browser.ts';
+import { Browsers, clickText, waitForPrompt, waitForPromptClosed, waitForText, type Profile } from '../support/browser.ts';
 import { signIn, type TestServer } from '../support/server.ts';
 import { enterEmail, newSitePage, problemsOf, shot, startSiteServer } from '../support/site.ts';
 import { SitePage, addAccountByCode, waitConnected } from './flows.ts';
