@@ -6,26 +6,27 @@ import { Fragment, type JSX } from 'preact';
 import type { AccountView } from '../messaging/index.ts';
 import { Bar } from '../ui/components.tsx';
 import { formatTime, kindText, requestDetails, statusText, statusTone } from '../ui/format.ts';
+import { t } from '../ui/i18n.ts';
 import { useHistory } from './use-accounts.ts';
 
 export function RequestDetails({ account, requestKey, onBack }: { account: AccountView; requestKey: string; onBack: () => void }): JSX.Element {
   const request = useHistory(account.deviceId).find((r) => r.key === requestKey);
   return (
     <>
-      <Bar title="Request details" onBack={onBack} />
+      <Bar title={t('requestDetailsTitle')} onBack={onBack} />
       <main class="content">
         {!request ? (
-          <p class="muted">This request is no longer in the history.</p>
+          <p class="muted">{t('requestDetailsGone')}</p>
         ) : (
-          <dl class="details card" aria-label="Request details">
-            <dt>Request</dt>
+          <dl class="details card" aria-label={t('requestDetailsTitle')}>
+            <dt>{t('requestDetailsKind')}</dt>
             <dd>{kindText(request.kind)}</dd>
-            <dt>Status</dt>
+            <dt>{t('requestDetailsStatus')}</dt>
             <dd>
               <span class={`badge ${statusTone(request.status)}`}>{statusText(request.status)}</span>
               {request.detail && <span class="muted small"> {request.detail}</span>}
             </dd>
-            <dt>Received</dt>
+            <dt>{t('requestDetailsReceived')}</dt>
             <dd>{formatTime(request.receivedAt)}</dd>
             {requestDetails(request).map(([label, text]) => (
               <Fragment key={label}>
@@ -33,15 +34,15 @@ export function RequestDetails({ account, requestKey, onBack }: { account: Accou
                 <dd>{text}</dd>
               </Fragment>
             ))}
-            <dt>Server</dt>
+            <dt>{t('requestDetailsServer')}</dt>
             <dd>{new URL(request.origin).host}</dd>
-            <dt>Request ID</dt>
+            <dt>{t('requestDetailsId')}</dt>
             <dd class="mono" data-field="challengeId">
               {request.challengeId}
             </dd>
-            <dt>Correlation ID</dt>
+            <dt>{t('requestDetailsCorrelation')}</dt>
             <dd class="mono" data-field="correlationId">
-              {request.correlationId ?? 'None (not a sign-in, or the server does not send one)'}
+              {request.correlationId ?? t('requestDetailsNoCorrelation')}
             </dd>
           </dl>
         )}
