@@ -4,6 +4,7 @@
 // how to run an already compiled statement).
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { Schema } from './schema.ts';
+import type { SettingsCache, SettingsView } from './settings-cache.ts';
 
 export type Db = Kysely<Schema>;
 
@@ -35,6 +36,8 @@ export interface Engine {
    * and every transaction's, so that a store built for a transaction compiles nothing anew.
    */
   readonly compiled: Map<string, Map<string, CompiledShape>>;
+  /** Settings kept in memory (settings-cache.ts), or null where other instances write them unseen. */
+  readonly settings: SettingsView | null;
   /**
    * Runs SQL that prepared.ts compiled, without the query builder: outside a transaction
    * SQLite's cached statement, PostgreSQL's named prepared statement; inside one, on its
@@ -53,7 +56,7 @@ export interface Engine {
 }
 
 /** What the engine of a transaction has from its root engine. */
-export type SharedEngine = Pick<Engine, 'insertionOrder' | 'skipLocked' | 'bytewise' | 'compiled'>;
+export type SharedEngine = Pick<Engine, 'insertionOrder' | 'skipLocked' | 'bytewise' | 'compiled'> & { readonly settings: SettingsCache | null };
 
 /**
  * The engine of one open transaction `trx` of `root`. `lock` takes one key's lock for the rest
@@ -65,6 +68,7 @@ export function transactionEngine(root: SharedEngine, trx: Db, lock: (trx: Db, k
     skipLocked: root.skipLocked,
     bytewise: root.bytewise,
     compiled: root.compiled,
+    settings: root.settings?.within() ?? null,
     db: trx,
     async transaction(keys, fn) {
       for (const key of keys) await lock(trx, key);

@@ -9,7 +9,7 @@ import type { Schema } from './schema.ts';
 
 describe('prepared queries', () => {
   let db: Db;
-  const shared: SharedEngine = { insertionOrder: 'rowid', skipLocked: false, bytewise: 'BINARY', compiled: new Map() };
+  const shared: SharedEngine = { insertionOrder: 'rowid', skipLocked: false, bytewise: 'BINARY', compiled: new Map(), settings: null };
   const engine = (): Engine => transactionEngine(shared, db, async () => {});
   let builds = 0;
   /** A store of two queries, counting how often the builder of either runs. */

@@ -185,6 +185,32 @@ export function describeRepositoryContract(name: string, makeHarness: () => Repo
         await repo.setSetting('k', 'two — ✓ {"json":true}');
         expect(await repo.getSetting('k')).toBe('two — ✓ {"json":true}');
       });
+
+      it('answers what a unit of work wrote once it commits, inside it its own write, and the old value when it fails', async () => {
+        await repo.setSetting('k', 'before');
+        expect(await repo.getSetting('k')).toBe('before');
+        await expect(
+          repo.atomically(async (tx) => {
+            await tx.setSetting('k', 'rolled back');
+            expect(await tx.getSetting('k')).toBe('rolled back');
+            throw new Error('undo');
+          }),
+        ).rejects.toThrow('undo');
+        expect(await repo.getSetting('k')).toBe('before');
+        // A read waiting for the unit of work to end sees what it committed.
+        const committed = repo.atomically(async (tx) => {
+          expect(await tx.getSetting('k')).toBe('before');
+          await tx.setSetting('k', 'after');
+          expect(await tx.getSetting('k')).toBe('after');
+        });
+        const meanwhile = repo.getSetting('k');
+        await committed;
+        expect(['before', 'after']).toContain(await meanwhile);
+        expect(await repo.getSetting('k')).toBe('after');
+        expect(await repo.initSetting('k', 'ignored')).toBe('after');
+        expect(await repo.initSetting('fresh', 'first')).toBe('first');
+        expect(await repo.getSetting('fresh')).toBe('first');
+      });
     });
 
     describe('users', () => {

@@ -57,15 +57,38 @@ const CHANGED = {
   registration: { action: 'policy.registration.updated' },
 } as const satisfies Record<PolicyName, { action: AuditAction }>;
 
+/**
+ * The last text parsed for each policy and what it parsed to: a sign-in reads the same few
+ * policies many times, and parsing is a function of the text alone. One parsed object serves
+ * every reader, frozen: a caller changes a copy ({ ...policy, ...patch }), never the shared one.
+ */
+const parsedTexts = new Map<PolicyName, { text: string; policy: unknown }>();
+
 /** The stored policy over its defaults (a key added since it was saved takes its default). */
 export async function readPolicy<N extends PolicyName>(repo: Repository, name: N): Promise<Policies[N]> {
   const text = await repo.getSetting(settingKey(name));
   if (!text) return POLICY_DEFAULTS[name];
+  const last = parsedTexts.get(name);
+  if (last?.text === text) return last.policy as Policies[N];
+  const policy = deepFreeze(parsePolicy(name, text));
+  parsedTexts.set(name, { text, policy });
+  return policy;
+}
+
+function parsePolicy<N extends PolicyName>(name: N, text: string): Policies[N] {
   const stored: unknown = JSON.parse(text);
   const merged = typeof stored === 'object' && stored !== null ? { ...POLICY_DEFAULTS[name], ...stored } : stored;
   const parsed = v.safeParse(POLICIES[name].schema, merged);
   if (!parsed.success) throw new PushkeyError('internal', `The stored ${POLICIES[name].label} does not parse: ${parsed.issues[0].message}`);
   return parsed.output as Policies[N];
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const field of Object.values(value)) deepFreeze(field);
+    Object.freeze(value);
+  }
+  return value;
 }
 
 export async function writePolicy<N extends PolicyName>(repo: Repository, name: N, policy: Policies[N]): Promise<void> {

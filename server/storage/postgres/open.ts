@@ -45,7 +45,7 @@ export async function openPostgres(opts: PostgresOptions): Promise<PostgresRepos
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   // Each text gets a name, under which every connection parses and plans it once.
   const names = new Map<string, string>();
-  const shared: SharedEngine = { insertionOrder: 'seq', skipLocked: true, bytewise: 'C', compiled: new Map() };
+  const shared: SharedEngine = { insertionOrder: 'seq', skipLocked: true, bytewise: 'C', compiled: new Map(), settings: null };
   // Transaction-scoped advisory locks, taken in the order given, serialise every instance.
   const lock = async (trx: Db, key: string) => {
     await sql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(trx);

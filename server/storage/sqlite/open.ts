@@ -9,6 +9,7 @@ import type { Schema } from '../schema.ts';
 import { migrations } from '../migrations.ts';
 import { composeRepository } from '../stores.ts';
 import { sqliteReader } from './reader.ts';
+import { SettingsCache } from '../settings-cache.ts';
 
 export interface SqliteOptions {
   /** A file path, or ':memory:'. */
@@ -28,7 +29,10 @@ export function openSqlite(opts: SqliteOptions): Repository {
   // Kysely's driver holds the one connection for a whole transaction (its mutex), so the
   // stores' transactions are atomic although better-sqlite3 itself is synchronous.
   const kysely = new Kysely<Schema>({ dialect: new SqliteDialect({ database: statements }) });
-  const shared: SharedEngine = { insertionOrder: 'rowid', skipLocked: false, bytewise: 'BINARY', compiled: new Map() };
+  // This connection writes everything this process writes; another process's commits change data_version.
+  const dataVersion = db.prepare('pragma data_version').pluck();
+  const settings = new SettingsCache(() => dataVersion.get() as number);
+  const shared: SharedEngine = { insertionOrder: 'rowid', skipLocked: false, bytewise: 'BINARY', compiled: new Map(), settings };
   // A database in memory is this connection's alone: its long reads stay here.
   const reader = opts.filename === ':memory:' ? null : sqliteReader(opts.filename);
   // One file has one write lock, and every transaction takes it first (BEGIN IMMEDIATE): the

@@ -128,6 +128,26 @@ describe('the sign-in log on SQLite', () => {
     }
   });
 
+  it('answers a setting that another process wrote to the same file since it was last read', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'pushkey-settings-'));
+    const filename = path.join(dir, 's.db');
+    const repo = openSqlite({ filename });
+    const other = new Database(filename);
+    try {
+      await repo.setSetting('policy.sms', 'one');
+      expect(await repo.getSetting('policy.sms')).toBe('one');
+      other.prepare("update settings set value = 'two' where key = 'policy.sms'").run();
+      expect(await repo.getSetting('policy.sms')).toBe('two');
+      expect(await repo.getSetting('tenant.name')).toBeNull();
+      other.prepare("insert into settings (key, value) values ('tenant.name', 'Contoso')").run();
+      expect(await repo.getSetting('tenant.name')).toBe('Contoso');
+    } finally {
+      other.close();
+      await repo.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('reads the log off the main thread, seeing every write committed before', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'pushkey-reader-'));
     const repo = openSqlite({ filename: path.join(dir, 'r.db') });

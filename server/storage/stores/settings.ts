@@ -4,21 +4,31 @@ import type { Engine } from '../engine.ts';
 import { prepared } from '../prepared.ts';
 
 export function settingsStore(engine: Engine): Pick<Repository, 'getSetting' | 'setSetting' | 'initSetting'> {
-  const { db } = engine;
-  // Read on every request (policies, tenant name).
+  const { db, settings } = engine;
+  // Read on every request (policies, tenant name): from memory where the engine keeps them.
   const byKey = prepared(engine, (key: string) => db.selectFrom('settings').select('value').where('key', '=', key));
-  const getSetting = async (key: string) => {
+  const fromDatabase = async (key: string) => {
     const r = await byKey.first(key);
     return r ? String(r.value) : null;
+  };
+  const getSetting = (key: string) => (settings ? settings.read(key, () => fromDatabase(key)) : fromDatabase(key));
+  // Dropped before the write, and again once it is done: a read that ran meanwhile may have seen either value.
+  const writing = async (key: string, write: () => Promise<unknown>) => {
+    settings?.writing(key);
+    try {
+      await write();
+    } finally {
+      settings?.writing(key);
+    }
   };
   return {
     getSetting,
     async setSetting(key, value) {
-      await db.insertInto('settings').values({ key, value }).onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute();
+      await writing(key, () => db.insertInto('settings').values({ key, value }).onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute());
     },
     async initSetting(key, value) {
       // Only the first writer's value lands; every starter then reads the same one.
-      await db.insertInto('settings').values({ key, value }).onConflict((oc) => oc.column('key').doNothing()).execute();
+      await writing(key, () => db.insertInto('settings').values({ key, value }).onConflict((oc) => oc.column('key').doNothing()).execute());
       const stored = await getSetting(key);
       if (stored === null) throw new TypeError(`initSetting: "${key}" vanished after it was stored`);
       return stored;
