@@ -72,6 +72,23 @@ export function promptOf(policy: AuthenticatorPolicy, kind: RequestKind): { numb
 /** Whether `s` can be a request's number under this policy: exactly its number of digits. */
 export const isRequestNumber = (policy: Pick<AuthenticatorPolicy, 'numberLength'>, s: string): boolean => s.length === policy.numberLength && /^[0-9]+$/.test(s);
 
+/**
+ * The bytes a device's answer to this stored request is signed over: our stored origin, id and
+ * nonce (never the answer's own copies), and the device's decision, number and claims.
+ */
+export function answerBytes(d: Pick<Deps, 'origin'>, c: Pick<Challenge, 'id' | 'nonce'>, r: DeviceResponse): Uint8Array {
+  return respondBytes({
+    origin: d.origin,
+    challengeId: c.id,
+    nonce: c.nonce,
+    decision: r.decision,
+    number: r.number,
+    deviceId: r.deviceId,
+    clientVersion: r.clientVersion,
+    userVerification: r.userVerification,
+  });
+}
+
 /** Creates a request for `user`, pushes it to every device that may answer it, and returns it (with its number, for the browser). */
 export async function createChallenge(
   d: Deps,
@@ -216,18 +233,7 @@ export async function resolveResponse(d: Deps, r: DeviceResponse): Promise<{ out
   if (!device || device.userId !== c.userId || (c.deviceId !== null && c.deviceId !== device.id)) {
     throw new PushkeyError('challenge_unknown', 'No such request for this device.');
   }
-  // The signature covers our stored origin, id and nonce, and the device's decision and number.
-  const bytes = respondBytes({
-    origin: d.origin,
-    challengeId: c.id,
-    nonce: c.nonce,
-    decision: r.decision,
-    number: r.number,
-    deviceId: device.id,
-    clientVersion: r.clientVersion,
-    userVerification: r.userVerification,
-  });
-  if (!verifyDeviceSignature(device, bytes, r.signature)) throw new PushkeyError('signature_invalid', 'The response signature does not verify.');
+  if (!verifyDeviceSignature(device, answerBytes(d, c, r), r.signature)) throw new PushkeyError('signature_invalid', 'The response signature does not verify.');
   // A revoked device answers nothing.
   if (device.revokedAt !== null) throw new PushkeyError('device_revoked', 'This authenticator was removed from the account.');
   // Answered already (replays land here) or out of time.

@@ -9,9 +9,9 @@ import { PushkeyError } from '../../../protocol/errors.ts';
 import { fromB64u } from '../../../protocol/encoding.ts';
 import { DeviceResponse, PushRequest } from '../../../protocol/messages.ts';
 import { claimedContent, openPush } from '../../../protocol/push.ts';
-import { pushBytes, pushV2Bytes, respondBytes } from '../../../protocol/signed-bytes.ts';
+import { pushBytes, pushV2Bytes } from '../../../protocol/signed-bytes.ts';
 import type { SignatureCheck, SignInTimeline, TimelineStep } from '../../../protocol/http/timeline.ts';
-import { effectiveStatus } from '../authenticator/challenges.ts';
+import { answerBytes, effectiveStatus } from '../authenticator/challenges.ts';
 import { verifyDeviceSignature, verifyWithRawKey } from '../authenticator/device-keys.ts';
 import type { Deps } from '../deps.ts';
 import type { Challenge, Device, ProtocolEvent, SignInEntry } from '../types.ts';
@@ -66,16 +66,7 @@ function decodeAnswer(d: Deps, c: Challenge, device: Device | null, payload: str
   const r = readStored(DeviceResponse, payload);
   const hide = (s: string) => (ended ? s : HIDDEN);
   if (!r) return { signature: { signer: 'device', publicKey: device?.publicKey ?? '', status: 'unverifiable' } };
-  const bytes = respondBytes({
-    origin: d.origin,
-    challengeId: c.id,
-    nonce: c.nonce,
-    decision: r.decision,
-    number: r.number,
-    deviceId: r.deviceId,
-    clientVersion: r.clientVersion,
-    userVerification: r.userVerification,
-  });
+  const bytes = answerBytes(d, c, r);
   const status: SignatureCheck['status'] = !device || device.id !== r.deviceId ? 'unverifiable' : verifyDeviceSignature(device, bytes, r.signature) ? 'valid' : 'invalid';
   const shown = { ...r, number: r.number === '' ? '' : hide(r.number) };
   return {
