@@ -3,6 +3,7 @@
 // site API like a browser, and bare channel sockets whose handshake it writes itself.
 import WebSocket from 'ws';
 import type { PushContent, PushRequest } from '../protocol/messages.ts';
+import { openPush } from '../protocol/push.ts';
 import { SoftDevice } from './device.ts';
 import { toLowS } from './faults.ts';
 import { SiteClient, startPushSignIn } from './site-client.ts';
@@ -19,8 +20,20 @@ export interface CheckSession {
   target: Target;
   /** The device that answers. */
   a: SoftDevice;
-  /** The other device: its key signs what A claims, and it is the one revoked. */
-  b: SoftDevice;
+  /**
+   * The other device: its key signs what A claims, and it is the one revoked. Null when it could
+   * not be enrolled because the sign-in A approved for its code did not sign the browser in
+   * (`whyNoB` says how it ended): respond.correct-number then fails, and the rows that need B
+   * fail saying so, instead of the whole run stopping.
+   */
+  b: SoftDevice | null;
+  whyNoB: string;
+}
+
+/** Device B, for a row that needs it; throws (the row fails with it) when it could not be enrolled. */
+export function deviceB(s: CheckSession): SoftDevice {
+  if (!s.b) throw new Error(`device B could not be enrolled: ${s.whyNoB}`);
+  return s.b;
 }
 
 /** A sign-in the checker started: what the page shows, and what the push to A asked. */
@@ -29,6 +42,8 @@ export interface SignIn {
   flowId: string;
   number: string;
   push: PushContent;
+  /** Whether the push verified with the server key A pinned at enrollment (channel.push-signed). */
+  pushVerified: boolean;
 }
 
 export class SetupError extends Error {}
@@ -56,11 +71,11 @@ export async function openSession(target: Target): Promise<CheckSession> {
     // Adding a second method needs a multifactor session: the password, then A's answer.
     const s = await signIn({ target, a });
     const approved = await a.respond(s.push, 'approve', s.number);
-    if (approved.status !== 200) throw new SetupError(`A's answer to the sign-in for B's code: ${approved.status} ${JSON.stringify(approved.body)}`);
+    if (approved.status !== 200) return { target, a, b: null, whyNoB: `A's right answer to the sign-in for B's code got ${approved.status} ${String(approved.body.error ?? approved.body.outcome)}` };
     const status = await s.browser.status(s.flowId);
-    if (status.body.status !== 'signed_in') throw new SetupError(`the sign-in for B's code ended ${JSON.stringify(status.body)}`);
+    if (status.body.status !== 'signed_in') return { target, a, b: null, whyNoB: `the sign-in for B's code, approved by A, ended ${String(status.body.status ?? status.body.error)}` };
     const b = await enrollAs(target.origin, await s.browser.activationCode(), 'pushkey-authenticator check (B)');
-    return { target, a, b };
+    return { target, a, b, whyNoB: '' };
   } catch (e) {
     // A is the checker's own: it does not stay on the account of a run that could not start.
     a.close();
@@ -79,8 +94,21 @@ export async function signIn(s: Pick<CheckSession, 'target' | 'a'>): Promise<Sig
   }
   const id = started.challenge.challengeId;
   const frame = (await s.a.next((f) => f.type === 'request' && f.challengeId === id, 10_000)) as PushRequest;
-  const push = await s.a.open(frame);
-  return { browser: started.browser, flowId: started.flowId, number: started.challenge.number, push };
+  const { push, verified } = await readPush(s.a, frame);
+  return { browser: started.browser, flowId: started.flowId, number: started.challenge.number, push, pushVerified: verified };
+}
+
+/**
+ * What a push asks, and whether it verified with `device`'s pinned server key. One that does
+ * not verify is still read, so that a server signing with the wrong key fails
+ * channel.push-signed alone and not every row that answers a push after it.
+ */
+export async function readPush(device: SoftDevice, frame: PushRequest): Promise<{ push: PushContent; verified: boolean }> {
+  const verified = await device.read(frame);
+  if (verified) return { push: verified, verified: true };
+  const unverified = await openPush(device.origin, frame, () => true);
+  if (!unverified) throw new SetupError(`the push ${frame.challengeId} cannot be read (its fields do not parse)`);
+  return { push: unverified, verified: false };
 }
 
 /** The server's clock now, as A's last hello told it. */

@@ -5,7 +5,7 @@ import { parseEnrollUri } from '../protocol/enroll-uri.ts';
 import { UsageError, type Flags } from './cli.ts';
 import { json, summary, table } from './check-report.ts';
 import { openSession, type Target } from './check-session.ts';
-import { ROW_IDS, runChecks, type CheckOptions } from './checks.ts';
+import { namedBy, ROW_IDS, runChecks, type CheckOptions } from './checks.ts';
 
 function wholeFlag(flags: Flags, name: 'failure-cap' | 'max-wait', fallback: number): number {
   const text = flags[name];
@@ -38,12 +38,18 @@ export function readTarget(flags: Flags, positionals: string[]): Target {
   return { origin, upn, password: flags.password, ...(code ? { code } : {}) };
 }
 
-export function readCheckOptions(flags: Flags): CheckOptions {
-  const skip = (flags.skip ?? '').split(',').map((x) => x.trim()).filter(Boolean);
-  for (const p of skip) {
-    if (!ROW_IDS.some((id) => id === p || id.startsWith(`${p}.`) || id.startsWith(`${p}-`))) throw new UsageError(`--skip: no check is named "${p}" (checks: ${ROW_IDS.join(', ')})`);
+/** The ids of --skip or --only: each a check id, or a prefix of ids (revoked, respond.expiry). */
+function rowSelection(flags: Flags, name: 'skip' | 'only'): string[] {
+  const given = (flags[name] ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+  for (const p of given) {
+    if (!ROW_IDS.some((id) => namedBy(id, [p]))) throw new UsageError(`--${name}: no check is named "${p}" (checks: ${ROW_IDS.join(', ')})`);
   }
-  return { failureCap: wholeFlag(flags, 'failure-cap', 5), maxWaitMs: wholeFlag(flags, 'max-wait', 120) * 1000, skip };
+  return given;
+}
+
+export function readCheckOptions(flags: Flags): CheckOptions {
+  if (flags.only !== undefined && rowSelection(flags, 'only').length === 0) throw new UsageError('--only takes comma-separated check ids or prefixes');
+  return { failureCap: wholeFlag(flags, 'failure-cap', 5), maxWaitMs: wholeFlag(flags, 'max-wait', 120) * 1000, skip: rowSelection(flags, 'skip'), only: rowSelection(flags, 'only') };
 }
 
 export async function check(flags: Flags, positionals: string[]): Promise<void> {
@@ -59,6 +65,7 @@ export async function check(flags: Flags, positionals: string[]): Promise<void> 
   } finally {
     // The checker's devices are its own: both go (B already did in the revocation check, unless skipped).
     for (const [name, device] of [['A', session.a], ['B', session.b]] as const) {
+      if (!device) continue;
       device.close();
       const removed = await device.command('unenroll').catch((e: Error) => ({ status: 0, body: { error: e.message } }));
       if (removed.status !== 200 && removed.body.error !== 'device_revoked') {

@@ -41,6 +41,7 @@ export const FLAGS = {
   'failure-cap': { type: 'string' },
   'max-wait': { type: 'string' },
   skip: { type: 'string' },
+  only: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 

@@ -125,6 +125,9 @@ async function numberFromMyAccount(d: SoftDevice, password: string, listener: Li
   if (!mfa) throw new Error('the My Account sign-in push did not reach this device');
   const ok = await listener.answer(mfa.push.challengeId, 'approve', signIn.challenge.number);
   if (ok.status !== 200) throw new Error(`My Account sign-in push: ${ok.status} ${JSON.stringify(ok.body)}`);
+  // The approval ends the sign-in; the session cookie comes with the browser's next look at it.
+  const status = await signIn.browser.status(signIn.flowId);
+  if (status.body.status !== 'signed_in') throw new Error(`My Account sign-in ended ${JSON.stringify(status.body)}`);
   const number = await signIn.browser.passwordlessSetupNumber();
   if (!number) throw new Error('My Account shows no passwordless setup number');
   return number;
