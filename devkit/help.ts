@@ -8,11 +8,13 @@ Usage:
                                   (pushkey servers: signs in to My Account and asks for the code itself)
   pushkey-authenticator listen    [--account A] [rule] [--control 127.0.0.1:PORT] [--count N] [faults]
   pushkey-authenticator passwordless-setup --password P [--account A] [--number N | --from-my-account]
+                                  (the number My Account shows: given with --number, read by signing in to
+                                  My Account as the user with --from-my-account, else asked for on the terminal)
   pushkey-authenticator passwordless-disable [--account A]
   pushkey-authenticator remove    [--account A]        (unenroll: the server revokes the device)
   pushkey-authenticator accounts                       (what the state file holds, one JSON line each)
   pushkey-authenticator check <server URL | pushkey://enroll?… URI> --user UPN --password P [--code CODE]
-                                  [--json] [--failure-cap N] [--max-wait S] [--skip IDS]
+                                  [--json] [--failure-cap N] [--max-wait S] [--skip IDS] [--only IDS]
                                   (conformance checker: the protocol's rules against a server)
 
 Common:
@@ -28,7 +30,7 @@ dropped, rejected (a push whose server signature does not verify), disconnected,
 A request line: {"event":"request","requestId","deviceId","upn","origin","kind","app","ip","location",
 "browser","time","expiresAt","source"}. Pushes never carry the number (the page shows it).
 
-Rules (listen; without one, requests wait for the control port):
+Rules (listen needs a rule or --control; with --control alone, requests wait for a POST /answer):
   --approve-with N        approve every request with the number N
   --deny                  deny every request
   --report                answer "No, it's not me" to every request
@@ -61,13 +63,15 @@ check (a conformance checker for a pushkey server; it needs no state file):
   number and the failure cap, another device's key, high-S signatures (which must be accepted),
   tampered request id, number, device id and command timestamp, expiry before and after the
   limit, the channel's hello and auth, a device it removed. It prints one row per rule with what
-  it sent, what the protocol expects and what came back, removes its devices, and exits 1 if any
-  row failed. It locks the test user out at the end (the failure-cap check): use a test user.
+  it sent, what the protocol expects and what came back (and, unless --json, a "pass|fail|skip ID"
+  line per row on stderr as it goes), removes its devices, and exits 1 if any row failed. It locks
+  the test user out at the end (the failure-cap check): use a test user.
   --user UPN --password P the test user (taken from the URI's user= when a URI is given)
   --code CODE             an activation code for device A ("Can't scan image?"), with the server URL
   --json                  one JSON document {server, passed, failed, skipped, rows} instead of the table
   --failure-cap N         wrong numbers in a row after which the server locks the user out (default 5)
   --max-wait S            longest wait for a request to expire (default 120); longer lifetimes skip
                           the two expiry rows
-  --skip IDS              comma-separated check ids, or their prefixes (revoked, respond.expiry)
+  --skip IDS              comma-separated check ids, or their prefixes (revoked, respond.expiry), not to run
+  --only IDS              run only these checks (ids or prefixes, as --skip); the others print as SKIP
 `;

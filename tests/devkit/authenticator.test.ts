@@ -45,6 +45,12 @@ describe('pushkey-authenticator', () => {
     expect(r.stderr).toContain("'--aprove-with'");
   });
 
+  it('refuses a check --only names that the checker does not have, listing the ones it has', async () => {
+    const r = await runAuthenticator(['check', srv.origin, '--user', 'u@example.com', '--password', 'p', '--only', 'respond.nope']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--only: no check is named "respond.nope" (checks: respond.correct-number, ');
+  });
+
   it('enrolls with a password, then approves a sign-in with the number a test POSTs to its control port', async () => {
     const { upn, password } = srv.users.alice!;
     const enrolled = await runAuthenticator(['enroll', '--url', srv.origin, '--user', upn, '--password', password, '--state', state()]);

@@ -79,3 +79,18 @@ it('says what it needs when the user already has an authenticator and no activat
   expect(r.code).toBe(1);
   expect(r.stderr).toContain('give the checker an activation code (--code, or a pushkey:// URI)');
 });
+
+it('checks the lockout at the --failure-cap it is given, and skips the expiry rows a lifetime past --max-wait would hold up', async () => {
+  // carol has no device left (the run above removed them) and is not locked out (it skipped the cap).
+  const { upn, password } = srv.users.carol!;
+  const r = await runAuthenticator(['check', srv.origin, '--user', upn, '--password', password, '--json', '--only', 'respond.failure-cap,respond.expiry', '--failure-cap', '4', '--max-wait', '10'], { timeoutMs: 60_000 });
+  const rows = new Map((r.lines[0].rows as { id: string; result: string; sent: string; got: string }[]).map((row) => [row.id, row]));
+  // The server locks out at its policy's 5: after 4 wrong numbers the user may still sign in.
+  expect(rows.get('respond.failure-cap')).toMatchObject({ result: 'fail', sent: expect.stringMatching(/^4 sign-ins each approved with a wrong number/), got: 'a new sign-in and push (not locked out)' });
+  for (const id of ['respond.expiry-at-limit', 'respond.expiry-past']) {
+    expect(rows.get(id)).toMatchObject({ result: 'skip', got: 'the push expires 30 s after it was made, more than --max-wait 10 s' });
+  }
+  expect(rows.get('respond.correct-number')).toMatchObject({ result: 'skip', got: 'not selected (--only)' });
+  expect(r.lines[0]).toMatchObject({ passed: 0, failed: 1, skipped: ROW_IDS.length - 1 });
+  expect(r.code).toBe(1);
+}, 60_000);
