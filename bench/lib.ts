@@ -130,7 +130,7 @@ export const percentile = (samples: number[], p: number): number => {
 };
 
 /** Latencies: p50, p99 and n of each row, and each p99 as a multiple of the baseline row's. */
-export function printLatencies(title: string, rows: LatencyRow[], baseline: string): void {
+export function printLatencies(title: string, rows: LatencyRow[], baseline: string, digits = 1): void {
   const base = rows.find((r) => r.name === baseline);
   if (!base) throw new TypeError(`printLatencies: no baseline row named "${baseline}"`);
   const width = Math.max(...rows.map((r) => r.name.length), 4);
@@ -141,7 +141,7 @@ export function printLatencies(title: string, rows: LatencyRow[], baseline: stri
     `${'-'.repeat(width)}  ${'-'.repeat(8)}  ${'-'.repeat(8)}  ${'-'.repeat(4)}  ${'-'.repeat(14)}`,
     ...rows.map(
       (r) =>
-        `${r.name.padEnd(width)}  ${percentile(r.samples, 50).toFixed(1).padStart(8)}  ${percentile(r.samples, 99).toFixed(1).padStart(8)}  ${String(r.samples.length).padStart(4)}  ${(percentile(r.samples, 99) / p99Base).toFixed(2).padStart(14)}`,
+        `${r.name.padEnd(width)}  ${percentile(r.samples, 50).toFixed(digits).padStart(8)}  ${percentile(r.samples, 99).toFixed(digits).padStart(8)}  ${String(r.samples.length).padStart(4)}  ${(percentile(r.samples, 99) / p99Base).toFixed(2).padStart(14)}`,
     ),
   ];
   process.stdout.write(lines.join('\n') + '\n');

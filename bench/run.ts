@@ -8,6 +8,9 @@ import * as extensionPromptBench from './extension-prompt.bench.ts';
 import * as signInLogBench from './signin-log.bench.ts';
 import * as signInCpuBench from './signin-cpu.bench.ts';
 import * as durableSignInsBench from './durable-signins.bench.ts';
+import * as pushBench from './push.bench.ts';
+import * as durableSignInsPostgresBench from './durable-signins-postgres.bench.ts';
+import * as crossInstancePushBench from './cross-instance-push.bench.ts';
 import { printVerdicts } from './lib.ts';
 
 const BENCHES: Record<string, { run: () => Promise<void> }> = {
@@ -19,6 +22,9 @@ const BENCHES: Record<string, { run: () => Promise<void> }> = {
   'signin-log': signInLogBench,
   'signin-cpu': signInCpuBench,
   'durable-signins': durableSignInsBench,
+  'durable-signins-postgres': durableSignInsPostgresBench,
+  push: pushBench,
+  'cross-instance-push': crossInstancePushBench,
 };
 
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
