@@ -92,6 +92,7 @@ async function stop(signal: string) {
   log.info({ signal }, 'shutting down');
   server.close();
   await app.close();
+  await limiters.close?.();
   await deps.bus.close();
   await repo.close();
   process.exit(0);

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoTenant } from '../../server/seed.ts';
 import type { PostgresRepository } from '../../server/storage/postgres/open.ts';
+import { syncedLimiter, type Queryable, type SyncedLimiter } from '../../server/transport/http/synced-limiter.ts';
 import { startCluster, type Cluster, type Instance } from '../support/postgres.ts';
 import { demoPassword, HttpClient, ManualClock, signIn } from '../support/server.ts';
 import { SoftDevice } from '../support/soft-device.ts';
@@ -68,7 +69,7 @@ describe('PostgreSQL with two instances', () => {
 describe('PostgreSQL rate limits', () => {
   let cluster: Cluster;
   beforeAll(async () => {
-    cluster = await startCluster({ name: 'limits', clock: new ManualClock(), sharedLimits: true });
+    cluster = await startCluster({ name: 'limits', clock: new ManualClock(), sharedLimits: true, limitSyncMs: 3_600_000 });
   });
   afterAll(async () => cluster?.close());
 
@@ -80,5 +81,39 @@ describe('PostgreSQL rate limits', () => {
     // The counts are rows of rate_limits, in the instances' schema.
     const { rows } = await (one.deps.repo as PostgresRepository).pool.query("SELECT key, points FROM rate_limits WHERE key LIKE 'signin:%'");
     expect(rows).toEqual([{ key: 'signin:127.0.0.1', points: 32 }]);
+  });
+
+  it('shares the device throttle, 120 answers a minute per address, at the next sync and with no database write per answer', async () => {
+    const [one, two] = cluster.instances as [Instance, Instance];
+    const answer = (i: Instance) => fetch(`${i.url}/api/device/respond`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }).then((r) => r.status);
+    const pool = (one.deps.repo as PostgresRepository).pool;
+    const deviceRows = async () => (await pool.query("SELECT key, points FROM rate_limits WHERE key LIKE 'device:%'")).rows;
+    const sync = (i: Instance) => (i.limiters.device as SyncedLimiter).sync();
+    for (let n = 0; n < 70; n++) expect(await answer(one)).toBe(400);
+    expect(await deviceRows()).toEqual([]);
+    await sync(one);
+    expect(await deviceRows()).toEqual([{ key: 'device:127.0.0.1', points: 70 }]);
+    // Instance two learns of one's answers at its first sync after its own first: 50 in all reach the limit for both.
+    expect(await answer(two)).toBe(400);
+    await sync(two);
+    for (let n = 0; n < 49; n++) expect(await answer(two)).toBe(400);
+    expect(await answer(two)).toBe(429);
+    await sync(two);
+    await sync(one);
+    expect(await answer(one)).toBe(429);
+    expect(await deviceRows()).toEqual([{ key: 'device:127.0.0.1', points: 120 }]);
+  });
+
+  it('keeps counting a shared throttle while the database is away, and shares those hits once it is back', async () => {
+    const pool = (cluster.instances[0]!.deps.repo as PostgresRepository).pool;
+    let down = true;
+    const flaky: Queryable = { query: (text, values) => (down ? Promise.reject(new Error('connection refused')) : pool.query(text, values)) as never };
+    const l = syncedLimiter('away', 3, 60, flaky, { syncMs: 3_600_000 });
+    for (let n = 0; n < 3; n++) await l.hit('198.51.100.7');
+    await l.sync();
+    await expect(l.hit('198.51.100.7')).rejects.toMatchObject({ code: 'rate_limited' });
+    down = false;
+    await l.close();
+    expect((await pool.query("SELECT points FROM rate_limits WHERE key = 'away:198.51.100.7'")).rows).toEqual([{ points: 3 }]);
   });
 });

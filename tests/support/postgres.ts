@@ -10,7 +10,7 @@ import type { Clock, Deps } from '../../server/domain/deps.ts';
 import { seedDemoTenant } from '../../server/seed.ts';
 import { openPostgres } from '../../server/storage/postgres/open.ts';
 import type { Repository } from '../../server/storage/repository.ts';
-import { defaultLimiters, noLimiters } from '../../server/transport/http/rate-limit.ts';
+import { defaultLimiters, noLimiters, type Limiters } from '../../server/transport/http/rate-limit.ts';
 import { postgresBus } from '../../server/transport/push/pg-bus.ts';
 import { buildDeps } from '../../server/wiring.ts';
 import { demoPassword } from './server.ts';
@@ -21,6 +21,7 @@ export interface Instance {
   /** Where this instance listens (a test reaches one instance directly). */
   url: string;
   deps: Deps;
+  limiters: Limiters;
   app: App;
   server: Server;
 }
@@ -42,6 +43,8 @@ export async function startCluster(opts: {
   clock: Clock;
   sharedLimits?: boolean;
   applicationName?: string;
+  /** How often the shared throttles sync (default: the product's second); a test that syncs them itself passes a long one. */
+  limitSyncMs?: number;
   /** How long each bus waits before listening again after the database ended its connection (default: the product's backoff). */
   busReconnectDelayMs?: (attempt: number) => number;
   /** The database (default: DATABASE_URL's). */
@@ -60,9 +63,10 @@ export async function startCluster(opts: {
     const repo = await openPostgres({ connectionString: url, schema });
     const bus = await postgresBus(url, pino({ level: 'silent' }), { channel: schema, reconnectDelayMs: opts.busReconnectDelayMs });
     const deps = await buildDeps({ repo: opts.wrapRepository?.(repo) ?? repo, bus, origin: instances[0]?.url ?? at, clock: opts.clock });
-    const app = createApp(deps, { limiters: opts.sharedLimits ? defaultLimiters({ kind: 'postgres', pool: repo.pool }) : noLimiters() });
+    const limiters = opts.sharedLimits ? defaultLimiters({ kind: 'postgres', pool: repo.pool }, { syncMs: opts.limitSyncMs }) : noLimiters();
+    const app = createApp(deps, { limiters });
     app.attach(server);
-    instances.push({ url: at, deps, app, server });
+    instances.push({ url: at, deps, limiters, app, server });
   }
   await seedDemoTenant(instances[0]!.deps, demoPassword);
   return {
@@ -71,6 +75,7 @@ export async function startCluster(opts: {
     async close() {
       for (const i of instances) {
         await i.app.close();
+        await i.limiters.close?.();
         i.server.closeAllConnections();
         await new Promise<void>((r) => i.server.close(() => r()));
         await i.deps.bus.close();
