@@ -4,6 +4,7 @@ import * as v from 'valibot';
 import { DeviceName, Id } from '../fields.ts';
 import { SignInEntry } from './logs.ts';
 import { route } from './route.ts';
+import { SignInTimeline } from './timeline.ts';
 import { PublicUser } from './users.ts';
 import { Done, IdParam, Time } from './values.ts';
 
@@ -150,5 +151,10 @@ export const meRoutes = {
   activity: route({
     method: 'GET', path: '/api/me/activity', summary: 'The user\'s last 50 sign-in attempts.', subject: 'request', access: 'session',
     answer: v.object({ signIns: v.array(SignInEntry) }),
+  }),
+  signInTimeline: route({
+    method: 'GET', path: '/api/me/signins/:id/timeline',
+    summary: 'One of the user\'s own sign-ins as its protocol steps, as the admin portal shows them (no secret in it); another user\'s sign-in is not found.',
+    subject: 'sign-in', access: 'session', params: IdParam, answer: SignInTimeline,
   }),
 };

@@ -1,9 +1,10 @@
 // The admin portal: authentication method policies, users and their methods, and the logs.
 // The page hides what a role cannot do; the server refuses it either way.
 import type { JSX } from 'preact';
-import { lab as labApi, me as meApi, type Role } from '../shared/api.ts';
+import { admin, lab as labApi, me as meApi, type Role } from '../shared/api.ts';
 import { MeContext } from './can.ts';
 import { useHashRoute, useLoad, useTitle } from '../shared/hooks.ts';
+import { ProtocolTimelinePage } from '../shared/protocol-timeline.tsx';
 import { Shell, type NavItem } from '../shared/shell.tsx';
 import { ErrorNotice, Heading, Notice, Spinner } from '../shared/ui.tsx';
 import { Home } from './Home.tsx';
@@ -17,7 +18,6 @@ import { AppsPage } from './Apps.tsx';
 import { AppPage } from './AppPage.tsx';
 import { LabBoardPage } from './LabBoard.tsx';
 import { WhatIfPage } from './WhatIf.tsx';
-import { ProtocolTimelinePage } from './ProtocolTimeline.tsx';
 
 const NAV: NavItem[] = [
   { route: '', label: 'Home', icon: 'home' },
@@ -82,7 +82,7 @@ export function App(): JSX.Element {
   else if (route === 'authentication-methods/policies/registration') page = <RegistrationPolicyPage />;
   else if (route === 'apps') page = <AppsPage />;
   else if (appMatch) page = <AppPage id={appMatch[1]!} key={appMatch[1]} />;
-  else if (timelineMatch) page = <ProtocolTimelinePage id={timelineMatch[1]!} key={timelineMatch[1]} />;
+  else if (timelineMatch) page = <ProtocolTimelinePage id={timelineMatch[1]!} read={admin.signInTimeline} back={['#/signins', 'Sign-in logs']} key={timelineMatch[1]} />;
   else if (route === 'signins') page = <SignInsPage filter={filterOf(query)} key={query ?? ''} />;
   else if (route.startsWith('signins/user/')) page = <SignInsPage upn={decodeURIComponent(route.slice('signins/user/'.length))} key={route} />;
   else if (route.startsWith('signins/app/')) page = <SignInsPage app={decodeURIComponent(route.slice('signins/app/'.length))} key={route} />;

@@ -1,4 +1,4 @@
-// "Recent activity": the person's own sign-ins, newest first.
+// "Recent activity": the person's own sign-ins, newest first, each opening to its protocol timeline.
 import type { JSX } from 'preact';
 import { SignInTable } from '../shared/activity.tsx';
 import { me } from '../shared/api.ts';
@@ -21,7 +21,7 @@ export function RecentActivity(): JSX.Element {
           </Button>
         </div>
         <ErrorNotice message={activity.error} />
-        {activity.data ? <SignInTable entries={activity.data.signIns} /> : <Spinner label="Loading your sign-ins…" />}
+        {activity.data ? <SignInTable entries={activity.data.signIns} timelineOf={(id) => `#/recent-activity/${id}/timeline`} /> : <Spinner label="Loading your sign-ins…" />}
       </section>
     </>
   );

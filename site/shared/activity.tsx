@@ -73,7 +73,7 @@ function Attempts({ entry }: { entry: SignInEntry }): JSX.Element {
   );
 }
 
-/** The detail pane of one attempt; `timelineOf`: where its protocol timeline is (the admin portal's). */
+/** The detail pane of one attempt; `timelineOf`: where its protocol timeline is (the admin portal's, or My Account's own). */
 function SignInDetails({ entry: e, timelineOf }: { entry: SignInEntry; timelineOf?: (id: string) => string }): JSX.Element {
   const total = e.steps.length ? e.steps.at(-1)!.at - e.at : 0;
   return (

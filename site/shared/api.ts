@@ -151,6 +151,8 @@ export const me = {
   deleteDevice: (id: string) => call(api.me.deleteDevice, { params: { id } }),
   renameDevice: (id: string, name: string) => call(api.me.renameDevice, { params: { id }, body: { name } }),
   activity: () => call(api.me.activity, {}),
+  /** One of the person's own sign-ins, step by step (another's answers not_found). */
+  signInTimeline: (id: string) => call(api.me.signInTimeline, { params: { id } }),
   otherSessions: () => call(api.me.otherSessions, {}),
   endOtherSessions: () => call(api.me.endOtherSessions, {}),
   keepOtherSessions: () => call(api.me.keepOtherSessions, {}),

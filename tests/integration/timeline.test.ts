@@ -156,4 +156,61 @@ describe('protocol timeline', () => {
     expect((await alice.me.get(`/api/admin/signins/${flow.flowId}/timeline`)).status).toBe(403);
     await alice.device.respond(await alice.device.nextPush(), 'deny');
   });
+
+  describe("a person's own timeline (My Account)", () => {
+    it('gives the signed-in user the timeline of their own sign-in, step by step, as the admin portal shows it', async () => {
+      const flow = await startPasswordless(srv, alice.upn);
+      await alice.device.respond(await alice.device.nextPush(), 'approve', flow.number);
+      expect((await flow.browser.get(`/api/signin/status?flowId=${flow.flowId}`)).body).toEqual({ status: 'signed_in' });
+
+      const own = await alice.me.get(`/api/me/signins/${flow.flowId}/timeline`);
+      expect(own.status, JSON.stringify(own.body)).toBe(200);
+      const t = own.body as SignInTimeline;
+      expect(t).toMatchObject({ correlationId: flow.flowId, upn: alice.upn, result: 'success' });
+      expect(t.steps.map((s) => s.step)).toEqual(['start', 'challenge', 'push', 'delivery', 'answer', 'number', 'session']);
+      expect(t.steps.filter((s) => s.signature).map((s) => [s.signature!.signer, s.signature!.status])).toEqual([
+        ['server', 'valid'],
+        ['device', 'valid'],
+      ]);
+      // The very answer the admin portal reads.
+      expect(t).toEqual(await timeline(flow.flowId));
+      // Neither the session the sign-in issued nor the one reading it.
+      const text = JSON.stringify(t);
+      for (const value of [flow.browser.cookie('pk_session'), flow.browser.cookie('pk_flow'), alice.me.cookie('pk_session')]) if (value) expect(text).not.toContain(value);
+    });
+
+    it("answers another user's sign-in exactly as one that does not exist", async () => {
+      const flow = await startPasswordless(srv, alice.upn);
+      await alice.device.respond(await alice.device.nextPush(), 'approve', flow.number);
+      await flow.browser.get(`/api/signin/status?flowId=${flow.flowId}`);
+      const carol = await signIn(srv.origin, srv.users.carol!.upn, srv.users.carol!.password);
+      const theirs = await carol.get(`/api/me/signins/${flow.flowId}/timeline`);
+      const none = await carol.get('/api/me/signins/AAAAAAAAAAAAAAAAAAAAAA/timeline');
+      expect(theirs.status).toBe(404);
+      expect(theirs.body).toEqual(none.body);
+      expect(JSON.stringify(theirs.body)).not.toContain(alice.upn);
+      // And nobody's without a session.
+      expect((await fetch(`${srv.origin}/api/me/signins/${flow.flowId}/timeline`)).status).toBe(401);
+    });
+
+    it('holds neither the pass nor a number still open in the timeline a person reads', async () => {
+      const helpdesk = await signIn(srv.origin, srv.users.helpdesk!.upn, srv.users.helpdesk!.password);
+      const tap = await helpdesk.post(`/api/admin/users/${await userId(helpdesk, srv.users.carol!.upn)}/tap`, {});
+      const s = await startSignIn(srv, srv.users.carol!.upn);
+      expect((await s.browser.post('/api/signin/tap', { flowId: s.flowId, pass: tap.body.pass })).body.status).toBe('signed_in');
+      const withPass = await s.browser.get(`/api/me/signins/${s.flowId}/timeline`);
+      expect(withPass.status).toBe(200);
+      expect(JSON.stringify(withPass.body)).not.toContain(tap.body.pass);
+      expect(JSON.stringify(withPass.body)).not.toContain(s.browser.cookie('pk_session')!);
+
+      // While the request is open the person sees it, without its number.
+      const open = await startPasswordless(srv, alice.upn);
+      const push = await alice.device.nextPush();
+      const pending = await alice.me.get(`/api/me/signins/${open.flowId}/timeline`);
+      expect(pending.status).toBe(200);
+      expect(pending.body.result).toBe('in_progress');
+      expect(JSON.stringify(pending.body)).not.toContain(open.number);
+      await alice.device.respond(push, 'deny');
+    });
+  });
 });

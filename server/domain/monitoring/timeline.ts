@@ -14,7 +14,7 @@ import type { SignatureCheck, SignInTimeline, TimelineStep } from '../../../prot
 import { answerBytes, effectiveStatus } from '../authenticator/challenges.ts';
 import { verifyDeviceSignature, verifyWithRawKey } from '../authenticator/device-keys.ts';
 import type { Deps } from '../deps.ts';
-import type { Challenge, Device, ProtocolEvent, SignInEntry } from '../types.ts';
+import type { Challenge, Device, ProtocolEvent, SignInEntry, User } from '../types.ts';
 import { getSignIn } from './signin-log.ts';
 
 export type { SignInTimeline, TimelineStep } from '../../../protocol/http/timeline.ts';
@@ -145,9 +145,24 @@ function logSteps(entry: SignInEntry): TimelineStep[] {
     .map((s): TimelineStep => ({ step: 'step', at: s.at, title: `${s.method}: ${s.detail}`, result: s.result }));
 }
 
+/** Any sign-in's timeline, for those who read the sign-in logs. */
 export async function signInTimeline(d: Deps, id: string): Promise<SignInTimeline> {
   const entry = await getSignIn(d, id);
   if (!entry) throw new PushkeyError('not_found', 'No such sign-in.');
+  return timelineOf(d, entry);
+}
+
+/**
+ * The timeline of one of `user`'s own sign-ins (My Account). Another user's sign-in answers
+ * exactly as one that does not exist, so that nobody learns which ids are real.
+ */
+export async function ownSignInTimeline(d: Deps, user: Pick<User, 'id'>, id: string): Promise<SignInTimeline> {
+  const entry = await getSignIn(d, id);
+  if (!entry || entry.userId !== user.id) throw new PushkeyError('not_found', 'No such sign-in.');
+  return timelineOf(d, entry);
+}
+
+async function timelineOf(d: Deps, entry: SignInEntry): Promise<SignInTimeline> {
   const events = await d.repo.listProtocolEvents(entry.id);
   const challengeIds = [...new Set([...entry.steps.flatMap((s) => (s.challengeId ? [s.challengeId] : [])), ...events.map((e) => e.challengeId)])];
   const challenges = (await Promise.all(challengeIds.map((cid) => d.repo.getChallenge(cid)))).filter((c): c is Challenge => c !== null && c.flowId === entry.id);

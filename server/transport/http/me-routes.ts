@@ -5,6 +5,7 @@ import { renameDevice } from '../../domain/authenticator/devices.ts';
 import { activationStatus, createActivation, noteCodeShown } from '../../domain/authenticator/enrollment.ts';
 import { accountOverview, myAuthenticators, myChallengeStatus, pendingPasswordlessSetup, removeMyDevice } from '../../domain/users/my-account.ts';
 import { listSignIns } from '../../domain/monitoring/signin-log.ts';
+import { ownSignInTimeline } from '../../domain/monitoring/timeline.ts';
 import { endOtherSessions, keepOtherSessions, otherSessions } from '../../domain/signin/other-sessions.ts';
 import type { Handlers } from './mount.ts';
 import { qrSvg } from './qr.ts';
@@ -46,4 +47,5 @@ export const meHandlers: Handlers<typeof api.me> = {
     return { status: 'kept' };
   },
   activity: async ({ d, caller }) => ({ signIns: await listSignIns(d, { userId: caller.user.id, limit: 50 }) }),
+  signInTimeline: ({ d, caller, params }) => ownSignInTimeline(d, caller.user, params.id),
 };

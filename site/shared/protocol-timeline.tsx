@@ -1,10 +1,11 @@
 // One sign-in's protocol timeline: each step in order, the signed push and the device's answer
 // decoded with their signatures checked by the server as the page loads, and the correlation id
-// that the server's log lines and the extension's request details carry too.
+// that the server's log lines and the extension's request details carry too. The admin portal
+// shows any sign-in's (from the sign-in logs), My Account a person's own (from Recent activity).
 import type { JSX } from 'preact';
-import { admin, type TimelineStep } from '../shared/api.ts';
-import { useLoad } from '../shared/hooks.ts';
-import { Badge, Breadcrumb, Button, ErrorNotice, Heading, Spinner } from '../shared/ui.tsx';
+import type { SignInTimeline, TimelineStep } from './api.ts';
+import { useLoad } from './hooks.ts';
+import { Badge, Breadcrumb, Button, ErrorNotice, Heading, Spinner } from './ui.tsx';
 
 const time = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', fractionalSecondDigits: 3 });
 
@@ -77,12 +78,13 @@ function Step({ s }: { s: TimelineStep }): JSX.Element {
   );
 }
 
-export function ProtocolTimelinePage({ id }: { id: string }): JSX.Element {
-  const load = useLoad(() => admin.signInTimeline(id), [id]);
+/** `read`: the route that answers this sign-in's timeline for this page's reader; `back`: the list it was opened from. */
+export function ProtocolTimelinePage({ id, read, back }: { id: string; read: (id: string) => Promise<SignInTimeline>; back: [href: string, label: string] }): JSX.Element {
+  const load = useLoad(() => read(id), [id]);
   const t = load.data;
   return (
     <>
-      <Breadcrumb trail={[['#/signins', 'Sign-in logs']]} here="Protocol timeline" />
+      <Breadcrumb trail={[back]} here="Protocol timeline" />
       <div class="page-head">
         <Heading>Protocol timeline</Heading>
         <p class="muted">
