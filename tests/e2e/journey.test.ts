@@ -23,6 +23,7 @@ import { Browsers, clickText, openActionPopup, openPopupTab, promptIsOpen, scree
 import type { TestServer } from '../support/server.ts';
 import { newSitePage, noteUnlabelled, problemsOf, shownNumber, startSiteServer } from '../support/site.ts';
 import { addAccountByCode, listAccounts, until, waitConnected } from './flows.ts';
+import { approveIn, disablePasswordless, issueTapInPortal, openAuthenticatorWizard, setUpPasswordlessFromPage, signInPasswordless, tryItOut, typeTap, type Look } from './guide-steps.ts';
 
 let browsers: Browsers;
 let srv: TestServer;
@@ -40,6 +41,11 @@ async function snap(page: Page, name: string): Promise<void> {
   await noteUnlabelled(page);
   await screenshot(page, `journey-${String(++step).padStart(2, '0')}-${name}`);
 }
+/** The shared steps' moments, named for the profile they happen in. */
+const lookIn =
+  (who: string): Look =>
+  (page, name) =>
+    snap(page, `${who}-${name}`);
 
 /** A fresh, cookie-less window in A (an incognito-like context). */
 async function freshA(): Promise<Page> {
@@ -94,31 +100,10 @@ async function emailInA(): Promise<Page> {
 
 const bodyText = (page: Page) => page.evaluate(() => document.body.innerText);
 
-/** Types the number into the prompt of `p` and approves. */
-async function approveIn(p: Profile, number: string, name: string): Promise<Page> {
-  const prompt = await waitForPrompt(p);
-  await prompt.waitForSelector('#number');
-  await snap(prompt, `${name}-prompt`);
-  await prompt.type('#number', number);
-  await clickText(prompt, 'Yes');
-  return prompt;
-}
-
 /** The helpdesk adds a Temporary Access Pass for alice in the portal and reads it from the screen. */
 async function issueTap(oneTime: boolean, name: string): Promise<string> {
   const page = await adminIn('helpdesk', 'users');
-  await page.waitForSelector('#user-search');
-  await page.type('#user-search', 'alice');
-  await clickText(page, 'Search');
-  await page.waitForFunction(() => !document.body.innerText.includes('bob@pushkey.test'));
-  await clickText(page, 'Alice Adams', 'a');
-  await clickText(page, 'Add Temporary Access Pass');
-  await page.waitForSelector('#tap-lifetime');
-  const checked = await page.$eval('#tap-one-time', (e) => (e as HTMLInputElement).checked);
-  if (checked !== oneTime) await page.click('#tap-one-time');
-  await page.click('dialog button[type=submit]');
-  const pass = await (await page.waitForSelector('[data-testid=tap]'))!.evaluate((e) => e.textContent!.trim());
-  await snap(page, `${name}-tap-issued`);
+  const pass = await issueTapInPortal(page, { search: 'alice', displayName: 'Alice Adams' }, { oneTime }, lookIn(name));
   await page.browserContext().close();
   return pass;
 }
@@ -171,16 +156,7 @@ describe('journey: two browsers, one extension', () => {
     await Promise.all([myB.waitForNavigation(), clickText(myB, 'Sign in')]);
     await waitForText(myB, 'Security info');
     await snap(myB, 'b-security-info');
-    await clickText(myB, '+ Add sign-in method');
-    await clickText(myB, 'Add');
-    await waitForText(myB, 'Start by getting the app');
-    await snap(myB, 'b-wizard-get-app');
-    await clickText(myB, 'Next');
-    await waitForText(myB, 'Set up your account');
-    await snap(myB, 'b-wizard-set-up');
-    await clickText(myB, 'Next');
-    await myB.waitForSelector('.qr img');
-    await snap(myB, 'b-wizard-qr');
+    await openAuthenticatorWizard(myB, lookIn('b'));
 
     const popup = await openActionPopup(b, myB);
     await clickText(popup, 'Add account');
@@ -198,67 +174,23 @@ describe('journey: two browsers, one extension', () => {
     await waitConnected(popup, alice().upn);
     await popup.close();
 
-    await waitForText(myB, "Let's try it out");
-    const number = await shownNumber(myB);
-    await snap(myB, 'b-wizard-try');
-    const prompt = await approveIn(b, number, 'b-test');
-    await waitForText(prompt, 'Approved');
-    await waitForText(myB, 'Notification approved');
-    await clickText(myB, 'Next');
-    await waitForText(myB, 'Authenticator app was successfully registered');
-    await snap(myB, 'b-wizard-done');
-    await clickText(myB, 'Done');
+    await tryItOut(b, myB, lookIn('b'));
     await waitForText(myB, 'Push notifications (multi-factor)');
     await snap(myB, 'b-security-info-device');
-    await waitForPromptClosed(b);
   });
 
   it('phase 3: in the extension the user turns on passwordless, typing the number My Account shows', async () => {
-    const popup = await openPopupTab(b);
-    await clickText(popup, 'pushkey Lab');
-    await snap(popup, 'b-popup-account');
-    await clickText(popup, 'Set up passwordless sign-in');
-    await popup.type('#password', alice().password);
-    await clickText(popup, 'Continue');
-    await popup.waitForSelector('#setup-number');
-    await snap(popup, 'b-popup-setup-number');
-
-    await myB.bringToFront();
-    await myB.goto(`${srv.origin}/myaccount/#/security-info/passwordless`);
-    await waitForText(myB, 'Enter this number in your Authenticator app');
-    const number = await shownNumber(myB);
-    await snap(myB, 'b-myaccount-setup-number');
-
-    await popup.bringToFront();
-    await popup.type('#setup-number', number);
-    await clickText(popup, 'Register');
-    await waitForText(popup, 'Passwordless sign-in is on');
-    await snap(popup, 'b-popup-passwordless-on');
-    await clickText(popup, 'Done');
-    await popup.close();
-    await waitForText(myB, 'Passwordless sign-in is on');
-    await snap(myB, 'b-myaccount-passwordless-on');
+    await setUpPasswordlessFromPage(b, myB, srv.origin, 'pushkey Lab', alice().password, lookIn('b'));
   });
 
   it('phase 4: in A, email → "Use an app instead" → the number → approved in B → signed in without a password', async () => {
     const page = await emailInA();
-    await waitForText(page, 'Use an app instead');
-    await snap(page, 'a-password-with-app-link');
-    await clickText(page, 'Use an app instead');
-    await waitForText(page, 'Open your Authenticator app, and enter the number shown to sign in');
-    const number = await shownNumber(page);
-    await snap(page, 'a-number');
-    const prompt = await approveIn(b, number, 'b-passwordless');
-    await waitForText(prompt, 'Approved');
-    await snap(prompt, 'b-prompt-approved');
-    await waitForText(page, "You're signed in");
-    await page.waitForNavigation();
+    await signInPasswordless(page, b, lookIn('a'));
     await waitForText(page, 'Alice Adams');
     await waitForText(page, 'Authenticator app (passwordless)');
     await snap(page, 'a-myaccount-passwordless');
     // No password was typed in A.
     expect(await page.evaluate(() => document.querySelector('#password'))).toBeNull();
-    await waitForPromptClosed(b);
   });
 
   it('mode Push hides "Use an app instead"', async () => {
@@ -285,15 +217,7 @@ describe('journey: two browsers, one extension', () => {
   });
 
   it('phase 5: passwordless disabled in B; A is offered the password only, and push MFA still works', async () => {
-    const popup = await openPopupTab(b);
-    await clickText(popup, 'pushkey Lab');
-    await clickText(popup, 'Account settings');
-    await clickText(popup, 'Disable passwordless sign-in');
-    await waitForText(popup, 'Disable passwordless sign-in?');
-    await snap(popup, 'b-popup-disable');
-    await clickText(popup, 'Disable');
-    await waitForText(popup, 'Passwordless sign-in is off.');
-    await popup.close();
+    await disablePasswordless(b, 'pushkey Lab', lookIn('b'));
 
     // The page offers the tenant's ways in, the same for every name; the app no longer answers for alice.
     const page = await emailInA();
@@ -307,7 +231,7 @@ describe('journey: two browsers, one extension', () => {
     await waitForText(page, 'Approve sign-in request');
     const number = await shownNumber(page);
     await snap(page, 'a-mfa-number');
-    const prompt = await approveIn(b, number, 'b-mfa');
+    const prompt = await approveIn(b, number, (p) => snap(p, 'b-mfa-prompt'));
     await waitForText(prompt, 'Approved');
     await page.waitForNavigation();
     await waitForText(page, 'Password + Authenticator app (notification)');
@@ -320,25 +244,12 @@ describe('journey: two browsers, one extension', () => {
     b2 = await browsers.launch({ extension: true });
     const myB2 = await newSitePage(b2.browser);
     watched.push(myB2);
-    await myB2.goto(`${srv.origin}/login/?next=${encodeURIComponent('/myaccount/#/security-info')}`);
-    await myB2.waitForSelector('#username');
-    await myB2.type('#username', alice().upn);
-    await clickText(myB2, 'Next');
-    // The page opens on the password for every name; the pass is under "Other ways to sign in".
-    await myB2.waitForSelector('#password');
-    await clickText(myB2, 'Other ways to sign in');
-    await clickText(myB2, 'Use a Temporary Access Pass');
-    await myB2.waitForSelector('#tap');
-    await myB2.type('#tap', pass);
+    await typeTap(myB2, srv.origin, alice().upn, pass, '/myaccount/#/security-info');
     await snap(myB2, 'b2-signin-tap');
     await Promise.all([myB2.waitForNavigation(), clickText(myB2, 'Sign in')]);
     await waitForText(myB2, 'Security info');
 
-    await clickText(myB2, '+ Add sign-in method');
-    await clickText(myB2, 'Add');
-    await clickText(myB2, 'Next');
-    await clickText(myB2, 'Next');
-    await myB2.waitForSelector('.qr img');
+    await openAuthenticatorWizard(myB2);
     // A QR code the scanner cannot read (a smudged screen, a tiny window): blur it.
     await myB2.$eval('.qr img', (img) => ((img as HTMLElement).style.filter = 'blur(6px)'));
     await snap(myB2, 'b2-unreadable-qr');
@@ -359,16 +270,9 @@ describe('journey: two browsers, one extension', () => {
     await snap(popup, 'b2-popup-added');
     await waitConnected(popup, alice().upn);
     await popup.close();
-    await myB2.bringToFront();
-    await waitForText(myB2, "Let's try it out");
-    const testPrompt = await approveIn(b2, await shownNumber(myB2), 'b2-test');
-    await waitForText(testPrompt, 'Approved');
-    await waitForText(myB2, 'Notification approved');
-    await clickText(myB2, 'Next');
-    await clickText(myB2, 'Done');
+    await tryItOut(b2, myB2, lookIn('b2'));
     await myB2.waitForSelector(`tr[data-device="${lostDeviceId}"]`);
     await snap(myB2, 'b2-security-info-two-devices');
-    await waitForPromptClosed(b2);
 
     // A password sign-in in A now reaches both authenticators…
     const page = await emailInA();
