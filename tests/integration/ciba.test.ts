@@ -46,11 +46,20 @@ const settled = (authReqId: string) =>
   });
 
 describe('CIBA (poll mode)', () => {
-  it('publishes the back-channel endpoint, poll mode only, in discovery', () => {
+  it('publishes the back-channel endpoint, poll mode only and no user_code, in discovery', () => {
     const meta = t.config.serverMetadata();
     expect(meta.backchannel_authentication_endpoint).toBe(`${srv.origin}/oidc/backchannel`);
     expect(meta.backchannel_token_delivery_modes_supported).toEqual(['poll']);
+    expect(meta.backchannel_user_code_parameter_supported).toBe(false);
     expect(meta.grant_types_supported).toContain(CIBA);
+  });
+
+  it('refuses a request with a user_code (not supported) instead of ignoring it, and sends no push', async () => {
+    await expect(oidc.initiateBackchannelAuthentication(t.config, { scope: 'openid', login_hint: alice.upn, binding_message: '47', user_code: '1234' })).rejects.toMatchObject({
+      error: 'invalid_request',
+      error_description: expect.stringContaining('user_code is not supported'),
+    });
+    await expect(alice.device.nextPush(300)).rejects.toThrow();
   });
 
   it('pushes the number and the app name to the device; approving gives the app tokens with an honest amr', async () => {

@@ -54,6 +54,59 @@ describe('OpenID Connect provider', () => {
     await expect(oidc.refreshTokenGrant(t.config, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
   });
 
+  it('takes a pushed authorization request (PAR, RFC 9126): the browser carries only the request_uri, and the sign-in goes on as usual', async () => {
+    expect(t.config.serverMetadata().pushed_authorization_request_endpoint).toBe(`${srv.origin}/oidc/request`);
+    const verifier = oidc.randomPKCECodeVerifier();
+    const state = oidc.randomState();
+    const nonce = oidc.randomNonce();
+    const url = await oidc.buildAuthorizationUrlWithPAR(t.config, {
+      redirect_uri: REDIRECT_URI,
+      scope: 'openid profile',
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      state,
+      nonce,
+      prompt: 'consent',
+    });
+    expect([...url.searchParams.keys()].sort()).toEqual(['client_id', 'request_uri']);
+    const callback = await signInThroughPushkey(new HttpClient(srv.origin), { url, verifier, state, nonce }, srv.users.alice!.upn, srv.users.alice!.password);
+    const tokens = await oidc.authorizationCodeGrant(t.config, new URL(callback), { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce });
+    expect(tokens.claims()).toMatchObject({ aud: t.app.id, nonce, amr: ['pwd'] });
+    // A request_uri is used once.
+    const again = await new HttpClient(srv.origin).navigate(url.toString());
+    expect(again.status).toBe(303);
+    const refused = new URL(again.location!);
+    expect(refused.origin + refused.pathname).toBe(REDIRECT_URI);
+    expect(refused.searchParams.get('error')).toBe('invalid_request_uri');
+    expect(refused.searchParams.get('code')).toBeNull();
+  });
+
+  it('binds access tokens to the app\'s DPoP key (RFC 9449): userinfo takes them with a fresh proof, not as bearer tokens, not with a replayed proof', async () => {
+    expect(t.config.serverMetadata().dpop_signing_alg_values_supported).toContain('ES256');
+    const sent: Array<{ url: string; headers: Headers }> = [];
+    t.config[oidc.customFetch] = (url, init) => {
+      sent.push({ url, headers: new Headers(init.headers) });
+      return fetch(url, init);
+    };
+    const DPoP = oidc.getDPoPHandle(t.config, await oidc.randomDPoPKeyPair('ES256'));
+    const { a, callback } = await codeFlow();
+    const tokens = await oidc.authorizationCodeGrant(t.config, new URL(callback), { pkceCodeVerifier: a.verifier, expectedState: a.state, expectedNonce: a.nonce }, undefined, { DPoP });
+    expect(tokens.token_type.toLowerCase()).toBe('dpop');
+    const alice = (await srv.repo.getUserByUpn(srv.users.alice!.upn))!;
+    expect(await oidc.fetchUserInfo(t.config, tokens.access_token, alice.id, { DPoP })).toMatchObject({ sub: alice.id });
+    const userinfo = `${srv.origin}/oidc/me`;
+    // Copied without the key: as a bearer token it is refused.
+    const bearer = await fetch(userinfo, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+    expect(bearer.status).toBe(401);
+    // The proof the app sent with its userinfo call, sent again: a replay.
+    const proof = sent.findLast((r) => r.url === userinfo)!.headers.get('dpop')!;
+    const replayed = await fetch(userinfo, { headers: { authorization: `DPoP ${tokens.access_token}`, dpop: proof } });
+    // Refused as a replay, not for the token: a fresh proof still works.
+    expect(replayed.status).toBe(401);
+    expect(replayed.headers.get('www-authenticate')).toMatch(/error="invalid_token"/);
+    expect(await oidc.fetchUserInfo(t.config, tokens.access_token, alice.id, { DPoP })).toMatchObject({ sub: alice.id });
+  });
+
   it('rotates its signing keys: new tokens carry the new key, the old key stays published, both survive a restart', async () => {
     const kidOf = (jwt: string) => (JSON.parse(Buffer.from(jwt.split('.')[0]!, 'base64url').toString()) as { kid: string }).kid;
     const first = await codeFlow();

@@ -50,8 +50,11 @@ export function cibaFeature(d: Deps): CibaFeature {
     },
     // request_context is not used: the push shows what the server saw of the request.
     validateRequestContext() {},
-    // No user codes: backchannel_user_code_parameter is not offered.
-    verifyUserCode() {},
+    // No user codes (discovery says backchannel_user_code_parameter_supported: false): one sent is
+    // refused rather than ignored, so that no app believes it protects its requests.
+    verifyUserCode(_ctx, _account, userCode) {
+      if (userCode) throw new errors.InvalidRequest('user_code is not supported: the number in binding_message binds the request');
+    },
     async triggerAuthenticationDevice(ctx, request, account, client) {
       const [app, user] = await Promise.all([d.repo.getApp(client.clientId), d.repo.getUser(account.accountId)]);
       if (!app || !user) throw unknownUser();

@@ -118,6 +118,12 @@ export async function buildProvider(d: Deps, opts: OidcOptions): Promise<{ provi
       // Every resource is this server's userinfo: no resource indicators, opaque access tokens.
       resourceIndicators: { enabled: false },
       revocation: { enabled: true },
+      // Pushed authorization requests (RFC 9126): an app may post its parameters to /oidc/request
+      // first and send the browser with the request_uri alone. Optional; stored like the other records.
+      pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: false },
+      // DPoP (RFC 9449): an app that sends a proof gets access tokens bound to its key, useless to
+      // whoever copies them; bearer tokens stay the default. The proofs' replay check is a stored record too.
+      dPoP: { enabled: true },
       userinfo: { enabled: true },
       rpInitiatedLogout: {
         enabled: true,
@@ -175,6 +181,9 @@ export async function buildProvider(d: Deps, opts: OidcOptions): Promise<{ provi
   });
   provider.use(async (ctx, next) => {
     await next();
+    // oidc-provider advertises CIBA's user_code whenever CIBA is on; pushkey takes none (the
+    // number in binding_message binds the request), so its discovery says so (CIBA §4: false).
+    if (ctx.oidc?.route === 'discovery' && ctx.body && typeof ctx.body === 'object') (ctx.body as Record<string, unknown>).backchannel_user_code_parameter_supported = false;
     await afterBackchannelRoute(d, ctx as KoaContextWithOIDC);
     if (silent.has(ctx)) {
       const found = await resumeSession(d, sessionCookie(ctx, opts.secure));
