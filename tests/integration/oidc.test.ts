@@ -86,7 +86,7 @@ describe('OpenID Connect provider', () => {
     const sent: Array<{ url: string; headers: Headers }> = [];
     t.config[oidc.customFetch] = (url, init) => {
       sent.push({ url, headers: new Headers(init.headers) });
-      return fetch(url, init);
+      return fetch(url, init as RequestInit);
     };
     const DPoP = oidc.getDPoPHandle(t.config, await oidc.randomDPoPKeyPair('ES256'));
     const { a, callback } = await codeFlow();
