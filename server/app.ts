@@ -36,20 +36,22 @@ export interface App {
 }
 
 export function createApp(deps: Deps, opts: AppOptions = {}): App {
-  const d: HttpDeps = {
-    ...deps,
-    limiters: opts.limiters ?? defaultLimiters(),
-    secureCookies: deps.origin.startsWith('https:'),
-    appName: opts.appName ?? 'pushkey My Account',
-  };
+  const secureCookies = deps.origin.startsWith('https:');
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', opts.trustProxy ?? false);
   app.use(requestLogger(deps.log));
-  app.use(securityHeaders(d.secureCookies));
+  app.use(securityHeaders(secureCookies));
   app.use('/api', noStore);
   // The OpenID provider reads its own bodies, and its token endpoint is called by apps' servers.
-  const oidc = mountOidc(app, deps, { secure: d.secureCookies });
+  const oidc = mountOidc(app, deps, { secure: secureCookies });
+  const d: HttpDeps = {
+    ...deps,
+    limiters: opts.limiters ?? defaultLimiters(),
+    secureCookies,
+    appName: opts.appName ?? 'pushkey My Account',
+    oidc,
+  };
   // Every cookie-authenticated API, before its body is even read; /api/device is signed instead and called cross-origin.
   app.use(['/api/tenant', '/api/signin', '/api/me', '/api/admin', '/api/oidc'], refuseCrossOrigin(deps.origin));
   app.use(express.json({ limit: '16kb' }));

@@ -49,6 +49,24 @@ export const AppPatch = v.object({
 
 const WithSecret = v.object({ app: AppView, secret: v.nullable(v.string()) });
 
+/** One of the provider's signing keys, as an administrator sees it (never its private half). */
+export const SigningKeyView = v.object({
+  kid: v.string(),
+  alg: v.picklist(['RS256', 'ES256']),
+  /** current: signs new tokens; retired: replaced by a rotation, still in the JWKS to verify what it signed. */
+  status: v.picklist(['current', 'retired']),
+  createdAt: v.nullable(Time),
+  retiredAt: v.nullable(Time),
+  /** When a retired key leaves the JWKS; null for the current ones. */
+  publishedUntil: v.nullable(Time),
+});
+export type SigningKeyView = v.InferOutput<typeof SigningKeyView>;
+const SigningKeys = v.object({
+  keys: v.array(SigningKeyView),
+  /** How long a retired key stays published (ms): the longest an ID token it signed may still be presented. */
+  retentionMs: v.number(),
+});
+
 export const appsRoutes = {
   list: route({
     method: 'GET', path: '/api/admin/apps', summary: 'The app registrations.', subject: 'request', access: ['global_admin'],
@@ -65,6 +83,15 @@ export const appsRoutes = {
   rotateSecret: route({
     method: 'POST', path: '/api/admin/apps/:id/secret', summary: 'A new secret, in this answer only; the old one stops working at once.',
     subject: 'app', access: ['global_admin'], params: IdParam, answer: WithSecret,
+  }),
+  signingKeys: route({
+    method: 'GET', path: '/api/admin/oidc/signing-keys', summary: 'The OpenID provider\'s signing keys: the current pair, and the retired ones still published.',
+    subject: 'request', access: ['global_admin'], answer: SigningKeys,
+  }),
+  rotateSigningKeys: route({
+    method: 'POST', path: '/api/admin/oidc/signing-keys/rotate',
+    summary: 'A new signing key pair signs every token from now on; the pair it replaces stays in the JWKS until nothing it signed can still be presented. Audited.',
+    subject: 'request', access: ['global_admin'], answer: SigningKeys,
   }),
   remove: route({
     method: 'DELETE', path: '/api/admin/apps/:id', summary: 'Deletes an app registration and the consents given to it.',

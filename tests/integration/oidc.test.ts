@@ -3,9 +3,9 @@
 // consent, userinfo, refresh, logout; and the attacks a provider must refuse with the
 // standard OAuth errors: a redirect URI that is not registered, a replayed code, a wrong
 // PKCE verifier, a client secret that is not the app's.
+import { createPublicKey, verify, type JsonWebKey } from 'node:crypto';
 import * as oidc from 'openid-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { systemActor } from '../../server/domain/monitoring/audit.ts';
 import { HttpClient, ManualClock, signIn, startServer, type TestServer } from '../support/server.ts';
 import { enrollUser, upgradeToPasswordless } from '../support/flows.ts';
 import { allowOnPage, authorizationRequest, follow, interactionOf, REDIRECT_URI, registerTestApp, signInThroughPushkey, type TestApp } from '../support/oidc.ts';
@@ -107,24 +107,79 @@ describe('OpenID Connect provider', () => {
     expect(await oidc.fetchUserInfo(t.config, tokens.access_token, alice.id, { DPoP })).toMatchObject({ sub: alice.id });
   });
 
-  it('rotates its signing keys: new tokens carry the new key, the old key stays published, both survive a restart', async () => {
+  describe('signing keys, rotated by a global admin (POST /api/admin/oidc/signing-keys/rotate)', () => {
     const kidOf = (jwt: string) => (JSON.parse(Buffer.from(jwt.split('.')[0]!, 'base64url').toString()) as { kid: string }).kid;
-    const first = await codeFlow();
-    const before = await oidc.authorizationCodeGrant(t.config, new URL(first.callback), { pkceCodeVerifier: first.a.verifier, expectedState: first.a.state, expectedNonce: first.a.nonce });
-    const kids = await srv.app.oidc.rotateKeys(systemActor);
-    const jwks = async (origin: string) => ((await fetch(`${origin}/oidc/jwks`).then((r) => r.json())) as { keys: Array<{ kid: string }> }).keys.map((k) => k.kid);
-    expect((await jwks(srv.origin)).slice(0, 2)).toEqual(kids);
-    expect(await jwks(srv.origin)).toContain(kidOf(before.id_token!));
-    const second = await codeFlow(first.browser, { prompt: '' });
-    const after = await oidc.authorizationCodeGrant(t.config, new URL(second.callback), { pkceCodeVerifier: second.a.verifier, expectedState: second.a.state, expectedNonce: second.a.nonce });
-    expect(kidOf(after.id_token!)).toBe(kids[0]);
-    expect((await srv.repo.listAudit({ action: 'oidc.keys_rotated', limit: 1 }))[0]).toMatchObject({ actorUpn: 'system' });
-    const restarted = await startServer({ dataDir: srv.dir });
-    try {
-      expect(await jwks(restarted.origin)).toEqual(await jwks(srv.origin));
-    } finally {
-      await restarted.close();
-    }
+    const jwks = async (origin = srv.origin) => ((await fetch(`${origin}/oidc/jwks`).then((r) => r.json())) as { keys: Array<JsonWebKey & { kid: string }> }).keys;
+    /** Checks an RS256 JWT's signature against the published key with its kid, as an app verifying it does. */
+    const verifiesWithJwks = async (jwt: string) => {
+      const [header, payload, signature] = jwt.split('.') as [string, string, string];
+      const key = (await jwks()).find((k) => k.kid === kidOf(jwt));
+      if (!key) return false;
+      return verify('sha256', Buffer.from(`${header}.${payload}`), createPublicKey({ key, format: 'jwk' }), Buffer.from(signature, 'base64url'));
+    };
+    const exchange = async (flow: Awaited<ReturnType<typeof codeFlow>>) =>
+      oidc.authorizationCodeGrant(t.config, new URL(flow.callback), { pkceCodeVerifier: flow.a.verifier, expectedState: flow.a.state, expectedNonce: flow.a.nonce });
+
+    it('new tokens carry the new key; the old key stays published and a token it signed still verifies; audited; both survive a restart', async () => {
+      const first = await codeFlow();
+      const before = await exchange(first);
+      const oldKids = (await jwks()).map((k) => k.kid);
+      const admin = await signIn(srv.origin, srv.users.admin!.upn, srv.users.admin!.password);
+      const rotated = await admin.post('/api/admin/oidc/signing-keys/rotate', {});
+      expect(rotated.status, JSON.stringify(rotated.body)).toBe(200);
+      const kids = (rotated.body.keys as Array<{ kid: string; status: string }>).filter((k) => k.status === 'current').map((k) => k.kid);
+      expect(kids).toHaveLength(2);
+      expect(rotated.body.keys).toEqual([
+        ...kids.map((kid) => expect.objectContaining({ kid, status: 'current', publishedUntil: null })),
+        ...oldKids.map((kid) => expect.objectContaining({ kid, status: 'retired', retiredAt: srv.clock.now(), publishedUntil: srv.clock.now() + rotated.body.retentionMs })),
+      ]);
+      expect(rotated.body.retentionMs).toBe(12 * 3_600_000);
+      // The JWKS: the new pair first (where new tokens are signed), the old pair after it.
+      expect((await jwks()).map((k) => k.kid)).toEqual([...kids, ...oldKids]);
+      expect(await verifiesWithJwks(before.id_token!)).toBe(true);
+      const after = await exchange(await codeFlow(first.browser, { prompt: '' }));
+      expect(kidOf(after.id_token!)).toBe(kids[0]);
+      expect(await verifiesWithJwks(after.id_token!)).toBe(true);
+      expect(kidOf(before.id_token!)).toBe(oldKids[0]);
+      expect((await admin.get('/api/admin/oidc/signing-keys')).body).toEqual(rotated.body);
+      expect((await srv.repo.listAudit({ action: 'oidc.keys_rotated', limit: 1 }))[0]).toMatchObject({ actorUpn: srv.users.admin!.upn, before: { kids: oldKids }, after: { kids, retired: oldKids } });
+      const restarted = await startServer({ dataDir: srv.dir });
+      try {
+        expect((await jwks(restarted.origin)).map((k) => k.kid)).toEqual([...kids, ...oldKids]);
+      } finally {
+        await restarted.close();
+      }
+    });
+
+    it('a retired key stays published while what it signed may be presented (the session lifetime), then goes at the next rotation', async () => {
+      // Signed in anew each time: the clock moves by a session's lifetime.
+      const rotate = async () => (await (await signIn(srv.origin, srv.users.admin!.upn, srv.users.admin!.password)).post('/api/admin/oidc/signing-keys/rotate', {})).body as { keys: Array<{ kid: string; status: string }>; retentionMs: number };
+      const g0 = (await jwks()).map((k) => k.kid);
+      const first = await rotate();
+      const g1 = first.keys.filter((k) => k.status === 'current').map((k) => k.kid);
+      // Two rotations within the retention: both earlier generations are still published.
+      (srv.clock as ManualClock).advance(first.retentionMs - 1);
+      const second = await rotate();
+      const g2 = second.keys.filter((k) => k.status === 'current').map((k) => k.kid);
+      expect((await jwks()).map((k) => k.kid)).toEqual([...g2, ...g1, ...g0]);
+      // The retention after g0 was retired: the next rotation drops it; g1 and g2 stay.
+      (srv.clock as ManualClock).advance(1);
+      const third = await rotate();
+      const g3 = third.keys.filter((k) => k.status === 'current').map((k) => k.kid);
+      expect((await jwks()).map((k) => k.kid)).toEqual([...g3, ...g2, ...g1]);
+    });
+
+    it('only a global admin may rotate: the helpdesk and the policy admin are refused, and nothing changes', async () => {
+      const kids = (await jwks()).map((k) => k.kid);
+      for (const who of ['helpdesk', 'policy', 'alice'] as const) {
+        const c = await signIn(srv.origin, srv.users[who]!.upn, srv.users[who]!.password);
+        expect((await c.post('/api/admin/oidc/signing-keys/rotate', {})).status, who).toBe(403);
+        expect((await c.get('/api/admin/oidc/signing-keys')).status, who).toBe(403);
+      }
+      expect((await new HttpClient(srv.origin).post('/api/admin/oidc/signing-keys/rotate', {})).status).toBe(401);
+      expect((await jwks()).map((k) => k.kid)).toEqual(kids);
+      expect(await srv.repo.listAudit({ action: 'oidc.keys_rotated', limit: 1 })).toEqual([]);
+    });
   });
 
   it('names the app on the sign-in page, in the sign-in log, and keeps the state across a restart', async () => {

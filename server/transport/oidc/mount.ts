@@ -6,7 +6,7 @@ import type { Express, NextFunction, Request, Response } from 'express';
 import type Provider from 'oidc-provider';
 import type { Deps } from '../../domain/deps.ts';
 import { rotateSigningKeys, signingKeysVersion } from '../../domain/apps/signing-keys.ts';
-import { audit, type Actor } from '../../domain/monitoring/audit.ts';
+import type { Actor } from '../../domain/monitoring/audit.ts';
 import { cspDirectives } from '../http/security-headers.ts';
 import { buildProvider, OIDC_PATH, type OidcOptions } from './provider.ts';
 import { INTERACTION_PATH, interactionErrors, interactionRoutes } from './interactions.ts';
@@ -18,7 +18,7 @@ export interface Oidc {
   provider(): Promise<Provider>;
   /** Stops listening for the pushes' answers. */
   close(): void;
-  /** A new signing key pair first in the JWKS (the previous one stays to verify what it signed). */
+  /** A new signing key pair first in the JWKS (the one it replaces stays published while what it signed may be presented); this instance signs with it at once. */
   rotateKeys(actor: Actor): Promise<string[]>;
 }
 
@@ -62,8 +62,7 @@ export function mountOidc(app: Express, d: Deps, opts: OidcOptions): Oidc {
     close: unsubscribe,
     provider: async () => (await current()).provider,
     async rotateKeys(actor) {
-      const kids = await rotateSigningKeys(d);
-      await audit(d, actor, 'oidc.keys_rotated', { type: 'oidc_keys', id: kids[0]! }, null, { kids });
+      const kids = await rotateSigningKeys(d, actor);
       built = build();
       await built;
       return kids;

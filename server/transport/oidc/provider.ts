@@ -8,7 +8,7 @@ import Provider, { interactionPolicy, type Configuration, type KoaContextWithOID
 import { toB64u } from '../../../protocol/encoding.ts';
 import { ACR_LADDER, meetsAcr } from '../../domain/apps/assurance.ts';
 import { consentedScopes } from '../../domain/apps/apps.ts';
-import { loadSigningKeys } from '../../domain/apps/signing-keys.ts';
+import { ID_TOKEN_TTL_S, loadSigningKeys } from '../../domain/apps/signing-keys.ts';
 import type { Deps } from '../../domain/deps.ts';
 import { endSession, resumeSession } from '../../domain/signin/sessions.ts';
 import { logAppSignIn } from '../../domain/monitoring/signin-log.ts';
@@ -149,7 +149,7 @@ export async function buildProvider(d: Deps, opts: OidcOptions): Promise<{ provi
     ttl: {
       AccessToken: 3600,
       AuthorizationCode: 60,
-      IdToken: 3600,
+      IdToken: ID_TOKEN_TTL_S,
       RefreshToken: 14 * 86_400,
       Interaction: Math.floor(d.limits.flowLifetimeMs / 1000),
       Session: Math.floor(d.limits.sessionAbsoluteMs / 1000),
