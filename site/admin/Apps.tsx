@@ -1,10 +1,12 @@
 // App registrations: the apps that sign their users in through pushkey (OpenID Connect
-// clients), and "New registration". Global admins only: the server refuses everyone else.
+// clients), "New registration", and the provider's signing keys. Global admins only: the
+// server refuses everyone else.
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { admin, type AppView } from '../shared/api.ts';
 import { navigate, useAction, useLoad } from '../shared/hooks.ts';
 import { Badge, CopyField, Dialog, ErrorNotice, Field, Form, FormButtons, Heading, LinesField, Notice, RadioGroup, Spinner, Table, Button } from '../shared/ui.tsx';
+import { SigningKeysPanel } from './SigningKeys.tsx';
 
 /** Who may sign in to the app, in a few words. */
 export function accessText({ everyone, groups, userIds }: AppView['access']): string {
@@ -58,6 +60,7 @@ export function AppsPage(): JSX.Element {
           </Table>
         )}
       </section>
+      <SigningKeysPanel />
       {creating && (
         <NewApp
           onClose={() => setCreating(false)}

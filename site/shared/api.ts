@@ -209,6 +209,9 @@ export const admin = {
   /** A new secret, in this answer only; the old one stops working at once. */
   rotateAppSecret: (id: string) => call(api.apps.rotateSecret, { params: { id } }),
   deleteApp: (id: string) => call(api.apps.remove, { params: { id } }),
+  signingKeys: () => call(api.apps.signingKeys, {}),
+  /** A new signing key pair signs from now on; the one it replaces stays published for the retention. */
+  rotateSigningKeys: () => call(api.apps.rotateSigningKeys, {}),
   outbox: (filter: { channel?: 'sms' | 'email'; to?: string } = {}) => call(api.logs.outbox, { query: filter }),
 };
 

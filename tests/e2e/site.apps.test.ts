@@ -2,6 +2,7 @@
 // secret shown once), an unmodified openid-client app signs in with it, the admin limits who may
 // sign in, makes a new secret (the old one is refused at once), turns the app off and deletes
 // it; each change is in the audit log, and the app's sign-ins are in the sign-in log under its name.
+// The admin also rotates the provider's signing keys from the same page.
 import * as oidc from 'openid-client';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -131,6 +132,35 @@ describe('site: App registrations', () => {
     await shot(page, 'admin-app-audit');
     const audit = JSON.stringify(await srv.repo.listAudit({ action: 'app.', limit: 20 }));
     for (const s of [secret, rotated]) expect(audit).not.toContain(s);
+    expect(problemsOf(page)).toEqual({ csp: [], errors: [], unlabelled: [] });
+  });
+
+  it('rotates the signing keys: the confirmation says what it means, the new pair signs, the old one stays published, audited', async () => {
+    const jwks = async () => ((await fetch(`${srv.origin}/oidc/jwks`).then((r) => r.json())) as { keys: Array<{ kid: string }> }).keys.map((k) => k.kid);
+    const before = await jwks();
+    await page.goto(`${srv.origin}/admin/#/apps`);
+    await waitForText(page, 'Signing keys');
+    for (const kid of before) await waitForText(page, kid);
+    await clickText(page, 'Rotate signing keys');
+    await waitForText(page, 'Rotate the signing keys?');
+    await waitForText(page, 'A new key pair signs every token from now on.');
+    await waitForText(page, 'stay in the JWKS for 12 hours, until no token they signed can still be presented');
+    await shot(page, 'admin-keys-confirm');
+    // Cancel changes nothing.
+    await clickText(page, 'Cancel');
+    expect(await jwks()).toEqual(before);
+    await clickText(page, 'Rotate signing keys');
+    await clickText(page, 'Rotate signing keys', 'dialog[open] button');
+    await waitForText(page, 'Signing keys rotated');
+    const after = await jwks();
+    expect(after).toHaveLength(4);
+    expect(after.slice(2)).toEqual(before);
+    await waitForText(page, `New tokens are signed with ${after[0]} and ${after[1]}.`);
+    await waitForText(page, 'Retired · published until');
+    await shot(page, 'admin-keys-rotated');
+    expect((await srv.repo.listAudit({ action: 'oidc.keys_rotated', limit: 1 }))[0]).toMatchObject({ actorUpn: srv.users.admin!.upn, after: { kids: after.slice(0, 2), retired: before } });
+    await page.goto(`${srv.origin}/admin/#/audit`);
+    await waitForText(page, 'OpenID signing keys rotated');
     expect(problemsOf(page)).toEqual({ csp: [], errors: [], unlabelled: [] });
   });
 
