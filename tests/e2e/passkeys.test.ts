@@ -1,7 +1,8 @@
 // Passkeys end to end in real Chromium with its virtual authenticator (DevTools protocol
 // WebAuthn domain: ctap2, internal, resident key, user verification): register, sign in
 // with and without a typed user name, a wrong origin rejected, a replayed assertion
-// rejected (challenge consumed, counter forward only), a deleted passkey refused.
+// rejected (challenge consumed, counter forward only), a deleted passkey refused; and an app
+// that asks for a phishing-resistant sign-in (acr phr) gets one only through a passkey.
 // The browser does only what a browser does (navigator.credentials); the server's answers
 // are checked through the API, as the site's pages would see them.
 import { createServer, type Server } from 'node:http';
@@ -10,7 +11,9 @@ import type { CDPSession, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browsers, type Profile } from '../support/browser.ts';
 import { HttpClient, startServer, type TestServer } from '../support/server.ts';
-import { signInMethodsOf } from '../support/flows.ts';
+import * as oidc from 'openid-client';
+import { enrollUser, signInMethodsOf } from '../support/flows.ts';
+import { allowOnPage, authorizationRequest, follow, interactionOf, registerTestApp } from '../support/oidc.ts';
 import { DEFAULT_PASSKEY_POLICY, setPasskeyPolicy } from '../../server/domain/methods/method-policy.ts';
 import { CEREMONY_TIMEOUT_MS } from '../../server/domain/methods/webauthn.ts';
 import type { ManualClock } from '../support/clock.ts';
@@ -281,3 +284,55 @@ describe('passkeys in Chromium with a virtual authenticator', () => {
   });
 });
 
+
+// An app that asks for a phishing-resistant sign-in (acr_values=phr) through an unmodified
+// openid-client: after the password only a passkey is offered (not the push, though the user has
+// an authenticator), the passkey ceremony runs in Chromium, and the ID token says phr.
+describe('an app asking for a phishing-resistant sign-in (phr)', () => {
+  it('after the password offers only the passkey, sends no push, and the ID token has acr phr with amr mfa pop pwd user', async () => {
+    const carol = await enrollUser(srv, 'carol');
+    // Carol's passkey lives in an authenticator of its own: the ceremonies above never see it.
+    const carolPage = await profile.browser.newPage();
+    const carolCdp = await carolPage.createCDPSession();
+    try {
+      await carolPage.goto(`${srv.origin}/api/health`);
+      await carolCdp.send('WebAuthn.enable');
+      const { authenticatorId: carolAuthenticator } = await carolCdp.send('WebAuthn.addVirtualAuthenticator', {
+        options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+      });
+      const started = await carol.me.post('/api/me/passkeys/options', {});
+      expect(started.status, JSON.stringify(started.body)).toBe(200);
+      const added = await carol.me.post('/api/me/passkeys', { ceremonyId: started.body.ceremonyId, name: 'Carol’s laptop', response: await createInPage(carolPage, started.body.options) });
+      expect(added.status, JSON.stringify(added.body)).toBe(201);
+
+      const t = await registerTestApp(srv, { name: 'Payroll (test)' });
+      const a = await authorizationRequest(t, { acr_values: 'phr' });
+      const browser = new HttpClient(srv.origin);
+      const step = await follow(browser, a.url.toString());
+      expect(step.page).toBe('signin');
+      const uid = interactionOf(step.url);
+      expect((await browser.get(`/api/oidc/interactions/${uid}`)).body).toMatchObject({ app: 'Payroll (test)', prompt: 'login', requiredAcr: 'phr' });
+      const start = await browser.post('/api/signin/start', { username: carol.upn, interaction: uid });
+      expect(start.status, JSON.stringify(start.body)).toBe(200);
+      for (const weak of ['passwordless', 'tap', 'sms']) expect(start.body.methods).not.toContain(weak);
+      const pw = await browser.post('/api/signin/password', { flowId: start.body.flowId, password: carol.password });
+      expect(pw.body).toMatchObject({ status: 'second_factor', methods: ['passkey'] });
+      await expect(carol.device.nextPush(300)).rejects.toThrow();
+
+      const options = await browser.post('/api/signin/passkey/options', { flowId: start.body.flowId });
+      expect(options.status, JSON.stringify(options.body)).toBe(200);
+      const response = await getInPage(carolPage, options.body.options);
+      expect((await browser.post('/api/signin/passkey', { flowId: start.body.flowId, ceremonyId: options.body.ceremonyId, response })).body).toEqual({ status: 'signed_in' });
+      const consent = await follow(browser, `${srv.origin}/oidc/interaction/${uid}`);
+      const callback = await follow(browser, await allowOnPage(browser, interactionOf(consent.url)));
+      const tokens = await oidc.authorizationCodeGrant(t.config, new URL(callback.url), { pkceCodeVerifier: a.verifier, expectedState: a.state, expectedNonce: a.nonce });
+      const user = (await srv.repo.getUserByUpn(carol.upn))!;
+      expect(tokens.claims()).toMatchObject({ sub: user.id, aud: t.app.id, acr: 'phr', amr: ['mfa', 'pop', 'pwd', 'user'] });
+      expect((await srv.repo.getSignIn(start.body.flowId))!).toMatchObject({ app: 'Payroll (test)', result: 'success', methods: ['password', 'passkey', 'passkey_uv'] });
+      await carolCdp.send('WebAuthn.removeVirtualAuthenticator', { authenticatorId: carolAuthenticator });
+    } finally {
+      carol.device.close();
+      await carolPage.close();
+    }
+  });
+});
