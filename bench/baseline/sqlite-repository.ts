@@ -33,12 +33,12 @@ export function openSqlite(opts: SqliteOptions): Repository {
 // App registrations and the OpenID provider came after this baseline; the benchmark never uses them.
 // Nor the lockout of unknown names and the count of other sessions (a benchmark signs in known users only).
 type AppsPart = 'countNameFailure' | 'nameLockedUntil' | 'countUserSessions' | 'createApp' | 'getApp' | 'listApps' | 'replaceApp' | 'deleteApp' | 'getConsent' | 'saveConsent' | 'deleteConsent'
-  | 'saveOidcRecord' | 'findOidcRecord' | 'consumeOidcRecord' | 'deleteOidcRecord' | 'deleteOidcGrant';
+  | 'saveOidcRecord' | 'findOidcRecord' | 'consumeOidcRecord' | 'deleteOidcRecord' | 'deleteOidcGrant' | 'replaceSetting';
 const absent = () => Promise.reject(new TypeError('Not in the baseline repository'));
 const appsAbsent: Pick<Repository, AppsPart> = {
   countNameFailure: absent, nameLockedUntil: absent, countUserSessions: absent,
   createApp: absent, getApp: absent, listApps: absent, replaceApp: absent, deleteApp: absent, getConsent: absent, saveConsent: absent, deleteConsent: absent,
-  saveOidcRecord: absent, findOidcRecord: absent, consumeOidcRecord: absent, deleteOidcRecord: absent, deleteOidcGrant: absent,
+  saveOidcRecord: absent, findOidcRecord: absent, consumeOidcRecord: absent, deleteOidcRecord: absent, deleteOidcGrant: absent, replaceSetting: absent,
 };
 
 function migrate(db: Database.Database): void {

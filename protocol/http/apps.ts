@@ -61,6 +61,8 @@ export const SigningKeyView = v.object({
   publishedUntil: v.nullable(Time),
 });
 export type SigningKeyView = v.InferOutput<typeof SigningKeyView>;
+/** The rotation names the key it replaces, as the caller saw it: a second request for the same one (a retry, a double click, another admin) is refused, not a second rotation. */
+export const SigningKeysRotation = v.object({ replacing: v.pipe(v.string(), v.minLength(1), v.maxLength(64)) });
 const SigningKeys = v.object({
   keys: v.array(SigningKeyView),
   /** How long a retired key stays published (ms): the longest an ID token it signed may still be presented. */
@@ -90,8 +92,8 @@ export const appsRoutes = {
   }),
   rotateSigningKeys: route({
     method: 'POST', path: '/api/admin/oidc/signing-keys/rotate',
-    summary: 'A new signing key pair signs every token from now on; the pair it replaces stays in the JWKS until nothing it signed can still be presented. Audited.',
-    subject: 'request', access: ['global_admin'], answer: SigningKeys,
+    summary: 'A new signing key pair signs every token from now on; the pair it replaces stays in the JWKS until nothing it signed can still be presented. Refused (409) once `replacing` no longer signs. Audited.',
+    subject: 'key rotation', access: ['global_admin'], body: SigningKeysRotation, answer: SigningKeys,
   }),
   remove: route({
     method: 'DELETE', path: '/api/admin/apps/:id', summary: 'Deletes an app registration and the consents given to it.',

@@ -211,6 +211,18 @@ export function describeRepositoryContract(name: string, makeHarness: () => Repo
         expect(await repo.initSetting('fresh', 'first')).toBe('first');
         expect(await repo.getSetting('fresh')).toBe('first');
       });
+
+      it('replaces a value only while it is still the one expected (compare-and-set)', async () => {
+        await repo.setSetting('cas', 'one');
+        expect(await repo.replaceSetting('cas', 'one', 'two')).toBe(true);
+        expect(await repo.replaceSetting('cas', 'one', 'three')).toBe(false);
+        expect(await repo.getSetting('cas')).toBe('two');
+        expect(await repo.replaceSetting('nope', 'one', 'two')).toBe(false);
+        expect(await repo.getSetting('nope')).toBeNull();
+        // Two writers from the same value: exactly one wins.
+        const raced = await Promise.all([repo.replaceSetting('cas', 'two', 'a'), repo.replaceSetting('cas', 'two', 'b')]);
+        expect(raced.filter(Boolean)).toHaveLength(1);
+      });
     });
 
     describe('users', () => {

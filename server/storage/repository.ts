@@ -36,6 +36,8 @@ export interface Repository {
   setSetting(key: string, value: string): Promise<void>;
   /** Stores `value` only if the key has none yet; returns what is stored (so concurrent starters agree). */
   initSetting(key: string, value: string): Promise<string>;
+  /** Sets `value` only if the stored one is still `expected` (compare-and-set); false when another writer changed it first. */
+  replaceSetting(key: string, expected: string, value: string): Promise<boolean>;
 
   createUser(user: User): Promise<void>;
   getUser(id: string): Promise<User | null>;

@@ -17,7 +17,8 @@ export function SigningKeysPanel(): JSX.Element {
   const [confirming, setConfirming] = useState(false);
   const [rotated, setRotated] = useState<string[] | null>(null);
   const rotate = useAction(async () => {
-    const after = await admin.rotateSigningKeys();
+    // The key the page shows as current: if someone rotated meanwhile, the server says so instead of rotating again.
+    const after = await admin.rotateSigningKeys(keys.data!.keys.find((k) => k.status === 'current')!.kid);
     setConfirming(false);
     setRotated(after.keys.filter((k) => k.status === 'current').map((k) => k.kid));
     await keys.reload();

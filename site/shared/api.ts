@@ -210,8 +210,8 @@ export const admin = {
   rotateAppSecret: (id: string) => call(api.apps.rotateSecret, { params: { id } }),
   deleteApp: (id: string) => call(api.apps.remove, { params: { id } }),
   signingKeys: () => call(api.apps.signingKeys, {}),
-  /** A new signing key pair signs from now on; the one it replaces stays published for the retention. */
-  rotateSigningKeys: () => call(api.apps.rotateSigningKeys, {}),
+  /** A new signing key pair signs from now on; the one it replaces (`replacing`, a current key id) stays published for the retention. */
+  rotateSigningKeys: (replacing: string) => call(api.apps.rotateSigningKeys, { body: { replacing } }),
   outbox: (filter: { channel?: 'sms' | 'email'; to?: string } = {}) => call(api.logs.outbox, { query: filter }),
 };
 

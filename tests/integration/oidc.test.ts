@@ -125,7 +125,7 @@ describe('OpenID Connect provider', () => {
       const before = await exchange(first);
       const oldKids = (await jwks()).map((k) => k.kid);
       const admin = await signIn(srv.origin, srv.users.admin!.upn, srv.users.admin!.password);
-      const rotated = await admin.post('/api/admin/oidc/signing-keys/rotate', {});
+      const rotated = await admin.post('/api/admin/oidc/signing-keys/rotate', { replacing: oldKids[0] });
       expect(rotated.status, JSON.stringify(rotated.body)).toBe(200);
       const kids = (rotated.body.keys as Array<{ kid: string; status: string }>).filter((k) => k.status === 'current').map((k) => k.kid);
       expect(kids).toHaveLength(2);
@@ -153,7 +153,11 @@ describe('OpenID Connect provider', () => {
 
     it('a retired key stays published while what it signed may be presented (the session lifetime), then goes at the next rotation', async () => {
       // Signed in anew each time: the clock moves by a session's lifetime.
-      const rotate = async () => (await (await signIn(srv.origin, srv.users.admin!.upn, srv.users.admin!.password)).post('/api/admin/oidc/signing-keys/rotate', {})).body as { keys: Array<{ kid: string; status: string }>; retentionMs: number };
+      const rotate = async () => {
+        const admin = await signIn(srv.origin, srv.users.admin!.upn, srv.users.admin!.password);
+        const replacing = (await jwks())[0]!.kid;
+        return (await admin.post('/api/admin/oidc/signing-keys/rotate', { replacing })).body as { keys: Array<{ kid: string; status: string }>; retentionMs: number };
+      };
       const g0 = (await jwks()).map((k) => k.kid);
       const first = await rotate();
       const g1 = first.keys.filter((k) => k.status === 'current').map((k) => k.kid);
@@ -169,14 +173,26 @@ describe('OpenID Connect provider', () => {
       expect((await jwks()).map((k) => k.kid)).toEqual([...g3, ...g2, ...g1]);
     });
 
+    it('rotates once for one look at the keys: the same request again (a retry, a double click, a second admin) is refused with conflict', async () => {
+      const admin = await signIn(srv.origin, srv.users.admin!.upn, srv.users.admin!.password);
+      const seen = (await admin.get('/api/admin/oidc/signing-keys')).body.keys[0].kid as string;
+      const [one, two] = await Promise.all([0, 1].map(() => admin.post('/api/admin/oidc/signing-keys/rotate', { replacing: seen })));
+      expect([one!.status, two!.status].sort()).toEqual([200, 409]);
+      const refused = [one!, two!].find((r) => r.status === 409)!;
+      expect(refused.body).toMatchObject({ error: 'conflict', message: expect.stringContaining(`The signing keys were rotated since: "${seen}" no longer signs`) });
+      expect((await jwks()).map((k) => k.kid)).toHaveLength(4);
+      expect(await srv.repo.listAudit({ action: 'oidc.keys_rotated', limit: 5 })).toHaveLength(1);
+      expect((await admin.post('/api/admin/oidc/signing-keys/rotate', {})).body.error).toBe('bad_request');
+    });
+
     it('only a global admin may rotate: the helpdesk and the policy admin are refused, and nothing changes', async () => {
       const kids = (await jwks()).map((k) => k.kid);
       for (const who of ['helpdesk', 'policy', 'alice'] as const) {
         const c = await signIn(srv.origin, srv.users[who]!.upn, srv.users[who]!.password);
-        expect((await c.post('/api/admin/oidc/signing-keys/rotate', {})).status, who).toBe(403);
+        expect((await c.post('/api/admin/oidc/signing-keys/rotate', { replacing: kids[0] })).status, who).toBe(403);
         expect((await c.get('/api/admin/oidc/signing-keys')).status, who).toBe(403);
       }
-      expect((await new HttpClient(srv.origin).post('/api/admin/oidc/signing-keys/rotate', {})).status).toBe(401);
+      expect((await new HttpClient(srv.origin).post('/api/admin/oidc/signing-keys/rotate', { replacing: kids[0] })).status).toBe(401);
       expect((await jwks()).map((k) => k.kid)).toEqual(kids);
       expect(await srv.repo.listAudit({ action: 'oidc.keys_rotated', limit: 1 })).toEqual([]);
     });

@@ -4,6 +4,7 @@
 // of an algorithm) and retires the pair before it: a retired key signs nothing more but stays
 // in the JWKS for as long as anything it signed can still be presented, then it is dropped.
 import { generateKeyPairSync, type JsonWebKey } from 'node:crypto';
+import { PushkeyError } from '../../../protocol/errors.ts';
 import { newId, type Deps } from '../deps.ts';
 import { audit, type Actor } from '../monitoring/audit.ts';
 
@@ -96,18 +97,26 @@ export async function listSigningKeys(d: Pick<Deps, 'repo' | 'random' | 'clock' 
     });
 }
 
+const rotatedSince = (replacing: string, current: string[]) =>
+  new PushkeyError('conflict', `The signing keys were rotated since: "${replacing}" no longer signs (the current keys are ${current.join(' and ')}). Look at them again before rotating.`);
+
 /**
  * A new pair first: it signs from now on. The pair it replaces is retired now and stays
  * published for the retention; retired keys past it are dropped. Audited. Returns the new key ids.
+ * `replacing` is a current key id as the caller saw it: the rotation happens only while it is
+ * still current, so two admins, a retried request or a double click rotate once.
  */
-export async function rotateSigningKeys(d: Deps, actor: Actor): Promise<string[]> {
-  const { keys } = await storedKeys(d);
+export async function rotateSigningKeys(d: Deps, actor: Actor, replacing: string): Promise<string[]> {
+  const { keys, stored } = await storedKeys(d);
+  const current = keys.filter((k, i) => !isRetired(k, i)).map((k) => k.kid);
+  if (!current.includes(replacing)) throw rotatedSince(replacing, current);
   const now = d.clock.now();
   const pair = newPair(d);
   const kept = keys.filter((k, i) => published(d, k, i) && (k.retiredAt !== undefined || !isRetired(k, i))).map((k) => (k.retiredAt === undefined ? { ...k, retiredAt: now } : k));
-  await d.repo.setSetting(SETTING, JSON.stringify([...pair, ...kept]));
+  // Another instance rotating at the same moment read the same keys: one write lands, the other is told.
+  if (!(await d.repo.replaceSetting(SETTING, stored, JSON.stringify([...pair, ...kept])))) throw rotatedSince(replacing, (await listSigningKeys(d)).filter((k) => k.status === 'current').map((k) => k.kid));
   const kids = pair.map((k) => k.kid);
-  await audit(d, actor, 'oidc.keys_rotated', { type: 'oidc_keys', id: kids[0]! }, { kids: keys.filter((k, i) => !isRetired(k, i)).map((k) => k.kid) }, { kids, retired: kept.map((k) => k.kid) });
+  await audit(d, actor, 'oidc.keys_rotated', { type: 'oidc_keys', id: kids[0]! }, { kids: current }, { kids, retired: kept.map((k) => k.kid) });
   return kids;
 }
 

@@ -3,7 +3,7 @@ import type { Repository } from '../repository.ts';
 import type { Engine } from '../engine.ts';
 import { prepared } from '../prepared.ts';
 
-export function settingsStore(engine: Engine): Pick<Repository, 'getSetting' | 'setSetting' | 'initSetting'> {
+export function settingsStore(engine: Engine): Pick<Repository, 'getSetting' | 'setSetting' | 'initSetting' | 'replaceSetting'> {
   const { db, settings } = engine;
   // Read on every request (policies, tenant name): from memory where the engine keeps them.
   const byKey = prepared(engine, (key: string) => db.selectFrom('settings').select('value').where('key', '=', key));
@@ -32,6 +32,14 @@ export function settingsStore(engine: Engine): Pick<Repository, 'getSetting' | '
       const stored = await getSetting(key);
       if (stored === null) throw new TypeError(`initSetting: "${key}" vanished after it was stored`);
       return stored;
+    },
+    async replaceSetting(key, expected, value) {
+      let replaced = false;
+      await writing(key, async () => {
+        const r = await db.updateTable('settings').set({ value }).where('key', '=', key).where('value', '=', expected).executeTakeFirst();
+        replaced = Number(r.numUpdatedRows) === 1;
+      });
+      return replaced;
     },
   };
 }

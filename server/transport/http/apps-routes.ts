@@ -23,9 +23,9 @@ export const appsHandlers: Handlers<typeof api.apps> = {
     return { app: view(app), secret };
   },
   signingKeys: ({ d }) => signingKeys(d),
-  async rotateSigningKeys({ d, caller }) {
+  async rotateSigningKeys({ d, caller, body }) {
     // The provider is rebuilt with the new keys before answering: this instance signs with them at once.
-    await d.oidc.rotateKeys(caller.actor);
+    await d.oidc.rotateKeys(caller.actor, body.replacing);
     return signingKeys(d);
   },
   async remove({ d, caller, params }) {

@@ -19,7 +19,7 @@ export interface Oidc {
   /** Stops listening for the pushes' answers. */
   close(): void;
   /** A new signing key pair first in the JWKS (the one it replaces stays published while what it signed may be presented); this instance signs with it at once. */
-  rotateKeys(actor: Actor): Promise<string[]>;
+  rotateKeys(actor: Actor, replacing: string): Promise<string[]>;
 }
 
 export function mountOidc(app: Express, d: Deps, opts: OidcOptions): Oidc {
@@ -61,8 +61,8 @@ export function mountOidc(app: Express, d: Deps, opts: OidcOptions): Oidc {
   return {
     close: unsubscribe,
     provider: async () => (await current()).provider,
-    async rotateKeys(actor) {
-      const kids = await rotateSigningKeys(d, actor);
+    async rotateKeys(actor, replacing) {
+      const kids = await rotateSigningKeys(d, actor, replacing);
       built = build();
       await built;
       return kids;
