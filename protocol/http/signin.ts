@@ -32,8 +32,18 @@ export const StepAnswer = v.variant('status', [
    */
   v.object({ status: v.literal('mfa_required'), challenge: ChallengeView, secondFactors: v.optional(v.array(SecondFactor)), tapUsable: v.optional(v.boolean()) }),
   v.object({ status: v.literal('pending'), challenge: ChallengeView }),
-  /** The password was right; one of these second factors (the preferred first) must follow. `tapUsable` as above. */
-  v.object({ status: v.literal('second_factor'), methods: v.array(SecondFactor), tapUsable: v.optional(v.boolean()) }),
+  /**
+   * The password was right; one of these second factors (the preferred first) must follow.
+   * `tapUsable` as above. `pushRefused`: the push would have gone out first but cannot now
+   * (paused after a report, no authenticator up to date, too many requests): why, for the page
+   * to say, while these stand in for it.
+   */
+  v.object({
+    status: v.literal('second_factor'),
+    methods: v.array(SecondFactor),
+    tapUsable: v.optional(v.boolean()),
+    pushRefused: v.optional(v.object({ error: v.string(), message: v.string() })),
+  }),
 ]);
 export type StepAnswer = v.InferOutput<typeof StepAnswer>;
 

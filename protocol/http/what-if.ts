@@ -82,7 +82,11 @@ export const WhatIf = v.object({
     secondFactors: v.array(SecondFactor),
     /** The page may say the user holds a usable Temporary Access Pass. */
     tapUsable: v.boolean(),
-    /** The push that goes out at once (mfa_required) would be refused now: what the password step answers instead. */
+    /**
+     * The push that would go out at once is refused now, and why: with other second factors or a
+     * pass, the password step asks for those (second_factor, this reason shown); without, it
+     * answers this error.
+     */
     refused: v.nullable(v.object({ error: v.string(), message: v.string() })),
   }),
   /** Every second factor after a password, offered or not: the offered ones in order, then the others. */

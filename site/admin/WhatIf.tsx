@@ -172,7 +172,11 @@ function Result({ w }: { w: WhatIf }): JSX.Element {
           <dt>After the password</dt>
           <dd data-testid="after-password">
             {afterPasswordWords(w)}
-            {a.refused && <div class="field-error">Refused now: {a.refused.message}</div>}
+            {a.refused && (
+              <div class="field-error">
+                {a.next === 'mfa_required' ? 'Refused now' : 'The push is refused now, so these stand in for it'}: {a.refused.message}
+              </div>
+            )}
             {a.tapUsable && <div class="small muted">The page also tells the user their Temporary Access Pass works.</div>}
           </dd>
           <dt>Default method</dt>

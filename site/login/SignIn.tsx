@@ -23,6 +23,8 @@ interface Flow {
   secondFactors?: SecondFactor[];
   /** After the password: the user holds a pass that can still be redeemed. */
   tapUsable?: boolean;
+  /** After the password: why the push, which would have come first, could not go out (the others stand in). */
+  pushRefused?: string;
 }
 
 type Step =
@@ -78,7 +80,7 @@ export function SignIn(): JSX.Element {
     if (a.status === 'signed_in') return go({ kind: 'done' });
     if (a.status === 'second_factor') {
       // A passkey or a text message is preferred over the app: the person picks (the preferred is first).
-      setFlow({ ...f, passwordDone: true, secondFactors: a.methods, tapUsable: a.tapUsable === true });
+      setFlow({ ...f, passwordDone: true, secondFactors: a.methods, tapUsable: a.tapUsable === true, ...(a.pushRefused ? { pushRefused: a.pushRefused.message } : {}) });
       return go({ kind: 'other' });
     }
     if (a.status === 'mfa_required') {
@@ -538,6 +540,11 @@ function OtherMethods(props: StepProps & {
     <div class="stack">
       {props.identity}
       <Heading>Verify your identity</Heading>
+      {props.flow.passwordDone && props.flow.pushRefused && (
+        <p role="status" class="notice">
+          {props.flow.pushRefused}
+        </p>
+      )}
       <StepError message={props.error} />
       <ul class="method-list">
         {ways.map((w) => (

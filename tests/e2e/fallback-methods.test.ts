@@ -195,6 +195,34 @@ describe('fallback methods, as a new user tries them', { timeout: 60_000 }, () =
     }
   });
 
+  it('while pushes to the app are paused, the password leads to the other second factors, with the reason on the page', async () => {
+    // Bob as the test above left him: an authenticator and a verified phone.
+    const bob = srv.users.bob!;
+    const bobUser = (await srv.repo.getUserByUpn(bob.upn))!;
+    expect((await srv.repo.listUserDevices(bobUser.id)).length).toBeGreaterThan(0);
+    // As after "No, it's not me": pushes to Bob's authenticator are paused for an hour.
+    await srv.repo.updateUser(bobUser.id, { pushPausedUntil: srv.clock.now() + 3_600_000 });
+    try {
+      await signOut(page, srv.origin);
+      await enterEmail(page, srv.origin, bob.upn);
+      await page.type('#password', bob.password);
+      await clickText(page, 'Sign in');
+      await waitForText(page, 'Verify your identity');
+      await waitForText(page, 'paused until');
+      const ways = await page.$$eval('.method-list button', (bs) => bs.map((b) => (b as HTMLElement).innerText.trim()));
+      expect(ways).toEqual(['Text me a code']);
+      await shot(page, 'fallback-push-paused');
+      await clickText(page, 'Text me a code');
+      await waitForText(page, 'We texted a code to');
+      const [sent] = await srv.repo.listOutbox({ channel: 'sms', to: '+15551230002', limit: 1 });
+      await page.type('#sms-code', sent!.text.slice(0, 6));
+      await Promise.all([page.waitForNavigation({ timeout: 15_000 }), submit(page, '#sms-code')]);
+      expect((await page.evaluate(() => fetch('/api/me').then((r) => r.json()))).session.methods).toEqual(['password', 'sms']);
+    } finally {
+      await srv.repo.updateUser(bobUser.id, { pushPausedUntil: 0 });
+    }
+  });
+
   it('deletes the passkey in My Account; "Sign in with a passkey" then says it is not registered', async () => {
     await signOut(page, srv.origin);
     await page.goto(`${srv.origin}/login/?next=${encodeURIComponent('/myaccount/#/security-info')}`);

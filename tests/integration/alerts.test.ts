@@ -171,6 +171,31 @@ describe('alerts and the push throttle', () => {
     expect(cleared).toMatchObject({ before: { risk: { since: reportedAt } }, after: { risk: null } });
   });
 
+  it('while pushes are paused, a second factor the user holds stands in after the password, and the page is told why', async () => {
+    const bobId = (await admin.get('/api/admin/users?q=bob')).body.users[0].id as string;
+    const global = await signIn(srv.origin, srv.users.admin!.upn, srv.users.admin!.password);
+    const phone = '+15551230077';
+    const add = await bob.me.post('/api/me/phone', { number: phone });
+    const code = async () => /\b(\d{6})\b/.exec((await srv.repo.listOutbox({ channel: 'sms', to: phone, limit: 1 }))[0]!.text)![1]!;
+    expect((await bob.me.post('/api/me/phone/verify', { codeId: add.body.codeId, code: await code() })).status).toBe(200);
+    try {
+      await push();
+      await bob.device.respond(await bob.device.nextPush(), 'report');
+      const { startSignIn } = await import('../support/flows.ts');
+      const s = await startSignIn(srv, bob.upn);
+      const pw = await s.browser.post('/api/signin/password', { flowId: s.flowId, password: bob.password });
+      expect(pw).toMatchObject({ status: 200, body: { status: 'second_factor', methods: ['sms'], pushRefused: { error: 'push_paused', message: expect.stringContaining('paused until') } } });
+      expect(bob.device.pending().filter((f) => f.type === 'request')).toHaveLength(0);
+      const sent = await s.browser.post('/api/signin/sms/send', { flowId: s.flowId });
+      expect(sent.status).toBe(200);
+      expect((await s.browser.post('/api/signin/sms', { flowId: s.flowId, codeId: sent.body.codeId, code: await code() })).body).toEqual({ status: 'signed_in' });
+      expect((await admin.get(`/api/admin/signins/${s.flowId}`)).body).toMatchObject({ result: 'success', methods: ['password', 'sms'] });
+    } finally {
+      await bob.me.del('/api/me/phone');
+      await global.patch(`/api/admin/users/${bobId}`, { clearRisk: true });
+    }
+  });
+
   it('lets an admin lift the pause at once by clearing the risk', async () => {
     const bobId = (await admin.get('/api/admin/users?q=bob')).body.users[0].id as string;
     await push();

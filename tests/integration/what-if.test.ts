@@ -53,7 +53,7 @@ describe('policy what-if', () => {
     expect(page.methods, 'the user-name step').toEqual(w.page);
 
     const pw = await page.browser.post('/api/signin/password', { flowId: page.flowId, password: srv.users[name]!.password });
-    const said = w.blocked?.error ?? w.afterPassword.refused?.error ?? w.afterPassword.next;
+    const said = w.blocked?.error ?? (w.afterPassword.next === 'mfa_required' ? (w.afterPassword.refused?.error ?? 'mfa_required') : w.afterPassword.next);
     expect(outcome(pw), `the password step: ${JSON.stringify(pw.body)}`).toBe(said);
     if (pw.status === 200 && pw.body.status !== 'signed_in') {
       expect(pw.body.methods ?? pw.body.secondFactors).toEqual(w.afterPassword.secondFactors);
@@ -214,6 +214,13 @@ describe('policy what-if', () => {
     expect(chosen.defaultMethod).toMatchObject({ method: 'sms', applies: true });
     expect((await aliceMe.put('/api/me/default-method', { method: 'authenticator' })).status).toBe(200);
     await setSmsPolicy(srv.repo, DEFAULT_SMS_POLICY);
+
+    // Pushes paused (as after "No, it's not me"): the code stands in for the push after the password, and the reason is said.
+    const aliceId = (await srv.repo.getUserByUpn(srv.users.alice!.upn))!.id;
+    await srv.repo.updateUser(aliceId, { pushPausedUntil: clock.now() + 60 * 60_000 });
+    const paused = await expectSignInAsSaid('alice');
+    expect(paused.afterPassword).toMatchObject({ next: 'second_factor', secondFactors: ['sms'], refused: { error: 'push_paused' } });
+    await srv.repo.updateUser(aliceId, { pushPausedUntil: 0 });
     clock.advance(15 * 60_000); // the per-user send limit starts afresh
   });
 

@@ -196,8 +196,13 @@ export async function whatIf(d: Deps, userId: string, acr: Acr | null = null): P
     sms: verdict('sms', second.includes('sms'), smsSecond, onlyPasskey, blocked),
   };
 
+  const pushFirst = second[0] === 'authenticator';
+  const pushRefused = pushFirst && !blocked ? pushRefusal('mfa') : null;
+  // As the password step does: a push refused now leaves the other second factors (or a pass) standing in for it.
+  const standIns = second.filter((m) => m !== 'authenticator');
+  const fallsBack = pushRefused !== null && (standIns.length > 0 || tapUsable);
   const next: WhatIf['afterPassword']['next'] =
-    second.length === 0 ? (meetsRequirement(acr, ['password']) ? 'signed_in' : 'step_up_required') : second[0] === 'authenticator' ? 'mfa_required' : 'second_factor';
+    second.length === 0 ? (meetsRequirement(acr, ['password']) ? 'signed_in' : 'step_up_required') : pushFirst && !fallsBack ? 'mfa_required' : 'second_factor';
   const shows = promptOf(policy, 'mfa');
   return {
     user: { id: user.id, upn: user.upn, displayName: user.displayName, groups: user.groups },
@@ -207,7 +212,7 @@ export async function whatIf(d: Deps, userId: string, acr: Acr | null = null): P
     page,
     waysIn,
     signIn: ordered(waysIn, SIGN_IN_ORDER).map((m) => signIn[m]),
-    afterPassword: { next, secondFactors: second, tapUsable, refused: next === 'mfa_required' && !blocked ? asRefusal(pushRefusal('mfa')) : null },
+    afterPassword: { next, secondFactors: fallsBack ? standIns : second, tapUsable, refused: asRefusal(pushRefused) },
     secondFactors: ordered(second, SECOND_FACTOR_ORDER).map((m) => secondOf[m]),
     defaultMethod: defaultReason(defaultMethod, waysIn, second),
     prompt: {

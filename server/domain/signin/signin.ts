@@ -29,8 +29,8 @@ export type StepResult =
   /** `secondFactors`: every second factor the user may use instead of the push, in order (for "I can't use my Authenticator app"). */
   | { status: 'mfa_required'; challenge: ChallengeView; secondFactors?: SecondFactor[]; tapUsable?: boolean }
   | { status: 'pending'; challenge: ChallengeView }
-  /** The password was right; one of these (ordered, the preferred first) must follow. `tapUsable`: the user holds a pass that can still be redeemed. */
-  | { status: 'second_factor'; methods: SecondFactor[]; tapUsable?: boolean };
+  /** The password was right; one of these (ordered, the preferred first) must follow. `tapUsable`: the user holds a pass that can still be redeemed. `pushRefused`: why the push, which would have come first, cannot go out. */
+  | { status: 'second_factor'; methods: SecondFactor[]; tapUsable?: boolean; pushRefused?: { error: string; message: string } };
 
 /**
  * What this user can sign in with, ordered (TAP first, the user's default next). Never told
@@ -211,6 +211,10 @@ export async function tapUsableAfterPassword(d: Deps, user: User, requiredAcr: s
   return (!requiredAcr || meetsAcr(ACR.sfa, [requiredAcr])) && (await hasUsableTap(d, user.id));
 }
 
+/** Why a push cannot go out that leaves the password's other second factors standing (a lockout or a disabled account leaves none). */
+const PUSH_REFUSALS = new Set(['push_paused', 'client_update_required', 'no_device', 'rate_limited']);
+export const isPushRefusal = (err: unknown): err is PushkeyError => err instanceof PushkeyError && PUSH_REFUSALS.has(err.code);
+
 export async function signInWithPassword(d: Deps, flowId: string, secret: string | undefined, password: string, ctx: RequestContext): Promise<StepResult> {
   const flow = await requireFlow(d, flowId, secret);
   return step(d, flow, 'password', async () => {
@@ -224,8 +228,16 @@ export async function signInWithPassword(d: Deps, flowId: string, secret: string
       const tapUsable = await tapUsableAfterPassword(d, user, flow.requiredAcr);
       // A passkey or an SMS code is preferred over the push: the browser asks for it next.
       if (second[0] !== 'authenticator') return { status: 'second_factor', methods: second, tapUsable };
-      const challenge = await pushFor(d, { ...flow, methods: ['password'] }, user, 'mfa', ctx);
-      return { status: 'mfa_required', challenge: challengeView(challenge), secondFactors: second, tapUsable };
+      try {
+        const challenge = await pushFor(d, { ...flow, methods: ['password'] }, user, 'mfa', ctx);
+        return { status: 'mfa_required', challenge: challengeView(challenge), secondFactors: second, tapUsable };
+      } catch (err) {
+        // The push cannot go out now: another second factor the user holds, or a pass, stands in, and the page says why.
+        const others = second.filter((m) => m !== 'authenticator');
+        if (!isPushRefusal(err) || (others.length === 0 && !tapUsable)) throw err;
+        await logStep(d, flow.id, { method: 'authenticator', detail: err.code, result: 'failure' });
+        return { status: 'second_factor', methods: others, tapUsable, pushRefused: { error: err.code, message: err.message } };
+      }
     }
     return finish(d, flow, user, ['password'], verified);
   });
