@@ -64,7 +64,11 @@ describe('bad input', () => {
     }
   });
 
-  it('answers every route, signed in as a global admin, with junk in every place, never with a 500', async () => {
+  // One case per part of the API (sign-in, device, me, admin, …), so each walks a share of the
+  // route table and a slow machine never meets one case's time limit with the whole of it.
+  const areaOf = (path: string) => path.split('/')[2] ?? '';
+  const areas = [...new Set(routes.map((r) => areaOf(r.path)))];
+  it.each(areas)('answers every route under /api/%s, signed in as a global admin, with junk in every place, never with a 500', async (area) => {
     const junkBodies: Array<[string, string, string?]> = [
       ['malformed JSON', '{"a":'],
       ['a JSON string', '"text"'],
@@ -81,7 +85,7 @@ describe('bad input', () => {
     ];
     let admin = await signIn(srv.origin, srv.users.admin!.upn, srv.users.admin!.password);
     const bobId = ((await admin.get(`/api/admin/users?q=bob`)).body.users as Array<{ id: string }>)[0]!.id;
-    for (const route of routes) {
+    for (const route of routes.filter((r) => areaOf(r.path) === area)) {
       // Sign-out routes end the session they are called with: the admin signs in again after them.
       if (!(await admin.get('/api/me')).body.user) admin = await signIn(srv.origin, srv.users.admin!.upn, srv.users.admin!.password);
       const ids: Array<[string, string]> = [['unknown id', UNKNOWN_ID], ['bad base64url id', encodeURIComponent(BAD_B64)], ['bad percent-encoding', '%E0%A4%A'], ['a long id', 'A'.repeat(3000)]];
