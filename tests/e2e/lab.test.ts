@@ -208,7 +208,8 @@ describe('classroom lab', () => {
     await typeTap(page, srv.origin, STUDENT, pass, '/myaccount/#/security-info');
     await Promise.all([page.waitForNavigation(), clickText(page, 'Sign in')]);
     await waitForText(page, 'Security info');
-    await page.click(`tr[data-device="${deviceId}"] button[aria-label^="Delete"]`);
+    // The heading shows before the list of methods has loaded: wait for the row itself.
+    await (await page.waitForSelector(`tr[data-device="${deviceId}"] button[aria-label^="Delete"]`))!.click();
     await waitForText(page, 'Delete Authenticator app?');
     await page.click('dialog .btn-danger');
     await waitForText(page, 'was deleted');
