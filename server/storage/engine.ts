@@ -61,8 +61,10 @@ export type SharedEngine = Pick<Engine, 'insertionOrder' | 'skipLocked' | 'bytew
 /**
  * The engine of one open transaction `trx` of `root`. `lock` takes one key's lock for the rest
  * of the transaction (SQLite's transaction already holds the only write lock there is).
+ * `direct` runs compiled SQL on the transaction's connection past the query builder's
+ * executor, where the engine can (SQLite's statements, the connection being held).
  */
-export function transactionEngine(root: SharedEngine, trx: Db, lock: (trx: Db, key: string) => Promise<void>): Engine {
+export function transactionEngine(root: SharedEngine, trx: Db, lock: (trx: Db, key: string) => Promise<void>, direct?: Engine['query']): Engine {
   const tx: Engine = {
     insertionOrder: root.insertionOrder,
     skipLocked: root.skipLocked,
@@ -75,7 +77,8 @@ export function transactionEngine(root: SharedEngine, trx: Db, lock: (trx: Db, k
       return fn(tx);
     },
     serialized: (keys, fn) => tx.transaction(keys, (t) => fn(t.db)),
-    async query(text, parameters) {
+    async query(text, parameters, first) {
+      if (direct) return direct(text, parameters, first);
       const r = await trx.executeQuery(CompiledQuery.raw(text, [...parameters]));
       return { rows: r.rows as unknown[], changes: Number(r.numAffectedRows ?? 0) };
     },

@@ -2,9 +2,9 @@
 // Only what is SQLite's own lives here: pragmas, the migration counter, the statement
 // cache, and the write lock for count-then-insert (BEGIN IMMEDIATE).
 import Database from 'better-sqlite3';
-import { CompiledQuery, Kysely, SqliteDialect, sql } from 'kysely';
+import { CompiledQuery, Kysely, SqliteDialect } from 'kysely';
 import type { Repository } from '../repository.ts';
-import { transactionEngine, type Db, type Engine, type SharedEngine } from '../engine.ts';
+import { transactionEngine, type Engine, type SharedEngine } from '../engine.ts';
 import type { Schema } from '../schema.ts';
 import { migrations } from '../migrations.ts';
 import { composeRepository } from '../stores.ts';
@@ -35,9 +35,32 @@ export function openSqlite(opts: SqliteOptions): Repository {
   const shared: SharedEngine = { insertionOrder: 'rowid', skipLocked: false, bytewise: 'BINARY', compiled: new Map(), settings };
   // A database in memory is this connection's alone: its long reads stay here.
   const reader = opts.filename === ':memory:' ? null : sqliteReader(opts.filename);
+  /** A compiled statement on the one connection, which the caller holds (or no transaction is open). */
+  const run = (text: string, parameters: readonly unknown[], first?: boolean) => {
+    const s = statements.prepare(text);
+    if (!s.reader) return { rows: [], changes: Number(s.run(parameters).changes) };
+    if (!first) return { rows: s.all(parameters), changes: 0 };
+    const row: unknown = s.get(parameters);
+    return { rows: row === undefined ? [] : [row], changes: 0 };
+  };
   // One file has one write lock, and every transaction takes it first (BEGIN IMMEDIATE): the
-  // keys need no lock of their own.
-  const transaction: Engine['transaction'] = (keys, fn) => immediate(kysely, (trx) => transactionEngine(shared, trx, async () => {}).transaction(keys, fn));
+  // keys need no lock of their own. The transaction holds the one connection (the driver's
+  // mutex) from BEGIN to COMMIT, so its compiled queries run on the statements directly, past
+  // the query builder's executor, which cost more than SQLite's work for each of them.
+  const direct: Engine['query'] = async (text, parameters, first) => run(text, parameters, first);
+  const transaction: Engine['transaction'] = (keys, fn) =>
+    kysely.connection().execute(async (conn) => {
+      run('begin immediate', []);
+      try {
+        const result = await transactionEngine(shared, conn, async () => {}, direct).transaction(keys, fn);
+        run('commit', []);
+        return result;
+      } catch (err) {
+        // A failed COMMIT (SQLITE_BUSY, a full disk) may leave the transaction open: end it.
+        if (db.inTransaction) run('rollback', []);
+        throw err;
+      }
+    });
   return composeRepository({
     ...shared,
     db: kysely,
@@ -50,11 +73,7 @@ export function openSqlite(opts: SqliteOptions): Repository {
         const r = await kysely.executeQuery(CompiledQuery.raw(text, [...parameters]));
         return { rows: r.rows, changes: Number(r.numAffectedRows ?? 0) };
       }
-      const s = statements.prepare(text);
-      if (!s.reader) return { rows: [], changes: Number(s.run(parameters).changes) };
-      if (!first) return { rows: s.all(parameters), changes: 0 };
-      const row: unknown = s.get(parameters);
-      return { rows: row === undefined ? [] : [row], changes: 0 };
+      return run(text, parameters, first);
     },
     async ping() {
       statements.prepare('select 1').get();
@@ -99,19 +118,4 @@ function cachingStatements(db: Database.Database, max = 500): { close(): void; p
       return s;
     },
   };
-}
-
-/** IMMEDIATE takes the write lock before the first read: another process on the same file waits. */
-function immediate<T>(kysely: Kysely<Schema>, fn: (db: Db) => Promise<T>): Promise<T> {
-  return kysely.connection().execute(async (conn) => {
-    await sql`begin immediate`.execute(conn);
-    try {
-      const result = await fn(conn);
-      await sql`commit`.execute(conn);
-      return result;
-    } catch (err) {
-      await sql`rollback`.execute(conn);
-      throw err;
-    }
-  });
 }
