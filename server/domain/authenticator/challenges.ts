@@ -15,7 +15,7 @@ import { checkPushFatigue, getMonitoringPolicy, raiseAlert, storeChallenge } fro
 import { notifyUser } from '../methods/registration.ts';
 import { factorChanged } from '../signin/other-sessions.ts';
 import { traceAnswer, traceDelivery, tracePushes } from '../monitoring/protocol-trace.ts';
-import { atomically } from '../unit-of-work.ts';
+import { recording } from '../unit-of-work.ts';
 
 export interface RequestContext {
   app: string;
@@ -100,20 +100,25 @@ export async function createChallenge(
     deviceId?: string | null;
     /** The number to match, chosen by the caller (an app without a browser shows its own); default: a random one. */
     number?: string;
+    /** The user's devices, when the caller has just read them. */
+    devices?: readonly Device[];
   } = {},
 ): Promise<Challenge> {
   assertCanSignIn(d, user);
-  if (kind === 'mfa' || kind === 'passwordless') {
+  const signIn = kind === 'mfa' || kind === 'passwordless';
+  if (signIn) {
     const paused = pausedRefusal(d, user);
     if (paused) throw paused;
-    // Requests that expired unanswered since the last one count towards push fatigue.
-    await checkPushFatigue(d, user);
   }
   const policy = await getAuthenticatorPolicy(d.repo);
   if (opts.number !== undefined && !isRequestNumber(policy, opts.number)) throw new TypeError(`createChallenge: opts.number "${opts.number}" is not ${policy.numberLength} digits`);
-  const devices = (await d.repo.listUserDevices(user.id)).filter((dev) => (opts.deviceId ? dev.id === opts.deviceId : true) && mayAnswer(policy, dev, kind));
+  const devices = (opts.devices ?? (await d.repo.listUserDevices(user.id))).filter((dev) => (opts.deviceId ? dev.id === opts.deviceId : true) && mayAnswer(policy, dev, kind));
   const refused = devicesRefusal(policy, devices);
-  if (refused) throw refused;
+  if (refused) {
+    // Requests that expired unanswered since the last one count towards push fatigue, whatever becomes of this one.
+    if (signIn) await checkPushFatigue(d, user);
+    throw refused;
+  }
   const now = d.clock.now();
   const challenge: Challenge = {
     id: newId(d),
@@ -136,8 +141,8 @@ export async function createChallenge(
   };
   // passwordless_setup is answered in the popup that asked for it; no prompt window.
   const pushes = kind === 'passwordless_setup' ? [] : devices.map((dev) => buildPush(d, challenge, dev, policy));
-  // A sign-in push passes the throttle as it is stored, and its trace is stored with it.
-  await storeChallenge(d, user, challenge, (tx) => tracePushes(tx, challenge, pushes));
+  // A sign-in push passes the fatigue rule and the throttle as it is stored, and its trace is stored with it.
+  await storeChallenge(d, user, challenge, (tx) => tracePushes(tx, challenge, pushes), { fatigue: signIn });
   const flowId = challenge.flowId ?? undefined;
   for (const request of pushes) d.bus.publish({ type: 'push', deviceId: request.deviceId, request, ...(flowId ? { flowId } : {}) });
   return challenge;
@@ -194,19 +199,14 @@ export function effectiveStatus(c: Challenge, now: number): ChallengeStatus | 'e
   return c.status === 'pending' && now >= c.expiresAt ? 'expired' : c.status;
 }
 
-/** Ends the request with the device's `answer`, which a sign-in's trace keeps, committed with it. */
+/** Ends the request with the device's `answer`, which a sign-in's trace keeps, committed with it (`d`: resolveResponse's unit of work). */
 async function settle(d: Deps, c: Challenge, status: ChallengeStatus, answer: DeviceResponse, userVerified = false): Promise<void> {
   const now = d.clock.now();
   const deviceId = answer.deviceId;
   const update = { status, answeredAt: now, answeredBy: deviceId, userVerified };
-  const consumed = c.flowId
-    ? await atomically(d, async (tx) => {
-        if (!(await tx.repo.consumeChallenge(c.id, update, now))) return false;
-        await traceAnswer(tx, c, answer, now);
-        return true;
-      })
-    : await d.repo.consumeChallenge(c.id, update, now);
-  if (!consumed) {
+  const consumed = await d.repo.consumeChallenge(c.id, update, now);
+  if (consumed) await traceAnswer(d, c, answer, now);
+  else {
     // Another response won the race, or time ran out between our checks and the write.
     const current = await d.repo.getChallenge(c.id);
     if (current && effectiveStatus(current, now) === 'expired') throw new PushkeyError('challenge_expired', 'This request has expired.');
@@ -240,6 +240,14 @@ export async function resolveResponse(d: Deps, r: DeviceResponse): Promise<{ out
   if (effectiveStatus(c, now) === 'expired') throw new PushkeyError('challenge_expired', 'This request has expired.');
   if (c.status !== 'pending') throw new PushkeyError('challenge_consumed', 'This request was already answered.');
   const policy = await getAuthenticatorPolicy(d.repo);
+  // One unit of work from here: the device's use, the request consumed (once: a conditional
+  // write) with its trace, and what the answer leads to. A refusal on the way still commits
+  // what came before it (the device's use, a wrong number counted towards the lockout).
+  return recording(d, (tx) => answered(tx, c, device, policy, r));
+}
+
+async function answered(d: Deps, c: Challenge, device: Device, policy: AuthenticatorPolicy, r: DeviceResponse): ReturnType<typeof resolveResponse> {
+  const now = d.clock.now();
   await d.repo.updateDevice(device.id, { lastUsedAt: now, clientVersion: r.clientVersion, capabilities: r.capabilities });
   // Refusing is always safe: a deny or a report is honoured whatever the client's version,
   // or the policy now says (a report still cancels the other requests and raises the alert).

@@ -6,7 +6,7 @@
 import type { MonitoringPolicy } from '../../../protocol/http/policies.ts';
 import { PushkeyError } from '../../../protocol/errors.ts';
 import { newId, type Deps } from '../deps.ts';
-import { atomically } from '../unit-of-work.ts';
+import { atomically, recording } from '../unit-of-work.ts';
 import type { Repository } from '../../storage/repository.ts';
 import { POLICY_DEFAULTS, readPolicy, writePolicy } from '../policies/policy-registry.ts';
 import type { AlertKind, Challenge, User } from '../types.ts';
@@ -39,7 +39,12 @@ export async function checkPushFatigue(d: Deps, user: Pick<User, 'id' | 'upn'>):
   const p = await getMonitoringPolicy(d.repo);
   const now = d.clock.now();
   const since = now - p.fatigueWindowMinutes * 60_000;
-  const stats = await d.repo.challengeStats(user.id, since, now);
+  await fatigueAlert(d, p, user, since, await d.repo.challengeStats(user.id, since, now));
+}
+
+type Stats = Awaited<ReturnType<Repository['challengeStats']>>;
+
+async function fatigueAlert(d: Deps, p: MonitoringPolicy, user: Pick<User, 'id' | 'upn'>, since: number, stats: Stats): Promise<void> {
   const count = stats.denied + stats.unanswered;
   if (count >= p.fatigueCount) await raiseAlertOnce(d, 'push_fatigue', user, since, `${count} sign-in requests denied or unanswered within ${p.fatigueWindowMinutes} minutes`);
 }
@@ -59,37 +64,42 @@ export async function storeChallenge(
   challenge: Challenge,
   /** Writes that commit with the request (its protocol trace), in the same unit of work. */
   alongside: (tx: Deps) => Promise<void> = async () => {},
+  /** A sign-in push: the requests that expired unanswered since the last one count towards push fatigue first (checkPushFatigue, under the same lock). */
+  opts: { fatigue?: boolean } = {},
 ): Promise<void> {
   if (challenge.kind === 'passwordless_setup') return d.repo.createChallenge(challenge);
   const of = challenge.kind === 'test' ? 'test' : 'sign-in';
   const p = await getMonitoringPolicy(d.repo);
   const now = challenge.createdAt;
   const since = now - p.throttleWindowMinutes * 60_000;
-  const blocked = await atomically(
+  // Past the limit the request is not stored, and the block's alert commits before the refusal is thrown.
+  await recording(
     d,
     async (tx) => {
       const stats = await tx.repo.challengeStats(user.id, since, now, of);
+      if (opts.fatigue) {
+        // The fatigue rule counts the same sign-in requests; in the same window (the default) it reads the same row.
+        const fatigueSince = now - p.fatigueWindowMinutes * 60_000;
+        await fatigueAlert(tx, p, user, fatigueSince, fatigueSince === since ? stats : await tx.repo.challengeStats(user.id, fatigueSince, now));
+      }
       const why =
         stats.outstanding >= p.throttleOutstanding
           ? `${stats.outstanding} requests are already waiting for an answer`
           : stats.created >= p.throttlePerWindow
             ? `${stats.created} requests in the last ${p.throttleWindowMinutes} minutes`
             : null;
-      if (why) await raiseAlertOnce(tx, 'push_throttled', user, since, `Push requests blocked: ${why}`);
-      else {
-        await tx.repo.createChallenge(challenge);
-        await alongside(tx);
+      if (why) {
+        await raiseAlertOnce(tx, 'push_throttled', user, since, `Push requests blocked: ${why}`);
+        throw new PushkeyError(
+          'rate_limited',
+          of === 'test' ? 'Too many test notifications for this account. Answer the ones sent, or wait a few minutes.' : 'Too many sign-in requests for this account. Wait a few minutes, or use another method.',
+        );
       }
-      return why !== null;
+      await tx.repo.createChallenge(challenge);
+      await alongside(tx);
     },
     { exclusive: [`pushkey.push:${user.id}`] },
   );
-  if (blocked) {
-    throw new PushkeyError(
-      'rate_limited',
-      of === 'test' ? 'Too many test notifications for this account. Answer the ones sent, or wait a few minutes.' : 'Too many sign-in requests for this account. Wait a few minutes, or use another method.',
-    );
-  }
 }
 
 /** A successful sign-in from an IP address or location this user never signed in from before. */

@@ -9,10 +9,10 @@ import { createChallenge, effectiveStatus, resolveResponse, withdrawRequest, typ
 import { hashSecret, newId, newSecret, type Deps } from '../deps.ts';
 import { authenticatorRights, getAuthenticatorPolicy } from '../policies/policy.ts';
 import { createSession } from './sessions.ts';
-import { atomically } from '../unit-of-work.ts';
+import { atomically, recording } from '../unit-of-work.ts';
 import { ACR, assuranceOf, meetsAcr } from '../apps/assurance.ts';
 import { hasUsableTap, redeemTap } from '../methods/tap.ts';
-import type { Challenge, Flow, User } from '../types.ts';
+import type { Challenge, Device, Flow, User } from '../types.ts';
 import { beginSignIn, endAbandoned, logStep, type StepInput } from '../monitoring/signin-log.ts';
 import { checkNewPlace, checkPushFatigue } from '../monitoring/monitoring.ts';
 import { assertCanSignIn, assertGuesserNotLocked, checkSignInPassword, guesserOf } from '../users/users.ts';
@@ -122,8 +122,11 @@ export async function startFlow(
     app: ctx.app,
     requiredAcr,
   };
-  await d.repo.createFlow(flow);
-  await beginSignIn(d, flow, ctx);
+  // The flow and its sign-in log entry: one unit of work.
+  await atomically(d, async (tx) => {
+    await tx.repo.createFlow(flow);
+    await beginSignIn(tx, flow, ctx);
+  });
   return { flowId: flow.id, secret, upn, methods: await offeredMethods(d, requiredAcr) };
 }
 
@@ -180,11 +183,16 @@ export async function flowUser(d: Deps, flow: Flow): Promise<User | null> {
   return flow.userId ? d.repo.getUser(flow.userId) : null;
 }
 
-async function pushFor(d: Deps, flow: Flow, user: User, kind: 'mfa' | 'passwordless', ctx: RequestContext): Promise<Challenge> {
+/**
+ * A new request for the flow, in the unit of work `d` (a step's, which `recording` runs: a
+ * refusal still commits the request it replaced and the step's log). `devices`: the user's,
+ * when the step has just read them.
+ */
+async function pushFor(d: Deps, flow: Flow, user: User, kind: 'mfa' | 'passwordless', ctx: RequestContext, devices?: readonly Device[]): Promise<Challenge> {
   // "Send another request" replaces the previous one.
   if (flow.challengeId) await withdrawRequest(d, { id: flow.challengeId, userId: user.id });
   // The app is the one the sign-in started for (an app signing in through OpenID Connect names itself).
-  const challenge = await createChallenge(d, user, kind, { ...ctx, app: flow.app }, { flowId: flow.id });
+  const challenge = await createChallenge(d, user, kind, { ...ctx, app: flow.app }, { flowId: flow.id, devices });
   await d.repo.updateFlow(flow.id, { challengeId: challenge.id, state: 'awaiting_push' });
   // A new request reopens an attempt whose previous request failed.
   await logStep(d, flow.id, { method: methodOf(kind), detail: 'request sent', result: 'pending', challengeId: challenge.id }, { result: 'in_progress' });
@@ -223,14 +231,16 @@ export async function signInWithPassword(d: Deps, flowId: string, secret: string
     const second = await secondFactorsAfterPassword(d, user, flow.requiredAcr);
     if (second.length === 0) assertMeetsRequirement(flow, ['password']);
     if (second.length > 0) {
-      await logStep(d, flow.id, verified);
-      await d.repo.updateFlow(flow.id, { methods: ['password'] });
       const tapUsable = await tapUsableAfterPassword(d, user, flow.requiredAcr);
-      // A passkey or an SMS code is preferred over the push: the browser asks for it next.
-      if (second[0] !== 'authenticator') return { status: 'second_factor', methods: second, tapUsable };
+      // The password step's writes are one unit of work; a refused push still leaves the password proven (recording).
+      let challenge: Challenge | null;
       try {
-        const challenge = await pushFor(d, { ...flow, methods: ['password'] }, user, 'mfa', ctx);
-        return { status: 'mfa_required', challenge: challengeView(challenge), secondFactors: second, tapUsable };
+        challenge = await recording(d, async (tx) => {
+          await logStep(tx, flow.id, verified);
+          await tx.repo.updateFlow(flow.id, { methods: ['password'] });
+          // A passkey or an SMS code is preferred over the push: the browser asks for it next.
+          return second[0] === 'authenticator' ? pushFor(tx, { ...flow, methods: ['password'] }, user, 'mfa', ctx) : null;
+        });
       } catch (err) {
         // The push cannot go out now: another second factor the user holds, or a pass, stands in, and the page says why.
         const others = second.filter((m) => m !== 'authenticator');
@@ -238,6 +248,8 @@ export async function signInWithPassword(d: Deps, flowId: string, secret: string
         await logStep(d, flow.id, { method: 'authenticator', detail: err.code, result: 'failure' });
         return { status: 'second_factor', methods: others, tapUsable, pushRefused: { error: err.code, message: err.message } };
       }
+      if (!challenge) return { status: 'second_factor', methods: second, tapUsable };
+      return { status: 'mfa_required', challenge: challengeView(challenge), secondFactors: second, tapUsable };
     }
     return finish(d, flow, user, ['password'], verified);
   });
@@ -252,10 +264,12 @@ export async function signInWithApp(d: Deps, flowId: string, secret: string | un
     await assertGuesserNotLocked(d, guesserOf(user, flow.upn));
     await assertWayReachesRequirement(d, flow, 'passwordless');
     const policy = await getAuthenticatorPolicy(d.repo);
-    if (!user || user.disabled || !authenticatorRights(policy, user, await d.repo.listUserDevices(user.id)).passwordless) {
+    const devices = user ? await d.repo.listUserDevices(user.id) : [];
+    if (!user || user.disabled || !authenticatorRights(policy, user, devices).passwordless) {
       throw new PushkeyError('method_not_allowed', 'Passwordless sign-in is not available for this account.');
     }
-    return { status: 'pending', challenge: challengeView(await pushFor(d, flow, user, 'passwordless', ctx)) };
+    const challenge = await recording(d, (tx) => pushFor(tx, flow, user, 'passwordless', ctx, devices));
+    return { status: 'pending', challenge: challengeView(challenge) };
   });
 }
 
@@ -266,7 +280,7 @@ export async function resendPush(d: Deps, flowId: string, secret: string | undef
   return step(d, flow, 'authenticator', async () => {
     const user = await flowUser(d, flow);
     if (!user) throw new PushkeyError('flow_invalid', 'Start again.');
-    return { status: 'mfa_required', challenge: challengeView(await pushFor(d, flow, user, 'mfa', ctx)) };
+    return { status: 'mfa_required', challenge: challengeView(await recording(d, (tx) => pushFor(tx, flow, user, 'mfa', ctx))) };
   });
 }
 
@@ -366,12 +380,19 @@ export async function resolveSignInResponse(
   /** Told the sign-in the request belongs to, answered or not (for the log line's correlation id). */
   seen: (flowId: string) => void = () => {},
 ): ReturnType<typeof resolveResponse> {
+  let result: Awaited<ReturnType<typeof resolveResponse>>;
   try {
-    return await resolveResponse(d, r);
-  } finally {
+    result = await resolveResponse(d, r);
+  } catch (err) {
+    // Refused: whatever became of the request (ended by this answer, by another, or not at all) is read back.
     const c = await d.repo.getChallenge(r.challengeId);
     if (c?.flowId) seen(c.flowId);
     const status = c && effectiveStatus(c, d.clock.now());
     if (c && status !== 'pending' && status !== 'approved') await logFailedRequest(d, c, status!);
+    throw err;
   }
+  // Answered: the request ended as the answer said.
+  if (result.challenge.flowId) seen(result.challenge.flowId);
+  if (result.outcome !== 'approved') await logFailedRequest(d, result.challenge, result.outcome);
+  return result;
 }
