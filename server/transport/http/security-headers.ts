@@ -15,10 +15,38 @@ export const cspDirectives = (httpsOrigin: boolean) => ({
 });
 
 export function securityHeaders(httpsOrigin: boolean): RequestHandler {
-  return helmet({
-    contentSecurityPolicy: { directives: cspDirectives(httpsOrigin) },
-    strictTransportSecurity: httpsOrigin ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+  const headers = helmetHeaders(
+    helmet({
+      contentSecurityPolicy: { directives: cspDirectives(httpsOrigin) },
+      strictTransportSecurity: httpsOrigin ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    }),
+  );
+  return (_req, res, next) => {
+    for (const [name, value] of headers.set) res.setHeader(name, value);
+    for (const name of headers.removed) res.removeHeader(name);
+    next();
+  };
+}
+
+/**
+ * What helmet does to every response, found once by running it on a response that records:
+ * no directive here is a function of the request, so every response gets the same headers,
+ * and helmet rebuilt the CSP string for each of them.
+ */
+function helmetHeaders(middleware: RequestHandler): { set: [string, string][]; removed: string[] } {
+  const set: [string, string][] = [];
+  const removed: string[] = [];
+  const recorder = {
+    setHeader: (name: string, value: unknown) => void set.push([name, String(value)]),
+    removeHeader: (name: string) => void removed.push(name),
+  };
+  let done = false;
+  void middleware({} as Parameters<RequestHandler>[0], recorder as unknown as Parameters<RequestHandler>[1], (err?: unknown) => {
+    if (err) throw err instanceof Error ? err : new TypeError(String(err));
+    done = true;
   });
+  if (!done) throw new TypeError('securityHeaders: helmet did not finish at once, so its headers cannot be computed ahead');
+  return { set, removed };
 }
 
 /**
