@@ -16,7 +16,7 @@ import { startCluster } from '../tests/support/postgres.ts';
 import { ManualClock, demoPassword, signIn } from '../tests/support/server.ts';
 import { SoftDevice } from '../tests/support/soft-device.ts';
 import { ownDatabase } from './support/own-database.ts';
-import { median, percentile, printLatencies, verdict, type LatencyRow } from './lib.ts';
+import { arrivals, median, percentile, printLatencies, verdict, type LatencyRow } from './lib.ts';
 
 const PUSHES = Number(process.env.BENCH_PUSHES ?? 1000);
 const WARMUP = 50;
@@ -38,19 +38,8 @@ export async function run(): Promise<void> {
     const user = (await a.deps.repo.getUserByUpn(upn))!;
     const dev = (await a.deps.repo.listUserDevices(user.id))[0]!;
 
-    // When each request (or raw notification) came, by id; one that comes before its id is known is kept.
-    const waiting = new Map<string, (at: number) => void>();
-    const early = new Map<string, number>();
-    const arrived = (id: string, at: number) => {
-      const w = waiting.get(id);
-      if (w) w(at);
-      else early.set(id, at);
-    };
-    const arrival = (id: string): Promise<number> => {
-      const at = early.get(id);
-      early.delete(id);
-      return at !== undefined ? Promise.resolve(at) : new Promise((resolve) => waiting.set(id, resolve));
-    };
+    // When each request (or raw notification) came, by id.
+    const { arrived, arrival } = arrivals();
     device.onFrame = (f) => {
       const at = performance.now();
       if (f.type === 'request') arrived(f.challengeId, at);

@@ -146,3 +146,25 @@ export function printLatencies(title: string, rows: LatencyRow[], baseline: stri
   ];
   process.stdout.write(lines.join('\n') + '\n');
 }
+
+/**
+ * When each message came, by id: `arrived` records it (one that comes before anyone waits for
+ * it is kept), `arrival` resolves with the time it came, at once if it came already.
+ */
+export function arrivals(): { arrived: (id: string, at: number) => void; arrival: (id: string) => Promise<number> } {
+  const waiting = new Map<string, (at: number) => void>();
+  const early = new Map<string, number>();
+  return {
+    arrived(id, at) {
+      const w = waiting.get(id);
+      waiting.delete(id);
+      if (w) w(at);
+      else early.set(id, at);
+    },
+    arrival(id) {
+      const at = early.get(id);
+      early.delete(id);
+      return at !== undefined ? Promise.resolve(at) : new Promise((resolve) => waiting.set(id, resolve));
+    },
+  };
+}

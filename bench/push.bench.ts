@@ -13,7 +13,7 @@ import { WebSocket } from 'ws';
 import { toB64u } from '../protocol/encoding.ts';
 import { spkiToRaw } from '../protocol/keys.ts';
 import { channelAuthBytes } from '../protocol/signed-bytes.ts';
-import { median, percentile, printLatencies, verdict, type LatencyRow } from './lib.ts';
+import { arrivals, median, percentile, printLatencies, verdict, type LatencyRow } from './lib.ts';
 import type { FromServer, PushHow, ToServer } from './support/push-server.ts';
 
 const DEVICES = Number(process.env.BENCH_DEVICES ?? 10_000);
@@ -72,13 +72,7 @@ async function connectAll(mode: 'raw' | 'pushkey', url: string, deviceIds: strin
 /** Pushes to random devices one after another; the latencies in ms for each way of pushing, in turn. */
 async function pushes(mode: 'raw' | 'pushkey', publicKeys: string[], keys: KeyObject[], hows: PushHow[]): Promise<number[][]> {
   const server = await spawn(mode);
-  const waiting = new Map<string, (at: number) => void>();
-  const early = new Map<string, number>();
-  const arrived = (id: string, at: number) => {
-    const w = waiting.get(id);
-    if (w) w(at);
-    else early.set(id, at);
-  };
+  const { arrived, arrival } = arrivals();
   try {
     const seeded = await server.ask({ seed: publicKeys });
     if (typeof seeded !== 'object' || !('url' in seeded)) throw new Error('push-server: no url');
@@ -91,9 +85,7 @@ async function pushes(mode: 'raw' | 'pushkey', publicKeys: string[], keys: KeyOb
       for (let n = -WARMUP; n < PUSHES; n++) {
         const sent = await server.ask({ push: Math.floor(Math.random() * publicKeys.length), how });
         if (typeof sent !== 'object' || !('t0' in sent)) throw new Error('push-server: no t0');
-        const at = early.get(sent.id) ?? (await new Promise<number>((resolve) => waiting.set(sent.id, resolve)));
-        early.delete(sent.id);
-        waiting.delete(sent.id);
+        const at = await arrival(sent.id);
         if (n >= 0) samples[k]!.push(at - sent.t0);
       }
     }
