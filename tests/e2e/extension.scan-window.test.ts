@@ -155,6 +155,10 @@ describe('extension: scanning a QR code shown in another window', () => {
     expect(devices.map((d) => d.id)).toEqual((await listAccounts(scan)).map((a) => a.deviceId));
     await myAccount.waitForFunction(() => !document.querySelector('.qr img'), { timeout: 15_000 });
     await screenshot(myAccount, 'scan-window-my-account-after');
-    await clickText(scan, 'Done');
+    // Done closes the window: clicked in the page, since a click through the protocol may still
+    // be waiting for its mouse-up when the window is gone (Target closed).
+    const closed = new Promise((resolve) => scan.once('close', resolve));
+    await scan.evaluate(() => [...document.querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Done')!.click());
+    await closed;
   });
 });
