@@ -14,7 +14,7 @@ describe('configuration', () => {
       databaseUrl: null,
       logLevel: 'info',
       trustProxy: 0,
-      sqliteSynchronous: 'NORMAL',
+      sqliteSynchronous: 'FULL',
       sessionIdleMs: 30 * 60_000,
       sessionAbsoluteMs: 12 * 3_600_000,
       channelOrigins: ['chrome-extension://*', 'moz-extension://*'],
@@ -41,7 +41,7 @@ describe('configuration', () => {
       DATABASE_URL: 'postgres://u@db/pushkey',
       LOG_LEVEL: 'debug',
       TRUST_PROXY: '2',
-      SQLITE_SYNCHRONOUS: 'FULL',
+      SQLITE_SYNCHRONOUS: 'NORMAL',
       SESSION_IDLE_MINUTES: '15',
       SESSION_ABSOLUTE_HOURS: '8',
     });
@@ -53,7 +53,7 @@ describe('configuration', () => {
       databaseUrl: 'postgres://u@db/pushkey',
       logLevel: 'debug',
       trustProxy: 2,
-      sqliteSynchronous: 'FULL',
+      sqliteSynchronous: 'NORMAL',
       sessionIdleMs: 15 * 60_000,
       sessionAbsoluteMs: 8 * 3_600_000,
     });

@@ -18,7 +18,7 @@ const Env = v.object({
   DATABASE_URL: v.optional(v.string()),
   LOG_LEVEL: v.optional(v.picklist(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
   TRUST_PROXY: v.optional(Whole('TRUST_PROXY'), '0'),
-  SQLITE_SYNCHRONOUS: v.optional(v.picklist(['FULL', 'NORMAL']), 'NORMAL'),
+  SQLITE_SYNCHRONOUS: v.optional(v.picklist(['FULL', 'NORMAL']), 'FULL'),
   // 0 would end every session as it starts.
   SESSION_IDLE_MINUTES: v.optional(Whole('SESSION_IDLE_MINUTES', 1), '30'),
   SESSION_ABSOLUTE_HOURS: v.optional(Whole('SESSION_ABSOLUTE_HOURS', 1), '12'),

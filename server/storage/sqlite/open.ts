@@ -10,22 +10,33 @@ import { migrations } from '../migrations.ts';
 import { composeRepository } from '../stores.ts';
 import { sqliteReader } from './reader.ts';
 import { SettingsCache } from '../settings-cache.ts';
+import { walDurability, type Durability } from './durability.ts';
 
 export interface SqliteOptions {
   /** A file path, or ':memory:'. */
   filename: string;
-  /** FULL survives power loss; NORMAL is ~10× faster in WAL mode and loses at most the last commits on power loss. */
+  /**
+   * FULL (the default): a commit is on the disk before it is acknowledged, and survives power
+   * loss (durability.ts: the WAL flushed off the event loop, one flush for the commits made
+   * meanwhile). NORMAL: acknowledged once in the WAL; power loss can roll back the last commits.
+   */
   synchronous?: 'FULL' | 'NORMAL';
+  /** How the WAL is flushed under FULL (tests hold a flush open with it). */
+  flush?: Parameters<typeof walDurability>[1];
 }
 
 export function openSqlite(opts: SqliteOptions): Repository {
   const db = new Database(opts.filename);
   db.pragma('journal_mode = WAL');
-  db.pragma(`synchronous = ${opts.synchronous ?? 'NORMAL'}`);
+  const full = (opts.synchronous ?? 'FULL') === 'FULL';
+  db.pragma(`synchronous = ${full ? 'FULL' : 'NORMAL'}`);
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   migrate(db);
-  const statements = cachingStatements(db);
+  // Past the migrations, FULL is kept by durability.ts, which flushes what NORMAL leaves unflushed before answering.
+  db.pragma('synchronous = NORMAL');
+  const durability = full && opts.filename !== ':memory:' ? walDurability(`${opts.filename}-wal`, opts.flush) : null;
+  const statements = cachingStatements(db, durability);
   // Kysely's driver holds the one connection for a whole transaction (its mutex), so the
   // stores' transactions are atomic although better-sqlite3 itself is synchronous.
   const kysely = new Kysely<Schema>({ dialect: new SqliteDialect({ database: statements }) });
@@ -48,20 +59,28 @@ export function openSqlite(opts: SqliteOptions): Repository {
   // mutex) from BEGIN to COMMIT, so its compiled queries run on the statements directly, past
   // the query builder's executor, which cost more than SQLite's work for each of them.
   const direct: Engine['query'] = async (text, parameters, first) => run(text, parameters, first);
-  const transaction: Engine['transaction'] = (keys, fn) =>
-    kysely.connection().execute(async (conn) => {
-      run('begin immediate', []);
+  // Prepared apart from the cache: BEGIN, outside a transaction, is no commit of its own.
+  const [begin, commit, rollback] = ['begin immediate', 'commit', 'rollback'].map((text) => db.prepare(text)) as [Database.Statement, Database.Statement, Database.Statement];
+  const transaction: Engine['transaction'] = async (keys, fn) => {
+    let mark = 0;
+    const result = await kysely.connection().execute(async (conn) => {
+      begin.run();
       try {
-        const result = await transactionEngine(shared, conn, async () => {}, direct).transaction(keys, fn);
-        run('commit', []);
-        return result;
+        const value = await transactionEngine(shared, conn, async () => {}, direct).transaction(keys, fn);
+        commit.run();
+        mark = durability?.committed() ?? 0;
+        return value;
       } catch (err) {
         // A failed COMMIT (SQLITE_BUSY, a full disk) may leave the transaction open: end it.
-        if (db.inTransaction) run('rollback', []);
+        if (db.inTransaction) rollback.run();
         throw err;
       }
     });
-  return composeRepository({
+    // Flushed after the connection is free again: the next transactions commit meanwhile and share the next flush.
+    await durability?.flushed(mark);
+    return result;
+  };
+  const repository = composeRepository({
     ...shared,
     db: kysely,
     transaction,
@@ -82,8 +101,29 @@ export function openSqlite(opts: SqliteOptions): Repository {
     async close() {
       await reader?.close();
       await kysely.destroy();
+      await durability?.close();
     },
   });
+  return durability ? acknowledgedWhenFlushed(repository, durability) : repository;
+}
+
+/**
+ * Every method answers only once what it committed is on the disk. A write outside a
+ * transaction commits by itself (cachingStatements counts it); a method that committed
+ * nothing, which is most reads, answers at once.
+ */
+function acknowledgedWhenFlushed(repository: Repository, durability: Durability): Repository {
+  const wrapped = { ...repository };
+  for (const [name, method] of Object.entries(repository) as [keyof Repository, (...args: unknown[]) => Promise<unknown>][]) {
+    if (name === 'atomically' || name === 'close' || name === 'ping') continue;
+    (wrapped as Record<string, unknown>)[name] = async (...args: unknown[]) => {
+      const before = durability.latest;
+      const result = await method(...args);
+      if (durability.latest !== before) await durability.flushed(durability.latest);
+      return result;
+    };
+  }
+  return wrapped;
 }
 
 function migrate(db: Database.Database): void {
@@ -103,8 +143,13 @@ function migrate(db: Database.Database): void {
 const hasColumn = (db: Database.Database, table: string, column: string): boolean =>
   (db.pragma(`table_info(${table})`) as { name: string }[]).some((c) => c.name === column);
 
-/** The statements the stores build are few and repeat on every request: prepare each once, for Kysely and Engine.query alike (measured in bench/signin-storage.bench.ts). */
-function cachingStatements(db: Database.Database, max = 500): { close(): void; prepare(text: string): Database.Statement } {
+/**
+ * The statements the stores build are few and repeat on every request: prepare each once, for
+ * Kysely and Engine.query alike (measured in bench/signin-storage.bench.ts). Every statement
+ * runs right after it is prepared, in the same synchronous stretch, so a write prepared
+ * outside a transaction is a commit for `durability`.
+ */
+function cachingStatements(db: Database.Database, durability: Durability | null, max = 500): { close(): void; prepare(text: string): Database.Statement } {
   const cache = new Map<string, Database.Statement>();
   return {
     close: () => db.close(),
@@ -115,6 +160,7 @@ function cachingStatements(db: Database.Database, max = 500): { close(): void; p
         s = db.prepare(text);
         cache.set(text, s);
       }
+      if (durability && !s.reader && !db.inTransaction) durability.committed();
       return s;
     },
   };
