@@ -27,7 +27,7 @@ const log = pino({ level: config.logLevel });
 // SQLite in DATA_DIR by default; PostgreSQL (and LISTEN/NOTIFY between instances) with DATABASE_URL.
 const storage = config.databaseUrl ? `PostgreSQL ${redactUrl(config.databaseUrl)}` : path.join(config.dataDir, 'pushkey.db');
 if (!config.databaseUrl) mkdirSync(config.dataDir, { recursive: true });
-const postgres = config.databaseUrl ? await openPostgres({ connectionString: config.databaseUrl }) : null;
+const postgres = config.databaseUrl ? await openPostgres({ connectionString: config.databaseUrl, log }) : null;
 const repo = postgres ?? openSqlite({ filename: storage, synchronous: config.sqliteSynchronous });
 const bus = config.databaseUrl ? await postgresBus(config.databaseUrl, log) : inProcessBus();
 const origin = config.publicOrigin ?? `http://localhost:${config.port}`;

@@ -4,7 +4,7 @@
 // how to run an already compiled statement).
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { Schema } from './schema.ts';
-import type { SettingsCache, SettingsView } from './settings-cache.ts';
+import type { SettingsCache, SettingsView, TransactionSettings } from './settings-cache.ts';
 
 export type Db = Kysely<Schema>;
 
@@ -36,7 +36,7 @@ export interface Engine {
    * and every transaction's, so that a store built for a transaction compiles nothing anew.
    */
   readonly compiled: Map<string, Map<string, CompiledShape>>;
-  /** Settings kept in memory (settings-cache.ts), or null where other instances write them unseen. */
+  /** Settings kept in memory (settings-cache.ts), or null where the engine keeps none. */
   readonly settings: SettingsView | null;
   /**
    * Runs SQL that prepared.ts compiled, without the query builder: outside a transaction
@@ -64,8 +64,8 @@ export type SharedEngine = Pick<Engine, 'insertionOrder' | 'skipLocked' | 'bytew
  * `direct` runs compiled SQL on the transaction's connection past the query builder's
  * executor, where the engine can (SQLite's statements, the connection being held).
  */
-export function transactionEngine(root: SharedEngine, trx: Db, lock: (trx: Db, key: string) => Promise<void>, direct?: Engine['query']): Engine {
-  const tx: Engine = {
+export function transactionEngine(root: SharedEngine, trx: Db, lock: (trx: Db, key: string) => Promise<void>, direct?: Engine['query']): Engine & { readonly settings: TransactionSettings | null } {
+  const tx: Engine & { readonly settings: TransactionSettings | null } = {
     insertionOrder: root.insertionOrder,
     skipLocked: root.skipLocked,
     bytewise: root.bytewise,

@@ -60,7 +60,7 @@ export async function startCluster(opts: {
     const server = createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const at = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const repo = await openPostgres({ connectionString: url, schema });
+    const repo = await openPostgres({ connectionString: url, schema, ...(opts.busReconnectDelayMs ? { reconnectDelayMs: opts.busReconnectDelayMs } : {}) });
     const bus = await postgresBus(url, pino({ level: 'silent' }), { channel: schema, reconnectDelayMs: opts.busReconnectDelayMs });
     const deps = await buildDeps({ repo: opts.wrapRepository?.(repo) ?? repo, bus, origin: instances[0]?.url ?? at, clock: opts.clock });
     const limiters = opts.sharedLimits ? defaultLimiters({ kind: 'postgres', pool: repo.pool }, { syncMs: opts.limitSyncMs }) : noLimiters();

@@ -8,18 +8,28 @@ import type { Schema } from '../schema.ts';
 import { migrations } from '../migrations.ts';
 import { composeRepository } from '../stores.ts';
 import { transactionEngine, type Db, type Engine, type SharedEngine } from '../engine.ts';
+import { CONNECT_TIMEOUT_MS } from './connect.ts';
+import { SettingsCache } from '../settings-cache.ts';
+import { announced, settingsVersion } from './settings-version.ts';
+import pino, { type Logger } from 'pino';
 
 const SCHEMA_RE = /^[a-z_][a-z0-9_]*$/;
 /** Any constant will do; it only has to be the same for every instance. */
 const MIGRATION_LOCK = 7_146_011;
-export const CONNECT_TIMEOUT_MS = 5_000;
 
 export interface PostgresOptions {
   connectionString: string;
   /** A schema to use instead of public (tests isolate themselves this way). Created if missing. */
   schema?: string;
   max?: number;
+  /** Where the settings channel logs that it was lost and found again (default: nowhere). */
+  log?: Logger;
+  /** How long the settings channel waits before listening again (default: listener.ts's backoff). */
+  reconnectDelayMs?: (attempt: number) => number;
 }
+
+/** How long a setting is served from memory at most: the bound should an announcement be lost (an instance killed between a commit and its NOTIFY). */
+const SETTINGS_MAX_AGE_MS = 30_000;
 
 /** The pool is public for the rate limiters, which keep their counts in the same database (rate_limits). */
 export type PostgresRepository = Repository & { readonly pool: pg.Pool };
@@ -45,12 +55,21 @@ export async function openPostgres(opts: PostgresOptions): Promise<PostgresRepos
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   // Each text gets a name, under which every connection parses and plans it once.
   const names = new Map<string, string>();
-  const shared: SharedEngine = { insertionOrder: 'seq', skipLocked: true, bytewise: 'C', compiled: new Map(), settings: null };
+  const changes = await settingsVersion(opts.connectionString, opts.schema, opts.log ?? pino({ level: 'silent' }), opts.reconnectDelayMs);
+  const settings = new SettingsCache(() => changes.version(), { maxAgeMs: SETTINGS_MAX_AGE_MS, committed: (key) => changes.announce(pool, key) });
+  const shared: SharedEngine = { insertionOrder: 'seq', skipLocked: true, bytewise: 'C', compiled: new Map(), settings };
   // Transaction-scoped advisory locks, taken in the order given, serialise every instance.
   const lock = async (trx: Db, key: string) => {
     await sql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(trx);
   };
-  const transaction: Engine['transaction'] = (keys, fn) => db.transaction().execute((trx) => transactionEngine(shared, trx, lock).transaction(keys, fn));
+  const transaction: Engine['transaction'] = (keys, fn) =>
+    db.transaction().execute(async (trx) => {
+      const tx = transactionEngine(shared, trx, lock);
+      const result = await tx.transaction(keys, fn);
+      // Delivered to every instance at COMMIT, and not at all if it rolls back.
+      if (tx.settings?.wrote.size) await sql`select pg_notify(${changes.channel}, ${announced(tx.settings.wrote)})`.execute(trx);
+      return result;
+    });
   const repo = composeRepository({
     ...shared,
     db,
@@ -69,7 +88,10 @@ export async function openPostgres(opts: PostgresOptions): Promise<PostgresRepos
       if (rows[0]?.ro === 'on') throw Object.assign(new Error('The database is read-only.'), { code: '25006' });
     },
     // Kysely's destroy ends the pool.
-    close: () => db.destroy(),
+    async close() {
+      await changes.close();
+      await db.destroy();
+    },
   });
   return { ...repo, pool };
 }

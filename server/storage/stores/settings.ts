@@ -18,7 +18,7 @@ export function settingsStore(engine: Engine): Pick<Repository, 'getSetting' | '
     try {
       await write();
     } finally {
-      settings?.writing(key);
+      settings?.written(key);
     }
   };
   return {

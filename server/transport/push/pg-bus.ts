@@ -5,19 +5,16 @@
 import pg from 'pg';
 import type { BusEvent, PushBus } from '../../domain/authenticator/push-bus.ts';
 import type { Logger } from 'pino';
-import { CONNECT_TIMEOUT_MS } from '../../storage/postgres/open.ts';
-
-// Exponential backoff with full jitter (at most 5 s), so a restarted database is not met by
-// every instance in the same instant.
-const jitteredBackoff = (attempt: number): number => Math.random() * Math.min(5_000, 100 * 2 ** attempt);
+import { CONNECT_TIMEOUT_MS } from '../../storage/postgres/connect.ts';
+import { CHANNEL_RE, listenWithReconnect } from '../../storage/postgres/listener.ts';
 
 /**
  * `channel` separates tenants (or test runs) that share one database; `reconnectDelayMs` says
  * how long to wait before the `attempt`th try to listen again (0 for the first).
  */
 export async function postgresBus(connectionString: string, log: Logger, opts: { channel?: string; reconnectDelayMs?: (attempt: number) => number } = {}): Promise<PushBus> {
-  const { channel = 'pushkey_bus', reconnectDelayMs = jitteredBackoff } = opts;
-  if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new TypeError(`postgresBus: bad channel name "${channel}"`);
+  const { channel = 'pushkey_bus', reconnectDelayMs } = opts;
+  if (!CHANNEL_RE.test(channel)) throw new TypeError(`postgresBus: bad channel name "${channel}"`);
   const publisher = new pg.Pool({ connectionString, max: 2, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
   // An idle client the database ends (restart, failover, idle timeout) would otherwise crash the
   // process with an unhandled 'error'; the next publish takes a new one.
@@ -28,64 +25,22 @@ export async function postgresBus(connectionString: string, log: Logger, opts: {
   const deliver = (event: BusEvent) => {
     for (const h of handlers) h(event);
   };
-  let closing = false;
-  let listener: pg.Client | undefined;
-  let attempts = 0;
-  let retry: ReturnType<typeof setTimeout> | undefined;
-
-  function onNotification(msg: pg.Notification): void {
-    if (msg.channel !== channel || !msg.payload) return;
-    let event: BusEvent;
-    try {
-      event = JSON.parse(msg.payload) as BusEvent;
-    } catch {
-      return log.warn('bus: unreadable notification');
-    }
-    deliver(event);
-  }
-
-  /** One LISTEN connection; when the database ends it, another is opened (see reconnect). */
-  async function listen(): Promise<void> {
-    const client = new pg.Client({ connectionString, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
-    client.on('notification', onNotification);
-    client.on('error', (err) => {
-      if (!closing) log.warn({ err }, 'bus: the LISTEN connection failed');
-    });
-    client.on('end', () => {
-      if (closing || listener !== client) return;
-      listener = undefined;
-      reconnect();
-    });
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${channel}`);
-    } catch (err) {
-      await client.end().catch(() => {});
-      throw err;
-    }
-    listener = client;
-  }
-
-  // Once listening again, anything published meanwhile may have been missed: the local subscribers resync.
-  function reconnect(): void {
-    const delay = reconnectDelayMs(attempts++);
-    retry = setTimeout(() => {
-      if (closing) return;
-      listen().then(
-        () => {
-          attempts = 0;
-          log.info('bus: listening again');
-          deliver({ type: 'resync' });
-        },
-        (err: unknown) => {
-          log.warn({ err }, 'bus: reconnecting failed, trying again');
-          reconnect();
-        },
-      );
-    }, delay);
-  }
-
-  await listen();
+  const listener = await listenWithReconnect(connectionString, channel, {
+    log,
+    name: 'bus',
+    ...(reconnectDelayMs ? { reconnectDelayMs } : {}),
+    onNotification(payload) {
+      let event: BusEvent;
+      try {
+        event = JSON.parse(payload) as BusEvent;
+      } catch {
+        return log.warn('bus: unreadable notification');
+      }
+      deliver(event);
+    },
+    // Once listening again, anything published meanwhile may have been missed: the local subscribers resync.
+    onResumed: () => deliver({ type: 'resync' }),
+  });
 
   return {
     publish(event) {
@@ -97,12 +52,10 @@ export async function postgresBus(connectionString: string, log: Logger, opts: {
       return () => void handlers.delete(handler);
     },
     /** False while the LISTEN connection is down: this instance would miss other instances' pushes. */
-    listening: () => listener !== undefined,
+    listening: () => listener.listening(),
     async close() {
-      closing = true;
-      clearTimeout(retry);
       handlers.clear();
-      await listener?.end().catch(() => {});
+      await listener.close();
       await publisher.end().catch(() => {});
     },
   };
