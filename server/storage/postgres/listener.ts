@@ -63,6 +63,8 @@ export async function listenWithReconnect(connectionString: string, channel: str
       await c.end().catch(() => {});
       throw err;
     }
+    // Closed while this one was opening: it must not listen on.
+    if (closing) return void (await c.end().catch(() => {}));
     client = c;
   }
 
@@ -71,11 +73,13 @@ export async function listenWithReconnect(connectionString: string, channel: str
       if (closing) return;
       listen().then(
         () => {
+          if (closing) return;
           attempts = 0;
           log.info(`${name}: listening again`);
           opts.onResumed?.();
         },
         (err: unknown) => {
+          if (closing) return;
           log.warn({ err }, `${name}: reconnecting failed, trying again`);
           reconnect();
         },
