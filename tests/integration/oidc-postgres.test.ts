@@ -1,6 +1,7 @@
 // The OpenID provider on two instances over one PostgreSQL database: every hop of a sign-in
 // may land on either instance (a load balancer without sticky sessions), and the keys,
 // interactions, codes, consents and sign-ins without a browser (CIBA) are the same on both.
+import { request } from 'node:http';
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { updateApp } from '../../server/domain/apps/apps.ts';
@@ -9,7 +10,7 @@ import { upgradeToPasswordless } from '../support/flows.ts';
 import { startCluster, type Cluster, type Instance } from '../support/postgres.ts';
 import { demoPassword, HttpClient, ManualClock, signIn, type TestServer } from '../support/server.ts';
 import { SoftDevice } from '../support/soft-device.ts';
-import { authorizationRequest, interactionOf, REDIRECT_URI, registerTestApp, type TestApp } from '../support/oidc.ts';
+import { authorizationRequest, interactionOf, REDIRECT_URI, registerTestApp, signInThroughPushkey, type TestApp } from '../support/oidc.ts';
 
 const clock = new ManualClock();
 let cluster: Cluster;
@@ -74,4 +75,46 @@ it('settles a sign-in without a browser (CIBA) once, with the push through the o
   expect(tokens.claims()).toMatchObject({ aud: kiosk.app.id, amr: ['swk', 'user'] });
   const logged = await one.deps.repo.listSignIns({ app: 'Kiosk (cluster)', limit: 10 });
   expect(logged.map((e) => e.result)).toEqual(['success']);
+});
+
+/** A GET sent to instance `to` as a load balancer forwards it: the Host the app addressed, kept. */
+function forwarded(to: string, url: string, headers: Headers): Promise<Response> {
+  const u = new URL(url);
+  const target = new URL(to);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: target.hostname, port: target.port, path: u.pathname + u.search, headers: { ...Object.fromEntries(headers), host: u.host } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve(new Response(Buffer.concat(chunks), { status: res.statusCode!, headers: res.headers as Record<string, string> })));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+it('refuses a DPoP proof replayed on the other instance (RFC 9449 §11.1): the proofs seen are the same on both', async () => {
+  const [one, two] = [cluster.instances[0]!.url, cluster.instances[1]!.url];
+  const proofs: string[] = [];
+  // The app's userinfo calls reach instance 2 through the one origin; everything else instance 1.
+  t.config[oidc.customFetch] = (url, init) => {
+    const headers = new Headers(init.headers);
+    if (!url.endsWith('/oidc/me')) return fetch(url, init as RequestInit);
+    proofs.push(headers.get('dpop')!);
+    return forwarded(two, url, headers);
+  };
+  const DPoP = oidc.getDPoPHandle(t.config, await oidc.randomDPoPKeyPair('ES256'));
+  const a = await authorizationRequest(t);
+  const callback = await signInThroughPushkey(new HttpClient(one), a, 'carol@pushkey.test', demoPassword('carol'));
+  const tokens = await oidc.authorizationCodeGrant(t.config, new URL(callback), { pkceCodeVerifier: a.verifier, expectedState: a.state, expectedNonce: a.nonce }, undefined, { DPoP });
+  expect(tokens.token_type.toLowerCase()).toBe('dpop');
+  const carol = (await cluster.instances[0]!.deps.repo.getUserByUpn('carol@pushkey.test'))!;
+  // A fresh proof, taken by instance 2 (its htu is the origin's: the forwarding is as a proxy's).
+  expect(await oidc.fetchUserInfo(t.config, tokens.access_token, carol.id, { DPoP })).toMatchObject({ sub: carol.id });
+  // The same proof again, now on instance 1: a replay, refused there too.
+  const replayed = await fetch(`${one}/oidc/me`, { headers: { authorization: `DPoP ${tokens.access_token}`, dpop: proofs.at(-1)! } });
+  expect(replayed.status).toBe(401);
+  expect(replayed.headers.get('www-authenticate')).toMatch(/error="invalid_(token|dpop_proof)"/);
+  // Refused as a replay, not for the token or its key: a fresh proof on instance 1 works.
+  t.config[oidc.customFetch] = (url, init) => fetch(url, init as RequestInit);
+  expect(await oidc.fetchUserInfo(t.config, tokens.access_token, carol.id, { DPoP })).toMatchObject({ sub: carol.id });
 });
