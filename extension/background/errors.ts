@@ -1,8 +1,10 @@
-// What a person reads when something fails: the words protocol/errors.ts gives each code;
-// the message that came with the error is kept only where the table has nothing better.
-import { ERRORS, PushkeyError } from '../../protocol/index.ts';
+// What a person reads when something fails: the words protocol/errors.ts gives each code, in
+// the person's language (ui/error-words.ts); the message that came with the error is kept only
+// where the table has nothing better.
+import { PushkeyError } from '../../protocol/index.ts';
 import { errorInfoOf, extensionVersion, type ErrorInfo } from '../messaging/index.ts';
 import { t } from '../ui/i18n.ts';
+import { wordsFor } from '../ui/error-words.ts';
 
 export function toErrorInfo(err: unknown): ErrorInfo {
   const info = errorInfoOf(err);
@@ -16,6 +18,6 @@ export function toErrorInfo(err: unknown): ErrorInfo {
   if (info.code === 'client_update_required' && typeof needed === 'string') {
     return { code: info.code, message: t('errorUpdateRequired', needed, extensionVersion()) };
   }
-  const words = err instanceof PushkeyError ? ERRORS[err.code].words : null;
+  const words = err instanceof PushkeyError ? wordsFor(err.code) : null;
   return { code: info.code, message: words ?? info.message };
 }

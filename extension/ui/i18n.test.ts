@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import en from '../public/_locales/en/messages.json' with { type: 'json' };
 import { t, tParts } from './i18n.ts';
+import { ERROR_CODES, ERRORS } from '../../protocol/errors.ts';
+import { wordsFor } from './error-words.ts';
 
 describe('the extension’s words', () => {
   it('fills the substitutions in, in English where there is no browser', () => {
@@ -27,5 +29,14 @@ describe('the extension’s words', () => {
       expect([...new Set(used)].sort(), key).toEqual(used.map((_, i) => i + 1).slice(0, new Set(used).size));
       for (const n of used) expect(entry.description, key).toContain(`$${n}`);
     }
+  });
+
+  it('has the words of every error code protocol/errors.ts gives words, in the table’s English, and no others', () => {
+    const withWords = ERROR_CODES.filter((code) => ERRORS[code].words !== null);
+    expect(withWords.length).toBeGreaterThan(10);
+    for (const code of withWords) expect(wordsFor(code), code).toBe(ERRORS[code].words);
+    const keys = Object.keys(en).filter((key) => key.startsWith('errorCode_'));
+    expect(keys.sort()).toEqual(withWords.map((code) => `errorCode_${code}`).sort());
+    expect(wordsFor('bad_request')).toBeNull();
   });
 });

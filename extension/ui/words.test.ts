@@ -47,7 +47,7 @@ function read(files: string[]): Findings {
         const key = node.arguments[0];
         if (key && ts.isStringLiteralLike(key)) found.asked.push({ key: key.text, where: where(key) });
         else if (key && ts.isTemplateExpression(key)) found.prefixes.push(key.head.text);
-        else if (key && ts.isSatisfiesExpression(key) && ts.isTemplateExpression(key.expression)) found.prefixes.push(key.expression.head.text);
+        else if (key && (ts.isSatisfiesExpression(key) || ts.isAsExpression(key)) && ts.isTemplateExpression(key.expression)) found.prefixes.push(key.expression.head.text);
       }
       if (ts.isJsxText(node) && /\p{L}/u.test(node.text)) found.inMarkup.push(`${where(node)}: ${node.text.trim()}`);
       if (ts.isJsxAttribute(node) && SHOWN_ATTRIBUTES.has(node.name.getText(source)) && node.initializer && ts.isStringLiteral(node.initializer) && /\p{L}/u.test(node.initializer.text)) {
