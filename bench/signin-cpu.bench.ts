@@ -46,9 +46,12 @@ interface Child {
 }
 
 async function startChild(): Promise<Child> {
+  // BENCH_SERVER_NODE_ARGS: node options for the server alone, to profile it where its CPU is
+  // spent (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", or "--perf-basic-prof" under perf record).
+  const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
   // The clock stands still within a round, so requests do not expire; the throttle's budget is its largest.
   const options = { policy: { requestLifetimeSeconds: 600 }, monitoring: { throttlePerWindow: 500, throttleWindowMinutes: 60 } };
-  const child = fork(new URL('./support/server-process.ts', import.meta.url), [JSON.stringify(options)], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+  const child = fork(new URL('./support/server-process.ts', import.meta.url), [JSON.stringify(options)], { execArgv: ['--import', 'tsx', ...nodeArgs], stdio: 'inherit' });
   const next = () => new Promise<Record<string, number | string>>((resolve) => child.once('message', (m) => resolve(m as Record<string, number | string>)));
   const hello = await next();
   const c: Child = {
