@@ -39,6 +39,9 @@ export function createApp(deps: Deps, opts: AppOptions = {}): App {
   const secureCookies = deps.origin.startsWith('https:');
   const app = express();
   app.disable('x-powered-by');
+  // No ETag on what res.send answers (the API's JSON, which no cache may keep: noStore): it cost
+  // a SHA-1 of every body. Static files keep theirs (express.static sets its own).
+  app.set('etag', false);
   app.set('trust proxy', opts.trustProxy ?? false);
   app.use(requestLogger(deps.log));
   app.use(securityHeaders(secureCookies));
