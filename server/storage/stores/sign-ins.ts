@@ -124,6 +124,8 @@ export function signInsStore(engine: Engine): SignInsStore {
       // Each value bound once: the update takes the row that conflicted.
       .onConflict((oc) => oc.column('id').doUpdateSet(Object.fromEntries(Object.keys(row).map((c) => [c, sql.ref<never>(`excluded.${c}`)])))),
   );
+  // Read before each step is appended to it (logStep).
+  const byId = prepared(engine, (id: string) => db.selectFrom('signins').selectAll().where('id', '=', id));
   const history = prepared(engine, (userId: string, ip: string, location: string, exceptId: string) =>
     db
       .selectFrom('signins')
@@ -138,7 +140,7 @@ export function signInsStore(engine: Engine): SignInsStore {
       await upsert.changes(e.id, signInRow(e));
     },
     async getSignIn(id) {
-      const r = await db.selectFrom('signins').selectAll().where('id', '=', id).executeTakeFirst();
+      const r = await byId.first(id);
       return r ? toSignIn(r) : null;
     },
     async listSignIns(f) {
