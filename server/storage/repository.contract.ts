@@ -510,6 +510,28 @@ export function describeRepositoryContract(name: string, makeHarness: () => Repo
         expect((await repo.listSignIns({ result: 'in_progress', limit: 10 })).map((e) => e.id)).toEqual([later.id]);
       });
 
+      it("tells whether the user signed in successfully before, from this IP, from this location: the user's own successes only, the attempt asking left out", async () => {
+        const other = makeUser();
+        await repo.createUser(other);
+        const success: Partial<SignInEntry> = { result: 'success', methods: ['password'], requirement: 'single' };
+        const asking = makeSignIn(user.id, { ...success, ip: '198.51.100.9', location: 'Nowhere', at: T0 + 10 });
+        await repo.upsertSignIn(asking);
+        // Only the attempt asking: nothing before it.
+        expect(await repo.signInHistory(user.id, asking.ip, asking.location, asking.id)).toEqual({ any: false, ip: false, location: false });
+        // Another user's success and this user's failure from there do not count.
+        await repo.upsertSignIn(makeSignIn(other.id, { ...success, ip: asking.ip, location: asking.location }));
+        await repo.upsertSignIn(makeSignIn(user.id, { result: 'failure', failureCode: 'denied', reason: 'Denied', ip: asking.ip, location: asking.location }));
+        await repo.upsertSignIn(makeSignIn(user.id, { ip: asking.ip, location: asking.location }));
+        expect(await repo.signInHistory(user.id, asking.ip, asking.location, asking.id)).toEqual({ any: false, ip: false, location: false });
+        // A success from elsewhere, then from the same location over another IP, then from the IP.
+        await repo.upsertSignIn(makeSignIn(user.id, { ...success, ip: '192.0.2.7', location: 'Elsewhere', at: T0 + 1 }));
+        expect(await repo.signInHistory(user.id, asking.ip, asking.location, asking.id)).toEqual({ any: true, ip: false, location: false });
+        await repo.upsertSignIn(makeSignIn(user.id, { ...success, ip: '192.0.2.8', location: asking.location, at: T0 + 2 }));
+        expect(await repo.signInHistory(user.id, asking.ip, asking.location, asking.id)).toEqual({ any: true, ip: false, location: true });
+        await repo.upsertSignIn(makeSignIn(user.id, { ...success, ip: asking.ip, location: 'Elsewhere', at: T0 + 3 }));
+        expect(await repo.signInHistory(user.id, asking.ip, asking.location, asking.id)).toEqual({ any: true, ip: true, location: true });
+      });
+
       it('filters by the start of the UPN in any case, by a method any step used, and by the other terms together, newest first', async () => {
         const step = (method: string, result: 'success' | 'failure' | 'pending' = 'success') => ({ method, detail: 'x', result, at: T0, durationMs: 0 });
         const app = id('app');
