@@ -1,5 +1,5 @@
 // The admin portal in real Chromium: the Authenticator policy (enable, target, exclude, mode,
-// configure, "Save"), the TAP policy, users (search, create, groups, block, reset password),
+// configure, "Save"), the TAP policy, users (search, create, groups, block, reset password, the onboarding window),
 // a user's methods ("Add Temporary Access Pass", revoke), the logs — and each role seeing only
 // what the server lets it do.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -198,6 +198,33 @@ describe('site: admin portal', () => {
     const admin = await signIn(srv.origin, srv.users.admin!.upn, srv.users.admin!.password);
     const erin = ((await admin.get('/api/admin/users?q=erin')).body.users as Array<Record<string, unknown>>)[0];
     expect(erin).toMatchObject({ groups: ['Pilot', 'Staff'], roles: ['user', 'helpdesk'], disabled: true });
+  });
+
+  it("shows a user's onboarding window on their page: open after creation, over once the policy closes it, and then a password alone adds no first method", async () => {
+    const admin = await signIn(srv.origin, srv.users.admin!.upn, srv.users.admin!.password);
+    const created = await admin.post('/api/admin/users', { upn: 'frank@pushkey.test', displayName: 'Frank Foster', password: 'Frank-Passw0rd!', groups: [], roles: ['user'] });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const page = await adminPage('admin');
+    await page.goto(`${srv.origin}/admin/#/users`);
+    await waitForText(page, 'frank@pushkey.test');
+    await clickText(page, 'Frank Foster', 'a');
+    await waitForText(page, 'Onboarding: until');
+    const line = await page.$eval('[data-testid="onboarding"]', (p) => (p as HTMLElement).innerText);
+    expect(line).toContain("a password alone may add this user's first sign-in method");
+    await shot(page, 'admin-user-onboarding');
+    // The policy admin closes the window for everyone (0 days): Frank's page says so.
+    const policy = await signIn(srv.origin, srv.users.policy!.upn, srv.users.policy!.password);
+    const before = (await policy.get('/api/admin/policies/registration')).body as Record<string, unknown>;
+    expect((await policy.put('/api/admin/policies/registration', { ...before, onboardingDays: 0 })).status).toBe(200);
+    try {
+      await page.reload();
+      await waitForText(page, 'Onboarding is over: a first sign-in method needs a Temporary Access Pass');
+      // Frank's password alone no longer adds a first method.
+      const frank = await signIn(srv.origin, 'frank@pushkey.test', 'Frank-Passw0rd!');
+      expect((await frank.post('/api/me/authenticator/activation')).body).toMatchObject({ error: 'step_up_required' });
+    } finally {
+      expect((await policy.put('/api/admin/policies/registration', before)).status).toBe(200);
+    }
   });
 
   it('marks a user who reported a request as at risk, and lets a global admin clear it', async () => {
