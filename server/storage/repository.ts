@@ -117,7 +117,11 @@ export interface Repository {
   endExpiredSignIns(now: number, end: { failureCode: string; reason: string }, id?: string): Promise<number>;
   /** Whether the user signed in successfully (in any attempt but `exceptId`) from this IP, from this location, at all. */
   signInHistory(userId: string, ip: string, location: string, exceptId: string): Promise<{ any: boolean; ip: boolean; location: boolean }>;
-  /** One step of a sign-in's protocol trace (its timeline). */
+  /**
+   * One step of a sign-in's protocol trace (its timeline). Outside a unit of work it may answer
+   * before it is flushed to the disk (SQLite FULL): a trace acknowledges nothing to anyone, and
+   * the next commit's flush carries it.
+   */
   appendProtocolEvent(event: ProtocolEvent): Promise<void>;
   /** A sign-in's protocol trace, in the order it happened (time, then insertion). */
   listProtocolEvents(flowId: string): Promise<ProtocolEvent[]>;

@@ -133,6 +133,22 @@ describe('SQLite FULL: acknowledged only once flushed', () => {
     await repo.close();
   });
 
+  it('answers a protocol trace written outside a unit of work without waiting, and the next commit\'s flush carries it', async () => {
+    const gate = gatedFlush();
+    const repo = openSqlite({ filename: path.join(root, `db-${++n}.sqlite`), synchronous: 'FULL', flush: gate.flush });
+    const event = { id: 'e'.repeat(22), flowId: 'f'.repeat(22), challengeId: 'c'.repeat(22), at: 1, kind: 'delivery' as const, deviceId: 'd'.repeat(22), via: 'channel' as const, payload: null };
+    await repo.appendProtocolEvent(event);
+    expect(gate.calls).toBe(0);
+    const write = track(repo.setSetting('k', 'v'));
+    await vi.waitFor(() => expect(gate.waiting).toBe(1));
+    expect(write.done).toBe(false);
+    gate.openGate();
+    await write.settled;
+    expect(gate.calls).toBe(1);
+    expect(await repo.listProtocolEvents(event.flowId)).toMatchObject([{ id: event.id }]);
+    await repo.close();
+  });
+
   it('never flushes under NORMAL', async () => {
     const gate = gatedFlush();
     const repo = openSqlite({ filename: path.join(root, `db-${++n}.sqlite`), synchronous: 'NORMAL', flush: gate.flush });

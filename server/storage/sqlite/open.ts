@@ -108,6 +108,14 @@ export function openSqlite(opts: SqliteOptions): Repository {
 }
 
 /**
+ * Methods whose writes outside a unit of work acknowledge nothing to anyone, so they answer
+ * without waiting for a flush; the next flush, which any later commit waits for, carries them
+ * (the WAL is one sequence). A push's delivery trace is one per sign-in, written after the push
+ * went out: waiting for it cost one flush of five per sign-in.
+ */
+const UNACKNOWLEDGED: ReadonlySet<keyof Repository> = new Set(['appendProtocolEvent']);
+
+/**
  * Every method answers only once what it committed is on the disk. A write outside a
  * transaction commits by itself (cachingStatements counts it); a method that committed
  * nothing, which is most reads, answers at once.
@@ -115,7 +123,7 @@ export function openSqlite(opts: SqliteOptions): Repository {
 function acknowledgedWhenFlushed(repository: Repository, durability: Durability): Repository {
   const wrapped = { ...repository };
   for (const [name, method] of Object.entries(repository) as [keyof Repository, (...args: unknown[]) => Promise<unknown>][]) {
-    if (name === 'atomically' || name === 'close' || name === 'ping') continue;
+    if (name === 'atomically' || name === 'close' || name === 'ping' || UNACKNOWLEDGED.has(name)) continue;
     (wrapped as Record<string, unknown>)[name] = async (...args: unknown[]) => {
       const before = durability.latest;
       const result = await method(...args);
