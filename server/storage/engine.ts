@@ -33,7 +33,7 @@ export interface Engine {
   readonly bytewise: 'BINARY' | 'C';
   /**
    * prepared.ts's compiled queries, by query name and then shape: one map for the root engine
-   * and every transaction's, so that a store built for a transaction compiles nothing anew.
+   * and every engine of its transactions, so that a store built for them compiles nothing anew.
    */
   readonly compiled: Map<string, Map<string, CompiledShape>>;
   /** Settings kept in memory (settings-cache.ts), or null where the engine keeps none. */
@@ -89,4 +89,53 @@ export function transactionEngine(root: SharedEngine, trx: Db, lock: (trx: Db, k
     close: () => Promise.reject(new TypeError('close: a transaction is not the repository; close the repository itself')),
   };
   return tx;
+}
+
+/**
+ * An engine that stands for whichever transaction it is lent to, so that stores built over it
+ * once serve every transaction after (stores.ts). Outside a lending, everything a transaction
+ * brings (db, settings, query, …) throws: a store reads them as it runs, never as it is built.
+ */
+export interface LentEngine {
+  readonly engine: Engine;
+  /** Runs `fn` with `engine` standing for `tx`, until `fn` settles. */
+  lend<T>(tx: Engine, fn: () => Promise<T>): Promise<T>;
+}
+
+export function lentEngine(root: Pick<Engine, 'insertionOrder' | 'skipLocked' | 'bytewise' | 'compiled'>): LentEngine {
+  let tx: Engine | null = null;
+  const current = (): Engine => {
+    if (!tx) throw new TypeError("A transaction's engine was read outside a transaction: a unit of work's repository serves until the unit ends, and a store reads the engine as it runs, not as it is built");
+    return tx;
+  };
+  const engine: Engine = {
+    insertionOrder: root.insertionOrder,
+    skipLocked: root.skipLocked,
+    bytewise: root.bytewise,
+    compiled: root.compiled,
+    get settings() {
+      return current().settings;
+    },
+    get db() {
+      return current().db;
+    },
+    transaction: (keys, fn) => current().transaction(keys, fn),
+    serialized: (keys, fn) => current().serialized(keys, fn),
+    query: (text, parameters, first) => current().query(text, parameters, first),
+    read: (text, parameters) => current().read(text, parameters),
+    ping: () => current().ping(),
+    close: () => current().close(),
+  };
+  return {
+    engine,
+    async lend(t, fn) {
+      if (tx) throw new TypeError('lentEngine: already lent to an open transaction');
+      tx = t;
+      try {
+        return await fn();
+      } finally {
+        tx = null;
+      }
+    },
+  };
 }

@@ -33,7 +33,7 @@ describe('prepared queries', () => {
   it('compiles each query shape once for every engine sharing the compiled map, and keeps the queries of one store apart', async () => {
     builds = 0;
     for (let i = 0; i < 3; i++) {
-      // A new store over a new engine each time, as every transaction builds its own.
+      // A new store over a new engine each time, as the root and each set of transaction stores build their own.
       const store = settingsOf(engine());
       expect(await store.value.first('b')).toEqual({ value: '2' });
       expect(await store.keys.all({})).toEqual([{ key: 'a' }, { key: 'b' }, { key: 'c' }]);

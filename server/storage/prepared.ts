@@ -9,10 +9,10 @@
 // else. Which fields are set is the query's shape (a patch's columns, a filter's terms);
 // each shape is compiled once.
 //
-// A store is built again for every transaction that uses it, over that transaction's
-// engine, and its queries are the same: each is named by its store and its place in it
-// (buildStore), and its compiled shapes are kept under that name in Engine.compiled, which
-// the root engine shares with every transaction's.
+// A store is built more than once, over the root engine and over each engine lent to
+// transactions (stores.ts), and its queries are the same: each is named by its store and its
+// place in it (buildStore), and its compiled shapes are kept under that name in
+// Engine.compiled, which the root engine shares with every other.
 import type { Compilable } from 'kysely';
 import type { CompiledShape, Engine } from './engine.ts';
 

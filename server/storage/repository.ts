@@ -198,8 +198,8 @@ export interface Repository {
    * together, or none of them when `fn` throws (a crash mid-way leaves nothing half-written).
    * With `exclusive`, no other unit of work naming one of those keys runs at the same time on
    * any instance, so a count and the write it allows cannot be raced. Inside `fn` use `tx` only
-   * (on SQLite the repository itself waits for the transaction to end); `tx.atomically` joins
-   * the same transaction and takes its keys there.
+   * (on SQLite the repository itself waits for the transaction to end), and `tx` only until `fn`
+   * settles; `tx.atomically` joins the same transaction and takes its keys there.
    */
   atomically<T>(fn: (tx: Repository) => Promise<T>, opts?: { exclusive?: readonly string[] }): Promise<T>;
 

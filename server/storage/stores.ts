@@ -1,10 +1,11 @@
 // The Repository, composed of one store per noun over one engine. The stores share every
 // query; the engine brings what SQLite and PostgreSQL cannot share (engine.ts). A unit of
-// work composes the same stores over the engine of one transaction, building each store
-// only when the work first uses it: most units touch two or three of the twenty, and
-// building all of them cost more than the work itself (bench/signin-storage.bench.ts).
+// work runs the same stores over the engine of its transaction: a set of them built once
+// over a lent engine (engine.ts), lent to one open transaction at a time. Building them again
+// for every transaction, and each sign-in step is one, was a large part of the step's own
+// storage work (bench/signin-storage.bench.ts).
 import type { Repository } from './repository.ts';
-import type { Engine } from './engine.ts';
+import { lentEngine, type Engine } from './engine.ts';
 import { buildStore } from './prepared.ts';
 import { settingsStore } from './stores/settings.ts';
 import { usersStore } from './stores/users.ts';
@@ -61,43 +62,47 @@ type Unstored = Exclude<keyof Repository, Own | MethodsOf<ReturnType<(typeof STO
 const everyMethodStored: [Unstored] extends [never] ? true : { unstored: Unstored } = true;
 void everyMethodStored;
 
-const build = (name: StoreName, engine: Engine) => buildStore(name, () => STORES[name](engine));
+/** Every store over `engine`, each named for its compiled queries (buildStore). */
+function storesOver(engine: Engine): Omit<Repository, Own> {
+  const methods: Partial<Repository> = {};
+  for (const name of Object.keys(STORES) as StoreName[]) Object.assign(methods, buildStore(name, () => STORES[name](engine)));
+  return methods as Omit<Repository, Own>;
+}
 
 export function composeRepository(engine: Engine): Repository {
-  const owners = new Map<string, StoreName>();
-  const methods: Partial<Repository> = {};
-  for (const name of Object.keys(STORES) as StoreName[]) {
-    const store = build(name, engine);
-    for (const method of Object.keys(store)) owners.set(method, name);
-    Object.assign(methods, store);
-  }
+  // The sets of transaction stores not lent now: SQLite runs one transaction at a time, so it
+  // builds one set; PostgreSQL one for each transaction it runs at once.
+  const idle: TransactionStores[] = [];
   return {
-    ...(methods as Omit<Repository, Own>),
+    ...storesOver(engine),
     ping: () => engine.ping(),
-    atomically: (fn, opts) => engine.transaction(opts?.exclusive ?? [], (tx) => fn(transactionRepository(tx, owners))),
+    atomically: (fn, opts) =>
+      engine.transaction(opts?.exclusive ?? [], async (tx) => {
+        const stores = idle.pop() ?? transactionStores(engine);
+        try {
+          return await stores.lend(tx, fn);
+        } finally {
+          idle.push(stores);
+        }
+      }),
     close: () => engine.close(),
   };
 }
 
-/** The stores over one transaction's engine, each built on first use (`owners`: which store has each method). */
-function transactionRepository(tx: Engine, owners: ReadonlyMap<string, StoreName>): Repository {
-  const built: Partial<Repository> = {
-    ping: () => tx.ping(),
-    // A transaction's engine joins itself (transactionEngine): the stores built so far serve the inner work too.
-    atomically: (fn, opts) => tx.transaction(opts?.exclusive ?? [], () => fn(repo)),
-    close: () => tx.close(),
+interface TransactionStores {
+  /** Runs `fn` with the repository of the open transaction `tx`, until `fn` settles. */
+  lend<T>(tx: Engine, fn: (repo: Repository) => Promise<T>): Promise<T>;
+}
+
+/** One set of stores over a lent engine (engine.ts), and the repository it is while lent. */
+function transactionStores(root: Engine): TransactionStores {
+  const lent = lentEngine(root);
+  const repo: Repository = {
+    ...storesOver(lent.engine),
+    ping: () => lent.engine.ping(),
+    // A transaction's engine joins itself (transactionEngine): the inner work uses these stores too.
+    atomically: (fn, opts) => lent.engine.transaction(opts?.exclusive ?? [], () => fn(repo)),
+    close: () => lent.engine.close(),
   };
-  const ensure = (prop: string | symbol) => {
-    if (typeof prop !== 'string' || Object.hasOwn(built, prop)) return;
-    const owner = owners.get(prop);
-    if (owner) Object.assign(built, build(owner, tx));
-  };
-  const repo = new Proxy(built, {
-    get(target, prop) {
-      ensure(prop);
-      return Reflect.get(target, prop) as unknown;
-    },
-    has: (target, prop) => (typeof prop === 'string' && owners.has(prop)) || Reflect.has(target, prop),
-  }) as Repository;
-  return repo;
+  return { lend: (tx, fn) => lent.lend(tx, () => fn(repo)) };
 }

@@ -16,21 +16,21 @@ const toActivation = (r: Row): Activation => ({
 
 type ActivationsStore = Pick<Repository, 'createActivation' | 'getActivation' | 'consumeActivation' | 'setActivationDevice'>;
 
-export function activationsStore({ db }: Engine): ActivationsStore {
+export function activationsStore(engine: Engine): ActivationsStore {
   return {
     async createActivation(a) {
-      await db
+      await engine.db
         .insertInto('activations')
         .values({ id: a.id, code_hash: a.codeHash, user_id: a.userId, created_at: a.createdAt, expires_at: a.expiresAt, used_at: a.usedAt, device_id: a.deviceId })
         .execute();
     },
     async getActivation(id) {
-      const r = await db.selectFrom('activations').selectAll().where('id', '=', id).executeTakeFirst();
+      const r = await engine.db.selectFrom('activations').selectAll().where('id', '=', id).executeTakeFirst();
       return r ? toActivation(r) : null;
     },
     async consumeActivation(codeHash, now) {
       // Consumed in the statement that finds it: of concurrent callers, one gets the row.
-      const r = await db
+      const r = await engine.db
         .updateTable('activations')
         .set({ used_at: now })
         .where('code_hash', '=', codeHash)
@@ -41,7 +41,7 @@ export function activationsStore({ db }: Engine): ActivationsStore {
       return r ? toActivation(r) : null;
     },
     async setActivationDevice(id, deviceId) {
-      await db.updateTable('activations').set({ device_id: deviceId }).where('id', '=', id).execute();
+      await engine.db.updateTable('activations').set({ device_id: deviceId }).where('id', '=', id).execute();
     },
   };
 }

@@ -13,10 +13,10 @@ const toAlert = (r: Row): Alert => ({ id: str(r.id), at: num(r.at, 'alerts.at'),
 type AlertFilter = Parameters<Repository['listAlerts']>[0];
 
 export function alertsStore(engine: Engine): Pick<Repository, 'appendAlert' | 'listAlerts'> {
-  const { db, insertionOrder } = engine;
+  const { insertionOrder } = engine;
   // The monitoring rules read this on every sign-in; one query per set of filter terms.
   const list = prepared(engine, (f: AlertFilter) => {
-    let q = db.selectFrom('alerts').selectAll();
+    let q = engine.db.selectFrom('alerts').selectAll();
     if (f.userId !== undefined) q = q.where('user_id', '=', f.userId);
     if (f.kind !== undefined) q = q.where('kind', '=', f.kind);
     if (f.since !== undefined) q = q.where('at', '>=', f.since);
@@ -24,7 +24,7 @@ export function alertsStore(engine: Engine): Pick<Repository, 'appendAlert' | 'l
   });
   return {
     async appendAlert(a) {
-      await db.insertInto('alerts').values({ id: a.id, at: a.at, kind: a.kind, user_id: a.userId, detail: a.detail }).execute();
+      await engine.db.insertInto('alerts').values({ id: a.id, at: a.at, kind: a.kind, user_id: a.userId, detail: a.detail }).execute();
     },
     async listAlerts(f) {
       // Only the terms the query knows: the shape is which of them are set.

@@ -44,42 +44,41 @@ const toRow = (a: Omit<App, 'id' | 'createdAt'>): Omit<AppsTable, 'id' | 'create
 type AppsStore = Pick<Repository, 'createApp' | 'getApp' | 'listApps' | 'replaceApp' | 'deleteApp' | 'getConsent' | 'saveConsent' | 'deleteConsent'>;
 
 export function appsStore(engine: Engine): AppsStore {
-  const { db } = engine;
   // Read on every authorization and token request (the provider's client lookup).
-  const byId = prepared(engine, (id: string) => db.selectFrom('apps').selectAll().where('id', '=', id));
+  const byId = prepared(engine, (id: string) => engine.db.selectFrom('apps').selectAll().where('id', '=', id));
   return {
     async createApp(a) {
-      await db.insertInto('apps').values({ id: a.id, created_at: a.createdAt, ...toRow(a) }).execute();
+      await engine.db.insertInto('apps').values({ id: a.id, created_at: a.createdAt, ...toRow(a) }).execute();
     },
     async getApp(id) {
       const r = await byId.first(id);
       return r ? toApp(r) : null;
     },
     async listApps() {
-      return (await db.selectFrom('apps').selectAll().orderBy('name').orderBy('id').execute()).map(toApp);
+      return (await engine.db.selectFrom('apps').selectAll().orderBy('name').orderBy('id').execute()).map(toApp);
     },
     async replaceApp(a) {
-      const r = await db.updateTable('apps').set(toRow(a)).where('id', '=', a.id).executeTakeFirst();
+      const r = await engine.db.updateTable('apps').set(toRow(a)).where('id', '=', a.id).executeTakeFirst();
       return Number(r.numUpdatedRows) === 1;
     },
     async deleteApp(id) {
-      const r = await db.deleteFrom('apps').where('id', '=', id).executeTakeFirst();
+      const r = await engine.db.deleteFrom('apps').where('id', '=', id).executeTakeFirst();
       return Number(r.numDeletedRows) === 1;
     },
     async getConsent(userId, appId) {
-      const r = await db.selectFrom('app_consents').selectAll().where('user_id', '=', userId).where('app_id', '=', appId).executeTakeFirst();
+      const r = await engine.db.selectFrom('app_consents').selectAll().where('user_id', '=', userId).where('app_id', '=', appId).executeTakeFirst();
       return r ? { userId: str(r.user_id), appId: str(r.app_id), scopes: stringList(r.scopes, 'app_consents.scopes'), grantedAt: num(r.granted_at, 'app_consents.granted_at') } : null;
     },
     async saveConsent(c: AppConsent) {
       const row = { scopes: JSON.stringify(c.scopes), granted_at: c.grantedAt };
-      await db
+      await engine.db
         .insertInto('app_consents')
         .values({ user_id: c.userId, app_id: c.appId, ...row })
         .onConflict((oc) => oc.columns(['user_id', 'app_id']).doUpdateSet(row))
         .execute();
     },
     async deleteConsent(userId, appId) {
-      await db.deleteFrom('app_consents').where('user_id', '=', userId).where('app_id', '=', appId).execute();
+      await engine.db.deleteFrom('app_consents').where('user_id', '=', userId).where('app_id', '=', appId).execute();
     },
   };
 }

@@ -22,10 +22,11 @@ const toAudit = (r: Row): AuditEntry => ({
   correlationId: strOrNull(r.correlation_id),
 });
 
-export function auditStore({ db, insertionOrder }: Engine): Pick<Repository, 'appendAudit' | 'listAudit'> {
+export function auditStore(engine: Engine): Pick<Repository, 'appendAudit' | 'listAudit'> {
+  const { insertionOrder } = engine;
   return {
     async appendAudit(e) {
-      await db
+      await engine.db
         .insertInto('audit')
         .values({
           id: e.id,
@@ -43,7 +44,7 @@ export function auditStore({ db, insertionOrder }: Engine): Pick<Repository, 'ap
         .execute();
     },
     async listAudit(f) {
-      let q = db.selectFrom('audit').selectAll();
+      let q = engine.db.selectFrom('audit').selectAll();
       if (f.targetId !== undefined) q = q.where('target_id', '=', f.targetId);
       if (f.actorId !== undefined) q = q.where('actor_id', '=', f.actorId);
       if (f.actor) q = q.where(likeIgnoringCase('actor_upn', contains(f.actor)));

@@ -36,12 +36,12 @@ const toChallenge = (r: Row): Challenge => ({
 type ChallengesStore = Pick<Repository, 'createChallenge' | 'getChallenge' | 'consumeChallenge' | 'listPendingForDevice' | 'expirePending' | 'cancelPendingForUser' | 'challengeStats'>;
 
 export function challengesStore(engine: Engine): ChallengesStore {
-  const { db, insertionOrder, skipLocked } = engine;
+  const { insertionOrder, skipLocked } = engine;
   // Every sign-in by push creates, reads and consumes one, after counting the user's recent ones.
-  const insert = prepared(engine, (row: ChallengesTable) => db.insertInto('challenges').values(row));
-  const byId = prepared(engine, (id: string) => db.selectFrom('challenges').selectAll().where('id', '=', id));
+  const insert = prepared(engine, (row: ChallengesTable) => engine.db.insertInto('challenges').values(row));
+  const byId = prepared(engine, (id: string) => engine.db.selectFrom('challenges').selectAll().where('id', '=', id));
   const consume = prepared(engine, (id: string, status: string, answeredAt: number, answeredBy: string | null, userVerified: number, now: number) =>
-    db
+    engine.db
       .updateTable('challenges')
       .set({ status, answered_at: answeredAt, answered_by: answeredBy, user_verified: userVerified })
       .where('id', '=', id)
@@ -49,7 +49,7 @@ export function challengesStore(engine: Engine): ChallengesStore {
       .where('expires_at', '>', now),
   );
   const statsOf = (kinds: readonly string[]) => prepared(engine, (userId: string, since: number, now: number) =>
-    db
+    engine.db
       .selectFrom('challenges')
       .select((eb) => [
         eb.fn.countAll<string | number>().as('created'),
@@ -94,7 +94,7 @@ export function challengesStore(engine: Engine): ChallengesStore {
       return (await consume.changes(id, u.status, u.answeredAt, u.answeredBy, toFlag(u.userVerified ?? false), now)) === 1;
     },
     async listPendingForDevice(device, now) {
-      const rows = await db
+      const rows = await engine.db
         .selectFrom('challenges')
         .selectAll()
         .where('user_id', '=', device.userId)
@@ -108,7 +108,7 @@ export function challengesStore(engine: Engine): ChallengesStore {
     },
     async expirePending(now, limit) {
       // The outer status check holds when another sweep ended the row between the two reads.
-      const due = db
+      const due = engine.db
         .selectFrom('challenges')
         .select('id')
         .where('status', '=', 'pending')
@@ -116,7 +116,7 @@ export function challengesStore(engine: Engine): ChallengesStore {
         .orderBy('expires_at')
         .limit(limit)
         .$if(skipLocked, (qb) => qb.forUpdate().skipLocked());
-      const rows = await db
+      const rows = await engine.db
         .updateTable('challenges')
         .set({ status: 'expired', answered_at: sql<number>`expires_at` })
         .where('id', 'in', due)
@@ -126,7 +126,7 @@ export function challengesStore(engine: Engine): ChallengesStore {
       return rows.map(toChallenge);
     },
     async cancelPendingForUser(userId, now) {
-      const rows = await db
+      const rows = await engine.db
         .updateTable('challenges')
         .set({ status: 'cancelled', answered_at: now })
         .where('user_id', '=', userId)

@@ -36,17 +36,17 @@ const devicePatch = (p: Partial<Omit<Device, 'id' | 'userId' | 'publicKey'>>): U
 type DevicesStore = Pick<Repository, 'createDevice' | 'getDevice' | 'listUserDevices' | 'updateDevice' | 'advanceCommandTimestamp'>;
 
 export function devicesStore(engine: Engine): DevicesStore {
-  const { db, insertionOrder } = engine;
+  const { insertionOrder } = engine;
   // On every sign-in and every answer from a device.
-  const byId = prepared(engine, (id: string) => db.selectFrom('devices').selectAll().where('id', '=', id));
+  const byId = prepared(engine, (id: string) => engine.db.selectFrom('devices').selectAll().where('id', '=', id));
   // Oldest first; devices added in the same millisecond in the order they were added.
   const ofUser = prepared(engine, (userId: string) =>
-    db.selectFrom('devices').selectAll().where('user_id', '=', userId).orderBy('created_at').orderBy(sql.ref(insertionOrder)),
+    engine.db.selectFrom('devices').selectAll().where('user_id', '=', userId).orderBy('created_at').orderBy(sql.ref(insertionOrder)),
   );
-  const update = prepared(engine, (id: string, set: Updateable<DevicesTable>) => db.updateTable('devices').set(set).where('id', '=', id));
+  const update = prepared(engine, (id: string, set: Updateable<DevicesTable>) => engine.db.updateTable('devices').set(set).where('id', '=', id));
   return {
     async createDevice(d) {
-      await db
+      await engine.db
         .insertInto('devices')
         .values({
           id: d.id,
@@ -76,7 +76,7 @@ export function devicesStore(engine: Engine): DevicesStore {
       await update.changes(id, set);
     },
     async advanceCommandTimestamp(deviceId, timestamp) {
-      const r = await db
+      const r = await engine.db
         .updateTable('devices')
         .set({ last_command_at: timestamp })
         .where('id', '=', deviceId)

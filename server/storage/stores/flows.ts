@@ -44,13 +44,12 @@ const flowPatch = (p: Partial<Omit<Flow, 'id'>>): Updateable<FlowsTable> => ({
 });
 
 export function flowsStore(engine: Engine): Pick<Repository, 'createFlow' | 'getFlow' | 'updateFlow' | 'completeFlow'> {
-  const { db } = engine;
   // Every query here is on the sign-in path.
-  const insert = prepared(engine, (row: Insertable<FlowsTable>) => db.insertInto('flows').values(row));
-  const byId = prepared(engine, (id: string) => db.selectFrom('flows').selectAll().where('id', '=', id));
-  const update = prepared(engine, (id: string, set: Updateable<FlowsTable>) => db.updateTable('flows').set(set).where('id', '=', id));
+  const insert = prepared(engine, (row: Insertable<FlowsTable>) => engine.db.insertInto('flows').values(row));
+  const byId = prepared(engine, (id: string) => engine.db.selectFrom('flows').selectAll().where('id', '=', id));
+  const update = prepared(engine, (id: string, set: Updateable<FlowsTable>) => engine.db.updateTable('flows').set(set).where('id', '=', id));
   const complete = prepared(engine, (id: string, at: number) =>
-    db.updateTable('flows').set({ completed_at: at, state: 'completed' }).where('id', '=', id).where('completed_at', 'is', null),
+    engine.db.updateTable('flows').set({ completed_at: at, state: 'completed' }).where('id', '=', id).where('completed_at', 'is', null),
   );
   return {
     async createFlow(f) {

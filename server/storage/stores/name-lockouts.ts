@@ -7,14 +7,13 @@ import type { Engine } from '../engine.ts';
 import { num } from './parse.ts';
 
 export function nameLockoutsStore(engine: Engine): Pick<Repository, 'countNameFailure' | 'nameLockedUntil'> {
-  const { db } = engine;
   return {
     async countNameFailure(name, cap, now, lockUntil) {
       const first = 1 >= cap;
       const reachesCap = sql`name_lockouts.failures + 1 >= ${cap}`;
       // One statement, as for a user row: a locked name is not counted (the update's WHERE
       // refuses it and nothing comes back), and parallel failures count one by one.
-      const r = await db
+      const r = await engine.db
         .insertInto('name_lockouts')
         .values({ name, failures: first ? 0 : 1, locked_until: first ? lockUntil : 0 })
         .onConflict((oc) =>
@@ -33,7 +32,7 @@ export function nameLockoutsStore(engine: Engine): Pick<Repository, 'countNameFa
       return { locked, newly: locked };
     },
     async nameLockedUntil(name) {
-      const r = await db.selectFrom('name_lockouts').select('locked_until').where('name', '=', name).executeTakeFirst();
+      const r = await engine.db.selectFrom('name_lockouts').select('locked_until').where('name', '=', name).executeTakeFirst();
       return r ? num(r.locked_until, 'name_lockouts.locked_until') : 0;
     },
   };

@@ -28,19 +28,18 @@ const toRecord = (r: Row): OidcRecord => ({
 type OidcStore = Pick<Repository, 'saveOidcRecord' | 'findOidcRecord' | 'consumeOidcRecord' | 'deleteOidcRecord' | 'deleteOidcGrant'>;
 
 export function oidcRecordsStore(engine: Engine): OidcStore {
-  const { db } = engine;
   // Every authorization, token and userinfo request reads and writes these.
   const byId = prepared(engine, (kind: string, id: string, now: number) =>
-    db.selectFrom('oidc_records').selectAll().where('kind', '=', kind).where('id', '=', id).where('expires_at', '>', now),
+    engine.db.selectFrom('oidc_records').selectAll().where('kind', '=', kind).where('id', '=', id).where('expires_at', '>', now),
   );
   const byUid = prepared(engine, (kind: string, uid: string, now: number) =>
-    db.selectFrom('oidc_records').selectAll().where('kind', '=', kind).where('uid', '=', uid).where('expires_at', '>', now),
+    engine.db.selectFrom('oidc_records').selectAll().where('kind', '=', kind).where('uid', '=', uid).where('expires_at', '>', now),
   );
   const byUserCode = prepared(engine, (kind: string, userCode: string, now: number) =>
-    db.selectFrom('oidc_records').selectAll().where('kind', '=', kind).where('user_code', '=', userCode).where('expires_at', '>', now),
+    engine.db.selectFrom('oidc_records').selectAll().where('kind', '=', kind).where('user_code', '=', userCode).where('expires_at', '>', now),
   );
   const consume = prepared(engine, (kind: string, id: string, at: number) =>
-    db.updateTable('oidc_records').set({ consumed_at: at }).where('kind', '=', kind).where('id', '=', id).where('consumed_at', 'is', null),
+    engine.db.updateTable('oidc_records').set({ consumed_at: at }).where('kind', '=', kind).where('id', '=', id).where('consumed_at', 'is', null),
   );
   return {
     async saveOidcRecord(r) {
@@ -52,7 +51,7 @@ export function oidcRecordsStore(engine: Engine): OidcStore {
         expires_at: r.expiresAt,
         consumed_at: r.consumedAt,
       };
-      await db
+      await engine.db
         .insertInto('oidc_records')
         .values({ kind: r.kind, id: r.id, created_at: r.createdAt, ...row })
         .onConflict((oc) => oc.columns(['kind', 'id']).doUpdateSet(row))
@@ -67,10 +66,10 @@ export function oidcRecordsStore(engine: Engine): OidcStore {
       return (await consume.changes(kind, id, at)) === 1;
     },
     async deleteOidcRecord(kind, id) {
-      await db.deleteFrom('oidc_records').where('kind', '=', kind).where('id', '=', id).execute();
+      await engine.db.deleteFrom('oidc_records').where('kind', '=', kind).where('id', '=', id).execute();
     },
     async deleteOidcGrant(grantId) {
-      const r = await db.deleteFrom('oidc_records').where('grant_id', '=', grantId).executeTakeFirst();
+      const r = await engine.db.deleteFrom('oidc_records').where('grant_id', '=', grantId).executeTakeFirst();
       return Number(r.numDeletedRows);
     },
   };

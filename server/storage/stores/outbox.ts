@@ -17,13 +17,14 @@ const toOutbox = (r: Row): OutboxMessage => ({
   text: str(r.text),
 });
 
-export function outboxStore({ db, insertionOrder }: Engine): Pick<Repository, 'appendOutbox' | 'listOutbox'> {
+export function outboxStore(engine: Engine): Pick<Repository, 'appendOutbox' | 'listOutbox'> {
+  const { insertionOrder } = engine;
   return {
     async appendOutbox(m) {
-      await db.insertInto('outbox').values({ id: m.id, at: m.at, channel: m.channel, recipient: m.to, user_id: m.userId, text: m.text }).execute();
+      await engine.db.insertInto('outbox').values({ id: m.id, at: m.at, channel: m.channel, recipient: m.to, user_id: m.userId, text: m.text }).execute();
     },
     async listOutbox(f) {
-      let q = db.selectFrom('outbox').selectAll();
+      let q = engine.db.selectFrom('outbox').selectAll();
       if (f.channel !== undefined) q = q.where('channel', '=', f.channel);
       if (f.to !== undefined) q = q.where('recipient', '=', f.to);
       const rows = await q.orderBy('at', 'desc').orderBy(sql.ref(insertionOrder), 'desc').limit(f.limit).execute();

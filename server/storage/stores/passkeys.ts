@@ -25,10 +25,11 @@ const passkeyPatch = (p: Partial<Pick<Passkey, 'name' | 'lastUsedAt'>>): Updatea
 
 type PasskeysStore = Pick<Repository, 'createPasskey' | 'getPasskeyByCredentialId' | 'listUserPasskeys' | 'updatePasskey' | 'advancePasskeyCounter' | 'deletePasskey'>;
 
-export function passkeysStore({ db, insertionOrder }: Engine): PasskeysStore {
+export function passkeysStore(engine: Engine): PasskeysStore {
+  const { insertionOrder } = engine;
   return {
     async createPasskey(p) {
-      await db
+      await engine.db
         .insertInto('passkeys')
         .values({
           id: p.id,
@@ -46,25 +47,25 @@ export function passkeysStore({ db, insertionOrder }: Engine): PasskeysStore {
         .execute();
     },
     async getPasskeyByCredentialId(credentialId) {
-      const r = await db.selectFrom('passkeys').selectAll().where('credential_id', '=', credentialId).executeTakeFirst();
+      const r = await engine.db.selectFrom('passkeys').selectAll().where('credential_id', '=', credentialId).executeTakeFirst();
       return r ? toPasskey(r) : null;
     },
     async listUserPasskeys(userId) {
       // Oldest first; passkeys added in the same millisecond in the order they were added.
-      const rows = await db.selectFrom('passkeys').selectAll().where('user_id', '=', userId).orderBy('created_at').orderBy(sql.ref(insertionOrder)).execute();
+      const rows = await engine.db.selectFrom('passkeys').selectAll().where('user_id', '=', userId).orderBy('created_at').orderBy(sql.ref(insertionOrder)).execute();
       return rows.map(toPasskey);
     },
     async updatePasskey(id, patch) {
       const set = passkeyPatch(patch);
       if (isEmptyPatch(set)) return;
-      await db.updateTable('passkeys').set(set).where('id', '=', id).execute();
+      await engine.db.updateTable('passkeys').set(set).where('id', '=', id).execute();
     },
     async advancePasskeyCounter(id, counter) {
-      const r = await db.updateTable('passkeys').set({ counter }).where('id', '=', id).where('counter', '<', counter).executeTakeFirst();
+      const r = await engine.db.updateTable('passkeys').set({ counter }).where('id', '=', id).where('counter', '<', counter).executeTakeFirst();
       return Number(r.numUpdatedRows) === 1;
     },
     async deletePasskey(id) {
-      const r = await db.deleteFrom('passkeys').where('id', '=', id).executeTakeFirst();
+      const r = await engine.db.deleteFrom('passkeys').where('id', '=', id).executeTakeFirst();
       return Number(r.numDeletedRows) === 1;
     },
   };

@@ -17,28 +17,28 @@ const toPhone = (r: Row): Phone => ({
 
 const phonePatch = (p: Partial<Pick<Phone, 'verifiedAt' | 'lastUsedAt'>>): Updateable<PhonesTable> => ({ verified_at: p.verifiedAt, last_used_at: p.lastUsedAt });
 
-export function phonesStore({ db }: Engine): Pick<Repository, 'replacePhone' | 'getUserPhone' | 'updatePhone' | 'deleteUserPhone'> {
+export function phonesStore(engine: Engine): Pick<Repository, 'replacePhone' | 'getUserPhone' | 'updatePhone' | 'deleteUserPhone'> {
   return {
     async replacePhone(p) {
       const row = { number: p.number, created_at: p.createdAt, verified_at: p.verifiedAt, last_used_at: p.lastUsedAt };
       // One phone per user (the primary key): one upsert replaces the earlier number whole.
-      await db
+      await engine.db
         .insertInto('phones')
         .values({ user_id: p.userId, ...row })
         .onConflict((oc) => oc.column('user_id').doUpdateSet(row))
         .execute();
     },
     async getUserPhone(userId) {
-      const r = await db.selectFrom('phones').selectAll().where('user_id', '=', userId).executeTakeFirst();
+      const r = await engine.db.selectFrom('phones').selectAll().where('user_id', '=', userId).executeTakeFirst();
       return r ? toPhone(r) : null;
     },
     async updatePhone(userId, patch) {
       const set = phonePatch(patch);
       if (isEmptyPatch(set)) return;
-      await db.updateTable('phones').set(set).where('user_id', '=', userId).execute();
+      await engine.db.updateTable('phones').set(set).where('user_id', '=', userId).execute();
     },
     async deleteUserPhone(userId) {
-      const r = await db.deleteFrom('phones').where('user_id', '=', userId).executeTakeFirst();
+      const r = await engine.db.deleteFrom('phones').where('user_id', '=', userId).executeTakeFirst();
       return Number(r.numDeletedRows) === 1;
     },
   };

@@ -23,9 +23,9 @@ const toEvent = (r: Row): ProtocolEvent => ({
 });
 
 export function protocolEventsStore(engine: Engine): Pick<Repository, 'appendProtocolEvent' | 'listProtocolEvents'> {
-  const { db, insertionOrder } = engine;
+  const { insertionOrder } = engine;
   // A sign-in by push appends one per device pushed to, one per delivery and one for the answer.
-  const insert = prepared(engine, (row: ProtocolEventsTable) => db.insertInto('protocol_events').values(row));
+  const insert = prepared(engine, (row: ProtocolEventsTable) => engine.db.insertInto('protocol_events').values(row));
   return {
     async appendProtocolEvent(e) {
       await insert.changes({
@@ -40,7 +40,7 @@ export function protocolEventsStore(engine: Engine): Pick<Repository, 'appendPro
       });
     },
     async listProtocolEvents(flowId) {
-      const rows = await db
+      const rows = await engine.db
         .selectFrom('protocol_events')
         .selectAll()
         .where('flow_id', '=', flowId)

@@ -5,10 +5,10 @@ import type { Engine } from '../engine.ts';
 
 const count = (r: DeleteResult): number => Number(r.numDeletedRows);
 
-export function retentionStore({ transaction }: Engine): Pick<Repository, 'purge'> {
+export function retentionStore(engine: Engine): Pick<Repository, 'purge'> {
   return {
     purge(cutoff, now) {
-      return transaction([], async ({ db: trx }) => {
+      return engine.transaction([], async ({ db: trx }) => {
         const older = async (table: 'signins' | 'protocol_events' | 'audit' | 'alerts' | 'outbox', before: number) => count(await trx.deleteFrom(table).where('at', '<', before).executeTakeFirstOrThrow());
         const expired = async (table: 'flows' | 'challenges' | 'activations' | 'webauthn_challenges' | 'sms_codes' | 'oidc_records', before: number) =>
           count(await trx.deleteFrom(table).where('expires_at', '<', before).executeTakeFirstOrThrow());

@@ -19,11 +19,10 @@ const toSession = (r: Row): Session => ({
 type SessionsStore = Pick<Repository, 'createSession' | 'getSession' | 'touchSession' | 'deleteSession' | 'deleteUserSessions' | 'countUserSessions'>;
 
 export function sessionsStore(engine: Engine): SessionsStore {
-  const { db } = engine;
   // A session is read and touched on every signed-in request.
-  const insert = prepared(engine, (row: SessionsTable) => db.insertInto('sessions').values(row));
-  const byId = prepared(engine, (idHash: string) => db.selectFrom('sessions').selectAll().where('id_hash', '=', idHash));
-  const touch = prepared(engine, (idHash: string, lastSeenAt: number) => db.updateTable('sessions').set({ last_seen_at: lastSeenAt }).where('id_hash', '=', idHash));
+  const insert = prepared(engine, (row: SessionsTable) => engine.db.insertInto('sessions').values(row));
+  const byId = prepared(engine, (idHash: string) => engine.db.selectFrom('sessions').selectAll().where('id_hash', '=', idHash));
+  const touch = prepared(engine, (idHash: string, lastSeenAt: number) => engine.db.updateTable('sessions').set({ last_seen_at: lastSeenAt }).where('id_hash', '=', idHash));
   return {
     async createSession(s) {
       await insert.changes({ id_hash: s.idHash, user_id: s.userId, created_at: s.createdAt, last_seen_at: s.lastSeenAt, methods_json: JSON.stringify(s.methods), ip: s.ip, browser: s.browser });
@@ -36,16 +35,16 @@ export function sessionsStore(engine: Engine): SessionsStore {
       await touch.changes(idHash, lastSeenAt);
     },
     async deleteSession(idHash) {
-      await db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
+      await engine.db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
     },
     async deleteUserSessions(userId, exceptIdHash) {
-      let q = db.deleteFrom('sessions').where('user_id', '=', userId);
+      let q = engine.db.deleteFrom('sessions').where('user_id', '=', userId);
       if (exceptIdHash !== undefined) q = q.where('id_hash', '<>', exceptIdHash);
       const r = await q.executeTakeFirst();
       return Number(r.numDeletedRows);
     },
     async countUserSessions(userId, exceptIdHash, seenSince, createdSince) {
-      const r = await db
+      const r = await engine.db
         .selectFrom('sessions')
         .select((eb) => eb.fn.countAll<number>().as('n'))
         .where('user_id', '=', userId)

@@ -120,7 +120,7 @@ function flag(v: unknown, what: string): boolean {
 type SignInsStore = Pick<Repository, 'upsertSignIn' | 'getSignIn' | 'listSignIns' | 'chartSignIns' | 'endExpiredSignIns' | 'signInHistory'>;
 
 export function signInsStore(engine: Engine): SignInsStore {
-  const { db, bytewise } = engine;
+  const { bytewise } = engine;
   const matching = (f: Omit<SignInFilter, 'limit' | 'offset'>) => signInsMatching(engine, f);
   const read = async (q: { compile(): { sql: string; parameters: readonly unknown[] } }) => {
     const c = q.compile();
@@ -128,14 +128,14 @@ export function signInsStore(engine: Engine): SignInsStore {
   };
   // Written as a sign-in starts and ends, and read for the monitoring rules.
   const upsert = prepared(engine, (id: string, row: Omit<SignInsTable, 'id'>) =>
-    db
+    engine.db
       .insertInto('signins')
       .values({ id, ...row })
       // Each value bound once: the update takes the row that conflicted.
       .onConflict((oc) => oc.column('id').doUpdateSet(Object.fromEntries(Object.keys(row).map((c) => [c, sql.ref<never>(`excluded.${c}`)])))),
   );
   // Read before each step is appended to it (logStep).
-  const byId = prepared(engine, (id: string) => db.selectFrom('signins').selectAll().where('id', '=', id));
+  const byId = prepared(engine, (id: string) => engine.db.selectFrom('signins').selectAll().where('id', '=', id));
   // Asked by every successful sign-in: three probes of this user's sign-ins only
   // (signins_user), newest first, each ending at the first row that answers it: a sign-in
   // most likely comes from where the last ones did. The result and the IP are compared through
@@ -144,7 +144,7 @@ export function signInsStore(engine: Engine): SignInsStore {
   // replaces read each successful sign-in in the log, on SQLite, for every sign-in.
   const history = prepared(engine, (userId: string, ip: string, location: string, exceptId: string) => {
     const newestSuccess = () =>
-      db
+      engine.db
         .selectFrom('signins')
         .select(sql.lit(1).as('one'))
         .where('user_id', '=', userId)
@@ -152,7 +152,7 @@ export function signInsStore(engine: Engine): SignInsStore {
         .where('id', '<>', exceptId)
         .orderBy('at', 'desc')
         .limit(1);
-    return db.selectNoFrom([
+    return engine.db.selectNoFrom([
       newestSuccess().as('any'),
       newestSuccess().where(unindexed('ip'), '=', ip).as('ip'),
       newestSuccess().where('location', '=', location).as('loc'),
@@ -176,7 +176,7 @@ export function signInsStore(engine: Engine): SignInsStore {
       const finished = (q: ReturnType<typeof matching>) => q.where('result', '<>', 'in_progress');
       const newest = finished(matching(f)).select(['at', 'result', 'ended_with']).limit(limit);
       const minute = sql<number>`(at / ${sql.lit(MINUTE)}) * ${sql.lit(MINUTE)}`;
-      const counts = db
+      const counts = engine.db
         .selectFrom(newest.as('newest'))
         .select([minute.as('minute'), 'result', 'ended_with', (eb) => eb.fn.countAll<number | string>().as('n')])
         .groupBy([minute, 'result', 'ended_with'])
@@ -190,7 +190,7 @@ export function signInsStore(engine: Engine): SignInsStore {
       };
     },
     async endExpiredSignIns(now, end, id) {
-      let q = db
+      let q = engine.db
         .updateTable('signins')
         .set({ result: 'failure', failure_code: end.failureCode, reason: end.reason })
         .where('result', '=', 'in_progress')

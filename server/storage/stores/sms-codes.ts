@@ -35,15 +35,15 @@ async function countCodes(db: Db, f: { userId?: string; phone?: string; since: n
 
 type SmsCodesStore = Pick<Repository, 'createSmsCode' | 'getSmsCode' | 'attemptSmsCode' | 'consumeSmsCode' | 'countSmsCodes' | 'createSmsCodeWithin'>;
 
-export function smsCodesStore({ db, serialized }: Engine): SmsCodesStore {
+export function smsCodesStore(engine: Engine): SmsCodesStore {
   return {
-    createSmsCode: (c) => insertCode(db, c),
+    createSmsCode: (c) => insertCode(engine.db, c),
     async getSmsCode(id) {
-      const r = await db.selectFrom('sms_codes').selectAll().where('id', '=', id).executeTakeFirst();
+      const r = await engine.db.selectFrom('sms_codes').selectAll().where('id', '=', id).executeTakeFirst();
       return r ? toSmsCode(r) : null;
     },
     async attemptSmsCode(id, max, now) {
-      const r = await db
+      const r = await engine.db
         .updateTable('sms_codes')
         .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
         .where('id', '=', id)
@@ -55,14 +55,14 @@ export function smsCodesStore({ db, serialized }: Engine): SmsCodesStore {
       return r ? toSmsCode(r) : null;
     },
     async consumeSmsCode(id, now) {
-      const r = await db.updateTable('sms_codes').set({ used_at: now }).where('id', '=', id).where('used_at', 'is', null).where('expires_at', '>', now).executeTakeFirst();
+      const r = await engine.db.updateTable('sms_codes').set({ used_at: now }).where('id', '=', id).where('used_at', 'is', null).where('expires_at', '>', now).executeTakeFirst();
       return Number(r.numUpdatedRows) === 1;
     },
-    countSmsCodes: (f) => countCodes(db, f),
+    countSmsCodes: (f) => countCodes(engine.db, f),
     createSmsCodeWithin(c, l) {
       // Count and insert under the locks of the user and the number (always in that order),
       // so that parallel sends on any instance cannot slip past the limit.
-      return serialized([`pushkey.sms.user:${c.userId}`, `pushkey.sms.number:${c.phone}`], async (trx): Promise<'user' | 'number' | null> => {
+      return engine.serialized([`pushkey.sms.user:${c.userId}`, `pushkey.sms.number:${c.phone}`], async (trx): Promise<'user' | 'number' | null> => {
         if ((await countCodes(trx, { userId: c.userId, since: l.since })) >= l.maxPerUser) return 'user';
         if ((await countCodes(trx, { phone: c.phone, since: l.since })) >= l.maxPerNumber) return 'number';
         await insertCode(trx, c);

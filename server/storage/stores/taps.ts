@@ -16,28 +16,28 @@ const toTap = (r: Row): Tap => ({
   createdBy: str(r.created_by),
 });
 
-export function tapsStore({ db }: Engine): Pick<Repository, 'replaceTap' | 'getUserTap' | 'consumeTap' | 'deleteUserTap'> {
+export function tapsStore(engine: Engine): Pick<Repository, 'replaceTap' | 'getUserTap' | 'consumeTap' | 'deleteUserTap'> {
   return {
     async replaceTap(t) {
       const row = { hash: t.hash, created_at: t.createdAt, starts_at: t.startsAt, expires_at: t.expiresAt, one_time: toFlag(t.oneTime), used_at: t.usedAt, created_by: t.createdBy };
       // One pass per user (UNIQUE user_id): one upsert replaces the earlier pass whole, id
       // included, so concurrent issues cannot both insert, and nothing of the old pass stays.
-      await db
+      await engine.db
         .insertInto('taps')
         .values({ id: t.id, user_id: t.userId, ...row })
         .onConflict((oc) => oc.column('user_id').doUpdateSet({ id: t.id, ...row }))
         .execute();
     },
     async getUserTap(userId) {
-      const r = await db.selectFrom('taps').selectAll().where('user_id', '=', userId).executeTakeFirst();
+      const r = await engine.db.selectFrom('taps').selectAll().where('user_id', '=', userId).executeTakeFirst();
       return r ? toTap(r) : null;
     },
     async consumeTap(id, now) {
-      const r = await db.updateTable('taps').set({ used_at: now }).where('id', '=', id).where('used_at', 'is', null).where('expires_at', '>', now).executeTakeFirst();
+      const r = await engine.db.updateTable('taps').set({ used_at: now }).where('id', '=', id).where('used_at', 'is', null).where('expires_at', '>', now).executeTakeFirst();
       return Number(r.numUpdatedRows) === 1;
     },
     async deleteUserTap(userId) {
-      await db.deleteFrom('taps').where('user_id', '=', userId).execute();
+      await engine.db.deleteFrom('taps').where('user_id', '=', userId).execute();
     },
   };
 }

@@ -52,16 +52,16 @@ export const isEmptyPatch = (patch: object): boolean => Object.values(patch).eve
 type UsersStore = Pick<Repository, 'createUser' | 'getUser' | 'getUserByUpn' | 'listUsers' | 'updateUser' | 'countFailure'>;
 
 export function usersStore(engine: Engine): UsersStore {
-  const { db, bytewise } = engine;
+  const { bytewise } = engine;
   // On every sign-in.
-  const byId = prepared(engine, (id: string) => db.selectFrom('users').selectAll().where('id', '=', id));
+  const byId = prepared(engine, (id: string) => engine.db.selectFrom('users').selectAll().where('id', '=', id));
   // A UPN is one name whatever its case: both engines index lower(upn) (ASCII letters fold
   // on both; PostgreSQL folds the rest too).
-  const byUpn = prepared(engine, (upn: string) => db.selectFrom('users').selectAll().where(sql`lower(upn)`, '=', sql`lower(${upn})`));
-  const update = prepared(engine, (id: string, set: Updateable<UsersTable>) => db.updateTable('users').set(set).where('id', '=', id));
+  const byUpn = prepared(engine, (upn: string) => engine.db.selectFrom('users').selectAll().where(sql`lower(upn)`, '=', sql`lower(${upn})`));
+  const update = prepared(engine, (id: string, set: Updateable<UsersTable>) => engine.db.updateTable('users').set(set).where('id', '=', id));
   return {
     async createUser(u) {
-      await db
+      await engine.db
         .insertInto('users')
         .values({
           id: u.id,
@@ -92,7 +92,7 @@ export function usersStore(engine: Engine): UsersStore {
     },
     async listUsers(q) {
       const like = contains(q.search ?? '');
-      const rows = await db
+      const rows = await engine.db
         .selectFrom('users')
         .selectAll()
         .where((eb) => eb.or([likeIgnoringCase('upn', like), likeIgnoringCase('display_name', like)]))
@@ -113,7 +113,7 @@ export function usersStore(engine: Engine): UsersStore {
       const reachesCap = sql`${col} + 1 >= ${cap}`;
       // One statement, matching only an unlocked row (the engine locks it while it runs): a
       // locked user is not counted, and failures on any instance count one by one.
-      const r = await db
+      const r = await engine.db
         .updateTable('users')
         .set({
           [counter === 'password' ? 'password_failures' : 'push_failures']: sql<number>`case when ${reachesCap} then 0 else ${col} + 1 end`,

@@ -17,16 +17,16 @@ const toWebAuthnChallenge = (r: Row): WebAuthnChallenge => ({
   usedAt: numOrNull(r.used_at, 'webauthn_challenges.used_at'),
 });
 
-export function webAuthnChallengesStore({ db }: Engine): Pick<Repository, 'createWebAuthnChallenge' | 'consumeWebAuthnChallenge'> {
+export function webAuthnChallengesStore(engine: Engine): Pick<Repository, 'createWebAuthnChallenge' | 'consumeWebAuthnChallenge'> {
   return {
     async createWebAuthnChallenge(c) {
-      await db
+      await engine.db
         .insertInto('webauthn_challenges')
         .values({ id: c.id, user_id: c.userId, flow_id: c.flowId, purpose: c.purpose, challenge: c.challenge, created_at: c.createdAt, expires_at: c.expiresAt, used_at: c.usedAt })
         .execute();
     },
     async consumeWebAuthnChallenge(id, now) {
-      const r = await db
+      const r = await engine.db
         .updateTable('webauthn_challenges')
         .set({ used_at: now })
         .where('id', '=', id)
