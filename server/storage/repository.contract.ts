@@ -494,6 +494,21 @@ export function describeRepositoryContract(name: string, makeHarness: () => Repo
         expect(await repo.listSignIns({ limit: 10 })).toEqual([e]);
       });
 
+      it('rewrites an entry whole: its steps and result, and its place in the log when that changes too (a user named late)', async () => {
+        const anonymous = makeSignIn(null, { upn: 'typed@example.test' });
+        await repo.upsertSignIn(anonymous);
+        const stepped: SignInEntry = { ...anonymous, steps: [...anonymous.steps, { method: 'sms', detail: 'code sent', result: 'pending', at: T0 + 1, durationMs: 1 }] };
+        await repo.upsertSignIn(stepped);
+        expect(await repo.getSignIn(anonymous.id)).toEqual(stepped);
+        const named: SignInEntry = { ...stepped, at: T0 + 2, userId: user.id, upn: user.upn, app: 'Other app', ip: '192.0.2.9', result: 'success', methods: ['password'], requirement: 'single' };
+        await repo.upsertSignIn(named);
+        expect(await repo.getSignIn(anonymous.id)).toEqual(named);
+        // Found by its new place only.
+        expect(await repo.listSignIns({ limit: 10, userId: user.id, app: 'Other app', ip: '192.0.2.9', upn: user.upn.slice(0, 3) })).toEqual([named]);
+        expect(await repo.listSignIns({ limit: 10, app: 'App' })).toEqual([]);
+        expect(await repo.listSignIns({ limit: 10, upn: 'typed' })).toEqual([]);
+      });
+
       it('ends the attempts still in progress at their flow expiry, not 1 ms before, once, and no finished one', async () => {
         const open = makeSignIn(user.id);
         const later = makeSignIn(user.id, { expiresAt: T0 + 1_000_000 });

@@ -117,6 +117,9 @@ function flag(v: unknown, what: string): boolean {
   throw new TypeError(`signInHistory: ${what} is ${String(v)}, expected 1 or null`);
 }
 
+/** The columns that place an entry in the log, which its steps leave as they are. */
+const PLACE: readonly (keyof SignInsTable)[] = ['at', 'user_id', 'upn', 'app', 'ip'];
+
 type SignInsStore = Pick<Repository, 'upsertSignIn' | 'getSignIn' | 'listSignIns' | 'chartSignIns' | 'endExpiredSignIns' | 'signInHistory'>;
 
 export function signInsStore(engine: Engine): SignInsStore {
@@ -126,14 +129,23 @@ export function signInsStore(engine: Engine): SignInsStore {
     const c = q.compile();
     return (await engine.read(c.sql, c.parameters)) as Row[];
   };
-  // Written as a sign-in starts and ends, and read for the monitoring rules.
-  const upsert = prepared(engine, (id: string, row: Omit<SignInsTable, 'id'>) =>
-    engine.db
-      .insertInto('signins')
-      .values({ id, ...row })
-      // Each value bound once: the update takes the row that conflicted.
-      .onConflict((oc) => oc.column('id').doUpdateSet(Object.fromEntries(Object.keys(row).map((c) => [c, sql.ref<never>(`excluded.${c}`)])))),
-  );
+  // Written as a sign-in starts and at each of its steps. Each value is bound once: the
+  // update takes the row that conflicted. `upsert` rewrites only what changes as an attempt
+  // goes on, and only while its place in the log is the same (when, whose, from which app and
+  // address): SQLite rewrites every index on a column an update sets, even to the value it had,
+  // and five of the log's indexes are on those. `replace` rewrites the whole entry.
+  const upsertOf = (kept: readonly string[]) =>
+    prepared(engine, (id: string, row: Omit<SignInsTable, 'id'>) =>
+      engine.db
+        .insertInto('signins')
+        .values({ id, ...row })
+        .onConflict((oc) => {
+          const set = oc.column('id').doUpdateSet(Object.fromEntries(Object.keys(row).filter((c) => !kept.includes(c)).map((c) => [c, sql.ref<never>(`excluded.${c}`)])));
+          return kept.length === 0 ? set : set.where((eb) => eb.and(kept.map((c) => eb(sql.ref(`signins.${c}`), 'is not distinct from', sql.ref(`excluded.${c}`)))));
+        }),
+    );
+  const upsert = upsertOf(PLACE);
+  const replace = upsertOf([]);
   // Read before each step is appended to it (logStep).
   const byId = prepared(engine, (id: string) => engine.db.selectFrom('signins').selectAll().where('id', '=', id));
   // Asked by every successful sign-in: three probes of this user's sign-ins only
@@ -160,7 +172,9 @@ export function signInsStore(engine: Engine): SignInsStore {
   });
   return {
     async upsertSignIn(e) {
-      await upsert.changes(e.id, signInRow(e));
+      const row = signInRow(e);
+      // Nothing written: the entry is there, in another place (a user named late).
+      if ((await upsert.changes(e.id, row)) === 0) await replace.changes(e.id, row);
     },
     async getSignIn(id) {
       const r = await byId.first(id);
