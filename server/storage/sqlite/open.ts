@@ -2,13 +2,13 @@
 // Only what is SQLite's own lives here: pragmas, the migration counter, the statement
 // cache, and the write lock for count-then-insert (BEGIN IMMEDIATE).
 import Database from 'better-sqlite3';
-import { CompiledQuery, Kysely, SqliteDialect } from 'kysely';
+import { CompiledQuery } from 'kysely';
 import type { Repository } from '../repository.ts';
 import { transactionEngine, type Engine, type SharedEngine } from '../engine.ts';
-import type { Schema } from '../schema.ts';
 import { migrations } from '../migrations.ts';
 import { composeRepository } from '../stores.ts';
 import { sqliteReader } from './reader.ts';
+import { oneConnection } from './connection.ts';
 import { SettingsCache } from '../settings-cache.ts';
 import { walDurability, type Durability } from './durability.ts';
 
@@ -37,9 +37,9 @@ export function openSqlite(opts: SqliteOptions): Repository {
   db.pragma('synchronous = NORMAL');
   const durability = full && opts.filename !== ':memory:' ? walDurability(`${opts.filename}-wal`, opts.flush) : null;
   const statements = cachingStatements(db, durability);
-  // Kysely's driver holds the one connection for a whole transaction (its mutex), so the
+  // A transaction holds the one connection from BEGIN to COMMIT (connection.ts), so the
   // stores' transactions are atomic although better-sqlite3 itself is synchronous.
-  const kysely = new Kysely<Schema>({ dialect: new SqliteDialect({ database: statements }) });
+  const { db: kysely, hold } = oneConnection(statements);
   // This connection writes everything this process writes; another process's commits change data_version.
   const dataVersion = db.prepare('pragma data_version').pluck();
   const settings = new SettingsCache(() => dataVersion.get() as number);
@@ -55,18 +55,18 @@ export function openSqlite(opts: SqliteOptions): Repository {
     return { rows: row === undefined ? [] : [row], changes: 0 };
   };
   // One file has one write lock, and every transaction takes it first (BEGIN IMMEDIATE): the
-  // keys need no lock of their own. The transaction holds the one connection (the driver's
-  // mutex) from BEGIN to COMMIT, so its compiled queries run on the statements directly, past
-  // the query builder's executor, which cost more than SQLite's work for each of them.
+  // keys need no lock of their own. The transaction holds the one connection from BEGIN to
+  // COMMIT, so its compiled queries run on the statements directly, past the query builder's
+  // executor, which cost more than SQLite's work for each of them.
   const direct: Engine['query'] = async (text, parameters, first) => run(text, parameters, first);
   // Prepared apart from the cache: BEGIN, outside a transaction, is no commit of its own.
   const [begin, commit, rollback] = ['begin immediate', 'commit', 'rollback'].map((text) => db.prepare(text)) as [Database.Statement, Database.Statement, Database.Statement];
   const transaction: Engine['transaction'] = async (keys, fn) => {
     let mark = 0;
-    const result = await kysely.connection().execute(async (conn) => {
+    const result = await hold(async (held) => {
       begin.run();
       try {
-        const value = await transactionEngine(shared, conn, async () => {}, direct).transaction(keys, fn);
+        const value = await transactionEngine(shared, held, async () => {}, direct).transaction(keys, fn);
         commit.run();
         mark = durability?.committed() ?? 0;
         return value;
@@ -87,7 +87,7 @@ export function openSqlite(opts: SqliteOptions): Repository {
     serialized: (keys, fn) => transaction(keys, (tx) => fn(tx.db)),
     async query(text, parameters, first) {
       // While a transaction holds the one connection, a statement run on it directly would
-      // join that transaction: wait for it through the driver's mutex like any other query.
+      // join that transaction: wait for it through the query builder like any other query.
       if (db.inTransaction) {
         const r = await kysely.executeQuery(CompiledQuery.raw(text, [...parameters]));
         return { rows: r.rows, changes: Number(r.numAffectedRows ?? 0) };
