@@ -77,11 +77,12 @@ export function transactionEngine(root: SharedEngine, trx: Db, lock: (trx: Db, k
       return fn(tx);
     },
     serialized: (keys, fn) => tx.transaction(keys, (t) => fn(t.db)),
-    async query(text, parameters, first) {
-      if (direct) return direct(text, parameters, first);
-      const r = await trx.executeQuery(CompiledQuery.raw(text, [...parameters]));
-      return { rows: r.rows as unknown[], changes: Number(r.numAffectedRows ?? 0) };
-    },
+    query:
+      direct ??
+      (async (text, parameters) => {
+        const r = await trx.executeQuery(CompiledQuery.raw(text, [...parameters]));
+        return { rows: r.rows as unknown[], changes: Number(r.numAffectedRows ?? 0) };
+      }),
     read: async (text, parameters) => (await tx.query(text, parameters)).rows,
     async ping() {
       await trx.executeQuery(CompiledQuery.raw('select 1'));

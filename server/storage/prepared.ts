@@ -60,7 +60,8 @@ export function prepared<P extends unknown[], O>(engine: Engine, build: (...args
     const shape = shapeOf(args);
     let c = shapes.get(shape);
     if (!c) shapes.set(shape, (c = compile(build, args)));
-    const values = c.fill.map((f) => f(args));
+    const values: unknown[] = [];
+    for (const f of c.fill) values.push(f(args));
     return engine.query(c.sql, values, first);
   };
   return {
