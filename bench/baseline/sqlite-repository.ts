@@ -153,6 +153,9 @@ class SqliteRepository implements Omit<Repository, AppsPart> {
   async touchSession(idHash: string, lastSeenAt: number) {
     this.run('UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?', lastSeenAt, idHash);
   }
+  async shiftSession(idHash: string, byMs: number) {
+    this.run('UPDATE sessions SET created_at = created_at + ?, last_seen_at = last_seen_at + ? WHERE id_hash = ?', byMs, byMs, idHash);
+  }
   async deleteSession(idHash: string) {
     this.run('DELETE FROM sessions WHERE id_hash = ?', idHash);
   }

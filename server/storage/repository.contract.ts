@@ -296,6 +296,18 @@ export function describeRepositoryContract(name: string, makeHarness: () => Repo
         expect(await repo.getSession(b.idHash)).toBeNull();
       });
 
+      it('never slides a session back, and moves one forward whole', async () => {
+        const a = makeSession(user.id, { createdAt: T0, lastSeenAt: T0 + 10 });
+        await repo.createSession(a);
+        await repo.touchSession(a.idHash, T0 + 5);
+        expect((await repo.getSession(a.idHash))!.lastSeenAt).toBe(T0 + 10);
+        await repo.shiftSession(a.idHash, 3_600_000);
+        expect(await repo.getSession(a.idHash)).toEqual({ ...a, createdAt: T0 + 3_600_000, lastSeenAt: T0 + 10 + 3_600_000 });
+        await repo.touchSession(a.idHash, T0 + 20);
+        expect((await repo.getSession(a.idHash))!.lastSeenAt).toBe(T0 + 10 + 3_600_000);
+        await repo.deleteSession(a.idHash);
+      });
+
       it('counts the live sessions of a user besides one, and ends all but that one', async () => {
         const mine = makeSession(user.id, { createdAt: T0, lastSeenAt: T0 + 10 });
         const other = makeSession(user.id, { createdAt: T0, lastSeenAt: T0 + 10 });

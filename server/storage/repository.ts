@@ -57,7 +57,10 @@ export interface Repository {
 
   createSession(session: Session): Promise<void>;
   getSession(idHash: string): Promise<Session | null>;
+  /** Slides the idle timeout; never moves the last-seen time back. */
   touchSession(idHash: string, lastSeenAt: number): Promise<void>;
+  /** Moves a session's start and last-seen times `byMs` later, as if it had begun that much later. */
+  shiftSession(idHash: string, byMs: number): Promise<void>;
   deleteSession(idHash: string): Promise<void>;
   /** Ends every session of the user, or every one but `exceptIdHash`; how many it ended. */
   deleteUserSessions(userId: string, exceptIdHash?: string): Promise<number>;

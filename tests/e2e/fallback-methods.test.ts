@@ -4,7 +4,7 @@
 // to strict and see a password-only session refused when it tries to add a method.
 import type { CDPSession, Page } from 'puppeteer-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Browsers, type Profile } from '../support/browser.ts';
+import { Browsers, replaceText, type Profile } from '../support/browser.ts';
 import { HttpClient, signIn, type TestServer } from '../support/server.ts';
 import { enrollUser, signInMethodsOf, type EnrolledUser } from '../support/flows.ts';
 import { DEFAULT_SMS_POLICY, setSmsPolicy } from '../../server/domain/methods/method-policy.ts';
@@ -65,9 +65,7 @@ describe('fallback methods, as a new user tries them', { timeout: 60_000 }, () =
     await submit(page, '#method-choice');
     await page.waitForSelector('#passkey-name');
     // The name comes suggested ("Passkey – Chrome on Linux"); Dave types his own.
-    await page.click('#passkey-name', { count: 3 });
-    await page.keyboard.press('Backspace');
-    await page.type('#passkey-name', 'Dave’s laptop');
+    await replaceText(page, '#passkey-name', 'Dave’s laptop');
     await shot(page, 'fallback-passkey-name');
     await submit(page, '#passkey-name');
     await waitForText(page, 'You can sign in with “Dave’s laptop”');
@@ -87,9 +85,7 @@ describe('fallback methods, as a new user tries them', { timeout: 60_000 }, () =
     await page.select('#method-choice', 'phone');
     await submit(page, '#method-choice');
     await page.waitForSelector('#phone-number');
-    await page.click('#phone-number', { count: 3 });
-    await page.keyboard.press('Backspace');
-    await page.type('#phone-number', '+44 7700 900123');
+    await replaceText(page, '#phone-number', '+44 7700 900123');
     await submit(page, '#phone-number');
     await page.waitForSelector('#phone-code');
     await shot(page, 'fallback-phone-code');

@@ -3,7 +3,7 @@
 // student, watched on the instructor's board) walk the same steps. `look` is called at each
 // moment worth a screenshot, with a short name for it.
 import type { Page } from 'puppeteer-core';
-import { clickText, openPopupTab, waitForPrompt, waitForPromptClosed, waitForText, type Profile } from '../support/browser.ts';
+import { clickText, openPopupTab, replaceText, waitForPrompt, waitForPromptClosed, waitForText, type Profile } from '../support/browser.ts';
 import { shownNumber } from '../support/site.ts';
 import { otherNumber } from './flows.ts';
 
@@ -147,9 +147,7 @@ export async function issueTapInPortal(page: Page, who: { search: string; displa
   await clickText(page, 'Add Temporary Access Pass');
   await page.waitForSelector('#tap-lifetime');
   if (opts.lifetimeMinutes !== undefined) {
-    await page.click('#tap-lifetime', { count: 3 });
-    await page.keyboard.press('Backspace');
-    await page.type('#tap-lifetime', String(opts.lifetimeMinutes));
+    await replaceText(page, '#tap-lifetime', String(opts.lifetimeMinutes));
   }
   const checked = await page.$eval('#tap-one-time', (e) => (e as HTMLInputElement).checked);
   if (checked !== opts.oneTime) await page.click('#tap-one-time');

@@ -19,7 +19,7 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
-import { Browsers, clickText, openActionPopup, openPopupTab, promptIsOpen, screenshot, waitForPrompt, waitForPromptClosed, waitForText, type Profile } from '../support/browser.ts';
+import { Browsers, clickText, openActionPopup, openPopupTab, promptIsOpen, replaceText, screenshot, waitForPrompt, waitForPromptClosed, waitForText, type Profile } from '../support/browser.ts';
 import type { TestServer } from '../support/server.ts';
 import { newSitePage, noteUnlabelled, problemsOf, shownNumber, startSiteServer } from '../support/site.ts';
 import { addAccountByCode, listAccounts, until, waitConnected } from './flows.ts';
@@ -82,9 +82,7 @@ async function editPolicy(edit: (page: Page) => Promise<void>, shotName?: string
 }
 
 async function setMinVersion(page: Page, value: string): Promise<void> {
-  await page.click('#min-version', { count: 3 });
-  await page.keyboard.press('Backspace');
-  await page.type('#min-version', value);
+  await replaceText(page, '#min-version', value);
 }
 
 /** A: email → Next; leaves the page on the password step, or on the pass when alice has a usable one (`#tap`). */

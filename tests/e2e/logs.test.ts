@@ -13,7 +13,7 @@ import type { BrowserContext, Page } from 'puppeteer-core';
 import type { Clock } from '../../server/domain/deps.ts';
 import type { Alert, SignInEntry } from '../../server/domain/types.ts';
 import { rangesLocator } from '../../server/geo/locator.ts';
-import { Browsers, screenshot, type Profile } from '../support/browser.ts';
+import { Browsers, replaceText, screenshot, type Profile } from '../support/browser.ts';
 import { enrollUser, upgradeToPasswordless, userId, wrongNumber, type EnrolledUser } from '../support/flows.ts';
 import { HttpClient, signIn, type TestServer } from '../support/server.ts';
 import { clickText, enterEmail, newSitePage, noteUnlabelled, problemsOf, shownNumber, startSiteServer, waitForText } from '../support/site.ts';
@@ -77,12 +77,6 @@ function client(ip: string, ua?: string): HttpClient {
   return c;
 }
 
-async function setInput(page: Page, selector: string, value: string): Promise<void> {
-  await page.click(selector, { count: 3 });
-  await page.keyboard.press('Backspace');
-  if (value) await page.type(selector, value);
-}
-
 const rowText = (page: Page, id: string) => page.$eval(`tr[data-id="${id}"]`, (tr) => (tr as HTMLElement).innerText);
 const entries = async (q = '') => (await api.get(`/api/admin/signins${q}`)).body.entries as SignInEntry[];
 
@@ -126,14 +120,14 @@ describe('logs and alerts, as an admin and a user would use them', { timeout: 60
       await snap(page, 'debug');
       throw e;
     });
-    await setInput(page, '#mon-fatigueCount', '500');
+    await replaceText(page, '#mon-fatigueCount', '500');
     await clickText(page, 'Save');
     await page.waitForSelector('#mon-fatigueCount-error');
     expect(await page.$eval('#mon-fatigueCount-error', (e) => e.textContent)).toBe('The most allowed is 100.');
     expect(await page.$eval('#mon-fatigueCount', (e) => e.getAttribute('aria-invalid'))).toBe('true');
     await snap(page, 'monitoring-field-error');
-    await setInput(page, '#mon-fatigueCount', '4');
-    await setInput(page, '#mon-retentionDays', '90');
+    await replaceText(page, '#mon-fatigueCount', '4');
+    await replaceText(page, '#mon-retentionDays', '90');
     await clickText(page, 'Save');
     await waitForText(page, 'Monitoring settings saved.');
     expect(await page.$('#mon-fatigueCount-error')).toBeNull();
@@ -345,7 +339,7 @@ describe('logs and alerts, as an admin and a user would use them', { timeout: 60
     expect(await page.$$eval('#f-app-names option', (os) => os.map((o) => (o as HTMLOptionElement).value))).toEqual([APP]);
     await page.type('#f-app', 'pushkey authenticator');
     await apply(0);
-    await setInput(page, '#f-app', APP);
+    await replaceText(page, '#f-app', APP);
     await apply((await entries()).length);
     // Dates: today holds them all; from tomorrow, none.
     // A date field's typed order depends on the browser's locale: set its value as the picker would.

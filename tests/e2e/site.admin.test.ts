@@ -4,7 +4,7 @@
 // what the server lets it do.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
-import { Browsers, type Profile } from '../support/browser.ts';
+import { Browsers, replaceText, type Profile } from '../support/browser.ts';
 import { enrollUser, signInMethodsOf, type EnrolledUser } from '../support/flows.ts';
 import { signIn, type TestServer } from '../support/server.ts';
 import { clickText, newSitePage, problemsOf, shot, signInWithPassword, startSiteServer, waitForText } from '../support/site.ts';
@@ -26,12 +26,6 @@ async function adminPage(name: string): Promise<Page> {
   await signInWithPassword(page, srv.origin, u.upn, u.password, '/admin/');
   await page.waitForSelector('main h1');
   return page;
-}
-
-async function setInput(page: Page, selector: string, value: string): Promise<void> {
-  await page.click(selector, { count: 3 });
-  await page.keyboard.press('Backspace');
-  await page.type(selector, value);
 }
 
 beforeAll(async () => {
@@ -74,7 +68,7 @@ describe('site: admin portal', () => {
     await page.click('#mode-push');
     await page.select('#number-length', '6');
     await page.click('#show-location');
-    await setInput(page, '#min-version', '1.0.0');
+    await replaceText(page, '#min-version', '1.0.0');
     await shot(page, 'admin-authenticator-policy-edited');
     await clickText(page, 'Save');
     await waitForText(page, 'Authenticator policy saved.');
@@ -101,7 +95,7 @@ describe('site: admin portal', () => {
     const page = await adminPage('policy');
     await page.goto(`${srv.origin}/admin/#/authentication-methods/policies/authenticator`);
     await page.waitForSelector('#min-version');
-    await setInput(page, '#min-version', 'latest');
+    await replaceText(page, '#min-version', 'latest');
     await clickText(page, 'Save');
     await waitForText(page, 'minClientVersion looks like 1.2.3');
     await shot(page, 'admin-policy-error');
@@ -111,7 +105,7 @@ describe('site: admin portal', () => {
     const page = await adminPage('policy');
     await page.goto(`${srv.origin}/admin/#/authentication-methods/policies/tap`);
     await page.waitForSelector('#tap-defaultLifetimeMinutes');
-    await setInput(page, '#tap-defaultLifetimeMinutes', '120');
+    await replaceText(page, '#tap-defaultLifetimeMinutes', '120');
     await shot(page, 'admin-tap-policy');
     await clickText(page, 'Save');
     await waitForText(page, 'Temporary Access Pass policy saved.');

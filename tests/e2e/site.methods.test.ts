@@ -5,7 +5,7 @@
 // protection switched to strict in the portal refusing a password-only session.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CDPSession, Page } from 'puppeteer-core';
-import { Browsers, type Profile } from '../support/browser.ts';
+import { Browsers, replaceText, type Profile } from '../support/browser.ts';
 import type { TestServer } from '../support/server.ts';
 import { clickText, enterEmail, newSitePage, problemsOf, shot, signInWithPassword, signOut, startSiteServer, waitForText } from '../support/site.ts';
 import { DEFAULT_SMS_POLICY, setSmsPolicy } from '../../server/domain/methods/method-policy.ts';
@@ -54,8 +54,7 @@ describe('site: passkeys, SMS and registration protection', () => {
     await shot(page, 'methods-add-passkey-choice');
     await clickText(page, 'Add');
     await page.waitForSelector('#passkey-name');
-    await page.click('#passkey-name', { count: 3 });
-    await page.type('#passkey-name', 'Carol laptop');
+    await replaceText(page, '#passkey-name', 'Carol laptop');
     await shot(page, 'methods-passkey-name');
     await clickText(page, 'Next');
     await waitForText(page, 'Passkey added');
@@ -127,8 +126,7 @@ describe('site: passkeys, SMS and registration protection', () => {
     await page.type('#sms-code', '000000');
     await clickText(page, 'Verify');
     await page.waitForSelector('#sms-code[aria-invalid=true]');
-    await page.click('#sms-code', { count: 3 });
-    await page.type('#sms-code', await lastCode(PHONE));
+    await replaceText(page, '#sms-code', await lastCode(PHONE));
     await shot(page, 'methods-sms-code');
     await Promise.all([page.waitForNavigation({ timeout: 15_000 }), clickText(page, 'Verify')]);
     await waitForText(page, 'Carol Chen');

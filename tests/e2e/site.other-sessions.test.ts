@@ -3,7 +3,7 @@
 // the other browser's next request lands on the sign-in page, and the audit log has the entry.
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Browsers, type Profile } from '../support/browser.ts';
+import { Browsers, replaceText, type Profile } from '../support/browser.ts';
 import type { TestServer } from '../support/server.ts';
 import { clickText, newSitePage, problemsOf, shot, signInWithPassword, startSiteServer, waitForText } from '../support/site.ts';
 
@@ -46,9 +46,7 @@ describe('site: other sessions after a change of sign-in methods', () => {
     await here.select('#method-choice', 'phone');
     await submit(here, '#method-choice');
     await here.waitForSelector('#phone-number');
-    await here.click('#phone-number', { count: 3 });
-    await here.keyboard.press('Backspace');
-    await here.type('#phone-number', PHONE);
+    await replaceText(here, '#phone-number', PHONE);
     await submit(here, '#phone-number');
     await here.waitForSelector('#phone-code').catch(async (err: unknown) => {
       throw new Error(`no code step: ${await here.evaluate(() => document.body.innerText)}`, { cause: err });

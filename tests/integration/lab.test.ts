@@ -142,6 +142,16 @@ describe('a lab server', () => {
     expect((await s.browser.post('/api/signin/tap', { flowId: s.flowId, pass: issued.body.pass })).body.error).toBe('tap_invalid');
   });
 
+  it('keeps the instructor signed in through a move of the clock, even in a request sent with their cookie before the move answered', async () => {
+    const sentBefore = instructor.cookieHeader();
+    expect((await instructor.post('/api/admin/lab/clock', { minutes: 31 })).status).toBe(200);
+    // A poll of the board that left with the cookie the instructor held when the move began.
+    const inFlight = await fetch(`${srv.origin}/api/admin/lab/board`, { headers: { cookie: sentBefore } });
+    expect(inFlight.status).toBe(200);
+    expect(instructor.cookieHeader()).toBe(sentBefore);
+    expect((await instructor.get('/api/admin/lab/board')).status).toBe(200);
+  });
+
   it('refuses the board and the clock to staff who are not the instructor', async () => {
     const policy = await srv.repo.getUserByUpn('policy@pushkey.test');
     await srv.repo.updateUser(policy!.id, { roles: ['user', 'policy_admin', 'helpdesk'] });

@@ -141,6 +141,15 @@ export async function openActionPopup(p: Profile, page: Page): Promise<Page> {
   return popup;
 }
 
+/**
+ * Replaces what a field holds with `value`, as a person typing it would (input events and all).
+ * A triple click to select it can land while a dialog still moves in and select nothing, so
+ * that what is typed goes after the old value; the locator waits for the field to be still.
+ */
+export async function replaceText(page: Page, selector: string, value: string): Promise<void> {
+  await page.locator(selector).fill(value);
+}
+
 /** Clicks the first enabled button whose visible text (or one line of it, or its aria-label) is `text`. */
 export async function clickText(page: Page, text: string, selector = 'button'): Promise<void> {
   const handle = await page.waitForFunction(

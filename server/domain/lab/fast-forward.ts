@@ -5,7 +5,6 @@ import { PushkeyError } from '../../../protocol/errors.ts';
 import type { LabStatus } from '../../../protocol/http/lab.ts';
 import type { Caller } from '../admin/caller.ts';
 import { audit } from '../monitoring/audit.ts';
-import { createSession } from '../signin/sessions.ts';
 import type { Deps } from '../deps.ts';
 import { MAX_LAB_OFFSET_MS } from './clock.ts';
 import { readLab, requireInstructor, writeLab } from './lab.ts';
@@ -16,20 +15,20 @@ export function labStatus(d: Deps): LabStatus {
 
 /**
  * Moves the clock `minutes` forward. Every session then ages by as much (students' idle ones
- * end, as they would have); the instructor's own is carried over into a new one with the same
- * methods, whose cookie value this answers, so that moving the clock never signs them out.
+ * end, as they would have); the instructor's own is moved forward with the clock first, keeping
+ * its cookie, so that moving the clock never signs them out, not even a request of theirs that
+ * is under way with that cookie at the time.
  */
-export async function fastForward(d: Deps, c: Caller, minutes: number): Promise<{ status: LabStatus; session: string }> {
+export async function fastForward(d: Deps, c: Caller, minutes: number): Promise<LabStatus> {
   const lab = await requireInstructor(d, c);
   const clock = d.lab!.clock;
   const before = lab.clockOffsetMs;
   const after = before + minutes * 60_000;
   if (after > MAX_LAB_OFFSET_MS) throw new PushkeyError('bad_request', `The lab clock runs at most ${MAX_LAB_OFFSET_MS / 86_400_000} days ahead; it is ${Math.floor(before / 60_000)} minutes ahead now.`);
+  await d.repo.shiftSession(c.session.idHash, after - before);
   // Read again right before writing: the record changes when the lab command resets a student.
   await writeLab(d.repo, { ...((await readLab(d.repo)) ?? lab), clockOffsetMs: after });
   clock.setOffset(after);
   await audit(d, c.actor, 'lab.clock_forwarded', { type: 'lab', id: lab.group }, { offsetMs: before }, { offsetMs: after, minutes });
-  const session = await createSession(d, c.user, c.session.methods, { ip: c.session.ip, browser: c.session.browser });
-  await d.repo.deleteSession(c.session.idHash);
-  return { status: labStatus(d), session };
+  return labStatus(d);
 }

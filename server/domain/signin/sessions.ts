@@ -20,10 +20,11 @@ export async function createSession(d: Deps, user: User, methods: string[], clie
 /** The live session and its user for a cookie value, sliding the idle timeout; null when none. */
 export async function resumeSession(d: Deps, secret: string | undefined): Promise<{ session: Session; user: User } | null> {
   if (!secret) return null;
+  // The time before the read: a session read after the lab clock moved was moved with it (fastForward).
+  const now = d.clock.now();
   const idHash = hashSecret(secret);
   const session = await d.repo.getSession(idHash);
   if (!session) return null;
-  const now = d.clock.now();
   if (now - session.lastSeenAt >= d.limits.sessionIdleMs || now - session.createdAt >= d.limits.sessionAbsoluteMs) {
     await d.repo.deleteSession(idHash);
     return null;

@@ -16,13 +16,16 @@ const toSession = (r: Row): Session => ({
   browser: str(r.browser),
 });
 
-type SessionsStore = Pick<Repository, 'createSession' | 'getSession' | 'touchSession' | 'deleteSession' | 'deleteUserSessions' | 'countUserSessions'>;
+type SessionsStore = Pick<Repository, 'createSession' | 'getSession' | 'touchSession' | 'shiftSession' | 'deleteSession' | 'deleteUserSessions' | 'countUserSessions'>;
 
 export function sessionsStore(engine: Engine): SessionsStore {
   // A session is read and touched on every signed-in request.
   const insert = prepared(engine, (row: SessionsTable) => engine.db.insertInto('sessions').values(row));
   const byId = prepared(engine, (idHash: string) => engine.db.selectFrom('sessions').selectAll().where('id_hash', '=', idHash));
-  const touch = prepared(engine, (idHash: string, lastSeenAt: number) => engine.db.updateTable('sessions').set({ last_seen_at: lastSeenAt }).where('id_hash', '=', idHash));
+  // Never back: a request that read the clock before the lab clock moved, and touches after, leaves the moved time.
+  const touch = prepared(engine, (idHash: string, lastSeenAt: number) =>
+    engine.db.updateTable('sessions').set({ last_seen_at: lastSeenAt }).where('id_hash', '=', idHash).where('last_seen_at', '<', lastSeenAt),
+  );
   return {
     async createSession(s) {
       await insert.changes({ id_hash: s.idHash, user_id: s.userId, created_at: s.createdAt, last_seen_at: s.lastSeenAt, methods_json: JSON.stringify(s.methods), ip: s.ip, browser: s.browser });
@@ -33,6 +36,13 @@ export function sessionsStore(engine: Engine): SessionsStore {
     },
     async touchSession(idHash, lastSeenAt) {
       await touch.changes(idHash, lastSeenAt);
+    },
+    async shiftSession(idHash, byMs) {
+      await engine.db
+        .updateTable('sessions')
+        .set((eb) => ({ created_at: eb('created_at', '+', byMs), last_seen_at: eb('last_seen_at', '+', byMs) }))
+        .where('id_hash', '=', idHash)
+        .execute();
     },
     async deleteSession(idHash) {
       await engine.db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();

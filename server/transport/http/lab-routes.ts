@@ -2,15 +2,10 @@
 import { api } from '../../../protocol/http/index.ts';
 import { labBoard } from '../../domain/lab/board.ts';
 import { fastForward, labStatus } from '../../domain/lab/fast-forward.ts';
-import { setSessionCookie } from './cookies.ts';
 import type { Handlers } from './mount.ts';
 
 export const labHandlers: Handlers<typeof api.lab> = {
   status: async ({ d }) => labStatus(d),
   board: ({ d, caller }) => labBoard(d, caller),
-  async fastForward({ d, res, caller, body }) {
-    const moved = await fastForward(d, caller, body.minutes);
-    setSessionCookie(res, d.secureCookies, moved.session);
-    return moved.status;
-  },
+  fastForward: ({ d, caller, body }) => fastForward(d, caller, body.minutes),
 };
