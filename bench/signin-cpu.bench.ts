@@ -1,19 +1,16 @@
 // The server's CPU time for one complete passwordless sign-in: every request of the flow
 // (start, "use an app instead", the status poll), the push over the device channel, the
 // device's signed answer, the session and the sign-in log. The server runs in a process of
-// its own (bench/support/server-process.ts) and its CPU time is read before and after the
-// sign-ins, which the clients drive one after another from this process. Baseline, same
-// run: one P-256 verify with a cached KeyObject, the least work a sign-in must do.
-import { fork } from 'node:child_process';
+// its own (support/server-child.ts) and its CPU time is read before and after the sign-ins,
+// which the clients drive one after another from this process. Baseline, same run: one
+// P-256 verify with a cached KeyObject, the least work a sign-in must do.
 import { respondBytes } from '../protocol/signed-bytes.ts';
 import { exportPublicKey, generateDeviceKey, sign } from '../protocol/webcrypto.ts';
 import { verifyDeviceSignature } from '../server/domain/authenticator/device-keys.ts';
-import { enrollUser, signInPasswordless, upgradeToPasswordless } from '../tests/support/flows.ts';
-import { demoUsers } from '../tests/support/server.ts';
 import { median, verdict } from './lib.ts';
+import { MAX_ROUND, serverWithAlice } from './support/server-child.ts';
 
-// At most the push throttle's budget per window (500): the clock moves past the window between rounds.
-const SIGN_INS = Math.min(400, Number(process.env.BENCH_SIGNINS ?? 300));
+const SIGN_INS = Math.min(MAX_ROUND, Number(process.env.BENCH_SIGNINS ?? 300));
 const ROUNDS = 3;
 
 /** CPU µs per verify of one device's signature, its KeyObject cached as the server caches it (CPU time, like the server's figure). */
@@ -36,66 +33,10 @@ async function bareVerify(): Promise<() => Promise<number>> {
   };
 }
 
-interface Child {
-  origin: string;
-  now: number;
-  /** Moves the server's clock past the throttle's window. */
-  advance(): Promise<void>;
-  cpuUs(): Promise<number>;
-  stop(): Promise<void>;
-}
-
-async function startChild(synchronous: 'FULL' | 'NORMAL'): Promise<Child> {
-  // BENCH_SERVER_NODE_ARGS: node options for the server alone, to profile it where its CPU is
-  // spent (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", or "--perf-basic-prof" under perf record).
-  const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  // The clock stands still within a round, so requests do not expire; the throttle's budget is its largest.
-  const options = { sqliteSynchronous: synchronous, policy: { requestLifetimeSeconds: 600 }, monitoring: { throttlePerWindow: 500, throttleWindowMinutes: 60 } };
-  const child = fork(new URL('./support/server-process.ts', import.meta.url), [JSON.stringify(options)], { execArgv: ['--import', 'tsx', ...nodeArgs], stdio: 'inherit' });
-  const next = () => new Promise<Record<string, number | string>>((resolve) => child.once('message', (m) => resolve(m as Record<string, number | string>)));
-  const hello = await next();
-  const c: Child = {
-    origin: String(hello.origin),
-    now: Number(hello.now),
-    advance: async () => {
-      child.send({ advance: 2 * 3_600_000 });
-      c.now = Number((await next()).now);
-    },
-    cpuUs: async () => {
-      child.send('cpu');
-      return Number((await next()).cpuUs);
-    },
-    stop: () => new Promise((resolve) => (child.once('exit', () => resolve()), child.send('stop'))),
-  };
-  return c;
-}
-
-/** A server process with alice enrolled and passwordless, warmed up; `round` measures its CPU per sign-in. */
-async function serverWithAlice(synchronous: 'FULL' | 'NORMAL') {
-  const child = await startChild(synchronous);
-  const srv = { origin: child.origin, users: demoUsers(), clock: { now: () => child.now } };
-  const alice = await enrollUser(srv, 'alice');
-  await upgradeToPasswordless(alice);
-  const signIn = () => signInPasswordless(srv, alice);
-  for (let i = 0; i < 50; i++) await signIn();
-  return {
-    async round(): Promise<number> {
-      await child.advance();
-      const before = await child.cpuUs();
-      for (let i = 0; i < SIGN_INS; i++) await signIn();
-      return ((await child.cpuUs()) - before) / SIGN_INS;
-    },
-    async stop() {
-      alice.device.close();
-      await child.stop();
-    },
-  };
-}
-
 export async function run(): Promise<void> {
   // The default, FULL: each acknowledged step flushed to the disk. NORMAL beside it says what the flushes cost.
-  const full = await serverWithAlice('FULL');
-  const normal = await serverWithAlice('NORMAL');
+  const full = await serverWithAlice({ sqliteSynchronous: 'FULL' });
+  const normal = await serverWithAlice({ sqliteSynchronous: 'NORMAL' });
   try {
     const bareVerifyUs = await bareVerify();
     const perSignIn: number[] = [];
@@ -104,8 +45,8 @@ export async function run(): Promise<void> {
     // Rounds alternate with the baseline and each other, so that load from elsewhere falls on all.
     for (let r = 0; r < ROUNDS; r++) {
       verify.push(await bareVerifyUs());
-      perSignIn.push(await full.round());
-      perSignInNormal.push(await normal.round());
+      perSignIn.push(await full.round(SIGN_INS));
+      perSignInNormal.push(await normal.round(SIGN_INS));
     }
     const [cpu, cpuNormal, v] = [median(perSignIn), median(perSignInNormal), median(verify)];
     process.stdout.write(`\nServer CPU per complete passwordless sign-in, median of ${ROUNDS} rounds of ${SIGN_INS}: ${cpu.toFixed(0)} µs with SQLite FULL (the default), ${cpuNormal.toFixed(0)} µs with NORMAL (no flush); one cached-key P-256 verify ${v.toFixed(1)} µs\n`);

@@ -1,12 +1,18 @@
 // A test server in a process of its own, so that a benchmark can read the server's CPU time
-// alone (process.cpuUsage) while the clients run in the parent. Started with fork(); it
-// sends { origin, now } once it listens, answers 'cpu' with its CPU time in µs, moves its
-// clock on { advance: ms } (answering with the new time), and exits on 'stop'.
+// alone (process.cpuUsage) while the clients run in the parent (support/server-child.ts).
+// Started with fork(); it sends { origin, now } once it listens, answers 'cpu' with its CPU
+// time in µs, moves its clock on { advance: ms } (answering with the new time), and exits on 'stop'.
 import { ManualClock, startServer } from '../../tests/support/server.ts';
 
-const options = JSON.parse(process.argv[2] ?? '{}') as Parameters<typeof startServer>[0];
+export type ProcessOptions = Omit<NonNullable<Parameters<typeof startServer>[0]>, 'clock' | 'openRepository'> & {
+  /** The repository as it was before storage was written once (baseline/sqlite-repository.ts). */
+  baselineStorage?: boolean;
+};
+
+const { baselineStorage, ...options } = JSON.parse(process.argv[2] ?? '{}') as ProcessOptions;
+const openRepository = baselineStorage ? (await import('../baseline/sqlite-repository.ts')).openSqlite : undefined;
 const clock = new ManualClock();
-const srv = await startServer({ ...options, clock });
+const srv = await startServer({ ...options, clock, openRepository });
 const send = (m: unknown) => process.send!(m);
 process.on('message', (m: unknown) => {
   if (m === 'cpu') {
