@@ -2,13 +2,14 @@
 // (start, "use an app instead", the status poll), the push over the device channel, the
 // device's signed answer, the session and the sign-in log. The server runs in a process of
 // its own (support/server-child.ts) and its CPU time is read before and after the sign-ins,
-// which the clients drive one after another from this process. Baseline, same run: one
-// P-256 verify with a cached KeyObject, the least work a sign-in must do.
+// which the clients drive one after another from this process. Baselines, same run: one
+// P-256 verify with a cached KeyObject, the least work a sign-in must do; and a bare
+// node:http + ws server answering the same messages (support/bare-transport.ts).
 import { respondBytes } from '../protocol/signed-bytes.ts';
 import { exportPublicKey, generateDeviceKey, sign } from '../protocol/webcrypto.ts';
 import { verifyDeviceSignature } from '../server/domain/authenticator/device-keys.ts';
 import { median, verdict } from './lib.ts';
-import { MAX_ROUND, serverWithAlice } from './support/server-child.ts';
+import { bareTransport, MAX_ROUND, serverWithAlice } from './support/server-child.ts';
 
 const SIGN_INS = Math.min(MAX_ROUND, Number(process.env.BENCH_SIGNINS ?? 300));
 const ROUNDS = 3;
@@ -37,22 +38,37 @@ export async function run(): Promise<void> {
   // The default, FULL: each acknowledged step flushed to the disk. NORMAL beside it says what the flushes cost.
   const full = await serverWithAlice({ sqliteSynchronous: 'FULL' });
   const normal = await serverWithAlice({ sqliteSynchronous: 'NORMAL' });
+  // The same messages through a bare node:http + ws server: the floor any server of this shape stands on.
+  const bare = await bareTransport();
   try {
     const bareVerifyUs = await bareVerify();
     const perSignIn: number[] = [];
     const perSignInNormal: number[] = [];
+    const perSignInBare: number[] = [];
     const verify: number[] = [];
-    // Rounds alternate with the baseline and each other, so that load from elsewhere falls on all.
+    // Rounds alternate with the baselines and each other, so that load from elsewhere falls on all.
     for (let r = 0; r < ROUNDS; r++) {
       verify.push(await bareVerifyUs());
       perSignIn.push(await full.round(SIGN_INS));
       perSignInNormal.push(await normal.round(SIGN_INS));
+      perSignInBare.push(await bare.round(SIGN_INS));
     }
-    const [cpu, cpuNormal, v] = [median(perSignIn), median(perSignInNormal), median(verify)];
-    process.stdout.write(`\nServer CPU per complete passwordless sign-in, median of ${ROUNDS} rounds of ${SIGN_INS}: ${cpu.toFixed(0)} µs with SQLite FULL (the default), ${cpuNormal.toFixed(0)} µs with NORMAL (no flush); one cached-key P-256 verify ${v.toFixed(1)} µs\n`);
-    verdict({ row: 'complete sign-in, server CPU', figure: `${cpu.toFixed(0)} µs (NORMAL: ${cpuNormal.toFixed(0)} µs)`, baseline: `bare P-256 verify, cached KeyObject ${v.toFixed(1)} µs`, ratio: `${(cpu / v).toFixed(1)}× a verify`, target: '≤ 10× a verify', met: cpu / v <= 10 });
+    const [cpu, cpuNormal, cpuBare, v] = [median(perSignIn), median(perSignInNormal), median(perSignInBare), median(verify)];
+    process.stdout.write(
+      `\nServer CPU per complete passwordless sign-in, median of ${ROUNDS} rounds of ${SIGN_INS}: ${cpu.toFixed(0)} µs with SQLite FULL (the default), ${cpuNormal.toFixed(0)} µs with NORMAL (no flush); ` +
+        `a bare node:http + ws server answering the same messages ${cpuBare.toFixed(0)} µs (${(cpuBare / v).toFixed(1)}× a verify; pushkey ${(cpu / cpuBare).toFixed(1)}× it); one cached-key P-256 verify ${v.toFixed(1)} µs\n`,
+    );
+    verdict({
+      row: 'complete sign-in, server CPU',
+      figure: `${cpu.toFixed(0)} µs (NORMAL: ${cpuNormal.toFixed(0)} µs)`,
+      baseline: `bare P-256 verify, cached KeyObject ${v.toFixed(1)} µs; bare node:http + ws ${cpuBare.toFixed(0)} µs`,
+      ratio: `${(cpu / v).toFixed(1)}× a verify, ${(cpu / cpuBare).toFixed(1)}× the bare transport`,
+      target: '≤ 10× a verify',
+      met: cpu / v <= 10,
+    });
   } finally {
     await full.stop();
     await normal.stop();
+    await bare.stop();
   }
 }
