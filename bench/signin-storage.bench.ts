@@ -13,7 +13,7 @@ import type { Repository } from '../server/storage/repository.ts';
 import type { User } from '../server/domain/types.ts';
 import { openSqlite as openBaseline } from './baseline/sqlite-repository.ts';
 import { durationMs, measureInterleaved, median, printTable, verdict } from './lib.ts';
-import { serverWithAlice } from './support/server-child.ts';
+import { MAX_ROUND, serverWithAlice } from './support/server-child.ts';
 
 type Open = typeof openSqlite;
 const BASELINE = 'hand-written SQL (before)';
@@ -149,8 +149,8 @@ export async function run(): Promise<void> {
   // Each statement is a round trip on PostgreSQL: the shared queries must not add any.
   if (after > before) throw new Error(`The shared stores run ${after} statements per sign-in, the baseline ${before}`);
   await repositoryLoops();
-  const rounds = 12;
-  const signIns = 300;
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 12);
+  const signIns = Math.min(MAX_ROUND, Number(process.env.BENCH_SIGNINS ?? 300));
   const e = await endToEnd(rounds, signIns);
   process.stdout.write(
     [
