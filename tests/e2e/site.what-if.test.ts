@@ -81,6 +81,11 @@ describe('site: policy what-if', () => {
     await page.waitForSelector('#what-if-search');
     await page.type('#what-if-search', 'carol');
     await page.keyboard.press('Enter');
+    // The search's answer, not the list of everyone shown before it: a click on a button that the answer then moves lands on nothing.
+    await page.waitForFunction(() => {
+      const found = [...document.querySelectorAll('ul[aria-label=Users] li')];
+      return found.length > 0 && found.every((li) => /carol/i.test(li.textContent ?? ''));
+    });
     await clickText(page, 'Carol Chen', 'button');
     await waitForText(page, 'At sign-in, Carol Chen');
     expect(await rowsOf('second-step')).toContain('- | Authenticator app (notification) | Not offered | Authenticator policy · Not in a targeted group');
