@@ -6,6 +6,7 @@ import type { LabStatus } from '../../../protocol/http/lab.ts';
 import type { Caller } from '../admin/caller.ts';
 import { audit } from '../monitoring/audit.ts';
 import type { Deps } from '../deps.ts';
+import { atomically } from '../unit-of-work.ts';
 import { MAX_LAB_OFFSET_MS } from './clock.ts';
 import { readLab, requireInstructor, writeLab } from './lab.ts';
 
@@ -25,10 +26,13 @@ export async function fastForward(d: Deps, c: Caller, minutes: number): Promise<
   const before = lab.clockOffsetMs;
   const after = before + minutes * 60_000;
   if (after > MAX_LAB_OFFSET_MS) throw new PushkeyError('bad_request', `The lab clock runs at most ${MAX_LAB_OFFSET_MS / 86_400_000} days ahead; it is ${Math.floor(before / 60_000)} minutes ahead now.`);
-  await d.repo.shiftSession(c.session.idHash, after - before);
-  // Read again right before writing: the record changes when the lab command resets a student.
-  await writeLab(d.repo, { ...((await readLab(d.repo)) ?? lab), clockOffsetMs: after });
+  // The moved session, the new offset and the audit entry commit together, before the clock moves.
+  await atomically(d, async (tx) => {
+    await tx.repo.shiftSession(c.session.idHash, after - before);
+    // Read again right before writing: the record changes when the lab command resets a student.
+    await writeLab(tx.repo, { ...((await readLab(tx.repo)) ?? lab), clockOffsetMs: after });
+    await audit(tx, c.actor, 'lab.clock_forwarded', { type: 'lab', id: lab.group }, { offsetMs: before }, { offsetMs: after, minutes });
+  });
   clock.setOffset(after);
-  await audit(d, c.actor, 'lab.clock_forwarded', { type: 'lab', id: lab.group }, { offsetMs: before }, { offsetMs: after, minutes });
   return labStatus(d);
 }
