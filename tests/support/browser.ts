@@ -115,10 +115,22 @@ export async function waitForPrompt(p: Profile, timeout = 20_000): Promise<Page>
 /** Opens one of the extension's pages in `page` and waits for its `main`. */
 export async function openExtensionPage(p: Profile, page: Page, pathname: string): Promise<void> {
   const url = extensionUrl(p, pathname);
-  // In Firefox the navigation never resolves for puppeteer (support/firefox.ts): start it and wait for the content.
-  if (p.kind === 'firefox') void page.goto(url).catch(() => undefined);
-  else await page.goto(url);
-  await page.waitForFunction((u) => location.href === u && document.querySelector('main') !== null, { timeout: 15_000 }, url);
+  const shown = (u: string) => location.href === u && document.querySelector('main') !== null;
+  if (p.kind !== 'firefox') {
+    await page.goto(url);
+    await page.waitForFunction(shown, { timeout: 15_000 }, url);
+    return;
+  }
+  // In Firefox the navigation never resolves for puppeteer (support/firefox.ts): start it and
+  // ask for the content until it is there. Firefox's WebDriver BiDi fails an evaluation in a
+  // document that is being replaced ("right-hand side of 'in' should be an object") rather
+  // than waiting for the next document, which would end waitForFunction: such a failure is a "not yet".
+  void page.goto(url).catch(() => undefined);
+  const deadline = Date.now() + 15_000;
+  while (!(await page.evaluate(shown, url).catch(() => false))) {
+    if (Date.now() > deadline) throw new Error(`${url} showed no main within 15 s`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 /** Opens the popup as a tab (for flows that do not need activeTab). */
