@@ -2,7 +2,7 @@
 // "Authentication methods" (devices to revoke, "Add Temporary Access Pass", shown once).
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { admin, type DeviceView, type PublicUser, type Role } from '../shared/api.ts';
+import { admin, type DeviceView, type PublicUser, type Role, type TapPolicy } from '../shared/api.ts';
 import { formatDateTime, formatLastUsed, formatMinutes } from '../shared/format.ts';
 import { DeleteCell, MethodCell, MethodsTable, PasskeyDetailCell } from '../shared/methods.tsx';
 import { useAction, useLoad } from '../shared/hooks.ts';
@@ -343,44 +343,50 @@ function Methods({ user }: { user: PublicUser }): JSX.Element {
   );
 }
 
+/** The pass's form waits for the TAP policy: its defaults fill the form, and nothing typed before they came is overwritten. */
 function IssueTapDialog({ user, onClose, onIssued }: { user: PublicUser; onClose: () => void; onIssued: (pass: string, expiresAt: number, oneTime: boolean) => void }): JSX.Element {
   const policy = useLoad(() => admin.policy('tap'));
-  const [lifetime, setLifetime] = useState('');
-  const [oneTime, setOneTime] = useState(true);
-  useEffect(() => {
-    if (!policy.data) return;
-    setLifetime(String(policy.data.defaultLifetimeMinutes));
-    setOneTime(policy.data.oneTimeByDefault);
-  }, [policy.data]);
+  return (
+    <Dialog title="Add Temporary Access Pass" onClose={onClose}>
+      {policy.data ? (
+        <IssueTapForm user={user} policy={policy.data} onClose={onClose} onIssued={onIssued} />
+      ) : policy.error ? (
+        <ErrorNotice message={policy.error} />
+      ) : (
+        <Spinner label="Reading the Temporary Access Pass policy…" />
+      )}
+    </Dialog>
+  );
+}
+
+function IssueTapForm({ user, policy: p, onClose, onIssued }: { user: PublicUser; policy: TapPolicy; onClose: () => void; onIssued: (pass: string, expiresAt: number, oneTime: boolean) => void }): JSX.Element {
+  const [lifetime, setLifetime] = useState(String(p.defaultLifetimeMinutes));
+  const [oneTime, setOneTime] = useState(p.oneTimeByDefault);
   const issue = useAction(async () => {
     const r = await admin.issueTap(user.id, { lifetimeMinutes: Number(lifetime), oneTime });
     onIssued(r.pass, r.tap.expiresAt, r.tap.oneTime);
   });
-  const p = policy.data;
   return (
-    <Dialog title="Add Temporary Access Pass" onClose={onClose}>
-      <Form class="stack" onSubmit={() => void issue.run()}>
-        <p>
-          For <strong>{user.displayName}</strong> ({user.upn}). A new pass replaces any earlier one.
-        </p>
-        <ErrorNotice message={policy.error} />
-        {p && !p.enabled && <Notice kind="warning">The Temporary Access Pass policy is disabled, so no pass can be issued.</Notice>}
-        <Field
-          id="tap-lifetime"
-          label="Activation duration (minutes)"
-          type="number"
-          min={p?.minLifetimeMinutes}
-          max={p?.maxLifetimeMinutes}
-          value={lifetime}
-          onInput={setLifetime}
-          hint={p ? `Between ${formatMinutes(p.minLifetimeMinutes)} and ${formatMinutes(p.maxLifetimeMinutes)}.` : undefined}
-          required
-          autoFocus
-        />
-        <Checkbox id="tap-one-time" label="One-time use" checked={oneTime} onChange={setOneTime} />
-        <ErrorNotice message={issue.error} />
-        <FormButtons submit="Add" onCancel={onClose} busy={issue.busy} disabled={!p || !p.enabled} />
-      </Form>
-    </Dialog>
+    <Form class="stack" onSubmit={() => void issue.run()}>
+      <p>
+        For <strong>{user.displayName}</strong> ({user.upn}). A new pass replaces any earlier one.
+      </p>
+      {!p.enabled && <Notice kind="warning">The Temporary Access Pass policy is disabled, so no pass can be issued.</Notice>}
+      <Field
+        id="tap-lifetime"
+        label="Activation duration (minutes)"
+        type="number"
+        min={p.minLifetimeMinutes}
+        max={p.maxLifetimeMinutes}
+        value={lifetime}
+        onInput={setLifetime}
+        hint={`Between ${formatMinutes(p.minLifetimeMinutes)} and ${formatMinutes(p.maxLifetimeMinutes)}.`}
+        required
+        autoFocus
+      />
+      <Checkbox id="tap-one-time" label="One-time use" checked={oneTime} onChange={setOneTime} />
+      <ErrorNotice message={issue.error} />
+      <FormButtons submit="Add" onCancel={onClose} busy={issue.busy} disabled={!p.enabled} />
+    </Form>
   );
 }

@@ -123,6 +123,31 @@ describe('site: admin portal', () => {
     expect(refused).toBe(403);
   });
 
+  it('opens the pass form only once the TAP policy has come, so that nothing typed before is overwritten by its defaults', async () => {
+    const page = await adminPage('helpdesk');
+    // The TAP policy's answer held back until the test lets it go.
+    const held: { continue(): Promise<void> }[] = [];
+    let holding = true;
+    await page.setRequestInterception(true);
+    page.on('request', (r) => void (holding && r.url().endsWith('/api/admin/policies/tap') ? held.push(r) : r.continue()));
+    await page.goto(`${srv.origin}/admin/#/users`);
+    await page.waitForSelector('#user-search');
+    await page.type('#user-search', 'bob');
+    await clickText(page, 'Search');
+    await clickText(page, 'Bob Brown', 'a');
+    await clickText(page, 'Add Temporary Access Pass');
+    await waitForText(page, 'Reading the Temporary Access Pass policy');
+    await page.waitForFunction(() => document.querySelectorAll('dialog[open]').length === 1);
+    expect(await page.$('#tap-lifetime')).toBeNull();
+    expect(held.length).toBeGreaterThan(0);
+    holding = false;
+    for (const r of held) await r.continue();
+    await page.waitForSelector('#tap-lifetime');
+    const defaults = await page.evaluate(async () => (await (await fetch('/api/admin/policies/tap')).json()) as { defaultLifetimeMinutes: number; oneTimeByDefault: boolean });
+    expect(await page.$eval('#tap-lifetime', (e) => (e as HTMLInputElement).value)).toBe(String(defaults.defaultLifetimeMinutes));
+    expect(await page.$eval('#tap-one-time', (e) => (e as HTMLInputElement).checked)).toBe(defaults.oneTimeByDefault);
+  });
+
   it('lets the helpdesk find a user, add a Temporary Access Pass (shown once) and revoke a lost device', async () => {
     const page = await adminPage('helpdesk');
     await page.goto(`${srv.origin}/admin/#/users`);
