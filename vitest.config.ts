@@ -1,9 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
-// Unit tests sit beside the code; tests that cross parts live in tests/. Two groups run one
+// Unit tests sit beside the code; tests that cross parts live in tests/. Three groups run one
 // after the other: first everything without a browser, then the end-to-end files, which
 // start real Chromium instances and should not compete with the integration suites for
-// the two cores.
+// the two cores, then the benchmarks at tiny sizes.
 export default defineConfig({
   test: {
     maxWorkers: 2,
@@ -27,6 +27,16 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 120_000,
           sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // Last and alone: the start benchmark rebuilds dist/, which the end-to-end files load.
+          name: 'bench',
+          include: ['tests/bench/**/*.test.ts'],
+          testTimeout: 600_000,
+          sequence: { groupOrder: 2 },
         },
       },
     ],
