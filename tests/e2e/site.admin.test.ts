@@ -134,6 +134,8 @@ describe('site: admin portal', () => {
     await page.waitForSelector('#user-search');
     await page.type('#user-search', 'bob');
     await clickText(page, 'Search');
+    // The search's answer, not the list of everyone before it, whose rows it moves.
+    await page.waitForFunction(() => !document.body.innerText.includes('alice@pushkey.test'), { timeout: 5_000 });
     await clickText(page, 'Bob Brown', 'a');
     await clickText(page, 'Add Temporary Access Pass');
     await waitForText(page, 'Reading the Temporary Access Pass policy');
