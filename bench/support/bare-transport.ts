@@ -2,9 +2,10 @@
 // server and a ws server, in a process of their own, answering the browser's four requests
 // (start, "use an app instead", the status poll; the device's answer) and sending the push to
 // the device, each parsed and answered as JSON of about the real size, with nothing else:
-// no storage, no signatures, no framework. Speaks support/server-process.ts's messages.
+// no storage, no signatures, no framework. Speaks support/child-messages.ts.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { answerParent } from './child-messages.ts';
 
 const devices = new Set<WebSocket>();
 const json = (res: ServerResponse, body: unknown, cookie?: string) => {
@@ -41,11 +42,5 @@ new WebSocketServer({ server }).on('connection', (ws) => {
 server.listen(0, '127.0.0.1', () => {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
-  process.send!({ origin: `http://127.0.0.1:${port}`, now: Date.now() });
-});
-process.on('message', (m: unknown) => {
-  if (m === 'cpu') {
-    const u = process.cpuUsage();
-    process.send!({ cpuUs: u.user + u.system });
-  } else if (m === 'stop') process.exit(0);
+  answerParent({ origin: `http://127.0.0.1:${port}`, now: Date.now() }, async () => undefined);
 });
